@@ -1,0 +1,1 @@
+# corpora-tools/filter.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).

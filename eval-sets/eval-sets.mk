@@ -1,0 +1,1 @@
+# eval-sets/eval-sets.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).

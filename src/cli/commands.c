@@ -1,0 +1,11 @@
+/* commands.c — the dispatch table: every subcommand, in the order `polyphony
+ * help` lists them (roughly the order of the pipeline). */
+#include "config.h"
+#include "cli.h"
+
+const cli_command cli_commands[] = {
+    {"help", cmd_help, "show help for polyphony or one of its commands"},
+    {"version", cmd_version, "print the version"},
+};
+
+const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];

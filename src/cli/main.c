@@ -1,0 +1,71 @@
+/* main.c — `polyphony <command> [options] [FILE...]`: dispatch, help, version. */
+#include "config.h"
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void print_overview(FILE *fp)
+{
+    fprintf(fp,
+            "Usage: polyphony <command> [options] [FILE...]\n"
+            "\n"
+            "Language technology with and for language communities: find languages in\n"
+            "corpora, build community resources, and measure per-language gaps at every\n"
+            "stage. With no FILE, or FILE '-', commands read standard input.\n"
+            "\n"
+            "Commands:\n");
+    for (size_t i = 0; i < cli_ncommands; i++)
+        fprintf(fp, "  %-12s %s\n", cli_commands[i].name, cli_commands[i].summary);
+    fprintf(fp,
+            "\n"
+            "Run 'polyphony help COMMAND' or 'polyphony COMMAND --help' for a command's options;\n"
+            "'man polyphony-COMMAND' for its manual page.\n"
+            "Exit status: 0 done, 1 runtime or input error, 2 usage error.\n");
+}
+
+int cmd_help(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        print_overview(stdout);
+        return 0;
+    }
+    const cli_command *c = cli_find(argv[1]);
+    if (!c)
+        return cli_usage("help", "unknown command '%s'", argv[1]);
+    if (c->fn == cmd_help) {
+        print_overview(stdout);
+        return 0;
+    }
+    char *sub[] = {argv[1], "--help", NULL};
+    return c->fn(2, sub);
+}
+
+int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("polyphony %s\n", pp_version());
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_overview(stderr);
+        return 2;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        print_overview(stdout);
+        return 0;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
+        return cmd_version(0, NULL);
+    const cli_command *c = cli_find(name);
+    if (!c) {
+        fprintf(stderr, "polyphony: unknown command '%s'\nTry 'polyphony --help'.\n", name);
+        return 2;
+    }
+    return c->fn(argc - 1, argv + 1);
+}

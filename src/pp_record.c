@@ -1,0 +1,245 @@
+/* pp_record.c — JSONL record reader/writer over pp_stream, with UTF-8
+ * validation by ICU before JSON parsing so the reason names the bad byte. */
+#include "config.h"
+#include "pp_record.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/utf8.h>
+
+struct pp_reader {
+    pp_input *in;
+    const char *raw;
+    size_t raw_len;
+};
+
+struct pp_writer {
+    pp_output *out;
+    char *buf;
+    size_t cap;
+};
+
+int pp_utf8_valid(const char *s, size_t len, size_t *bad_offset)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    int32_t n = (int32_t)len;
+    int32_t i = 0;
+    /* Fast path over ASCII. */
+    while (i < n && p[i] < 0x80)
+        i++;
+    while (i < n) {
+        int32_t start = i;
+        UChar32 c;
+        U8_NEXT(p, i, n, c);
+        if (c < 0) {
+            if (bad_offset)
+                *bad_offset = (size_t)start;
+            return 0;
+        }
+    }
+    return 1;
+}
+
+pp_status pp_reader_open(const char *path, pp_reader **out, pp_error *err)
+{
+    *out = NULL;
+    pp_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return pp_error_set(err, PP_ERR_NOMEM, path, 0, "out of memory");
+    pp_status s = pp_input_open(path, &r->in, err);
+    if (s != PP_OK) {
+        free(r);
+        return s;
+    }
+    *out = r;
+    return PP_OK;
+}
+
+static int is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+pp_status pp_reader_next(pp_reader *r, json_t **rec, pp_error *err)
+{
+    *rec = NULL;
+    for (;;) {
+        const char *line;
+        size_t len;
+        pp_status s = pp_input_getline(r->in, &line, &len, err);
+        if (s != PP_OK)
+            return s;
+        r->raw = line;
+        r->raw_len = len;
+        if (!line)
+            return PP_OK;
+        if (is_blank(line, len))
+            continue;
+        const char *name = pp_input_name(r->in);
+        long lineno = pp_input_lineno(r->in);
+        size_t bad;
+        if (!pp_utf8_valid(line, len, &bad))
+            return pp_error_set(err, PP_ERR_ENCODING, name, lineno,
+                                "invalid UTF-8 at byte %zu of the line", bad + 1);
+        json_error_t je;
+        json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+        if (!j) {
+            /* jansson reports a column; "premature end of input" means truncated. */
+            return pp_error_set(err, PP_ERR_PARSE, name, lineno, "malformed JSON at column %d: %s",
+                                je.column, je.text);
+        }
+        if (!json_is_object(j)) {
+            json_decref(j);
+            return pp_error_set(err, PP_ERR_PARSE, name, lineno,
+                                "a record must be a JSON object");
+        }
+        *rec = j;
+        return PP_OK;
+    }
+}
+
+const char *pp_reader_raw(const pp_reader *r, size_t *len)
+{
+    if (len)
+        *len = r ? r->raw_len : 0;
+    return r ? r->raw : NULL;
+}
+
+const char *pp_reader_name(const pp_reader *r) { return r ? pp_input_name(r->in) : ""; }
+long pp_reader_lineno(const pp_reader *r) { return r ? pp_input_lineno(r->in) : 0; }
+
+void pp_reader_close(pp_reader *r)
+{
+    if (!r)
+        return;
+    pp_input_close(r->in);
+    free(r);
+}
+
+pp_status pp_writer_open(const char *path, pp_writer **out, pp_error *err)
+{
+    *out = NULL;
+    pp_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return pp_error_set(err, PP_ERR_NOMEM, path, 0, "out of memory");
+    w->cap = 1 << 14;
+    w->buf = malloc(w->cap);
+    if (!w->buf) {
+        free(w);
+        return pp_error_set(err, PP_ERR_NOMEM, path, 0, "out of memory");
+    }
+    pp_status s = pp_output_open(path, &w->out, err);
+    if (s != PP_OK) {
+        free(w->buf);
+        free(w);
+        return s;
+    }
+    *out = w;
+    return PP_OK;
+}
+
+pp_status pp_writer_put(pp_writer *w, const json_t *rec, pp_error *err)
+{
+    const size_t flags = JSON_COMPACT | JSON_ENCODE_ANY;
+    size_t n = json_dumpb(rec, w->buf, w->cap, flags);
+    if (n == 0)
+        return pp_error_set(err, PP_ERR_INVALID, pp_output_name(w->out), 0,
+                            "record cannot be serialized as JSON");
+    if (n >= w->cap) { /* too small: json_dumpb told us the size */
+        size_t ncap = n + 1;
+        char *nb = realloc(w->buf, ncap);
+        if (!nb)
+            return pp_error_set(err, PP_ERR_NOMEM, pp_output_name(w->out), 0, "out of memory");
+        w->buf = nb;
+        w->cap = ncap;
+        n = json_dumpb(rec, w->buf, w->cap, flags);
+    }
+    w->buf[n] = '\n';
+    return pp_output_write(w->out, w->buf, n + 1, err);
+}
+
+pp_status pp_writer_put_raw(pp_writer *w, const char *line, size_t len, pp_error *err)
+{
+    pp_status s = pp_output_write(w->out, line, len, err);
+    if (s != PP_OK)
+        return s;
+    return pp_output_write(w->out, "\n", 1, err);
+}
+
+pp_status pp_writer_close(pp_writer *w, pp_error *err)
+{
+    if (!w)
+        return PP_OK;
+    pp_status s = pp_output_close(w->out, err);
+    free(w->buf);
+    free(w);
+    return s;
+}
+
+void pp_writer_abort(pp_writer *w)
+{
+    if (!w)
+        return;
+    pp_output_abort(w->out);
+    free(w->buf);
+    free(w);
+}
+
+/* Copy raw bytes, replacing ill-formed UTF-8 sequences by U+FFFD. */
+static char *sanitize_utf8(const char *s, size_t len, size_t *outlen)
+{
+    char *o = malloc(len * 3 + 1);
+    if (!o)
+        return NULL;
+    const uint8_t *p = (const uint8_t *)s;
+    int32_t i = 0, n = (int32_t)len;
+    size_t k = 0;
+    while (i < n) {
+        int32_t start = i;
+        UChar32 c;
+        U8_NEXT(p, i, n, c);
+        if (c < 0) {
+            memcpy(o + k, "\xEF\xBF\xBD", 3);
+            k += 3;
+        } else {
+            memcpy(o + k, s + start, (size_t)(i - start));
+            k += (size_t)(i - start);
+        }
+    }
+    o[k] = '\0';
+    *outlen = k;
+    return o;
+}
+
+pp_status pp_reject_put(pp_writer *w, const char *file, long line, const char *reason,
+                        const json_t *record, const char *raw, size_t rawlen, pp_error *err)
+{
+    json_t *j = json_object();
+    if (!j)
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    json_object_set_new(j, "file", json_string(file ? file : ""));
+    json_object_set_new(j, "line", json_integer(line));
+    json_object_set_new(j, "reason", json_string(reason ? reason : "rejected"));
+    if (record) {
+        json_object_set(j, "record", (json_t *)record);
+    } else if (raw) {
+        size_t n;
+        char *clean = sanitize_utf8(raw, rawlen, &n);
+        if (clean) {
+            json_object_set_new(j, "raw", json_stringn(clean, n));
+            free(clean);
+        }
+    }
+    pp_status s = pp_writer_put(w, j, err);
+    json_decref(j);
+    return s;
+}
+
+const char *pp_record_str(const json_t *rec, const char *key)
+{
+    json_t *v = json_object_get(rec, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}

@@ -1,0 +1,76 @@
+/* pp_record.h — JSONL corpus records (DESIGN.md "Data formats").
+ *
+ * A record is a jansson object, one per line: id, text, lang, script,
+ * source, license, optional meta. The reader validates UTF-8 (ICU) and JSON
+ * per line; a bad line is reported with file and line and the reader can
+ * go on, so callers decide between --strict (stop) and --rejects (log and
+ * continue). */
+#ifndef PP_RECORD_H
+#define PP_RECORD_H
+
+#include "pp_common.h"
+#include "pp_stream.h"
+
+#include <jansson.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pp_reader pp_reader;
+typedef struct pp_writer pp_writer;
+
+/* Open a JSONL reader over `path` ("-"/NULL: stdin; .gz/.zst detected). */
+PP_API pp_status pp_reader_open(const char *path, pp_reader **out, pp_error *err);
+
+/* Next record. On PP_OK *rec is a new reference (caller json_decref()s it) or
+ * NULL at end of input. Blank lines are skipped. A bad line returns
+ * PP_ERR_PARSE (not JSON / not an object / truncated) or PP_ERR_ENCODING
+ * (invalid UTF-8) with err->file, err->line and a reason; the reader stays
+ * usable and the next call moves to the following line. I/O errors return
+ * PP_ERR_IO and end the stream. */
+PP_API pp_status pp_reader_next(pp_reader *r, json_t **rec, pp_error *err);
+
+/* The raw bytes of the line last read (for rejects). Valid until the next call. */
+PP_API const char *pp_reader_raw(const pp_reader *r, size_t *len);
+PP_API const char *pp_reader_name(const pp_reader *r);
+PP_API long pp_reader_lineno(const pp_reader *r);
+PP_API void pp_reader_close(pp_reader *r);
+
+/* Open a JSONL writer ("-"/NULL: stdout; .gz/.zst by extension; files are
+ * renamed into place on pp_writer_close()). */
+PP_API pp_status pp_writer_open(const char *path, pp_writer **out, pp_error *err);
+
+/* Write one record as a compact JSON line. Does not steal the reference. */
+PP_API pp_status pp_writer_put(pp_writer *w, const json_t *rec, pp_error *err);
+
+/* Write raw bytes (already a JSON line without '\n') followed by '\n'. */
+PP_API pp_status pp_writer_put_raw(pp_writer *w, const char *line, size_t len, pp_error *err);
+
+/* Finish and rename into place. Always frees; NULL is a no-op returning PP_OK. */
+PP_API pp_status pp_writer_close(pp_writer *w, pp_error *err);
+
+/* Drop a partly written output (temporary file removed). NULL is a no-op. */
+PP_API void pp_writer_abort(pp_writer *w);
+
+/* A rejects stream: each rejected item becomes one JSON line
+ *   {"file":..., "line":..., "reason":..., "record":{...}}   or
+ *   {"file":..., "line":..., "reason":..., "raw":"..."}
+ * `record` wins when given; `raw` is stored as a string with invalid UTF-8
+ * bytes replaced by U+FFFD so the rejects file itself is always valid. */
+PP_API pp_status pp_reject_put(pp_writer *w, const char *file, long line, const char *reason,
+                               const json_t *record, const char *raw, size_t rawlen,
+                               pp_error *err);
+
+/* Convenience accessors: the string value of `key`, or NULL if absent or not a string. */
+PP_API const char *pp_record_str(const json_t *rec, const char *key);
+
+/* Check that `s` (len bytes) is well-formed UTF-8 (ICU U8_NEXT). On failure
+ * returns 0 and, if bad_offset is not NULL, stores the offset of the first
+ * ill-formed byte. */
+PP_API int pp_utf8_valid(const char *s, size_t len, size_t *bad_offset);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
