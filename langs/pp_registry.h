@@ -1,0 +1,83 @@
+/* pp_registry.h — the language registry (every ISO 639-3 language, with
+ * CLDR populations, scripts, coordinates, family, digital-support proxies)
+ * and the community profiles in langs/<code>/profile.xml. */
+#ifndef PP_REGISTRY_H
+#define PP_REGISTRY_H
+
+#include "pp_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pp_registry pp_registry;
+
+typedef struct pp_language {
+    const char *iso639_3;      /* "yor" */
+    const char *bcp47;         /* canonical BCP 47 tag, "yo" */
+    const char *name;          /* reference name (ISO 639-3) */
+    char scope;                /* 'I' individual, 'M' macrolanguage, 'S' special */
+    char type;                 /* 'L' living, 'E' extinct, 'A' ancient, 'H' historical, 'C' constructed, 'S' special */
+    const char *macrolanguage; /* ISO 639-3 of the macrolanguage it belongs to, or NULL */
+    double speakers;           /* CLDR population estimate (sum over territories); < 0 unknown */
+    const char *scripts;       /* space-separated ISO 15924 codes, "" unknown */
+    const char *family;        /* language family, or NULL */
+    double latitude;           /* NAN when unknown */
+    double longitude;          /* NAN when unknown */
+    int joshi_class;           /* Joshi et al. 2020 resource class 0-5; -1 unknown */
+    int cldr_coverage;         /* CLDR locale coverage level: 0 none, 1 basic, 2 moderate, 3 modern */
+    int in_udhr;               /* number of UDHR declarations in the bundled collection */
+    double digital_support;    /* documented indicator in [0,1] (see docs/registry.md) */
+} pp_language;
+
+/* Open the registry: `path` NULL means the bundled snapshot. */
+PP_API pp_status pp_registry_open(const char *path, pp_registry **out, pp_error *err);
+PP_API void pp_registry_free(pp_registry *r);
+
+/* Look up by ISO 639-3, ISO 639-1 or a BCP 47 tag (its language subtag).
+ * NULL when unknown. The pointer lives as long as the registry. */
+PP_API const pp_language *pp_registry_get(const pp_registry *r, const char *code);
+PP_API size_t pp_registry_count(const pp_registry *r);
+PP_API const pp_language *pp_registry_at(const pp_registry *r, size_t i);
+
+/* Low-resource per the registry's documented rule (Joshi class <= 2 where
+ * known, else the digital-support indicator below a threshold). */
+PP_API int pp_language_is_low_resource(const pp_language *l);
+
+/* Exemplar characters of a language from CLDR through ICU (ulocdata), as a
+ * UTF-8 string of the characters (no brackets); *out malloc'd. PP_ERR_NOT_FOUND
+ * when ICU has no data for the language. */
+PP_API pp_status pp_exemplar_chars(const char *tag, char **out, pp_error *err);
+
+/* ------------------------------------------------------------ profiles */
+
+typedef struct pp_profile pp_profile;
+
+/* Load a profile.xml (validated against the RelaxNG schema). */
+PP_API pp_status pp_profile_load(const char *path, pp_profile **out, pp_error *err);
+
+/* Load the installed profile of a language (any code form); PP_ERR_NOT_FOUND
+ * when the community has no profile. */
+PP_API pp_status pp_profile_find(const char *code, pp_profile **out, pp_error *err);
+
+PP_API void pp_profile_free(pp_profile *p);
+
+PP_API const char *pp_profile_code(const pp_profile *p);          /* ISO 639-3 */
+PP_API const char *pp_profile_name(const pp_profile *p);
+PP_API const char *pp_profile_status(const pp_profile *p);        /* "draft", "reviewed", ... */
+PP_API const char *pp_profile_normalization(const pp_profile *p); /* "NFC", "NFKC", "none" */
+PP_API const char *pp_profile_scripts(const pp_profile *p);       /* space-separated ISO 15924 */
+PP_API const char *pp_profile_exemplars(const pp_profile *p);     /* main exemplar characters */
+PP_API const char *pp_profile_required_marks(const pp_profile *p);/* marks that must survive */
+PP_API size_t pp_profile_nstopwords(const pp_profile *p);
+PP_API const char *pp_profile_stopword(const pp_profile *p, size_t i);
+PP_API size_t pp_profile_nvarieties(const pp_profile *p);
+PP_API const char *pp_profile_variety_tag(const pp_profile *p, size_t i);
+PP_API const char *pp_profile_variety_name(const pp_profile *p, size_t i);
+PP_API const char *pp_profile_calendar(const pp_profile *p);      /* CLDR calendar id, "gregorian", "ethiopic" */
+PP_API const char *pp_profile_numbering(const pp_profile *p);     /* CLDR numbering system, "latn", "arab" */
+
+#ifdef __cplusplus
+}
+#endif
+#endif
