@@ -21,5 +21,5 @@ tests_check_shims_LDADD = $(PP_TEST_LIBS)
 EXTRA_DIST += tests/data/core
 
 # The command-line basics (help, version, exit statuses).
-TESTS += tests/cli/basics.sh
-EXTRA_DIST += tests/cli/basics.sh tests/cli/lib.sh
+TESTS += tests/cli/basics.sh tests/cli/stats.sh
+EXTRA_DIST += tests/cli/basics.sh tests/cli/stats.sh tests/cli/lib.sh
