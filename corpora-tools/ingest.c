@@ -100,16 +100,16 @@ pp_status pp_ingest_file(const char *path, const pp_ingest_opts *o, const pp_ing
         s = pp_ingest_udhr(&r, doc, err);
         break;
     case PP_FMT_HTML:
-        s = pp_error_set(err, PP_ERR_UNSUPPORTED, r.name, 0, "format not yet supported");
+        s = pp_ingest_html(&r, doc, err);
         break;
     case PP_FMT_CES:
-        s = pp_error_set(err, PP_ERR_UNSUPPORTED, r.name, 0, "format not yet supported");
+        s = pp_ingest_ces(&r, doc, err);
         break;
     case PP_FMT_TMX:
-        s = pp_error_set(err, PP_ERR_UNSUPPORTED, r.name, 0, "format not yet supported");
+        s = pp_ingest_tmx(&r, doc, err);
         break;
     case PP_FMT_TEI:
-        s = pp_error_set(err, PP_ERR_UNSUPPORTED, r.name, 0, "format not yet supported");
+        s = pp_ingest_tei(&r, doc, err);
         break;
     default:
         s = pp_error_set(err, PP_ERR_UNSUPPORTED, r.name, 0, "unsupported format");

@@ -3,7 +3,8 @@
 pkginclude_HEADERS += corpora-tools/pp_ingest.h
 libpolyphony_la_SOURCES += corpora-tools/pp_ingest.h corpora-tools/ingest_private.h \
 	corpora-tools/ingest.c corpora-tools/ingest_xml.c corpora-tools/ingest_txt.c \
-	corpora-tools/ingest_jsonl.c corpora-tools/ingest_udhr.c
+	corpora-tools/ingest_jsonl.c corpora-tools/ingest_udhr.c corpora-tools/ingest_html.c \
+	corpora-tools/ingest_ces.c corpora-tools/ingest_tmx.c corpora-tools/ingest_tei.c
 polyphony_SOURCES += corpora-tools/cmd_ingest.c
 
 # The bundled UDHR (eval-sets/udhr/SOURCE.md): records and per-declaration

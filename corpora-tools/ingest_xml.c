@@ -47,6 +47,28 @@ static int declares_charset(const char *data, size_t len)
     return 0;
 }
 
+/* Keeps the first error of a parse (the later ones tend to be consequences)
+ * and stops libxml2 from printing anything. */
+typedef struct first_error {
+    int set;
+    long line;
+    char message[400];
+} first_error;
+
+static void keep_first(void *user, xmlErrorPtr e)
+{
+    xmlParserCtxtPtr ctxt = user;
+    first_error *fe = ctxt ? ctxt->_private : NULL;
+    if (!fe || fe->set || !e || e->level < XML_ERR_ERROR)
+        return;
+    fe->set = 1;
+    fe->line = e->line;
+    snprintf(fe->message, sizeof fe->message, "%s", e->message ? e->message : "");
+    size_t n = strlen(fe->message);
+    while (n > 0 && (fe->message[n - 1] == '\n' || fe->message[n - 1] == ' '))
+        fe->message[--n] = '\0';
+}
+
 pp_status pp_xml_load(const char *path, int html, xmlDocPtr *doc, pp_error *err)
 {
     *doc = NULL;
@@ -88,24 +110,25 @@ pp_status pp_xml_load(const char *path, int html, xmlDocPtr *doc, pp_error *err)
         free(data);
         return pp_error_set(err, PP_ERR_NOMEM, name, 0, "out of memory");
     }
+    first_error fe = {0};
+    ctxt->_private = &fe;
+    ctxt->sax->serror = keep_first;
     /* No network, no external DTD or entity loading, no entity substitution:
      * only what the file itself says. */
     *doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL,
                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                                  XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
     if (!*doc || !ctxt->wellFormed) {
-        xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
-        long line = e ? e->line : 0;
-        char msg[512];
-        snprintf(msg, sizeof msg, "%s", e && e->message ? e->message : "not well-formed XML");
-        size_t n = strlen(msg);
-        while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-            msg[--n] = '\0';
+        if (!fe.set) {
+            xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
+            keep_first(ctxt, e);
+        }
         xmlFreeDoc(*doc);
         *doc = NULL;
         xmlFreeParserCtxt(ctxt);
         free(data);
-        return pp_error_set(err, PP_ERR_PARSE, name, line, "malformed XML: %s", msg);
+        return pp_error_set(err, PP_ERR_PARSE, name, fe.line, "malformed XML: %s",
+                            fe.set ? fe.message : "not well-formed");
     }
     xmlFreeParserCtxt(ctxt);
     free(data);
