@@ -154,8 +154,13 @@ static pp_status emit_one(pp_ingest_run *r, const char *id, const char *t, size_
     if (!rec)
         return pp_error_set(err, PP_ERR_NOMEM, r->name, 0, "out of memory");
     const char *src = r->rec_source ? r->rec_source : r->source;
+    /* Reuse the input's JSON string when the text went through unchanged. */
+    json_t *tj = r->text_json && t == json_string_value(r->text_json) &&
+                         n == json_string_length(r->text_json)
+                     ? json_incref(r->text_json)
+                     : json_stringn_nocheck(t, n);
     int bad = json_object_set_new_nocheck(rec, "id", json_string_nocheck(id)) ||
-              json_object_set_new_nocheck(rec, "text", json_stringn_nocheck(t, n)) ||
+              json_object_set_new_nocheck(rec, "text", tj) ||
               json_object_set_new_nocheck(rec, "lang", json_string_nocheck(lang)) ||
               json_object_set_new_nocheck(rec, "script", json_string_nocheck(script)) ||
               json_object_set_new_nocheck(rec, "source", json_string(src));
@@ -292,6 +297,8 @@ static pp_status text_unit(pp_ingest_run *r, const char *id, const char *text, s
             return s;
         }
         t = nfc;
+    } else if (r->text_json && text == json_string_value(r->text_json)) {
+        t = text; /* a JSON string: already NUL-terminated */
     } else if (!work) {
         /* make it NUL-terminated for the JSON string */
         work = malloc(len + 1);

@@ -81,10 +81,12 @@ static pp_status one_record(pp_ingest_run *r, json_t *rec, long lineno, const ch
     const char *src = json_string_value(json_object_get(rec, "source"));
     const char *lic = json_string_value(json_object_get(rec, "license"));
     r->rec_source = (src && *src && !(o->source && *o->source)) ? src : NULL;
+    r->text_json = t;
     pp_status s = pp_ingest_text(r, id, json_string_value(t), json_string_length(t),
                                  json_string_value(l), lic, meta, PP_TEXT_PARAGRAPHS, lineno,
                                  err);
     r->rec_source = NULL;
+    r->text_json = NULL;
     return s;
 }
 

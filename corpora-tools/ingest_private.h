@@ -30,6 +30,7 @@ typedef struct pp_ingest_run {
     const char *name;   /* file name used in messages ("<stdin>" for stdin) */
     char source[256];   /* value of the source field */
     const char *rec_source;  /* jsonl: the record's own source, overrides `source` */
+    json_t *text_json;       /* jsonl: the input's text string, reused when unchanged */
     /* One-entry cache of the last language tag canonicalized. */
     char lang_in[96];
     char lang_out[96];
