@@ -27,3 +27,6 @@ EXTRA_DIST += tests/cli/ingest.sh tests/data/ingest/SOURCES.md tests/data/ingest
 
 # Benchmark (run by hand): JSONL throughput against jq.
 EXTRA_DIST += bench/ingest/run.sh
+
+dist_man_MANS += docs/man/polyphony-ingest.1
+EXTRA_DIST += docs/ingest.md
