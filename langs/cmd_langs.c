@@ -486,9 +486,9 @@ static void validate_file(const char *path, vstate *vs)
     if (semantic_check(path, p, vs->reg))
         vs->bad++;
     else
-        printf("%s: valid (%s, %s, %zu function words, %zu varieties)\n", path,
+        printf("%s: valid (%s, %s, %zu function words, %zu variet%s)\n", path,
                pp_profile_code(p), pp_profile_status(p), pp_profile_nstopwords(p),
-               pp_profile_nvarieties(p));
+               pp_profile_nvarieties(p), pp_profile_nvarieties(p) == 1 ? "y" : "ies");
     pp_profile_free(p);
 }
 

@@ -195,6 +195,49 @@ START_TEST(test_profile_invalid)
 }
 END_TEST
 
+START_TEST(test_all_profiles)
+{
+    /* every seeded profile loads, is a draft awaiting community review and has
+     * at least 20 function words; lookups by 639-1 and by BCP 47 agree */
+    static const char *codes[] = {"yor", "hau", "ibo", "swa", "zul", "amh", "wol", "quz",
+                                  "hin", "arb", "tgl", "nav", "tha"};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        pp_profile *p = NULL;
+        pp_error err;
+        ck_assert_msg(pp_profile_find(codes[i], &p, &err) == PP_OK, "%s: %s", codes[i],
+                      err.message);
+        ck_assert_str_eq(pp_profile_code(p), codes[i]);
+        ck_assert_str_eq(pp_profile_status(p), "draft");
+        ck_assert_ptr_nonnull(strstr(pp_profile_review(p), "awaits review by"));
+        ck_assert_uint_ge(pp_profile_nstopwords(p), 20);
+        ck_assert_uint_ge(pp_profile_nvarieties(p), 1);
+        ck_assert_ptr_nonnull(pp_registry_get(reg, pp_profile_bcp47(p)));
+        ck_assert_str_eq(pp_profile_contact(p, 0), "to be named by the community");
+        pp_profile_free(p);
+    }
+    /* Arabic: the dialects are varieties of the arb profile; "ar" finds it */
+    pp_profile *p = NULL;
+    pp_error err;
+    ck_assert_int_eq(pp_profile_find("ar", &p, &err), PP_OK);
+    ck_assert_str_eq(pp_profile_code(p), "arb");
+    int dialects = 0;
+    for (size_t i = 0; i < pp_profile_nvarieties(p); i++) {
+        const char *t = pp_profile_variety_tag(p, i);
+        dialects += !strcmp(t, "arz") || !strcmp(t, "apc") || !strcmp(t, "ary") || !strcmp(t, "acm");
+    }
+    ck_assert_int_eq(dialects, 4);
+    ck_assert_str_eq(pp_profile_numbering(p), "arab");
+    pp_profile_free(p);
+    /* a member of a macrolanguage finds the macrolanguage's profile */
+    ck_assert_int_eq(pp_profile_find("swh", &p, &err), PP_OK);
+    ck_assert_str_eq(pp_profile_code(p), "swa");
+    pp_profile_free(p);
+    ck_assert_int_eq(pp_profile_find("th", &p, &err), PP_OK);
+    ck_assert_str_eq(pp_profile_calendar(p), "buddhist");
+    pp_profile_free(p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("registry");
@@ -208,6 +251,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_exemplars);
     tcase_add_test(tc, test_profile_load);
     tcase_add_test(tc, test_profile_invalid);
+    tcase_add_test(tc, test_all_profiles);
     suite_add_tcase(s, tc);
     return s;
 }
