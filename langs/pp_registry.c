@@ -16,7 +16,7 @@
 #include <string.h>
 
 #define PP_REGISTRY_FILE "langs/data/registry.tsv"
-#define NCOLS 18
+#define NCOLS 19
 
 /* pp_language is the first member, so a `const pp_language *` handed out by
  * the registry can be turned back into its entry. */
@@ -27,6 +27,7 @@ typedef struct entry {
     const char *family_path; /* ISO 639-5 group codes, "nic/alv" */
     int icu_locale;
     int spellcheck;          /* a spell-checking dictionary is packaged in Debian */
+    const char *cldr_locale; /* CLDR/ICU locale code holding its data, "" none */
     int udhr_any;            /* in UDHR itself or (macrolanguage) through a member */
     int spell_any;           /* the same for the spell-checker */
 } entry;
@@ -155,6 +156,7 @@ static pp_status parse_line(char *line, entry *e, const char *path, long lineno,
     l->in_udhr = udhr;
     e->udhr_any = udhr > 0;
     e->spellcheck = spell;
+    e->cldr_locale = col[18];
     e->spell_any = spell;
     return PP_OK;
 }
@@ -376,6 +378,11 @@ const char *pp_language_family_path(const pp_language *l)
 int pp_language_icu_locale(const pp_language *l)
 {
     return l ? ((const entry *)l)->icu_locale : 0;
+}
+
+const char *pp_language_cldr_locale(const pp_language *l)
+{
+    return l ? ((const entry *)l)->cldr_locale : "";
 }
 
 int pp_language_spellcheck(const pp_language *l)

@@ -61,9 +61,18 @@ PP_API const char *pp_language_family_path(const pp_language *l);
 PP_API int pp_language_icu_locale(const pp_language *l);
 PP_API int pp_language_spellcheck(const pp_language *l);
 
+/* The CLDR/ICU locale code under which CLDR keeps this language's data: its
+ * own code ("yo"), or the code CLDR folds it into ("qu" for quz, "ar" for
+ * arb, "fil" for tgl); "" when ICU has no data for it. */
+PP_API const char *pp_language_cldr_locale(const pp_language *l);
+
 /* Exemplar characters of a language from CLDR through ICU (ulocdata), as a
  * UTF-8 string of the characters (no brackets); *out malloc'd. PP_ERR_NOT_FOUND
- * when ICU has no data for the language. */
+ * when ICU has no data for the language. When ICU has nothing under the tag
+ * itself, the bundled registry is asked where CLDR keeps the language's data
+ * (CLDR folds "quz" into "qu", "arb" into "ar", "tl" into "fil"). Multi-
+ * character exemplars ("gb", "ẹ̀") contribute each of their characters, so
+ * combining marks appear on their own. */
 PP_API pp_status pp_exemplar_chars(const char *tag, char **out, pp_error *err);
 
 /* ------------------------------------------------------------ profiles */

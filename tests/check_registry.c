@@ -148,6 +148,15 @@ START_TEST(test_exemplars)
     ck_assert_ptr_null(strstr(ex, "c"));
     free(ex);
     ex = NULL;
+    /* CLDR keeps Cusco Quechua under qu and Tagalog under fil */
+    ck_assert_int_eq(pp_exemplar_chars("quz", &ex, &err), PP_OK);
+    ck_assert_ptr_nonnull(strstr(ex, "ñ"));
+    free(ex);
+    ck_assert_int_eq(pp_exemplar_chars("tl", &ex, &err), PP_OK);
+    free(ex);
+    ck_assert_str_eq(pp_language_cldr_locale(pp_registry_get(reg, "quz")), "qu");
+    ck_assert_str_eq(pp_language_cldr_locale(pp_registry_get(reg, "wbp")), "");
+    ex = NULL;
     ck_assert_int_eq(pp_exemplar_chars("wbp", &ex, &err), PP_ERR_NOT_FOUND);
     ck_assert_ptr_null(ex);
     ck_assert_int_eq(pp_exemplar_chars("not a tag!", &ex, &err), PP_ERR_INVALID);

@@ -50,6 +50,7 @@ typedef struct lang {
     int joshi;
     int coverage;      /* 0..3 */
     int icu;
+    char cldr_loc[9]; /* the CLDR/ICU locale code holding its data ("qu" for quz) */
     int udhr;
     int spell;         /* a spell-checking dictionary is packaged in Debian */
 } lang;
@@ -375,6 +376,8 @@ static void load_cldr_macro(xmlDocPtr d)
                 if (m->coverage > l->coverage)
                     l->coverage = m->coverage;
                 l->icu |= m->icu;
+                if (!l->cldr_loc[0])
+                    memcpy(l->cldr_loc, m->cldr_loc, sizeof l->cldr_loc);
                 l->spell |= m->spell;
                 if (!l->family && m->family) {
                     l->family = strdup(m->family);
@@ -440,9 +443,16 @@ static void load_icu(void)
 {
     int32_t n = uloc_countAvailable();
     for (int32_t i = 0; i < n; i++) {
-        lang *l = find_any(uloc_getAvailable(i));
-        if (l)
+        const char *loc = uloc_getAvailable(i);
+        lang *l = find_any(loc);
+        if (l) {
             l->icu = 1;
+            size_t n = strcspn(loc, "_");
+            if (n < sizeof l->cldr_loc) {
+                memcpy(l->cldr_loc, loc, n);
+                l->cldr_loc[n] = '\0';
+            }
+        }
     }
 }
 
@@ -576,7 +586,7 @@ int main(int argc, char **argv)
 
     printf("#iso639_3\tiso639_1\tiso639_2b\tname\tscope\ttype\tmacrolanguage\tspeakers\tscripts"
            "\tfamily\tfamily_path\tlatitude\tlongitude\tjoshi_class\tcldr_coverage\ticu_locale"
-           "\tudhr\tspellcheck\n");
+           "\tudhr\tspellcheck\tcldr_locale\n");
     for (size_t i = 0; i < nlangs; i++) {
         lang *l = &langs[i];
         printf("%s\t%s\t%s\t%s\t%c\t%c\t%s\t", l->code, l->a2, l->b, l->name, l->scope, l->type,
@@ -590,7 +600,7 @@ int main(int argc, char **argv)
         putchar('\t');
         if (l->joshi >= 0)
             printf("%d", l->joshi);
-        printf("\t%d\t%d\t%d\t%d\n", l->coverage, l->icu, l->udhr, l->spell);
+        printf("\t%d\t%d\t%d\t%d\t%s\n", l->coverage, l->icu, l->udhr, l->spell, l->cldr_loc);
     }
     xmlFreeDoc(sd);
     xmlFreeDoc(ls);
