@@ -28,3 +28,4 @@ EXTRA_DIST += tests/data/registry/bad-profile.xml tests/data/registry/bad-regist
 TESTS += tests/cli/langs.sh
 EXTRA_DIST += tests/cli/langs.sh
 dist_man_MANS += docs/man/polyphony-langs.1
+EXTRA_DIST += docs/registry.md
