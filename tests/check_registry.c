@@ -220,7 +220,7 @@ START_TEST(test_all_profiles)
     /* every seeded profile loads, is a draft awaiting community review and has
      * at least 20 function words; lookups by 639-1 and by BCP 47 agree */
     static const char *codes[] = {"yor", "hau", "ibo", "swa", "zul", "amh", "wol", "quz",
-                                  "hin", "arb", "tgl", "nav", "tha"};
+                                  "hin", "arb", "tgl", "nav", "tha", "gug"};
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         pp_profile *p = NULL;
         pp_error err;
