@@ -115,5 +115,13 @@ expect 1 "binary xml" -- pp ingest --format ces "$T/binary.xml"
 expect 1 "wrong root" -- pp ingest --format tmx "$D/play.tei.xml"
 grep -q "not a TMX document" "$T/err" || fail "wrong root message"
 
+# --ledger: per-language rows of records and characters
+expect 0 "--ledger" -- pp ingest --format tmx -q --ledger "$T/ledger.jsonl" "$D/memory.tmx"
+[ "$(lines "$T/ledger.jsonl")" = 8 ] || fail "--ledger: expected 8 rows"
+grep -q '"stage":"ingest","step":"tmx","lang":"yo","metric":"records","value":1.0,"n":1' \
+    "$T/ledger.jsonl" || fail "--ledger: yo records row"
+grep -q '"lang":"fr","metric":"characters","value":75.0' "$T/ledger.jsonl" ||
+    fail "--ledger: fr characters row"
+
 [ "$fails" = 0 ] || { echo "$fails failure(s)" >&2; exit 1; }
 exit 0
