@@ -123,5 +123,22 @@ grep -q '"stage":"ingest","step":"tmx","lang":"yo","metric":"records","value":1.
 grep -q '"lang":"fr","metric":"characters","value":75.0' "$T/ledger.jsonl" ||
     fail "--ledger: fr characters row"
 
+# The bundled UDHR: its size, unique ids, and records that are a fixed point
+# of ingest (already NFC, canonical tags, right scripts).
+B=$POLYPHONY_DATA/eval-sets/udhr/udhr.jsonl.zst
+if [ -n "${POLYPHONY_DATA:-}" ] && [ -f "$B" ] && command -v jq >/dev/null; then
+    zstd -dc "$B" >"$T/udhr.jsonl"
+    decls=$(jq -r .meta.udhr_code "$T/udhr.jsonl" | sort -u | wc -l | tr -d ' ')
+    tags=$(jq -r .lang "$T/udhr.jsonl" | sort -u | wc -l | tr -d ' ')
+    [ "$decls" -ge 500 ] || fail "bundle: $decls declarations, expected >= 500"
+    [ "$tags" -ge 450 ] || fail "bundle: $tags lang values, expected >= 450"
+    [ -z "$(jq -r .id "$T/udhr.jsonl" | sort | uniq -d | head -1)" ] || fail "bundle: duplicate ids"
+    [ "$(jq -c 'select(.meta.article == 5) | .meta.split' "$T/udhr.jsonl" | sort -u)" = '"test"' ] ||
+        fail "bundle: article 5 not all test"
+    head -n 2000 "$T/udhr.jsonl" >"$T/udhr-head.jsonl"
+    pp ingest --format jsonl "$T/udhr-head.jsonl" >"$T/again.jsonl" || fail "bundle: re-ingest"
+    cmp -s "$T/udhr-head.jsonl" "$T/again.jsonl" || fail "bundle: not a fixed point of ingest"
+fi
+
 [ "$fails" = 0 ] || { echo "$fails failure(s)" >&2; exit 1; }
 exit 0
