@@ -1,1 +1,16 @@
 # src/audit.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).
+# Evaluation metrics with bootstrap intervals and the per-community gap audit:
+# the library part (pp_eval.h, pp_gap.h) and the `eval` and `audit` commands.
+pp_audit_public = src/pp_eval.h src/pp_gap.h
+pkginclude_HEADERS += $(pp_audit_public)
+libpolyphony_la_SOURCES += $(pp_audit_public) src/pp_chrf.c src/pp_answer.c src/pp_metric.c \
+	src/pp_bootstrap.c src/pp_gap.c
+polyphony_SOURCES += src/audit/eval_input.h src/audit/eval_input.c src/audit/cmd_eval.c
+
+check_PROGRAMS += tests/check_eval
+TESTS += tests/check_eval
+tests_check_eval_SOURCES = tests/check_eval.c
+tests_check_eval_CPPFLAGS = $(PP_TEST_CPPFLAGS)
+tests_check_eval_LDADD = $(PP_TEST_LIBS)
+EXTRA_DIST += tests/data/eval/chrf_reference.py tests/data/eval/regenerate.sh \
+	tests/data/eval/SOURCE.md tests/data/eval/chrf_input.jsonl tests/data/eval/chrf_expected.jsonl
