@@ -14,3 +14,16 @@ tests_check_eval_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_eval_LDADD = $(PP_TEST_LIBS)
 EXTRA_DIST += tests/data/eval/chrf_reference.py tests/data/eval/regenerate.sh \
 	tests/data/eval/SOURCE.md tests/data/eval/chrf_input.jsonl tests/data/eval/chrf_expected.jsonl
+polyphony_SOURCES += src/audit/audit.h src/audit/audit_ledger.c src/audit/audit_speakers.c \
+	src/audit/audit_write.c src/audit/audit_html.c src/audit/cmd_audit.c
+
+check_PROGRAMS += tests/check_audit
+TESTS += tests/check_audit
+tests_check_audit_SOURCES = tests/check_audit.c
+tests_check_audit_CPPFLAGS = $(PP_TEST_CPPFLAGS)
+tests_check_audit_LDADD = $(PP_TEST_LIBS)
+EXTRA_DIST += tests/data/eval/audit_reference.py tests/data/eval/audit_ledger.jsonl \
+	tests/data/eval/speakers.tsv tests/data/eval/audit_expected.json
+
+TESTS += tests/cli/eval.sh tests/cli/audit.sh tests/cli/audit-html.sh
+EXTRA_DIST += tests/cli/eval.sh tests/cli/audit.sh tests/cli/audit-html.sh

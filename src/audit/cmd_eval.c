@@ -2,7 +2,7 @@
  * seeded bootstrap intervals, ledger rows, and paired tests between two
  * systems. */
 #include "config.h"
-#include "cli.h"
+#include "cli/cli.h"
 #include "eval_input.h"
 #include "pp_ledger.h"
 
