@@ -4,8 +4,9 @@
  * is what Python's str.split() splits on (general category Zs, or bidi class
  * WS, B or S), asked from ICU. An n-gram is a byte slice; two n-grams are
  * equal when their bytes are (UTF-8 is a bijection on code point
- * sequences), and counting is done by sorting slices and merging runs, so
- * there is no hashing and no collision. */
+ * sequences). Matches are counted with a hash table of the reference
+ * n-grams (xxHash), every hit confirmed by comparing the bytes, so a hash
+ * collision can never count as a match. */
 #include "config.h"
 #include "pp_eval.h"
 
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+#include <xxhash.h>
 
 typedef struct slice {
     const char *p;
@@ -148,7 +150,6 @@ static pp_status grams_build(grams *g, const char *text, int word_order, pp_erro
             g->sl[n - 1][k].len = g->cp_off[k + n] - g->cp_off[k];
         }
         g->nsl[n - 1] = cnt;
-        qsort(g->sl[n - 1], cnt, sizeof(slice), cmp_slice);
     }
     for (int n = 1; n <= word_order; n++) {
         int o = PP_CHRF_CHAR_ORDER + n - 1;
@@ -161,32 +162,52 @@ static pp_status grams_build(grams *g, const char *text, int word_order, pp_erro
             g->sl[o][k].len = g->tok_end[k + n - 1] - g->tok_start[k];
         }
         g->nsl[o] = cnt;
-        qsort(g->sl[o], cnt, sizeof(slice), cmp_slice);
     }
     return PP_OK;
 }
 
-/* Clipped matches between two sorted n-gram lists. */
+/* Clipped matches: sum over distinct n-grams of min(hyp count, ref count).
+ * Each hypothesis n-gram takes one unused occurrence of an equal reference
+ * n-gram, if any is left. */
+typedef struct entry {
+    uint64_t h;
+    const slice *s;
+    uint32_t count, used;
+} entry;
+
 static size_t count_matches(const slice *h, size_t nh, const slice *r, size_t nr)
 {
-    size_t i = 0, j = 0, m = 0;
-    while (i < nh && j < nr) {
-        int c = cmp_slice(&h[i], &r[j]);
-        if (c < 0) {
-            i++;
-        } else if (c > 0) {
-            j++;
-        } else {
-            size_t ri = i, rj = j;
-            while (ri < nh && cmp_slice(&h[ri], &h[i]) == 0)
-                ri++;
-            while (rj < nr && cmp_slice(&r[rj], &r[j]) == 0)
-                rj++;
-            m += (ri - i) < (rj - j) ? (ri - i) : (rj - j);
-            i = ri;
-            j = rj;
+    if (nh == 0 || nr == 0)
+        return 0;
+    size_t cap = 16;
+    while (cap < 2 * nr)
+        cap *= 2;
+    entry *t = calloc(cap, sizeof *t);
+    if (!t)
+        return 0;
+    for (size_t i = 0; i < nr; i++) {
+        uint64_t hv = XXH3_64bits(r[i].p, r[i].len);
+        size_t k = (size_t)hv & (cap - 1);
+        while (t[k].s && !(t[k].h == hv && cmp_slice(t[k].s, &r[i]) == 0))
+            k = (k + 1) & (cap - 1);
+        if (!t[k].s) {
+            t[k].s = &r[i];
+            t[k].h = hv;
+        }
+        t[k].count++;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < nh; i++) {
+        uint64_t hv = XXH3_64bits(h[i].p, h[i].len);
+        size_t k = (size_t)hv & (cap - 1);
+        while (t[k].s && !(t[k].h == hv && cmp_slice(t[k].s, &h[i]) == 0))
+            k = (k + 1) & (cap - 1);
+        if (t[k].s && t[k].used < t[k].count) {
+            t[k].used++;
+            m++;
         }
     }
+    free(t);
     return m;
 }
 
