@@ -6,6 +6,7 @@
 const cli_command cli_commands[] = {
     {"help", cmd_help, "show help for polyphony or one of its commands"},
     {"version", cmd_version, "print the version"},
+    {"langs", cmd_langs, "the language registry and community profiles: list, show, validate"},
     {"ingest", cmd_ingest, "turn text, JSONL, UDHR, HTML, CES, TMX or TEI files into corpus records"},
     {"eval-sets", cmd_eval_sets, "list, build and score the bundled evaluation tasks (UDHR)"},
     {"eval", cmd_eval, "score predictions per language with bootstrap intervals"},
