@@ -4,3 +4,4 @@
 polyphony_SOURCES += eval-sets/udhr_tasks.h eval-sets/udhr_load.c eval-sets/udhr_build.c \
 	eval-sets/udhr_baseline.c eval-sets/cmd_eval_sets.c
 EXTRA_DIST += eval-sets/README.md eval-sets/demo-gap-report.sh
+dist_man_MANS += docs/man/polyphony-eval-sets.1

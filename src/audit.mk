@@ -27,3 +27,5 @@ EXTRA_DIST += tests/data/eval/audit_reference.py tests/data/eval/audit_ledger.js
 
 TESTS += tests/cli/eval.sh tests/cli/audit.sh tests/cli/audit-html.sh
 EXTRA_DIST += tests/cli/eval.sh tests/cli/audit.sh tests/cli/audit-html.sh
+dist_man_MANS += docs/man/polyphony-eval.1 docs/man/polyphony-audit.1
+EXTRA_DIST += docs/audit.md

@@ -140,7 +140,7 @@ void pp_paired_test(pp_metric m, const double *ia, const double *ib, size_t n, u
         qsort(d, good, sizeof *d, cmp_double);
         res->delta_lo = quantile(d, good, 0.025);
         res->delta_hi = quantile(d, good, 0.975);
-        double p = 2.0 * (double)(le < ge ? le : ge) / (double)good;
+        double p = 2.0 * (1.0 + (double)(le < ge ? le : ge)) / (1.0 + (double)good);
         res->p_bootstrap = p > 1.0 ? 1.0 : p;
     }
 

@@ -111,7 +111,7 @@ typedef struct pp_paired_result {
     double delta;          /* a - b */
     double delta_lo;       /* 95% paired-bootstrap interval of a - b */
     double delta_hi;
-    double p_bootstrap;    /* two-sided: 2 * min(P(d* <= 0), P(d* >= 0)), capped at 1 */
+    double p_bootstrap;    /* two-sided: 2 (1 + min(#{d* <= 0}, #{d* >= 0})) / (B + 1), capped at 1 */
     double p_randomization;/* approximate randomization: (1 + #{|d_r| >= |d|}) / (R + 1) */
 } pp_paired_result;
 

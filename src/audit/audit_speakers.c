@@ -13,20 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The registry is a separate component of the library; when this build of
- * libpolyphony does not carry it, the weak references below are NULL and
- * the audit says so instead of failing to link. */
-#pragma weak pp_registry_open
-#pragma weak pp_registry_get
-#pragma weak pp_registry_free
-
 static int from_registry(audit *a)
 {
-    if (!pp_registry_open || !pp_registry_get || !pp_registry_free) {
-        fprintf(stderr, "polyphony audit: this build has no language registry; speaker counts "
-                        "are unknown (use --speakers FILE)\n");
-        return 1;
-    }
     pp_registry *r = NULL;
     pp_error err;
     if (pp_registry_open(NULL, &r, &err) != PP_OK) {

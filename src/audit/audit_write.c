@@ -166,7 +166,7 @@ int audit_write_json(const audit *a, FILE *fp)
         json_object_set_new(o, "rows_without_value", json_integer((json_int_t)m->nskipped));
         json_array_append_new(arr, o);
     }
-    int rc = json_dumpf(arr, fp, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+    int rc = json_dumpf(arr, fp, JSON_INDENT(1) | JSON_REAL_PRECISION(15));
     fputc('\n', fp);
     json_decref(arr);
     return rc == 0 && !ferror(fp);
