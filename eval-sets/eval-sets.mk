@@ -5,3 +5,5 @@ polyphony_SOURCES += eval-sets/udhr_tasks.h eval-sets/udhr_load.c eval-sets/udhr
 	eval-sets/udhr_baseline.c eval-sets/cmd_eval_sets.c
 EXTRA_DIST += eval-sets/README.md eval-sets/demo-gap-report.sh
 dist_man_MANS += docs/man/polyphony-eval-sets.1
+TESTS += tests/cli/eval-sets.sh
+EXTRA_DIST += tests/cli/eval-sets.sh
