@@ -52,6 +52,7 @@ echo "threads: ${OMP_NUM_THREADS:-all} (OMP_NUM_THREADS); $(nproc) cores"
 
 # 10 metric runs, 1,000 resamples each, all into one ledger.
 t0=$(now)
+cpu0=$(times | awk 'NR == 2 { print $1 }')
 for spec in chrf:gen chrf++:gen token_f1:gen exact_match:gen accuracy:gen accuracy:mc \
             bits_per_byte:lm chrf:gen:s2 chrf++:gen:s2 token_f1:gen:s2; do
     m=${spec%%:*}; rest=${spec#*:}; f=${rest%%:*}; step=${rest#*:}; [ "$step" = "$rest" ] && step=$f
@@ -59,7 +60,8 @@ for spec in chrf:gen chrf++:gen token_f1:gen exact_match:gen accuracy:gen accura
 done
 t1=$(now)
 rows=$(wc -l <"$T/ledger.jsonl" | tr -d ' ')
-echo "eval: 10 metrics x $NL languages x 1000 resamples: $(elapsed "$t0" "$t1") s ($rows ledger rows)"
+echo "eval: 10 metrics x $NL languages x 1000 resamples: $(elapsed "$t0" "$t1") s wall ($rows ledger rows)"
+echo "  CPU time of the children so far (user, system): $(times | awk 'NR == 2')"
 
 t0=$(now)
 "$P" audit --speakers none --json "$T/ledger.jsonl" >"$T/audit.json"

@@ -75,94 +75,101 @@ static void free_rows(row *r, size_t n)
     free(r);
 }
 
+static void report(const pp_error *err)
+{
+    char buf[2048];
+    fprintf(stderr, "polyphony audit: %s\n", pp_error_format(err, buf, sizeof buf));
+}
+
+/* Append the rows of one ledger file to *rows. Returns 0 after printing an error. */
+static int read_ledger(const char *path, row **rows, size_t *n, size_t *cap)
+{
+    pp_error err;
+    pp_reader *rd = NULL;
+    if (pp_reader_open(path, &rd, &err) != PP_OK) {
+        report(&err);
+        return 0;
+    }
+    const char *fname = pp_reader_name(rd);
+    int ok = 1;
+    while (ok) {
+        json_t *j = NULL;
+        if (pp_reader_next(rd, &j, &err) != PP_OK) {
+            report(&err);
+            ok = 0;
+            break;
+        }
+        if (!j)
+            break;
+        long line = pp_reader_lineno(rd);
+        const char *stage = pp_record_str(j, "stage"), *lang = pp_record_str(j, "lang");
+        const char *metric = pp_record_str(j, "metric"), *step = pp_record_str(j, "step");
+        const json_t *val = json_object_get(j, "value");
+        const char *missing = !stage || !*stage ? "stage" : !lang || !*lang ? "lang"
+                              : !metric || !*metric ? "metric" : !val ? "value" : NULL;
+        char tag[128];
+        if (missing) {
+            pp_error_set(&err, PP_ERR_INVALID, fname, line,
+                         "ledger row has no '%s' (rows need stage, lang, metric, value)", missing);
+            ok = 0;
+        } else if (!json_is_number(val) && !json_is_null(val)) {
+            pp_error_set(&err, PP_ERR_INVALID, fname, line, "'value' must be a number or null");
+            ok = 0;
+        } else if (pp_langtag_canonicalize(lang, tag, sizeof tag, NULL) != PP_OK) {
+            pp_error_set(&err, PP_ERR_INVALID, fname, line, "'lang' \"%s\" is not a BCP 47 tag", lang);
+            ok = 0;
+        }
+        if (!ok) {
+            report(&err);
+            json_decref(j);
+            break;
+        }
+        if (*n == *cap) {
+            size_t nc = *cap ? 2 * *cap : 1024;
+            row *nr = realloc(*rows, nc * sizeof *nr);
+            if (!nr) {
+                json_decref(j);
+                fprintf(stderr, "polyphony audit: out of memory\n");
+                ok = 0;
+                break;
+            }
+            *rows = nr;
+            *cap = nc;
+        }
+        row *r = &(*rows)[(*n)++];
+        memset(r, 0, sizeof *r);
+        r->stage = strdup(stage);
+        r->step = step && *step ? strdup(step) : NULL;
+        r->name = strdup(metric);
+        r->lang = strdup(tag);
+        size_t kl = strlen(stage) + strlen(metric) + (r->step ? strlen(r->step) : 0) + 3;
+        r->key = malloc(kl);
+        if (r->key)
+            snprintf(r->key, kl, "%s.%s%s%s", stage, r->step ? r->step : "", r->step ? "." : "",
+                     metric);
+        r->value = json_is_number(val) ? json_number_value(val) : NAN;
+        r->lo = opt_num(j, "lo");
+        r->hi = opt_num(j, "hi");
+        const json_t *nn = json_object_get(j, "n");
+        r->n = json_is_integer(nn) ? (long)json_integer_value(nn) : -1;
+        r->seq = (long)*n;
+        json_decref(j);
+        if (!r->stage || !r->name || !r->lang || !r->key) {
+            fprintf(stderr, "polyphony audit: out of memory\n");
+            ok = 0;
+        }
+    }
+    pp_reader_close(rd);
+    return ok;
+}
+
 int audit_read(audit *a, char **files, int nfiles)
 {
     row *rows = NULL;
     size_t n = 0, cap = 0;
     int ok = 1;
-    pp_error err;
     for (int f = 0; f < nfiles && ok; f++) {
-        pp_reader *rd = NULL;
-        if (pp_reader_open(files[f], &rd, &err) != PP_OK) {
-            cli_fail_audit:
-            {
-                char buf[2048];
-                fprintf(stderr, "polyphony audit: %s\n", pp_error_format(&err, buf, sizeof buf));
-            }
-            ok = 0;
-            break;
-        }
-        const char *fname = pp_reader_name(rd);
-        for (;;) {
-            json_t *j = NULL;
-            pp_status st = pp_reader_next(rd, &j, &err);
-            if (st != PP_OK) {
-                pp_reader_close(rd);
-                goto cli_fail_audit;
-            }
-            if (!j)
-                break;
-            long line = pp_reader_lineno(rd);
-            const char *stage = pp_record_str(j, "stage"), *lang = pp_record_str(j, "lang");
-            const char *metric = pp_record_str(j, "metric"), *step = pp_record_str(j, "step");
-            const json_t *val = json_object_get(j, "value");
-            const char *missing = !stage || !*stage ? "stage" : !lang || !*lang ? "lang"
-                                  : !metric || !*metric ? "metric" : !val ? "value" : NULL;
-            char tag[128];
-            if (missing) {
-                pp_error_set(&err, PP_ERR_INVALID, fname, line,
-                             "ledger row has no '%s' (rows need stage, lang, metric, value)", missing);
-            } else if (!json_is_number(val) && !json_is_null(val)) {
-                pp_error_set(&err, PP_ERR_INVALID, fname, line, "'value' must be a number or null");
-                missing = "value";
-            } else if (pp_langtag_canonicalize(lang, tag, sizeof tag, NULL) != PP_OK) {
-                pp_error_set(&err, PP_ERR_INVALID, fname, line, "'lang' \"%s\" is not a BCP 47 tag",
-                             lang);
-                missing = "lang";
-            }
-            if (missing) {
-                json_decref(j);
-                pp_reader_close(rd);
-                goto cli_fail_audit;
-            }
-            if (n == cap) {
-                cap = cap ? 2 * cap : 1024;
-                row *nr = realloc(rows, cap * sizeof *nr);
-                if (!nr) {
-                    json_decref(j);
-                    pp_reader_close(rd);
-                    fprintf(stderr, "polyphony audit: out of memory\n");
-                    ok = 0;
-                    break;
-                }
-                rows = nr;
-            }
-            row *r = &rows[n++];
-            memset(r, 0, sizeof *r);
-            r->stage = strdup(stage);
-            r->step = step && *step ? strdup(step) : NULL;
-            r->name = strdup(metric);
-            r->lang = strdup(tag);
-            size_t kl = strlen(stage) + strlen(metric) + (step ? strlen(step) : 0) + 3;
-            r->key = malloc(kl);
-            if (r->key)
-                snprintf(r->key, kl, "%s.%s%s%s", stage, r->step ? r->step : "", r->step ? "." : "",
-                         metric);
-            r->value = json_is_number(val) ? json_number_value(val) : NAN;
-            r->lo = opt_num(j, "lo");
-            r->hi = opt_num(j, "hi");
-            const json_t *nn = json_object_get(j, "n");
-            r->n = json_is_integer(nn) ? (long)json_integer_value(nn) : -1;
-            r->seq = (long)n;
-            json_decref(j);
-            if (!r->stage || !r->name || !r->lang || !r->key) {
-                fprintf(stderr, "polyphony audit: out of memory\n");
-                ok = 0;
-                break;
-            }
-        }
-        if (ok)
-            pp_reader_close(rd);
+        ok = read_ledger(files[f], &rows, &n, &cap);
         a->nfiles++;
     }
     if (ok && n == 0) {

@@ -54,6 +54,13 @@ jq -e '.[0] | has("metric") and has("gini") and has("utility_demographic") and h
 jq -e '.[] | select(.metric == "eval.udhr-translation.chrf") | .languages[] | select(.lang == "yo") | .value == 24.5' \
     "$T/audit.json" >/dev/null || fail "the last ledger row does not win"
 
+# Several ledgers; tags are canonicalized so "yor" is the community "yo"
+printf '{"stage":"lid","lang":"yor","metric":"f1","value":0.9,"n":130}\n' >"$T/more.jsonl"
+expect 0 "two ledgers" -- pp audit --json --speakers "$D/speakers.tsv" "$D/audit_ledger.jsonl" "$T/more.jsonl"
+jq -e '.[] | select(.metric == "lid.f1") | (.n_languages == 6) and
+       ((.languages[] | select(.lang == "yo") | .value) == 0.9)' "$T/out" >/dev/null ||
+    fail "a later ledger's row of yor does not replace yo"
+
 # Table, CSV, HTML
 expect 0 "table, csv, html" -- pp audit --speakers "$D/speakers.tsv" --csv "$T/a.csv" --html "$T/a.html" "$D/audit_ledger.jsonl"
 has "$T/out" "tokenizers.premium *lower" "table shows direction"

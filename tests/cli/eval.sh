@@ -45,7 +45,7 @@ awk -v a="$ref" -v b="$got" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 0.
     fail "yo chrF $got differs from the reference $ref"
 
 # Ledger rows: one per language, stage eval, metric chrf++
-expect 0 "ledger" -- env PP_RUN=2026-01-01T00:00:00Z "$POLYPHONY" eval --metric chrf++ -B 50 \
+expect 0 "ledger" -- pp eval --metric chrf++ -B 50 \
     --ledger "$T/ledger.jsonl" --step fixture "$D/chrf_input.jsonl"
 n=$(wc -l <"$T/ledger.jsonl" | tr -d ' ')
 [ "$n" = 14 ] || fail "ledger has $n rows, expected 14"
