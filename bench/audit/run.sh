@@ -51,17 +51,21 @@ echo "synthetic predictions: $NL languages x $NI items = $items items per metric
 echo "threads: ${OMP_NUM_THREADS:-all} (OMP_NUM_THREADS); $(nproc) cores"
 
 # 10 metric runs, 1,000 resamples each, all into one ledger.
-t0=$(now)
-cpu0=$(times | awk 'NR == 2 { print $1 }')
-for spec in chrf:gen chrf++:gen token_f1:gen exact_match:gen accuracy:gen accuracy:mc \
+cat >"$T/evals.sh" <<EOS
+for spec in chrf:gen chrf++:gen token_f1:gen exact_match:gen accuracy:gen accuracy:mc \\
             bits_per_byte:lm chrf:gen:s2 chrf++:gen:s2 token_f1:gen:s2; do
-    m=${spec%%:*}; rest=${spec#*:}; f=${rest%%:*}; step=${rest#*:}; [ "$step" = "$rest" ] && step=$f
-    "$P" eval --metric "$m" --resamples 1000 --step "$step" --ledger "$T/ledger.jsonl" "$T/$f.jsonl" >/dev/null
+    m=\${spec%%:*}; rest=\${spec#*:}; f=\${rest%%:*}; step=\${rest#*:}; [ "\$step" = "\$rest" ] && step=\$f
+    "$P" eval --metric "\$m" --resamples 1000 --step "\$step" --ledger "$T/ledger.jsonl" "$T/\$f.jsonl" >/dev/null
 done
-t1=$(now)
+EOS
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "eval: 10 metrics x $NL languages x 1000 resamples: %e s wall, %U s user, %S s system" sh "$T/evals.sh"
+else
+    t0=$(now); sh "$T/evals.sh"; t1=$(now)
+    echo "eval: 10 metrics x $NL languages x 1000 resamples: $(elapsed "$t0" "$t1") s wall"
+fi
 rows=$(wc -l <"$T/ledger.jsonl" | tr -d ' ')
-echo "eval: 10 metrics x $NL languages x 1000 resamples: $(elapsed "$t0" "$t1") s wall ($rows ledger rows)"
-echo "  CPU time of the children so far (user, system): $(times | awk 'NR == 2')"
+echo "  $rows ledger rows"
 
 t0=$(now)
 "$P" audit --speakers none --json "$T/ledger.jsonl" >"$T/audit.json"
