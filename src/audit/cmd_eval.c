@@ -171,6 +171,28 @@ static int match_ids(const eval_set *a, const eval_set *b, size_t **map_out)
     return 1;
 }
 
+/* One note for every cell with a single item (their scores have no interval). */
+static void note_single(const cell_result *r, size_t n, const char *what)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += r[i].n == 1;
+    if (k == 0)
+        return;
+    if (k == 1) {
+        for (size_t i = 0; i < n; i++)
+            if (r[i].n == 1)
+                cli_warn("eval", "%s '%s' has a single item: its score has no interval", what, r[i].key);
+        return;
+    }
+    fprintf(stderr, "polyphony eval: %zu %ss have a single item, so their scores have no interval:", k, what);
+    size_t shown = 0;
+    for (size_t i = 0; i < n && shown < 10; i++)
+        if (r[i].n == 1)
+            fprintf(stderr, "%s %s", shown++ ? "," : "", r[i].key);
+    fprintf(stderr, "%s\n", k > shown ? ", ..." : "");
+}
+
 static json_t *cell_json(const cell_result *r, const char *keyname, int compare)
 {
     json_t *o = json_object();
@@ -304,12 +326,8 @@ int cmd_eval(int argc, char **argv)
     score_cells(a, b, map, &all, 1, resamples, (unsigned long long)seed, "", &ra);
     free(all.idx);
 
-    for (size_t i = 0; i < nl; i++)
-        if (rl[i].n == 1)
-            cli_warn("eval", "language '%s' has a single item: its score has no interval", rl[i].key);
-    for (size_t i = 0; i < ng; i++)
-        if (rg[i].n == 1)
-            cli_warn("eval", "group '%s' has a single item: its score has no interval", rg[i].key);
+    note_single(rl, nl, "language");
+    note_single(rg, ng, "group");
 
     int prec = (m == PP_METRIC_CHRF || m == PP_METRIC_CHRFPP) ? 2 : 4;
     if (json_out) {
