@@ -4,7 +4,8 @@
  *   lm           byte trigram model with Witten-Bell interpolation
  *                (down to a uniform distribution over 256 bytes)
  *   cloze        the most frequent word of 4+ code points in the train split
- *   translation  the source text copied (a lower bound every system should beat) */
+ *   translation  the source text copied (a lower bound every system should beat)
+ *   lid          character-trigram profiles (udhr_lid_baseline.c) */
 #include "config.h"
 #include "udhr_tasks.h"
 #include "pp_record.h"
@@ -192,9 +193,7 @@ pp_status udhr_baseline(const udhr_set *s, udhr_task t, const json_t *prompts, j
                         pp_error *err)
 {
     if (t == UDHR_LID)
-        return pp_error_set(err, PP_ERR_UNSUPPORTED, NULL, 0,
-                            "there is no built-in baseline for lid (score a language-ID model's "
-                            "answers with 'eval-sets score lid')");
+        return udhr_lid_baseline(s, prompts, outputs, err);
     size_t n = json_array_size(prompts);
     const udhr_lang *cur = NULL;
     lm model;

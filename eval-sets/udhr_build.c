@@ -170,6 +170,7 @@ static void build_lid(const udhr_lang *L, json_t *out)
         if (*L->iso639_3 && strcmp(L->iso639_3, L->lang) != 0)
             json_array_append_new(refs, json_string(L->iso639_3));
         json_object_set_new(o, "references", refs);
+        json_object_set_new(o, "text", json_string(t));
         json_array_append_new(out, o);
         free(prompt);
     }

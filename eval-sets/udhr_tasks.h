@@ -54,8 +54,13 @@ pp_status udhr_build(const udhr_set *s, udhr_task t, const char *langs, const ch
 
 /* Outputs of a simple baseline trained on the train split of the same
  * declaration: byte-trigram language model (lm), the most frequent long word
- * of the language (cloze), the source text itself (translation). */
+ * of the language (cloze), the nearest character-trigram profile (lid), the
+ * source text itself (translation). */
 pp_status udhr_baseline(const udhr_set *s, udhr_task t, const json_t *prompts, json_t *outputs,
                         pp_error *err);
+
+/* The lid baseline: nearest character-trigram profile of the train split. */
+pp_status udhr_lid_baseline(const udhr_set *s, const json_t *prompts, json_t *outputs,
+                            pp_error *err);
 
 #endif

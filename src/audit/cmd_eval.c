@@ -26,6 +26,8 @@ static void usage(FILE *fp)
             "  -m, --metric M       accuracy, exact_match, token_f1, chrf, chrf++, bits_per_byte\n"
             "  -l, --ledger FILE    append one row per language (stage eval, metric M)\n"
             "      --step NAME      step name for the ledger rows (e.g. the task)\n"
+            "      --stage NAME     stage of the ledger rows (default eval; e.g. lid when\n"
+            "                       scoring a language identifier)\n"
             "      --json           write JSON instead of a table\n"
             "  -B, --resamples N    bootstrap resamples (default 1000; 0: no intervals)\n"
             "  -s, --seed S         seed of the resampling (default 1)\n"
@@ -248,10 +250,12 @@ int cmd_eval(int argc, char **argv)
     static const struct option opts[] = {
         {"metric", required_argument, NULL, 'm'}, {"ledger", required_argument, NULL, 'l'},
         {"step", required_argument, NULL, 'S'},   {"json", no_argument, NULL, 'j'},
+        {"stage", required_argument, NULL, 'G'},
         {"resamples", required_argument, NULL, 'B'}, {"seed", required_argument, NULL, 's'},
         {"compare", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *metric_name = NULL, *ledger_path = NULL, *step = NULL, *other = NULL;
+    const char *stage = "eval";
     int json_out = 0;
     long resamples = 1000, seed = 1;
     optind = 1;
@@ -261,6 +265,11 @@ int cmd_eval(int argc, char **argv)
         case 'm': metric_name = optarg; break;
         case 'l': ledger_path = optarg; break;
         case 'S': step = optarg; break;
+        case 'G':
+            if (!*optarg)
+                return cli_usage("eval", "--stage needs a name");
+            stage = optarg;
+            break;
         case 'j': json_out = 1; break;
         case 'B':
             if (!cli_parse_long("eval", "--resamples", optarg, 0, 100000000, &resamples))
@@ -368,7 +377,7 @@ int cmd_eval(int argc, char **argv)
     }
     if (ledger_path && !b) {
         pp_ledger *lg = NULL;
-        if (pp_ledger_open(ledger_path, "eval", &lg, &err) != PP_OK) {
+        if (pp_ledger_open(ledger_path, stage, &lg, &err) != PP_OK) {
             rc = cli_fail("eval", &err);
         } else {
             for (size_t i = 0; i < nl && rc == 0; i++)

@@ -54,12 +54,13 @@ has "$T/pairs.jsonl" '"source_lang":"en"' "pairs en-yo"
 grep -q '"lang":"en"' "$T/pairs.jsonl" && fail "pairs: a target other than yo or ha"
 
 # Baselines and the join into eval input
-for t in lm cloze translation; do
+for t in lm cloze lid translation; do
     expect 0 "baseline $t" -- pp eval-sets baseline "$t" "$T/$t.jsonl" -o "$T/$t.out"
     expect 0 "score $t" -- pp eval-sets score "$t" "$T/$t.jsonl" "$T/$t.out" -o "$T/$t.eval"
 done
-expect 1 "lid baseline" -- pp eval-sets baseline lid "$T/lid.jsonl"
-has "$T/err" "no built-in baseline for lid" "lid baseline message"
+expect 0 "eval lid" -- pp eval --metric exact_match --json "$T/lid.eval"
+# the trigram baseline chooses among all 471 languages; English is never missed
+tr -d ' \n' <"$T/out" | grep -q '"lang":"en","n":9,"value":1.0' || fail "lid baseline accuracy on en"
 expect 0 "eval lm" -- pp eval --metric bits_per_byte "$T/lm.eval"
 has "$T/out" "^yo  *6 " "bits per byte of yo"
 expect 0 "eval translation" -- pp eval --metric chrf "$T/translation.eval"

@@ -50,6 +50,8 @@ expect 0 "ledger" -- pp eval --metric chrf++ -B 50 \
 n=$(wc -l <"$T/ledger.jsonl" | tr -d ' ')
 [ "$n" = 14 ] || fail "ledger has $n rows, expected 14"
 has "$T/ledger.jsonl" '"stage":"eval","step":"fixture","lang":"yo","metric":"chrf++"' "ledger row"
+expect 0 "ledger stage" -- pp eval --metric exact_match -B 0 --stage lid --ledger "$T/lid.jsonl" "$D/chrf_input.jsonl"
+has "$T/lid.jsonl" '"stage":"lid","lang":"am","metric":"exact_match"' "--stage in the ledger"
 
 # Missing fields and empty languages: file:line and what is wrong
 printf '{"id":"a","lang":"yo","prediction":"x","reference":"x"}\n{"id":"b","lang":"yo","prediction":"x"}\n' >"$T/noref.jsonl"
