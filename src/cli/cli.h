@@ -58,5 +58,8 @@ int cmd_version(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_langs(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_eval_sets(int argc, char **argv);
 
 #endif

@@ -4,11 +4,18 @@
 #include "cli.h"
 
 const cli_command cli_commands[] = {
+    /* sourcing */
+    {"ingest", cmd_ingest, "turn text, JSONL, UDHR, HTML, CES, TMX or TEI files into corpus records"},
     {"stats", cmd_stats, "count records and characters per language and script"},
+    /* finding languages */
+    {"langs", cmd_langs, "the language registry and community profiles: list, show, validate"},
+    /* evaluation and the gap audit */
+    {"eval-sets", cmd_eval_sets, "list, build and score the bundled evaluation tasks (UDHR)"},
+    {"eval", cmd_eval, "score predictions per language with bootstrap intervals"},
+    {"audit", cmd_audit, "per-community scorecards and gap statistics from ledgers"},
+    /* the command itself */
     {"help", cmd_help, "show help for polyphony or one of its commands"},
     {"version", cmd_version, "print the version"},
-    {"ingest", cmd_ingest, "turn text, JSONL, UDHR, HTML, CES, TMX or TEI files into corpus records"},
-    {"langs", cmd_langs, "the language registry and community profiles: list, show, validate"},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
