@@ -225,6 +225,23 @@ extern "C" pp_status pp_list_format(const char *locale, int disjunction, const c
         icu::UnicodeString res;
         lf->format(v.data(), (int32_t)n, res, st);
         delete lf;
+        // ICU falls back to root's patterns (English "or"/"and") for a
+        // language without list data: refuse rather than mix English in.
+        if (U_SUCCESS(st) && std::strcmp(loc.getLanguage(), "en") != 0 && n > 1) {
+            UErrorCode st2 = U_ZERO_ERROR;
+            icu::ListFormatter *rf = icu::ListFormatter::createInstance(
+                icu::Locale::getRoot(), disjunction ? ULISTFMT_TYPE_OR : ULISTFMT_TYPE_AND,
+                ULISTFMT_WIDTH_WIDE, st2);
+            icu::UnicodeString rres;
+            if (rf && U_SUCCESS(st2))
+                rf->format(v.data(), (int32_t)n, rres, st2);
+            delete rf;
+            if (U_SUCCESS(st2) && rres == res)
+                return pp_error_set(err, PP_ERR_NOT_FOUND, NULL, 0,
+                                    "ICU has no list patterns for %s (it would use root's "
+                                    "English ones)",
+                                    locale ? locale : "root");
+        }
         if (U_FAILURE(st))
             return pp_error_set(err, PP_ERR_ICU, NULL, 0, "list formatting failed (%s)",
                                 u_errorName(st));

@@ -18,7 +18,8 @@ typedef struct irec {
     json_t *rec;
     char *file;
     long line;
-    char key[16];  /* canonical primary language subtag */
+    char key[16];  /* canonical primary language subtag of `lang` */
+    char key2[16]; /* same for meta.iso639_3 ("arb" where lang says "ar") */
     char *canon;   /* canonical full tag of `lang` */
 } irec;
 
@@ -92,6 +93,9 @@ pp_status pp_instruct_data_add(pp_instruct_data *d, json_t *rec, const char *fil
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     }
     pp_tpl_langkey(canon, r->key, sizeof r->key);
+    const json_t *iso = json_object_get(json_object_get(rec, "meta"), "iso639_3");
+    if (json_is_string(iso))
+        pp_tpl_langkey(json_string_value(iso), r->key2, sizeof r->key2);
     r->line = line;
     r->rec = json_incref(rec);
     d->n++;
@@ -167,14 +171,19 @@ static pp_status build_pairs(pp_instruct_data *d, const pp_template *t, pp_error
     if (!d->pairs || json_object_set_new(d->pairs, tag, json_string(sig)) != 0)
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     for (size_t i = 0; i < d->n; i++) {
-        char key[1024];
         const char *ds = pp_record_str(d->recs[i].rec, "source");
-        if (!join_key(t, ds, d->recs[i].key, d->recs[i].rec, key, sizeof key))
-            continue;
-        if (json_object_get(d->pairs, key))
-            continue;
-        if (json_object_set_new(d->pairs, key, json_integer((json_int_t)i)) != 0)
-            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        const char *keys[2] = {d->recs[i].key, d->recs[i].key2};
+        for (int k = 0; k < 2; k++) {
+            char key[1024];
+            if (!keys[k][0] || (k == 1 && strcmp(keys[0], keys[1]) == 0))
+                continue;
+            if (!join_key(t, ds, keys[k], d->recs[i].rec, key, sizeof key))
+                continue;
+            if (json_object_get(d->pairs, key))
+                continue;
+            if (json_object_set_new(d->pairs, key, json_integer((json_int_t)i)) != 0)
+                return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        }
     }
     return PP_OK;
 }
@@ -255,10 +264,18 @@ static int where_ok(const pp_template *t, const json_t *rec)
     return 1;
 }
 
-static int choice_of(const pp_template *t, const char *key)
+static int rec_has_key(const irec *r, char *const *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(r->key, keys[i]) == 0 || (r->key2[0] && strcmp(r->key2, keys[i]) == 0))
+            return 1;
+    return 0;
+}
+
+static int choice_of(const pp_template *t, const irec *r)
 {
     for (size_t i = 0; i < t->nchoices; i++)
-        if (t->choices[i].key && strcmp(t->choices[i].key, key) == 0)
+        if (rec_has_key(r, t->choices[i].keys, t->choices[i].nkeys))
             return (int)i;
     return -1;
 }
@@ -292,9 +309,10 @@ static pp_status candidates(const pp_template *t, const pp_instruct_data *d, siz
                 continue;
         }
         if (t->choices_language) {
-            if (choice_of(t, r->key) < 0)
+            if (choice_of(t, r) < 0)
                 continue;
-        } else if (exact ? strcmp(r->canon, t->variety) != 0 : strcmp(r->key, t->langkey) != 0) {
+        } else if (exact ? strcmp(r->canon, t->variety) != 0
+                         : !rec_has_key(r, t->srckeys, t->nsrckeys)) {
             continue;
         }
         if (!where_ok(t, r->rec))
@@ -365,6 +383,23 @@ static pp_status make_cloze(const pp_template *t, const char *text, const char *
     return PP_OK;
 }
 
+/* "- A\n- B\n- C": one choice a line, no words of any language. */
+static pp_status lines_list(const char **items, size_t n, char **out, pp_error *err)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(items[i]) + 3;
+    char *s = malloc(len);
+    if (!s)
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += (size_t)sprintf(s + k, "%s- %s", i ? "\n" : "", items[i]);
+    s[k] = '\0';
+    *out = s;
+    return PP_OK;
+}
+
 static int is_blank(const char *s)
 {
     for (; *s; s++)
@@ -424,10 +459,13 @@ static pp_status render_one(const pp_template *t, pp_instruct_data *d, const ire
             st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         for (size_t i = 0; st == PP_OK && i < t->nchoices; i++)
             items[i] = t->choices[i].text;
-        if (st == PP_OK)
-            st = pp_list_format(t->locale, t->list_or, items, t->nchoices, &x->choices, err);
+        if (st == PP_OK && t->list_mode == 2)
+            st = lines_list(items, t->nchoices, &x->choices, err);
+        else if (st == PP_OK)
+            st = pp_list_format(t->locale, t->list_mode == 1, items, t->nchoices, &x->choices,
+                                err);
         free(items);
-        int c = t->choices_language ? choice_of(t, r->key) : -1;
+        int c = t->choices_language ? choice_of(t, r) : -1;
         if (st == PP_OK) {
             args[na++] = (pp_msgarg){"choices", PP_MSGARG_STRING, x->choices, 0};
             if (c >= 0)

@@ -166,6 +166,7 @@ void pp_template_free(pp_template *t)
     if (!t)
         return;
     free(t->path), free(t->id), free(t->task), free(t->lang), free(t->variety);
+    pp_strv_free(t->srckeys, t->nsrckeys);
     free(t->langkey), free(t->locale), free(t->review_status), free(t->review_note);
     free(t->license), free(t->dataset), free(t->split);
     pp_strv_free(t->authors, t->nauthors);
@@ -183,7 +184,8 @@ void pp_template_free(pp_template *t)
     free(t->cloze_arg), free(t->cloze_masked), free(t->cloze_answer), free(t->cloze_blank);
     free(t->input), free(t->target);
     for (size_t i = 0; i < t->nchoices; i++)
-        free(t->choices[i].code), free(t->choices[i].key), free(t->choices[i].text);
+        free(t->choices[i].code), pp_strv_free(t->choices[i].keys, t->choices[i].nkeys),
+            free(t->choices[i].text);
     free(t->choices);
     free(t->family);
     pp_strv_free(t->metrics, t->nmetrics);
@@ -346,10 +348,42 @@ static pp_status push_str(char ***v, size_t *n, char *s)
     return PP_OK;
 }
 
+/* Space-separated language codes -> canonical primary subtags. */
+static pp_status split_keys(const char *codes, char ***keys, size_t *n, const char *path,
+                            long line, pp_error *err)
+{
+    char *dup = xstrdup(codes ? codes : ""), *save = NULL;
+    if (!dup)
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    for (char *tok = strtok_r(dup, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
+        char key[64];
+        pp_tpl_langkey(tok, key, sizeof key);
+        if (!key[0]) {
+            pp_error_set(err, PP_ERR_INVALID, path, line, "\"%s\" is not a language tag", tok);
+            free(dup);
+            return PP_ERR_INVALID;
+        }
+        if (push_str(keys, n, xstrdup(key)) != PP_OK) {
+            free(dup);
+            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        }
+    }
+    free(dup);
+    if (*n == 0)
+        return pp_error_set(err, PP_ERR_INVALID, path, line, "no language code given");
+    return PP_OK;
+}
+
 static pp_status load_source(pp_template *t, xmlNode *src, pp_error *err)
 {
     t->dataset = attr(src, "dataset");
     t->split = attr(src, "split");
+    char *langs = attr(src, "langs");
+    pp_status lst = split_keys(langs ? langs : t->langkey, &t->srckeys, &t->nsrckeys, t->path,
+                               xmlGetLineNo(src), err);
+    free(langs);
+    if (lst != PP_OK)
+        return lst;
     for (xmlNode *c = src->children; c; c = c->next) {
         if (is_el(c, "arg")) {
             tpl_arg *na = realloc(t->args, (t->nargs + 1) * sizeof *na);
@@ -459,8 +493,19 @@ static pp_status load_choices(pp_template *t, xmlNode *ch, pp_error *err)
 {
     char *kind = attr(ch, "kind"), *list = attr(ch, "list");
     t->choices_language = kind && strcmp(kind, "language") == 0;
-    t->list_or = !list || strcmp(list, "or") == 0;
+    t->list_mode = !list || strcmp(list, "or") == 0 ? 1 : strcmp(list, "lines") == 0 ? 2 : 0;
     free(kind), free(list);
+    if (t->list_mode < 2) {
+        static const char *const probe[] = {"A", "B", "C"};
+        char *tmp = NULL;
+        pp_error e;
+        pp_error_clear(&e);
+        pp_status st = pp_list_format(t->locale, t->list_mode == 1, probe, 3, &tmp, &e);
+        free(tmp);
+        if (st != PP_OK)
+            return pp_error_set(err, st, t->path, xmlGetLineNo(ch),
+                                "%s; use <choices list=\"lines\">", e.message);
+    }
     for (xmlNode *c = ch->children; c; c = c->next) {
         if (!is_el(c, "choice"))
             continue;
@@ -474,18 +519,18 @@ static pp_status load_choices(pp_template *t, xmlNode *ch, pp_error *err)
         k->text = text_of(c);
         trim(k->text);
         if (t->choices_language) {
-            char key[32];
-            pp_tpl_langkey(k->code, key, sizeof key);
-            if (!key[0])
-                return pp_error_set(err, PP_ERR_INVALID, t->path, xmlGetLineNo(c),
-                                    "<choice code=\"%s\"> is not a language tag", k->code);
-            k->key = xstrdup(key);
+            pp_status st = split_keys(k->code, &k->keys, &k->nkeys, t->path, xmlGetLineNo(c), err);
+            if (st != PP_OK)
+                return st;
+            char first[64];
+            snprintf(first, sizeof first, "%s", k->code);
+            first[strcspn(first, " \t\n")] = '\0';
             if (!k->text[0]) {
                 /* No name written: take CLDR's name in the template's language. */
                 char *nm = NULL;
                 pp_error e;
                 pp_error_clear(&e);
-                if (pp_language_display_name(k->code, t->lang, &nm, &e) != PP_OK)
+                if (pp_language_display_name(first, t->lang, &nm, &e) != PP_OK)
                     return pp_error_set(err, PP_ERR_NOT_FOUND, t->path, xmlGetLineNo(c),
                                         "%s; write the name inside <choice code=\"%s\">",
                                         e.message, k->code);
@@ -523,6 +568,12 @@ static pp_status load_doc(pp_template *t, xmlDoc *doc, pp_error *err)
         return pp_error_set(err, PP_ERR_INVALID, t->path, xmlGetLineNo(vn),
                             "variety %s is not a variety of language %s", t->variety, t->lang);
     t->langkey = xstrdup(lk);
+    xmlNode *lo = child(root, "locale");
+    char *cal = lo ? attr(lo, "calendar") : NULL, *num = lo ? attr(lo, "numbers") : NULL;
+    st = compute_locale(t, cal, num, err);
+    free(cal), free(num);
+    if (st != PP_OK)
+        return st;
     for (xmlNode *a = child(child(root, "authors"), "author"); a; a = a->next)
         if (is_el(a, "author")) {
             char *s = text_of(a);
@@ -575,11 +626,7 @@ static pp_status load_doc(pp_template *t, xmlDoc *doc, pp_error *err)
     trim(cip);
     t->choices_in_prompt = cip && (strcmp(cip, "true") == 0 || strcmp(cip, "1") == 0);
     free(cip);
-    xmlNode *lo = child(root, "locale");
-    char *cal = lo ? attr(lo, "calendar") : NULL, *num = lo ? attr(lo, "numbers") : NULL;
-    st = compute_locale(t, cal, num, err);
-    free(cal), free(num);
-    if (st == PP_OK && st == PP_OK) {
+    {
         pp_error e;
         pp_error_clear(&e);
         /* Patterns must also build in the locale (argument styles such as

@@ -27,12 +27,16 @@ typedef struct tpl_where {
 
 typedef struct tpl_choice {
     char *code;
-    char *key;  /* canonical primary language subtag (kind="language") */
+    char **keys; /* canonical primary language subtags (kind="language"): the
+                  * codes listed in code="...", the first names the language */
+    size_t nkeys;
     char *text; /* as written, or the CLDR name in the template's language */
 } tpl_choice;
 
 struct pp_template {
     char *path, *id, *task, *lang, *variety, *langkey, *locale;
+    char **srckeys; /* language keys of the records read (<source langs>, default langkey) */
+    size_t nsrckeys;
     char *review_status, *review_note, *license, *dataset, *split;
     char **authors, **reviewers;
     size_t nauthors, nreviewers;
@@ -54,7 +58,8 @@ struct pp_template {
     long input_line, target_line;
     tpl_choice *choices;
     size_t nchoices;
-    int choices_language, list_or;
+    int choices_language;
+    int list_mode; /* 0 "and", 1 "or" (ICU ListFormatter), 2 one choice a line */
     char *family;
     char **metrics;
     size_t nmetrics;
