@@ -58,5 +58,6 @@ int cmd_version(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_instruct(int argc, char **argv);
 int cmd_prefs(int argc, char **argv);
+int cmd_langs(int argc, char **argv);
 
 #endif

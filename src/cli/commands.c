@@ -7,7 +7,7 @@ const cli_command cli_commands[] = {
     {"help", cmd_help, "show help for polyphony or one of its commands"},
     {"version", cmd_version, "print the version"},
     {"instruct", cmd_instruct, "build instruction data from community-written templates"},
-
+    {"langs", cmd_langs, "the language registry and community profiles: list, show, validate"},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
