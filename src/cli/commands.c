@@ -6,6 +6,7 @@
 const cli_command cli_commands[] = {
     {"help", cmd_help, "show help for polyphony or one of its commands"},
     {"version", cmd_version, "print the version"},
+    {"ingest", cmd_ingest, "turn text, JSONL, UDHR, HTML, CES, TMX or TEI files into corpus records"},
     {"instruct", cmd_instruct, "build instruction data from community-written templates"},
     {"langs", cmd_langs, "the language registry and community profiles: list, show, validate"},
 };
