@@ -1,5 +1,8 @@
 # corpora-tools/instruct.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).
-pkginclude_HEADERS += corpora-tools/pp_instruct.h
+# Instruction sets from community-written templates (ICU MessageFormat with
+# named arguments) and preference sets that keep annotator disagreement.
+pkginclude_HEADERS += corpora-tools/pp_instruct.h corpora-tools/pp_prefs.h
 libpolyphony_la_SOURCES += corpora-tools/pp_instruct.h corpora-tools/pp_template_int.h \
-	corpora-tools/msgformat_shim.cc corpora-tools/pp_template.c corpora-tools/pp_instruct.c
-polyphony_SOURCES += corpora-tools/cmd_instruct.c
+	corpora-tools/msgformat_shim.cc corpora-tools/pp_template.c corpora-tools/pp_instruct.c \
+	corpora-tools/pp_prefs.h corpora-tools/pp_prefs.c corpora-tools/pp_prefs_synth.c
+polyphony_SOURCES += corpora-tools/cmd_instruct.c corpora-tools/cmd_prefs.c

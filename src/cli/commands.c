@@ -8,6 +8,7 @@ const cli_command cli_commands[] = {
     {"version", cmd_version, "print the version"},
     {"ingest", cmd_ingest, "turn text, JSONL, UDHR, HTML, CES, TMX or TEI files into corpus records"},
     {"instruct", cmd_instruct, "build instruction data from community-written templates"},
+    {"prefs", cmd_prefs, "preference data that keeps annotator groups and their disagreement"},
     {"langs", cmd_langs, "the language registry and community profiles: list, show, validate"},
 };
 
