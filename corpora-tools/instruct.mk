@@ -15,3 +15,65 @@ tests_check_instruct_LDADD = $(PP_TEST_LIBS)
 tests_check_prefs_SOURCES = tests/check_prefs.c
 tests_check_prefs_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_prefs_LDADD = $(PP_TEST_LIBS)
+TESTS += tests/cli/instruct.sh tests/cli/prefs.sh
+EXTRA_DIST += tests/cli/instruct.sh tests/cli/prefs.sh \
+	tests/data/instruct/SOURCE.md tests/data/instruct/udhr-sample.jsonl \
+	tests/data/instruct/templates/ar-article-qa.xml tests/data/instruct/templates/am-dated.xml \
+	tests/data/instruct/bad/schema.xml tests/data/instruct/bad/missing-arg.xml \
+	tests/data/instruct/bad/missing-field.xml tests/data/instruct/bad/no-reviewer.xml \
+	tests/data/prefs/SOURCE.md tests/data/prefs/annotators.json tests/data/prefs/pairs.jsonl \
+	tests/data/prefs/unknown-annotator.jsonl
+
+# Template schema and the seed templates, installed under $(pkgdatadir).
+nobase_dist_pkgdata_DATA += langs/schema/template.rng \
+	langs/amh/templates/article-qa.xml \
+	langs/amh/templates/cloze.xml \
+	langs/amh/templates/language-id.xml \
+	langs/amh/templates/translation.xml \
+	langs/arb/templates/article-qa.xml \
+	langs/arb/templates/cloze.xml \
+	langs/arb/templates/language-id.xml \
+	langs/arb/templates/translation.xml \
+	langs/hau/templates/article-qa.xml \
+	langs/hau/templates/cloze.xml \
+	langs/hau/templates/language-id.xml \
+	langs/hau/templates/translation.xml \
+	langs/hin/templates/article-qa.xml \
+	langs/hin/templates/cloze.xml \
+	langs/hin/templates/language-id.xml \
+	langs/hin/templates/translation.xml \
+	langs/ibo/templates/article-qa.xml \
+	langs/ibo/templates/cloze.xml \
+	langs/ibo/templates/language-id.xml \
+	langs/ibo/templates/translation.xml \
+	langs/quc/templates/article-qa.xml \
+	langs/quc/templates/cloze.xml \
+	langs/quc/templates/language-id.xml \
+	langs/quc/templates/translation.xml \
+	langs/quz/templates/article-qa.xml \
+	langs/quz/templates/cloze.xml \
+	langs/quz/templates/language-id.xml \
+	langs/quz/templates/translation.xml \
+	langs/swa/templates/article-qa.xml \
+	langs/swa/templates/cloze.xml \
+	langs/swa/templates/language-id.xml \
+	langs/swa/templates/translation.xml \
+	langs/tgl/templates/article-qa.xml \
+	langs/tgl/templates/cloze.xml \
+	langs/tgl/templates/language-id.xml \
+	langs/tgl/templates/translation.xml \
+	langs/wol/templates/article-qa.xml \
+	langs/wol/templates/cloze.xml \
+	langs/wol/templates/language-id.xml \
+	langs/wol/templates/translation.xml \
+	langs/yor/templates/article-qa.xml \
+	langs/yor/templates/cloze.xml \
+	langs/yor/templates/language-id.xml \
+	langs/yor/templates/translation.xml \
+	langs/zul/templates/article-qa.xml \
+	langs/zul/templates/cloze.xml \
+	langs/zul/templates/language-id.xml \
+	langs/zul/templates/translation.xml
+
+dist_man_MANS += docs/man/polyphony-instruct.1 docs/man/polyphony-prefs.1
+EXTRA_DIST += docs/instruct.md docs/prefs.md

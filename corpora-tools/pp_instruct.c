@@ -139,6 +139,18 @@ static int join_value(const json_t *rec, const char *path, char *buf, size_t cap
     return 1;
 }
 
+/* Join key over the first `nfields` join fields (all: npair_on). */
+static int join_key_n(const pp_template *t, size_t nfields, const char *dataset,
+                      const char *langkey, const json_t *rec, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s%s\x1f%s", nfields < t->npair_on ? "#" : "", dataset ? dataset : "",
+             langkey);
+    for (size_t i = 0; i < nfields; i++)
+        if (!join_value(rec, t->pair_on[i], buf, cap))
+            return 0;
+    return 1;
+}
+
 static int join_key(const pp_template *t, const char *dataset, const char *langkey,
                     const json_t *rec, char *buf, size_t cap)
 {
@@ -177,6 +189,15 @@ static pp_status build_pairs(pp_instruct_data *d, const pp_template *t, pp_error
             char key[1024];
             if (!keys[k][0] || (k == 1 && strcmp(keys[0], keys[1]) == 0))
                 continue;
+            /* records per group of the join fields but the last (paragraphs
+             * per article): pairs are made only where both sides have as many */
+            if (t->npair_on > 1 &&
+                join_key_n(t, t->npair_on - 1, ds, keys[k], d->recs[i].rec, key, sizeof key)) {
+                json_t *c = json_object_get(d->pairs, key);
+                if (json_object_set_new(d->pairs, key,
+                                        json_integer(c ? json_integer_value(c) + 1 : 1)) != 0)
+                    return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+            }
             if (!join_key(t, ds, keys[k], d->recs[i].rec, key, sizeof key))
                 continue;
             if (json_object_get(d->pairs, key))
@@ -432,6 +453,15 @@ static pp_status render_one(const pp_template *t, pp_instruct_data *d, const ire
         json_t *hit = NULL;
         if ((st = build_pairs(d, t, err)) == PP_OK && join_key(t, ds, t->pair_key, r->rec, key, sizeof key))
             hit = json_object_get(d->pairs, key);
+        if (hit && t->npair_on > 1) {
+            /* same number of records in the group on both sides (the
+             * article has as many paragraphs in both languages) */
+            char k1[1024], k2[1024];
+            if (!join_key_n(t, t->npair_on - 1, ds, r->key, r->rec, k1, sizeof k1) ||
+                !join_key_n(t, t->npair_on - 1, ds, t->pair_key, r->rec, k2, sizeof k2) ||
+                !json_equal(json_object_get(d->pairs, k1), json_object_get(d->pairs, k2)))
+                hit = NULL;
+        }
         if (st == PP_OK && !hit)
             st = pp_error_set(err, PP_ERR_NOT_FOUND, t->path, t->input_line,
                               "template %s: record %s (%s:%ld) has no %s counterpart", t->id,
