@@ -151,6 +151,24 @@ static int join_key_n(const pp_template *t, size_t nfields, const char *dataset,
     return 1;
 }
 
+/* Group key of a record for the paragraph-count check: its document (the
+ * <pair doc="..."> field, else its full language tag) and every join field
+ * but the last. */
+static int group_key(const pp_template *t, const char *dataset, const irec *r, char *buf,
+                     size_t cap)
+{
+    const char *doc = r->canon;
+    char tmp[256];
+    if (t->pair_doc) {
+        const json_t *v = field_get(r->rec, t->pair_doc);
+        if (!json_is_string(v))
+            return 0;
+        snprintf(tmp, sizeof tmp, "doc=%s", json_string_value(v));
+        doc = tmp;
+    }
+    return join_key_n(t, t->npair_on - 1, dataset, doc, r->rec, buf, cap);
+}
+
 static int join_key(const pp_template *t, const char *dataset, const char *langkey,
                     const json_t *rec, char *buf, size_t cap)
 {
@@ -184,20 +202,19 @@ static pp_status build_pairs(pp_instruct_data *d, const pp_template *t, pp_error
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     for (size_t i = 0; i < d->n; i++) {
         const char *ds = pp_record_str(d->recs[i].rec, "source");
+        char ck[1024];
+        if (t->npair_on > 1 && group_key(t, ds, &d->recs[i], ck, sizeof ck)) {
+            /* records per document and group of the join fields but the last
+             * (paragraphs per article of one declaration) */
+            json_t *c = json_object_get(d->pairs, ck);
+            if (json_object_set_new(d->pairs, ck, json_integer(c ? json_integer_value(c) + 1 : 1)) != 0)
+                return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        }
         const char *keys[2] = {d->recs[i].key, d->recs[i].key2};
         for (int k = 0; k < 2; k++) {
             char key[1024];
             if (!keys[k][0] || (k == 1 && strcmp(keys[0], keys[1]) == 0))
                 continue;
-            /* records per group of the join fields but the last (paragraphs
-             * per article): pairs are made only where both sides have as many */
-            if (t->npair_on > 1 &&
-                join_key_n(t, t->npair_on - 1, ds, keys[k], d->recs[i].rec, key, sizeof key)) {
-                json_t *c = json_object_get(d->pairs, key);
-                if (json_object_set_new(d->pairs, key,
-                                        json_integer(c ? json_integer_value(c) + 1 : 1)) != 0)
-                    return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-            }
             if (!join_key(t, ds, keys[k], d->recs[i].rec, key, sizeof key))
                 continue;
             if (json_object_get(d->pairs, key))
@@ -457,8 +474,8 @@ static pp_status render_one(const pp_template *t, pp_instruct_data *d, const ire
             /* same number of records in the group on both sides (the
              * article has as many paragraphs in both languages) */
             char k1[1024], k2[1024];
-            if (!join_key_n(t, t->npair_on - 1, ds, r->key, r->rec, k1, sizeof k1) ||
-                !join_key_n(t, t->npair_on - 1, ds, t->pair_key, r->rec, k2, sizeof k2) ||
+            const irec *pr = &d->recs[json_integer_value(hit)];
+            if (!group_key(t, ds, r, k1, sizeof k1) || !group_key(t, ds, pr, k2, sizeof k2) ||
                 !json_equal(json_object_get(d->pairs, k1), json_object_get(d->pairs, k2)))
                 hit = NULL;
         }

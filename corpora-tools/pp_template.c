@@ -178,7 +178,7 @@ void pp_template_free(pp_template *t)
     for (size_t i = 0; i < t->nwheres; i++)
         free(t->wheres[i].field), free(t->wheres[i].equals);
     free(t->wheres);
-    free(t->pair_lang), free(t->pair_key);
+    free(t->pair_lang), free(t->pair_key), free(t->pair_doc);
     pp_strv_free(t->pair_on, t->npair_on);
     free_args(t->pair_args, t->npair_args);
     free(t->cloze_arg), free(t->cloze_masked), free(t->cloze_answer), free(t->cloze_blank);
@@ -444,6 +444,7 @@ static pp_status load_source(pp_template *t, xmlNode *src, pp_error *err)
             char key[32];
             pp_tpl_langkey(t->pair_lang, key, sizeof key);
             t->pair_key = xstrdup(key);
+            t->pair_doc = attr(c, "doc");
             char *on = attr(c, "on");
             char *save = NULL;
             for (char *tok = strtok_r(on, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save))

@@ -48,6 +48,7 @@ struct pp_template {
     size_t nwheres;
     int has_pair;
     char *pair_lang, *pair_key;
+    char *pair_doc; /* field naming the document a record belongs to (meta.udhr_code) */
     char **pair_on;
     size_t npair_on;
     tpl_arg *pair_args;
