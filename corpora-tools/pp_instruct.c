@@ -2,6 +2,7 @@
  * items in the `messages` chat format, each with its provenance. */
 #include "config.h"
 
+#include "pp_data.h"
 #include "pp_instruct.h"
 #include "pp_langtag.h"
 #include "pp_record.h"
@@ -561,6 +562,12 @@ static json_t *make_item(const pp_template *t, const irec *r, const rendered *x)
         if (pl && (!lic || strcmp(pl, lic) != 0))
             json_array_append_new(lics, json_string(pl));
     }
+    /* the template file relative to the data directory when it is installed
+     * data (items do not carry this machine's paths) */
+    const char *tfile = t->path, *dd = pp_data_dir();
+    size_t ddl = dd ? strlen(dd) : 0;
+    if (ddl && strncmp(tfile, dd, ddl) == 0 && tfile[ddl] == '/')
+        tfile += ddl + 1;
     json_t *item = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:s,s:o,s:o,s:s,s:s,"
                              "s:s,s:o,s:s,s:s}",
                              "id", id, "template", t->id, "task", t->task, "lang", t->lang,
@@ -569,7 +576,7 @@ static json_t *make_item(const pp_template *t, const irec *r, const rendered *x)
                              lic ? lic : "unknown", "licenses", lics, "review_status",
                              t->review_status, "authors", str_array(t->authors, t->nauthors),
                              "reviewers", str_array(t->reviewers, t->nreviewers), "review_note",
-                             t->review_note ? t->review_note : "", "template_file", t->path,
+                             t->review_note ? t->review_note : "", "template_file", tfile,
                              "family", t->family, "messages", msgs, "prompt", x->prompt,
                              "completion", x->completion);
     if (item && t->license && t->license[0])
@@ -590,6 +597,9 @@ static int lang_selected(const pp_template *t, const pp_instruct_opts *o)
         pp_tpl_langkey(o->langs[i], k, sizeof k);
         if (strcmp(k, t->langkey) == 0 || strcmp(o->langs[i], t->variety) == 0)
             return 1;
+        for (size_t j = 0; j < t->nsrckeys; j++)
+            if (strcmp(k, t->srckeys[j]) == 0)
+                return 1;
     }
     return 0;
 }
