@@ -390,47 +390,6 @@ done:
 
 /* ------------------------------------------------------------ validate */
 
-/* Canonical primary language subtag ("yor_Latn" -> "yo"). */
-static void langkey(const char *tag, char *out, size_t cap)
-{
-    char lab[64], canon[128];
-    snprintf(lab, sizeof lab, "%s", tag);
-    char *us = strchr(lab, '_');
-    if (us)
-        *us = '\0';
-    out[0] = '\0';
-    if (pp_langtag_canonicalize(lab, canon, sizeof canon, NULL) != PP_OK)
-        return;
-    char *dash = strchr(canon, '-');
-    if (dash)
-        *dash = '\0';
-    snprintf(out, cap, "%s", canon);
-}
-
-static int lid_matches(pp_fasttext *ft, const pp_template *t, const char *text, char *got,
-                       size_t cap, float *prob, pp_error *err)
-{
-    pp_ft_prediction p[3];
-    int n = 0;
-    if (pp_fasttext_predict(ft, text, 3, 0.0f, p, &n, err) != PP_OK)
-        return -1;
-    got[0] = '\0';
-    *prob = 0;
-    if (n > 0) {
-        snprintf(got, cap, "%s", p[0].label);
-        *prob = p[0].prob;
-    }
-    for (int i = 0; i < n; i++) {
-        /* labels: "yo", "yor", "yor_Latn" (GlotLID/OpenLID) */
-        char key[128], want[128];
-        langkey(p[i].label, key, sizeof key);
-        langkey(pp_template_lang(t), want, sizeof want);
-        if (key[0] && strcmp(key, want) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 static int instruct_validate(int argc, char **argv)
 {
     const char *cmd = "instruct validate";
@@ -487,10 +446,10 @@ static int instruct_validate(int argc, char **argv)
             cli_fail(cmd, &e);
             bad++;
         } else if (ft) {
-            char got[256];
+            char got[64];
             float prob;
-            int m = lid_matches(ft, t, wording, got, sizeof got, &prob, &e);
-            if (m < 0) {
+            int m = 0;
+            if (pp_template_check_lid(t, ft, &m, got, sizeof got, &prob, &e) != PP_OK) {
                 cli_fail(cmd, &e);
                 bad++;
             } else if (m == 0) {
@@ -500,7 +459,8 @@ static int instruct_validate(int argc, char **argv)
                 cli_fail(cmd, &e);
                 bad++;
             } else {
-                printf("ok\t%s\t%s\t%s\tlid=%s\n", tfiles.v[i], pp_template_id(t), pp_template_locale(t), got);
+                printf("ok\t%s\t%s\t%s\tlid=%s\n", tfiles.v[i], pp_template_id(t),
+                       pp_template_locale(t), got);
             }
         } else {
             printf("ok\t%s\t%s\t%s\n", tfiles.v[i], pp_template_id(t), pp_template_locale(t));

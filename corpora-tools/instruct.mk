@@ -21,6 +21,7 @@ EXTRA_DIST += tests/cli/instruct.sh tests/cli/prefs.sh \
 	tests/data/instruct/templates/ar-article-qa.xml tests/data/instruct/templates/am-dated.xml \
 	tests/data/instruct/bad/schema.xml tests/data/instruct/bad/missing-arg.xml \
 	tests/data/instruct/bad/missing-field.xml tests/data/instruct/bad/no-reviewer.xml \
+	tests/data/instruct/bad/wrong-language.xml \
 	tests/data/prefs/SOURCE.md tests/data/prefs/annotators.json tests/data/prefs/pairs.jsonl \
 	tests/data/prefs/unknown-annotator.jsonl
 

@@ -153,6 +153,15 @@ PP_API pp_status pp_template_try(const pp_template *t, const pp_instruct_data *d
  * template's language). *out malloc'd. */
 PP_API pp_status pp_template_wording(const pp_template *t, char **out, pp_error *err);
 
+/* Language check: identify the template's wording with a fastText
+ * language-ID model (pp_fasttext.h; labels such as "yo", "yor" or
+ * "yor_Latn") and compare with the template's language (its <source langs>
+ * count too). *match is 1 when the most likely label is that language.
+ * `got` receives the top label and *prob its probability. */
+struct pp_fasttext;
+PP_API pp_status pp_template_check_lid(const pp_template *t, struct pp_fasttext *ft, int *match,
+                                       char *got, size_t gotcap, float *prob, pp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

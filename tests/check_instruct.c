@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pp_fasttext.h"
 #include "pp_instruct.h"
 #include "pp_record.h"
+
+#include <unistd.h>
 
 #define SCHEMA TESTDATA "/../../langs/schema/template.rng"
 #define TDIR TESTDATA "/instruct"
@@ -281,6 +284,80 @@ START_TEST(test_seed_templates_render)
 }
 END_TEST
 
+START_TEST(test_language_id_check)
+{
+    /* a small fastText model trained here on the bundled UDHR (train split)
+     * of five languages; labels in GlotLID style (yor_Latn) */
+    char dir[] = "/tmp/check_instruct_lidXXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char train[256], prefix[256], model[300];
+    snprintf(train, sizeof train, "%s/train.txt", dir);
+    snprintf(prefix, sizeof prefix, "%s/lid", dir);
+    snprintf(model, sizeof model, "%s/lid.bin", dir);
+    FILE *f = fopen(train, "w");
+    ck_assert_ptr_nonnull(f);
+    pp_reader *r = NULL;
+    pp_error e;
+    ck_assert_int_eq(pp_reader_open(TESTDATA "/../../eval-sets/udhr/udhr.jsonl.zst", &r, &e), PP_OK);
+    static const char *const want[][2] = {{"yor", "yor_Latn"}, {"hau_NG", "hau_Latn"},
+                                          {"arb", "arb_Arab"}, {"amh", "amh_Ethi"},
+                                          {"eng", "eng_Latn"}};
+    json_t *rec;
+    size_t n = 0;
+    while (pp_reader_next(r, &rec, &e) == PP_OK && rec) {
+        const json_t *meta = json_object_get(rec, "meta");
+        const char *code = json_string_value(json_object_get(meta, "udhr_code"));
+        const char *split = json_string_value(json_object_get(meta, "split"));
+        for (size_t i = 0; code && split && i < 5; i++)
+            if (strcmp(code, want[i][0]) == 0 && strcmp(split, "train") == 0) {
+                fprintf(f, "__label__%s %s\n", want[i][1], pp_record_str(rec, "text"));
+                n++;
+            }
+        json_decref(rec);
+    }
+    pp_reader_close(r);
+    fclose(f);
+    ck_assert_uint_gt(n, 200);
+    pp_ft_train_opts o;
+    pp_ft_train_opts_init(&o);
+    o.input = train;
+    o.output = prefix;
+    o.dim = 16;
+    o.epoch = 25;
+    o.bucket = 50000;
+    o.minn = 2;
+    o.maxn = 4;
+    pp_fasttext *ft = NULL;
+    ck_assert_msg(pp_fasttext_train(&o, &ft, &e) == PP_OK, "%s", e.message);
+
+    pp_template *t = NULL;
+    int match = -1;
+    char got[64];
+    float p;
+    ck_assert_int_eq(pp_template_load(TESTDATA "/../../langs/yor/templates/article-qa.xml", SCHEMA,
+                                      &t, &e),
+                     PP_OK);
+    ck_assert_int_eq(pp_template_check_lid(t, ft, &match, got, sizeof got, &p, &e), PP_OK);
+    ck_assert_msg(match == 1, "Yoruba template identified as %s", got);
+    pp_template_free(t);
+    ck_assert_int_eq(pp_template_load(TESTDATA "/../../langs/arb/templates/cloze.xml", SCHEMA, &t,
+                                      &e),
+                     PP_OK);
+    ck_assert_int_eq(pp_template_check_lid(t, ft, &match, got, sizeof got, &p, &e), PP_OK);
+    ck_assert_msg(match == 1, "Arabic template identified as %s", got);
+    pp_template_free(t);
+    ck_assert_int_eq(pp_template_load(TDIR "/bad/wrong-language.xml", SCHEMA, &t, &e), PP_OK);
+    ck_assert_int_eq(pp_template_check_lid(t, ft, &match, got, sizeof got, &p, &e), PP_OK);
+    ck_assert_int_eq(match, 0);
+    ck_assert_str_eq(got, "yor_Latn");
+    pp_template_free(t);
+    pp_fasttext_free(ft);
+    unlink(train);
+    unlink(model);
+    rmdir(dir);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("instruct");
@@ -297,6 +374,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_render_ethiopic);
     tcase_add_test(tc, test_missing_field_in_data);
     tcase_add_test(tc, test_seed_templates_render);
+    tcase_add_test(tc, test_language_id_check);
     suite_add_tcase(s, tc);
     return s;
 }
