@@ -163,13 +163,16 @@ static pp_status emit_one(pp_ingest_run *r, const char *id, const char *t, size_
               json_object_set_new_nocheck(rec, "text", tj) ||
               json_object_set_new_nocheck(rec, "lang", json_string_nocheck(lang)) ||
               json_object_set_new_nocheck(rec, "script", json_string_nocheck(script)) ||
-              json_object_set_new_nocheck(rec, "source", json_string(src));
+              json_object_set_new_nocheck(rec, "source", json_stringn(src, strlen(src)));
     if (!bad && license)
         bad = json_object_set_new_nocheck(rec, "license", json_string(license));
     if (!bad && meta && json_object_size(meta) > 0)
         bad = json_object_set_nocheck(rec, "meta", meta);
     if (bad) {
         json_decref(rec);
+        if (!pp_utf8_valid(src, strlen(src), NULL))
+            return pp_error_set(err, PP_ERR_ENCODING, r->name, 0,
+                                "the source name is not valid UTF-8 (use --source)");
         return pp_error_set(err, PP_ERR_NOMEM, r->name, 0, "out of memory");
     }
     return r->sink->emit(r->sink->ctx, rec, err);

@@ -3,7 +3,8 @@
  * The text comes from --text-field (default "text"), the language from
  * --lang-field (default "lang"), the id from --id-field (default "id"; a
  * string or an integer). `source` and `license` are kept when the input has
- * them as strings. Every other top-level field moves into `meta` (next to
+ * them as strings. Every other top-level field (an unmapped "text", "lang"
+ * or "id" included) moves into `meta` (next to
  * the fields of an input `meta` object, which win on a clash), so the output
  * always has the record shape of DESIGN.md and nothing is lost. `script` is
  * always recomputed. The text is NFC-normalized but its white space is kept
@@ -17,12 +18,14 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Fields the record is built from (or that it recomputes); every other
+ * field moves into meta. An input "text", "lang" or "id" that is not the
+ * mapped field is kept in meta too. */
 static int is_core_field(const pp_ingest_opts *o, const char *k)
 {
     return strcmp(k, o->text_field) == 0 || strcmp(k, o->lang_field) == 0 ||
-           strcmp(k, o->id_field) == 0 || strcmp(k, "id") == 0 || strcmp(k, "text") == 0 ||
-           strcmp(k, "lang") == 0 || strcmp(k, "script") == 0 || strcmp(k, "source") == 0 ||
-           strcmp(k, "license") == 0 || strcmp(k, "meta") == 0;
+           strcmp(k, o->id_field) == 0 || strcmp(k, "script") == 0 ||
+           strcmp(k, "source") == 0 || strcmp(k, "license") == 0 || strcmp(k, "meta") == 0;
 }
 
 static pp_status one_record(pp_ingest_run *r, json_t *rec, long lineno, const char *raw,

@@ -58,6 +58,7 @@ int cmd_version(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_instruct(int argc, char **argv);
 int cmd_prefs(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 int cmd_langs(int argc, char **argv);
 
 #endif
