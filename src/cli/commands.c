@@ -6,6 +6,8 @@
 const cli_command cli_commands[] = {
     {"help", cmd_help, "show help for polyphony or one of its commands"},
     {"version", cmd_version, "print the version"},
+    {"lid", cmd_lid, "identify the language of each record (fastText); train and evaluate models"},
+    {"discover", cmd_discover, "inventory a corpus by language and script; cluster what is unidentified"},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
