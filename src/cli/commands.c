@@ -6,6 +6,7 @@
 const cli_command cli_commands[] = {
     {"help", cmd_help, "show help for polyphony or one of its commands"},
     {"version", cmd_version, "print the version"},
+    {"ingest", cmd_ingest, "turn text, JSONL, UDHR, HTML, CES, TMX or TEI files into corpus records"},
     {"langs", cmd_langs, "the language registry and community profiles: list, show, validate"},
     {"lid", cmd_lid, "identify the language of each record (fastText); train and evaluate models"},
     {"discover", cmd_discover, "inventory a corpus by language and script; cluster what is unidentified"},
