@@ -85,6 +85,8 @@ static int lid_train_usage(FILE *f)
             "  -i, --input FILE        labelled records (text + label field)\n"
             "  -o, --output MODEL      MODEL.ftz (quantized) or MODEL.bin (--no-quantize)\n"
             "      --label-field F     label field (default lang; BCP 47, ISO 639-3 or xxx_Xxxx)\n"
+            "      --bcp47-labels      model labels as BCP 47 tags (__label__en, as lid.176)\n"
+            "                          instead of ISO 639-3 + script (__label__eng_Latn)\n"
             "      --split NAME        train on records whose meta.split is NAME\n"
             "      --dev-split NAME    calibrate thresholds on meta.split NAME (default: every\n"
             "                          10th record is held out)\n"
@@ -102,7 +104,7 @@ static int lid_train(int argc, char **argv)
     pp_lid_train_opts o;
     pp_lid_train_opts_init(&o);
     enum { O_LF = 256, O_SPLIT, O_DEV, O_MINC, O_NOSENT, O_DIM, O_EPOCH, O_LR, O_MINN, O_MAXN,
-           O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB };
+           O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB, O_BCP };
     static const struct option opts[] = {
         {"input", required_argument, 0, 'i'}, {"output", required_argument, 0, 'o'},
         {"label-field", required_argument, 0, O_LF}, {"split", required_argument, 0, O_SPLIT},
@@ -114,7 +116,7 @@ static int lid_train(int argc, char **argv)
         {"seed", required_argument, 0, O_SEED}, {"threads", required_argument, 0, O_THREADS},
         {"cutoff", required_argument, 0, O_CUTOFF}, {"no-quantize", no_argument, 0, O_NOQ},
         {"default-threshold", required_argument, 0, O_DEFT}, {"quiet", no_argument, 0, 'q'},
-        {"dsub", required_argument, 0, O_DSUB},
+        {"dsub", required_argument, 0, O_DSUB}, {"bcp47-labels", no_argument, 0, O_BCP},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c, quiet = 0;
     long v;
@@ -129,6 +131,7 @@ static int lid_train(int argc, char **argv)
         case O_DEV: o.dev_split = optarg; break;
         case O_NOSENT: o.sentences = 0; break;
         case O_NOQ: o.quantize = 0; break;
+        case O_BCP: o.bcp47_labels = 1; break;
 #define LOPT(K, NAME, F, MIN, MAX)                                                    \
     case K:                                                                     \
         if (!cli_parse_long(cmd, NAME, optarg, MIN, MAX, &v)) \
@@ -636,19 +639,23 @@ int cmd_lid(int argc, char **argv)
         json_object_set_new(rec, "lang", json_string(res.best.lang));
         json_object_set_new(rec, "iso639_3", json_string(res.best.iso639_3));
         json_object_set_new(rec, "script", json_string(res.best.script));
-        json_object_set_new(rec, "lid_score", json_real(round(res.best.prob * 1e4) / 1e4));
+        json_object_set_new(rec, "lid_score", json_real(res.best.prob));
         if (top > 0) {
             json_t *arr = json_array();
             for (int i = 0; i < res.ntop; i++)
                 json_array_append_new(
                     arr, json_pack("{s:s,s:s,s:f}", "lang", res.top[i].lang, "label",
                                    res.top[i].label, "score",
-                                   round(res.top[i].prob * 1e4) / 1e4));
+                                   res.top[i].prob));
             json_object_set_new(rec, "lid_top", arr);
         }
         tally(counts, res.best.lang, res.best.prob);
         docs++;
-        st = pp_writer_put(w, rec, &err);
+        /* Scores with 6 significant digits, not the 17 of a full double. */
+        char *line = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(6));
+        st = line ? pp_writer_put_raw(w, line, strlen(line), &err)
+                  : pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        free(line);
         json_decref(rec);
         if (st) {
             rc = cli_fail(cmd, &err);

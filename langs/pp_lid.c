@@ -75,7 +75,7 @@ pp_status pp_lid_label_map(const char *label, pp_lid_label *out, pp_error *err)
     if (script) {
         snprintf(out->script, sizeof out->script, "%s", script);
         /* A script subtag only when it is not the language's usual one. */
-        if (strcmp(likely, script) != 0 && !strchr(canon, '-'))
+        if (likely[0] && strcmp(likely, script) != 0 && !strchr(canon, '-'))
             snprintf(out->lang, sizeof out->lang, "%.40s-%.4s", canon, script);
         else
             snprintf(out->lang, sizeof out->lang, "%s", canon);

@@ -94,6 +94,8 @@ typedef struct pp_lid_train_opts {
     const char *input;       /* JSONL records */
     const char *output;      /* MODEL.ftz (or .bin when quantize is 0) */
     const char *label_field; /* "lang" by default: BCP 47 or ISO 639-3, or a label "xxx_Xxxx" */
+    int bcp47_labels;        /* 1: labels are canonical BCP 47 tags ("en", lid.176 style);
+                                0 (default): ISO 639-3 + script ("eng_Latn", GlotLID style) */
     const char *split;       /* use only records whose meta.split equals this (NULL: all) */
     const char *dev_split;   /* calibrate on records whose meta.split equals this; NULL or
                                 absent: every 10th training record (by order) is held out */

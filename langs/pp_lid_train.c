@@ -172,12 +172,20 @@ static int is_glot_label(const char *v)
 }
 
 /* The training label of a record: "xxx_Xxxx" (ISO 639-3 + script). */
-static pp_status record_label(const json_t *rec, const char *field, const char *text, size_t len,
-                              char *out, size_t cap, pp_error *err)
+static pp_status record_label(const json_t *rec, const char *field, int bcp47, const char *text,
+                              size_t len, char *out, size_t cap, pp_error *err)
 {
     const char *v = pp_record_str(rec, field);
     if (!v || !*v)
         return pp_error_set(err, PP_ERR_NOT_FOUND, NULL, 0, "no \"%s\" string field", field);
+    if (bcp47) {
+        char canon[64];
+        if (pp_langtag_canonicalize(v, canon, sizeof canon, NULL) != PP_OK || strchr(canon, ' '))
+            return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "\"%s\" is not a language tag: %s",
+                                field, v);
+        snprintf(out, cap, "%s", canon);
+        return PP_OK;
+    }
     if (is_glot_label(v)) {
         snprintf(out, cap, "%s", v);
         return PP_OK;
@@ -350,7 +358,7 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
         }
         size_t tlen = strlen(text);
         char lab[64];
-        st = record_label(rec, o->label_field, text, tlen, lab, sizeof lab, err);
+        st = record_label(rec, o->label_field, o->bcp47_labels, text, tlen, lab, sizeof lab, err);
         if (st != PP_OK) {
             if (err) {
                 snprintf(err->file, sizeof err->file, "%s", pp_reader_name(r));
@@ -529,6 +537,11 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
         const char *us = strchr(names[i], '_');
         if (us)
             snprintf(scripts, sizeof scripts, "%s", us + 1);
+        else {
+            char ls[5];
+            pp_langtag_script(names[i], ls);
+            snprintf(scripts, sizeof scripts, "%s", ls);
+        }
         long total = 0;
         const char *k;
         json_t *v;
