@@ -93,6 +93,8 @@ static int lid_train_usage(FILE *f)
             "      --min-chars N       drop labels with fewer training characters (default 0)\n"
             "      --no-sentences      train on whole records only (no sentences, pairs, windows)\n"
             "      --dim N --epoch N --lr X --minn N --maxn N --word-ngrams N --bucket N\n"
+            "      --min-count N       words seen fewer times are represented by their\n"
+            "                          character n-grams only (default 1)\n"
             "      --seed N --threads N --cutoff N --dsub N --no-quantize\n"
             "      --default-threshold X  threshold of labels with < 5 dev sentences (default 0)\n");
     return 0;
@@ -104,7 +106,7 @@ static int lid_train(int argc, char **argv)
     pp_lid_train_opts o;
     pp_lid_train_opts_init(&o);
     enum { O_LF = 256, O_SPLIT, O_DEV, O_MINC, O_NOSENT, O_DIM, O_EPOCH, O_LR, O_MINN, O_MAXN,
-           O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB, O_BCP };
+           O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB, O_BCP, O_MINCOUNT };
     static const struct option opts[] = {
         {"input", required_argument, 0, 'i'}, {"output", required_argument, 0, 'o'},
         {"label-field", required_argument, 0, O_LF}, {"split", required_argument, 0, O_SPLIT},
@@ -116,7 +118,7 @@ static int lid_train(int argc, char **argv)
         {"seed", required_argument, 0, O_SEED}, {"threads", required_argument, 0, O_THREADS},
         {"cutoff", required_argument, 0, O_CUTOFF}, {"no-quantize", no_argument, 0, O_NOQ},
         {"default-threshold", required_argument, 0, O_DEFT}, {"quiet", no_argument, 0, 'q'},
-        {"dsub", required_argument, 0, O_DSUB}, {"bcp47-labels", no_argument, 0, O_BCP},
+        {"dsub", required_argument, 0, O_DSUB}, {"min-count", required_argument, 0, O_MINCOUNT}, {"bcp47-labels", no_argument, 0, O_BCP},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c, quiet = 0;
     long v;
@@ -148,6 +150,7 @@ static int lid_train(int argc, char **argv)
         LOPT(O_SEED, "seed", seed, 0, 2147483647)
         LOPT(O_THREADS, "threads", threads, 1, 256)
         LOPT(O_DSUB, "dsub", dsub, 1, 64)
+        LOPT(O_MINCOUNT, "min-count", min_count, 1, 2147483647)
 #undef LOPT
         case O_CUTOFF:
             if (!cli_parse_long(cmd, "cutoff", optarg, 0, 100000000, &v))

@@ -100,6 +100,8 @@ typedef struct pp_lid_train_opts {
     const char *dev_split;   /* calibrate on records whose meta.split equals this; NULL or
                                 absent: every 10th training record (by order) is held out */
     int dim, epoch, minn, maxn, word_ngrams, bucket, seed, threads;
+    int min_count;           /* words seen fewer times get no vector of their own, only
+                                their character n-grams (default 1) */
     double lr;
     int quantize;            /* default 1 */
     long cutoff;             /* quantization cutoff (0: keep all) */

@@ -33,6 +33,7 @@ void pp_lid_train_opts_init(pp_lid_train_opts *o)
     o->lr = 0.5;
     o->quantize = 1;
     o->cutoff = 0;
+    o->min_count = 1;
     o->dsub = 2;
     o->sentences = 1;
     o->min_chars = 0;
@@ -484,6 +485,7 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
     fo.quantize = o->quantize;
     fo.cutoff = o->cutoff;
     fo.dsub = o->dsub;
+    fo.min_count = o->min_count;
     st = pp_fasttext_train(&fo, &ft, err);
     unlink(tmpdir_file);
     if (st != PP_OK)
