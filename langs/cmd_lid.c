@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PP_LID_DEFAULT_MODEL "langs/models/udhr-lid.ftz"
 
@@ -96,7 +97,8 @@ static int lid_train_usage(FILE *f)
             "      --min-count N       words seen fewer times are represented by their\n"
             "                          character n-grams only (default 1)\n"
             "      --seed N --threads N --cutoff N --dsub N --no-quantize\n"
-            "      --default-threshold X  threshold of labels with < 5 dev sentences (default 0)\n");
+            "      --default-threshold X  threshold of labels with < 5 dev sentences (default 0)\n"
+            "      --max-threshold X  cap on calibrated thresholds (default 0.5)\n");
     return 0;
 }
 
@@ -106,7 +108,7 @@ static int lid_train(int argc, char **argv)
     pp_lid_train_opts o;
     pp_lid_train_opts_init(&o);
     enum { O_LF = 256, O_SPLIT, O_DEV, O_MINC, O_NOSENT, O_DIM, O_EPOCH, O_LR, O_MINN, O_MAXN,
-           O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB, O_BCP, O_MINCOUNT };
+           O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB, O_BCP, O_MINCOUNT, O_MAXT };
     static const struct option opts[] = {
         {"input", required_argument, 0, 'i'}, {"output", required_argument, 0, 'o'},
         {"label-field", required_argument, 0, O_LF}, {"split", required_argument, 0, O_SPLIT},
@@ -118,7 +120,8 @@ static int lid_train(int argc, char **argv)
         {"seed", required_argument, 0, O_SEED}, {"threads", required_argument, 0, O_THREADS},
         {"cutoff", required_argument, 0, O_CUTOFF}, {"no-quantize", no_argument, 0, O_NOQ},
         {"default-threshold", required_argument, 0, O_DEFT}, {"quiet", no_argument, 0, 'q'},
-        {"dsub", required_argument, 0, O_DSUB}, {"min-count", required_argument, 0, O_MINCOUNT}, {"bcp47-labels", no_argument, 0, O_BCP},
+        {"dsub", required_argument, 0, O_DSUB}, {"min-count", required_argument, 0, O_MINCOUNT},
+        {"max-threshold", required_argument, 0, O_MAXT}, {"bcp47-labels", no_argument, 0, O_BCP},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c, quiet = 0;
     long v;
@@ -161,6 +164,10 @@ static int lid_train(int argc, char **argv)
             if (!cli_parse_double(cmd, "lr", optarg, 1e-6, 10.0, &o.lr))
                 return 2;
             break;
+        case O_MAXT:
+            if (!cli_parse_double(cmd, "max-threshold", optarg, 0.0, 1.0, &o.max_threshold))
+                return 2;
+            break;
         case O_DEFT:
             if (!cli_parse_double(cmd, "default-threshold", optarg, 0.0, 1.0,
                                   &o.default_threshold))
@@ -182,9 +189,9 @@ static int lid_train(int argc, char **argv)
         return cli_fail(cmd, &err);
     if (!quiet)
         fprintf(stderr,
-                "polyphony lid train: %ld records, %ld labels (%ld dropped), %ld training "
-                "examples, %ld dev sentences, dev accuracy %.4f -> %s\n",
-                rep.records, rep.labels, rep.dropped_labels, rep.examples, rep.dev_examples,
+                "polyphony lid train: %ld records (%ld labelled und skipped), %ld labels (%ld "
+                "dropped), %ld training examples, %ld dev sentences, dev accuracy %.4f -> %s\n",
+                rep.records, rep.skipped_und, rep.labels, rep.dropped_labels, rep.examples, rep.dev_examples,
                 rep.dev_accuracy, o.output);
     return 0;
 }
@@ -510,6 +517,7 @@ static int lid_usage(FILE *f)
             "  -o, --output FILE   write here instead of stdout\n"
             "      --rejects FILE  bad lines go here (with a reason) instead of stopping\n"
             "      --ledger FILE   append per-language rows (stage lid, step identify)\n"
+            "      --timing        report identification speed on stderr\n"
             "      --progress/--quiet\n");
     return 0;
 }
@@ -540,14 +548,18 @@ int cmd_lid(int argc, char **argv)
     double thr = -1;
     long top = 0;
     int progress = -1;
-    enum { O_THRF = 256, O_FIELD, O_REJ, O_LEDGER, O_PROG, O_QUIET };
+    enum { O_THRF = 256, O_FIELD, O_REJ, O_LEDGER, O_PROG, O_QUIET, O_TIMING };
+    int timing = 0;
+    double t_id = 0;
+    struct timespec t_start, t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t_start);
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'}, {"thresholds", required_argument, 0, O_THRF},
         {"threshold", required_argument, 0, 't'}, {"top", required_argument, 0, 'k'},
         {"field", required_argument, 0, O_FIELD}, {"output", required_argument, 0, 'o'},
         {"rejects", required_argument, 0, O_REJ}, {"ledger", required_argument, 0, O_LEDGER},
         {"progress", no_argument, 0, O_PROG}, {"quiet", no_argument, 0, O_QUIET},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"timing", no_argument, 0, O_TIMING}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:t:k:o:h", opts, NULL)) != -1) {
@@ -560,6 +572,7 @@ int cmd_lid(int argc, char **argv)
         case O_LEDGER: ledger = optarg; break;
         case O_PROG: progress = 1; break;
         case O_QUIET: progress = 0; break;
+        case O_TIMING: timing = 1; break;
         case 't':
             if (!cli_parse_double(cmd, "threshold", optarg, 0.0, 1.0, &thr))
                 return 2;
@@ -632,7 +645,11 @@ int cmd_lid(int argc, char **argv)
             continue;
         }
         pp_lid_result res;
-        if (pp_lid_identify(lid, text, strlen(text), top > 0 ? (int)top : 2, &res, &err)) {
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        st = pp_lid_identify(lid, text, strlen(text), top > 0 ? (int)top : 2, &res, &err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        t_id += (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+        if (st != PP_OK) {
             snprintf(err.file, sizeof err.file, "%s", pp_reader_name(r));
             err.line = pp_reader_lineno(r);
             json_decref(rec);
@@ -705,6 +722,15 @@ int cmd_lid(int argc, char **argv)
         goto out;
     }
     rj = NULL;
+    if (timing) {
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double all = (double)(t1.tv_sec - t_start.tv_sec) +
+                     1e-9 * (double)(t1.tv_nsec - t_start.tv_nsec);
+        fprintf(stderr,
+                "polyphony lid: %ld records; identification %.3f s = %.1f records/s "
+                "(preprocessing + prediction); end to end %.3f s = %.1f records/s\n",
+                docs, t_id, t_id > 0 ? docs / t_id : 0.0, all, all > 0 ? docs / all : 0.0);
+    }
 out:
     pp_progress_done(pg);
     pp_writer_abort(w);

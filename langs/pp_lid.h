@@ -109,6 +109,8 @@ typedef struct pp_lid_train_opts {
     int sentences;           /* also train on sentences and sentence pairs (default 1) */
     int min_chars;           /* labels with fewer training characters are dropped (default 0) */
     double default_threshold;/* for labels with too little dev data (default 0.0) */
+    double max_threshold;    /* cap on calibrated thresholds (default 0.5): the dev split is
+                                in-domain, so its best thresholds are too strict elsewhere */
 } pp_lid_train_opts;
 
 PP_API void pp_lid_train_opts_init(pp_lid_train_opts *o);
@@ -116,6 +118,7 @@ PP_API void pp_lid_train_opts_init(pp_lid_train_opts *o);
 /* What training did (for the report). */
 typedef struct pp_lid_train_report {
     long records, examples, dev_examples, labels, dropped_labels;
+    long skipped_und; /* records labelled "und" (no language code), not used */
     double dev_accuracy; /* top-1 accuracy on the dev sentences, before thresholds */
 } pp_lid_train_report;
 

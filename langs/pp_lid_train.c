@@ -38,6 +38,7 @@ void pp_lid_train_opts_init(pp_lid_train_opts *o)
     o->sentences = 1;
     o->min_chars = 0;
     o->default_threshold = 0.0;
+    o->max_threshold = 0.5;
 }
 
 /* A growing list of examples: label index + preprocessed text. */
@@ -368,6 +369,12 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
             json_decref(rec);
             goto done;
         }
+        if (strncmp(lab, "und", 3) == 0 && (lab[3] == '_' || lab[3] == '\0')) {
+            /* no language to learn: an unlisted variety stays unlisted */
+            json_decref(rec);
+            rep->skipped_und++;
+            continue;
+        }
         json_t *ix = json_object_get(label_ix, lab);
         int li;
         if (ix)
@@ -521,9 +528,11 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
     json_object_set_new(side, "format", json_string("polyphony-lid-thresholds/1"));
     json_object_set_new(side, "method",
                         json_string("per label: the score threshold maximizing the label's F1 on "
-                                    "the dev sentences (items under it count as misses); labels "
-                                    "with fewer than 5 dev sentences get the default"));
+                                    "the dev sentences (items under it count as misses), capped at "
+                                    "max_threshold; labels with fewer than 5 dev sentences get "
+                                    "the default"));
     json_object_set_new(side, "default", json_real(o->default_threshold));
+    json_object_set_new(side, "max_threshold", json_real(o->max_threshold));
     json_object_set_new(side, "dev_sentences", json_integer((json_int_t)dev.n));
     json_object_set_new(side, "dev_accuracy", json_real(rep->dev_accuracy));
     for (size_t i = 0; i < nnames; i++) {
@@ -532,6 +541,8 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
         json_t *e = json_object();
         double f1 = 0.0;
         double t = cals[i].gold >= 5 ? best_threshold(&cals[i], &f1) : o->default_threshold;
+        if (t > o->max_threshold)
+            t = o->max_threshold;
         json_object_set_new(e, "threshold", json_real(t));
         /* Scripts: the label's own, then every script that is the majority
          * script of at least 10% of its records. */
