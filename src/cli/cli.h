@@ -60,5 +60,7 @@ int cmd_instruct(int argc, char **argv);
 int cmd_prefs(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_langs(int argc, char **argv);
+int cmd_lid(int argc, char **argv);
+int cmd_discover(int argc, char **argv);
 
 #endif

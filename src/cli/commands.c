@@ -11,6 +11,8 @@ const cli_command cli_commands[] = {
     {"instruct", cmd_instruct, "build instruction data from community-written templates"},
     {"prefs", cmd_prefs, "preference data that keeps annotator groups and their disagreement"},
     {"langs", cmd_langs, "the language registry and community profiles: list, show, validate"},
+    {"lid", cmd_lid, "identify the language of each record (fastText); train and evaluate models"},
+    {"discover", cmd_discover, "inventory a corpus by language and script; cluster what is unidentified"},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
