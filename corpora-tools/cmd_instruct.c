@@ -4,7 +4,7 @@
 
 #include "cli/cli.h"
 #include "pp_data.h"
-#include "pp_fasttext.h"
+#include "pp_lid.h"
 #include "pp_instruct.h"
 #include "pp_ledger.h"
 #include "pp_record.h"
@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #define UDHR_REL "eval-sets/udhr/udhr.jsonl.zst"
+#define LID_REL "langs/models/udhr-lid.ftz"
 
 static void usage_instruct(FILE *f)
 {
@@ -49,8 +50,9 @@ static void usage_instruct(FILE *f)
           "validate:\n"
           "  checks the schema, declared arguments, that patterns render on sample data\n"
           "  (--data, default the bundled UDHR) with a non-empty target, and with\n"
-          "  --lid-model (a fastText model) that the template's wording is identified as\n"
-          "  its language; without a model that check is skipped and said so.\n",
+          "  a language-ID model (--lid-model FILE, default the bundled\n"
+          "  langs/models/udhr-lid.ftz when installed) that the template's wording is\n"
+          "  identified as its language; without a model that check is skipped and said so.\n",
           f);
 }
 
@@ -426,15 +428,23 @@ static int instruct_validate(int argc, char **argv)
         rc = 1;
         goto done;
     }
-    pp_fasttext *ft = NULL;
+    /* the language-ID model: --lid-model, else the bundled one when installed */
+    pp_lid *ft = NULL;
+    char bundled[4096];
+    if (!model && pp_data_path(LID_REL, bundled, sizeof bundled, NULL) == PP_OK)
+        model = bundled;
     if (model) {
-        if (pp_fasttext_load(model, &ft, &e) != PP_OK) {
+        if (pp_lid_load(model, NULL, &ft, &e) != PP_OK) {
             pp_instruct_data_free(data);
             rc = cli_fail(cmd, &e);
             goto done;
         }
+        /* judge the wording by the model's best label, not its abstention
+         * thresholds (calibrated for corpus lines, not short prompts) */
+        pp_lid_set_threshold(ft, 0.0);
     } else {
-        cli_warn(cmd, "language check skipped: no language-ID model given (--lid-model FILE)");
+        cli_warn(cmd, "language check skipped: no language-ID model (give --lid-model FILE; "
+                      "none is installed at %s)", LID_REL);
     }
     size_t bad = 0;
     for (size_t i = 0; i < tfiles.n; i++) {
@@ -468,7 +478,7 @@ static int instruct_validate(int argc, char **argv)
         free(prompt), free(completion), free(wording);
         pp_template_free(t);
     }
-    pp_fasttext_free(ft);
+    pp_lid_free(ft);
     pp_instruct_data_free(data);
     fprintf(stderr, "polyphony %s: %zu template(s), %zu valid, %zu invalid\n", cmd, tfiles.n,
             tfiles.n - bad, bad);

@@ -3,7 +3,7 @@
 #include "config.h"
 
 #include "pp_data.h"
-#include "pp_fasttext.h"
+#include "pp_lid.h"
 #include "pp_instruct.h"
 #include "pp_langtag.h"
 #include "pp_record.h"
@@ -771,7 +771,7 @@ pp_status pp_template_wording(const pp_template *t, char **out, pp_error *err)
     return st;
 }
 
-pp_status pp_template_check_lid(const pp_template *t, struct pp_fasttext *ft, int *match,
+pp_status pp_template_check_lid(const pp_template *t, struct pp_lid *lid, int *match,
                                 char *got, size_t gotcap, float *prob, pp_error *err)
 {
     *match = 0;
@@ -782,27 +782,26 @@ pp_status pp_template_check_lid(const pp_template *t, struct pp_fasttext *ft, in
     pp_status st = pp_template_wording(t, &wording, err);
     if (st != PP_OK)
         return st;
-    pp_ft_prediction p[1];
-    int n = 0;
-    st = pp_fasttext_predict(ft, wording, 1, 0.0f, p, &n, err);
+    pp_lid_result res;
+    st = pp_lid_identify(lid, wording, strlen(wording), 1, &res, err);
     free(wording);
     if (st != PP_OK)
         return st;
-    if (n > 0) {
-        snprintf(got, gotcap, "%s", p[0].label);
-        *prob = p[0].prob;
-    }
-    for (int i = 0; i < n && !*match; i++) {
-        char lab[sizeof p[i].label], key[32];
-        memcpy(lab, p[i].label, sizeof lab);
-        lab[strcspn(lab, "_")] = '\0'; /* "yor_Latn" -> "yor" */
-        pp_tpl_langkey(lab, key, sizeof key);
-        if (!key[0])
+    snprintf(got, gotcap, "%s", res.best.lang);
+    *prob = (float)res.best.prob;
+    if (res.abstained != PP_LID_DECIDED)
+        return PP_OK;
+    char k1[32], k2[32];
+    pp_tpl_langkey(res.best.lang, k1, sizeof k1);
+    pp_tpl_langkey(res.best.iso639_3, k2, sizeof k2);
+    const char *keys[2] = {k1, k2};
+    for (int i = 0; i < 2; i++) {
+        if (!keys[i][0])
             continue;
-        if (strcmp(key, t->langkey) == 0)
+        if (strcmp(keys[i], t->langkey) == 0)
             *match = 1;
         for (size_t j = 0; j < t->nsrckeys; j++)
-            if (strcmp(key, t->srckeys[j]) == 0)
+            if (strcmp(keys[i], t->srckeys[j]) == 0)
                 *match = 1;
     }
     return PP_OK;

@@ -153,13 +153,14 @@ PP_API pp_status pp_template_try(const pp_template *t, const pp_instruct_data *d
  * template's language). *out malloc'd. */
 PP_API pp_status pp_template_wording(const pp_template *t, char **out, pp_error *err);
 
-/* Language check: identify the template's wording with a fastText
- * language-ID model (pp_fasttext.h; labels such as "yo", "yor" or
- * "yor_Latn") and compare with the template's language (its <source langs>
- * count too). *match is 1 when the most likely label is that language.
- * `got` receives the top label and *prob its probability. */
-struct pp_fasttext;
-PP_API pp_status pp_template_check_lid(const pp_template *t, struct pp_fasttext *ft, int *match,
+/* Language check: identify the template's wording (pp_template_wording)
+ * with a language-ID model (langs/pp_lid.h; lid.176 or GlotLID/OpenLID
+ * labels) and compare the decision with the template's language (its
+ * <source langs> count too). *match is 1 when they agree; `got` receives the
+ * decided label (BCP 47, or "und_<Script>" when the model abstained) and
+ * *prob its probability. */
+struct pp_lid;
+PP_API pp_status pp_template_check_lid(const pp_template *t, struct pp_lid *lid, int *match,
                                        char *got, size_t gotcap, float *prob, pp_error *err);
 
 #ifdef __cplusplus
