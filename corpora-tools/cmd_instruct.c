@@ -27,7 +27,8 @@ static void usage_instruct(FILE *f)
     fputs("Usage: polyphony instruct build [--templates DIR]... [--data FILE]... [--langs CODES]\n"
           "                                [--max-per-template N] [--seed S] [--out FILE]\n"
           "                                [--ledger FILE] [--strict] [--quiet]\n"
-          "       polyphony instruct validate [--data FILE]... [--lid-model FILE] [DIR|FILE...]\n"
+          "       polyphony instruct validate [--data FILE]... [--lid-model FILE | --no-lid]\n"
+          "                                   [DIR|FILE...]\n"
           "\n"
           "Render community-written prompt templates (langs/<code>/templates/*.xml) over\n"
           "records into instruction data in the `messages` chat format, plus prompt and\n"
@@ -52,7 +53,8 @@ static void usage_instruct(FILE *f)
           "  (--data, default the bundled UDHR) with a non-empty target, and with\n"
           "  a language-ID model (--lid-model FILE, default the bundled\n"
           "  langs/models/udhr-lid.ftz when installed) that the template's wording is\n"
-          "  identified as its language; without a model that check is skipped and said so.\n",
+          "  identified as its language; without a model (or with --no-lid) that check is\n"
+          "  skipped and said so.\n",
           f);
 }
 
@@ -398,17 +400,19 @@ static int instruct_validate(int argc, char **argv)
     static const struct option opts[] = {{"data", required_argument, 0, 'd'},
                                          {"lid-model", required_argument, 0, 'm'},
                                          {"schema", required_argument, 0, 'x'},
+                                         {"no-lid", no_argument, 0, 'N'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     strv dfiles = {0}, tdirs = {0}, tfiles = {0};
     const char *model = NULL, *schema = NULL;
-    int c, rc = 0;
+    int c, rc = 0, no_lid = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'd': strv_push(&dfiles, optarg); break;
         case 'm': model = optarg; break;
         case 'x': schema = optarg; break;
+        case 'N': no_lid = 1; break;
         case 'h': usage_instruct(stdout); goto done;
         default: rc = cli_usage(cmd, "unknown option"); goto done;
         }
@@ -431,9 +435,16 @@ static int instruct_validate(int argc, char **argv)
     /* the language-ID model: --lid-model, else the bundled one when installed */
     pp_lid *ft = NULL;
     char bundled[4096];
-    if (!model && pp_data_path(LID_REL, bundled, sizeof bundled, NULL) == PP_OK)
+    if (!model && !no_lid && pp_data_path(LID_REL, bundled, sizeof bundled, NULL) == PP_OK)
         model = bundled;
-    if (model) {
+    if (no_lid && model) {
+        pp_instruct_data_free(data);
+        rc = cli_usage(cmd, "--no-lid and --lid-model exclude each other");
+        goto done;
+    }
+    if (no_lid) {
+        cli_warn(cmd, "language check skipped (--no-lid)");
+    } else if (model) {
         if (pp_lid_load(model, NULL, &ft, &e) != PP_OK) {
             pp_instruct_data_free(data);
             rc = cli_fail(cmd, &e);

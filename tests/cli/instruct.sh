@@ -14,10 +14,14 @@ run instruct --help | grep -q 'instruct build' || fail "--help"
 run instruct frobnicate 2>/dev/null; [ $? -eq 2 ] || fail "unknown subcommand is not exit 2"
 run instruct build --max-per-template 0 2>/dev/null; [ $? -eq 2 ] || fail "bad --max-per-template"
 
-# validate: every seed template on the bundled UDHR; no LID model -> said so
-run instruct validate > "$tmp/v.out" 2> "$tmp/v.err" || { cat "$tmp/v.err"; fail "validate seeds"; }
+# validate: every seed template on the bundled UDHR (schema, arguments,
+# rendering); the language check is skipped and said so
+run instruct validate --no-lid > "$tmp/v.out" 2> "$tmp/v.err" || { cat "$tmp/v.err"; fail "validate seeds"; }
 grep -q 'language check skipped' "$tmp/v.err" || fail "LID skip not reported"
 [ "$(grep -c '^ok' "$tmp/v.out")" -eq 48 ] || fail "expected 48 valid seed templates"
+run instruct validate --no-lid --lid-model x.ftz 2>/dev/null; [ $? -eq 2 ] || fail "--no-lid with --lid-model"
+run instruct validate --lid-model "$T/udhr-sample.jsonl" "$T/templates" 2>/dev/null
+[ $? -eq 1 ] || fail "a file that is not a model is not exit 1"
 
 # validate: bad templates are named with file:line
 run instruct validate --data "$T/udhr-sample.jsonl" "$T/bad/schema.xml" 2> "$tmp/e1"
