@@ -37,7 +37,8 @@ static void usage_instruct(FILE *f)
           "\n"
           "build:\n"
           "  --templates DIR       template directory or file (repeatable); a directory is\n"
-          "                        read for *.xml and for any templates/ folder below it;\n"
+          "                        read for *.xml (unless it has a templates/ folder) and\n"
+          "                        for any templates/ folder below it;\n"
           "                        default: the installed seed templates\n"
           "  --data FILE           JSONL records (.gz/.zst) (repeatable); default: the\n"
           "                        bundled UDHR, train split only\n"
@@ -137,8 +138,14 @@ static int collect_templates(const char *cmd, strv *dirs, strv *files)
             return 0;
         }
         size_t before = files->n;
-        if (S_ISDIR(st.st_mode))
-            scan_dir(dirs->v[i], 1, 0, files);
+        if (S_ISDIR(st.st_mode)) {
+            /* a language folder (langs/yor) holds its templates in templates/
+             * beside profile.xml: read only those */
+            char sub[4096];
+            struct stat st2;
+            snprintf(sub, sizeof sub, "%s/templates", dirs->v[i]);
+            scan_dir(dirs->v[i], !(stat(sub, &st2) == 0 && S_ISDIR(st2.st_mode)), 0, files);
+        }
         else
             strv_push(files, dirs->v[i]);
         if (files->n == before) {

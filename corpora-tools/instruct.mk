@@ -35,6 +35,10 @@ nobase_dist_pkgdata_DATA += langs/schema/template.rng \
 	langs/arb/templates/cloze.xml \
 	langs/arb/templates/language-id.xml \
 	langs/arb/templates/translation.xml \
+	langs/gug/templates/article-qa.xml \
+	langs/gug/templates/cloze.xml \
+	langs/gug/templates/language-id.xml \
+	langs/gug/templates/translation.xml \
 	langs/hau/templates/article-qa.xml \
 	langs/hau/templates/cloze.xml \
 	langs/hau/templates/language-id.xml \
@@ -63,6 +67,10 @@ nobase_dist_pkgdata_DATA += langs/schema/template.rng \
 	langs/tgl/templates/cloze.xml \
 	langs/tgl/templates/language-id.xml \
 	langs/tgl/templates/translation.xml \
+	langs/tha/templates/article-qa.xml \
+	langs/tha/templates/cloze.xml \
+	langs/tha/templates/language-id.xml \
+	langs/tha/templates/translation.xml \
 	langs/wol/templates/article-qa.xml \
 	langs/wol/templates/cloze.xml \
 	langs/wol/templates/language-id.xml \

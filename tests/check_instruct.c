@@ -264,10 +264,10 @@ START_TEST(test_seed_templates_render)
 {
     /* every seed template loads (schema, arguments, CLDR names and lists);
      * the Amharic article QA takes the Ethiopian calendar from the profile */
-    const char *codes[] = {"yor", "hau", "ibo", "swa", "zul", "amh",
-                           "wol", "quz", "hin", "arb", "tgl", "quc"};
+    const char *codes[] = {"yor", "hau", "ibo", "swa", "zul", "amh", "wol",
+                           "quz", "hin", "arb", "tgl", "quc", "gug", "tha"};
     const char *tasks[] = {"translation", "language-id", "cloze", "article-qa"};
-    for (size_t i = 0; i < 12; i++)
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
         for (size_t k = 0; k < 4; k++) {
             char path[512];
             snprintf(path, sizeof path, TESTDATA "/../../langs/%s/templates/%s.xml", codes[i],

@@ -18,7 +18,7 @@ run instruct build --max-per-template 0 2>/dev/null; [ $? -eq 2 ] || fail "bad -
 # rendering); the language check is skipped and said so
 run instruct validate --no-lid > "$tmp/v.out" 2> "$tmp/v.err" || { cat "$tmp/v.err"; fail "validate seeds"; }
 grep -q 'language check skipped' "$tmp/v.err" || fail "LID skip not reported"
-[ "$(grep -c '^ok' "$tmp/v.out")" -eq 48 ] || fail "expected 48 valid seed templates"
+[ "$(grep -c '^ok' "$tmp/v.out")" -eq 56 ] || fail "expected 56 valid seed templates"
 run instruct validate --no-lid --lid-model x.ftz 2>/dev/null; [ $? -eq 2 ] || fail "--no-lid with --lid-model"
 run instruct validate --lid-model "$T/udhr-sample.jsonl" "$T/templates" 2>/dev/null
 [ $? -eq 1 ] || fail "a file that is not a model is not exit 1"
@@ -49,9 +49,9 @@ run instruct build --strict --templates "$T/bad/missing-field.xml" --data "$T/ud
 run instruct build --max-per-template 5 --seed 3 --out "$tmp/seed.jsonl" \
     --ledger "$tmp/ledger.jsonl" 2> "$tmp/build.err" || { cat "$tmp/build.err"; fail "build seeds"; }
 n=$(wc -l < "$tmp/seed.jsonl")
-[ "$n" -eq 240 ] || fail "expected 48 x 5 items, got $n"
+[ "$n" -eq 280 ] || fail "expected 56 x 5 items, got $n"
 langs=$(grep -o '"lang":"[^"]*"' "$tmp/seed.jsonl" | sort -u | wc -l)
-[ "$langs" -ge 12 ] || fail "only $langs languages"
+[ "$langs" -ge 14 ] || fail "only $langs languages"
 for f in template lang variety source_id license review_status authors messages prompt completion; do
     c=$(grep -c "\"$f\":" "$tmp/seed.jsonl")
     [ "$c" -eq "$n" ] || fail "$f missing from $((n - c)) items"
@@ -59,7 +59,10 @@ done
 grep -q '"review_status":"draft"' "$tmp/seed.jsonl" || fail "seed items not marked draft"
 grep -q '"role":"user"' "$tmp/seed.jsonl" || fail "no messages"
 grep -Eq -- '-a(3|5|10|13|15|20|23|25|30)-p' "$tmp/seed.jsonl" && fail "dev/test split in build"
-[ "$(grep -c '"metric":"items"' "$tmp/ledger.jsonl")" -eq 12 ] || fail "ledger rows"
+[ "$(grep -c '"metric":"items"' "$tmp/ledger.jsonl")" -eq 14 ] || fail "ledger rows"
+# the Thai profile's Buddhist calendar: 10 December 1948 is 2491 BE
+grep '"template":"tha-udhr-article-qa"' "$tmp/seed.jsonl" | grep -q '10 ธันวาคม 2491' \
+    || fail "Thai date not in the Buddhist calendar"
 # the Amharic profile's calendar reaches the seed template
 grep '"template":"amh-udhr-article-qa"' "$tmp/seed.jsonl" | grep -q 'ታኅሣሥ 1941' \
     || fail "Amharic date not in the Ethiopian calendar"
