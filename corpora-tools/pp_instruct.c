@@ -580,6 +580,12 @@ static json_t *make_item(const pp_template *t, const irec *r, const rendered *x)
                              t->review_note ? t->review_note : "", "template_file", tfile,
                              "family", t->family, "messages", msgs, "prompt", x->prompt,
                              "completion", x->completion);
+    /* `source` and `script` as in corpus records (datasheets count them) */
+    if (item)
+        json_object_set_new(item, "source", json_string(t->dataset));
+    const char *script = pp_record_str(r->rec, "script");
+    if (item && script)
+        json_object_set_new(item, "script", json_string(script));
     if (item && t->license && t->license[0])
         json_object_set_new(item, "template_license", json_string(t->license));
     if (item && x->pair)

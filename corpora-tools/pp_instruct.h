@@ -135,8 +135,8 @@ typedef struct pp_instruct_counts {
 /* Render template `t` over the records of `d` and emit items:
  *   {"id","template","task","lang","variety","locale","dataset","source_id",
  *    "source_ids","license","review_status","authors","reviewers",
- *    "template_file","messages":[{"role":"user",...},{"role":"assistant",...}],
- *    "prompt","completion"}
+ *    "template_file","source","script","messages":[{"role":"user",...},
+ *    {"role":"assistant",...}],"prompt","completion"}
  * Records of another split than the template's <source split> are never read. */
 PP_API pp_status pp_instruct_render(const pp_template *t, const pp_instruct_data *d,
                                     const pp_instruct_opts *o, pp_instruct_emit_fn emit, void *ud,
