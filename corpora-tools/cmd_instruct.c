@@ -108,7 +108,9 @@ static void scan_dir(const char *dir, int take_xml, int depth, strv *out)
         if (e->d_name[0] == '.')
             continue;
         char p[4096];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        size_t dl = strlen(dir);
+        snprintf(p, sizeof p, "%.*s/%s", (int)(dl > 1 && dir[dl - 1] == '/' ? dl - 1 : dl), dir,
+                 e->d_name);
         struct stat st;
         if (stat(p, &st) != 0)
             continue;

@@ -236,19 +236,19 @@ static pp_status fill_arg(const tpl_arg *a, const irec *r, const pp_template *t,
     out->name = a->name;
     out->type = a->type;
     if (!v || json_is_null(v))
-        return pp_error_set(err, PP_ERR_NOT_FOUND, t->path, t->input_line,
+        return pp_error_set(err, PP_ERR_NOT_FOUND, t->path, a->line,
                             "template %s: record %s (%s:%ld) has no field \"%s\" for {%s}", t->id,
                             id, r->file, r->line, a->field, a->name);
     if (a->type == PP_MSGARG_STRING) {
         if (!json_is_string(v))
-            return pp_error_set(err, PP_ERR_INVALID, t->path, t->input_line,
+            return pp_error_set(err, PP_ERR_INVALID, t->path, a->line,
                                 "template %s: field \"%s\" of record %s (%s:%ld) is not a string",
                                 t->id, a->field, id, r->file, r->line);
         out->str = json_string_value(v);
         return PP_OK;
     }
     if (!json_is_number(v))
-        return pp_error_set(err, PP_ERR_INVALID, t->path, t->input_line,
+        return pp_error_set(err, PP_ERR_INVALID, t->path, a->line,
                             "template %s: field \"%s\" of record %s (%s:%ld) is not a number",
                             t->id, a->field, id, r->file, r->line);
     out->num = json_number_value(v);

@@ -197,6 +197,11 @@ static const char *response_id(json_t *item, const char *text, const char *want_
         if (strcmp(json_string_value(json_object_get(r, "text")), text) == 0)
             return json_string_value(json_object_get(r, "id"));
     }
+    /* an explicit id already naming another text is a conflict */
+    json_array_foreach(rs, i, r) {
+        if (want_id && strcmp(json_string_value(json_object_get(r, "id")), want_id) == 0)
+            return NULL;
+    }
     char id[32];
     if (!want_id) {
         snprintf(id, sizeof id, "r%zu", json_array_size(rs) + 1);
@@ -336,8 +341,9 @@ pp_status pp_prefset_add(pp_prefset *s, const json_t *rec, const char *file, lon
             if (!text)
                 st = pp_error_set(err, PP_ERR_INVALID, file, line,
                                   "response %zu has no text", i + 1);
-            else
-                response_id(work, text, rid);
+            else if (!response_id(work, text, rid))
+                st = pp_error_set(err, PP_ERR_INVALID, file, line,
+                                  "response id \"%s\" names two different texts", rid);
         }
         if (st == PP_OK && json_array_size(json_object_get(work, "responses")) < 2)
             st = pp_error_set(err, PP_ERR_INVALID, file, line,

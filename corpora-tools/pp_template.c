@@ -142,6 +142,7 @@ static pp_status parse_arg(const xmlNode *n, const char *path, tpl_arg *a, pp_er
 {
     a->name = attr(n, "name");
     a->field = attr(n, "field");
+    a->line = xmlGetLineNo(n);
     char *ty = attr(n, "type");
     int ok = parse_type(ty, &a->type);
     free(ty);
@@ -209,12 +210,6 @@ static void schema_err_cb(void *ud, const xmlError *e)
     while (n && se->first[n - 1] == '\n')
         se->first[--n] = '\0';
     se->line = e->line;
-}
-
-static void silent_generic(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
 }
 
 static pp_status validate_schema(xmlDoc *doc, const char *path, const char *schema_path,
@@ -650,7 +645,6 @@ pp_status pp_template_load(const char *path, const char *schema_path, pp_templat
     if (!path || !out)
         return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "pp_template_load: NULL argument");
     *out = NULL;
-    xmlSetGenericErrorFunc(NULL, silent_generic);
     xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
         const xmlError *e = xmlGetLastError();

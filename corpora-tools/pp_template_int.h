@@ -9,6 +9,7 @@ typedef struct tpl_arg {
     char *name;
     char *field; /* dotted path into the record: "text", "meta.article" */
     pp_msgarg_type type;
+    long line; /* of the <arg> element */
 } tpl_arg;
 
 typedef struct tpl_const {

@@ -32,7 +32,7 @@ run instruct validate --data "$T/udhr-sample.jsonl" "$T/bad/missing-arg.xml" 2> 
 grep -q 'missing-arg.xml:12: pattern uses {source_text}' "$tmp/e2" || { cat "$tmp/e2"; fail "undeclared argument message"; }
 run instruct validate --data "$T/udhr-sample.jsonl" "$T/bad/missing-field.xml" 2> "$tmp/e3"
 [ $? -eq 1 ] || fail "missing field not exit 1"
-grep -q 'no field "meta.chapter"' "$tmp/e3" || { cat "$tmp/e3"; fail "missing field message"; }
+grep -q 'missing-field.xml:11: .*no field "meta.chapter"' "$tmp/e3" || { cat "$tmp/e3"; fail "missing field message"; }
 
 # build over fixture data: Arabic-Indic digits, right-to-left text, train split only
 run instruct build --quiet --templates "$T/templates" --data "$T/udhr-sample.jsonl" \
