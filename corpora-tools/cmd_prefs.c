@@ -3,10 +3,12 @@
 #include "config.h"
 
 #include "cli/cli.h"
+#include "pp_ledger.h"
 #include "pp_prefs.h"
 #include "pp_record.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,7 @@ static void usage_prefs(FILE *f)
 {
     fputs("Usage: polyphony prefs import   --annotators FILE [--out FILE] [--rejects FILE] [FILE...]\n"
           "       polyphony prefs validate --annotators FILE [FILE...]\n"
-          "       polyphony prefs stats    --annotators FILE [--by DIM] [--json]\n"
+          "       polyphony prefs stats    --annotators FILE [--by DIM] [--json] [--ledger FILE]\n"
           "                                [--aggregate majority|per-group|distribution --out FILE]\n"
           "                                [FILE...]\n"
           "       polyphony prefs synth    [--seed S] [--noise P] --out FILE --annotators-out FILE\n"
@@ -32,6 +34,8 @@ static void usage_prefs(FILE *f)
           "             groups disagree; never collapsed to a majority\n"
           "             --by DIM       only this group dimension\n"
           "             --json         the report as JSON\n"
+          "             --ledger FILE  append per-language rows (alpha pooled and per\n"
+          "                            group, agreement within/across groups)\n"
           "             --aggregate    also write training pairs: majority (one pair per\n"
           "                            prompt), per-group (pairs per group of --by, with a\n"
           "                            \"group\" field), distribution (weighted by the share\n"
@@ -114,6 +118,99 @@ static int read_all(const char *cmd, pp_prefset *set, strv *files, pp_writer *re
 static pp_status emit_pair(const json_t *p, void *ud, pp_error *err)
 {
     return pp_writer_put((pp_writer *)ud, p, err);
+}
+
+static void ledger_num(const json_t *v, double *x)
+{
+    *x = json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* Per-language rows: the stats of each language's prompts (lang field; "und"
+ * when absent): pooled alpha, alpha within each group, agreement within and
+ * across groups, prompts where groups differ. */
+static int write_ledger(const char *cmd, const pp_prefset *set, const pp_annotators *ann,
+                        const char *by, const char *path)
+{
+    pp_error e;
+    pp_error_clear(&e);
+    json_t *langs = json_object();
+    for (size_t i = 0; i < pp_prefset_count(set); i++) {
+        const json_t *it = pp_prefset_item(set, i);
+        const char *l = json_string_value(json_object_get(it, "lang"));
+        json_t *arr = json_object_get(langs, l ? l : "und");
+        if (!arr) {
+            arr = json_array();
+            json_object_set_new(langs, l ? l : "und", arr);
+        }
+        json_array_append(arr, (json_t *)it);
+    }
+    pp_ledger *lg = NULL;
+    int ok = pp_ledger_open(path, "prefs", &lg, &e) == PP_OK;
+    const char *lang;
+    json_t *items;
+    json_object_foreach(langs, lang, items) {
+        if (!ok)
+            break;
+        pp_prefset *sub = NULL;
+        json_t *rep = NULL;
+        ok = pp_prefset_new(ann, &sub, &e) == PP_OK;
+        size_t i;
+        json_t *it;
+        json_array_foreach(items, i, it) {
+            if (ok)
+                ok = pp_prefset_add(sub, it, path, 0, &e) == PP_OK;
+        }
+        pp_prefs_stats_opts so = {by};
+        if (ok)
+            ok = pp_prefs_stats(sub, &so, &rep, &e) == PP_OK;
+        double a;
+        const json_t *ov = json_object_get(rep, "alpha_overall");
+        ledger_num(json_object_get(ov, "alpha"), &a);
+        if (ok)
+            ok = pp_ledger_add(lg, "all", lang, "alpha", a,
+                               (long)json_integer_value(json_object_get(ov, "pairable")), NAN, NAN,
+                               &e) == PP_OK;
+        size_t d;
+        json_t *dim;
+        json_array_foreach(json_object_get(rep, "dimensions"), d, dim) {
+            const char *dn = json_string_value(json_object_get(dim, "dimension"));
+            size_t g;
+            json_t *gr;
+            json_array_foreach(json_object_get(dim, "groups"), g, gr) {
+                char step[256];
+                snprintf(step, sizeof step, "%s=%s", dn,
+                         json_string_value(json_object_get(gr, "group")));
+                ledger_num(json_object_get(gr, "alpha"), &a);
+                if (ok)
+                    ok = pp_ledger_add(lg, step, lang, "alpha", a,
+                                       (long)json_integer_value(json_object_get(gr, "pairable")),
+                                       NAN, NAN, &e) == PP_OK;
+            }
+            const json_t *b = json_object_get(dim, "between");
+            double w, x;
+            ledger_num(json_object_get(b, "agreement_within"), &w);
+            ledger_num(json_object_get(b, "agreement_across"), &x);
+            if (ok)
+                ok = pp_ledger_add(lg, dn, lang, "agreement_within_groups", w,
+                                   (long)json_integer_value(json_object_get(b, "pairs_within")),
+                                   NAN, NAN, &e) == PP_OK &&
+                     pp_ledger_add(lg, dn, lang, "agreement_across_groups", x,
+                                   (long)json_integer_value(json_object_get(b, "pairs_across")),
+                                   NAN, NAN, &e) == PP_OK &&
+                     pp_ledger_add(lg, dn, lang, "prompts_groups_differ",
+                                   (double)json_integer_value(
+                                       json_object_get(dim, "prompts_where_groups_differ")),
+                                   (long)pp_prefset_count(sub), NAN, NAN, &e) == PP_OK;
+        }
+        json_decref(rep);
+        pp_prefset_free(sub);
+    }
+    json_decref(langs);
+    if (lg && pp_ledger_close(lg, ok ? &e : NULL) != PP_OK)
+        ok = 0;
+    if (!ok)
+        cli_fail(cmd, &e);
+    return ok;
 }
 
 static int parse_agg(const char *s, pp_prefs_aggregate *out)
@@ -207,9 +304,10 @@ static int prefs_main(const char *sub, int argc, char **argv)
                                          {"by", required_argument, 0, 'b'},
                                          {"json", no_argument, 0, 'j'},
                                          {"aggregate", required_argument, 0, 'g'},
+                                         {"ledger", required_argument, 0, 'L'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *annf = NULL, *out = NULL, *rejf = NULL, *by = NULL;
+    const char *annf = NULL, *out = NULL, *rejf = NULL, *by = NULL, *ledger = NULL;
     int json = 0, have_agg = 0, c;
     pp_prefs_aggregate agg = PP_AGG_MAJORITY;
     optind = 1;
@@ -219,6 +317,7 @@ static int prefs_main(const char *sub, int argc, char **argv)
         case 'o': out = optarg; break;
         case 'r': rejf = optarg; break;
         case 'b': by = optarg; break;
+        case 'L': ledger = optarg; break;
         case 'j': json = 1; break;
         case 'g':
             if (!parse_agg(optarg, &agg))
@@ -232,7 +331,7 @@ static int prefs_main(const char *sub, int argc, char **argv)
     if (!annf)
         return cli_usage(cmd, "--annotators FILE is required (who judged, and their groups)");
     int is_import = strcmp(sub, "import") == 0, is_stats = strcmp(sub, "stats") == 0;
-    if ((rejf && !is_import) || ((by || json || have_agg) && !is_stats) ||
+    if ((rejf && !is_import) || ((by || json || have_agg || ledger) && !is_stats) ||
         (out && !is_import && !have_agg))
         return cli_usage(cmd, "option not valid here (see --help)");
     if (have_agg && !out)
@@ -308,6 +407,10 @@ static int prefs_main(const char *sub, int argc, char **argv)
         pp_prefs_stats_print(rep, stdout);
     }
     json_decref(rep);
+    if (ledger && !write_ledger(cmd, set, ann, by, ledger)) {
+        rc = 1;
+        goto done;
+    }
     if (have_agg) {
         size_t dropped = 0;
         if (pp_writer_open(out, &w, &e) != PP_OK ||

@@ -54,6 +54,10 @@ run prefs validate --annotators "$tmp/ann.jsonl" "$tmp/syn.jsonl" 2>/dev/null ||
 run prefs stats --annotators "$tmp/ann.jsonl" --by community "$tmp/syn.jsonl" > "$tmp/ss" || fail "synth stats"
 grep -q 'NOTE: the groups disagree on' "$tmp/ss" || { cat "$tmp/ss"; fail "no hidden-disagreement note"; }
 grep -q 'majority vote overrules community=B on 1[0-9] of' "$tmp/ss" || { cat "$tmp/ss"; fail "B not overruled"; }
+run prefs stats --annotators "$tmp/ann.jsonl" --by community --ledger "$tmp/ledger.jsonl" \
+    "$tmp/syn.jsonl" > /dev/null || fail "stats --ledger"
+[ "$(grep -c '"stage":"prefs"' "$tmp/ledger.jsonl")" -eq 12 ] || fail "ledger rows (2 languages x 6)"
+grep -q '"step":"community=B","lang":"pt","metric":"alpha"' "$tmp/ledger.jsonl" || fail "per-group ledger row"
 run prefs stats --json --annotators "$tmp/ann.jsonl" "$tmp/syn.jsonl" | grep -q '"alpha_overall"' \
     || fail "--json"
 exit 0
