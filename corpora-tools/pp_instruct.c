@@ -580,6 +580,16 @@ static json_t *make_item(const pp_template *t, const irec *r, const rendered *x)
                              t->review_note ? t->review_note : "", "template_file", tfile,
                              "family", t->family, "messages", msgs, "prompt", x->prompt,
                              "completion", x->completion);
+    if (item) {
+        json_object_set_new(item, "metrics", str_array(t->metrics, t->nmetrics));
+        json_object_set_new(item, "choices_in_prompt", json_boolean(t->choices_in_prompt));
+    }
+    if (item && t->nchoices) {
+        json_t *ch = json_array();
+        for (size_t i = 0; i < t->nchoices; i++)
+            json_array_append_new(ch, json_string(t->choices[i].text));
+        json_object_set_new(item, "choices", ch);
+    }
     /* `source` and `script` as in corpus records (datasheets count them) */
     if (item)
         json_object_set_new(item, "source", json_string(t->dataset));

@@ -135,7 +135,8 @@ typedef struct pp_instruct_counts {
 /* Render template `t` over the records of `d` and emit items:
  *   {"id","template","task","lang","variety","locale","dataset","source_id",
  *    "source_ids","license","review_status","authors","reviewers",
- *    "template_file","source","script","messages":[{"role":"user",...},
+ *    "template_file","source","script","family","metrics","choices_in_prompt",
+ *    "choices" (when the template has them),"messages":[{"role":"user",...},
  *    {"role":"assistant",...}],"prompt","completion"}
  * Records of another split than the template's <source split> are never read. */
 PP_API pp_status pp_instruct_render(const pp_template *t, const pp_instruct_data *d,
