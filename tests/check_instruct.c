@@ -46,6 +46,17 @@ START_TEST(test_named_args_and_plural)
                      PP_OK);
     ck_assert_str_eq(out, "Adé has 3 books");
     free(out);
+    /* Swahili plural (noun classes 7/8: kifungu / vifungu) and a select */
+    const char *sw = "{n, plural, one {kifungu # } other {vifungu # }}{g, select, rasmi {(rasmi)} other {}}";
+    pp_msgarg b[2] = {{"n", PP_MSGARG_NUMBER, NULL, 1}, {"g", PP_MSGARG_STRING, "rasmi", 0}};
+    ck_assert_int_eq(pp_msgformat("sw", sw, b, 2, &out, &e), PP_OK);
+    ck_assert_str_eq(out, "kifungu 1 (rasmi)");
+    free(out);
+    b[0].num = 30;
+    b[1].str = "kawaida";
+    ck_assert_int_eq(pp_msgformat("sw", sw, b, 2, &out, &e), PP_OK);
+    ck_assert_str_eq(out, "vifungu 30 ");
+    free(out);
     /* a pattern that does not parse */
     ck_assert_int_eq(pp_msgformat("en", "{name", a, 2, &out, &e), PP_ERR_PARSE);
     ck_assert_ptr_null(out);
