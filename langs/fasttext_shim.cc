@@ -51,19 +51,82 @@ extern "C" void pp_ft_train_opts_init(pp_ft_train_opts *o)
     o->bucket = 2000000;
     o->threads = 1;
     o->seed = 1;
+    o->dsub = 2;
+    o->qout = 0;
+}
+
+// Check the fastText file header ourselves before handing the file to
+// fastText, which trusts sizes it reads and may allocate wildly or read past
+// the end on a corrupt file. Layout (fastText 0.9): int32 magic, int32
+// version, then Args: 12 int32 (dim, ws, epoch, minCount, neg, wordNgrams,
+// loss, model, bucket, minn, maxn, lrUpdateRate) and a double (t), then the
+// dictionary header: int32 size, nwords, nlabels, int64 ntokens, pruneidx_size.
+static bool check_header(std::istream &in, long long fsize, std::string &why)
+{
+    int32_t h[2];
+    if (!in.read(reinterpret_cast<char *>(h), sizeof h)) {
+        why = "file too short for a fastText header";
+        return false;
+    }
+    if (h[0] != 793712314) {
+        why = "bad magic number (not a fastText .bin/.ftz file)";
+        return false;
+    }
+    if (h[1] < 11 || h[1] > 12) {
+        why = "unsupported fastText file version " + std::to_string(h[1]);
+        return false;
+    }
+    int32_t a[12];
+    double t;
+    int32_t d[3];
+    int64_t d2[2];
+    if (!in.read(reinterpret_cast<char *>(a), sizeof a) ||
+        !in.read(reinterpret_cast<char *>(&t), sizeof t) ||
+        !in.read(reinterpret_cast<char *>(d), sizeof d) ||
+        !in.read(reinterpret_cast<char *>(d2), sizeof d2)) {
+        why = "truncated header";
+        return false;
+    }
+    int32_t dim = a[0], loss = a[6], model = a[7], bucket = a[8], minn = a[9], maxn = a[10];
+    if (dim <= 0 || dim > 100000 || loss < 1 || loss > 4 || model < 1 || model > 3 ||
+        bucket < 0 || bucket > 100000000 || minn < 0 || maxn < 0 || minn > 64 || maxn > 64) {
+        why = "implausible model arguments in the header (corrupt file)";
+        return false;
+    }
+    int32_t size = d[0], nwords = d[1], nlabels = d[2];
+    if (size < 0 || nwords < 0 || nlabels < 0 || (long long)nwords + nlabels != size ||
+        (long long)size > fsize || d2[0] < 0 || d2[1] < -1 || d2[1] > fsize) {
+        why = "implausible dictionary sizes in the header (corrupt file)";
+        return false;
+    }
+    return true;
 }
 
 extern "C" pp_status pp_fasttext_load(const char *path, pp_fasttext **out, pp_error *err)
 {
     *out = nullptr;
     try {
-        // fastText's loadModel does not check for a missing file cleanly.
-        std::ifstream probe(path, std::ios::binary);
-        if (!probe.good())
+        std::ifstream in(path, std::ios::binary);
+        if (!in.good())
             return pp_error_set(err, PP_ERR_IO, path, 0, "cannot open model file");
-        probe.close();
+        in.seekg(0, std::ios::end);
+        long long fsize = (long long)in.tellg();
+        in.seekg(0, std::ios::beg);
+        std::string why;
+        if (!check_header(in, fsize, why))
+            return pp_error_set(err, PP_ERR_MODEL, path, 0, "not a valid fastText model: %s",
+                                why.c_str());
+        // FastText::loadModel(istream&) expects the magic and version read.
+        in.clear();
+        in.seekg(2 * sizeof(int32_t), std::ios::beg);
         auto m = std::make_unique<pp_fasttext>();
-        m->ft.loadModel(std::string(path));
+        m->ft.loadModel(in);
+        if (in.fail())
+            return pp_error_set(err, PP_ERR_MODEL, path, 0,
+                                "not a valid fastText model: the file is truncated");
+        if (in.peek() != std::char_traits<char>::eof())
+            return pp_error_set(err, PP_ERR_MODEL, path, 0,
+                                "not a valid fastText model: trailing bytes after the model");
         if (m->ft.getArgs().model != fasttext::model_name::sup)
             return pp_error_set(err, PP_ERR_MODEL, path, 0,
                                 "not a supervised (classification) fastText model");
@@ -110,10 +173,10 @@ extern "C" pp_status pp_fasttext_train(const pp_ft_train_opts *o, pp_fasttext **
         std::string prefix(o->output);
         if (o->quantize) {
             fasttext::Args q = a;
-            q.qout = true;
+            q.qout = o->qout != 0;
             q.retrain = false;
             q.cutoff = (size_t)o->cutoff;
-            q.dsub = 2;
+            q.dsub = o->dsub > 0 ? o->dsub : 2;
             q.qnorm = true;
             m->ft.quantize(q);
             m->ft.saveModel(prefix + ".ftz");

@@ -1,1 +1,30 @@
 # langs/lid.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).
+# Language identification (fastText), its evaluation, and corpus discovery.
+pkginclude_HEADERS += langs/pp_lid.h langs/pp_cluster.h
+libpolyphony_la_SOURCES += langs/pp_lid.h langs/pp_lid.c langs/pp_lid_text.c langs/pp_cluster.h langs/pp_cluster.c \
+	langs/pp_lid_train.c langs/pp_lid_eval.c
+polyphony_SOURCES += langs/cmd_lid.c langs/cmd_discover.c
+
+check_PROGRAMS += tests/check_lid
+TESTS += tests/check_lid
+tests_check_lid_SOURCES = tests/check_lid.c
+tests_check_lid_CPPFLAGS = $(PP_TEST_CPPFLAGS)
+tests_check_lid_LDADD = $(PP_TEST_LIBS)
+EXTRA_DIST += tests/data/lid/train.jsonl
+TESTS += tests/cli/lid.sh
+EXTRA_DIST += tests/cli/lid.sh
+dist_man_MANS += docs/man/polyphony-lid.1 docs/man/polyphony-discover.1
+
+# The bundled model: trained on the bundled UDHR's train split, thresholds
+# calibrated on its dev split (eval-sets/udhr/SPLIT.md). Reproducible: fixed
+# seed, one thread. Regenerate by hand with `make lid-model` (takes minutes).
+PP_LID_MODEL_OPTS = --split train --dev-split dev --min-chars 2000 \
+	--dim 64 --epoch 10 --lr 0.5 --minn 1 --maxn 4 --min-count 1000000 \
+	--bucket 1000000 --cutoff 300000 --dsub 2 --seed 1 --threads 1
+lid-model: polyphony$(EXEEXT)
+	$(MKDIR_P) $(top_srcdir)/langs/models
+	./polyphony$(EXEEXT) lid train --input $(top_srcdir)/eval-sets/udhr/udhr.jsonl.zst \
+	    --output $(top_srcdir)/langs/models/udhr-lid.ftz $(PP_LID_MODEL_OPTS)
+.PHONY: lid-model
+EXTRA_DIST += bench/lid/run.sh bench/lid/udhr-test.sh bench/lid/bible2jsonl.mjs \
+	bench/lid/franc.mjs bench/lid/cld2_driver.cc bench/lid/macro-fold.tsv langs/models/README.md

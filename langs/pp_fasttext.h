@@ -24,10 +24,14 @@ typedef struct pp_ft_train_opts {
     double lr;
     int quantize; /* 1: quantize and write PREFIX.ftz */
     long cutoff;  /* quantization: keep this many words/ngrams (0: all) */
+    int dsub;     /* quantization: dimensions per sub-vector (default 2) */
+    int qout;     /* quantization: also quantize the output matrix (default 0: slower
+                     prediction, little size gain for a few hundred labels) */
 } pp_ft_train_opts;
 
 /* Fill defaults suited to language ID: dim 64, epoch 5, lr 0.5, minn 1, maxn 4,
- * wordNgrams 1, minCount 1, bucket 2000000, threads 1, seed 1, no quantization. */
+ * wordNgrams 1, minCount 1, bucket 2000000, threads 1, seed 1, no quantization
+ * (dsub 2, qout 0 when quantizing). */
 PP_API void pp_ft_train_opts_init(pp_ft_train_opts *o);
 
 /* Train a supervised model; the model is also returned loaded when out != NULL. */

@@ -9,6 +9,11 @@ const cli_command cli_commands[] = {
     {"stats", cmd_stats, "count records and characters per language and script"},
     /* finding languages */
     {"langs", cmd_langs, "the language registry and community profiles: list, show, validate"},
+    {"lid", cmd_lid, "identify the language of each record (fastText); train and evaluate models"},
+    {"discover", cmd_discover, "inventory a corpus by language and script; cluster what is unidentified"},
+    /* community resources */
+    {"instruct", cmd_instruct, "build instruction data from community-written templates"},
+    {"prefs", cmd_prefs, "preference data that keeps annotator groups and their disagreement"},
     /* evaluation and the gap audit */
     {"eval-sets", cmd_eval_sets, "list, build and score the bundled evaluation tasks (UDHR)"},
     {"eval", cmd_eval, "score predictions per language with bootstrap intervals"},

@@ -1,0 +1,88 @@
+#!/bin/sh
+# bench/lid/run.sh — language identification on out-of-domain sentences:
+# polyphony (bundled UDHR model, or $MODEL) vs franc-all (npm) vs CLD2
+# (Debian libcld2-dev). Macro F1 over the languages both systems cover, and
+# sentences per second on one thread.
+#
+# Usage: bench/lid/run.sh [BIBLE_CORPUS_DIR] [VERSES_PER_LANGUAGE]
+#   BIBLE_CORPUS_DIR: the CES Bible corpus (bibles/*.xml + metadata.csv)
+#   Environment: POLYPHONY (binary, default ./polyphony), MODEL (default: the
+#   bundled langs/models/udhr-lid.ftz), WORK (scratch dir, default /tmp/pp-bench-lid).
+# Needs node/npm (installs franc-all@7 in $WORK), g++, libcld2-dev, libjansson-dev.
+set -e
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+corpus=${1:-${BIBLE_CORPUS:-}}
+per=${2:-200}
+POLYPHONY=${POLYPHONY:-$top/polyphony}
+MODEL=${MODEL:-$top/langs/models/udhr-lid.ftz}
+WORK=${WORK:-/tmp/pp-bench-lid}
+if [ -z "$corpus" ] || [ ! -d "$corpus/bibles" ]; then
+    echo "usage: $0 BIBLE_CORPUS_DIR [VERSES_PER_LANGUAGE]" >&2
+    exit 2
+fi
+mkdir -p "$WORK"
+if [ ! -d "$WORK/node_modules/franc-all" ]; then
+    (cd "$WORK" && npm init -y >/dev/null 2>&1 && npm install --silent franc-all@7 >/dev/null 2>&1)
+fi
+g++ -O2 -o "$WORK/cld2_driver" "$here/cld2_driver.cc" -lcld2 -ljansson
+
+node "$here/bible2jsonl.mjs" "$corpus" "$per" > "$WORK/sentences.jsonl"
+n=$(wc -l < "$WORK/sentences.jsonl")
+echo "sentences: $n ($per verses per language) from $corpus"
+
+# franc-all and CLD2 (each reports its own detection-only speed).
+node "$here/franc.mjs" "$WORK/node_modules" < "$WORK/sentences.jsonl" 2> "$WORK/franc.speed" \
+    > "$WORK/franc.jsonl"
+"$WORK/cld2_driver" < "$WORK/franc.jsonl" 2> "$WORK/cld2.speed" > "$WORK/all0.jsonl"
+
+# polyphony, end to end (model load, JSON in and out, preprocessing), one thread.
+t0=$(date +%s.%N)
+"$POLYPHONY" lid --quiet --model "$MODEL" "$WORK/all0.jsonl" > "$WORK/all.jsonl"
+t1=$(date +%s.%N)
+pp_rate=$(echo "$n $t0 $t1" | awk '{printf "%.1f", $1 / ($3 - $2)}')
+
+# Languages each system can name, as folded ISO 639-3 codes (mapped by
+# polyphony's own code mapping: lid eval --json lists the classes it saw).
+codes() { # FILE of codes, one a line -> folded ISO 639-3 list
+    awk '{printf "{\"c\":\"%s\"}\n", $1}' "$1" |
+        "$POLYPHONY" lid eval --gold c --pred c --fold "$here/macro-fold.tsv" --json |
+        grep '"lang"' | sed 's/.*"lang": "\([^"]*\)".*/\1/' | sort -u
+}
+"$POLYPHONY" lid labels --model "$MODEL" | cut -f3 > "$WORK/pp.codes"
+node -e "import('file://$WORK/node_modules/franc-all/data.js').then(m => {
+  for (const s of Object.values(m.data)) for (const k of Object.keys(s)) console.log(k) })" \
+    > "$WORK/franc.codes"
+"$WORK/cld2_driver" --languages > "$WORK/cld2.codes"
+sed 's/.*"gold":"\([^"]*\)".*/\1/' "$WORK/sentences.jsonl" | sort -u > "$WORK/gold.raw"
+for s in pp franc cld2 gold; do
+    codes "$WORK/$([ $s = gold ] && echo gold.raw || echo $s.codes)" > "$WORK/$s.iso"
+done
+comm -12 "$WORK/gold.iso" "$WORK/pp.iso" > "$WORK/gold_pp.iso"
+comm -12 "$WORK/gold_pp.iso" "$WORK/franc.iso" | paste -sd, > "$WORK/both_franc.list"
+comm -12 "$WORK/gold_pp.iso" "$WORK/cld2.iso" | paste -sd, > "$WORK/both_cld2.list"
+
+macro() { # PRED-FIELD-or-model LIST-FILE
+    if [ "$1" = polyphony ]; then src="--pred iso639_3"; else src="--pred $1"; fi
+    "$POLYPHONY" lid eval --gold gold $src --fold "$here/macro-fold.tsv" \
+        --only "$(cat "$2")" --json "$WORK/all.jsonl" |
+        awk '/"macro"/{m=1} m && /"f1"/{gsub(/[",]/,""); print $2; exit}'
+}
+nf=$(tr ',' '\n' < "$WORK/both_franc.list" | grep -c .)
+nc=$(tr ',' '\n' < "$WORK/both_cld2.list" | grep -c .)
+fr_rate=$(sed 's/.*= \([0-9.]*\) sentences.*/\1/' "$WORK/franc.speed")
+cl_rate=$(sed 's/.*= \([0-9.]*\) sentences.*/\1/' "$WORK/cld2.speed")
+echo
+echo "languages both cover (polyphony & franc-all, in the gold set): $nf: $(cat "$WORK/both_franc.list")"
+printf "  macro F1  polyphony %s   franc-all %s\n" "$(macro polyphony "$WORK/both_franc.list")" \
+    "$(macro franc "$WORK/both_franc.list")"
+echo "languages both cover (polyphony & CLD2, in the gold set): $nc: $(cat "$WORK/both_cld2.list")"
+printf "  macro F1  polyphony %s   CLD2 %s\n" "$(macro polyphony "$WORK/both_cld2.list")" \
+    "$(macro cld2 "$WORK/both_cld2.list")"
+echo
+echo "speed (sentences/s, one thread):"
+echo "  polyphony $pp_rate (end to end: load, JSON, preprocessing, prediction)"
+echo "  franc-all $fr_rate (detection only)   CLD2 $cl_rate (detection only)"
+echo "$pp_rate $fr_rate $cl_rate" | awk '{printf "  ratio polyphony/franc-all %.1fx   polyphony/CLD2 %.2fx\n", $1/$2, $1/$3}'
+echo
+echo "per-language detail: $POLYPHONY lid eval --gold gold --pred iso639_3 --fold $here/macro-fold.tsv $WORK/all.jsonl"

@@ -1,0 +1,742 @@
+/* cmd_lid.c — `polyphony lid` (identify), `polyphony lid train` and
+ * `polyphony lid eval`. */
+#include "config.h"
+#include "cli/cli.h"
+
+#include "pp_data.h"
+#include "pp_langtag.h"
+#include "pp_ledger.h"
+#include "pp_lid.h"
+#include "pp_progress.h"
+#include "pp_record.h"
+#include "pp_stats.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PP_LID_DEFAULT_MODEL "langs/models/udhr-lid.ftz"
+
+/* Open --model or the bundled default. */
+static int open_model(const char *cmd, const char *model, const char *thresholds, pp_lid **lid)
+{
+    pp_error err;
+    char path[4096];
+    if (!model) {
+        if (pp_data_path(PP_LID_DEFAULT_MODEL, path, sizeof path, &err) != PP_OK)
+            return cli_fail(cmd, &err);
+        model = path;
+    }
+    if (pp_lid_load(model, thresholds, lid, &err) != PP_OK)
+        return cli_fail(cmd, &err);
+    return 0;
+}
+
+/* A code as ISO 639-3 ("yo", "yor", "yor_Latn", "yo-Latn" -> "yor"); "und"
+ * stays "und"; unknown codes are returned lowercased as given. */
+static void to_iso3(const char *code, char out[16])
+{
+    out[0] = '\0';
+    if (!code || !*code)
+        return;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", code);
+    char *us = strchr(buf, '_');
+    if (us)
+        *us = '\0';
+    if (strncmp(buf, "und", 3) == 0 && (buf[3] == '\0' || buf[3] == '-')) {
+        snprintf(out, 16, "und");
+        return;
+    }
+    size_t n = strlen(buf);
+    int three = n == 3;
+    for (size_t i = 0; i < n; i++)
+        if (!isalpha((unsigned char)buf[i]))
+            three = 0;
+    if (three) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = (char)tolower((unsigned char)buf[i]);
+        out[3] = '\0';
+        return;
+    }
+    char canon[64], iso[4];
+    if (pp_langtag_canonicalize(buf, canon, sizeof canon, NULL) == PP_OK) {
+        pp_langtag_iso639_3(canon, iso);
+        if (iso[0]) {
+            snprintf(out, 16, "%s", iso);
+            return;
+        }
+    }
+    snprintf(out, 16, "%.15s", buf);
+}
+
+/* ------------------------------------------------------------------ train */
+
+static int lid_train_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: polyphony lid train --input FILE --output MODEL.ftz [options]\n"
+            "Train a fastText language identifier on JSONL records (character n-grams),\n"
+            "quantize it and write per-label thresholds to MODEL.ftz.thresholds.json.\n"
+            "  -i, --input FILE        labelled records (text + label field)\n"
+            "  -o, --output MODEL      MODEL.ftz (quantized) or MODEL.bin (--no-quantize)\n"
+            "      --label-field F     label field (default lang; BCP 47, ISO 639-3 or xxx_Xxxx)\n"
+            "      --bcp47-labels      model labels as BCP 47 tags (__label__en, as lid.176)\n"
+            "                          instead of ISO 639-3 + script (__label__eng_Latn)\n"
+            "      --split NAME        train on records whose meta.split is NAME\n"
+            "      --dev-split NAME    calibrate thresholds on meta.split NAME (default: every\n"
+            "                          10th record is held out)\n"
+            "      --min-chars N       drop labels with fewer training characters (default 0)\n"
+            "      --no-sentences      train on whole records only (no sentences, pairs, windows)\n"
+            "      --dim N --epoch N --lr X --minn N --maxn N --word-ngrams N --bucket N\n"
+            "      --min-count N       words seen fewer times are represented by their\n"
+            "                          character n-grams only (default 1)\n"
+            "      --seed N --threads N --cutoff N --dsub N --no-quantize\n"
+            "      --default-threshold X  threshold of labels with < 5 dev sentences (default 0)\n"
+            "      --max-threshold X  cap on calibrated thresholds (default 0.5)\n");
+    return 0;
+}
+
+static int lid_train(int argc, char **argv)
+{
+    const char *cmd = "lid train";
+    pp_lid_train_opts o;
+    pp_lid_train_opts_init(&o);
+    enum { O_LF = 256, O_SPLIT, O_DEV, O_MINC, O_NOSENT, O_DIM, O_EPOCH, O_LR, O_MINN, O_MAXN,
+           O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB, O_BCP, O_MINCOUNT, O_MAXT };
+    static const struct option opts[] = {
+        {"input", required_argument, 0, 'i'}, {"output", required_argument, 0, 'o'},
+        {"label-field", required_argument, 0, O_LF}, {"split", required_argument, 0, O_SPLIT},
+        {"dev-split", required_argument, 0, O_DEV}, {"min-chars", required_argument, 0, O_MINC},
+        {"no-sentences", no_argument, 0, O_NOSENT}, {"dim", required_argument, 0, O_DIM},
+        {"epoch", required_argument, 0, O_EPOCH}, {"lr", required_argument, 0, O_LR},
+        {"minn", required_argument, 0, O_MINN}, {"maxn", required_argument, 0, O_MAXN},
+        {"word-ngrams", required_argument, 0, O_WNG}, {"bucket", required_argument, 0, O_BUCKET},
+        {"seed", required_argument, 0, O_SEED}, {"threads", required_argument, 0, O_THREADS},
+        {"cutoff", required_argument, 0, O_CUTOFF}, {"no-quantize", no_argument, 0, O_NOQ},
+        {"default-threshold", required_argument, 0, O_DEFT}, {"quiet", no_argument, 0, 'q'},
+        {"dsub", required_argument, 0, O_DSUB}, {"min-count", required_argument, 0, O_MINCOUNT},
+        {"max-threshold", required_argument, 0, O_MAXT}, {"bcp47-labels", no_argument, 0, O_BCP},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c, quiet = 0;
+    long v;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i': o.input = optarg; break;
+        case 'o': o.output = optarg; break;
+        case 'q': quiet = 1; break;
+        case O_LF: o.label_field = optarg; break;
+        case O_SPLIT: o.split = optarg; break;
+        case O_DEV: o.dev_split = optarg; break;
+        case O_NOSENT: o.sentences = 0; break;
+        case O_NOQ: o.quantize = 0; break;
+        case O_BCP: o.bcp47_labels = 1; break;
+#define LOPT(K, NAME, F, MIN, MAX)                                                    \
+    case K:                                                                     \
+        if (!cli_parse_long(cmd, NAME, optarg, MIN, MAX, &v)) \
+            return 2;                                                           \
+        o.F = (int)v;                                                           \
+        break;
+        LOPT(O_MINC, "min-chars", min_chars, 0, 100000000)
+        LOPT(O_DIM, "dim", dim, 1, 1000)
+        LOPT(O_EPOCH, "epoch", epoch, 1, 1000)
+        LOPT(O_MINN, "minn", minn, 0, 20)
+        LOPT(O_MAXN, "maxn", maxn, 0, 20)
+        LOPT(O_WNG, "word-ngrams", word_ngrams, 1, 5)
+        LOPT(O_BUCKET, "bucket", bucket, 0, 50000000)
+        LOPT(O_SEED, "seed", seed, 0, 2147483647)
+        LOPT(O_THREADS, "threads", threads, 1, 256)
+        LOPT(O_DSUB, "dsub", dsub, 1, 64)
+        LOPT(O_MINCOUNT, "min-count", min_count, 1, 2147483647)
+#undef LOPT
+        case O_CUTOFF:
+            if (!cli_parse_long(cmd, "cutoff", optarg, 0, 100000000, &v))
+                return 2;
+            o.cutoff = v;
+            break;
+        case O_LR:
+            if (!cli_parse_double(cmd, "lr", optarg, 1e-6, 10.0, &o.lr))
+                return 2;
+            break;
+        case O_MAXT:
+            if (!cli_parse_double(cmd, "max-threshold", optarg, 0.0, 1.0, &o.max_threshold))
+                return 2;
+            break;
+        case O_DEFT:
+            if (!cli_parse_double(cmd, "default-threshold", optarg, 0.0, 1.0,
+                                  &o.default_threshold))
+                return 2;
+            break;
+        case 'h': return lid_train_usage(stdout);
+        default: return cli_usage(cmd, "unknown option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+    if (!o.input || !o.output)
+        return cli_usage(cmd, "--input and --output are required");
+    if (o.minn > o.maxn)
+        return cli_usage(cmd, "--minn must not exceed --maxn");
+    pp_error err;
+    pp_lid_train_report rep;
+    if (pp_lid_train(&o, &rep, &err) != PP_OK)
+        return cli_fail(cmd, &err);
+    if (!quiet)
+        fprintf(stderr,
+                "polyphony lid train: %ld records (%ld labelled und skipped), %ld labels (%ld "
+                "dropped), %ld training examples, %ld dev sentences, dev accuracy %.4f -> %s\n",
+                rep.records, rep.skipped_und, rep.labels, rep.dropped_labels, rep.examples, rep.dev_examples,
+                rep.dev_accuracy, o.output);
+    return 0;
+}
+
+/* ------------------------------------------------------------------- eval */
+
+/* --fold FILE: lines "CODE<TAB>TARGET" (e.g. individual language -> its
+ * macrolanguage); '#' starts a comment. Codes are folded after mapping to
+ * ISO 639-3, on both the gold and the predicted side. */
+static pp_status read_fold(const char *path, json_t *fold, pp_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return pp_error_set(err, PP_ERR_IO, path, 0, "cannot open fold file");
+    char line[256];
+    long no = 0;
+    while (fgets(line, sizeof line, f)) {
+        no++;
+        char *h = strchr(line, '#');
+        if (h)
+            *h = '\0';
+        char a[64], b[64];
+        int n = sscanf(line, "%63s %63s", a, b);
+        if (n <= 0)
+            continue;
+        if (n != 2) {
+            fclose(f);
+            return pp_error_set(err, PP_ERR_PARSE, path, no, "expected two codes");
+        }
+        json_object_set_new(fold, a, json_string(b));
+    }
+    fclose(f);
+    return PP_OK;
+}
+
+static void fold_code(const json_t *fold, char code[16])
+{
+    const char *t = fold ? json_string_value(json_object_get(fold, code)) : NULL;
+    if (t)
+        snprintf(code, 16, "%.15s", t);
+}
+
+static int lid_eval_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: polyphony lid eval --gold FIELD [--model M | --pred FIELD] [options] [FILE]\n"
+            "Score language identification against a gold field: per-language precision,\n"
+            "recall, F1 and false-positive rate, macro averages, most confused pairs.\n"
+            "Codes are compared as ISO 639-3 (BCP 47 and xxx_Xxxx labels are mapped).\n"
+            "  --gold FIELD        the field holding the true language\n"
+            "  --pred FIELD        score this field instead of running a model\n"
+            "  --model M           model (default: the bundled UDHR model)\n"
+            "  --threshold T       one threshold for every label (default: the sidecar's)\n"
+            "  --only LIST         score only these gold languages (comma-separated ISO 639-3)\n"
+            "  --fold FILE         map codes first (lines: CODE TARGET, e.g. lvs lav)\n"
+            "  --confusions N      how many confused pairs to list (default 10)\n"
+            "  --json              JSON output\n"
+            "  --ledger FILE       append per-language rows (stage lid, step eval)\n");
+    return 0;
+}
+
+static int lid_eval(int argc, char **argv)
+{
+    const char *cmd = "lid eval";
+    const char *gold = NULL, *pred = NULL, *model = NULL, *only = NULL, *ledger = NULL,
+               *foldf = NULL;
+    double thr = -1;
+    long nconf = 10;
+    int json = 0;
+    enum { O_GOLD = 256, O_PRED, O_MODEL, O_THR, O_ONLY, O_CONF, O_JSON, O_LEDGER, O_FOLD };
+    static const struct option opts[] = {
+        {"gold", required_argument, 0, O_GOLD}, {"pred", required_argument, 0, O_PRED},
+        {"model", required_argument, 0, O_MODEL}, {"threshold", required_argument, 0, O_THR},
+        {"only", required_argument, 0, O_ONLY}, {"confusions", required_argument, 0, O_CONF},
+        {"json", no_argument, 0, O_JSON}, {"ledger", required_argument, 0, O_LEDGER},
+        {"fold", required_argument, 0, O_FOLD}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case O_FOLD: foldf = optarg; break;
+        case O_GOLD: gold = optarg; break;
+        case O_PRED: pred = optarg; break;
+        case O_MODEL: model = optarg; break;
+        case O_ONLY: only = optarg; break;
+        case O_JSON: json = 1; break;
+        case O_LEDGER: ledger = optarg; break;
+        case O_THR:
+            if (!cli_parse_double(cmd, "threshold", optarg, 0.0, 1.0, &thr))
+                return 2;
+            break;
+        case O_CONF:
+            if (!cli_parse_long(cmd, "confusions", optarg, 0, 1000, &nconf))
+                return 2;
+            break;
+        case 'h': return lid_eval_usage(stdout);
+        default: return cli_usage(cmd, "unknown option");
+        }
+    }
+    if (!gold)
+        return cli_usage(cmd, "--gold FIELD is required");
+    if (pred && model)
+        return cli_usage(cmd, "--pred and --model exclude each other");
+    if (argc - optind > 1)
+        return cli_usage(cmd, "at most one input file");
+    const char *file = optind < argc ? argv[optind] : "-";
+    pp_lid *lid = NULL;
+    if (!pred) {
+        int rc = open_model(cmd, model, NULL, &lid);
+        if (rc)
+            return rc;
+        if (thr >= 0)
+            pp_lid_set_threshold(lid, thr);
+    }
+    pp_error err;
+    pp_reader *r = NULL;
+    pp_lid_eval *ev = pp_lid_eval_new();
+    pp_ledger *lg = NULL;
+    json_t *fold = NULL;
+    int rc = 0;
+    if (!ev) {
+        pp_lid_free(lid);
+        return cli_fail(cmd, &(pp_error){.code = PP_ERR_NOMEM, .message = "out of memory"});
+    }
+    if (foldf && (fold = json_object()) && read_fold(foldf, fold, &err) != PP_OK) {
+        rc = cli_fail(cmd, &err);
+        goto out;
+    }
+    if (only && pp_lid_eval_restrict(ev, only, &err) != PP_OK) {
+        rc = cli_fail(cmd, &err);
+        goto out;
+    }
+    if (pp_reader_open(file, &r, &err) != PP_OK) {
+        rc = cli_fail(cmd, &err);
+        goto out;
+    }
+    for (;;) {
+        json_t *rec = NULL;
+        if (pp_reader_next(r, &rec, &err) != PP_OK) {
+            rc = cli_fail(cmd, &err);
+            goto out;
+        }
+        if (!rec)
+            break;
+        const char *g = pp_record_str(rec, gold);
+        if (!g) {
+            pp_error_set(&err, PP_ERR_NOT_FOUND, pp_reader_name(r), pp_reader_lineno(r),
+                         "record has no \"%s\" string field", gold);
+            json_decref(rec);
+            rc = cli_fail(cmd, &err);
+            goto out;
+        }
+        char giso[16], piso[16];
+        to_iso3(g, giso);
+        if (pred) {
+            const char *p = pp_record_str(rec, pred);
+            to_iso3(p, piso);
+        } else {
+            const char *text = pp_record_str(rec, "text");
+            if (!text) {
+                pp_error_set(&err, PP_ERR_NOT_FOUND, pp_reader_name(r), pp_reader_lineno(r),
+                             "record has no \"text\" string field");
+                json_decref(rec);
+                rc = cli_fail(cmd, &err);
+                goto out;
+            }
+            pp_lid_result res;
+            if (pp_lid_identify(lid, text, strlen(text), 1, &res, &err) != PP_OK) {
+                json_decref(rec);
+                rc = cli_fail(cmd, &err);
+                goto out;
+            }
+            snprintf(piso, sizeof piso, "%s", res.best.iso639_3[0] ? res.best.iso639_3 : "und");
+        }
+        fold_code(fold, giso);
+        fold_code(fold, piso);
+        pp_lid_eval_add(ev, giso, piso);
+        json_decref(rec);
+    }
+    size_t n = pp_lid_eval_nclasses(ev);
+    double mp, mr, mf, mfpr, acc;
+    pp_lid_eval_macro(ev, &mp, &mr, &mf, &mfpr, &acc);
+    pp_lid_confusion conf[1000];
+    size_t nc = pp_lid_eval_confusions(ev, conf, (size_t)nconf);
+    if (json) {
+        json_t *o = json_object(), *cls = json_array(), *cf = json_array();
+        for (size_t i = 0; i < n; i++) {
+            pp_lid_class_stats s;
+            pp_lid_eval_class(ev, i, &s);
+            json_array_append_new(
+                cls, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:f}", "lang", s.lang, "n",
+                               (json_int_t)s.gold, "tp", (json_int_t)s.tp, "fp",
+                               (json_int_t)s.fp, "fn", (json_int_t)s.fn, "abstained",
+                               (json_int_t)s.abstained, "precision", s.precision, "recall",
+                               s.recall, "f1", s.f1, "fpr", s.fpr));
+        }
+        for (size_t i = 0; i < nc; i++)
+            json_array_append_new(cf, json_pack("{s:s,s:s,s:I}", "gold", conf[i].gold, "pred",
+                                                conf[i].pred, "n", (json_int_t)conf[i].n));
+        json_object_set_new(o, "items", json_integer(pp_lid_eval_items(ev)));
+        json_object_set_new(o, "languages", json_integer((json_int_t)n));
+        json_object_set_new(o, "accuracy", json_real(acc));
+        json_object_set_new(o, "macro",
+                            json_pack("{s:f,s:f,s:f,s:f}", "precision", mp, "recall", mr, "f1",
+                                      mf, "fpr", mfpr));
+        json_object_set_new(o, "classes", cls);
+        json_object_set_new(o, "confusions", cf);
+        json_dumpf(o, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(6));
+        fputc('\n', stdout);
+        json_decref(o);
+    } else {
+        printf("%-10s %7s %7s %7s %7s %8s %7s\n", "lang", "n", "prec", "recall", "f1", "fpr",
+               "und");
+        for (size_t i = 0; i < n; i++) {
+            pp_lid_class_stats s;
+            pp_lid_eval_class(ev, i, &s);
+            printf("%-10s %7ld %7.4f %7.4f %7.4f %8.6f %7ld\n", s.lang, s.gold, s.precision,
+                   s.recall, s.f1, s.fpr, s.abstained);
+        }
+        printf("%-10s %7ld %7.4f %7.4f %7.4f %8.6f\n", "macro", pp_lid_eval_items(ev), mp, mr,
+               mf, mfpr);
+        printf("accuracy %.4f over %ld items, %zu languages\n", acc, pp_lid_eval_items(ev), n);
+        if (nc) {
+            printf("most confused (gold -> predicted):\n");
+            for (size_t i = 0; i < nc; i++)
+                printf("  %s -> %s  %ld\n", conf[i].gold, conf[i].pred, conf[i].n);
+        }
+    }
+    if (ledger) {
+        if (pp_ledger_open(ledger, "lid", &lg, &err) != PP_OK) {
+            rc = cli_fail(cmd, &err);
+            goto out;
+        }
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            pp_lid_class_stats s;
+            pp_lid_eval_class(ev, i, &s);
+            double lo, hi;
+            char tag[64];
+            if (pp_langtag_canonicalize(s.lang, tag, sizeof tag, NULL) != PP_OK)
+                snprintf(tag, sizeof tag, "%s", s.lang);
+            pp_wilson_interval(s.tp, s.gold, &lo, &hi);
+            if (pp_ledger_add(lg, "eval", tag, "recall", s.recall, s.gold, lo, hi, &err) ||
+                pp_ledger_add(lg, "eval", tag, "precision", s.precision, s.tp + s.fp, NAN, NAN,
+                              &err) ||
+                pp_ledger_add(lg, "eval", tag, "f1", s.f1, s.gold, NAN, NAN, &err) ||
+                pp_ledger_add(lg, "eval", tag, "fpr", s.fpr, s.fp + s.tn, NAN, NAN, &err))
+                rc = cli_fail(cmd, &err);
+        }
+        if (rc == 0 && (pp_ledger_add(lg, "eval", "mul", "macro_f1", mf, (long)n, NAN, NAN,
+                                      &err) != PP_OK ||
+                        pp_ledger_close(lg, &err) != PP_OK))
+            rc = cli_fail(cmd, &err);
+        else if (rc)
+            pp_ledger_close(lg, NULL);
+        lg = NULL;
+    }
+out:
+    json_decref(fold);
+    pp_ledger_close(lg, NULL);
+    pp_reader_close(r);
+    pp_lid_eval_free(ev);
+    pp_lid_free(lid);
+    return rc;
+}
+
+/* ----------------------------------------------------------------- labels */
+
+static int lid_labels(int argc, char **argv)
+{
+    const char *cmd = "lid labels";
+    const char *model = NULL;
+    static const struct option opts[] = {{"model", required_argument, 0, 'm'},
+                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': model = optarg; break;
+        case 'h':
+            printf("usage: polyphony lid labels [--model M]\n"
+                   "List the model's labels: label, BCP 47, ISO 639-3, scripts, threshold.\n");
+            return 0;
+        default: return cli_usage(cmd, "unknown option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+    pp_lid *lid = NULL;
+    int rc = open_model(cmd, model, NULL, &lid);
+    if (rc)
+        return rc;
+    for (int i = 0; i < pp_lid_nlabels(lid); i++) {
+        const char *lab = pp_lid_label_at(lid, i);
+        pp_lid_label m;
+        if (pp_lid_label_map(lab, &m, NULL) != PP_OK)
+            snprintf(m.lang, sizeof m.lang, "?");
+        printf("%s\t%s\t%s\t%s\t%.4f\n", lab, m.lang, m.iso639_3, pp_lid_scripts(lid, lab),
+               pp_lid_threshold(lid, lab));
+    }
+    pp_lid_free(lid);
+    return 0;
+}
+
+/* --------------------------------------------------------------- identify */
+
+static int lid_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: polyphony lid [options] [FILE]\n"
+            "       polyphony lid train --input FILE --output MODEL.ftz [options]\n"
+            "       polyphony lid eval --gold FIELD [options] [FILE]\n"
+            "       polyphony lid labels [--model M]\n"
+            "Identify the language of each record's text; adds lang (BCP 47), iso639_3,\n"
+            "script, lid_score (and lid_top with --top). Abstains with und_<Script> when the\n"
+            "score is under the label's threshold or the language is not written in the\n"
+            "text's script.\n"
+            "  -m, --model M       fastText model (.ftz/.bin; labels __label__en or\n"
+            "                      __label__eng_Latn); default: the bundled UDHR model\n"
+            "      --thresholds F  thresholds sidecar (default MODEL.thresholds.json if present)\n"
+            "  -t, --threshold T   one threshold for every label\n"
+            "  -k, --top K         also write the K best labels as lid_top (1..16)\n"
+            "      --field F       the text field (default text)\n"
+            "  -o, --output FILE   write here instead of stdout\n"
+            "      --rejects FILE  bad lines go here (with a reason) instead of stopping\n"
+            "      --ledger FILE   append per-language rows (stage lid, step identify)\n"
+            "      --timing        report identification speed on stderr\n"
+            "      --progress/--quiet\n");
+    return 0;
+}
+
+/* Per-language tallies for the ledger. */
+static void tally(json_t *t, const char *lang, double score)
+{
+    json_t *e = json_object_get(t, lang);
+    if (!e) {
+        e = json_pack("[if]", 0, 0.0);
+        json_object_set_new(t, lang, e);
+    }
+    json_integer_set(json_array_get(e, 0), json_integer_value(json_array_get(e, 0)) + 1);
+    json_real_set(json_array_get(e, 1), json_real_value(json_array_get(e, 1)) + score);
+}
+
+int cmd_lid(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "train") == 0)
+        return lid_train(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "eval") == 0)
+        return lid_eval(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "labels") == 0)
+        return lid_labels(argc - 1, argv + 1);
+    const char *cmd = "lid";
+    const char *model = NULL, *thresholds = NULL, *field = "text", *output = "-",
+               *rejects = NULL, *ledger = NULL;
+    double thr = -1;
+    long top = 0;
+    int progress = -1;
+    enum { O_THRF = 256, O_FIELD, O_REJ, O_LEDGER, O_PROG, O_QUIET, O_TIMING };
+    int timing = 0;
+    double t_id = 0;
+    struct timespec t_start, t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t_start);
+    static const struct option opts[] = {
+        {"model", required_argument, 0, 'm'}, {"thresholds", required_argument, 0, O_THRF},
+        {"threshold", required_argument, 0, 't'}, {"top", required_argument, 0, 'k'},
+        {"field", required_argument, 0, O_FIELD}, {"output", required_argument, 0, 'o'},
+        {"rejects", required_argument, 0, O_REJ}, {"ledger", required_argument, 0, O_LEDGER},
+        {"progress", no_argument, 0, O_PROG}, {"quiet", no_argument, 0, O_QUIET},
+        {"timing", no_argument, 0, O_TIMING}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "m:t:k:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': model = optarg; break;
+        case O_THRF: thresholds = optarg; break;
+        case O_FIELD: field = optarg; break;
+        case 'o': output = optarg; break;
+        case O_REJ: rejects = optarg; break;
+        case O_LEDGER: ledger = optarg; break;
+        case O_PROG: progress = 1; break;
+        case O_QUIET: progress = 0; break;
+        case O_TIMING: timing = 1; break;
+        case 't':
+            if (!cli_parse_double(cmd, "threshold", optarg, 0.0, 1.0, &thr))
+                return 2;
+            break;
+        case 'k':
+            if (!cli_parse_long(cmd, "top", optarg, 1, PP_LID_MAX_TOP, &top))
+                return 2;
+            break;
+        case 'h': return lid_usage(stdout);
+        default: return cli_usage(cmd, "unknown option");
+        }
+    }
+    if (argc - optind > 1)
+        return cli_usage(cmd, "at most one input file");
+    const char *file = optind < argc ? argv[optind] : "-";
+    pp_lid *lid = NULL;
+    int rc = open_model(cmd, model, thresholds, &lid);
+    if (rc)
+        return rc;
+    if (thr >= 0)
+        pp_lid_set_threshold(lid, thr);
+    pp_error err;
+    pp_reader *r = NULL;
+    pp_writer *w = NULL, *rj = NULL;
+    json_t *counts = json_object();
+    long docs = 0;
+    pp_progress *pg = pp_progress_new(cli_progress_stream(progress), "lid", "records");
+    if (pp_reader_open(file, &r, &err) != PP_OK || pp_writer_open(output, &w, &err) != PP_OK ||
+        (rejects && pp_writer_open(rejects, &rj, &err) != PP_OK)) {
+        rc = cli_fail(cmd, &err);
+        goto out;
+    }
+    for (;;) {
+        json_t *rec = NULL;
+        pp_status st = pp_reader_next(r, &rec, &err);
+        if (st == PP_ERR_PARSE || st == PP_ERR_ENCODING) {
+            if (!rj) {
+                rc = cli_fail(cmd, &err);
+                goto out;
+            }
+            size_t rl;
+            const char *raw = pp_reader_raw(r, &rl);
+            if (pp_reject_put(rj, err.file, err.line, err.message, NULL, raw, rl, &err)) {
+                rc = cli_fail(cmd, &err);
+                goto out;
+            }
+            continue;
+        }
+        if (st != PP_OK) {
+            rc = cli_fail(cmd, &err);
+            goto out;
+        }
+        if (!rec)
+            break;
+        const char *text = pp_record_str(rec, field);
+        if (!text) {
+            pp_error_set(&err, PP_ERR_PARSE, pp_reader_name(r), pp_reader_lineno(r),
+                         "record has no \"%s\" string field", field);
+            if (!rj) {
+                json_decref(rec);
+                rc = cli_fail(cmd, &err);
+                goto out;
+            }
+            st = pp_reject_put(rj, err.file, err.line, err.message, rec, NULL, 0, &err);
+            json_decref(rec);
+            if (st) {
+                rc = cli_fail(cmd, &err);
+                goto out;
+            }
+            continue;
+        }
+        pp_lid_result res;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        st = pp_lid_identify(lid, text, strlen(text), top > 0 ? (int)top : 2, &res, &err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        t_id += (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+        if (st != PP_OK) {
+            snprintf(err.file, sizeof err.file, "%s", pp_reader_name(r));
+            err.line = pp_reader_lineno(r);
+            json_decref(rec);
+            rc = cli_fail(cmd, &err);
+            goto out;
+        }
+        json_object_set_new(rec, "lang", json_string(res.best.lang));
+        json_object_set_new(rec, "iso639_3", json_string(res.best.iso639_3));
+        json_object_set_new(rec, "script", json_string(res.best.script));
+        json_object_set_new(rec, "lid_score", json_real(res.best.prob));
+        if (top > 0) {
+            json_t *arr = json_array();
+            for (int i = 0; i < res.ntop; i++)
+                json_array_append_new(
+                    arr, json_pack("{s:s,s:s,s:f}", "lang", res.top[i].lang, "label",
+                                   res.top[i].label, "score",
+                                   res.top[i].prob));
+            json_object_set_new(rec, "lid_top", arr);
+        }
+        tally(counts, res.best.lang, res.best.prob);
+        docs++;
+        /* Scores with 6 significant digits, not the 17 of a full double. */
+        char *line = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(6));
+        st = line ? pp_writer_put_raw(w, line, strlen(line), &err)
+                  : pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        free(line);
+        json_decref(rec);
+        if (st) {
+            rc = cli_fail(cmd, &err);
+            goto out;
+        }
+        pp_progress_add(pg, 1, (long)strlen(text));
+    }
+    if (ledger) {
+        pp_ledger *lg = NULL;
+        if (pp_ledger_open(ledger, "lid", &lg, &err) != PP_OK) {
+            rc = cli_fail(cmd, &err);
+            goto out;
+        }
+        const char *k;
+        json_t *v;
+        json_object_foreach(counts, k, v) {
+            long n = (long)json_integer_value(json_array_get(v, 0));
+            double lo, hi;
+            pp_wilson_interval(n, docs, &lo, &hi);
+            if (pp_ledger_add(lg, "identify", k, "share", docs ? (double)n / docs : 0.0, docs, lo,
+                              hi, &err) ||
+                pp_ledger_add(lg, "identify", k, "mean_score",
+                              n ? json_real_value(json_array_get(v, 1)) / n : 0.0, n, NAN, NAN,
+                              &err)) {
+                pp_ledger_close(lg, NULL);
+                rc = cli_fail(cmd, &err);
+                goto out;
+            }
+        }
+        if (pp_ledger_close(lg, &err) != PP_OK) {
+            rc = cli_fail(cmd, &err);
+            goto out;
+        }
+    }
+    if (pp_writer_close(w, &err) != PP_OK) {
+        w = NULL;
+        rc = cli_fail(cmd, &err);
+        goto out;
+    }
+    w = NULL;
+    if (rj && pp_writer_close(rj, &err) != PP_OK) {
+        rj = NULL;
+        rc = cli_fail(cmd, &err);
+        goto out;
+    }
+    rj = NULL;
+    if (timing) {
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double all = (double)(t1.tv_sec - t_start.tv_sec) +
+                     1e-9 * (double)(t1.tv_nsec - t_start.tv_nsec);
+        fprintf(stderr,
+                "polyphony lid: %ld records; identification %.3f s = %.1f records/s "
+                "(preprocessing + prediction); end to end %.3f s = %.1f records/s\n",
+                docs, t_id, t_id > 0 ? docs / t_id : 0.0, all, all > 0 ? docs / all : 0.0);
+    }
+out:
+    pp_progress_done(pg);
+    pp_writer_abort(w);
+    pp_writer_abort(rj);
+    pp_reader_close(r);
+    json_decref(counts);
+    pp_lid_free(lid);
+    return rc;
+}

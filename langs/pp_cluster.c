@@ -1,0 +1,198 @@
+/* pp_cluster.c — trigram profiles and average-linkage clustering. */
+#include "config.h"
+#include "pp_cluster.h"
+
+#include "pp_lid.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/utf8.h>
+#include <xxhash.h>
+
+struct pp_profile_vec {
+    uint64_t *key; /* sorted trigram hashes */
+    double *w;     /* normalized weights */
+    size_t n;
+};
+
+void pp_profile_vec_free(pp_profile_vec *v)
+{
+    if (!v)
+        return;
+    free(v->key);
+    free(v->w);
+    free(v);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+pp_status pp_trigram_profile(const char *text, size_t len, pp_profile_vec **out, pp_error *err)
+{
+    *out = NULL;
+    char *p;
+    size_t plen;
+    pp_status st = pp_lid_preprocess(text, len, &p, &plen, err);
+    if (st != PP_OK)
+        return st;
+    /* Code point start offsets of " " + p + " ". */
+    size_t cap = plen + 3;
+    char *s = malloc(cap);
+    int32_t *off = malloc(sizeof *off * (cap + 1));
+    pp_profile_vec *v = calloc(1, sizeof *v);
+    uint64_t *h = malloc(sizeof *h * (cap + 1));
+    if (!s || !off || !v || !h) {
+        free(p);
+        free(s);
+        free(off);
+        free(h);
+        free(v);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    s[0] = ' ';
+    memcpy(s + 1, p, plen);
+    s[plen + 1] = ' ';
+    int32_t slen = (int32_t)plen + 2;
+    free(p);
+    size_t ncp = 0;
+    for (int32_t i = 0; i < slen;) {
+        off[ncp++] = i;
+        UChar32 c;
+        U8_NEXT(s, i, slen, c);
+        (void)c;
+    }
+    off[ncp] = slen;
+    size_t nh = 0;
+    for (size_t i = 0; i + 3 <= ncp; i++)
+        h[nh++] = XXH3_64bits(s + off[i], (size_t)(off[i + 3] - off[i]));
+    free(s);
+    free(off);
+    qsort(h, nh, sizeof *h, cmp_u64);
+    v->key = malloc(sizeof *v->key * (nh + 1));
+    v->w = malloc(sizeof *v->w * (nh + 1));
+    if (!v->key || !v->w) {
+        free(h);
+        pp_profile_vec_free(v);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    double norm = 0;
+    for (size_t i = 0; i < nh;) {
+        size_t j = i;
+        while (j < nh && h[j] == h[i])
+            j++;
+        v->key[v->n] = h[i];
+        v->w[v->n] = (double)(j - i);
+        norm += v->w[v->n] * v->w[v->n];
+        v->n++;
+        i = j;
+    }
+    free(h);
+    norm = sqrt(norm);
+    for (size_t i = 0; i < v->n; i++)
+        v->w[i] /= norm > 0 ? norm : 1.0;
+    *out = v;
+    return PP_OK;
+}
+
+double pp_profile_cosine(const pp_profile_vec *a, const pp_profile_vec *b)
+{
+    double s = 0;
+    size_t i = 0, j = 0;
+    while (i < a->n && j < b->n) {
+        if (a->key[i] == b->key[j])
+            s += a->w[i++] * b->w[j++];
+        else if (a->key[i] < b->key[j])
+            i++;
+        else
+            j++;
+    }
+    return s > 1.0 ? 1.0 : s;
+}
+
+pp_status pp_cluster_average(pp_profile_vec *const *v, size_t n, double min_sim, size_t *assign,
+                             size_t *nclusters, pp_error *err)
+{
+    *nclusters = 0;
+    if (n == 0)
+        return PP_OK;
+    /* sim: n x n average similarity between live clusters; size per cluster;
+     * rep[i]: the cluster item i was merged into (union by lowest index). */
+    double *sim = malloc(sizeof *sim * n * n);
+    size_t *size = malloc(sizeof *size * n);
+    size_t *parent = malloc(sizeof *parent * n);
+    char *live = malloc(n);
+    if (!sim || !size || !parent || !live) {
+        free(sim);
+        free(size);
+        free(parent);
+        free(live);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        size[i] = 1;
+        parent[i] = i;
+        live[i] = 1;
+        sim[i * n + i] = 1.0;
+        for (size_t j = 0; j < i; j++)
+            sim[i * n + j] = sim[j * n + i] = pp_profile_cosine(v[i], v[j]);
+    }
+    for (;;) {
+        double best = -1;
+        size_t bi = 0, bj = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!live[i])
+                continue;
+            for (size_t j = i + 1; j < n; j++)
+                if (live[j] && sim[i * n + j] > best) {
+                    best = sim[i * n + j];
+                    bi = i;
+                    bj = j;
+                }
+        }
+        if (best < min_sim)
+            break;
+        /* Merge bj into bi (Lance-Williams, average linkage). */
+        for (size_t k = 0; k < n; k++) {
+            if (!live[k] || k == bi || k == bj)
+                continue;
+            double s = (sim[bi * n + k] * (double)size[bi] + sim[bj * n + k] * (double)size[bj]) /
+                       (double)(size[bi] + size[bj]);
+            sim[bi * n + k] = sim[k * n + bi] = s;
+        }
+        size[bi] += size[bj];
+        live[bj] = 0;
+        parent[bj] = bi;
+    }
+    /* Resolve roots and number clusters by their lowest item. */
+    size_t *id = malloc(sizeof *id * n);
+    if (!id) {
+        free(sim);
+        free(size);
+        free(parent);
+        free(live);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    size_t next = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t r = i;
+        while (parent[r] != r)
+            r = parent[r];
+        if (r == i)
+            id[i] = next++;
+        assign[i] = r;
+    }
+    for (size_t i = 0; i < n; i++)
+        assign[i] = id[assign[i]];
+    *nclusters = next;
+    free(id);
+    free(sim);
+    free(size);
+    free(parent);
+    free(live);
+    return PP_OK;
+}

@@ -1,0 +1,35 @@
+/* pp_cluster.h — character-trigram profiles of texts and deterministic
+ * agglomerative clustering (average linkage on cosine similarity), used by
+ * discovery to group documents no known language claims. */
+#ifndef PP_CLUSTER_H
+#define PP_CLUSTER_H
+
+#include "pp_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pp_profile_vec pp_profile_vec;
+
+/* The L2-normalized character trigram profile of a text, after the LID
+ * preprocessing (pp_lid_preprocess), with a space at both ends. */
+PP_API pp_status pp_trigram_profile(const char *text, size_t len, pp_profile_vec **out,
+                                    pp_error *err);
+PP_API void pp_profile_vec_free(pp_profile_vec *v);
+/* Cosine similarity of two profiles, in [0, 1]. */
+PP_API double pp_profile_cosine(const pp_profile_vec *a, const pp_profile_vec *b);
+
+/* Cluster n profiles: average-linkage agglomeration, merging the most
+ * similar pair of clusters (lowest indices first on ties) while their
+ * average similarity is at least min_sim. Writes a cluster id per item in
+ * assign[] (0..nclusters-1, numbered by the lowest item in each cluster) and
+ * returns the number of clusters in *nclusters. O(n^3) time, O(n^2) memory:
+ * meant for a few hundred items. */
+PP_API pp_status pp_cluster_average(pp_profile_vec *const *v, size_t n, double min_sim,
+                                    size_t *assign, size_t *nclusters, pp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

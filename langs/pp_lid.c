@@ -1,0 +1,308 @@
+/* pp_lid.c — loading a LID model (+ thresholds sidecar), label mapping and
+ * identification with abstention. */
+#include "config.h"
+#include "pp_lid.h"
+
+#include "pp_fasttext.h"
+#include "pp_langtag.h"
+#include "pp_text.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct pp_lid {
+    pp_fasttext *ft;
+    int nlabels;
+    pp_lid_label *map;   /* per model label */
+    double *thr;         /* sidecar thresholds per label */
+    char **scripts;      /* per label, space-separated */
+    json_t *index;       /* label -> integer index */
+    double override;     /* < 0: use thr[] */
+    double deflt;
+};
+
+static int is_script_subtag(const char *s)
+{
+    return strlen(s) == 4 && isupper((unsigned char)s[0]) && islower((unsigned char)s[1]) &&
+           islower((unsigned char)s[2]) && islower((unsigned char)s[3]);
+}
+
+pp_status pp_lid_label_map(const char *label, pp_lid_label *out, pp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!label || !*label || strlen(label) >= sizeof out->label)
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "invalid label '%s'",
+                            label ? label : "");
+    snprintf(out->label, sizeof out->label, "%s", label);
+    char code[64];
+    snprintf(code, sizeof code, "%s", label);
+    const char *script = NULL;
+    char *us = strchr(code, '_');
+    if (us && is_script_subtag(us + 1)) { /* GlotLID / OpenLID: xxx_Xxxx */
+        *us = '\0';
+        script = us + 1;
+    }
+    if (strcmp(code, "und") == 0) {
+        snprintf(out->lang, sizeof out->lang, "und_%s", script ? script : "Zyyy");
+        snprintf(out->iso639_3, sizeof out->iso639_3, "und");
+        snprintf(out->script, sizeof out->script, "%s", script ? script : "Zyyy");
+        return PP_OK;
+    }
+    char canon[48];
+    pp_error e2;
+    if (pp_langtag_canonicalize(code, canon, sizeof canon, &e2) != PP_OK)
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "label '%s' is not a language code",
+                            label);
+    size_t clen = strlen(code);
+    int three = clen == 3;
+    for (size_t i = 0; i < clen; i++)
+        if (!islower((unsigned char)code[i]))
+            three = 0;
+    if (three)
+        snprintf(out->iso639_3, sizeof out->iso639_3, "%.7s", code);
+    else {
+        char iso[4];
+        pp_langtag_iso639_3(canon, iso);
+        snprintf(out->iso639_3, sizeof out->iso639_3, "%s", iso);
+    }
+    char likely[5] = "";
+    pp_langtag_script(canon, likely);
+    if (script) {
+        snprintf(out->script, sizeof out->script, "%s", script);
+        /* A script subtag only when it is not the language's usual one. */
+        if (likely[0] && strcmp(likely, script) != 0 && !strchr(canon, '-'))
+            snprintf(out->lang, sizeof out->lang, "%.40s-%.4s", canon, script);
+        else
+            snprintf(out->lang, sizeof out->lang, "%s", canon);
+    } else {
+        snprintf(out->script, sizeof out->script, "%s", likely);
+        snprintf(out->lang, sizeof out->lang, "%s", canon);
+    }
+    return PP_OK;
+}
+
+void pp_lid_free(pp_lid *l)
+{
+    if (!l)
+        return;
+    if (l->scripts)
+        for (int i = 0; i < l->nlabels; i++)
+            free(l->scripts[i]);
+    free(l->scripts);
+    free(l->thr);
+    free(l->map);
+    json_decref(l->index);
+    pp_fasttext_free(l->ft);
+    free(l);
+}
+
+static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
+{
+    json_error_t je;
+    json_t *root = json_load_file(path, 0, &je);
+    if (!root)
+        return pp_error_set(err, PP_ERR_PARSE, path, je.line, "bad thresholds file: %s", je.text);
+    pp_status st = PP_OK;
+    json_t *labels = json_object_get(root, "labels");
+    json_t *def = json_object_get(root, "default");
+    if (!json_is_object(root) || !json_is_object(labels)) {
+        st = pp_error_set(err, PP_ERR_PARSE, path, 0,
+                          "bad thresholds file: expected an object with \"labels\"");
+        goto done;
+    }
+    if (def && json_is_number(def))
+        l->deflt = json_number_value(def);
+    for (int i = 0; i < l->nlabels; i++)
+        l->thr[i] = l->deflt;
+    const char *key;
+    json_t *v;
+    json_object_foreach(labels, key, v) {
+        json_t *ix = json_object_get(l->index, key);
+        if (!ix)
+            continue; /* a label the model does not have */
+        int i = (int)json_integer_value(ix);
+        json_t *t = json_object_get(v, "threshold");
+        if (t && !json_is_number(t)) {
+            st = pp_error_set(err, PP_ERR_PARSE, path, 0,
+                              "bad thresholds file: threshold of '%s' is not a number", key);
+            goto done;
+        }
+        if (t)
+            l->thr[i] = json_number_value(t);
+        json_t *s = json_object_get(v, "scripts");
+        if (json_is_string(s)) {
+            char *dup = strdup(json_string_value(s));
+            if (!dup) {
+                st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+                goto done;
+            }
+            free(l->scripts[i]);
+            l->scripts[i] = dup;
+        }
+    }
+done:
+    json_decref(root);
+    return st;
+}
+
+pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, pp_error *err)
+{
+    *out = NULL;
+    pp_lid *l = calloc(1, sizeof *l);
+    if (!l)
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    l->override = -1;
+    pp_status st = pp_fasttext_load(model, &l->ft, err);
+    if (st != PP_OK) {
+        pp_lid_free(l);
+        return st;
+    }
+    l->nlabels = pp_fasttext_nlabels(l->ft);
+    l->map = calloc((size_t)l->nlabels + 1, sizeof *l->map);
+    l->thr = calloc((size_t)l->nlabels + 1, sizeof *l->thr);
+    l->scripts = calloc((size_t)l->nlabels + 1, sizeof *l->scripts);
+    l->index = json_object();
+    if (!l->map || !l->thr || !l->scripts || !l->index) {
+        pp_lid_free(l);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    for (int i = 0; i < l->nlabels; i++) {
+        const char *lab = pp_fasttext_label(l->ft, i);
+        if (pp_lid_label_map(lab, &l->map[i], NULL) != PP_OK) {
+            /* Keep unknown labels usable: the label itself as the tag. */
+            memset(&l->map[i], 0, sizeof l->map[i]);
+            snprintf(l->map[i].label, sizeof l->map[i].label, "%s", lab);
+            snprintf(l->map[i].lang, sizeof l->map[i].lang, "%s", lab);
+        }
+        l->scripts[i] = strdup(l->map[i].script);
+        if (!l->scripts[i] || json_object_set_new(l->index, lab, json_integer(i)) != 0) {
+            pp_lid_free(l);
+            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        }
+    }
+    char side[4096];
+    const char *sp = thresholds;
+    if (!sp) {
+        snprintf(side, sizeof side, "%s.thresholds.json", model);
+        if (access(side, R_OK) == 0)
+            sp = side;
+    }
+    if (sp) {
+        st = read_sidecar(l, sp, err);
+        if (st != PP_OK) {
+            pp_lid_free(l);
+            return st;
+        }
+    }
+    *out = l;
+    return PP_OK;
+}
+
+void pp_lid_set_threshold(pp_lid *l, double t)
+{
+    l->override = t;
+}
+
+static int label_index(const pp_lid *l, const char *label)
+{
+    json_t *ix = json_object_get(l->index, label);
+    return ix ? (int)json_integer_value(ix) : -1;
+}
+
+double pp_lid_threshold(const pp_lid *l, const char *label)
+{
+    if (l->override >= 0)
+        return l->override;
+    int i = label_index(l, label);
+    return i >= 0 ? l->thr[i] : l->deflt;
+}
+
+const char *pp_lid_scripts(const pp_lid *l, const char *label)
+{
+    int i = label_index(l, label);
+    return i >= 0 ? l->scripts[i] : "";
+}
+
+int pp_lid_nlabels(const pp_lid *l)
+{
+    return l ? l->nlabels : 0;
+}
+
+const char *pp_lid_label_at(const pp_lid *l, int i)
+{
+    return pp_fasttext_label(l->ft, i);
+}
+
+static void abstain(pp_lid_result *res, pp_lid_abstain why, double prob)
+{
+    memset(&res->best, 0, sizeof res->best);
+    snprintf(res->best.lang, sizeof res->best.lang, "und_%s", res->text_script);
+    snprintf(res->best.iso639_3, sizeof res->best.iso639_3, "und");
+    snprintf(res->best.script, sizeof res->best.script, "%s", res->text_script);
+    res->best.prob = prob;
+    res->abstained = why;
+}
+
+pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid_result *res,
+                          pp_error *err)
+{
+    memset(res, 0, sizeof *res);
+    if (k < 1)
+        k = 1;
+    if (k > PP_LID_MAX_TOP)
+        k = PP_LID_MAX_TOP;
+    char *p = NULL;
+    size_t plen = 0;
+    pp_status st = pp_lid_preprocess(text, len, &p, &plen, err);
+    if (st != PP_OK)
+        return st;
+    char sc[5];
+    pp_script_of(p, plen, sc, &res->script_share);
+    snprintf(res->text_script, sizeof res->text_script, "%s", sc);
+    if (plen == 0 || strcmp(sc, "Zyyy") == 0) {
+        free(p);
+        abstain(res, PP_LID_NO_TEXT, 0.0);
+        return PP_OK;
+    }
+    pp_ft_prediction preds[PP_LID_MAX_TOP];
+    int n = 0;
+    st = pp_fasttext_predict(l->ft, p, k, 0.0f, preds, &n, err);
+    free(p);
+    if (st != PP_OK)
+        return st;
+    for (int i = 0; i < n; i++) {
+        int ix = label_index(l, preds[i].label);
+        if (ix >= 0)
+            res->top[i] = l->map[ix];
+        else
+            pp_lid_label_map(preds[i].label, &res->top[i], NULL);
+        /* fastText's softmax output can exceed 1 by rounding; clamp. */
+        double pr = preds[i].prob;
+        res->top[i].prob = pr > 1.0 ? 1.0 : pr < 0.0 ? 0.0 : pr;
+    }
+    res->ntop = n;
+    if (n == 0) {
+        abstain(res, PP_LID_LOW_SCORE, 0.0);
+        return PP_OK;
+    }
+    const pp_lid_label *b = &res->top[0];
+    res->threshold = pp_lid_threshold(l, b->label);
+    if (b->prob < res->threshold) {
+        abstain(res, PP_LID_LOW_SCORE, b->prob);
+        return PP_OK;
+    }
+    if (!pp_lid_script_ok(pp_lid_scripts(l, b->label), res->text_script)) {
+        abstain(res, PP_LID_WRONG_SCRIPT, b->prob);
+        return PP_OK;
+    }
+    res->best = *b;
+    if (!res->best.script[0])
+        snprintf(res->best.script, sizeof res->best.script, "%s", res->text_script);
+    res->abstained = PP_LID_DECIDED;
+    return PP_OK;
+}

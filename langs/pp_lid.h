@@ -1,0 +1,168 @@
+/* pp_lid.h — language identification on top of fastText (pp_fasttext.h).
+ *
+ * One text preprocessing function (pp_lid_preprocess) is used both when a
+ * model is trained and when it predicts. Models may use either label style:
+ * lid.176 ("__label__en") or GlotLID/OpenLID ("__label__eng_Latn"); both are
+ * mapped to the same fields (BCP 47 tag, ISO 639-3 code, ISO 15924 script).
+ * A model may carry a sidecar MODEL.thresholds.json with per-label score
+ * thresholds and the scripts each label was seen written in. Under the
+ * threshold, or when the predicted language is not written in the text's
+ * script, the identifier abstains with "und_<Script>" (e.g. "und_Latn"). */
+#ifndef PP_LID_H
+#define PP_LID_H
+
+#include "pp_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PP_LID_MAX_TOP 16
+
+/* The shared preprocessing: NFC, lowercase (ICU root locale), digits
+ * removed, punctuation replaced by spaces (apostrophes and the modifier
+ * letter apostrophe kept, typographic apostrophes folded to U+0027),
+ * white space collapsed and trimmed. *out is malloc'd and NUL-terminated. */
+PP_API pp_status pp_lid_preprocess(const char *s, size_t len, char **out, size_t *outlen,
+                                   pp_error *err);
+
+/* One label, mapped to output fields. */
+typedef struct pp_lid_label {
+    char label[64];   /* the model's label without "__label__" ("en", "eng_Latn") */
+    char lang[48];    /* BCP 47 ("en", "uz-Cyrl": script subtag only when not the
+                         language's likely script) or "und_<Script>" */
+    char iso639_3[8]; /* "eng"; "" when unknown; "und" when abstaining */
+    char script[8];   /* "Latn"; "" when the label does not say and ICU does not know */
+    double prob;
+} pp_lid_label;
+
+/* Map a label (without prefix) to the fields above (prob left 0). Labels
+ * "xxx_Xxxx" are GlotLID/OpenLID style; anything else is taken as a
+ * BCP 47 / ISO 639 code (lid.176 style). Returns PP_ERR_INVALID when the
+ * label is not a well-formed tag. */
+PP_API pp_status pp_lid_label_map(const char *label, pp_lid_label *out, pp_error *err);
+
+typedef enum pp_lid_abstain {
+    PP_LID_DECIDED = 0,
+    PP_LID_NO_TEXT,      /* nothing to identify (no letters) */
+    PP_LID_LOW_SCORE,    /* best score under the label's threshold */
+    PP_LID_WRONG_SCRIPT  /* best language not written in the text's script */
+} pp_lid_abstain;
+
+typedef struct pp_lid_result {
+    pp_lid_label best;          /* the decision (lang "und_Latn" when abstaining) */
+    pp_lid_abstain abstained;
+    char text_script[8];        /* majority script of the text ("Zyyy" if none) */
+    double script_share;        /* share of the majority script among letters */
+    double threshold;           /* the threshold applied to the best label */
+    int ntop;                   /* filled entries of top[] (model order) */
+    pp_lid_label top[PP_LID_MAX_TOP];
+} pp_lid_result;
+
+typedef struct pp_lid pp_lid;
+
+/* Load a fastText .bin/.ftz model. The header is checked before fastText
+ * reads it, so a corrupt or truncated file gives PP_ERR_MODEL. When
+ * `thresholds` is NULL, MODEL.thresholds.json is read if it exists. */
+PP_API pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out,
+                             pp_error *err);
+PP_API void pp_lid_free(pp_lid *lid);
+
+/* Override every per-label threshold with `t` (t < 0 restores the sidecar's). */
+PP_API void pp_lid_set_threshold(pp_lid *lid, double t);
+/* The threshold in force for a label, and the space-separated scripts it is
+ * written in ("" when unknown: no script check for it). */
+PP_API double pp_lid_threshold(const pp_lid *lid, const char *label);
+PP_API const char *pp_lid_scripts(const pp_lid *lid, const char *label);
+
+PP_API int pp_lid_nlabels(const pp_lid *lid);
+PP_API const char *pp_lid_label_at(const pp_lid *lid, int i);
+
+/* Identify `len` bytes of UTF-8 text; `k` (1..PP_LID_MAX_TOP) top labels are
+ * kept in res->top. */
+PP_API pp_status pp_lid_identify(pp_lid *lid, const char *text, size_t len, int k,
+                                 pp_lid_result *res, pp_error *err);
+
+/* Nonzero if a text in script `text_script` can be written by a language
+ * written in `scripts` (space-separated; "" accepts anything). Han, kana and
+ * Hangul are matched against Jpan, Kore, Hans and Hant. */
+PP_API int pp_lid_script_ok(const char *scripts, const char *text_script);
+
+/* ------------------------------------------------------------ training */
+
+typedef struct pp_lid_train_opts {
+    const char *input;       /* JSONL records */
+    const char *output;      /* MODEL.ftz (or .bin when quantize is 0) */
+    const char *label_field; /* "lang" by default: BCP 47 or ISO 639-3, or a label "xxx_Xxxx" */
+    int bcp47_labels;        /* 1: labels are canonical BCP 47 tags ("en", lid.176 style);
+                                0 (default): ISO 639-3 + script ("eng_Latn", GlotLID style) */
+    const char *split;       /* use only records whose meta.split equals this (NULL: all) */
+    const char *dev_split;   /* calibrate on records whose meta.split equals this; NULL or
+                                absent: every 10th training record (by order) is held out */
+    int dim, epoch, minn, maxn, word_ngrams, bucket, seed, threads;
+    int min_count;           /* words seen fewer times get no vector of their own, only
+                                their character n-grams (default 1) */
+    double lr;
+    int quantize;            /* default 1 */
+    long cutoff;             /* quantization cutoff (0: keep all) */
+    int dsub;                /* quantization: dimensions per sub-vector (default 2) */
+    int sentences;           /* also train on sentences and sentence pairs (default 1) */
+    int min_chars;           /* labels with fewer training characters are dropped (default 0) */
+    double default_threshold;/* for labels with too little dev data (default 0.0) */
+    double max_threshold;    /* cap on calibrated thresholds (default 0.5): the dev split is
+                                in-domain, so its best thresholds are too strict elsewhere */
+} pp_lid_train_opts;
+
+PP_API void pp_lid_train_opts_init(pp_lid_train_opts *o);
+
+/* What training did (for the report). */
+typedef struct pp_lid_train_report {
+    long records, examples, dev_examples, labels, dropped_labels;
+    long skipped_und; /* records labelled "und" (no language code), not used */
+    double dev_accuracy; /* top-1 accuracy on the dev sentences, before thresholds */
+} pp_lid_train_report;
+
+/* Train, quantize and calibrate: writes opts->output and
+ * opts->output + ".thresholds.json". */
+PP_API pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep,
+                              pp_error *err);
+
+/* ------------------------------------------------------------ evaluation */
+
+typedef struct pp_lid_eval pp_lid_eval;
+
+typedef struct pp_lid_class_stats {
+    const char *lang;
+    long tp, fp, fn, tn, gold, abstained;
+    double precision, recall, f1, fpr;
+} pp_lid_class_stats;
+
+typedef struct pp_lid_confusion {
+    const char *gold, *pred;
+    long n;
+} pp_lid_confusion;
+
+PP_API pp_lid_eval *pp_lid_eval_new(void);
+PP_API void pp_lid_eval_free(pp_lid_eval *e);
+/* Restrict the classes scored to `langs` (comma/space separated codes). Items
+ * whose gold label is outside are ignored; predictions outside count as errors. */
+PP_API pp_status pp_lid_eval_restrict(pp_lid_eval *e, const char *langs, pp_error *err);
+/* One item: gold and predicted codes. pred NULL, "" or "und..." means the
+ * identifier abstained (a miss, not a false positive of any class). Codes are
+ * compared as given; callers normalize (e.g. to ISO 639-3) first. */
+PP_API void pp_lid_eval_add(pp_lid_eval *e, const char *gold, const char *pred);
+PP_API long pp_lid_eval_items(const pp_lid_eval *e);
+/* Classes: every gold class (sorted by code). */
+PP_API size_t pp_lid_eval_nclasses(const pp_lid_eval *e);
+PP_API void pp_lid_eval_class(const pp_lid_eval *e, size_t i, pp_lid_class_stats *out);
+/* Macro averages over the gold classes; accuracy = correct / items. */
+PP_API void pp_lid_eval_macro(const pp_lid_eval *e, double *precision, double *recall,
+                              double *f1, double *fpr, double *accuracy);
+/* The k most frequent (gold != pred, pred not abstaining) pairs, most first;
+ * returns how many were written. */
+PP_API size_t pp_lid_eval_confusions(const pp_lid_eval *e, pp_lid_confusion *out, size_t k);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,182 @@
+/* pp_lid_text.c — the one preprocessing function shared by LID training and
+ * prediction, and the script-compatibility rule. */
+#include "config.h"
+#include "pp_lid.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+/* What a code point becomes: kept, folded to an ASCII apostrophe, or a space. */
+static UChar32 map_cp(UChar32 c)
+{
+    if (c == 0x27 || c == 0x2BC)
+        return c;
+    if (c == 0x2019 || c == 0x2018 || c == 0x2BB || c == 0x60 || c == 0xB4)
+        return 0x27;
+    int8_t t = u_charType(c);
+    switch (t) {
+    case U_UPPERCASE_LETTER:
+    case U_LOWERCASE_LETTER:
+    case U_TITLECASE_LETTER:
+    case U_MODIFIER_LETTER:
+    case U_OTHER_LETTER:
+    case U_NON_SPACING_MARK:
+    case U_ENCLOSING_MARK:
+    case U_COMBINING_SPACING_MARK:
+        return c;
+    default: /* digits, punctuation, symbols, separators, controls */
+        return 0x20;
+    }
+}
+
+/* Append c to out (UTF-8), collapsing spaces; *pending_space tracks a
+ * space not yet written (never at the start, never at the end). */
+static void put(char *out, size_t *o, UChar32 c, int *pending_space)
+{
+    if (c == 0x20) {
+        if (*o > 0)
+            *pending_space = 1;
+        return;
+    }
+    if (*pending_space) {
+        out[(*o)++] = ' ';
+        *pending_space = 0;
+    }
+    size_t i = *o;
+    UBool err = 0;
+    U8_APPEND((uint8_t *)out, i, (size_t)-1 >> 1, c, err);
+    (void)err;
+    *o = i;
+}
+
+static int ascii_only(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return 0;
+    return 1;
+}
+
+pp_status pp_lid_preprocess(const char *s, size_t len, char **out, size_t *outlen, pp_error *err)
+{
+    *out = NULL;
+    if (outlen)
+        *outlen = 0;
+    if (!s)
+        len = 0;
+    if (ascii_only(s, len)) {
+        /* NFC and ICU root lowercasing are the identity / A-Z -> a-z here. */
+        char *o = malloc(len + 1);
+        if (!o)
+            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        size_t n = 0;
+        int sp = 0;
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c >= 'A' && c <= 'Z')
+                c = (unsigned char)(c - 'A' + 'a');
+            put(o, &n, map_cp(c), &sp);
+        }
+        o[n] = '\0';
+        *out = o;
+        if (outlen)
+            *outlen = n;
+        return PP_OK;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t ulen = 0;
+    u_strFromUTF8WithSub(NULL, 0, &ulen, s, (int32_t)len, 0xFFFD, NULL, &st);
+    if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+        return pp_error_set(err, PP_ERR_ENCODING, NULL, 0, "cannot convert text: %s",
+                            u_errorName(st));
+    st = U_ZERO_ERROR;
+    UChar *u = malloc(sizeof(UChar) * ((size_t)ulen + 1));
+    UChar *nfc = malloc(sizeof(UChar) * ((size_t)ulen * 3 + 16));
+    if (!u || !nfc) {
+        free(u);
+        free(nfc);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    u_strFromUTF8WithSub(u, ulen + 1, &ulen, s, (int32_t)len, 0xFFFD, NULL, &st);
+    const UNormalizer2 *n2 = unorm2_getNFCInstance(&st);
+    int32_t nlen = U_SUCCESS(st) ? unorm2_normalize(n2, u, ulen, nfc, ulen * 3 + 16, &st) : 0;
+    if (U_FAILURE(st)) {
+        free(u);
+        free(nfc);
+        return pp_error_set(err, PP_ERR_ICU, NULL, 0, "NFC normalization failed: %s",
+                            u_errorName(st));
+    }
+    /* Lowercasing may grow the string (rarely); size for the worst case. */
+    int32_t cap = nlen * 3 + 16;
+    UChar *low = realloc(u, sizeof(UChar) * (size_t)cap);
+    if (!low) {
+        free(u);
+        free(nfc);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    int32_t llen = u_strToLower(low, cap, nfc, nlen, "", &st);
+    free(nfc);
+    if (U_FAILURE(st)) {
+        free(low);
+        return pp_error_set(err, PP_ERR_ICU, NULL, 0, "lowercasing failed: %s", u_errorName(st));
+    }
+    char *o = malloc((size_t)llen * 4 + 1);
+    if (!o) {
+        free(low);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    size_t n = 0;
+    int sp = 0;
+    for (int32_t i = 0; i < llen;) {
+        UChar32 c;
+        U16_NEXT(low, i, llen, c);
+        put(o, &n, map_cp(c), &sp);
+    }
+    o[n] = '\0';
+    free(low);
+    *out = o;
+    if (outlen)
+        *outlen = n;
+    return PP_OK;
+}
+
+static int has_script(const char *scripts, const char *sc)
+{
+    size_t n = strlen(sc);
+    for (const char *p = scripts; *p;) {
+        while (*p == ' ')
+            p++;
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        if ((size_t)(e - p) == n && n > 0 && memcmp(p, sc, n) == 0)
+            return 1;
+        p = e;
+    }
+    return 0;
+}
+
+int pp_lid_script_ok(const char *scripts, const char *ts)
+{
+    if (!scripts || !*scripts || !ts || !*ts)
+        return 1;
+    if (has_script(scripts, ts))
+        return 1;
+    int han = strcmp(ts, "Hani") == 0;
+    int kana = strcmp(ts, "Hira") == 0 || strcmp(ts, "Kana") == 0;
+    int hangul = strcmp(ts, "Hang") == 0;
+    if ((han || kana) && has_script(scripts, "Jpan"))
+        return 1;
+    if ((han || hangul) && has_script(scripts, "Kore"))
+        return 1;
+    if (han && (has_script(scripts, "Hans") || has_script(scripts, "Hant")))
+        return 1;
+    if ((han || kana) && (has_script(scripts, "Hira") || has_script(scripts, "Kana")))
+        return 1; /* Japanese labelled by its kana */
+    return 0;
+}

@@ -1,0 +1,624 @@
+/* pp_lid_train.c — train a fastText LID model from JSONL records, quantize
+ * it and calibrate per-label thresholds on a dev split (the sidecar
+ * MODEL.thresholds.json). Reproducible: one thread, a seeded shuffle. */
+#include "config.h"
+#include "pp_lid.h"
+
+#include "pp_fasttext.h"
+#include "pp_langtag.h"
+#include "pp_record.h"
+#include "pp_stream.h"
+#include "pp_text.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void pp_lid_train_opts_init(pp_lid_train_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->label_field = "lang";
+    o->dim = 64;
+    o->epoch = 5;
+    o->minn = 1;
+    o->maxn = 4;
+    o->word_ngrams = 1;
+    o->bucket = 500000;
+    o->seed = 1;
+    o->threads = 1;
+    o->lr = 0.5;
+    o->quantize = 1;
+    o->cutoff = 0;
+    o->min_count = 1;
+    o->dsub = 2;
+    o->sentences = 1;
+    o->min_chars = 0;
+    o->default_threshold = 0.0;
+    o->max_threshold = 0.5;
+}
+
+/* A growing list of examples: label index + preprocessed text. */
+typedef struct ex {
+    int label;
+    char *text;
+} ex;
+
+typedef struct exlist {
+    ex *v;
+    size_t n, cap;
+} exlist;
+
+static int ex_push(exlist *l, int label, const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 4096;
+        ex *nv = realloc(l->v, nc * sizeof *nv);
+        if (!nv)
+            return -1;
+        l->v = nv;
+        l->cap = nc;
+    }
+    char *t = malloc(len + 1);
+    if (!t)
+        return -1;
+    memcpy(t, s, len);
+    t[len] = '\0';
+    l->v[l->n].label = label;
+    l->v[l->n].text = t;
+    l->n++;
+    return 0;
+}
+
+static void ex_free(exlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].text);
+    free(l->v);
+}
+
+/* Preprocess [s, s+len) and push it. */
+static pp_status push_pre(exlist *l, int label, const char *s, size_t len, pp_error *err)
+{
+    char *p;
+    size_t plen;
+    pp_status st = pp_lid_preprocess(s, len, &p, &plen, err);
+    if (st != PP_OK)
+        return st;
+    int r = ex_push(l, label, p, plen);
+    free(p);
+    return r ? pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory") : PP_OK;
+}
+
+/* The paragraph, and (sentences) its sentences, pairs of consecutive
+ * sentences and windows of 8 words, so the model sees short inputs. */
+static pp_status push_text(exlist *l, int label, const char *text, size_t len, int sentences,
+                           pp_error *err)
+{
+    pp_status st = push_pre(l, label, text, len, err);
+    if (st != PP_OK || !sentences)
+        return st;
+    pp_span *sp = NULL;
+    size_t n = 0;
+    st = pp_segment(text, len, NULL, PP_SEG_SENTENCE, &sp, &n, err);
+    if (st != PP_OK)
+        return st;
+    if (n > 1) {
+        for (size_t i = 0; i < n && st == PP_OK; i++)
+            st = push_pre(l, label, text + sp[i].start, sp[i].end - sp[i].start, err);
+        for (size_t i = 0; n > 2 && i + 1 < n && st == PP_OK; i++)
+            st = push_pre(l, label, text + sp[i].start, sp[i + 1].end - sp[i].start, err);
+    }
+    free(sp);
+    if (st != PP_OK)
+        return st;
+    /* Word windows over the preprocessed text (space-separated words). */
+    char *p;
+    size_t plen;
+    st = pp_lid_preprocess(text, len, &p, &plen, err);
+    if (st != PP_OK)
+        return st;
+    size_t words = 1;
+    for (size_t i = 0; i < plen; i++)
+        words += p[i] == ' ';
+    if (words >= 16) {
+        size_t start = 0, w = 0;
+        for (size_t i = 0; i <= plen; i++) {
+            if (i == plen || p[i] == ' ') {
+                w++;
+                if (w == 8 || i == plen) {
+                    if (w >= 4 && ex_push(l, label, p + start, i - start)) {
+                        free(p);
+                        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+                    }
+                    start = i + 1;
+                    w = 0;
+                }
+            }
+        }
+    }
+    free(p);
+    return PP_OK;
+}
+
+/* Sentences only (the dev set: short inputs are what thresholds must suit). */
+static pp_status push_dev(exlist *l, int label, const char *text, size_t len, pp_error *err)
+{
+    pp_span *sp = NULL;
+    size_t n = 0;
+    pp_status st = pp_segment(text, len, NULL, PP_SEG_SENTENCE, &sp, &n, err);
+    if (st != PP_OK)
+        return st;
+    if (n == 0)
+        st = push_pre(l, label, text, len, err);
+    for (size_t i = 0; i < n && st == PP_OK; i++)
+        st = push_pre(l, label, text + sp[i].start, sp[i].end - sp[i].start, err);
+    free(sp);
+    return st;
+}
+
+static int is_glot_label(const char *v)
+{
+    const char *us = strchr(v, '_');
+    if (!us || strlen(us + 1) != 4 || !isupper((unsigned char)us[1]))
+        return 0;
+    for (const char *c = v; c < us; c++)
+        if (!islower((unsigned char)*c))
+            return 0;
+    return us - v >= 2 && us - v <= 3;
+}
+
+/* The training label of a record: "xxx_Xxxx" (ISO 639-3 + script). */
+static pp_status record_label(const json_t *rec, const char *field, int bcp47, const char *text,
+                              size_t len, char *out, size_t cap, pp_error *err)
+{
+    const char *v = pp_record_str(rec, field);
+    if (!v || !*v)
+        return pp_error_set(err, PP_ERR_NOT_FOUND, NULL, 0, "no \"%s\" string field", field);
+    if (bcp47) {
+        char canon[64];
+        if (pp_langtag_canonicalize(v, canon, sizeof canon, NULL) != PP_OK || strchr(canon, ' '))
+            return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "\"%s\" is not a language tag: %s",
+                                field, v);
+        snprintf(out, cap, "%s", canon);
+        return PP_OK;
+    }
+    if (is_glot_label(v)) {
+        snprintf(out, cap, "%s", v);
+        return PP_OK;
+    }
+    char iso[8] = "";
+    const json_t *meta = json_object_get(rec, "meta");
+    const char *miso = meta ? pp_record_str(meta, "iso639_3") : NULL;
+    if (strcmp(field, "lang") == 0 && miso && strlen(miso) == 3)
+        snprintf(iso, sizeof iso, "%s", miso);
+    else {
+        char canon[64];
+        if (pp_langtag_canonicalize(v, canon, sizeof canon, NULL) != PP_OK)
+            return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "\"%s\" is not a language tag: %s",
+                                field, v);
+        char i3[4];
+        pp_langtag_iso639_3(canon, i3);
+        snprintf(iso, sizeof iso, "%.7s", i3[0] ? i3 : canon);
+        char *dash = strchr(iso, '-');
+        if (dash)
+            *dash = '\0';
+    }
+    char sc[8] = "";
+    const char *rs = pp_record_str(rec, "script");
+    if (rs && strlen(rs) == 4)
+        snprintf(sc, sizeof sc, "%s", rs);
+    else {
+        char c5[5];
+        pp_script_of(text, len, c5, NULL);
+        snprintf(sc, sizeof sc, "%s", c5);
+    }
+    snprintf(out, cap, "%s_%s", iso, sc);
+    return PP_OK;
+}
+
+static uint64_t rng_next(uint64_t *s)
+{
+    uint64_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *s = x;
+}
+
+/* Per-label calibration data. */
+typedef struct cal {
+    double *score;
+    int *correct;
+    size_t n, cap;
+    long gold, train_ex, train_chars;
+} cal;
+
+static int cal_push(cal *c, double s, int ok)
+{
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 16;
+        double *ns = realloc(c->score, nc * sizeof *ns);
+        if (!ns)
+            return -1;
+        c->score = ns;
+        int *nk = realloc(c->correct, nc * sizeof *nk);
+        if (!nk)
+            return -1;
+        c->correct = nk;
+        c->cap = nc;
+    }
+    c->score[c->n] = s;
+    c->correct[c->n] = ok;
+    c->n++;
+    return 0;
+}
+
+/* The threshold maximizing this label's F1 on dev, where items under the
+ * threshold count as abstentions (misses). Ties go to the lower threshold. */
+static double best_threshold(const cal *c, double *f1out)
+{
+    double best_t = 0.0, best_f = -1.0;
+    for (size_t i = 0; i <= c->n; i++) {
+        double t = i < c->n ? c->score[i] : 0.0;
+        long tp = 0, fp = 0;
+        for (size_t j = 0; j < c->n; j++)
+            if (c->score[j] >= t) {
+                if (c->correct[j])
+                    tp++;
+                else
+                    fp++;
+            }
+        long fn = c->gold - tp;
+        double f = 2.0 * tp + fp + fn > 0 ? 2.0 * tp / (2.0 * tp + fp + fn) : 0.0;
+        if (f > best_f + 1e-12 || (f > best_f - 1e-12 && t < best_t)) {
+            best_f = f;
+            best_t = t;
+        }
+    }
+    if (f1out)
+        *f1out = best_f;
+    return best_t;
+}
+
+static pp_status write_text_file(const char *path, const exlist *train, json_t *labels,
+                                 const char **names, pp_error *err)
+{
+    (void)labels;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return pp_error_set(err, PP_ERR_IO, path, 0, "cannot write training file");
+    for (size_t i = 0; i < train->n; i++)
+        fprintf(f, "__label__%s %s\n", names[train->v[i].label], train->v[i].text);
+    if (fclose(f) != 0)
+        return pp_error_set(err, PP_ERR_IO, path, 0, "cannot write training file");
+    return PP_OK;
+}
+
+pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_error *err)
+{
+    pp_lid_train_report dummy;
+    if (!rep)
+        rep = &dummy;
+    memset(rep, 0, sizeof *rep);
+    size_t olen = strlen(o->output);
+    int want_ftz = olen > 4 && strcmp(o->output + olen - 4, ".ftz") == 0;
+    int want_bin = olen > 4 && strcmp(o->output + olen - 4, ".bin") == 0;
+    if (!want_ftz && !want_bin)
+        return pp_error_set(err, PP_ERR_INVALID, o->output, 0,
+                            "the model name must end in .ftz (quantized) or .bin");
+    if (want_ftz != (o->quantize != 0))
+        return pp_error_set(err, PP_ERR_INVALID, o->output, 0,
+                            "a quantized model must be named .ftz, an unquantized one .bin");
+
+    pp_reader *r = NULL;
+    pp_status st = pp_reader_open(o->input, &r, err);
+    if (st != PP_OK)
+        return st;
+    json_t *label_ix = json_object(); /* label -> index */
+    const char **names = NULL;
+    size_t nnames = 0, capnames = 0;
+    exlist train = {0}, dev = {0};
+    json_t **label_scripts = NULL; /* per label: script -> count */
+    char *tmpdir_file = NULL;
+    pp_fasttext *ft = NULL;
+    cal *cals = NULL;
+    json_t *side = NULL;
+    long rec_no = 0;
+    for (;;) {
+        json_t *rec = NULL;
+        st = pp_reader_next(r, &rec, err);
+        if (st != PP_OK)
+            goto done; /* training data must be clean: fail on the first bad line */
+        if (!rec)
+            break;
+        const char *text = pp_record_str(rec, "text");
+        const json_t *meta = json_object_get(rec, "meta");
+        const char *split = meta ? pp_record_str(meta, "split") : NULL;
+        int is_train = 1, is_dev = 0;
+        if (o->split) {
+            is_train = split && strcmp(split, o->split) == 0;
+            is_dev = o->dev_split && split && strcmp(split, o->dev_split) == 0;
+        } else if (o->dev_split && split && strcmp(split, o->dev_split) == 0) {
+            is_train = 0;
+            is_dev = 1;
+        }
+        if ((!is_train && !is_dev) || !text || !*text) {
+            json_decref(rec);
+            if (!text)
+                {
+                    st = pp_error_set(err, PP_ERR_PARSE, pp_reader_name(r), pp_reader_lineno(r),
+                                      "record has no \"text\" string");
+                    goto done;
+                }
+            continue;
+        }
+        size_t tlen = strlen(text);
+        char lab[64];
+        st = record_label(rec, o->label_field, o->bcp47_labels, text, tlen, lab, sizeof lab, err);
+        if (st != PP_OK) {
+            if (err) {
+                snprintf(err->file, sizeof err->file, "%s", pp_reader_name(r));
+                err->line = pp_reader_lineno(r);
+            }
+            json_decref(rec);
+            goto done;
+        }
+        if (strncmp(lab, "und", 3) == 0 && (lab[3] == '_' || lab[3] == '\0')) {
+            /* no language to learn: an unlisted variety stays unlisted */
+            json_decref(rec);
+            rep->skipped_und++;
+            continue;
+        }
+        json_t *ix = json_object_get(label_ix, lab);
+        int li;
+        if (ix)
+            li = (int)json_integer_value(ix);
+        else {
+            if (nnames == capnames) {
+                size_t nc = capnames ? capnames * 2 : 64;
+                const char **nn = realloc(names, nc * sizeof *nn);
+                json_t **ns = realloc(label_scripts, nc * sizeof *ns);
+                if (nn)
+                    names = nn;
+                if (ns)
+                    label_scripts = ns;
+                if (!nn || !ns) {
+                    json_decref(rec);
+                    st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+                    goto done;
+                }
+                capnames = nc;
+            }
+            li = (int)nnames;
+            json_object_set_new(label_ix, lab, json_integer(li));
+            names[nnames] = json_object_iter_key(json_object_iter_at(label_ix, lab));
+            label_scripts[nnames] = json_object();
+            nnames++;
+        }
+        char sc[5];
+        pp_script_of(text, tlen, sc, NULL);
+        json_t *cnt = json_object_get(label_scripts[li], sc);
+        json_object_set_new(label_scripts[li], sc,
+                            json_integer(cnt ? json_integer_value(cnt) + 1 : 1));
+        rec_no++;
+        if (is_dev || (!o->dev_split && rec_no % 10 == 0))
+            st = push_dev(&dev, li, text, tlen, err);
+        else
+            st = push_text(&train, li, text, tlen, o->sentences, err);
+        json_decref(rec);
+        if (st != PP_OK)
+            goto done;
+    }
+    rep->records = rec_no;
+    if (train.n == 0) {
+        st = pp_error_set(err, PP_ERR_INVALID, o->input, 0, "no training records");
+        goto done;
+    }
+    cals = calloc(nnames ? nnames : 1, sizeof *cals);
+    if (!cals) {
+        st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < train.n; i++) {
+        cals[train.v[i].label].train_ex++;
+        cals[train.v[i].label].train_chars += (long)pp_utf8_length(train.v[i].text,
+                                                                  strlen(train.v[i].text));
+    }
+    /* Drop labels with too little text (their examples are removed). */
+    if (o->min_chars > 0) {
+        size_t w = 0;
+        for (size_t i = 0; i < train.n; i++) {
+            if (cals[train.v[i].label].train_chars < o->min_chars)
+                free(train.v[i].text);
+            else
+                train.v[w++] = train.v[i];
+        }
+        train.n = w;
+        w = 0;
+        for (size_t i = 0; i < dev.n; i++) {
+            if (cals[dev.v[i].label].train_chars < o->min_chars)
+                free(dev.v[i].text);
+            else
+                dev.v[w++] = dev.v[i];
+        }
+        dev.n = w;
+        for (size_t i = 0; i < nnames; i++)
+            if (cals[i].train_chars < o->min_chars)
+                rep->dropped_labels++;
+    }
+    rep->labels = (long)nnames - rep->dropped_labels;
+    rep->examples = (long)train.n;
+    rep->dev_examples = (long)dev.n;
+    /* Seeded Fisher-Yates shuffle: fastText reads the file in order and its
+     * learning rate decays, so grouped labels would bias the model. */
+    uint64_t s = 0x9E3779B97F4A7C15ULL ^ (uint64_t)(o->seed > 0 ? o->seed : 1);
+    for (size_t i = train.n; i > 1; i--) {
+        size_t j = (size_t)(rng_next(&s) % i);
+        ex t = train.v[i - 1];
+        train.v[i - 1] = train.v[j];
+        train.v[j] = t;
+    }
+    size_t plen = olen - 4;
+    char prefix[4096];
+    snprintf(prefix, sizeof prefix, "%.*s.tmp%ld", (int)plen, o->output, (long)getpid());
+    tmpdir_file = malloc(strlen(prefix) + 8);
+    if (!tmpdir_file) {
+        st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    sprintf(tmpdir_file, "%s.txt", prefix);
+    st = write_text_file(tmpdir_file, &train, label_ix, names, err);
+    if (st != PP_OK)
+        goto done;
+    pp_ft_train_opts fo;
+    pp_ft_train_opts_init(&fo);
+    fo.input = tmpdir_file;
+    fo.output = prefix;
+    fo.dim = o->dim;
+    fo.epoch = o->epoch;
+    fo.minn = o->minn;
+    fo.maxn = o->maxn;
+    fo.word_ngrams = o->word_ngrams;
+    fo.bucket = o->bucket;
+    fo.seed = o->seed;
+    fo.threads = o->threads;
+    fo.lr = o->lr;
+    fo.quantize = o->quantize;
+    fo.cutoff = o->cutoff;
+    fo.dsub = o->dsub;
+    fo.min_count = o->min_count;
+    st = pp_fasttext_train(&fo, &ft, err);
+    unlink(tmpdir_file);
+    if (st != PP_OK)
+        goto done;
+    char built[4200];
+    snprintf(built, sizeof built, "%s.%s", prefix, o->quantize ? "ftz" : "bin");
+
+    /* Calibrate on dev sentences. */
+    long correct = 0;
+    for (size_t i = 0; i < dev.n; i++) {
+        pp_ft_prediction pr[1];
+        int n = 0;
+        cals[dev.v[i].label].gold++;
+        st = pp_fasttext_predict(ft, dev.v[i].text, 1, 0.0f, pr, &n, err);
+        if (st != PP_OK)
+            goto done_rm;
+        if (n < 1)
+            continue;
+        json_t *ix = json_object_get(label_ix, pr[0].label);
+        if (!ix)
+            continue;
+        int pl = (int)json_integer_value(ix);
+        int ok = pl == dev.v[i].label;
+        correct += ok;
+        if (cal_push(&cals[pl], pr[0].prob, ok)) {
+            st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+            goto done_rm;
+        }
+    }
+    rep->dev_accuracy = dev.n ? (double)correct / (double)dev.n : 0.0;
+    side = json_object();
+    json_t *jl = json_object();
+    json_object_set_new(side, "format", json_string("polyphony-lid-thresholds/1"));
+    json_object_set_new(side, "method",
+                        json_string("per label: the score threshold maximizing the label's F1 on "
+                                    "the dev sentences (items under it count as misses), capped at "
+                                    "max_threshold; labels with fewer than 5 dev sentences get "
+                                    "the default"));
+    json_object_set_new(side, "default", json_real(o->default_threshold));
+    json_object_set_new(side, "max_threshold", json_real(o->max_threshold));
+    json_object_set_new(side, "dev_sentences", json_integer((json_int_t)dev.n));
+    json_object_set_new(side, "dev_accuracy", json_real(rep->dev_accuracy));
+    for (size_t i = 0; i < nnames; i++) {
+        if (o->min_chars > 0 && cals[i].train_chars < o->min_chars)
+            continue;
+        json_t *e = json_object();
+        double f1 = 0.0;
+        double t = cals[i].gold >= 5 ? best_threshold(&cals[i], &f1) : o->default_threshold;
+        if (t > o->max_threshold)
+            t = o->max_threshold;
+        json_object_set_new(e, "threshold", json_real(t));
+        /* Scripts: the label's own, then every script that is the majority
+         * script of at least 10% of its records. */
+        char scripts[256] = "";
+        const char *us = strchr(names[i], '_');
+        if (us)
+            snprintf(scripts, sizeof scripts, "%s", us + 1);
+        else {
+            char ls[5];
+            pp_langtag_script(names[i], ls);
+            snprintf(scripts, sizeof scripts, "%s", ls);
+        }
+        long total = 0;
+        const char *k;
+        json_t *v;
+        json_object_foreach(label_scripts[i], k, v) total += (long)json_integer_value(v);
+        json_object_foreach(label_scripts[i], k, v) {
+            if (json_integer_value(v) * 10 >= total && strcmp(k, "Zyyy") != 0 &&
+                !strstr(scripts, k) && strlen(scripts) + 6 < sizeof scripts) {
+                if (scripts[0])
+                    strcat(scripts, " ");
+                strcat(scripts, k);
+            }
+        }
+        json_object_set_new(e, "scripts", json_string(scripts));
+        json_object_set_new(e, "train_examples", json_integer(cals[i].train_ex));
+        json_object_set_new(e, "train_chars", json_integer(cals[i].train_chars));
+        json_object_set_new(e, "dev_sentences", json_integer(cals[i].gold));
+        if (cals[i].gold >= 5)
+            json_object_set_new(e, "dev_f1", json_real(f1));
+        json_object_set_new(jl, names[i], e);
+    }
+    json_object_set_new(side, "labels", jl);
+    char sidepath[4200];
+    snprintf(sidepath, sizeof sidepath, "%s.thresholds.json", o->output);
+    char *dump = json_dumps(side, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
+    pp_output *out = NULL;
+    st = dump ? pp_output_open(sidepath, &out, err)
+              : pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    if (st == PP_OK)
+        st = pp_output_write(out, dump, strlen(dump), err);
+    if (st == PP_OK)
+        st = pp_output_write(out, "\n", 1, err);
+    if (out) {
+        if (st == PP_OK)
+            st = pp_output_close(out, err);
+        else
+            pp_output_abort(out);
+    }
+    free(dump);
+    if (st != PP_OK)
+        goto done_rm;
+    if (rename(built, o->output) != 0) {
+        st = pp_error_set(err, PP_ERR_IO, o->output, 0, "cannot rename the model into place");
+        goto done_rm;
+    }
+    goto done;
+done_rm:
+    unlink(built);
+done:
+    if (cals)
+        for (size_t i = 0; i < nnames; i++) {
+            free(cals[i].score);
+            free(cals[i].correct);
+        }
+    free(cals);
+    for (size_t i = 0; i < nnames; i++)
+        json_decref(label_scripts[i]);
+    free(label_scripts);
+    free(names);
+    json_decref(label_ix);
+    json_decref(side);
+    ex_free(&train);
+    ex_free(&dev);
+    free(tmpdir_file);
+    pp_fasttext_free(ft);
+    pp_reader_close(r);
+    return st;
+}

@@ -1,0 +1,379 @@
+/* check_lid.c — language identification: preprocessing, label mapping,
+ * script rule, model loading (corrupt files), abstention, evaluation
+ * numbers, trigram clustering. A tiny model is trained once from
+ * tests/data/lid/train.jsonl into a temporary directory. */
+#include "config.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pp_cluster.h"
+#include "pp_lid.h"
+
+static char tmpdir[256];
+static char model[512];
+
+static void train_once(void)
+{
+    if (model[0])
+        return;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/check_lid.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+    snprintf(model, sizeof model, "%s/tiny.ftz", tmpdir);
+    pp_lid_train_opts o;
+    pp_lid_train_opts_init(&o);
+    o.input = TESTDATA "/lid/train.jsonl";
+    o.output = model;
+    o.split = "train";
+    o.dev_split = "dev";
+    o.dim = 16;
+    o.bucket = 5000;
+    o.epoch = 100;
+    o.lr = 1.0;
+    o.maxn = 3;
+    pp_lid_train_report rep;
+    pp_error err;
+    pp_status st = pp_lid_train(&o, &rep, &err);
+    ck_assert_msg(st == PP_OK, "training failed: %s", err.message);
+    ck_assert_int_eq(rep.labels, 4);
+}
+
+static void cleanup(void)
+{
+    if (!model[0])
+        return;
+    char p[600];
+    unlink(model);
+    snprintf(p, sizeof p, "%s.thresholds.json", model);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/bad.ftz", tmpdir);
+    unlink(p);
+    rmdir(tmpdir);
+}
+
+static char *pre(const char *s)
+{
+    char *o = NULL;
+    size_t n;
+    ck_assert_int_eq(pp_lid_preprocess(s, strlen(s), &o, &n, NULL), PP_OK);
+    ck_assert_uint_eq(n, strlen(o));
+    return o;
+}
+
+#define CHECK_PRE(in, want)                 \
+    do {                                    \
+        char *got_ = pre(in);               \
+        ck_assert_str_eq(got_, want);       \
+        free(got_);                         \
+    } while (0)
+
+START_TEST(test_preprocess)
+{
+    CHECK_PRE("", "");
+    CHECK_PRE("   ", "");
+    CHECK_PRE("Hello, World!", "hello world");
+    CHECK_PRE("Room 101: 2 beds.", "room beds");
+    CHECK_PRE("  a \t\n b  ", "a b");
+    /* NFC: e + combining acute -> é; then lowercase */
+    CHECK_PRE("E\xcc\x81T\xc3\x89", "\xc3\xa9t\xc3\xa9");
+    /* typographic apostrophe folded to ASCII, kept inside words */
+    CHECK_PRE("L\xe2\x80\x99\xc3\xa9t\xc3\xa9", "l'\xc3\xa9t\xc3\xa9");
+    /* Cyrillic and Greek lowercasing (root locale) */
+    CHECK_PRE("\xd0\x9c\xd0\x98\xd0\xa0", "\xd0\xbc\xd0\xb8\xd1\x80");
+    CHECK_PRE("\xce\xa3\xce\x9f\xce\xa6\xce\x99\xce\x91", "\xcf\x83\xce\xbf\xcf\x86\xce\xb9\xce\xb1");
+    /* Arabic-Indic digits and Devanagari danda removed; letters and marks kept */
+    CHECK_PRE("\xe0\xa4\xa8\xe0\xa4\xae\xe0\xa4\xb8\xe0\xa5\x8d\xe0\xa4\xa4\xe0\xa5\x87\xe0\xa5\xa4 \xd9\xa1\xd9\xa2",
+              "\xe0\xa4\xa8\xe0\xa4\xae\xe0\xa4\xb8\xe0\xa5\x8d\xe0\xa4\xa4\xe0\xa5\x87");
+}
+END_TEST
+
+START_TEST(test_label_map)
+{
+    pp_lid_label l;
+    ck_assert_int_eq(pp_lid_label_map("eng_Latn", &l, NULL), PP_OK);
+    ck_assert_str_eq(l.lang, "en");
+    ck_assert_str_eq(l.iso639_3, "eng");
+    ck_assert_str_eq(l.script, "Latn");
+    ck_assert_int_eq(pp_lid_label_map("en", &l, NULL), PP_OK);
+    ck_assert_str_eq(l.lang, "en");
+    ck_assert_str_eq(l.iso639_3, "eng");
+    ck_assert_str_eq(l.script, "Latn");
+    ck_assert_int_eq(pp_lid_label_map("yor_Latn", &l, NULL), PP_OK);
+    ck_assert_str_eq(l.lang, "yo");
+    ck_assert_str_eq(l.iso639_3, "yor");
+    /* a script that is not the language's usual one becomes a subtag */
+    ck_assert_int_eq(pp_lid_label_map("uzb_Cyrl", &l, NULL), PP_OK);
+    ck_assert_str_eq(l.lang, "uz-Cyrl");
+    ck_assert_str_eq(l.script, "Cyrl");
+    ck_assert_int_eq(pp_lid_label_map("am", &l, NULL), PP_OK);
+    ck_assert_str_eq(l.iso639_3, "amh");
+    ck_assert_str_eq(l.script, "Ethi");
+    ck_assert_int_eq(pp_lid_label_map("und_Latn", &l, NULL), PP_OK);
+    ck_assert_str_eq(l.lang, "und_Latn");
+    ck_assert_str_eq(l.iso639_3, "und");
+    ck_assert_int_eq(pp_lid_label_map("not a tag!", &l, NULL), PP_ERR_INVALID);
+    ck_assert_int_eq(pp_lid_label_map("", &l, NULL), PP_ERR_INVALID);
+}
+END_TEST
+
+START_TEST(test_script_rule)
+{
+    ck_assert(pp_lid_script_ok("Latn", "Latn"));
+    ck_assert(!pp_lid_script_ok("Latn", "Cyrl"));
+    ck_assert(pp_lid_script_ok("Latn Cyrl", "Cyrl"));
+    ck_assert(pp_lid_script_ok("", "Cher"));
+    ck_assert(pp_lid_script_ok("Jpan", "Hani"));
+    ck_assert(pp_lid_script_ok("Jpan", "Hira"));
+    ck_assert(pp_lid_script_ok("Kore", "Hang"));
+    ck_assert(pp_lid_script_ok("Hans", "Hani"));
+    ck_assert(!pp_lid_script_ok("Hans", "Hang"));
+    ck_assert(!pp_lid_script_ok("Latn", "Zyyy"));
+}
+END_TEST
+
+static pp_lid *load_tiny(void)
+{
+    train_once();
+    pp_lid *lid = NULL;
+    pp_error err;
+    pp_status st = pp_lid_load(model, NULL, &lid, &err);
+    ck_assert_msg(st == PP_OK, "%s", err.message);
+    return lid;
+}
+
+static void identify(pp_lid *lid, const char *text, pp_lid_result *res)
+{
+    ck_assert_int_eq(pp_lid_identify(lid, text, strlen(text), 3, res, NULL), PP_OK);
+}
+
+START_TEST(test_identify)
+{
+    pp_lid *lid = load_tiny();
+    ck_assert_int_eq(pp_lid_nlabels(lid), 4);
+    pp_lid_result r;
+    identify(lid, "The river is very cold this morning.", &r);
+    ck_assert_int_eq(r.abstained, PP_LID_DECIDED);
+    ck_assert_str_eq(r.best.lang, "en");
+    ck_assert_str_eq(r.best.iso639_3, "eng");
+    ck_assert_str_eq(r.best.script, "Latn");
+    ck_assert_int_eq(r.ntop, 3);
+    ck_assert(r.top[0].prob >= r.top[1].prob);
+    identify(lid, "Сегодня очень холодный ветер.", &r);
+    ck_assert_str_eq(r.best.lang, "ru");
+    /* empty and letterless input: nothing to identify */
+    identify(lid, "", &r);
+    ck_assert_int_eq(r.abstained, PP_LID_NO_TEXT);
+    ck_assert_str_eq(r.best.lang, "und_Zyyy");
+    identify(lid, "123 456 !!!", &r);
+    ck_assert_int_eq(r.abstained, PP_LID_NO_TEXT);
+    /* a script no label is written in (Cherokee) */
+    identify(lid, "\xe1\x8f\xa3\xe1\x8e\xb3\xe1\x8e\xa9 \xe1\x8e\xa6\xe1\x8f\xac\xe1\x8f\x82\xe1\x8e\xaf\xe1\x8f\x8d\xe1\x8f\x97", &r);
+    ck_assert_int_eq(r.abstained, PP_LID_WRONG_SCRIPT);
+    ck_assert_str_eq(r.best.lang, "und_Cher");
+    ck_assert_str_eq(r.best.iso639_3, "und");
+    /* mixed script: the majority script decides */
+    identify(lid, "Каждое утро дети идут в школу, ok", &r);
+    ck_assert_str_eq(r.text_script, "Cyrl");
+    ck_assert_str_eq(r.best.lang, "ru");
+    /* one word still gets an answer or a clean abstention */
+    identify(lid, "Schule", &r);
+    ck_assert(r.abstained == PP_LID_DECIDED || r.abstained == PP_LID_LOW_SCORE);
+    /* threshold 1: abstain with the text's script */
+    pp_lid_set_threshold(lid, 1.0);
+    identify(lid, "The river is very cold this morning.", &r);
+    ck_assert_int_eq(r.abstained, PP_LID_LOW_SCORE);
+    ck_assert_str_eq(r.best.lang, "und_Latn");
+    pp_lid_set_threshold(lid, -1);
+    identify(lid, "The river is very cold this morning.", &r);
+    ck_assert_int_eq(r.abstained, PP_LID_DECIDED);
+    pp_lid_free(lid);
+    pp_lid_free(NULL);
+}
+END_TEST
+
+static void write_bytes(const char *path, const void *b, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(b, 1, n, f), n);
+    fclose(f);
+}
+
+static void expect_bad_model(const char *path, const char *needle)
+{
+    pp_lid *lid = NULL;
+    pp_error err;
+    pp_status st = pp_lid_load(path, NULL, &lid, &err);
+    ck_assert_int_ne(st, PP_OK);
+    ck_assert_ptr_null(lid);
+    ck_assert_msg(strstr(err.message, needle) != NULL, "message '%s' lacks '%s'", err.message,
+                  needle);
+}
+
+START_TEST(test_corrupt_models)
+{
+    train_once();
+    char bad[600];
+    snprintf(bad, sizeof bad, "%s/bad.ftz", tmpdir);
+    expect_bad_model("/nonexistent/model.ftz", "cannot open");
+    write_bytes(bad, "", 0);
+    expect_bad_model(bad, "too short");
+    write_bytes(bad, "this is not a model at all, just text", 37);
+    expect_bad_model(bad, "magic");
+    int32_t hdr[2] = {793712314, 99};
+    write_bytes(bad, hdr, sizeof hdr);
+    expect_bad_model(bad, "version");
+    /* a real model cut in half */
+    FILE *f = fopen(model, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    write_bytes(bad, buf, (size_t)n / 2);
+    expect_bad_model(bad, "fastText model");
+    write_bytes(bad, buf, 60);
+    expect_bad_model(bad, "fastText model");
+    /* header intact, arguments scrambled */
+    memset(buf + 8, 0xff, 48);
+    write_bytes(bad, buf, (size_t)n);
+    expect_bad_model(bad, "corrupt");
+    free(buf);
+}
+END_TEST
+
+START_TEST(test_eval_numbers)
+{
+    /* gold -> pred: a a | a a | a b | b b | b (abstain) | c a */
+    pp_lid_eval *e = pp_lid_eval_new();
+    pp_lid_eval_add(e, "a", "a");
+    pp_lid_eval_add(e, "a", "a");
+    pp_lid_eval_add(e, "a", "b");
+    pp_lid_eval_add(e, "b", "b");
+    pp_lid_eval_add(e, "b", "und_Latn");
+    pp_lid_eval_add(e, "c", "a");
+    ck_assert_int_eq(pp_lid_eval_items(e), 6);
+    ck_assert_uint_eq(pp_lid_eval_nclasses(e), 3);
+    pp_lid_class_stats s;
+    pp_lid_eval_class(e, 0, &s);
+    ck_assert_str_eq(s.lang, "a");
+    ck_assert_int_eq(s.tp, 2);
+    ck_assert_int_eq(s.fp, 1);
+    ck_assert_int_eq(s.fn, 1);
+    ck_assert_int_eq(s.tn, 2);
+    ck_assert_double_eq_tol(s.precision, 2.0 / 3, 1e-12);
+    ck_assert_double_eq_tol(s.recall, 2.0 / 3, 1e-12);
+    ck_assert_double_eq_tol(s.f1, 2.0 / 3, 1e-12);
+    ck_assert_double_eq_tol(s.fpr, 1.0 / 3, 1e-12);
+    pp_lid_eval_class(e, 1, &s);
+    ck_assert_str_eq(s.lang, "b");
+    ck_assert_int_eq(s.abstained, 1);
+    ck_assert_double_eq_tol(s.precision, 0.5, 1e-12);
+    ck_assert_double_eq_tol(s.recall, 0.5, 1e-12);
+    ck_assert_double_eq_tol(s.fpr, 1.0 / 4, 1e-12);
+    pp_lid_eval_class(e, 2, &s);
+    ck_assert_str_eq(s.lang, "c");
+    ck_assert_double_eq_tol(s.f1, 0.0, 1e-12);
+    double p, r, f1, fpr, acc;
+    pp_lid_eval_macro(e, &p, &r, &f1, &fpr, &acc);
+    ck_assert_double_eq_tol(f1, (2.0 / 3 + 0.5 + 0) / 3, 1e-12);
+    ck_assert_double_eq_tol(acc, 0.5, 1e-12);
+    pp_lid_confusion c[5];
+    size_t nc = pp_lid_eval_confusions(e, c, 5);
+    ck_assert_uint_eq(nc, 2);
+    ck_assert_str_eq(c[0].gold, "a");
+    ck_assert_str_eq(c[0].pred, "b");
+    ck_assert_str_eq(c[1].gold, "c");
+    ck_assert_str_eq(c[1].pred, "a");
+    /* restricted to {a}: only a's three items count */
+    pp_lid_eval *e2 = pp_lid_eval_new();
+    ck_assert_int_eq(pp_lid_eval_restrict(e2, "a", NULL), PP_OK);
+    pp_lid_eval_add(e2, "a", "a");
+    pp_lid_eval_add(e2, "c", "a");
+    pp_lid_eval_add(e2, "a", "b");
+    ck_assert_int_eq(pp_lid_eval_items(e2), 2);
+    pp_lid_eval_free(e2);
+    pp_lid_eval_free(e);
+    pp_lid_eval_free(NULL);
+}
+END_TEST
+
+START_TEST(test_cluster)
+{
+    /* Two invented "languages" with disjoint syllables, three texts each,
+     * interleaved; clustering must separate them. */
+    const char *t[] = {"kalomi tanaki lomika mita kalo", "zurvex drozvu xevru vuzdro",
+                       "mitaka lomi kanalo tamiko", "druvex zovrux vexdru zurdo",
+                       "kanami tolaki mikalo", "vuxdro zexvur drovu xurzev"};
+    pp_profile_vec *v[6];
+    for (int i = 0; i < 6; i++)
+        ck_assert_int_eq(pp_trigram_profile(t[i], strlen(t[i]), &v[i], NULL), PP_OK);
+    ck_assert_double_eq_tol(pp_profile_cosine(v[0], v[0]), 1.0, 1e-9);
+    ck_assert_double_lt(pp_profile_cosine(v[0], v[1]), 0.05);
+    size_t assign[6], n = 0;
+    ck_assert_int_eq(pp_cluster_average(v, 6, 0.1, assign, &n, NULL), PP_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(assign[0], 0);
+    ck_assert_uint_eq(assign[2], 0);
+    ck_assert_uint_eq(assign[4], 0);
+    ck_assert_uint_eq(assign[1], 1);
+    ck_assert_uint_eq(assign[3], 1);
+    ck_assert_uint_eq(assign[5], 1);
+    /* at similarity 1 nothing merges */
+    ck_assert_int_eq(pp_cluster_average(v, 6, 1.01, assign, &n, NULL), PP_OK);
+    ck_assert_uint_eq(n, 6);
+    for (int i = 0; i < 6; i++)
+        pp_profile_vec_free(v[i]);
+    ck_assert_int_eq(pp_cluster_average(NULL, 0, 0.5, assign, &n, NULL), PP_OK);
+    ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+START_TEST(test_train_errors)
+{
+    pp_lid_train_opts o;
+    pp_lid_train_opts_init(&o);
+    o.input = TESTDATA "/lid/train.jsonl";
+    o.output = "/tmp/check_lid_model.txt";
+    pp_error err;
+    ck_assert_int_eq(pp_lid_train(&o, NULL, &err), PP_ERR_INVALID);
+    ck_assert(strstr(err.message, ".ftz") != NULL);
+    o.output = "/tmp/check_lid_nowhere.ftz";
+    o.input = TESTDATA "/lid/does-not-exist.jsonl";
+    ck_assert_int_ne(pp_lid_train(&o, NULL, &err), PP_OK);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("lid");
+    TCase *tc = tcase_create("lid");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_preprocess);
+    tcase_add_test(tc, test_label_map);
+    tcase_add_test(tc, test_script_rule);
+    tcase_add_test(tc, test_identify);
+    tcase_add_test(tc, test_corrupt_models);
+    tcase_add_test(tc, test_eval_numbers);
+    tcase_add_test(tc, test_cluster);
+    tcase_add_test(tc, test_train_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    cleanup();
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
