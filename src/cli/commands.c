@@ -6,6 +6,9 @@
 const cli_command cli_commands[] = {
     {"help", cmd_help, "show help for polyphony or one of its commands"},
     {"version", cmd_version, "print the version"},
+    {"filter", cmd_filter, "quality filters with per-language survival and an exclusion audit"},
+    {"sample", cmd_sample, "sample a multilingual mixture to a budget (temperature, UniMax)"},
+    {"datasheet", cmd_datasheet, "write a datasheet for a corpus or an instruction/preference set"},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
