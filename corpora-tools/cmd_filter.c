@@ -39,6 +39,9 @@ static void usage(FILE *out)
             "  -o, --output FILE      kept records (default stdout)\n"
             "      --compare LIST     run the presets on the same input and audit what each removes\n"
             "      --json             with --compare: the audit as JSON on stdout\n"
+            "      --reference LANG   with --compare: also flag rules that remove a language at\n"
+            "                         >= 2x the rate they remove LANG (e.g. en, the language the\n"
+            "                         published presets were tuned on)\n"
             "  -q, --quiet            no survival table on stderr, no progress\n"
             "      --progress         show progress on stderr\n"
             "  -h, --help             show this help\n"
@@ -425,13 +428,32 @@ static int is_disparity(long removed, long n, double median)
            lo >= DISPARITY_MIN_RATE;
 }
 
-static json_t *compare_json(pp_filter **fs, int nf, const tallies *ts, long bad)
+static const tally *find_tally(const tallies *ts, const char *lang)
+{
+    for (size_t i = 0; lang && i < ts->n; i++)
+        if (strcmp(ts->t[i].lang, lang) == 0)
+            return &ts->t[i];
+    return NULL;
+}
+
+static double ref_rate(const tally *ref, int p, int rule)
+{
+    if (!ref)
+        return NAN;
+    return rule < 0 ? 1.0 - (double)ref->kept[p] / (double)ref->n
+                    : (double)ref->failed[p][rule] / (double)ref->n;
+}
+
+static json_t *compare_json(pp_filter **fs, int nf, const tallies *ts, long bad,
+                            const tally *ref)
 {
     json_t *root = json_object();
     json_object_set_new(root, "disparity_rule",
                         json_pack("{s:f,s:f}", "ratio_to_median", DISPARITY_RATIO, "min_rate",
                                   DISPARITY_MIN_RATE));
     json_object_set_new(root, "unusable_records", json_integer(bad));
+    if (ref)
+        json_object_set_new(root, "reference", json_string(ref->lang));
     json_t *presets = json_array();
     for (int p = 0; p < nf; p++) {
         json_t *po = json_object();
@@ -469,6 +491,15 @@ static json_t *compare_json(pp_filter **fs, int nf, const tallies *ts, long bad)
             }
             json_object_set_new(ro, "removed", rl);
             json_object_set_new(ro, "disparities", flag);
+            if (ref) {
+                double rr = ref_rate(ref, p, (int)k);
+                json_t *vs = json_array();
+                for (size_t i = 0; i < ts->n; i++)
+                    if (&ts->t[i] != ref && is_disparity(ts->t[i].failed[p][k], ts->t[i].n, rr))
+                        json_array_append_new(vs, json_string(ts->t[i].lang));
+                json_object_set_new(ro, "reference_removed", json_real(rr));
+                json_object_set_new(ro, "disparities_vs_reference", vs);
+            }
             json_array_append_new(rules, ro);
         }
         json_object_set_new(po, "rules", rules);
@@ -478,7 +509,7 @@ static json_t *compare_json(pp_filter **fs, int nf, const tallies *ts, long bad)
     return root;
 }
 
-static void compare_table(FILE *o, pp_filter **fs, int nf, const tallies *ts)
+static void compare_table(FILE *o, pp_filter **fs, int nf, const tallies *ts, const tally *ref)
 {
     fprintf(o, "Survival per language (kept share, 95%% Wilson interval)\n\n");
     survival_table(o, fs, nf, ts);
@@ -494,6 +525,15 @@ static void compare_table(FILE *o, pp_filter **fs, int nf, const tallies *ts)
             flagged += is_disparity(ts->t[i].n - ts->t[i].kept[p], ts->t[i].n, med);
         fprintf(o, "\n%s: median language loses %.1f%%; %zu of %zu languages at a disparity\n", pn,
                 100.0 * med, flagged, ts->n);
+        if (ref) {
+            size_t vflag = 0;
+            double rr = ref_rate(ref, p, -1);
+            for (size_t i = 0; i < ts->n; i++)
+                vflag += &ts->t[i] != ref &&
+                         is_disparity(ts->t[i].n - ts->t[i].kept[p], ts->t[i].n, rr);
+            fprintf(o, "  against %s (loses %.1f%%): %zu languages lose >= 2x as much\n", ref->lang,
+                    100.0 * rr, vflag);
+        }
         fprintf(o, "  %-28s %8s %8s %-14s %s\n", "rule", "median", "max", "max lang",
                 "languages at a disparity");
         for (size_t k = 0; k < ts->nrules[p]; k++) {
@@ -520,6 +560,16 @@ static void compare_table(FILE *o, pp_filter **fs, int nf, const tallies *ts)
             }
             fprintf(o, "  %-28s %7.1f%% %7.1f%% %-14s %zu%s%s\n", pp_filter_rule_name(fs[p], k),
                     100.0 * m, 100.0 * mx, ml, nflag, nflag ? ": " : "", list);
+            if (ref) {
+                double rr = ref_rate(ref, p, (int)k);
+                size_t vflag = 0;
+                for (size_t i = 0; i < ts->n; i++)
+                    vflag += &ts->t[i] != ref &&
+                             is_disparity(ts->t[i].failed[p][k], ts->t[i].n, rr);
+                if (vflag)
+                    fprintf(o, "  %-28s %s removes %.1f%%; %zu languages lose >= 2x as much\n", "",
+                            ref->lang, 100.0 * rr, vflag);
+            }
         }
     }
 }
@@ -529,7 +579,7 @@ static void compare_table(FILE *o, pp_filter **fs, int nf, const tallies *ts)
 int cmd_filter(int argc, char **argv)
 {
     enum { O_EXPLAIN = 256, O_REJECTS, O_LEDGER, O_STRICT, O_COMPARE, O_JSON, O_CALIB,
-           O_THRESH, O_PROGRESS };
+           O_THRESH, O_PROGRESS, O_REF };
     static const struct option opts[] = {
         {"preset", required_argument, NULL, 'p'},    {"explain", no_argument, NULL, O_EXPLAIN},
         {"rejects", required_argument, NULL, O_REJECTS},
@@ -539,9 +589,10 @@ int cmd_filter(int argc, char **argv)
         {"thresholds", required_argument, NULL, O_THRESH},
         {"output", required_argument, NULL, 'o'},    {"quiet", no_argument, NULL, 'q'},
         {"progress", no_argument, NULL, O_PROGRESS}, {"help", no_argument, NULL, 'h'},
+        {"reference", required_argument, NULL, O_REF},
         {NULL, 0, NULL, 0}};
     const char *preset = "culture-aware", *rejects = NULL, *ledger = NULL, *compare = NULL;
-    const char *calib = NULL, *thresh = NULL, *output = NULL;
+    const char *calib = NULL, *thresh = NULL, *output = NULL, *reference = NULL;
     int explain = 0, strict = 0, json = 0, quiet = 0, progress = -1, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:o:qh", opts, NULL)) != -1) {
@@ -555,6 +606,7 @@ int cmd_filter(int argc, char **argv)
         case O_JSON: json = 1; break;
         case O_CALIB: calib = optarg; break;
         case O_THRESH: thresh = optarg; break;
+        case O_REF: reference = optarg; break;
         case 'o': output = optarg; break;
         case 'q': quiet = 1; progress = 0; break;
         case O_PROGRESS: progress = 1; break;
@@ -566,6 +618,8 @@ int cmd_filter(int argc, char **argv)
         return cli_usage(CMD, "expects at most one input FILE");
     if (json && !compare)
         return cli_usage(CMD, "--json goes with --compare");
+    if (reference && !compare)
+        return cli_usage(CMD, "--reference goes with --compare");
     const char *input = optind < argc ? argv[optind] : NULL;
 
     pp_filter *fs[MAX_PRESETS] = {NULL, NULL, NULL};
@@ -654,13 +708,15 @@ int cmd_filter(int argc, char **argv)
     if (thresh && (rc = write_thresholds(thresh, fs, nf, &ts)) != 0)
         goto done;
     if (compare) {
+        if (reference && !find_tally(&ts, reference))
+            cli_warn(CMD, "the reference language '%s' is not in the input", reference);
         if (json) {
-            json_t *j = compare_json(fs, nf, &ts, r.bad);
+            json_t *j = compare_json(fs, nf, &ts, r.bad, find_tally(&ts, reference));
             json_dumpf(j, stdout, JSON_INDENT(1) | JSON_SORT_KEYS);
             fputc('\n', stdout);
             json_decref(j);
         } else {
-            compare_table(stdout, fs, nf, &ts);
+            compare_table(stdout, fs, nf, &ts, find_tally(&ts, reference));
         }
         if (r.bad)
             cli_warn(CMD, "%ld malformed or unusable records were skipped", r.bad);

@@ -9,3 +9,12 @@ libpolyphony_la_SOURCES += $(pp_filter_public) corpora-tools/pp_filter_int.h \
 	corpora-tools/pp_filter_culture.c corpora-tools/pp_sample.c
 polyphony_SOURCES += corpora-tools/cmd_filter.c corpora-tools/cmd_sample.c \
 	corpora-tools/cmd_datasheet.c corpora-tools/cmd_spool.h corpora-tools/cmd_spool.c
+
+check_PROGRAMS += tests/check_filter
+TESTS += tests/check_filter
+tests_check_filter_SOURCES = tests/check_filter.c
+tests_check_filter_CPPFLAGS = $(PP_TEST_CPPFLAGS)
+tests_check_filter_LDADD = $(PP_TEST_LIBS)
+EXTRA_DIST += tests/data/filter/udhr-yo-am.jsonl tests/data/filter/SOURCE.md
+TESTS += tests/cli/filter.sh
+EXTRA_DIST += tests/cli/filter.sh
