@@ -6,6 +6,7 @@
 const cli_command cli_commands[] = {
     {"help", cmd_help, "show help for polyphony or one of its commands"},
     {"version", cmd_version, "print the version"},
+    {"langs", cmd_langs, "the language registry and community profiles: list, show, validate"},
     {"filter", cmd_filter, "quality filters with per-language survival and an exclusion audit"},
     {"sample", cmd_sample, "sample a multilingual mixture to a budget (temperature, UniMax)"},
     {"datasheet", cmd_datasheet, "write a datasheet for a corpus or an instruction/preference set"},
