@@ -32,6 +32,8 @@ static void usage(FILE *out)
             "  -p, --preset NAME      gopher, c4 or culture-aware (default culture-aware)\n"
             "      --calibrate FILE   calibrate culture-aware thresholds on FILE (default: the input)\n"
             "      --thresholds FILE  write the thresholds used per language (JSON)\n"
+            "      --no-profiles      culture-aware: ignore community profiles (function words and\n"
+            "                         exemplars then come from CLDR and from the data)\n"
             "      --explain          add filter_reason (and filter_failed) to rejected records\n"
             "      --rejects FILE     write rejected and unusable records there, with a reason\n"
             "      --ledger FILE      append per-language survival rows to the metrics ledger\n"
@@ -579,7 +581,7 @@ static void compare_table(FILE *o, pp_filter **fs, int nf, const tallies *ts, co
 int cmd_filter(int argc, char **argv)
 {
     enum { O_EXPLAIN = 256, O_REJECTS, O_LEDGER, O_STRICT, O_COMPARE, O_JSON, O_CALIB,
-           O_THRESH, O_PROGRESS, O_REF };
+           O_THRESH, O_PROGRESS, O_REF, O_NOPROF };
     static const struct option opts[] = {
         {"preset", required_argument, NULL, 'p'},    {"explain", no_argument, NULL, O_EXPLAIN},
         {"rejects", required_argument, NULL, O_REJECTS},
@@ -590,10 +592,11 @@ int cmd_filter(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},    {"quiet", no_argument, NULL, 'q'},
         {"progress", no_argument, NULL, O_PROGRESS}, {"help", no_argument, NULL, 'h'},
         {"reference", required_argument, NULL, O_REF},
+        {"no-profiles", no_argument, NULL, O_NOPROF},
         {NULL, 0, NULL, 0}};
     const char *preset = "culture-aware", *rejects = NULL, *ledger = NULL, *compare = NULL;
     const char *calib = NULL, *thresh = NULL, *output = NULL, *reference = NULL;
-    int explain = 0, strict = 0, json = 0, quiet = 0, progress = -1, c;
+    int explain = 0, strict = 0, json = 0, quiet = 0, progress = -1, no_profiles = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:o:qh", opts, NULL)) != -1) {
         switch (c) {
@@ -607,6 +610,7 @@ int cmd_filter(int argc, char **argv)
         case O_CALIB: calib = optarg; break;
         case O_THRESH: thresh = optarg; break;
         case O_REF: reference = optarg; break;
+        case O_NOPROF: no_profiles = 1; break;
         case 'o': output = optarg; break;
         case 'q': quiet = 1; progress = 0; break;
         case O_PROGRESS: progress = 1; break;
@@ -648,6 +652,7 @@ int cmd_filter(int argc, char **argv)
                 pp_filter_free(fs[i]);
             return cli_fail(CMD, &e);
         }
+        pp_filter_use_profiles(fs[nf], !no_profiles);
         nf++;
     }
     free(list);

@@ -118,6 +118,12 @@ pp_status pp_filter_set_function_words(pp_filter *f, const char *lang, const cha
     return pp_fculture_set_function_words(f->state, lang, words, n, err);
 }
 
+void pp_filter_use_profiles(pp_filter *f, int on)
+{
+    if (f->preset == PP_FILTER_CULTURE)
+        pp_fculture_use_profiles(f->state, on);
+}
+
 pp_status pp_filter_set_exemplars(pp_filter *f, const char *lang, const char *chars,
                                   pp_error *err)
 {

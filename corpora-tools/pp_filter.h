@@ -64,6 +64,12 @@ PP_API pp_status pp_filter_observe(pp_filter *f, int pass, const char *lang, con
                                    size_t len, pp_error *err);
 PP_API pp_status pp_filter_end_pass(pp_filter *f, int pass, pp_error *err);
 
+/* Culture-aware: read function words and exemplar characters from the
+ * community profile of each language when one is installed (langs/<code>/
+ * profile.xml, through pp_profile_find); on by default. Call before
+ * calibration. No effect on the other presets. */
+PP_API void pp_filter_use_profiles(pp_filter *f, int on);
+
 /* Use these function words for `lang` instead of estimating them (e.g. the
  * stopwords of the community profile). Call before calibration. Copies. */
 PP_API pp_status pp_filter_set_function_words(pp_filter *f, const char *lang,

@@ -28,6 +28,7 @@
  * lists every constant. */
 #include "config.h"
 #include "pp_filter_int.h"
+#include "pp_registry.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -175,6 +176,7 @@ typedef struct cstate {
     size_t npool[NS], cappool[NS];
     double plo[NS], phi[NS], pmed[NS];
     int calibrated;
+    int use_profiles;
 } cstate;
 
 static void flang_free(flang *L)
@@ -203,6 +205,7 @@ static void *state_new(void)
     cstate *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
+    c->use_profiles = 1;
     /* defaults before any calibration: the floors/ceilings themselves */
     for (int s = 0; s < NS; s++) {
         c->plo[s] = -INFINITY;
@@ -223,6 +226,34 @@ static void state_free(void *st)
     for (int s = 0; s < NS; s++)
         free(c->pool[s]);
     free(c);
+}
+
+static pp_status add_function_word(flang *L, const char *w, pp_error *err);
+
+/* The community profile (langs/<code>/profile.xml), when there is one, gives
+ * the function words and the exemplar characters of its orthography. */
+static void apply_profile(flang *L)
+{
+    pp_profile *pr = NULL;
+    if (pp_profile_find(L->tag, &pr, NULL) != PP_OK || !pr)
+        return;
+    size_t n = pp_profile_nstopwords(pr);
+    for (size_t i = 0; i < n; i++) {
+        const char *w = pp_profile_stopword(pr, i);
+        if (w && *w && add_function_word(L, w, NULL) == PP_OK)
+            L->fw_given = 1;
+    }
+    const char *ex = pp_profile_exemplars(pr);
+    if (ex && *ex) {
+        USet *set = pp_exemplar_set_from_chars(ex, strlen(ex), NULL);
+        if (set) {
+            pp_exemplar_set_widen(set);
+            L->ex = set;
+            L->ex_src = "profile";
+            L->ex_tried = 1;
+        }
+    }
+    pp_profile_free(pr);
 }
 
 static flang *lang_get(cstate *c, const char *tag, int create)
@@ -253,6 +284,8 @@ static flang *lang_get(cstate *c, const char *tag, int create)
     L->ex_src = "none";
     L->ex_cover = NAN;
     c->langs[c->n++] = L;
+    if (c->use_profiles)
+        apply_profile(L);
     return L;
 }
 
@@ -478,6 +511,7 @@ static pp_status end_pass0(cstate *c, pp_error *err)
             free(cand);
         }
         if (L->ex && L->ex_src && strcmp(L->ex_src, "cldr") == 0 && L->nletters) {
+            /* (a profile's characters are the community's word: kept as given) */
             /* CLDR's characters must describe the orthography of this data */
             unsigned long long in = 0;
             for (size_t i = 0; i < L->chars.cap; i++)
@@ -724,12 +758,24 @@ static json_t *thresholds(const void *st, const char *lang)
     return o;
 }
 
+void pp_fculture_use_profiles(void *st, int on)
+{
+    ((cstate *)st)->use_profiles = on;
+}
+
 pp_status pp_fculture_set_function_words(void *st, const char *lang, const char *const *w,
                                          size_t n, pp_error *err)
 {
     flang *L = lang_get(st, lang, 1);
     if (!L)
         return nomem(err);
+    /* replace what a profile gave */
+    gmap_free(&L->fw);
+    for (size_t i = 0; i < L->nfw; i++)
+        free(L->fw_words[i]);
+    free(L->fw_words);
+    L->fw_words = NULL;
+    L->nfw = 0;
     L->fw_given = 1;
     for (size_t i = 0; i < n; i++) {
         pp_status s = add_function_word(L, w[i], err);

@@ -35,6 +35,7 @@ extern const pp_fpreset pp_fpreset_culture;
 /* culture-aware overrides (pp_filter_culture.c) */
 pp_status pp_fculture_set_function_words(void *st, const char *lang, const char *const *w,
                                          size_t n, pp_error *err);
+void pp_fculture_use_profiles(void *st, int on);
 pp_status pp_fculture_set_exemplars(void *st, const char *lang, const char *chars,
                                     pp_error *err);
 

@@ -305,6 +305,7 @@ static void calibrate_on(pp_filter *f, const char *path)
 static void k_setup(void)
 {
     ck_assert_int_eq(pp_filter_new(PP_FILTER_CULTURE, &K, NULL), PP_OK);
+    pp_filter_use_profiles(K, 0); /* CLDR and the data only */
     ck_assert_int_eq(pp_filter_calibration_passes(K), 2);
     calibrate_on(K, TESTDATA "/filter/udhr-yo-am.jsonl");
 }
@@ -416,6 +417,26 @@ START_TEST(culture_given_words_and_exemplars)
     ck_assert_str_eq(json_string_value(json_object_get(yo, "function_words_source")), "profile");
     ck_assert_int_eq(json_array_size(json_object_get(yo, "function_words")), 3);
     json_decref(yo);
+    pp_filter_free(f);
+    /* with the installed community profile (langs/yor/profile.xml), when the data is found */
+    ck_assert_int_eq(pp_filter_new(PP_FILTER_CULTURE, &f, &e), PP_OK);
+    calibrate_on(f, TESTDATA "/filter/udhr-yo-am.jsonl");
+    yo = pp_filter_thresholds(f, "yo");
+    const char *src = json_string_value(json_object_get(yo, "exemplars"));
+    ck_assert(strcmp(src, "profile") == 0 || strcmp(src, "cldr") == 0);
+    json_decref(yo);
+    pp_reader *rd;
+    ck_assert_int_eq(pp_reader_open(TESTDATA "/filter/udhr-yo-am.jsonl", &rd, &e), PP_OK);
+    json_t *rec;
+    int n = 0, kept = 0;
+    while (pp_reader_next(rd, &rec, &e) == PP_OK && rec) {
+        pp_filter_result r = judge(f, pp_record_str(rec, "lang"), pp_record_str(rec, "text"));
+        n++;
+        kept += r.keep;
+        json_decref(rec);
+    }
+    pp_reader_close(rd);
+    ck_assert_int_ge(kept, n - 1);
     pp_filter_free(f);
     /* gopher has no such settings */
     ck_assert_int_eq(pp_filter_new(PP_FILTER_GOPHER, &f, &e), PP_OK);
