@@ -6,6 +6,7 @@
 const cli_command cli_commands[] = {
     {"help", cmd_help, "show help for polyphony or one of its commands"},
     {"version", cmd_version, "print the version"},
+    {"tokenizer", cmd_tokenizer, "train tokenizers with a language's defaults; audit what any tokenizer costs each language"},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
