@@ -53,6 +53,9 @@ static const char USAGE[] =
     "      --normalization N   nfc (default from the profile), nfkc, nmt_nfkc or identity\n"
     "      --no-byte-fallback  unknown characters become <unk> instead of bytes\n"
     "      --no-split-digits   keep digit runs together\n"
+    "      --no-exemplars      do not add the language's required characters\n"
+    "                          (with --normalization nmt_nfkc --no-byte-fallback:\n"
+    "                          SentencePiece's own defaults)\n"
     "      --user-symbols A,B  pieces that are never split\n"
     "      --required-chars S  characters to keep in addition to the language's own\n"
     "      --character-coverage F  share of characters to cover (default 0.9995)\n"
@@ -522,7 +525,7 @@ static int run_audit(const char *cmd, const char *model, const char *format, con
                 s->lines, *s->lost ? s->lost : "(none: order or spacing changed)");
     }
     if (!rc && as_json) {
-        char *out = json_dumps(arr, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+        char *out = json_dumps(arr, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
         if (out) {
             puts(out);
             free(out);
@@ -598,7 +601,7 @@ typedef struct train_opts {
     long vocab;
     double coverage, temperature, unimax_epochs, budget;
     long seed;
-    int byte_fallback, split_digits, quiet;
+    int byte_fallback, split_digits, quiet, exemplars;
     char **inputs;
     int ninputs;
 } train_opts;
@@ -648,6 +651,10 @@ static int run_train(const char *cmd, train_opts *o)
         }
         if (strcmp(ln, "NFKC") != 0)
             all_nfkc = 0;
+        if (!o->exemplars) {
+            req[0] = '\0';
+            snprintf(L[i].source, sizeof L[i].source, "required characters not added");
+        }
         size_t rl = strlen(req);
         if (reqlen + rl + 1 > reqcap) {
             reqcap = (reqlen + rl + 1) * 2;
@@ -930,7 +937,7 @@ int cmd_tokenizer(int argc, char **argv)
     enum {
         O_FORMAT = 256, O_PATTERN, O_PARALLEL, O_REFERENCE, O_LEDGER, O_JSON, O_PIECES, O_LANG,
         O_LANGS, O_VOCAB, O_TYPE, O_NORM, O_NOBF, O_NOSD, O_USER, O_REQ, O_COV, O_SAMPLING,
-        O_TEMP, O_UNIMAX, O_BUDGET, O_SEED
+        O_TEMP, O_UNIMAX, O_BUDGET, O_SEED, O_NOEX
     };
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'},     {"format", required_argument, 0, 'f'},
@@ -945,6 +952,7 @@ int cmd_tokenizer(int argc, char **argv)
         {"normalization", required_argument, 0, O_NORM},
         {"no-byte-fallback", no_argument, 0, O_NOBF},
         {"no-split-digits", no_argument, 0, O_NOSD},
+        {"no-exemplars", no_argument, 0, O_NOEX},
         {"user-symbols", required_argument, 0, O_USER},
         {"required-chars", required_argument, 0, O_REQ},
         {"character-coverage", required_argument, 0, O_COV},
@@ -966,6 +974,7 @@ int cmd_tokenizer(int argc, char **argv)
     t.seed = 1;
     t.byte_fallback = 1;
     t.split_digits = 1;
+    t.exemplars = 1;
     char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     int c, rc = 0;
     optind = 1;
@@ -993,6 +1002,7 @@ int cmd_tokenizer(int argc, char **argv)
         case O_NORM: t.normalization = optarg; break;
         case O_NOBF: t.byte_fallback = 0; break;
         case O_NOSD: t.split_digits = 0; break;
+        case O_NOEX: t.exemplars = 0; break;
         case O_USER: t.user_symbols = optarg; break;
         case O_REQ: t.required_extra = optarg; break;
         case O_COV:
