@@ -151,6 +151,66 @@ static int plan(slang *L, int chars)
     return 1;
 }
 
+/* Units for each language. UniMax is pp_sample_unimax. Temperature with an
+ * epoch cap: a language whose allocation would pass cap × its size is fixed
+ * there, and the rest of the budget is split again by temperature over the
+ * others, until no language passes its cap. */
+static pp_status allocate(int unimax, const double *sizes, size_t n, double budget, double alpha,
+                          double cap, double *alloc, pp_error *err)
+{
+    double *sh = malloc(n * sizeof *sh), *ep = malloc(n * sizeof *ep);
+    double *sub = malloc(n * sizeof *sub);
+    char *capped = calloc(n, 1);
+    pp_status s = PP_OK;
+    if (!sh || !ep || !sub || !capped) {
+        s = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        goto out;
+    }
+    if (unimax) {
+        s = pp_sample_unimax(sizes, n, budget, cap, sh, ep, err);
+        for (size_t i = 0; s == PP_OK && i < n; i++)
+            alloc[i] = sh[i] * budget;
+        goto out;
+    }
+    double left = budget;
+    for (size_t i = 0; i < n; i++)
+        alloc[i] = 0.0;
+    for (;;) {
+        size_t open = 0;
+        for (size_t i = 0; i < n; i++) {
+            sub[i] = capped[i] ? 0.0 : sizes[i];
+            open += sub[i] > 0.0;
+        }
+        if (!open || left <= 0.0)
+            break;
+        s = pp_sample_temperature(sub, n, 1.0 / alpha, left, sh, ep, err);
+        if (s != PP_OK)
+            break;
+        int changed = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!capped[i]) {
+                alloc[i] = sh[i] * left;
+                if (cap > 0.0 && alloc[i] > cap * sizes[i]) {
+                    alloc[i] = cap * sizes[i];
+                    capped[i] = 1;
+                    changed = 1;
+                }
+            }
+        if (!changed)
+            break;
+        left = budget;
+        for (size_t i = 0; i < n; i++)
+            if (capped[i])
+                left -= alloc[i];
+    }
+out:
+    free(sh);
+    free(ep);
+    free(sub);
+    free(capped);
+    return s;
+}
+
 static uint64_t doc_key(uint64_t seed, long idx)
 {
     uint64_t v[2] = {seed, (uint64_t)idx};
@@ -215,10 +275,11 @@ int cmd_sample(int argc, char **argv)
     if (argc - optind > 1)
         return cli_usage(CMD, "expects at most one input FILE");
     pp_error e;
-    pp_sample_strategy strat;
-    if (pp_sample_strategy_parse(strategy, &strat, &e) != PP_OK)
-        return cli_usage(CMD, "%s", e.message);
-    if (strat == PP_SAMPLE_UNIMAX && cap <= 0.0)
+    int unimax = strcmp(strategy, "unimax") == 0;
+    if (!unimax && strcmp(strategy, "temperature") != 0)
+        return cli_usage(CMD, "unknown strategy '%s' (expected temperature or unimax)", strategy);
+    const char *sname = unimax ? "unimax" : "temperature";
+    if (unimax && cap <= 0.0)
         cap = 1.0;
     int chars = strcmp(unit, "chars") == 0;
     const char *input = optind < argc ? argv[optind] : NULL;
@@ -334,7 +395,7 @@ int cmd_sample(int argc, char **argv)
     }
     for (size_t i = 0; i < st.n; i++)
         sizes[i] = st.l[i].size;
-    if (pp_sample_allocate(strat, sizes, st.n, budget, alpha, cap, alloc, &e) != PP_OK) {
+    if (allocate(unimax, sizes, st.n, budget, alpha, cap, alloc, &e) != PP_OK) {
         rc = cli_fail(CMD, &e);
         goto done;
     }
@@ -410,8 +471,8 @@ int cmd_sample(int argc, char **argv)
     }
     /* report */
     json_t *rep = json_object();
-    json_object_set_new(rep, "strategy", json_string(pp_sample_strategy_name(strat)));
-    if (strat == PP_SAMPLE_TEMPERATURE)
+    json_object_set_new(rep, "strategy", json_string(sname));
+    if (!unimax)
         json_object_set_new(rep, "alpha", json_real(alpha));
     json_object_set_new(rep, "unit", json_string(unit));
     json_object_set_new(rep, "budget", json_real(budget));
@@ -465,10 +526,10 @@ int cmd_sample(int argc, char **argv)
         pp_status ps = pp_ledger_open(ledger, "sample", &lg, &e);
         for (size_t i = 0; i < st.n && ps == PP_OK; i++) {
             slang *L = &st.l[i];
-            ps = pp_ledger_add(lg, pp_sample_strategy_name(strat), L->lang, "share",
+            ps = pp_ledger_add(lg, sname, L->lang, "share",
                                total > 0 ? L->drawn_units / total : 0.0, L->docs, NAN, NAN, &e);
             if (ps == PP_OK)
-                ps = pp_ledger_add(lg, pp_sample_strategy_name(strat), L->lang, "epochs",
+                ps = pp_ledger_add(lg, sname, L->lang, "epochs",
                                    L->size > 0 ? L->drawn_units / L->size : 0.0, L->docs, NAN,
                                    NAN, &e);
         }

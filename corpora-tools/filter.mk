@@ -1,12 +1,13 @@
 # corpora-tools/filter.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).
 # Quality filters with a per-language exclusion audit, multilingual sampling,
-# datasheets.
-pp_filter_public = corpora-tools/pp_filter.h corpora-tools/pp_sample.h
+# datasheets. (The allocation module corpora-tools/pp_sample.h/.c, shared with
+# tokenizer training, is compiled from tokenizers/tokenizers.mk.)
+pp_filter_public = corpora-tools/pp_filter.h
 pkginclude_HEADERS += $(pp_filter_public)
 libpolyphony_la_SOURCES += $(pp_filter_public) corpora-tools/pp_filter_int.h \
 	corpora-tools/pp_filter_stats.h corpora-tools/pp_filter_stats.c corpora-tools/pp_filter.c \
 	corpora-tools/pp_filter_gopher.c corpora-tools/pp_filter_c4.c \
-	corpora-tools/pp_filter_culture.c corpora-tools/pp_sample.c
+	corpora-tools/pp_filter_culture.c
 polyphony_SOURCES += corpora-tools/cmd_filter.c corpora-tools/cmd_sample.c \
 	corpora-tools/cmd_datasheet.c corpora-tools/cmd_spool.h corpora-tools/cmd_spool.c
 

@@ -1,124 +1,93 @@
-/* pp_sample.c — temperature and UniMax budget allocation (pp_sample.h). */
+/* pp_sample.c — temperature and UniMax language sampling (see pp_sample.h). */
 #include "config.h"
+
 #include "pp_sample.h"
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
-#include <strings.h>
 
-pp_status pp_sample_strategy_parse(const char *name, pp_sample_strategy *out, pp_error *err)
+static pp_status check(const double *sizes, size_t n, double budget, pp_error *err)
 {
-    if (name && strcasecmp(name, "temperature") == 0)
-        *out = PP_SAMPLE_TEMPERATURE;
-    else if (name && strcasecmp(name, "unimax") == 0)
-        *out = PP_SAMPLE_UNIMAX;
-    else
-        return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
-                            "unknown strategy '%s' (expected temperature or unimax)",
-                            name ? name : "");
+    if (n == 0)
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "no languages to sample");
+    if (!(budget > 0))
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "the sampling budget must be positive");
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(sizes[i] >= 0))
+            return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "language %zu has a negative size", i);
+        total += sizes[i];
+    }
+    if (!(total > 0))
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "all languages are empty");
     return PP_OK;
 }
 
-const char *pp_sample_strategy_name(pp_sample_strategy s)
+pp_status pp_sample_temperature(const double *sizes, size_t n, double temperature, double budget,
+                                double *shares, double *epochs, pp_error *err)
 {
-    return s == PP_SAMPLE_UNIMAX ? "unimax" : "temperature";
+    pp_status st = check(sizes, n, budget, err);
+    if (st != PP_OK)
+        return st;
+    if (!(temperature > 0))
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "the temperature must be positive");
+    double total = 0, z = 0;
+    for (size_t i = 0; i < n; i++)
+        total += sizes[i];
+    for (size_t i = 0; i < n; i++)
+        z += sizes[i] > 0 ? pow(sizes[i] / total, 1.0 / temperature) : 0;
+    for (size_t i = 0; i < n; i++) {
+        shares[i] = sizes[i] > 0 ? pow(sizes[i] / total, 1.0 / temperature) / z : 0;
+        epochs[i] = sizes[i] > 0 ? shares[i] * budget / sizes[i] : 0;
+    }
+    return PP_OK;
 }
 
-typedef struct sized {
+typedef struct {
     double size;
-    size_t idx;
-} sized;
+    size_t i;
+} by_size;
 
 static int cmp_size(const void *a, const void *b)
 {
-    const sized *x = a, *y = b;
+    const by_size *x = a, *y = b;
     if (x->size != y->size)
         return x->size < y->size ? -1 : 1;
-    return x->idx < y->idx ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
 }
 
-static pp_status unimax(const double *sizes, size_t n, double budget, double cap, double *alloc,
-                        pp_error *err)
+pp_status pp_sample_unimax(const double *sizes, size_t n, double budget, double max_epochs,
+                           double *shares, double *epochs, pp_error *err)
 {
-    sized *ord = malloc((n ? n : 1) * sizeof *ord);
-    if (!ord)
+    pp_status st = check(sizes, n, budget, err);
+    if (st != PP_OK)
+        return st;
+    if (!(max_epochs > 0))
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "max epochs must be positive");
+    by_size *order = malloc(n * sizeof *order);
+    if (!order)
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        ord[i].size = sizes[i];
-        ord[i].idx = i;
+        order[i].size = sizes[i];
+        order[i].i = i;
     }
-    qsort(ord, n, sizeof *ord, cmp_size);
+    qsort(order, n, sizeof *order, cmp_size);
     double left = budget;
-    for (size_t k = 0; k < n; k++) {
-        size_t i = ord[k].idx;
-        double fair = left / (double)(n - k);
-        double most = sizes[i] * cap;
-        alloc[i] = most < fair ? most : fair;
-        left -= alloc[i];
-    }
-    free(ord);
-    return PP_OK;
-}
-
-static pp_status temperature(const double *sizes, size_t n, double budget, double alpha,
-                             double cap, double *alloc, pp_error *err)
-{
-    char *capped = calloc(n ? n : 1, 1);
-    if (!capped)
-        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        alloc[i] = 0.0;
-        if (sizes[i] <= 0.0)
-            capped[i] = 1;
-    }
-    double left = budget;
-    for (;;) {
-        double z = 0.0;
-        for (size_t i = 0; i < n; i++)
-            if (!capped[i])
-                z += pow(sizes[i], alpha);
-        if (z <= 0.0 || left <= 0.0)
-            break;
-        int changed = 0;
-        for (size_t i = 0; i < n; i++)
-            if (!capped[i])
-                alloc[i] = left * pow(sizes[i], alpha) / z;
-        if (cap > 0.0)
-            for (size_t i = 0; i < n; i++)
-                if (!capped[i] && alloc[i] > cap * sizes[i]) {
-                    alloc[i] = cap * sizes[i];
-                    capped[i] = 1;
-                    left -= alloc[i];
-                    changed = 1;
-                }
-        if (!changed)
-            break;
-        for (size_t i = 0; i < n; i++)
-            if (!capped[i])
-                alloc[i] = 0.0;
-    }
-    free(capped);
-    return PP_OK;
-}
-
-pp_status pp_sample_allocate(pp_sample_strategy s, const double *sizes, size_t n, double budget,
-                             double alpha, double epochs_cap, double *alloc, pp_error *err)
-{
-    if (!(budget > 0.0) || !isfinite(budget))
-        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "the budget must be positive");
+    size_t nonempty = 0;
     for (size_t i = 0; i < n; i++)
-        if (!(sizes[i] >= 0.0) || !isfinite(sizes[i]))
-            return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
-                                "language %zu has an invalid size", i);
-    if (s == PP_SAMPLE_UNIMAX) {
-        if (!(epochs_cap > 0.0))
-            return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
-                                "unimax needs an epoch cap greater than 0");
-        return unimax(sizes, n, budget, epochs_cap, alloc, err);
+        nonempty += sizes[i] > 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k].i;
+        if (sizes[i] <= 0) {
+            shares[i] = epochs[i] = 0;
+            continue;
+        }
+        double even = left / (double)nonempty--;
+        double alloc = fmin(even, sizes[i] * max_epochs);
+        left -= alloc;
+        shares[i] = alloc / budget;
+        epochs[i] = alloc / sizes[i];
     }
-    if (!(alpha > 0.0) || !isfinite(alpha))
-        return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
-                            "temperature sampling needs alpha greater than 0");
-    return temperature(sizes, n, budget, alpha, epochs_cap, alloc, err);
+    free(order);
+    return PP_OK;
 }

@@ -1,20 +1,21 @@
-/* pp_sample.h — allocating a budget across languages for a multilingual
- * mixture (how many documents or characters of each language to train on).
+/* pp_sample.h — how much of each language to draw for multilingual
+ * training, given per-language corpus sizes and a total budget (same unit:
+ * bytes, characters or lines).
  *
- *   temperature  p_l ∝ n_l^alpha (alpha = 1/T; alpha = 1 keeps the natural
- *                distribution, alpha -> 0 goes to uniform; mT5 used 0.3,
- *                XLM-R 0.3, mBERT 0.7);
- *   unimax       Chung et al. 2023 ("UniMax: Fairer and More Effective
- *                Language Sampling for Large-Scale Multilingual
- *                Pretraining", Algorithm 1): visit languages from the
- *                smallest; give each the uniform share of the budget left,
- *                but never more than epochs_cap × its size; what a small
- *                language cannot use goes to the larger ones.
+ * Temperature sampling (Conneau et al. 2020; Xue et al. 2021, mT5): language
+ * i gets the share q_i = p_i^(1/T) / Σ_j p_j^(1/T) of the budget, p_i its
+ * share of the data; T = 1 keeps the natural distribution, large T tends to
+ * uniform (mT5 uses 1/T = 0.3).
  *
- * With a cap (epochs_cap > 0) temperature sampling is capped the same way
- * and the excess redistributed by the same temperature over the uncapped
- * languages. When every language is capped the allocations sum to less
- * than the budget (the corpus cannot fill it without more repetition). */
+ * UniMax (Chung et al. 2023, "UniMax: Fairer and More Effective Language
+ * Sampling for Large-Scale Multilingual Pretraining"): visit languages from
+ * the smallest; each gets an equal split of the budget still unassigned,
+ * capped at max_epochs passes over its data; what a capped language leaves
+ * goes to the larger ones.
+ *
+ * Both return, per language, its share of the budget (shares sum to 1 unless
+ * UniMax caps leave the budget unspent) and its effective epochs
+ * (allocated / size: below 1 means subsampled, above 1 repeated). */
 #ifndef PP_SAMPLE_H
 #define PP_SAMPLE_H
 
@@ -24,22 +25,14 @@
 extern "C" {
 #endif
 
-typedef enum pp_sample_strategy {
-    PP_SAMPLE_TEMPERATURE = 0,
-    PP_SAMPLE_UNIMAX
-} pp_sample_strategy;
+/* sizes[n] > 0 (languages of size 0 get share 0), temperature > 0, budget > 0. */
+PP_API pp_status pp_sample_temperature(const double *sizes, size_t n, double temperature,
+                                       double budget, double *shares, double *epochs,
+                                       pp_error *err);
 
-PP_API pp_status pp_sample_strategy_parse(const char *name, pp_sample_strategy *out,
-                                          pp_error *err);
-PP_API const char *pp_sample_strategy_name(pp_sample_strategy s);
-
-/* sizes[i] >= 0: units of language i (documents or characters); budget > 0;
- * alpha in (0, inf) for temperature (ignored by unimax); epochs_cap <= 0
- * means no cap (unimax requires a cap > 0). Writes alloc[i] (units, not
- * rounded); effective epochs of language i = alloc[i] / sizes[i]. */
-PP_API pp_status pp_sample_allocate(pp_sample_strategy s, const double *sizes, size_t n,
-                                    double budget, double alpha, double epochs_cap, double *alloc,
-                                    pp_error *err);
+/* max_epochs > 0. */
+PP_API pp_status pp_sample_unimax(const double *sizes, size_t n, double budget, double max_epochs,
+                                  double *shares, double *epochs, pp_error *err);
 
 #ifdef __cplusplus
 }

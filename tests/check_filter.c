@@ -459,50 +459,37 @@ END_TEST
 
 /* ------------------------------------------------------------ sampling */
 
+/* The allocation module is shared with tokenizer training (pp_sample.h);
+ * these are the properties the sample command relies on. */
 START_TEST(unimax_allocation)
 {
     const double sizes[] = {1000, 10, 100};
-    double a[3];
-    ck_assert_int_eq(pp_sample_allocate(PP_SAMPLE_UNIMAX, sizes, 3, 600, 0, 1.0, a, NULL), PP_OK);
-    ck_assert_double_eq_tol(a[1], 10, 1e-9);  /* capped at one epoch */
-    ck_assert_double_eq_tol(a[2], 100, 1e-9); /* 590/2 > 100: capped */
-    ck_assert_double_eq_tol(a[0], 490, 1e-9); /* the rest */
-    ck_assert_int_eq(pp_sample_allocate(PP_SAMPLE_UNIMAX, sizes, 3, 600, 0, 2.0, a, NULL), PP_OK);
-    ck_assert_double_eq_tol(a[1], 20, 1e-9);
-    ck_assert_double_eq_tol(a[2], 200, 1e-9);
-    ck_assert_double_eq_tol(a[0], 380, 1e-9);
-    /* a budget below the uniform share: every language gets the same */
-    ck_assert_int_eq(pp_sample_allocate(PP_SAMPLE_UNIMAX, sizes, 3, 9, 0, 1.0, a, NULL), PP_OK);
-    ck_assert_double_eq_tol(a[0], 3, 1e-9);
-    ck_assert_double_eq_tol(a[1], 3, 1e-9);
-    ck_assert_int_eq(pp_sample_allocate(PP_SAMPLE_UNIMAX, sizes, 3, 9, 0, 0, a, NULL),
-                     PP_ERR_INVALID);
+    double sh[3], ep[3];
+    ck_assert_int_eq(pp_sample_unimax(sizes, 3, 600, 1.0, sh, ep, NULL), PP_OK);
+    ck_assert_double_eq_tol(sh[1] * 600, 10, 1e-9);  /* capped at one epoch */
+    ck_assert_double_eq_tol(sh[2] * 600, 100, 1e-9); /* 590/2 > 100: capped */
+    ck_assert_double_eq_tol(sh[0] * 600, 490, 1e-9); /* the rest */
+    ck_assert_double_eq_tol(ep[1], 1.0, 1e-9);
+    ck_assert_int_eq(pp_sample_unimax(sizes, 3, 600, 2.0, sh, ep, NULL), PP_OK);
+    ck_assert_double_eq_tol(sh[1] * 600, 20, 1e-9);
+    ck_assert_double_eq_tol(sh[2] * 600, 200, 1e-9);
+    ck_assert_double_eq_tol(sh[0] * 600, 380, 1e-9);
+    ck_assert_int_eq(pp_sample_unimax(sizes, 3, 9, 1.0, sh, ep, NULL), PP_OK);
+    ck_assert_double_eq_tol(sh[0], 1.0 / 3, 1e-9);
+    ck_assert_int_eq(pp_sample_unimax(sizes, 3, 9, 0, sh, ep, NULL), PP_ERR_INVALID);
 }
 END_TEST
 
 START_TEST(temperature_allocation)
 {
     const double sizes[] = {900, 100};
-    double a[2];
-    ck_assert_int_eq(pp_sample_allocate(PP_SAMPLE_TEMPERATURE, sizes, 2, 100, 1.0, 0, a, NULL),
-                     PP_OK);
-    ck_assert_double_eq_tol(a[0], 90, 1e-9);
-    ck_assert_double_eq_tol(a[1], 10, 1e-9);
-    ck_assert_int_eq(pp_sample_allocate(PP_SAMPLE_TEMPERATURE, sizes, 2, 100, 0.5, 0, a, NULL),
-                     PP_OK);
-    ck_assert_double_eq_tol(a[0], 75, 1e-9); /* 30 : 10 */
-    ck_assert_double_eq_tol(a[0] + a[1], 100, 1e-9);
-    /* a cap of one epoch on the small language moves its excess to the large one */
-    ck_assert_int_eq(pp_sample_allocate(PP_SAMPLE_TEMPERATURE, sizes, 2, 500, 0.3, 1.0, a, NULL),
-                     PP_OK);
-    ck_assert_double_eq_tol(a[1], 100, 1e-9);
-    ck_assert_double_eq_tol(a[0], 400, 1e-9);
-    ck_assert_int_eq(pp_sample_allocate(PP_SAMPLE_TEMPERATURE, sizes, 2, 0, 0.3, 0, a, NULL),
-                     PP_ERR_INVALID);
-    pp_sample_strategy s;
-    ck_assert_int_eq(pp_sample_strategy_parse("unimax", &s, NULL), PP_OK);
-    ck_assert_int_eq(s, PP_SAMPLE_UNIMAX);
-    ck_assert_int_eq(pp_sample_strategy_parse("uniform", &s, NULL), PP_ERR_INVALID);
+    double sh[2], ep[2];
+    ck_assert_int_eq(pp_sample_temperature(sizes, 2, 1.0, 100, sh, ep, NULL), PP_OK);
+    ck_assert_double_eq_tol(sh[0], 0.9, 1e-9);
+    ck_assert_int_eq(pp_sample_temperature(sizes, 2, 2.0, 100, sh, ep, NULL), PP_OK);
+    ck_assert_double_eq_tol(sh[0], 0.75, 1e-9); /* sqrt: 30 : 10 */
+    ck_assert_double_eq_tol(sh[0] + sh[1], 1.0, 1e-12);
+    ck_assert_int_eq(pp_sample_temperature(sizes, 2, 2.0, 0, sh, ep, NULL), PP_ERR_INVALID);
 }
 END_TEST
 

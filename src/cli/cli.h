@@ -60,5 +60,6 @@ int cmd_langs(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_datasheet(int argc, char **argv);
+int cmd_tokenizer(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@ const cli_command cli_commands[] = {
     {"filter", cmd_filter, "quality filters with per-language survival and an exclusion audit"},
     {"sample", cmd_sample, "sample a multilingual mixture to a budget (temperature, UniMax)"},
     {"datasheet", cmd_datasheet, "write a datasheet for a corpus or an instruction/preference set"},
+    {"tokenizer", cmd_tokenizer, "train tokenizers with a language's defaults; audit what any tokenizer costs each language"},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];

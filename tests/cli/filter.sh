@@ -89,6 +89,11 @@ for s in "temperature --alpha 0.3" "unimax --epochs-cap 2"; do
     [ "$(wc -l < "$T/s.jsonl")" -eq 30 ] || fail "sample $s: did not draw 30 documents"
 done
 jq -e '[.languages[].epochs] | max <= 2' "$T/rep.json" | grep -q true || fail "unimax exceeded the epoch cap"
+# temperature with a cap: the small languages stop at one epoch, the rest goes to the others
+run sample --strategy temperature --alpha 0.01 --epochs-cap 1 --budget 35 --report "$T/rep.json" \
+    --dry-run "$T/in.jsonl" > /dev/null 2>&1 || fail "capped temperature sampling failed"
+jq -e '([.languages[].epochs] | max <= 1.000001) and (.drawn == 35)' "$T/rep.json" | grep -q true \
+    || fail "temperature sampling exceeded the epoch cap"
 run sample --strategy unimax --budget 100 --epochs-cap 1 --dry-run "$T/in.jsonl" > "$T/dry.txt" 2>/dev/null \
     || fail "sample --dry-run failed"
 grep -q "fills" "$T/dry.txt" || fail "sample did not say the budget cannot be filled"
