@@ -19,3 +19,5 @@ tests_check_filter_LDADD = $(PP_TEST_LIBS)
 EXTRA_DIST += tests/data/filter/udhr-yo-am.jsonl tests/data/filter/SOURCE.md
 TESTS += tests/cli/filter.sh
 EXTRA_DIST += tests/cli/filter.sh
+dist_man_MANS += docs/man/polyphony-filter.1 docs/man/polyphony-sample.1 docs/man/polyphony-datasheet.1
+EXTRA_DIST += docs/filter.md bench/corpora/filter-survival.sh bench/corpora/bible-docs.py
