@@ -61,5 +61,6 @@ int cmd_filter(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_datasheet(int argc, char **argv);
 int cmd_tokenizer(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 #endif

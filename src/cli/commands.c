@@ -4,8 +4,10 @@
 #include "cli.h"
 
 const cli_command cli_commands[] = {
+    {"stats", cmd_stats, "count records and characters per language and script"},
     {"help", cmd_help, "show help for polyphony or one of its commands"},
     {"version", cmd_version, "print the version"},
+    {"ingest", cmd_ingest, "turn text, JSONL, UDHR, HTML, CES, TMX or TEI files into corpus records"},
     {"langs", cmd_langs, "the language registry and community profiles: list, show, validate"},
     {"filter", cmd_filter, "quality filters with per-language survival and an exclusion audit"},
     {"sample", cmd_sample, "sample a multilingual mixture to a budget (temperature, UniMax)"},
