@@ -31,6 +31,7 @@
 #include "pp_registry.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -243,9 +244,27 @@ static void apply_profile(flang *L)
         if (w && *w && add_function_word(L, w, NULL) == PP_OK)
             L->fw_given = 1;
     }
+    /* the profile's characters describe its scripts: not a tag's other script
+     * ("tl-Tglg", Baybayin, against the Latin orthography of the tgl profile) */
     const char *ex = pp_profile_exemplars(pr);
+    char script[5] = "";
+    const char *dash = strchr(L->tag, '-');
+    if (dash && strlen(dash + 1) >= 4 && (dash[5] == 0 || dash[5] == '-'))
+        snprintf(script, sizeof script, "%.4s", dash + 1);
     if (ex && *ex) {
         USet *set = pp_exemplar_set_from_chars(ex, strlen(ex), NULL);
+        if (set && *script) {
+            int32_t code = u_getPropertyValueEnum(UCHAR_SCRIPT, script);
+            USet *in = uset_openEmpty();
+            UErrorCode st = U_ZERO_ERROR;
+            if (code != UCHAR_INVALID_CODE)
+                uset_applyIntPropertyValue(in, UCHAR_SCRIPT, code, &st);
+            if (code == UCHAR_INVALID_CODE || U_FAILURE(st) || !uset_containsSome(set, in)) {
+                uset_close(set);
+                set = NULL;
+            }
+            uset_close(in);
+        }
         if (set) {
             pp_exemplar_set_widen(set);
             L->ex = set;
