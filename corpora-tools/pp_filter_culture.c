@@ -55,7 +55,7 @@ enum { S_WORDS, S_MWL, S_SCRIPT, S_FUNC, S_SYM, S_DUPL, S_TOP2, S_DUP5, NS };
 static const pp_frule_info RULES[] = {
     {"culture_word_count", "ICU words >= exp(median(log words) - 4 max(MAD, 0.5)), clamped to [1, 20]"},
     {"culture_mean_word_length", "mean ICU word length within median +/- 4 max(MAD, 0.15 median) (documents of >= 10 words)"},
-    {"culture_script", "share of letters in the language's exemplar characters >= median - 4 max(MAD, 0.02), clamped to [0.5, 0.9] (>= 10 letters)"},
+    {"culture_script", "share of letters in the language's exemplar characters >= median - 4 max(MAD, 0.05), clamped to [0.5, 0.9] (>= 10 letters)"},
     {"culture_function_words", "share of the language's function words >= median - 4 max(MAD, 0.02), clamped to [0, median/4] (>= 25 words)"},
     {"culture_symbols", "punctuation and symbols among non-space characters <= median + 4 max(MAD, 0.05), clamped to [0.25, 0.5]"},
     {"culture_dup_line_chars", "characters in duplicate lines <= median + 4 max(MAD, 0.05), clamped to [0.2, 0.8]"},
@@ -633,7 +633,7 @@ static void calibrate(int k, double *v, size_t n, double *lo, double *hi, double
         *hi = med + K_SPREAD * sp;
         break;
     }
-    case S_SCRIPT: *lo = clampd(med - K_SPREAD * fmax(mad, 0.02), 0.5, 0.9); break;
+    case S_SCRIPT: *lo = clampd(med - K_SPREAD * fmax(mad, 0.05), 0.5, 0.9); break;
     case S_FUNC: *lo = clampd(med - K_SPREAD * fmax(mad, 0.02), 0.0, med / 4.0); break;
     case S_SYM: *hi = clampd(med + K_SPREAD * fmax(mad, 0.05), 0.25, 0.5); break;
     case S_DUPL: *hi = clampd(med + K_SPREAD * fmax(mad, 0.05), 0.2, 0.8); break;
