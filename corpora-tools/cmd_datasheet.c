@@ -383,7 +383,7 @@ static void write_md(FILE *o, const json_t *doc, const json_t *qs)
     json_t *lg = json_object_get(doc, "ledger");
     int any = 0;
     json_object_foreach(lg, k, v) {
-        if (strcmp(k, "pii") == 0)
+        if (strcmp(k, "filter") != 0 && strcmp(k, "dedup") != 0)
             continue;
         any = 1;
         int filt = strcmp(k, "filter") == 0;
@@ -433,6 +433,23 @@ static void write_md(FILE *o, const json_t *doc, const json_t *qs)
         fprintf(o, "- not stated: no pii rows in a ledger were given\n");
     }
     md_section_questions(o, qs, "PII handling");
+    int other = 0;
+    json_object_foreach(lg, k, v) {
+        if (!strcmp(k, "filter") || !strcmp(k, "dedup") || !strcmp(k, "pii"))
+            continue;
+        if (!other++)
+            fprintf(o, "\n## Other pipeline measurements\n");
+        fprintf(o, "\nStage `%s` (from the ledger):\n\n| step | language | metric | value | n |\n"
+                   "|---|---|---|---:|---:|\n", k);
+        size_t i;
+        json_t *r;
+        json_array_foreach(v, i, r) {
+            const char *lang = pp_record_str(r, "lang");
+            fprintf(o, "| %s | %s | %s | %g | %lld |\n", pp_record_str(r, "step"),
+                    lang ? lang : "", pp_record_str(r, "metric"), num(json_object_get(r, "value")),
+                    (long long)json_integer_value(json_object_get(r, "n")));
+        }
+    }
     fprintf(o, "\n## Uses\n\n");
     md_section_questions(o, qs, "Uses");
     fprintf(o, "\n## Distribution\n\n");

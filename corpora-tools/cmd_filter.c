@@ -707,7 +707,8 @@ int cmd_filter(int argc, char **argv)
             goto done;
         }
     }
-    qsort(ts.t, ts.n, sizeof *ts.t, cmp_tally);
+    if (ts.n)
+        qsort(ts.t, ts.n, sizeof *ts.t, cmp_tally);
     if (ledger && (rc = ledger_rows(ledger, fs, nf, &ts)) != 0)
         goto done;
     if (thresh && (rc = write_thresholds(thresh, fs, nf, &ts)) != 0)

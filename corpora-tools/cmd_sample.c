@@ -100,6 +100,11 @@ static void sstate_free(sstate *s)
     free(s->l);
 }
 
+static int cmp_lang(const void *a, const void *b)
+{
+    return strcmp(((const slang *)a)->lang, ((const slang *)b)->lang);
+}
+
 typedef struct korder {
     uint64_t key;
     double size;
@@ -135,10 +140,15 @@ static int plan(slang *L, int chars)
     qsort(o, L->nd, sizeof *o, cmp_key);
     double acc = 0.0;
     size_t i = 0;
-    /* docs: round(rest) documents; chars: documents until the rest is reached */
-    double want = chars ? rest : floor(rest + 0.5);
+    /* docs: the rest is a whole number (largest-remainder rounding across
+     * languages); chars: documents in key order while a document's middle
+     * still falls inside the rest (the nearest total to it) */
+    double want = rest;
     while (i < L->nd && acc < want - 1e-9) {
-        acc += chars ? o[i].size : 1.0;
+        double sz = chars ? o[i].size : 1.0;
+        if (chars && acc + sz / 2.0 > want)
+            break;
+        acc += sz;
         i++;
     }
     if (i < L->nd)
@@ -386,6 +396,7 @@ int cmd_sample(int argc, char **argv)
         rc = cli_fail(CMD, &e);
         goto done;
     }
+    qsort(st.l, st.n, sizeof *st.l, cmp_lang);
     sizes = malloc(st.n * sizeof *sizes);
     alloc = malloc(st.n * sizeof *alloc);
     if (!sizes || !alloc) {
@@ -398,6 +409,30 @@ int cmd_sample(int argc, char **argv)
     if (allocate(unimax, sizes, st.n, budget, alpha, cap, alloc, &e) != PP_OK) {
         rc = cli_fail(CMD, &e);
         goto done;
+    }
+    if (!chars) {
+        /* whole documents: floor everything, then hand the remaining documents
+         * to the largest fractional parts (the total stays the rounded sum) */
+        double sum = 0.0, fl = 0.0;
+        for (size_t i = 0; i < st.n; i++) {
+            sum += alloc[i];
+            fl += floor(alloc[i] + 1e-9);
+        }
+        long extra = (long)floor(sum + 0.5 - fl);
+        for (size_t i = 0; i < st.n; i++)
+            sizes[i] = alloc[i] - floor(alloc[i] + 1e-9); /* reuse: fractional parts */
+        for (size_t i = 0; i < st.n; i++)
+            alloc[i] = floor(alloc[i] + 1e-9);
+        for (; extra > 0; extra--) {
+            size_t best = 0;
+            for (size_t i = 1; i < st.n; i++)
+                if (sizes[i] > sizes[best])
+                    best = i;
+            if (sizes[best] <= 0.0)
+                break;
+            alloc[best] += 1.0;
+            sizes[best] = 0.0;
+        }
     }
     double total = 0.0, natural = 0.0;
     for (size_t i = 0; i < st.n; i++) {
@@ -500,7 +535,7 @@ int cmd_sample(int argc, char **argv)
                     L->size, 100.0 * nat, L->drawn_units, 100.0 * share, ep);
     }
     json_object_set_new(rep, "languages", langs);
-    if (tab && total < budget * (1 - 1e-9))
+    if (tab && total < budget * 0.99) /* beyond whole-document rounding */
         fprintf(tab, "the corpus fills %.0f of the budget of %.0f under the epoch cap\n", total,
                 budget);
     if (report) {
