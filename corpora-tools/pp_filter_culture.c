@@ -39,7 +39,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
-#define CAL_MAX_DOCS 20000
+#define CAL_MAX_DOCS 5000
 #define CAL_MIN_DOCS 5
 #define FW_K 30
 #define EX_MIN_SHARE 0.0005
