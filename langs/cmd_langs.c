@@ -142,7 +142,10 @@ static json_t *lang_json(const pp_language *l)
                                                               : json_null());
     json_object_set_new(o, "cldr_coverage", json_string(coverage_name(l->cldr_coverage)));
     json_object_set_new(o, "icu_locale", json_boolean(pp_language_icu_locale(l)));
+    const char *cl = pp_language_cldr_locale(l);
+    json_object_set_new(o, "cldr_locale", *cl ? json_string(cl) : json_null());
     json_object_set_new(o, "udhr", json_integer(l->in_udhr));
+    json_object_set_new(o, "spellcheck", json_boolean(pp_language_spellcheck(l)));
     json_object_set_new(o, "digital_support", json_real(l->digital_support));
     json_object_set_new(o, "low_resource", json_boolean(pp_language_is_low_resource(l)));
     return o;
@@ -360,7 +363,12 @@ static int do_show(int argc, char **argv)
             printf("  coordinates:     %.2f, %.2f (UDHR)\n", l->latitude, l->longitude);
         printf("  UDHR:            %d declaration%s\n", l->in_udhr, l->in_udhr == 1 ? "" : "s");
         printf("  CLDR coverage:   %s\n", coverage_name(l->cldr_coverage));
-        printf("  ICU locale data: %s\n", pp_language_icu_locale(l) ? "yes" : "no");
+        if (pp_language_icu_locale(l))
+            printf("  ICU locale data: yes (CLDR locale %s)\n", pp_language_cldr_locale(l));
+        else
+            printf("  ICU locale data: no\n");
+        printf("  spell-checker:   %s\n",
+               pp_language_spellcheck(l) ? "yes (packaged in Debian)" : "no");
         if (l->joshi_class >= 0)
             printf("  Joshi class:     %d (%s; Joshi et al. 2020)\n", l->joshi_class,
                    joshi_name(l->joshi_class));

@@ -73,6 +73,20 @@ pp_status pp_exemplar_chars(const char *tag, char **out, pp_error *err)
     *out = NULL;
     char loc[ULOC_FULLNAME_CAPACITY];
     pp_status st = icu_locale(tag, loc, sizeof loc, err);
+    if (st == PP_ERR_NOT_FOUND) {
+        /* where does CLDR keep this language's data? */
+        pp_registry *r = NULL;
+        if (pp_registry_open(NULL, &r, NULL) == PP_OK) {
+            const pp_language *l = pp_registry_get(r, tag);
+            const char *cl = l ? pp_language_cldr_locale(l) : "";
+            char want[ULOC_LANG_CAPACITY] = "";
+            UErrorCode e2 = U_ZERO_ERROR;
+            uloc_getLanguage(loc, want, sizeof want, &e2);
+            if (*cl && strcmp(cl, want) != 0)
+                st = icu_locale(cl, loc, sizeof loc, err);
+            pp_registry_free(r);
+        }
+    }
     if (st)
         return st;
     UErrorCode uerr = U_ZERO_ERROR;

@@ -76,6 +76,7 @@ typedef struct errcap {
     int seen;
     const char *path;
     pp_status code;
+    int use_node; /* e->node is alive (validation), not a freed parse tree */
 } errcap;
 
 static void capture(void *data, xmlErrorPtr e)
@@ -89,7 +90,14 @@ static void capture(void *data, xmlErrorPtr e)
     size_t L = strlen(msg);
     while (L && (msg[L - 1] == '\n' || msg[L - 1] == ' '))
         msg[--L] = '\0';
-    pp_error_set(c->err, c->code, e->file ? e->file : c->path, e->line, "%s", msg);
+    /* name the element the validator complains about */
+    xmlNodePtr node = c->use_node ? e->node : NULL;
+    if (node && node->type == XML_ELEMENT_NODE && node->name &&
+        !strstr(msg, (const char *)node->name))
+        pp_error_set(c->err, c->code, e->file ? e->file : c->path, e->line, "element %s: %s",
+                     (const char *)node->name, msg);
+    else
+        pp_error_set(c->err, c->code, e->file ? e->file : c->path, e->line, "%s", msg);
 }
 
 /* -------------------------------------------------------------- helpers */
@@ -276,7 +284,7 @@ static pp_status extract(xmlNodePtr root, pp_profile *p, const char *path, pp_er
 static pp_status load_doc(const char *path, const char *schema, xmlDocPtr *out, pp_error *err)
 {
     *out = NULL;
-    errcap cap = {err, 0, path, PP_ERR_PARSE};
+    errcap cap = {err, 0, path, PP_ERR_PARSE, 0};
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt)
         return pp_error_set(err, PP_ERR_NOMEM, path, 0, "out of memory");
@@ -295,7 +303,7 @@ static pp_status load_doc(const char *path, const char *schema, xmlDocPtr *out, 
     }
     xmlFreeParserCtxt(ctxt);
 
-    errcap scap = {err, 0, schema, PP_ERR_PARSE};
+    errcap scap = {err, 0, schema, PP_ERR_PARSE, 0};
     xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(schema);
     xmlRelaxNGSetParserStructuredErrors(pc, capture, &scap);
     xmlRelaxNGPtr rng = pc ? xmlRelaxNGParse(pc) : NULL;
@@ -306,7 +314,7 @@ static pp_status load_doc(const char *path, const char *schema, xmlDocPtr *out, 
             pp_error_set(err, PP_ERR_PARSE, schema, 0, "cannot load the profile schema");
         return PP_ERR_PARSE;
     }
-    errcap vcap = {err, 0, path, PP_ERR_INVALID};
+    errcap vcap = {err, 0, path, PP_ERR_INVALID, 1};
     xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(rng);
     xmlRelaxNGSetValidStructuredErrors(vc, capture, &vcap);
     int rc = vc ? xmlRelaxNGValidateDoc(vc, doc) : -1;

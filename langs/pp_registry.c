@@ -16,7 +16,7 @@
 #include <string.h>
 
 #define PP_REGISTRY_FILE "langs/data/registry.tsv"
-#define NCOLS 17
+#define NCOLS 19
 
 /* pp_language is the first member, so a `const pp_language *` handed out by
  * the registry can be turned back into its entry. */
@@ -26,7 +26,10 @@ typedef struct entry {
     const char *iso639_2b;   /* "" when the same as ISO 639-3 */
     const char *family_path; /* ISO 639-5 group codes, "nic/alv" */
     int icu_locale;
+    int spellcheck;          /* a spell-checking dictionary is packaged in Debian */
+    const char *cldr_locale; /* CLDR/ICU locale code holding its data, "" none */
     int udhr_any;            /* in UDHR itself or (macrolanguage) through a member */
+    int spell_any;           /* the same for the spell-checker */
 } entry;
 
 struct pp_registry {
@@ -141,16 +144,20 @@ static pp_status parse_line(char *line, entry *e, const char *path, long lineno,
     l->scripts = col[8];
     l->family = *col[9] ? col[9] : NULL;
     e->family_path = col[10];
-    int cov = 0, icu = 0, udhr = 0;
+    int cov = 0, icu = 0, udhr = 0, spell = 0;
     if (parse_double(col[7], &l->speakers, -1) || parse_double(col[11], &l->latitude, NAN) ||
         parse_double(col[12], &l->longitude, NAN) ||
         parse_int(col[13], &l->joshi_class, -1, 0, 5) || parse_int(col[14], &cov, 0, 0, 3) ||
-        parse_int(col[15], &icu, 0, 0, 1) || parse_int(col[16], &udhr, 0, 0, 1000000))
+        parse_int(col[15], &icu, 0, 0, 1) || parse_int(col[16], &udhr, 0, 0, 1000000) ||
+        parse_int(col[17], &spell, 0, 0, 1))
         return pp_error_set(err, PP_ERR_PARSE, path, lineno, "bad number in a numeric column");
     l->cldr_coverage = cov;
     e->icu_locale = icu;
     l->in_udhr = udhr;
     e->udhr_any = udhr > 0;
+    e->spellcheck = spell;
+    e->cldr_locale = col[18];
+    e->spell_any = spell;
     return PP_OK;
 }
 
@@ -260,19 +267,21 @@ pp_status pp_registry_open(const char *path, pp_registry **out, pp_error *err)
     }
     qsort(r->by1, r->n1, sizeof *r->by1, cmp_1);
     qsort(r->by2b, r->n2b, sizeof *r->by2b, cmp_2b);
-    /* A macrolanguage counts as present in UDHR when a member is. */
+    /* A macrolanguage has a UDHR text or a spell-checker when a member has. */
     for (size_t i = 0; i < r->n; i++) {
         entry *e = &r->e[i];
-        if (e->udhr_any && e->pub.macrolanguage) {
+        if ((e->udhr_any || e->spell_any) && e->pub.macrolanguage) {
             entry *m = bsearch(e->pub.macrolanguage, r->e, r->n, sizeof *r->e, cmp_code);
-            if (m)
-                m->udhr_any = 1;
+            if (m) {
+                m->udhr_any |= e->udhr_any;
+                m->spell_any |= e->spell_any;
+            }
         }
     }
     for (size_t i = 0; i < r->n; i++) {
         entry *e = &r->e[i];
-        e->pub.digital_support = 0.5 * coverage_score(e->pub.cldr_coverage) +
-                                 0.25 * e->icu_locale + 0.25 * e->udhr_any;
+        e->pub.digital_support = 0.4 * coverage_score(e->pub.cldr_coverage) +
+                                 0.2 * e->icu_locale + 0.2 * e->udhr_any + 0.2 * e->spell_any;
     }
     *out = r;
     return PP_OK;
@@ -369,4 +378,14 @@ const char *pp_language_family_path(const pp_language *l)
 int pp_language_icu_locale(const pp_language *l)
 {
     return l ? ((const entry *)l)->icu_locale : 0;
+}
+
+const char *pp_language_cldr_locale(const pp_language *l)
+{
+    return l ? ((const entry *)l)->cldr_locale : "";
+}
+
+int pp_language_spellcheck(const pp_language *l)
+{
+    return l ? ((const entry *)l)->spellcheck : 0;
 }

@@ -9,7 +9,7 @@ polyphony_SOURCES += langs/cmd_langs.c
 # The snapshot and its sources, the schema and the community profiles.
 pp_profiles = langs/amh/profile.xml langs/arb/profile.xml langs/hau/profile.xml \
 	langs/hin/profile.xml langs/ibo/profile.xml langs/nav/profile.xml langs/quz/profile.xml \
-	langs/swa/profile.xml langs/tgl/profile.xml langs/tha/profile.xml langs/wol/profile.xml \
+	langs/gug/profile.xml langs/swa/profile.xml langs/tgl/profile.xml langs/tha/profile.xml langs/wol/profile.xml \
 	langs/yor/profile.xml langs/zul/profile.xml
 nobase_dist_pkgdata_DATA += langs/data/registry.tsv langs/data/SOURCES.md \
 	langs/data/joshi-classes.tsv langs/schema/profile.rng $(pp_profiles)
@@ -28,3 +28,4 @@ EXTRA_DIST += tests/data/registry/bad-profile.xml tests/data/registry/bad-regist
 TESTS += tests/cli/langs.sh
 EXTRA_DIST += tests/cli/langs.sh
 dist_man_MANS += docs/man/polyphony-langs.1
+EXTRA_DIST += docs/registry.md

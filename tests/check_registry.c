@@ -93,6 +93,17 @@ START_TEST(test_fields)
     ck_assert(pp_language_is_low_resource(pp_registry_get(reg, "zu")));
     ck_assert_int_eq(pp_registry_get(reg, "nav")->joshi_class, 1);
     ck_assert_int_eq(yo->joshi_class, -1);
+    /* proxies: Tagalog takes CLDR's fil data (legacy alias tl => fil) and has
+     * a packaged spell-checker; Hausa has none; the indicator follows */
+    const pp_language *tl = pp_registry_get(reg, "tl");
+    ck_assert_int_eq(tl->cldr_coverage, 3);
+    ck_assert_int_eq(pp_language_spellcheck(tl), 1);
+    ck_assert_int_eq(pp_language_spellcheck(pp_registry_get(reg, "hau")), 0);
+    ck_assert(fabs(pp_registry_get(reg, "hau")->digital_support - 0.8) < 1e-9);
+    ck_assert(fabs(yo->digital_support - (0.4 * 0.6 + 0.2 + 0.2)) < 1e-9);
+    /* a macrolanguage counts its members' UDHR texts (grn through gug) */
+    ck_assert_int_eq(pp_registry_get(reg, "grn")->in_udhr, 0);
+    ck_assert(pp_registry_get(reg, "grn")->digital_support >= 0.2);
     /* an unwritten-in-CLDR language: unknown everything, low-resource */
     const pp_language *aaa = pp_registry_get(reg, "aaa");
     ck_assert(aaa->speakers < 0);
@@ -136,6 +147,15 @@ START_TEST(test_exemplars)
     ck_assert_ptr_nonnull(strstr(ex, "ẹ"));
     ck_assert_ptr_null(strstr(ex, "c"));
     free(ex);
+    ex = NULL;
+    /* CLDR keeps Cusco Quechua under qu and Tagalog under fil */
+    ck_assert_int_eq(pp_exemplar_chars("quz", &ex, &err), PP_OK);
+    ck_assert_ptr_nonnull(strstr(ex, "ñ"));
+    free(ex);
+    ck_assert_int_eq(pp_exemplar_chars("tl", &ex, &err), PP_OK);
+    free(ex);
+    ck_assert_str_eq(pp_language_cldr_locale(pp_registry_get(reg, "quz")), "qu");
+    ck_assert_str_eq(pp_language_cldr_locale(pp_registry_get(reg, "wbp")), "");
     ex = NULL;
     ck_assert_int_eq(pp_exemplar_chars("wbp", &ex, &err), PP_ERR_NOT_FOUND);
     ck_assert_ptr_null(ex);
@@ -200,7 +220,7 @@ START_TEST(test_all_profiles)
     /* every seeded profile loads, is a draft awaiting community review and has
      * at least 20 function words; lookups by 639-1 and by BCP 47 agree */
     static const char *codes[] = {"yor", "hau", "ibo", "swa", "zul", "amh", "wol", "quz",
-                                  "hin", "arb", "tgl", "nav", "tha"};
+                                  "hin", "arb", "tgl", "nav", "tha", "gug"};
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         pp_profile *p = NULL;
         pp_error err;

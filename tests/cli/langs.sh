@@ -67,6 +67,12 @@ run langs validate "$tmp/q" > /dev/null 2> "$tmp/err"; st=$?
 [ $st -eq 1 ] || fail "bad profile exit $st"
 grep -q "q/yor/profile.xml:4: .*profile failed to validate attributes" "$tmp/err" || { cat "$tmp/err"; fail "bad profile message"; }
 run langs validate "$TESTDATA/registry/bad-profile.xml" > /dev/null 2>&1 && fail "bad file valid"
+# an empty function word: the message names the line and the element
+sed 's#<w gloss="or">tàbí</w>#<w gloss="or"></w>#' "$POLYPHONY_DATA/langs/yor/profile.xml" \
+    > "$tmp/q/yor/profile.xml"
+run langs validate "$tmp/q" > /dev/null 2> "$tmp/err"; [ $? -eq 1 ] || fail "empty word valid"
+line=$(grep -n '<w gloss="or"></w>' "$tmp/q/yor/profile.xml" | cut -d: -f1)
+grep -q "profile.xml:$line: element w:" "$tmp/err" || { cat "$tmp/err"; fail "empty word message"; }
 # a well-formed, schema-valid profile whose code is not a language
 sed 's/code="yor"/code="qqq"/' "$POLYPHONY_DATA/langs/yor/profile.xml" > "$tmp/p/yor/profile.xml"
 run langs validate "$tmp/p" > /dev/null 2> "$tmp/err"; [ $? -eq 1 ] || fail "unknown code valid"
