@@ -10,6 +10,7 @@
 #include "config.h"
 #include "cli/cli.h"
 #include "pp_record.h"
+#include "pp_registry.h"
 #include "pp_stream.h"
 #include "pp_text.h"
 
@@ -341,13 +342,14 @@ static void write_md(FILE *o, const json_t *doc, const json_t *qs)
     md_section_questions(o, qs, "Sources and licenses");
     fprintf(o, "\n## Consent\n\n");
     md_section_questions(o, qs, "Consent");
-    fprintf(o, "\n## Languages and varieties\n\n| language | records | share | characters | "
-               "varieties |\n|---|---:|---:|---:|---|\n");
+    fprintf(o, "\n## Languages and varieties\n\n| language | name | records | share | characters | "
+               "varieties |\n|---|---|---:|---:|---:|---|\n");
     const char *k;
     json_t *v;
     json_object_foreach(json_object_get(doc, "languages"), k, v) {
         long n = (long)json_integer_value(json_object_get(v, "records"));
-        fprintf(o, "| %s | %ld | %.1f%% | %lld | ", k, n,
+        const char *nm = pp_record_str(v, "name");
+        fprintf(o, "| %s | %s | %ld | %.1f%% | %lld | ", k, nm ? nm : "", n,
                 records ? 100.0 * (double)n / (double)records : 0.0,
                 (long long)json_integer_value(json_object_get(v, "chars")));
         const char *vk;
@@ -658,6 +660,22 @@ int cmd_datasheet(int argc, char **argv)
             json_object_set_new(q, "status", json_string("not stated"));
         }
         else json_object_set_new(q, "status", json_string("answered"));
+    }
+    {
+        /* reference names from the registry, when it is installed */
+        pp_registry *reg = NULL;
+        if (pp_registry_open(NULL, &reg, NULL) == PP_OK) {
+            const char *k;
+            json_t *v;
+            json_object_foreach(sh.langs, k, v) {
+                const pp_language *l = pp_registry_get(reg, k);
+                if (l && l->name) {
+                    json_object_set_new(v, "name", json_string(l->name));
+                    json_object_set_new(v, "iso639_3", json_string(l->iso639_3));
+                }
+            }
+            pp_registry_free(reg);
+        }
     }
     const char *base = strrchr(input, '/');
     doc = json_pack("{s:s,s:s,s:I,s:I,s:I}", "title", title ? title : base ? base + 1 : input,
