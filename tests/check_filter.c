@@ -403,6 +403,62 @@ START_TEST(culture_rejects_junk)
 }
 END_TEST
 
+/* A made-up language with long words (as in agglutinative languages): the
+ * calibrated bounds follow its own distribution, where Gopher's English
+ * constant (mean word length <= 10) removes every document. */
+START_TEST(culture_calibrates_per_language)
+{
+    static const char *const stems[] = {"tahakamuri", "pelenokuta", "sivaroneki", "mutahalepo",
+                                        "kerisotamu", "lanopetika", "ruvasimoke", "nopetalisu"};
+    static const char *const ends[] = {"ngawa", "tseli", "moruk", "pavin"};
+    pp_filter *f, *g;
+    pp_error e;
+    ck_assert_int_eq(pp_filter_new(PP_FILTER_CULTURE, &f, &e), PP_OK);
+    ck_assert_int_eq(pp_filter_new(PP_FILTER_GOPHER, &g, &e), PP_OK);
+    char docs[30][2048];
+    for (int d = 0; d < 30; d++) {
+        size_t n = 0;
+        for (int w = 0; w < 40 + d; w++)
+            n += (size_t)snprintf(docs[d] + n, sizeof docs[d] - n, "%s%s%s%s", w ? " " : "",
+                                  (w % 5 == 0) ? "na " : "", stems[(w * 7 + d) % 8],
+                                  ends[(w + d) % 4]);
+        snprintf(docs[d] + n, sizeof docs[d] - n, ".");
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (int d = 0; d < 30; d++)
+            ck_assert_int_eq(pp_filter_observe(f, pass, "qqa", docs[d], strlen(docs[d]), &e),
+                             PP_OK);
+        ck_assert_int_eq(pp_filter_end_pass(f, pass, &e), PP_OK);
+    }
+    int kept = 0, gkept = 0;
+    for (int d = 0; d < 30; d++) {
+        pp_filter_result r = judge(f, "qqa", docs[d]);
+        kept += r.keep;
+        r = judge(g, "qqa", docs[d]);
+        gkept += r.keep;
+        ck_assert((r.failed >> rule_index(g, "gopher_mean_word_length")) & 1);
+    }
+    ck_assert_int_eq(kept, 30);
+    ck_assert_int_eq(gkept, 0);
+    json_t *t = pp_filter_thresholds(f, "qqa");
+    double lo = json_number_value(json_object_get(json_object_get(t, "culture_mean_word_length"), "min"));
+    double hi = json_number_value(json_object_get(json_object_get(t, "culture_mean_word_length"), "max"));
+    ck_assert_msg(lo < 13 && hi > 13, "bounds [%g, %g]", lo, hi);
+    /* no CLDR data: exemplars and function words are estimated from the data */
+    ck_assert_str_eq(json_string_value(json_object_get(t, "exemplars")), "estimated");
+    ck_assert_str_eq(json_string_value(json_object_get(t, "function_words_source")), "estimated");
+    json_t *fw = json_object_get(t, "function_words");
+    ck_assert_int_ge(json_array_size(fw), 1);
+    ck_assert_str_eq(json_string_value(json_array_get(fw, 0)), "na");
+    json_decref(t);
+    /* a document of English words in it is out of its distribution */
+    pp_filter_result r = judge(f, "qqa", CLEAN_EN);
+    ck_assert(!r.keep);
+    pp_filter_free(f);
+    pp_filter_free(g);
+}
+END_TEST
+
 START_TEST(culture_given_words_and_exemplars)
 {
     pp_filter *f;
@@ -522,6 +578,7 @@ static Suite *filter_suite(void)
     tcase_set_timeout(o, 30);
     tcase_add_test(o, culture_needs_calibration);
     tcase_add_test(o, culture_given_words_and_exemplars);
+    tcase_add_test(o, culture_calibrates_per_language);
     tcase_add_test(o, preset_names);
     tcase_add_test(o, unimax_allocation);
     tcase_add_test(o, temperature_allocation);
