@@ -315,6 +315,17 @@ static void ensure_exemplars(flang *L)
         return;
     L->ex_tried = 1;
     L->ex = pp_exemplar_set_from_cldr(L->tag, NULL);
+    if (!L->ex && !strchr(L->tag, '-')) {
+        /* where the registry knows CLDR keeps the language under another
+         * code (quz -> qu, tl -> fil) */
+        char *chars = NULL;
+        if (pp_exemplar_chars(L->tag, &chars, NULL) == PP_OK && chars) {
+            L->ex = pp_exemplar_set_from_chars(chars, strlen(chars), NULL);
+            if (L->ex)
+                pp_exemplar_set_widen(L->ex);
+        }
+        free(chars);
+    }
     if (L->ex)
         L->ex_src = "cldr";
 }
