@@ -20,8 +20,12 @@
  *
  * Words are whitespace-separated tokens, as in the paper: that is exactly
  * what makes these rules English-tuned (a Thai or Chinese line is one
- * "word"). Stop words are matched case-sensitively on tokens stripped of
- * surrounding punctuation. */
+ * "word"). Word counts, mean length and the symbol ratios use the tokens
+ * that are not only punctuation. Stop words: at least 2 occurrences (as
+ * datatrove counts them), matched case-sensitively on tokens stripped of
+ * surrounding punctuation. Bullets: lines starting with U+2022, U+25CF, '-'
+ * or '*'. Lines for the repetition rules are split on runs of line feeds
+ * (blank lines are not lines). */
 #include "config.h"
 #include "pp_filter_int.h"
 
@@ -39,7 +43,7 @@ static const pp_frule_info RULES[] = {
     {"gopher_bullet_lines", "<= 90% of lines start with a bullet"},
     {"gopher_ellipsis_lines", "<= 30% of lines end with an ellipsis"},
     {"gopher_alpha_words", ">= 80% of words contain a letter"},
-    {"gopher_stop_words", ">= 2 of the English words the, be, to, of, and, that, have, with"},
+    {"gopher_stop_words", ">= 2 occurrences of the English words the, be, to, of, and, that, have, with"},
     {"gopher_dup_line_frac", "duplicate lines <= 30%"},
     {"gopher_dup_para_frac", "duplicate paragraphs <= 30%"},
     {"gopher_dup_line_char_frac", "characters in duplicate lines <= 20%"},
@@ -60,7 +64,7 @@ enum { R_WORDS, R_MWL, R_HASH, R_ELL, R_BUL, R_ELLL, R_ALPHA, R_STOP, R_DLF, R_D
 static int stop_words_present(const pp_fdoc *d)
 {
     static const char *const STOP[] = {"the", "be", "to", "of", "and", "that", "have", "with"};
-    unsigned seen = 0;
+    int seen = 0;
     for (size_t k = 0; k < d->nwords; k++) {
         const char *s = d->text + d->words[k].start;
         size_t a = 0, b = d->words[k].end - d->words[k].start;
@@ -70,9 +74,9 @@ static int stop_words_present(const pp_fdoc *d)
             b--;
         for (unsigned i = 0; i < 8; i++)
             if (b - a == strlen(STOP[i]) && memcmp(s + a, STOP[i], b - a) == 0)
-                seen |= 1u << i;
+                seen++;
     }
-    return __builtin_popcount(seen);
+    return seen;
 }
 
 static pp_status judge(void *st, const char *lang, const char *text, size_t len,
@@ -89,9 +93,9 @@ static pp_status judge(void *st, const char *lang, const char *text, size_t len,
         pp_fresult_fail(res, RULES, R_WORDS, "%zu words", nw);
     if (d.mean_word_len < 3 || d.mean_word_len > 10)
         pp_fresult_fail(res, RULES, R_MWL, "mean word length %.2f", d.mean_word_len);
-    if (d.hash_ratio >= 0.1)
+    if (d.hash_ratio > 0.1)
         pp_fresult_fail(res, RULES, R_HASH, "%.3f", d.hash_ratio);
-    if (d.ellipsis_ratio >= 0.1)
+    if (d.ellipsis_ratio > 0.1)
         pp_fresult_fail(res, RULES, R_ELL, "%.3f", d.ellipsis_ratio);
     if (d.bullet_lines > 0.9)
         pp_fresult_fail(res, RULES, R_BUL, "%.3f", d.bullet_lines);
@@ -101,7 +105,7 @@ static pp_status judge(void *st, const char *lang, const char *text, size_t len,
         pp_fresult_fail(res, RULES, R_ALPHA, "%.3f", d.alpha_words);
     int stops = stop_words_present(&d);
     if (stops < 2)
-        pp_fresult_fail(res, RULES, R_STOP, "%d of 8", stops);
+        pp_fresult_fail(res, RULES, R_STOP, "%d stop words", stops);
     if (d.dup_line_frac > 0.3)
         pp_fresult_fail(res, RULES, R_DLF, "%.3f", d.dup_line_frac);
     if (d.dup_para_frac > 0.3)

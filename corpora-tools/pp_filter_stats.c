@@ -5,8 +5,9 @@
  * repetition fractions count every repeated occurrence after the first;
  * character fractions are over the document's code points; top n-gram
  * characters = length of the n-gram joined by spaces × its count; duplicate
- * n-gram characters are counted on non-overlapping repeats (skip n words
- * after a repeat). */
+ * n-gram characters (also joined by spaces) are counted on non-overlapping
+ * repeats (skip n words after a repeat). Lines are split on runs of line
+ * feeds, paragraphs on runs of two or more. */
 #include "config.h"
 #include "pp_filter_stats.h"
 #include "pp_text.h"
@@ -269,7 +270,7 @@ static void repetition(pp_fdoc *d)
         size_t rep = 0;
         for (size_t i = 0; i + (size_t)n_ <= W;) {
             uint64_t key[10];
-            size_t clen = 0;
+            size_t clen = (size_t)n_ - 1; /* the n-gram joined by spaces */
             for (int j = 0; j < n_; j++) {
                 key[j] = d->words[i + (size_t)j].hash;
                 clen += d->words[i + (size_t)j].cplen;
