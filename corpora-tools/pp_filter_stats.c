@@ -196,6 +196,20 @@ static int is_trim_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* Characters of the n-gram starting at word i: its words joined by spaces
+ * (whitespace words, as Gopher counts them), or the text it spans (ICU
+ * words: scripts without spaces must not gain spaces they do not have). */
+static size_t ngram_chars(const pp_fdoc *d, size_t i, int n)
+{
+    if (d->mode == PP_WORDS_ICU)
+        return pp_utf8_length(d->text + d->words[i].start,
+                              d->words[i + (size_t)n - 1].end - d->words[i].start);
+    size_t c = (size_t)n - 1;
+    for (int j = 0; j < n; j++)
+        c += d->words[i + (size_t)j].cplen;
+    return c;
+}
+
 static void repetition(pp_fdoc *d)
 {
     const char *s = d->text;
@@ -256,9 +270,7 @@ static void repetition(pp_fdoc *d)
         }
         hc_free(&h);
         if (best > 1) {
-            size_t clen = (size_t)n_ - 1;
-            for (int j = 0; j < n_; j++)
-                clen += d->words[best_i + (size_t)j].cplen;
+            size_t clen = ngram_chars(d, best_i, n_);
             d->top_ngram[n_ - 2] = (double)clen * best / nchars;
         }
     }
@@ -270,13 +282,10 @@ static void repetition(pp_fdoc *d)
         size_t rep = 0;
         for (size_t i = 0; i + (size_t)n_ <= W;) {
             uint64_t key[10];
-            size_t clen = (size_t)n_ - 1; /* the n-gram joined by spaces */
-            for (int j = 0; j < n_; j++) {
+            for (int j = 0; j < n_; j++)
                 key[j] = d->words[i + (size_t)j].hash;
-                clen += d->words[i + (size_t)j].cplen;
-            }
             if (hc_add(&h, XXH3_64bits(key, sizeof key[0] * (size_t)n_)) > 1) {
-                rep += clen;
+                rep += ngram_chars(d, i, n_);
                 i += (size_t)n_;
             } else {
                 i++;
@@ -329,6 +338,7 @@ pp_status pp_fdoc_compute(pp_fdoc *d, const char *text, size_t len, pp_word_mode
                           const char *locale, pp_error *err)
 {
     memset(d, 0, sizeof *d);
+    d->mode = mode;
     d->text = text;
     d->len = len;
     size_t cap = 0, hashes = 0, ell = 0, nonspace = 0, sym = 0;

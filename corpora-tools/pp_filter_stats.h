@@ -29,6 +29,7 @@ typedef struct pp_fword {
 } pp_fword;
 
 typedef struct pp_fdoc {
+    pp_word_mode mode;
     const char *text;
     size_t len;
     size_t nchars;            /* code points */
