@@ -15,6 +15,12 @@ typedef struct pp_spm pp_spm;
  * ("--input=a.txt --model_prefix=m --vocab_size=8000 ..."). */
 PP_API pp_status pp_spm_train(const char *args, pp_error *err);
 
+/* Train with options as key/value pairs (keys as spm_train names them,
+ * without dashes: "input", "model_prefix", "vocab_size", ...). Values may
+ * contain spaces (e.g. required_chars). */
+PP_API pp_status pp_spm_train_kv(const char *const *keys, const char *const *values, size_t n,
+                                 pp_error *err);
+
 /* Load a .model file. */
 PP_API pp_status pp_spm_load(const char *path, pp_spm **out, pp_error *err);
 
@@ -40,6 +46,24 @@ PP_API int pp_spm_vocab_size(const pp_spm *m);
 PP_API const char *pp_spm_id_to_piece(const pp_spm *m, int id);
 PP_API int pp_spm_is_unknown(const pp_spm *m, int id);
 PP_API int pp_spm_is_byte(const pp_spm *m, int id);
+
+/* Encode to ids with the byte span [begin, end) of the input each piece
+ * covers. The three arrays are malloc'd (free() them). */
+PP_API pp_status pp_spm_encode_spans(pp_spm *m, const char *text, size_t len, int **ids,
+                                     size_t **begin, size_t **end, size_t *n, pp_error *err);
+
+PP_API float pp_spm_score(const pp_spm *m, int id);
+
+/* What the model declares about itself (read from its serialized proto). */
+typedef struct pp_spm_info {
+    char normalizer[64];          /* normalizer_spec.name: "nmt_nfkc", "identity", ... */
+    int add_dummy_prefix;         /* normalizer_spec.add_dummy_prefix */
+    int remove_extra_whitespaces; /* normalizer_spec.remove_extra_whitespaces */
+    int has_custom_rules;         /* a precompiled rule set is present */
+    int model_type;               /* trainer_spec.model_type: 1 unigram, 2 bpe, 3 word, 4 char */
+    int byte_fallback;            /* trainer_spec.byte_fallback */
+} pp_spm_info;
+PP_API void pp_spm_get_info(const pp_spm *m, pp_spm_info *info);
 
 PP_API void pp_spm_free(pp_spm *m);
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <sentencepiece_processor.h>
@@ -23,6 +24,26 @@ extern "C" pp_status pp_spm_train(const char *args, pp_error *err)
 {
     try {
         auto st = sentencepiece::SentencePieceTrainer::Train(args ? args : "");
+        if (!st.ok())
+            return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece training failed: %s",
+                                st.ToString().c_str());
+        return PP_OK;
+    } catch (const std::exception &e) {
+        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece training failed: %s",
+                            e.what());
+    } catch (...) {
+        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece training failed");
+    }
+}
+
+extern "C" pp_status pp_spm_train_kv(const char *const *keys, const char *const *values,
+                                     size_t n, pp_error *err)
+{
+    try {
+        std::unordered_map<std::string, std::string> kw;
+        for (size_t i = 0; i < n; i++)
+            kw[keys[i]] = values[i];
+        auto st = sentencepiece::SentencePieceTrainer::Train(kw);
         if (!st.ok())
             return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece training failed: %s",
                                 st.ToString().c_str());
@@ -188,6 +209,148 @@ extern "C" int pp_spm_is_unknown(const pp_spm *m, int id)
 extern "C" int pp_spm_is_byte(const pp_spm *m, int id)
 {
     return m && id >= 0 && id < m->sp.GetPieceSize() && m->sp.IsByte(id);
+}
+
+extern "C" pp_status pp_spm_encode_spans(pp_spm *m, const char *text, size_t len, int **ids,
+                                         size_t **begin, size_t **end, size_t *n, pp_error *err)
+{
+    *ids = nullptr;
+    *begin = *end = nullptr;
+    *n = 0;
+    try {
+        auto spt = m->sp.EncodeAsImmutableProto(absl::string_view(text, len));
+        size_t k = spt.pieces_size(), c = k ? k : 1;
+        int *o = static_cast<int *>(std::malloc(sizeof(int) * c));
+        size_t *b = static_cast<size_t *>(std::malloc(sizeof(size_t) * c));
+        size_t *e = static_cast<size_t *>(std::malloc(sizeof(size_t) * c));
+        if (!o || !b || !e) {
+            std::free(o);
+            std::free(b);
+            std::free(e);
+            return pp_error_set(err, PP_ERR_NOMEM, nullptr, 0, "out of memory");
+        }
+        for (size_t i = 0; i < k; i++) {
+            auto p = spt.pieces(static_cast<int>(i));
+            o[i] = static_cast<int>(p.id());
+            b[i] = p.begin();
+            e[i] = p.end();
+        }
+        *ids = o;
+        *begin = b;
+        *end = e;
+        *n = k;
+        return PP_OK;
+    } catch (const std::exception &ex) {
+        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece encode failed: %s",
+                            ex.what());
+    } catch (...) {
+        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece encode failed");
+    }
+}
+
+extern "C" float pp_spm_score(const pp_spm *m, int id)
+{
+    if (!m || id < 0 || id >= m->sp.GetPieceSize())
+        return 0.0f;
+    return m->sp.GetScore(id);
+}
+
+// A minimal protobuf walk over the serialized ModelProto (the generated
+// sentencepiece_model.pb.h is not installed): field 2 trainer_spec
+// (3 model_type, 35 byte_fallback), field 3 normalizer_spec (1 name,
+// 2 precompiled_charsmap, 3 add_dummy_prefix, 4 remove_extra_whitespaces).
+namespace {
+bool varint(const unsigned char *&p, const unsigned char *e, uint64_t &v)
+{
+    v = 0;
+    for (int s = 0; p < e && s < 64; s += 7) {
+        unsigned char c = *p++;
+        v |= static_cast<uint64_t>(c & 0x7F) << s;
+        if (!(c & 0x80))
+            return true;
+    }
+    return false;
+}
+
+// Calls f(field, wiretype, varint value, bytes, length) for each field.
+template <class F> void walk(const unsigned char *p, const unsigned char *e, F f)
+{
+    while (p < e) {
+        uint64_t key, v = 0;
+        if (!varint(p, e, key))
+            return;
+        unsigned wt = key & 7, field = static_cast<unsigned>(key >> 3);
+        const unsigned char *data = nullptr;
+        size_t len = 0;
+        if (wt == 0) {
+            if (!varint(p, e, v))
+                return;
+        } else if (wt == 2) {
+            uint64_t l;
+            if (!varint(p, e, l) || l > static_cast<uint64_t>(e - p))
+                return;
+            data = p;
+            len = l;
+            p += l;
+        } else if (wt == 5) {
+            if (e - p < 4)
+                return;
+            p += 4;
+        } else if (wt == 1) {
+            if (e - p < 8)
+                return;
+            p += 8;
+        } else {
+            return;
+        }
+        f(field, wt, v, data, len);
+    }
+}
+} // namespace
+
+extern "C" void pp_spm_get_info(const pp_spm *m, pp_spm_info *info)
+{
+    std::memset(info, 0, sizeof *info);
+    std::strcpy(info->normalizer, "nmt_nfkc");
+    info->add_dummy_prefix = 1;
+    info->remove_extra_whitespaces = 1;
+    info->model_type = 1;
+    if (!m)
+        return;
+    try {
+        std::string proto = m->sp.serialized_model_proto();
+        auto b = reinterpret_cast<const unsigned char *>(proto.data());
+        walk(b, b + proto.size(),
+             [&](unsigned field, unsigned wt, uint64_t, const unsigned char *d, size_t l) {
+                 if (wt != 2)
+                     return;
+                 if (field == 2)
+                     walk(d, d + l, [&](unsigned f, unsigned w, uint64_t v, const unsigned char *,
+                                        size_t) {
+                         if (w == 0 && f == 3)
+                             info->model_type = static_cast<int>(v);
+                         else if (w == 0 && f == 35)
+                             info->byte_fallback = v != 0;
+                     });
+                 else if (field == 3)
+                     walk(d, d + l, [&](unsigned f, unsigned w, uint64_t v, const unsigned char *s,
+                                        size_t sl) {
+                         if (w == 2 && f == 1) {
+                             size_t c = sl < sizeof info->normalizer - 1 ? sl
+                                                                         : sizeof info->normalizer - 1;
+                             std::memcpy(info->normalizer, s, c);
+                             info->normalizer[c] = '\0';
+                         } else if (w == 2 && f == 2) {
+                             info->has_custom_rules = sl > 0;
+                         } else if (w == 0 && f == 3) {
+                             info->add_dummy_prefix = v != 0;
+                         } else if (w == 0 && f == 4) {
+                             info->remove_extra_whitespaces = v != 0;
+                         }
+                     });
+             });
+    } catch (...) {
+    }
 }
 
 extern "C" void pp_spm_free(pp_spm *m)

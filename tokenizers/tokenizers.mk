@@ -1,1 +1,29 @@
 # tokenizers/tokenizers.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).
+# One tokenizer interface (SentencePiece, Hugging Face tokenizer.json,
+# tiktoken), culture-aware training and the per-language fairness audit.
+pkginclude_HEADERS += tokenizers/pp_tokenizer.h tokenizers/pp_tok_audit.h tokenizers/pp_tok_defaults.h
+libpolyphony_la_SOURCES += tokenizers/pp_tokenizer.h tokenizers/tok_internal.h \
+	tokenizers/pp_tokenizer.c tokenizers/tok_util.c tokenizers/tok_bpe.c \
+	tokenizers/tok_pretok.c tokenizers/tok_tiktoken.c tokenizers/tok_hf.c \
+	tokenizers/tok_unigram.c tokenizers/pp_tok_audit.h tokenizers/pp_tok_audit.c \
+	tokenizers/pp_tok_defaults.h tokenizers/pp_tok_defaults.c
+
+# The language sampler is a corpora-tools module (corpora-tools/pp_sample.h),
+# used here for multilingual tokenizer training.
+pkginclude_HEADERS += corpora-tools/pp_sample.h
+libpolyphony_la_SOURCES += corpora-tools/pp_sample.h corpora-tools/pp_sample.c
+
+polyphony_SOURCES += tokenizers/cmd_tokenizer.c
+
+check_PROGRAMS += tests/check_tokenizer
+TESTS += tests/check_tokenizer tests/cli/tokenizer.sh
+tests_check_tokenizer_SOURCES = tests/check_tokenizer.c
+tests_check_tokenizer_CPPFLAGS = $(PP_TEST_CPPFLAGS)
+tests_check_tokenizer_LDADD = $(PP_TEST_LIBS)
+EXTRA_DIST += tests/cli/tokenizer.sh tests/data/tokenizers/SOURCE.md \
+	tests/data/tokenizers/regenerate.sh tests/data/tokenizers/reference.mjs \
+	tests/data/tokenizers/udhr-dev.mjs tests/data/tokenizers/sample.jsonl \
+	tests/data/tokenizers/cl100k_base.tiktoken.zst tests/data/tokenizers/cl100k_base.expected.jsonl \
+	tests/data/tokenizers/o200k_base.expected.jsonl \
+	tests/data/tokenizers/llama3-small.tokenizer.json tests/data/tokenizers/llama3-small.expected.jsonl \
+	tests/data/tokenizers/yo-udhr-train.jsonl tests/data/tokenizers/yo-news.txt

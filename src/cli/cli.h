@@ -53,17 +53,21 @@ int cli_parse_double(const char *cmd, const char *opt, const char *val, double m
                      double *out);
 
 /* Subcommands. */
-int cmd_help(int argc, char **argv);
-int cmd_version(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
-int cmd_instruct(int argc, char **argv);
-int cmd_prefs(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_langs(int argc, char **argv);
-int cmd_eval(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
-int cmd_eval_sets(int argc, char **argv);
 int cmd_lid(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
+int cmd_filter(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+int cmd_datasheet(int argc, char **argv);
+int cmd_tokenizer(int argc, char **argv);
+int cmd_instruct(int argc, char **argv);
+int cmd_prefs(int argc, char **argv);
+int cmd_eval_sets(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
 
 #endif

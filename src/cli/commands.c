@@ -11,6 +11,12 @@ const cli_command cli_commands[] = {
     {"langs", cmd_langs, "the language registry and community profiles: list, show, validate"},
     {"lid", cmd_lid, "identify the language of each record (fastText); train and evaluate models"},
     {"discover", cmd_discover, "inventory a corpus by language and script; cluster what is unidentified"},
+    /* building corpora */
+    {"filter", cmd_filter, "quality filters with per-language survival and an exclusion audit"},
+    {"sample", cmd_sample, "sample a multilingual mixture to a budget (temperature, UniMax)"},
+    {"datasheet", cmd_datasheet, "write a datasheet for a corpus or an instruction/preference set"},
+    /* tokenizers */
+    {"tokenizer", cmd_tokenizer, "train tokenizers with a language's defaults; audit what any tokenizer costs each language"},
     /* community resources */
     {"instruct", cmd_instruct, "build instruction data from community-written templates"},
     {"prefs", cmd_prefs, "preference data that keeps annotator groups and their disagreement"},
