@@ -86,7 +86,7 @@ void pp_langtag_script(const char *tag, char out[5])
         return;
     }
     /* "und" has no likely script of its own (ICU would answer en's). */
-    if (strncmp(loc, "und", 3) == 0 || loc[0] == '_')
+    if (!loc[0] || strncmp(loc, "und", 3) == 0 || loc[0] == '_')
         return;
     st = U_ZERO_ERROR;
     uloc_addLikelySubtags(loc, full, sizeof full, &st);

@@ -13,6 +13,5 @@
 #include "pp_langtag.h"
 #include "pp_fasttext.h"
 #include "pp_spm.h"
-#include "pp_ingest.h"
 
 #endif

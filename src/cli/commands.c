@@ -4,8 +4,10 @@
 #include "cli.h"
 
 const cli_command cli_commands[] = {
+    {"stats", cmd_stats, "count records and characters per language and script"},
     {"help", cmd_help, "show help for polyphony or one of its commands"},
     {"version", cmd_version, "print the version"},
+    {"ingest", cmd_ingest, "turn text, JSONL, UDHR, HTML, CES, TMX or TEI files into corpus records"},
     {"tokenizer", cmd_tokenizer, "train tokenizers with a language's defaults; audit what any tokenizer costs each language"},
 };
 

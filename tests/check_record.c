@@ -1,0 +1,160 @@
+/* check_record.c — JSONL records: round trips (.gz/.zst), truncated and
+ * malformed lines with file and line, invalid UTF-8 rejected with a reason,
+ * rejects file always valid UTF-8. */
+#include "config.h"
+#include "polyphony.h"
+#include "testutil.h"
+
+static char dir[512];
+static void setup(void) { tu_tmpdir(dir, sizeof dir); }
+static void teardown(void) { tu_rmtree(dir); }
+
+static void roundtrip(const char *name)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    pp_writer *w;
+    pp_error err;
+    ck_assert_int_eq(pp_writer_open(path, &w, &err), PP_OK);
+    const char *texts[] = {"Ẹ̀kọ́ ni ọ̀nà", "ሁሉም ሰው", "सभी मनुष्य", "มนุษย์ทั้งหลาย", "يولد جميع الناس",
+                           "quote \" and \\ and \n newline"};
+    for (int i = 0; i < 6; i++) {
+        json_t *r = json_pack("{s:i, s:s, s:{s:b}}", "id", i, "text", texts[i], "meta", "ok", 1);
+        ck_assert_int_eq(pp_writer_put(w, r, &err), PP_OK);
+        json_decref(r);
+    }
+    ck_assert_int_eq(pp_writer_close(w, &err), PP_OK);
+
+    pp_reader *r;
+    ck_assert_int_eq(pp_reader_open(path, &r, &err), PP_OK);
+    for (int i = 0; i < 6; i++) {
+        json_t *rec;
+        ck_assert_int_eq(pp_reader_next(r, &rec, &err), PP_OK);
+        ck_assert_ptr_nonnull(rec);
+        ck_assert_int_eq(json_integer_value(json_object_get(rec, "id")), i);
+        ck_assert_str_eq(pp_record_str(rec, "text"), texts[i]);
+        ck_assert(json_is_true(json_object_get(json_object_get(rec, "meta"), "ok")));
+        ck_assert_int_eq(pp_reader_lineno(r), i + 1);
+        json_decref(rec);
+    }
+    json_t *rec;
+    ck_assert_int_eq(pp_reader_next(r, &rec, &err), PP_OK);
+    ck_assert_ptr_null(rec);
+    pp_reader_close(r);
+}
+
+START_TEST(test_roundtrip_plain) { roundtrip("r.jsonl"); }
+END_TEST
+START_TEST(test_roundtrip_gz) { roundtrip("r.jsonl.gz"); }
+END_TEST
+START_TEST(test_roundtrip_zst) { roundtrip("r.jsonl.zst"); }
+END_TEST
+
+/* Line 1 fine, 2 blank (skipped), 3 truncated, 4 not an object, 5 invalid
+ * UTF-8, 6 fine again. The reader reports each bad line and goes on. */
+START_TEST(test_bad_lines)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/bad.jsonl", dir);
+    const char data[] = "{\"id\":\"a\",\"text\":\"x\"}\n"
+                        "\n"
+                        "{\"id\":\"b\",\"text\":\"trunc\n"
+                        "[1,2,3]\n"
+                        "{\"id\":\"c\",\"text\":\"caf\xc3\x28\"}\n"
+                        "{\"id\":\"d\",\"text\":\"y\"}";
+    tu_write_file(path, data, sizeof data - 1);
+    pp_reader *r;
+    pp_error err;
+    json_t *rec;
+    ck_assert_int_eq(pp_reader_open(path, &r, &err), PP_OK);
+    ck_assert_int_eq(pp_reader_next(r, &rec, &err), PP_OK);
+    ck_assert_str_eq(pp_record_str(rec, "id"), "a");
+    json_decref(rec);
+
+    ck_assert_int_eq(pp_reader_next(r, &rec, &err), PP_ERR_PARSE);
+    ck_assert_ptr_null(rec);
+    ck_assert_int_eq(err.line, 3);
+    ck_assert_str_eq(err.file, path);
+    ck_assert(strstr(err.message, "malformed JSON") != NULL);
+
+    ck_assert_int_eq(pp_reader_next(r, &rec, &err), PP_ERR_PARSE);
+    ck_assert_int_eq(err.line, 4);
+    ck_assert(strstr(err.message, "object") != NULL);
+
+    ck_assert_int_eq(pp_reader_next(r, &rec, &err), PP_ERR_ENCODING);
+    ck_assert_int_eq(err.line, 5);
+    ck_assert(strstr(err.message, "invalid UTF-8 at byte 22") != NULL);
+    size_t rawlen;
+    const char *raw = pp_reader_raw(r, &rawlen);
+    ck_assert_uint_eq(rawlen, 25);
+    ck_assert(memcmp(raw, "{\"id\":\"c\"", 9) == 0);
+
+    ck_assert_int_eq(pp_reader_next(r, &rec, &err), PP_OK);
+    ck_assert_str_eq(pp_record_str(rec, "id"), "d");
+    json_decref(rec);
+    ck_assert_int_eq(pp_reader_next(r, &rec, &err), PP_OK);
+    ck_assert_ptr_null(rec);
+    pp_reader_close(r);
+}
+END_TEST
+
+START_TEST(test_reject_file_is_valid_utf8)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/rejects.jsonl", dir);
+    pp_writer *w;
+    pp_error err;
+    ck_assert_int_eq(pp_writer_open(path, &w, &err), PP_OK);
+    const char raw[] = "{\"text\":\"caf\xc3\x28\"}";
+    ck_assert_int_eq(pp_reject_put(w, "in.jsonl", 7, "invalid UTF-8", NULL, raw, sizeof raw - 1, &err),
+                     PP_OK);
+    json_t *rec = json_pack("{s:s}", "id", "z");
+    ck_assert_int_eq(pp_reject_put(w, "in.jsonl", 8, "no lang", rec, NULL, 0, &err), PP_OK);
+    json_decref(rec);
+    ck_assert_int_eq(pp_writer_close(w, &err), PP_OK);
+
+    pp_reader *r;
+    ck_assert_int_eq(pp_reader_open(path, &r, &err), PP_OK);
+    json_t *j;
+    ck_assert_int_eq(pp_reader_next(r, &j, &err), PP_OK);
+    ck_assert_str_eq(pp_record_str(j, "reason"), "invalid UTF-8");
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "line")), 7);
+    ck_assert(strstr(pp_record_str(j, "raw"), "caf\xEF\xBF\xBD(") != NULL);
+    json_decref(j);
+    ck_assert_int_eq(pp_reader_next(r, &j, &err), PP_OK);
+    ck_assert_str_eq(pp_record_str(json_object_get(j, "record"), "id"), "z");
+    json_decref(j);
+    pp_reader_close(r);
+}
+END_TEST
+
+START_TEST(test_utf8_valid)
+{
+    size_t off = 99;
+    ck_assert(pp_utf8_valid("plain ascii", 11, &off));
+    ck_assert(pp_utf8_valid("ẹ̀kọ́", strlen("ẹ̀kọ́"), &off));
+    ck_assert(!pp_utf8_valid("ab\xff", 3, &off));
+    ck_assert_uint_eq(off, 2);
+    ck_assert(!pp_utf8_valid("\xed\xa0\x80", 3, &off)); /* encoded surrogate */
+    ck_assert_uint_eq(off, 0);
+    ck_assert(!pp_utf8_valid("\xc0\xaf", 2, &off)); /* overlong */
+    ck_assert(!pp_utf8_valid("\xe1\x88", 2, &off)); /* truncated sequence */
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("record");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_roundtrip_plain);
+    tcase_add_test(tc, test_roundtrip_gz);
+    tcase_add_test(tc, test_roundtrip_zst);
+    tcase_add_test(tc, test_bad_lines);
+    tcase_add_test(tc, test_reject_file_is_valid_utf8);
+    tcase_add_test(tc, test_utf8_valid);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void) { return tu_run(suite()); }
