@@ -44,9 +44,35 @@ PP_API const pp_language *pp_registry_at(const pp_registry *r, size_t i);
  * known, else the digital-support indicator below a threshold). */
 PP_API int pp_language_is_low_resource(const pp_language *l);
 
+/* The threshold of that rule: digital_support = 0.4 * CLDR coverage score
+ * (modern 1, moderate 0.6, basic 0.3, none 0) + 0.2 * (ICU has locale data)
+ * + 0.2 * (a UDHR declaration exists) + 0.2 * (a spell-checking dictionary
+ * is packaged in Debian); for a macrolanguage the last two count when any
+ * member has them. See docs/registry.md for what each proxy can and cannot
+ * tell. */
+#define PP_LOW_RESOURCE_THRESHOLD 0.9
+
+/* Extra fields of a registry entry (`l` must come from pp_registry_get/at):
+ * the ISO 639-1 code ("" when none), the ISO 639-5 group path of the family
+ * ("nic/alv", "" when unknown), whether ICU has locale data (1/0), and
+ * whether Debian packages a spell-checking dictionary for it (1/0). */
+PP_API const char *pp_language_iso639_1(const pp_language *l);
+PP_API const char *pp_language_family_path(const pp_language *l);
+PP_API int pp_language_icu_locale(const pp_language *l);
+PP_API int pp_language_spellcheck(const pp_language *l);
+
+/* The CLDR/ICU locale code under which CLDR keeps this language's data: its
+ * own code ("yo"), or the code CLDR folds it into ("qu" for quz, "ar" for
+ * arb, "fil" for tgl); "" when ICU has no data for it. */
+PP_API const char *pp_language_cldr_locale(const pp_language *l);
+
 /* Exemplar characters of a language from CLDR through ICU (ulocdata), as a
  * UTF-8 string of the characters (no brackets); *out malloc'd. PP_ERR_NOT_FOUND
- * when ICU has no data for the language. */
+ * when ICU has no data for the language. When ICU has nothing under the tag
+ * itself, the bundled registry is asked where CLDR keeps the language's data
+ * (CLDR folds "quz" into "qu", "arb" into "ar", "tl" into "fil"). Multi-
+ * character exemplars ("gb", "ẹ̀") contribute each of their characters, so
+ * combining marks appear on their own. */
 PP_API pp_status pp_exemplar_chars(const char *tag, char **out, pp_error *err);
 
 /* ------------------------------------------------------------ profiles */
@@ -76,6 +102,21 @@ PP_API const char *pp_profile_variety_tag(const pp_profile *p, size_t i);
 PP_API const char *pp_profile_variety_name(const pp_profile *p, size_t i);
 PP_API const char *pp_profile_calendar(const pp_profile *p);      /* CLDR calendar id, "gregorian", "ethiopic" */
 PP_API const char *pp_profile_numbering(const pp_profile *p);     /* CLDR numbering system, "latn", "arab" */
+
+/* Load a profile validating against the schema at `schema` (NULL: the
+ * installed langs/schema/profile.rng). Errors name the file and line. */
+PP_API pp_status pp_profile_load_with_schema(const char *path, const char *schema,
+                                             pp_profile **out, pp_error *err);
+PP_API const char *pp_profile_bcp47(const pp_profile *p);
+PP_API const char *pp_profile_autonym(const pp_profile *p);   /* "" when absent */
+PP_API const char *pp_profile_family(const pp_profile *p);    /* "" when absent */
+PP_API const char *pp_profile_review(const pp_profile *p);    /* the review note */
+PP_API size_t pp_profile_nsources(const pp_profile *p);
+PP_API const char *pp_profile_source_name(const pp_profile *p, size_t i);
+PP_API const char *pp_profile_source_license(const pp_profile *p, size_t i);
+PP_API size_t pp_profile_ncontacts(const pp_profile *p);
+PP_API const char *pp_profile_contact(const pp_profile *p, size_t i);
+PP_API const char *pp_profile_contact_role(const pp_profile *p, size_t i);
 
 #ifdef __cplusplus
 }

@@ -57,6 +57,7 @@ int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_langs(int argc, char **argv);
 int cmd_tokenizer(int argc, char **argv);
 
 #endif

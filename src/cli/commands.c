@@ -8,6 +8,7 @@ const cli_command cli_commands[] = {
     {"help", cmd_help, "show help for polyphony or one of its commands"},
     {"version", cmd_version, "print the version"},
     {"ingest", cmd_ingest, "turn text, JSONL, UDHR, HTML, CES, TMX or TEI files into corpus records"},
+    {"langs", cmd_langs, "the language registry and community profiles: list, show, validate"},
     {"tokenizer", cmd_tokenizer, "train tokenizers with a language's defaults; audit what any tokenizer costs each language"},
 };
 
