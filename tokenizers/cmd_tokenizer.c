@@ -98,13 +98,8 @@ static int load_model(const char *cmd, const char *model, const char *format, co
 static int line_record(const char *cmd, pp_input *in, const char *line, size_t len, json_t **rec)
 {
     pp_error err;
-    size_t bad;
+    size_t bad = 0;
     *rec = NULL;
-    if (!pp_utf8_valid(line, len, &bad)) {
-        pp_error_set(&err, PP_ERR_ENCODING, pp_input_name(in), pp_input_lineno(in),
-                     "invalid UTF-8 at byte %zu", bad);
-        return cli_fail(cmd, &err);
-    }
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t'))
         i++;
@@ -114,14 +109,44 @@ static int line_record(const char *cmd, pp_input *in, const char *line, size_t l
         if (!*rec || !json_is_object(*rec)) {
             json_decref(*rec);
             *rec = NULL;
-            pp_error_set(&err, PP_ERR_PARSE, pp_input_name(in), pp_input_lineno(in),
-                         "not a JSON object: %s", je.text);
+            if (!pp_utf8_valid(line, len, &bad))
+                pp_error_set(&err, PP_ERR_ENCODING, pp_input_name(in), pp_input_lineno(in),
+                             "invalid UTF-8 at byte %zu", bad);
+            else
+                pp_error_set(&err, PP_ERR_PARSE, pp_input_name(in), pp_input_lineno(in),
+                             "not a JSON object: %s", je.text);
             return cli_fail(cmd, &err);
         }
         return 0;
     }
-    *rec = json_pack("{s:s%}", "text", line, len);
-    return *rec ? 0 : 1;
+    /* jansson checks the UTF-8 of the string it makes */
+    json_t *text = json_stringn(line, len);
+    if (!text) {
+        pp_utf8_valid(line, len, &bad);
+        pp_error_set(&err, PP_ERR_ENCODING, pp_input_name(in), pp_input_lineno(in),
+                     "invalid UTF-8 at byte %zu", bad);
+        return cli_fail(cmd, &err);
+    }
+    *rec = json_object();
+    json_object_set_new(*rec, "text", text);
+    return 0;
+}
+
+/* Decimal digits of v at p; returns the count. */
+static size_t put_int(char *p, int32_t v)
+{
+    char tmp[12];
+    size_t n = 0, o = 0;
+    uint32_t u = v < 0 ? (uint32_t)0 - (uint32_t)v : (uint32_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        p[o++] = '-';
+    while (n)
+        p[o++] = tmp[--n];
+    return o;
 }
 
 /* ------------------------------------------------------------ encode / decode */
@@ -161,38 +186,68 @@ static int run_codec(const char *cmd, int decode, const char *model, const char 
                 rc = cli_fail(cmd, &err);
                 break;
             }
-            pp_encoding e;
-            if (pp_tokenizer_encode(t, json_string_value(tx), json_string_length(tx), &e, &err) !=
-                PP_OK) {
+            int32_t *ids = NULL;
+            size_t n = 0;
+            if (pp_tokenizer_encode_ids(t, json_string_value(tx), json_string_length(tx), &ids,
+                                        &n, &err) != PP_OK) {
                 snprintf(err.file, sizeof err.file, "%s", pp_input_name(in));
                 err.line = pp_input_lineno(in);
                 json_decref(rec);
                 rc = cli_fail(cmd, &err);
                 break;
             }
-            json_t *ids = json_array(), *ps = pieces ? json_array() : NULL;
-            for (size_t i = 0; i < e.n; i++) {
-                json_array_append_new(ids, json_integer(e.ids[i]));
-                if (ps) {
-                    /* the text span the piece covers (always valid UTF-8 for the
-                     * whole-character tokenizers; byte-level pieces may cut a
-                     * character, then the model's own spelling is used) */
+            if (pieces) {
+                json_t *ps = json_array();
+                for (size_t i = 0; i < n; i++) {
                     size_t pl = 0;
-                    const char *p = pp_tokenizer_piece(t, e.ids[i], &pl);
+                    const char *p = pp_tokenizer_piece(t, ids[i], &pl);
                     if (p && pp_utf8_valid(p, pl, NULL)) {
                         json_array_append_new(ps, json_stringn(p, pl));
                     } else {
+                        /* a byte-level piece cutting a character: its bytes */
                         char hex[8 * 6 + 1] = "";
                         for (size_t k = 0; p && k < pl && k < 8; k++)
                             snprintf(hex + 6 * k, 7, "<0x%02X>", (unsigned char)p[k]);
                         json_array_append_new(ps, json_string(hex));
                     }
                 }
-            }
-            json_object_set_new(rec, "tokens", ids);
-            if (ps)
                 json_object_set_new(rec, "pieces", ps);
-            pp_encoding_clear(&e);
+            }
+            /* the record, then "tokens" written directly (one JSON integer
+             * object per id would dominate the run time) */
+            json_object_del(rec, "tokens");
+            char *head = json_dumps(rec, JSON_COMPACT);
+            size_t hl = head ? strlen(head) : 0, cap = hl + 16 + n * 12, o = 0; /* ",-2147483648" */
+            char *line_out = head ? malloc(cap) : NULL;
+            if (!line_out) {
+                free(head);
+                free(ids);
+                json_decref(rec);
+                pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+                rc = cli_fail(cmd, &err);
+                break;
+            }
+            memcpy(line_out, head, hl - 1); /* without the closing brace */
+            o = hl - 1;
+            o += (size_t)sprintf(line_out + o, "%s\"tokens\":[", hl > 2 ? "," : "");
+            for (size_t i = 0; i < n; i++) {
+                if (i)
+                    line_out[o++] = ',';
+                o += put_int(line_out + o, ids[i]);
+            }
+            line_out[o++] = ']';
+            line_out[o++] = '}';
+            free(head);
+            free(ids);
+            json_decref(rec);
+            rec = NULL;
+            if (pp_writer_put_raw(w, line_out, o, &err) != PP_OK) {
+                free(line_out);
+                rc = cli_fail(cmd, &err);
+                break;
+            }
+            free(line_out);
+            continue;
         } else {
             json_t *ids = json_object_get(rec, "tokens");
             size_t n = json_array_size(ids), i;

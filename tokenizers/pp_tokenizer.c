@@ -319,6 +319,35 @@ out:
     return st;
 }
 
+pp_status pp_tokenizer_encode_ids(pp_tokenizer *t, const char *text, size_t len, int32_t **ids,
+                                  size_t *n, pp_error *err)
+{
+    *ids = NULL;
+    *n = 0;
+    if (t->format != PP_TOK_SPM || t->prenorm_form >= 0) {
+        pp_encoding e;
+        pp_status st = pp_tokenizer_encode(t, text, len, &e, err);
+        if (st != PP_OK)
+            return st;
+        *ids = e.ids ? e.ids : malloc(sizeof(int32_t));
+        *n = e.n;
+        e.ids = NULL;
+        pp_encoding_clear(&e);
+        return *ids ? PP_OK : pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    size_t bad;
+    if (!pp_utf8_valid(text, len, &bad))
+        return pp_error_set(err, PP_ERR_ENCODING, NULL, 0, "invalid UTF-8 at byte %zu", bad);
+    int *v = NULL;
+    pp_status st = pp_spm_encode_ids(t->spm, text, len, &v, n, err);
+    if (st != PP_OK)
+        return st;
+    /* int and int32_t are the same type on every platform polyphony builds on */
+    _Static_assert(sizeof(int) == sizeof(int32_t), "int is 32 bits");
+    *ids = (int32_t *)v;
+    return PP_OK;
+}
+
 /* Replace ill-formed UTF-8 by U+FFFD, in a new buffer. */
 static char *valid_utf8(const char *s, size_t len, size_t *outlen)
 {
