@@ -99,6 +99,20 @@ START_TEST(cl100k_matches_js_tiktoken)
 }
 END_TEST
 
+/* o200k_base: its rank file (3.6 MB) is not shipped; regenerate.sh with
+ * PP_TIKTOKEN_OUT=DIR leaves it in DIR, and PP_O200K=DIR/o200k_base.tiktoken
+ * runs this comparison. */
+START_TEST(o200k_matches_js_tiktoken)
+{
+    const char *path = getenv("PP_O200K");
+    if (!path || access(path, R_OK) != 0)
+        return;
+    pp_tokenizer *t = load(path, PP_TOK_TIKTOKEN);
+    match_fixture(t, T "o200k_base.expected.jsonl");
+    pp_tokenizer_free(t);
+}
+END_TEST
+
 START_TEST(hf_bpe_matches_transformers_js)
 {
     pp_tokenizer *t = load(T "llama3-small.tokenizer.json", PP_TOK_AUTO);
@@ -414,6 +428,7 @@ static Suite *suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, cl100k_matches_js_tiktoken);
+    tcase_add_test(tc, o200k_matches_js_tiktoken);
     tcase_add_test(tc, hf_bpe_matches_transformers_js);
     tcase_add_test(tc, corrupt_models_are_errors);
     tcase_add_test(tc, empty_and_invalid_input);
