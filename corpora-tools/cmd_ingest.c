@@ -3,10 +3,13 @@
 #include "cli/cli.h"
 #include "pp_ingest.h"
 #include "pp_langtag.h"
+#include "pp_ledger.h"
+#include "pp_text.h"
 #include "pp_progress.h"
 #include "pp_record.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +34,7 @@ static void usage(FILE *f)
             "  -o, --output=FILE       write records to FILE (.gz/.zst compress; default stdout)\n"
             "      --rejects=FILE      write rejected items with a reason to FILE\n"
             "      --strict            a rejected item is an error (exit 1)\n"
+            "      --ledger=FILE       append per-language rows (records, characters) to FILE\n"
             "      --progress          show progress on stderr\n"
             "  -q, --quiet             no progress, no reject warnings\n"
             "  -h, --help              show this help\n"
@@ -48,7 +52,73 @@ typedef struct ingest_ctx {
     long nrej;
     char *buf;
     size_t cap;
+    /* per-language tallies for --ledger (NULL when not asked for) */
+    struct lang_count *langs;
+    size_t nlangs, caplangs, last;
+    int count_langs;
 } ingest_ctx;
+
+typedef struct lang_count {
+    char lang[96];
+    long records;
+    long chars;
+} lang_count;
+
+static pp_status tally(ingest_ctx *c, const json_t *rec, pp_error *err)
+{
+    const char *lang = json_string_value(json_object_get(rec, "lang"));
+    json_t *t = json_object_get(rec, "text");
+    if (!lang)
+        return PP_OK;
+    size_t i = c->last;
+    if (i >= c->nlangs || strcmp(c->langs[i].lang, lang) != 0) {
+        for (i = 0; i < c->nlangs && strcmp(c->langs[i].lang, lang) != 0; i++)
+            ;
+        if (i == c->nlangs) {
+            if (c->nlangs == c->caplangs) {
+                size_t nc = c->caplangs ? c->caplangs * 2 : 64;
+                lang_count *p = realloc(c->langs, nc * sizeof *p);
+                if (!p)
+                    return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+                c->langs = p;
+                c->caplangs = nc;
+            }
+            snprintf(c->langs[i].lang, sizeof c->langs[i].lang, "%s", lang);
+            c->langs[i].records = c->langs[i].chars = 0;
+            c->nlangs++;
+        }
+        c->last = i;
+    }
+    c->langs[i].records++;
+    c->langs[i].chars += (long)pp_utf8_length(json_string_value(t), json_string_length(t));
+    return PP_OK;
+}
+
+static int by_lang(const void *a, const void *b)
+{
+    return strcmp(((const lang_count *)a)->lang, ((const lang_count *)b)->lang);
+}
+
+/* One row per language and metric: records and characters (code points)
+ * that entered the corpus. */
+static pp_status write_ledger(ingest_ctx *c, const char *path, const char *step, pp_error *err)
+{
+    pp_ledger *l = NULL;
+    pp_status s = pp_ledger_open(path, "ingest", &l, err);
+    if (s != PP_OK)
+        return s;
+    qsort(c->langs, c->nlangs, sizeof *c->langs, by_lang);
+    for (size_t i = 0; i < c->nlangs && s == PP_OK; i++) {
+        const lang_count *k = &c->langs[i];
+        s = pp_ledger_add(l, step, k->lang, "records", (double)k->records, k->records, NAN, NAN,
+                          err);
+        if (s == PP_OK)
+            s = pp_ledger_add(l, step, k->lang, "characters", (double)k->chars, k->records, NAN,
+                              NAN, err);
+    }
+    pp_status s2 = pp_ledger_close(l, s == PP_OK ? err : NULL);
+    return s != PP_OK ? s : s2;
+}
 
 /* Records are serialized here rather than by pp_writer_put so that reals get
  * 15 significant digits: a latitude of 7.15 stays "7.15" instead of the
@@ -56,6 +126,10 @@ typedef struct ingest_ctx {
 static pp_status on_emit(void *vctx, json_t *rec, pp_error *err)
 {
     ingest_ctx *c = vctx;
+    if (c->count_langs && tally(c, rec, err) != PP_OK) {
+        json_decref(rec);
+        return err ? err->code : PP_ERR_NOMEM;
+    }
     const size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(15);
     size_t n = json_dumpb(rec, c->buf, c->cap, flags);
     if (n > c->cap) {
@@ -104,11 +178,11 @@ int cmd_ingest(int argc, char **argv)
         {"source", required_argument, NULL, 4},     {"license", required_argument, NULL, 5},
         {"meta", required_argument, NULL, 6},       {"output", required_argument, NULL, 'o'},
         {"rejects", required_argument, NULL, 7},    {"strict", no_argument, NULL, 8},
-        {"progress", no_argument, NULL, 9},         {"quiet", no_argument, NULL, 'q'},
+        {"progress", no_argument, NULL, 9},         {"ledger", required_argument, NULL, 10},         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     pp_ingest_opts o;
     pp_ingest_opts_init(&o);
-    const char *output = NULL, *rejects = NULL;
+    const char *output = NULL, *rejects = NULL, *ledger = NULL;
     int strict = 0, progress = -1, quiet = 0;
     pp_error err;
     pp_error_clear(&err);
@@ -157,6 +231,9 @@ int cmd_ingest(int argc, char **argv)
         case 9:
             progress = 1;
             break;
+        case 10:
+            ledger = optarg;
+            break;
         case 'q':
             quiet = 1;
             progress = 0;
@@ -178,6 +255,7 @@ int cmd_ingest(int argc, char **argv)
     ingest_ctx c = {0};
     c.strict = strict;
     c.quiet = quiet;
+    c.count_langs = ledger != NULL;
     if (pp_writer_open(output, &c.out, &err) != PP_OK)
         return cli_fail("ingest", &err);
     if (rejects && pp_writer_open(rejects, &c.rejects, &err) != PP_OK) {
@@ -195,6 +273,11 @@ int cmd_ingest(int argc, char **argv)
     }
     pp_progress_done(c.prog);
     free(c.buf);
+    if (s == PP_OK && ledger) {
+        static const char *const names[] = {"txt", "jsonl", "udhr", "html", "ces", "tmx", "tei"};
+        s = write_ledger(&c, ledger, names[o.format], &err);
+    }
+    free(c.langs);
     if (s != PP_OK) {
         pp_writer_abort(c.out);
         pp_writer_abort(c.rejects);

@@ -178,6 +178,20 @@ static pp_status emit_one(pp_ingest_run *r, const char *id, const char *t, size_
     return r->sink->emit(r->sink->ctx, rec, err);
 }
 
+/* Text whose code points are all below U+0300 is in NFC: no character there
+ * decomposes or has a nonzero combining class, and U+0300 (the first
+ * combining mark) is the first code point whose NFC quick check is not Yes.
+ * In UTF-8 that means no byte >= 0xCC. This spares most Latin-script text
+ * the UTF-16 round trip of the full check. */
+static int below_u0300(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] >= 0xCC)
+            return 0;
+    return 1;
+}
+
 static int is_blank_line(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -291,7 +305,7 @@ static pp_status text_unit(pp_ingest_run *r, const char *id, const char *text, s
         work[n] = '\0';
         t = work;
     }
-    if (!pp_is_normalized(t, n, PP_NFC)) {
+    if (!below_u0300(t, n) && !pp_is_normalized(t, n, PP_NFC)) {
         pp_status s = pp_normalize(t, n, PP_NFC, &nfc, &n, err);
         if (s != PP_OK) {
             free(work);

@@ -5,10 +5,11 @@
  *       <publicationStmt><availability><licence target="..">..</licence>...
  *     <text><body><div><head>..</head><p>..</p>...
  *
- * A record per <p>, <head> and <ab> of the text (front, body, back), in
- * document order; an element inside one of these (a <p> in a <note>) is
- * part of its text, not a record of its own; <note>s are left out. The id is the element's
- * xml:id, else <source>-p<n>. The language is the inherited xml:lang,
+ * A record per <p>, <head>, <ab>, verse line <l> and stanza <lg> (its
+ * lines joined by spaces) of the text (front, body, back), in document
+ * order; an element inside one of these (a <p> in a <note>) is part of its
+ * text, not a record of its own; <note>s are left out. The id is the
+ * element's xml:id, else <source>-p<n>. The language is the inherited xml:lang,
  * else --lang. The licence's text (or its target) becomes `license`;
  * the title goes into meta.title. */
 #include "config.h"
@@ -46,14 +47,23 @@ static void walk(tei *t, xmlNode *n)
     for (xmlNode *e = n->children; e && t->s == PP_OK; e = e->next) {
         if (e->type != XML_ELEMENT_NODE)
             continue;
-        if (!pp_xml_is(e, "p") && !pp_xml_is(e, "head") && !pp_xml_is(e, "ab")) {
+        int lg = pp_xml_is(e, "lg");
+        if (!pp_xml_is(e, "p") && !pp_xml_is(e, "head") && !pp_xml_is(e, "ab") &&
+            !pp_xml_is(e, "l") && !lg) {
             walk(t, e);
             continue;
         }
         long line = (long)xmlGetLineNo(e);
         t->n++;
         t->b.len = 0;
-        if (!pp_xml_text(e, notes, &t->b) || !pp_buf_add(&t->b, "", 0)) {
+        int ok = 1;
+        if (lg) /* a stanza: its lines, separated by spaces */
+            for (xmlNode *c = e->children; c && ok; c = c->next)
+                ok = c->type != XML_ELEMENT_NODE || pp_xml_is(c, "note") ||
+                     (pp_xml_text(c, notes, &t->b) && pp_buf_add(&t->b, " ", 1));
+        else
+            ok = pp_xml_text(e, notes, &t->b);
+        if (!ok || !pp_buf_add(&t->b, "", 0)) {
             t->s = pp_error_set(t->err, PP_ERR_NOMEM, t->r->name, line, "out of memory");
             return;
         }

@@ -98,7 +98,7 @@ pp_status pp_xml_load(const char *path, int html, xmlDocPtr *doc, pp_error *err)
          * to UTF-8 unless the document declares another. */
         *doc = htmlCtxtReadMemory(ctxt, data, (int)len, name, declares_charset(data, len) ? NULL : "UTF-8",
                                   HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                      HTML_PARSE_NONET | HTML_PARSE_NOBLANKS);
+                                      HTML_PARSE_NONET);
         htmlFreeParserCtxt(ctxt);
         free(data);
         if (!*doc)

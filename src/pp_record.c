@@ -143,7 +143,8 @@ pp_status pp_writer_open(const char *path, pp_writer **out, pp_error *err)
 
 pp_status pp_writer_put(pp_writer *w, const json_t *rec, pp_error *err)
 {
-    const size_t flags = JSON_COMPACT | JSON_ENCODE_ANY;
+    /* 15 significant digits: 7.15 stays "7.15" instead of "7.1500000000000004". */
+    const size_t flags = JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15);
     size_t n = json_dumpb(rec, w->buf, w->cap, flags);
     if (n == 0)
         return pp_error_set(err, PP_ERR_INVALID, pp_output_name(w->out), 0,

@@ -240,7 +240,7 @@ END_TEST
 START_TEST(test_tei)
 {
     run_fmt(FIX "play.tei.xml", PP_FMT_TEI, PP_SEGMENT_NONE);
-    ck_assert_uint_eq(json_array_size(C.recs), 4);
+    ck_assert_uint_eq(json_array_size(C.recs), 5);
     ck_assert_uint_eq(json_array_size(C.rejects), 1); /* <p/> */
     ck_assert_str_eq(str(0, "text"), "Orí kìíní");
     ck_assert_str_eq(json_string_value(meta(0, "element")), "head");
@@ -249,6 +249,8 @@ START_TEST(test_tei)
     ck_assert_str_eq(str(2, "text"), "Mo fẹ́ràn láti kà ìwé yìí."); /* note left out */
     ck_assert_str_eq(str(1, "lang"), "yo");                       /* inherited xml:lang */
     ck_assert_str_eq(str(3, "lang"), "en");
+    ck_assert_str_eq(str(4, "text"), "Ìlà kìíní, ìlà kejì."); /* a stanza */
+    ck_assert_str_eq(json_string_value(meta(4, "element")), "lg");
     ck_assert_str_eq(str(0, "license"), "CC0 1.0");
     ck_assert_str_eq(json_string_value(meta(0, "title")), "Àpẹẹrẹ ìwé");
 }

@@ -18,7 +18,6 @@ tests_check_ledger_LDADD = $(PP_TEST_LIBS)
 tests_check_shims_SOURCES = tests/check_shims.c tests/testutil.h
 tests_check_shims_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_shims_LDADD = $(PP_TEST_LIBS)
-EXTRA_DIST += tests/data/core
 
 # The command-line basics (help, version, exit statuses).
 TESTS += tests/cli/basics.sh tests/cli/stats.sh

@@ -44,7 +44,7 @@ expect 0 "tmx" -- pp ingest --format tmx "$D/memory.tmx"
 [ "$(lines "$T/out")" = 4 ] || fail "tmx: expected 4 records"
 grep -q 'memory.tmx:[0-9]*: rejected: empty text' "$T/err" || fail "tmx: reject warning"
 expect 0 "tei" -- pp ingest --format tei "$D/play.tei.xml"
-[ "$(lines "$T/out")" = 4 ] || fail "tei: expected 4 records"
+[ "$(lines "$T/out")" = 5 ] || fail "tei: expected 5 records"
 expect 0 "html paragraphs" -- pp ingest --format html --segment paragraphs "$D/page.html"
 [ "$(lines "$T/out")" = 7 ] || fail "html: expected 7 paragraphs"
 expect 0 "txt paragraphs" -- pp ingest --segment paragraphs --lang yor "$D/paragraphs.txt"
@@ -114,6 +114,31 @@ printf '\000\001\002 not xml at all' >"$T/binary.xml"
 expect 1 "binary xml" -- pp ingest --format ces "$T/binary.xml"
 expect 1 "wrong root" -- pp ingest --format tmx "$D/play.tei.xml"
 grep -q "not a TMX document" "$T/err" || fail "wrong root message"
+
+# --ledger: per-language rows of records and characters
+expect 0 "--ledger" -- pp ingest --format tmx -q --ledger "$T/ledger.jsonl" "$D/memory.tmx"
+[ "$(lines "$T/ledger.jsonl")" = 8 ] || fail "--ledger: expected 8 rows"
+grep -q '"stage":"ingest","step":"tmx","lang":"yo","metric":"records","value":1.0,"n":1' \
+    "$T/ledger.jsonl" || fail "--ledger: yo records row"
+grep -q '"lang":"fr","metric":"characters","value":75.0' "$T/ledger.jsonl" ||
+    fail "--ledger: fr characters row"
+
+# The bundled UDHR: its size, unique ids, and records that are a fixed point
+# of ingest (already NFC, canonical tags, right scripts).
+B=$POLYPHONY_DATA/eval-sets/udhr/udhr.jsonl.zst
+if [ -n "${POLYPHONY_DATA:-}" ] && [ -f "$B" ] && command -v jq >/dev/null; then
+    zstd -dc "$B" >"$T/udhr.jsonl"
+    decls=$(jq -r .meta.udhr_code "$T/udhr.jsonl" | sort -u | wc -l | tr -d ' ')
+    tags=$(jq -r .lang "$T/udhr.jsonl" | sort -u | wc -l | tr -d ' ')
+    [ "$decls" -ge 500 ] || fail "bundle: $decls declarations, expected >= 500"
+    [ "$tags" -ge 450 ] || fail "bundle: $tags lang values, expected >= 450"
+    [ -z "$(jq -r .id "$T/udhr.jsonl" | sort | uniq -d | head -1)" ] || fail "bundle: duplicate ids"
+    [ "$(jq -c 'select(.meta.article == 5) | .meta.split' "$T/udhr.jsonl" | sort -u)" = '"test"' ] ||
+        fail "bundle: article 5 not all test"
+    head -n 2000 "$T/udhr.jsonl" >"$T/udhr-head.jsonl"
+    pp ingest --format jsonl "$T/udhr-head.jsonl" >"$T/again.jsonl" || fail "bundle: re-ingest"
+    cmp -s "$T/udhr-head.jsonl" "$T/again.jsonl" || fail "bundle: not a fixed point of ingest"
+fi
 
 [ "$fails" = 0 ] || { echo "$fails failure(s)" >&2; exit 1; }
 exit 0
