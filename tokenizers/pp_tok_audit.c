@@ -149,7 +149,8 @@ static pp_status words_of(const char *s, size_t len, size_t **out, size_t *n, pp
         else
             i++;
         /* white space, and the Ethiopic word space U+1361 */
-        int ws = c < 0 ? 0 : (u_isUWhiteSpace(c) || c == 0x1361);
+        /* (U+2581 is a normalized space for Metaspace/SentencePiece-style hf models) */
+        int ws = c < 0 ? 0 : (u_isUWhiteSpace(c) || c == 0x1361 || c == 0x2581);
         if (!ws && !in) {
             in = 1;
             start = (size_t)at;
