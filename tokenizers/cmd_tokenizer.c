@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "pp_langtag.h"
 #include "pp_ledger.h"
+#include "pp_progress.h"
 #include "pp_record.h"
 #include "pp_sample.h"
 #include "pp_spm.h"
@@ -75,6 +76,7 @@ static const char USAGE[] =
     "encode/decode: JSONL records (or plain text lines, for encode) in; records\n"
     "with \"tokens\" (ids) out, and back (\"text\" set from \"tokens\").\n"
     "      --pieces            encode: also write the pieces\n"
+    "      --progress          audit: show progress on stderr (default: when a terminal)\n"
     "  -q, --quiet             no progress or trainer log\n"
     "  -h, --help              this help\n";
 
@@ -304,6 +306,7 @@ typedef struct audit_ctx {
     const char *cmd;
     pp_tok_audit *a;
     json_t *langs; /* seen language names */
+    pp_progress *progress;
 } audit_ctx;
 
 static int audit_add(audit_ctx *c, pp_input *in, const char *lang, const char *key,
@@ -311,6 +314,7 @@ static int audit_add(audit_ctx *c, pp_input *in, const char *lang, const char *k
 {
     pp_error err;
     json_object_set_new(c->langs, lang, json_true());
+    pp_progress_add(c->progress, 1, (long)len);
     if (pp_tok_audit_add(c->a, lang, key, text, len, &err) != PP_OK) {
         snprintf(err.file, sizeof err.file, "%s", pp_input_name(in));
         err.line = pp_input_lineno(in);
@@ -456,7 +460,7 @@ static void fmt(char *b, size_t n, int prec, double v)
 
 static int run_audit(const char *cmd, const char *model, const char *format, const char *pattern,
                      const char *dir, const char *reference, const char *ledger, int as_json,
-                     int nfiles, char **files)
+                     int progress, int nfiles, char **files)
 {
     if (!dir && nfiles == 0)
         return cli_usage(cmd, "give --parallel DIR or JSONL files");
@@ -467,7 +471,8 @@ static int run_audit(const char *cmd, const char *model, const char *format, con
     if (rc)
         return rc;
     pp_error err;
-    audit_ctx c = {cmd, NULL, json_object()};
+    audit_ctx c = {cmd, NULL, json_object(),
+                   pp_progress_new(cli_progress_stream(progress), "tokenizer audit", "lines")};
     if (pp_tok_audit_new(t, &c.a, &err) != PP_OK) {
         pp_tokenizer_free(t);
         json_decref(c.langs);
@@ -477,6 +482,7 @@ static int run_audit(const char *cmd, const char *model, const char *format, con
         rc = audit_dir(&c, dir);
     for (int i = 0; i < nfiles && !rc; i++)
         rc = audit_jsonl(&c, files[i]);
+    pp_progress_done(c.progress);
     if (!rc && !reference) {
         static const char *defaults[] = {"en", "eng", "eng_Latn", "en-US"};
         for (size_t i = 0; i < 4 && !reference; i++)
@@ -992,7 +998,7 @@ int cmd_tokenizer(int argc, char **argv)
     enum {
         O_FORMAT = 256, O_PATTERN, O_PARALLEL, O_REFERENCE, O_LEDGER, O_JSON, O_PIECES, O_LANG,
         O_LANGS, O_VOCAB, O_TYPE, O_NORM, O_NOBF, O_NOSD, O_USER, O_REQ, O_COV, O_SAMPLING,
-        O_TEMP, O_UNIMAX, O_BUDGET, O_SEED, O_NOEX
+        O_TEMP, O_UNIMAX, O_BUDGET, O_SEED, O_NOEX, O_PROGRESS
     };
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'},     {"format", required_argument, 0, 'f'},
@@ -1015,11 +1021,11 @@ int cmd_tokenizer(int argc, char **argv)
         {"temperature", required_argument, 0, O_TEMP},
         {"unimax-epochs", required_argument, 0, O_UNIMAX},
         {"budget", required_argument, 0, O_BUDGET}, {"seed", required_argument, 0, O_SEED},
-        {"quiet", no_argument, 0, 'q'},            {"help", no_argument, 0, 'h'},
+        {"quiet", no_argument, 0, 'q'},            {"progress", no_argument, 0, O_PROGRESS},            {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     const char *model = NULL, *format = NULL, *pattern = NULL, *dir = NULL, *reference = NULL,
                *ledger = NULL;
-    int as_json = 0, pieces = 0;
+    int as_json = 0, pieces = 0, progress = -1;
     train_opts t = {0};
     t.model_type = "unigram";
     t.sampling = "temperature";
@@ -1081,7 +1087,8 @@ int cmd_tokenizer(int argc, char **argv)
             if (!cli_parse_long(cmd, "--seed", optarg, 0, INT32_MAX, &t.seed))
                 rc = 2;
             break;
-        case 'q': t.quiet = 1; break;
+        case 'q': t.quiet = 1; progress = 0; break;
+        case O_PROGRESS: progress = 1; break;
         case 'h':
             fputs(USAGE, stdout);
             free(inputs);
@@ -1101,7 +1108,8 @@ int cmd_tokenizer(int argc, char **argv)
         t.inputs = inputs;
         rc = run_train(cmd, &t);
     } else if (is_audit) {
-        rc = run_audit(cmd, model, format, pattern, dir, reference, ledger, as_json, rest, files);
+        rc = run_audit(cmd, model, format, pattern, dir, reference, ledger, as_json, progress, rest,
+                       files);
     } else {
         if (rest > 1)
             rc = cli_usage(cmd, "one input file at most");
