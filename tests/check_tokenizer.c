@@ -99,6 +99,20 @@ START_TEST(cl100k_matches_js_tiktoken)
 }
 END_TEST
 
+/* o200k_base: its rank file (3.6 MB) is not shipped; regenerate.sh with
+ * PP_TIKTOKEN_OUT=DIR leaves it in DIR, and PP_O200K=DIR/o200k_base.tiktoken
+ * runs this comparison. */
+START_TEST(o200k_matches_js_tiktoken)
+{
+    const char *path = getenv("PP_O200K");
+    if (!path || access(path, R_OK) != 0)
+        return;
+    pp_tokenizer *t = load(path, PP_TOK_TIKTOKEN);
+    match_fixture(t, T "o200k_base.expected.jsonl");
+    pp_tokenizer_free(t);
+}
+END_TEST
+
 START_TEST(hf_bpe_matches_transformers_js)
 {
     pp_tokenizer *t = load(T "llama3-small.tokenizer.json", PP_TOK_AUTO);
@@ -115,6 +129,24 @@ static void write_file(const char *path, const char *data, size_t len)
     ck_assert_uint_eq(fwrite(data, 1, len, f), len);
     fclose(f);
 }
+
+/* Character-level BPE with byte fallback (Llama 2 family). */
+START_TEST(hf_char_bpe_matches_transformers_js)
+{
+    pp_tokenizer *t = load(T "llama2-small.tokenizer.json", PP_TOK_AUTO);
+    ck_assert(pp_tokenizer_has_byte_fallback(t));
+    match_fixture(t, T "llama2-small.expected.jsonl");
+    /* a character outside the cut vocabulary goes out as its bytes */
+    pp_encoding e;
+    ck_assert_int_eq(pp_tokenizer_encode(t, "\xf0\x9f\x90\x99", 4, &e, NULL), PP_OK);
+    int bytes = 0;
+    for (size_t i = 0; i < e.n; i++)
+        bytes += pp_tokenizer_is_byte(t, e.ids[i]);
+    ck_assert_int_eq(bytes, 4);
+    pp_encoding_clear(&e);
+    pp_tokenizer_free(t);
+}
+END_TEST
 
 START_TEST(corrupt_models_are_errors)
 {
@@ -414,7 +446,9 @@ static Suite *suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, cl100k_matches_js_tiktoken);
+    tcase_add_test(tc, o200k_matches_js_tiktoken);
     tcase_add_test(tc, hf_bpe_matches_transformers_js);
+    tcase_add_test(tc, hf_char_bpe_matches_transformers_js);
     tcase_add_test(tc, corrupt_models_are_errors);
     tcase_add_test(tc, empty_and_invalid_input);
     tcase_add_test(tc, very_long_lines);

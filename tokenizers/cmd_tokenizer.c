@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "pp_langtag.h"
 #include "pp_ledger.h"
+#include "pp_progress.h"
 #include "pp_record.h"
 #include "pp_sample.h"
 #include "pp_spm.h"
@@ -75,6 +76,7 @@ static const char USAGE[] =
     "encode/decode: JSONL records (or plain text lines, for encode) in; records\n"
     "with \"tokens\" (ids) out, and back (\"text\" set from \"tokens\").\n"
     "      --pieces            encode: also write the pieces\n"
+    "      --progress          audit: show progress on stderr (default: when a terminal)\n"
     "  -q, --quiet             no progress or trainer log\n"
     "  -h, --help              this help\n";
 
@@ -98,13 +100,8 @@ static int load_model(const char *cmd, const char *model, const char *format, co
 static int line_record(const char *cmd, pp_input *in, const char *line, size_t len, json_t **rec)
 {
     pp_error err;
-    size_t bad;
+    size_t bad = 0;
     *rec = NULL;
-    if (!pp_utf8_valid(line, len, &bad)) {
-        pp_error_set(&err, PP_ERR_ENCODING, pp_input_name(in), pp_input_lineno(in),
-                     "invalid UTF-8 at byte %zu", bad);
-        return cli_fail(cmd, &err);
-    }
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t'))
         i++;
@@ -114,14 +111,44 @@ static int line_record(const char *cmd, pp_input *in, const char *line, size_t l
         if (!*rec || !json_is_object(*rec)) {
             json_decref(*rec);
             *rec = NULL;
-            pp_error_set(&err, PP_ERR_PARSE, pp_input_name(in), pp_input_lineno(in),
-                         "not a JSON object: %s", je.text);
+            if (!pp_utf8_valid(line, len, &bad))
+                pp_error_set(&err, PP_ERR_ENCODING, pp_input_name(in), pp_input_lineno(in),
+                             "invalid UTF-8 at byte %zu", bad);
+            else
+                pp_error_set(&err, PP_ERR_PARSE, pp_input_name(in), pp_input_lineno(in),
+                             "not a JSON object: %s", je.text);
             return cli_fail(cmd, &err);
         }
         return 0;
     }
-    *rec = json_pack("{s:s%}", "text", line, len);
-    return *rec ? 0 : 1;
+    /* jansson checks the UTF-8 of the string it makes */
+    json_t *text = json_stringn(line, len);
+    if (!text) {
+        pp_utf8_valid(line, len, &bad);
+        pp_error_set(&err, PP_ERR_ENCODING, pp_input_name(in), pp_input_lineno(in),
+                     "invalid UTF-8 at byte %zu", bad);
+        return cli_fail(cmd, &err);
+    }
+    *rec = json_object();
+    json_object_set_new(*rec, "text", text);
+    return 0;
+}
+
+/* Decimal digits of v at p; returns the count. */
+static size_t put_int(char *p, int32_t v)
+{
+    char tmp[12];
+    size_t n = 0, o = 0;
+    uint32_t u = v < 0 ? (uint32_t)0 - (uint32_t)v : (uint32_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        p[o++] = '-';
+    while (n)
+        p[o++] = tmp[--n];
+    return o;
 }
 
 /* ------------------------------------------------------------ encode / decode */
@@ -161,38 +188,68 @@ static int run_codec(const char *cmd, int decode, const char *model, const char 
                 rc = cli_fail(cmd, &err);
                 break;
             }
-            pp_encoding e;
-            if (pp_tokenizer_encode(t, json_string_value(tx), json_string_length(tx), &e, &err) !=
-                PP_OK) {
+            int32_t *ids = NULL;
+            size_t n = 0;
+            if (pp_tokenizer_encode_ids(t, json_string_value(tx), json_string_length(tx), &ids,
+                                        &n, &err) != PP_OK) {
                 snprintf(err.file, sizeof err.file, "%s", pp_input_name(in));
                 err.line = pp_input_lineno(in);
                 json_decref(rec);
                 rc = cli_fail(cmd, &err);
                 break;
             }
-            json_t *ids = json_array(), *ps = pieces ? json_array() : NULL;
-            for (size_t i = 0; i < e.n; i++) {
-                json_array_append_new(ids, json_integer(e.ids[i]));
-                if (ps) {
-                    /* the text span the piece covers (always valid UTF-8 for the
-                     * whole-character tokenizers; byte-level pieces may cut a
-                     * character, then the model's own spelling is used) */
+            if (pieces) {
+                json_t *ps = json_array();
+                for (size_t i = 0; i < n; i++) {
                     size_t pl = 0;
-                    const char *p = pp_tokenizer_piece(t, e.ids[i], &pl);
+                    const char *p = pp_tokenizer_piece(t, ids[i], &pl);
                     if (p && pp_utf8_valid(p, pl, NULL)) {
                         json_array_append_new(ps, json_stringn(p, pl));
                     } else {
+                        /* a byte-level piece cutting a character: its bytes */
                         char hex[8 * 6 + 1] = "";
                         for (size_t k = 0; p && k < pl && k < 8; k++)
                             snprintf(hex + 6 * k, 7, "<0x%02X>", (unsigned char)p[k]);
                         json_array_append_new(ps, json_string(hex));
                     }
                 }
-            }
-            json_object_set_new(rec, "tokens", ids);
-            if (ps)
                 json_object_set_new(rec, "pieces", ps);
-            pp_encoding_clear(&e);
+            }
+            /* the record, then "tokens" written directly (one JSON integer
+             * object per id would dominate the run time) */
+            json_object_del(rec, "tokens");
+            char *head = json_dumps(rec, JSON_COMPACT);
+            size_t hl = head ? strlen(head) : 0, cap = hl + 16 + n * 12, o = 0; /* ",-2147483648" */
+            char *line_out = head ? malloc(cap) : NULL;
+            if (!line_out) {
+                free(head);
+                free(ids);
+                json_decref(rec);
+                pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+                rc = cli_fail(cmd, &err);
+                break;
+            }
+            memcpy(line_out, head, hl - 1); /* without the closing brace */
+            o = hl - 1;
+            o += (size_t)sprintf(line_out + o, "%s\"tokens\":[", hl > 2 ? "," : "");
+            for (size_t i = 0; i < n; i++) {
+                if (i)
+                    line_out[o++] = ',';
+                o += put_int(line_out + o, ids[i]);
+            }
+            line_out[o++] = ']';
+            line_out[o++] = '}';
+            free(head);
+            free(ids);
+            json_decref(rec);
+            rec = NULL;
+            if (pp_writer_put_raw(w, line_out, o, &err) != PP_OK) {
+                free(line_out);
+                rc = cli_fail(cmd, &err);
+                break;
+            }
+            free(line_out);
+            continue;
         } else {
             json_t *ids = json_object_get(rec, "tokens");
             size_t n = json_array_size(ids), i;
@@ -249,6 +306,7 @@ typedef struct audit_ctx {
     const char *cmd;
     pp_tok_audit *a;
     json_t *langs; /* seen language names */
+    pp_progress *progress;
 } audit_ctx;
 
 static int audit_add(audit_ctx *c, pp_input *in, const char *lang, const char *key,
@@ -256,6 +314,7 @@ static int audit_add(audit_ctx *c, pp_input *in, const char *lang, const char *k
 {
     pp_error err;
     json_object_set_new(c->langs, lang, json_true());
+    pp_progress_add(c->progress, 1, (long)len);
     if (pp_tok_audit_add(c->a, lang, key, text, len, &err) != PP_OK) {
         snprintf(err.file, sizeof err.file, "%s", pp_input_name(in));
         err.line = pp_input_lineno(in);
@@ -401,7 +460,7 @@ static void fmt(char *b, size_t n, int prec, double v)
 
 static int run_audit(const char *cmd, const char *model, const char *format, const char *pattern,
                      const char *dir, const char *reference, const char *ledger, int as_json,
-                     int nfiles, char **files)
+                     int progress, int nfiles, char **files)
 {
     if (!dir && nfiles == 0)
         return cli_usage(cmd, "give --parallel DIR or JSONL files");
@@ -412,7 +471,8 @@ static int run_audit(const char *cmd, const char *model, const char *format, con
     if (rc)
         return rc;
     pp_error err;
-    audit_ctx c = {cmd, NULL, json_object()};
+    audit_ctx c = {cmd, NULL, json_object(),
+                   pp_progress_new(cli_progress_stream(progress), "tokenizer audit", "lines")};
     if (pp_tok_audit_new(t, &c.a, &err) != PP_OK) {
         pp_tokenizer_free(t);
         json_decref(c.langs);
@@ -422,6 +482,7 @@ static int run_audit(const char *cmd, const char *model, const char *format, con
         rc = audit_dir(&c, dir);
     for (int i = 0; i < nfiles && !rc; i++)
         rc = audit_jsonl(&c, files[i]);
+    pp_progress_done(c.progress);
     if (!rc && !reference) {
         static const char *defaults[] = {"en", "eng", "eng_Latn", "en-US"};
         for (size_t i = 0; i < 4 && !reference; i++)
@@ -937,7 +998,7 @@ int cmd_tokenizer(int argc, char **argv)
     enum {
         O_FORMAT = 256, O_PATTERN, O_PARALLEL, O_REFERENCE, O_LEDGER, O_JSON, O_PIECES, O_LANG,
         O_LANGS, O_VOCAB, O_TYPE, O_NORM, O_NOBF, O_NOSD, O_USER, O_REQ, O_COV, O_SAMPLING,
-        O_TEMP, O_UNIMAX, O_BUDGET, O_SEED, O_NOEX
+        O_TEMP, O_UNIMAX, O_BUDGET, O_SEED, O_NOEX, O_PROGRESS
     };
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'},     {"format", required_argument, 0, 'f'},
@@ -960,11 +1021,11 @@ int cmd_tokenizer(int argc, char **argv)
         {"temperature", required_argument, 0, O_TEMP},
         {"unimax-epochs", required_argument, 0, O_UNIMAX},
         {"budget", required_argument, 0, O_BUDGET}, {"seed", required_argument, 0, O_SEED},
-        {"quiet", no_argument, 0, 'q'},            {"help", no_argument, 0, 'h'},
+        {"quiet", no_argument, 0, 'q'},            {"progress", no_argument, 0, O_PROGRESS},            {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     const char *model = NULL, *format = NULL, *pattern = NULL, *dir = NULL, *reference = NULL,
                *ledger = NULL;
-    int as_json = 0, pieces = 0;
+    int as_json = 0, pieces = 0, progress = -1;
     train_opts t = {0};
     t.model_type = "unigram";
     t.sampling = "temperature";
@@ -1026,7 +1087,8 @@ int cmd_tokenizer(int argc, char **argv)
             if (!cli_parse_long(cmd, "--seed", optarg, 0, INT32_MAX, &t.seed))
                 rc = 2;
             break;
-        case 'q': t.quiet = 1; break;
+        case 'q': t.quiet = 1; progress = 0; break;
+        case O_PROGRESS: progress = 1; break;
         case 'h':
             fputs(USAGE, stdout);
             free(inputs);
@@ -1046,7 +1108,8 @@ int cmd_tokenizer(int argc, char **argv)
         t.inputs = inputs;
         rc = run_train(cmd, &t);
     } else if (is_audit) {
-        rc = run_audit(cmd, model, format, pattern, dir, reference, ledger, as_json, rest, files);
+        rc = run_audit(cmd, model, format, pattern, dir, reference, ledger, as_json, progress, rest,
+                       files);
     } else {
         if (rest > 1)
             rc = cli_usage(cmd, "one input file at most");

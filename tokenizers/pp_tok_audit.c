@@ -149,7 +149,8 @@ static pp_status words_of(const char *s, size_t len, size_t **out, size_t *n, pp
         else
             i++;
         /* white space, and the Ethiopic word space U+1361 */
-        int ws = c < 0 ? 0 : (u_isUWhiteSpace(c) || c == 0x1361);
+        /* (U+2581 is a normalized space for Metaspace/SentencePiece-style hf models) */
+        int ws = c < 0 ? 0 : (u_isUWhiteSpace(c) || c == 0x1361 || c == 0x2581);
         if (!ws && !in) {
             in = 1;
             start = (size_t)at;
@@ -174,32 +175,44 @@ static pp_status words_of(const char *s, size_t len, size_t **out, size_t *n, pp
     return PP_OK;
 }
 
-/* Record the code points of `want` that `got` lacks. */
+static int cmp_cp(const void *a, const void *b)
+{
+    UChar32 x = *(const UChar32 *)a, y = *(const UChar32 *)b;
+    return (x > y) - (x < y);
+}
+
+/* Record the code points of `want` that `got` lacks (sorted set lookups, so
+ * a long line costs O(n log n)). */
 static void note_lost(lang_acc *l, const char *want, size_t wl, const char *got, size_t gl)
 {
-    for (int32_t i = 0; i < (int32_t)wl;) {
+    UChar32 *have = malloc(sizeof(UChar32) * (gl + 1));
+    if (!have)
+        return;
+    size_t nh = 0;
+    for (int32_t i = 0; i < (int32_t)gl;) {
+        UChar32 c;
+        U8_NEXT(got, i, (int32_t)gl, c);
+        have[nh++] = c;
+    }
+    qsort(have, nh, sizeof *have, cmp_cp);
+    for (int32_t i = 0; i < (int32_t)wl && l->nlost < LOST_MAX;) {
         int32_t at = i;
         UChar32 c;
         U8_NEXT(want, i, (int32_t)wl, c);
         size_t cl = (size_t)(i - at);
-        if (c < 0 || l->nlost >= LOST_MAX)
+        if (c < 0 || bsearch(&c, have, nh, sizeof *have, cmp_cp))
             continue;
-        /* present in the decoded text? */
-        int found = 0;
-        for (size_t k = 0; k + cl <= gl && !found; k++)
-            found = memcmp(got + k, want + at, cl) == 0;
-        if (found)
-            continue;
-        size_t have = strlen(l->lost);
+        size_t len = strlen(l->lost);
         int dup = 0;
-        for (size_t k = 0; k + cl <= have && !dup; k++)
+        for (size_t k = 0; k + cl <= len && !dup; k++)
             dup = memcmp(l->lost + k, want + at, cl) == 0;
-        if (!dup && have + cl < sizeof l->lost) {
-            memcpy(l->lost + have, want + at, cl);
-            l->lost[have + cl] = '\0';
+        if (!dup && len + cl < sizeof l->lost) {
+            memcpy(l->lost + len, want + at, cl);
+            l->lost[len + cl] = '\0';
             l->nlost++;
         }
     }
+    free(have);
 }
 
 pp_status pp_tok_audit_add(pp_tok_audit *a, const char *lang, const char *key, const char *text,

@@ -15,15 +15,6 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
-/* The registry and profiles are a separate component of the library; when a
- * build does not carry it yet, these references stay NULL and only the CLDR
- * data is used. */
-#pragma weak pp_profile_find
-#pragma weak pp_profile_free
-#pragma weak pp_profile_normalization
-#pragma weak pp_profile_required_marks
-#pragma weak pp_profile_exemplars
-
 typedef struct buf {
     char *s;
     size_t n, cap;
@@ -122,16 +113,16 @@ pp_status pp_tok_lang_defaults(const char *code, char norm[16], char **required,
     strcpy(norm, "NFC");
     *required = NULL;
     snprintf(source, 128, "no profile; ");
-    if (pp_profile_find && pp_profile_free) {
+    {
         pp_profile *p = NULL;
         if (pp_profile_find(code, &p, NULL) == PP_OK && p) {
-            const char *n = pp_profile_normalization ? pp_profile_normalization(p) : NULL;
+            const char *n = pp_profile_normalization(p);
             if (n && (strcmp(n, "NFKC") == 0 || strcmp(n, "nfkc") == 0))
                 strcpy(norm, "NFKC");
             else if (n && (strcmp(n, "none") == 0))
                 strcpy(norm, "none");
-            const char *m = pp_profile_required_marks ? pp_profile_required_marks(p) : NULL;
-            const char *x = pp_profile_exemplars ? pp_profile_exemplars(p) : NULL;
+            const char *m = pp_profile_required_marks(p);
+            const char *x = pp_profile_exemplars(p);
             if ((m && add_chars(&b, m, strlen(m)) != 0) || (x && add_chars(&b, x, strlen(x)) != 0)) {
                 pp_profile_free(p);
                 free(b.s);

@@ -174,6 +174,12 @@ void pp_tokenizer_free(pp_tokenizer *t)
     free(t->uni.score);
     tok_vocab_free(&t->added);
     tok_regex_free(t->regex);
+    for (int i = 0; i < t->nsteps; i++) {
+        free(t->steps[i].from);
+        free(t->steps[i].to);
+    }
+    free(t->dec_from);
+    free(t->dec_to);
     free(t);
 }
 
@@ -267,6 +273,48 @@ static pp_status encode_metaspace(pp_tokenizer *t, pp_encoding *e, size_t *cap, 
     return st;
 }
 
+/* Replace every `from` by `to` in (*s, *len) (from NULL: prepend `to`). */
+static int replace_all(char **s, size_t *len, const char *from, const char *to)
+{
+    size_t tl = strlen(to), fl = from ? strlen(from) : 0, count = 0;
+    if (from) {
+        for (size_t i = 0; i + fl <= *len; i++)
+            if (memcmp(*s + i, from, fl) == 0) {
+                count++;
+                i += fl - 1;
+            }
+    } else {
+        count = 1;
+    }
+    if (from && count == 0)
+        return 0;
+    size_t nl = from ? *len + count * tl - count * fl : *len + tl;
+    char *o = malloc(nl + 1);
+    if (!o)
+        return -1;
+    size_t k = 0;
+    if (!from) {
+        memcpy(o, to, tl);
+        memcpy(o + tl, *s, *len);
+        k = nl;
+    } else {
+        for (size_t i = 0; i < *len;) {
+            if (i + fl <= *len && memcmp(*s + i, from, fl) == 0) {
+                memcpy(o + k, to, tl);
+                k += tl;
+                i += fl;
+            } else {
+                o[k++] = (*s)[i++];
+            }
+        }
+    }
+    o[k] = '\0';
+    free(*s);
+    *s = o;
+    *len = k;
+    return 0;
+}
+
 pp_status pp_tokenizer_encode(pp_tokenizer *t, const char *text, size_t len, pp_encoding *e,
                               pp_error *err)
 {
@@ -284,6 +332,11 @@ pp_status pp_tokenizer_encode(pp_tokenizer *t, const char *text, size_t len, pp_
         st = encode_spm(t, e, err);
         goto out;
     }
+    for (int i = 0; i < t->nsteps && e->text_len; i++)
+        if (replace_all(&e->text, &e->text_len, t->steps[i].from, t->steps[i].to) != 0) {
+            st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+            goto out;
+        }
     if (t->bl_prefix_space && e->text_len && e->text[0] != ' ') {
         char *p = malloc(e->text_len + 2);
         if (!p) {
@@ -304,19 +357,56 @@ pp_status pp_tokenizer_encode(pp_tokenizer *t, const char *text, size_t len, pp_
         goto out;
     }
     if (!t->regex) {
-        st = tok_bpe_encode(&t->bpe, e->text, e->text_len, 0, e, &cap, err);
+        st = t->char_level ? tok_bpe_encode_chars(&t->bpe, e->text, e->text_len, 0,
+                                                  t->byte_fallback ? t->fb_id : NULL, t->unk_id,
+                                                  t->fuse_unk, e, &cap, err)
+                           : tok_bpe_encode(&t->bpe, e->text, e->text_len, 0, e, &cap, err);
         goto out;
     }
     size_t *spans = NULL, n = 0;
     st = tok_regex_split(t->regex, e->text, e->text_len, &spans, &n, err);
-    for (size_t i = 0; i < n && st == PP_OK; i++)
-        st = tok_bpe_encode(&t->bpe, e->text + spans[2 * i], spans[2 * i + 1] - spans[2 * i],
-                            spans[2 * i], e, &cap, err);
+    for (size_t i = 0; i < n && st == PP_OK; i++) {
+        const char *p = e->text + spans[2 * i];
+        size_t pl = spans[2 * i + 1] - spans[2 * i];
+        st = t->char_level ? tok_bpe_encode_chars(&t->bpe, p, pl, spans[2 * i],
+                                                  t->byte_fallback ? t->fb_id : NULL, t->unk_id,
+                                                  t->fuse_unk, e, &cap, err)
+                           : tok_bpe_encode(&t->bpe, p, pl, spans[2 * i], e, &cap, err);
+    }
     free(spans);
 out:
     if (st != PP_OK)
         pp_encoding_clear(e);
     return st;
+}
+
+pp_status pp_tokenizer_encode_ids(pp_tokenizer *t, const char *text, size_t len, int32_t **ids,
+                                  size_t *n, pp_error *err)
+{
+    *ids = NULL;
+    *n = 0;
+    if (t->format != PP_TOK_SPM || t->prenorm_form >= 0) {
+        pp_encoding e;
+        pp_status st = pp_tokenizer_encode(t, text, len, &e, err);
+        if (st != PP_OK)
+            return st;
+        *ids = e.ids ? e.ids : malloc(sizeof(int32_t));
+        *n = e.n;
+        e.ids = NULL;
+        pp_encoding_clear(&e);
+        return *ids ? PP_OK : pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    size_t bad;
+    if (!pp_utf8_valid(text, len, &bad))
+        return pp_error_set(err, PP_ERR_ENCODING, NULL, 0, "invalid UTF-8 at byte %zu", bad);
+    int *v = NULL;
+    pp_status st = pp_spm_encode_ids(t->spm, text, len, &v, n, err);
+    if (st != PP_OK)
+        return st;
+    /* int and int32_t are the same type on every platform polyphony builds on */
+    _Static_assert(sizeof(int) == sizeof(int32_t), "int is 32 bits");
+    *ids = (int32_t *)v;
+    return PP_OK;
 }
 
 /* Replace ill-formed UTF-8 by U+FFFD, in a new buffer. */
@@ -388,9 +478,9 @@ pp_status pp_tokenizer_decode(pp_tokenizer *t, const int32_t *ids, size_t n, cha
         char one;
         if (!p)
             continue;
-        if (t->model == TOK_MODEL_UNIGRAM) {
+        if (t->model == TOK_MODEL_UNIGRAM || t->char_level) {
             int b = byte_piece_value(p, pl);
-            if (b >= 0 && t->uni.byte_fallback) {
+            if (b >= 0 && t->byte_fallback) {
                 one = (char)b;
                 p = &one;
                 pl = 1;
@@ -422,6 +512,19 @@ pp_status pp_tokenizer_decode(pp_tokenizer *t, const int32_t *ids, size_t n, cha
             }
         }
         k = o;
+    }
+    if (t->char_level && t->dec_from) {
+        size_t kl = k;
+        buf[k] = '\0';
+        if (replace_all(&buf, &kl, t->dec_from, t->dec_to) != 0) {
+            free(buf);
+            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        }
+        k = kl;
+    }
+    for (int i = 0; t->char_level && i < t->dec_strip && k && buf[0] == ' '; i++) {
+        memmove(buf, buf + 1, k - 1);
+        k--;
     }
     if (t->bl_prefix_space && k && buf[0] == ' ') {
         memmove(buf, buf + 1, k - 1);

@@ -62,6 +62,11 @@ PP_API pp_status pp_tokenizer_encode(pp_tokenizer *t, const char *text, size_t l
                                      pp_encoding *enc, pp_error *err);
 PP_API void pp_encoding_clear(pp_encoding *enc);
 
+/* Ids only (no spans): the same ids as pp_tokenizer_encode(), faster for
+ * SentencePiece models. *ids is malloc'd (free() it). */
+PP_API pp_status pp_tokenizer_encode_ids(pp_tokenizer *t, const char *text, size_t len,
+                                         int32_t **ids, size_t *n, pp_error *err);
+
 /* Decode ids into a malloc'd NUL-terminated string (*len bytes). Ids out of
  * range give PP_ERR_INVALID. Byte sequences that are not valid UTF-8 (ids cut
  * inside a character) are replaced by U+FFFD. */

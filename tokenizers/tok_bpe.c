@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/utf8.h>
 
 typedef struct heap_entry {
     int32_t rank;
@@ -86,47 +87,13 @@ static int push_pair(const tok_bpe *b, heap *h, const int32_t *id, int32_t left,
     return heap_push(h, e);
 }
 
-pp_status tok_bpe_encode(const tok_bpe *b, const char *s, size_t len, size_t base, pp_encoding *e,
-                         size_t *cap, pp_error *err)
+/* Merge the n initial symbols (id[i], covering bytes [start_i, end[i]) where
+ * start_i = end[i-1]) in place; the surviving nodes are linked by next[]. */
+static pp_status merge(const tok_bpe *b, int32_t n, int32_t *id, int32_t *end, int32_t *prev,
+                       int32_t *next, pp_error *err)
 {
-    if (len == 0)
-        return PP_OK;
-    if (b->whole_first) {
-        int32_t whole = tok_strmap_get(&b->vocab.map, s, len);
-        if (whole >= 0)
-            return tok_enc_push(e, cap, whole, base, base + len) == 0
-                       ? PP_OK
-                       : pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-    }
-    if (len == 1) {
-        int32_t id = b->byte_id[(unsigned char)s[0]];
-        if (id < 0)
-            return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
-                                "byte 0x%02X has no token in this vocabulary",
-                                (unsigned char)s[0]);
-        return tok_enc_push(e, cap, id, base, base + 1) == 0
-                   ? PP_OK
-                   : pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-    }
-    if (len > INT32_MAX / 2)
-        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "pre-token too long (%zu bytes)", len);
-
-    /* node i starts at byte i; one allocation for the five arrays */
-    int32_t n = (int32_t)len;
-    int32_t *mem = malloc(sizeof(int32_t) * 4 * (size_t)n);
     heap h = {0};
-    if (!mem)
-        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-    int32_t *id = mem, *end = mem + n, *prev = mem + 2 * n, *next = mem + 3 * n;
-    pp_status st = PP_OK;
     for (int32_t i = 0; i < n; i++) {
-        id[i] = b->byte_id[(unsigned char)s[i]];
-        if (id[i] < 0) {
-            st = pp_error_set(err, PP_ERR_INVALID, NULL, 0,
-                              "byte 0x%02X has no token in this vocabulary", (unsigned char)s[i]);
-            goto done;
-        }
-        end[i] = i + 1;
         prev[i] = i - 1;
         next[i] = i + 1 < n ? i + 1 : -1;
     }
@@ -150,16 +117,124 @@ pp_status tok_bpe_encode(const tok_bpe *b, const char *s, size_t len, size_t bas
         if (push_pair(b, &h, id, prev[l], l) != 0 || push_pair(b, &h, id, l, next[l]) != 0)
             goto oom;
     }
-    for (int32_t i = 0; i >= 0; i = next[i])
-        if (tok_enc_push(e, cap, id[i], base + (size_t)i, base + (size_t)end[i]) != 0)
-            goto oom;
-    goto done;
+    free(h.v);
+    return PP_OK;
 oom:
-    st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    free(h.v);
+    return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+}
+
+pp_status tok_bpe_encode(const tok_bpe *b, const char *s, size_t len, size_t base, pp_encoding *e,
+                         size_t *cap, pp_error *err)
+{
+    if (len == 0)
+        return PP_OK;
+    if (b->whole_first) {
+        int32_t whole = tok_strmap_get(&b->vocab.map, s, len);
+        if (whole >= 0)
+            return tok_enc_push(e, cap, whole, base, base + len) == 0
+                       ? PP_OK
+                       : pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    if (len > INT32_MAX / 2)
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "pre-token too long (%zu bytes)", len);
+    /* node i starts at byte i; one allocation for the four arrays */
+    int32_t n = (int32_t)len;
+    int32_t *mem = malloc(sizeof(int32_t) * 4 * (size_t)n);
+    if (!mem)
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    int32_t *id = mem, *end = mem + n, *prev = mem + 2 * n, *next = mem + 3 * n;
+    pp_status st = PP_OK;
+    for (int32_t i = 0; i < n; i++) {
+        id[i] = b->byte_id[(unsigned char)s[i]];
+        if (id[i] < 0) {
+            st = pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                              "byte 0x%02X has no token in this vocabulary", (unsigned char)s[i]);
+            goto done;
+        }
+        end[i] = i + 1;
+    }
+    if ((st = merge(b, n, id, end, prev, next, err)) != PP_OK)
+        goto done;
+    for (int32_t i = 0; i >= 0; i = next[i])
+        if (tok_enc_push(e, cap, id[i], base + (size_t)i, base + (size_t)end[i]) != 0) {
+            st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+            break;
+        }
 done:
     free(mem);
-    free(h.v);
     return st;
+}
+
+pp_status tok_bpe_encode_chars(const tok_bpe *b, const char *s, size_t len, size_t base,
+                               const int32_t *fb_id, int32_t unk_id, int fuse_unk, pp_encoding *e,
+                               size_t *cap, pp_error *err)
+{
+    if (len == 0)
+        return PP_OK;
+    if (b->whole_first) {
+        int32_t whole = tok_strmap_get(&b->vocab.map, s, len);
+        if (whole >= 0)
+            return tok_enc_push(e, cap, whole, base, base + len) == 0
+                       ? PP_OK
+                       : pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    if (len > INT32_MAX / 2)
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "pre-token too long (%zu bytes)", len);
+    int32_t cap_n = (int32_t)len;
+    int32_t *mem = malloc(sizeof(int32_t) * 5 * (size_t)cap_n);
+    if (!mem)
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    int32_t *id = mem, *end = mem + cap_n, *prev = mem + 2 * cap_n, *next = mem + 3 * cap_n,
+            *start = mem + 4 * cap_n;
+    /* symbols: characters; start[] keeps each one's first byte */
+    int32_t n = 0;
+    for (int32_t i = 0; i < (int32_t)len;) {
+        int32_t at = i;
+        UChar32 c;
+        U8_NEXT(s, i, (int32_t)len, c);
+        (void)c;
+        start[n] = at;
+        end[n] = i;
+        id[n] = tok_strmap_get(&b->vocab.map, s + at, (size_t)(i - at)); /* -1: unknown */
+        n++;
+    }
+    pp_status st = merge(b, n, id, end, prev, next, err);
+    int last_unk = 0;
+    for (int32_t k = 0; st == PP_OK && k >= 0; k = next[k]) {
+        size_t a = base + (size_t)start[k], z = base + (size_t)end[k];
+        if (id[k] >= 0) {
+            if (tok_enc_push(e, cap, id[k], a, z) != 0)
+                goto oom;
+            last_unk = 0;
+            continue;
+        }
+        int all = fb_id != NULL;
+        for (int32_t x = start[k]; all && x < end[k]; x++)
+            all = fb_id[(unsigned char)s[x]] >= 0;
+        if (all) {
+            for (int32_t x = start[k]; x < end[k]; x++)
+                if (tok_enc_push(e, cap, fb_id[(unsigned char)s[x]], a, z) != 0)
+                    goto oom;
+            last_unk = 0;
+        } else if (fuse_unk && last_unk && e->n) {
+            e->end[e->n - 1] = z;
+        } else {
+            if (unk_id < 0) {
+                st = pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                                  "a character has no token and the model has no unknown token");
+                break;
+            }
+            if (tok_enc_push(e, cap, unk_id, a, z) != 0)
+                goto oom;
+            last_unk = 1;
+        }
+    }
+    free(mem);
+    return st;
+oom:
+    free(mem);
+    return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
 }
 
 int tok_bpe_pairs_from_ranks(tok_bpe *b)

@@ -48,6 +48,25 @@ static pp_status parse_normalizer(pp_tokenizer *t, json_t *n, const char *path, 
         }
         return PP_OK;
     }
+    if (type && (strcmp(type, "Prepend") == 0 || strcmp(type, "Replace") == 0)) {
+        const char *from = NULL, *to = NULL;
+        if (strcmp(type, "Prepend") == 0) {
+            to = json_string_value(json_object_get(n, "prepend"));
+        } else {
+            from = json_string_value(json_object_get(json_object_get(n, "pattern"), "String"));
+            to = json_string_value(json_object_get(n, "content"));
+            if (!from || !*from)
+                return unsupported(err, path, "normalizer", "Replace with a Regex pattern");
+        }
+        if (!to || t->nsteps >= (int)(sizeof t->steps / sizeof t->steps[0]))
+            return unsupported(err, path, "normalizer", type);
+        t->steps[t->nsteps].from = from ? strdup(from) : NULL;
+        t->steps[t->nsteps].to = strdup(to);
+        if ((from && !t->steps[t->nsteps].from) || !t->steps[t->nsteps].to)
+            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        t->nsteps++;
+        return PP_OK;
+    }
     static const struct {
         const char *name;
         int form;
@@ -135,6 +154,51 @@ static pp_status parse_pretok(pp_tokenizer *t, json_t *p, char **pattern, const 
     return unsupported(err, path, "pre_tokenizer", type);
 }
 
+/* The decoder steps that matter for character-level models: Replace (a
+ * string), Strip (leading characters); ByteFallback and Fuse are what
+ * decoding does anyway; ByteLevel and Metaspace are handled by the model. */
+static pp_status parse_decoder(pp_tokenizer *t, json_t *d, const char *path, pp_error *err)
+{
+    if (!d || json_is_null(d))
+        return PP_OK;
+    const char *type = json_string_value(json_object_get(d, "type"));
+    if (!type)
+        return unsupported(err, path, "decoder", NULL);
+    if (strcmp(type, "Sequence") == 0) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(json_object_get(d, "decoders"), i, x)
+        {
+            pp_status st = parse_decoder(t, x, path, err);
+            if (st != PP_OK)
+                return st;
+        }
+        return PP_OK;
+    }
+    if (strcmp(type, "Replace") == 0) {
+        const char *from = json_string_value(json_object_get(json_object_get(d, "pattern"), "String"));
+        const char *to = json_string_value(json_object_get(d, "content"));
+        if (!from || !*from || !to || t->dec_from)
+            return unsupported(err, path, "decoder", "Replace");
+        t->dec_from = strdup(from);
+        t->dec_to = strdup(to);
+        return t->dec_from && t->dec_to ? PP_OK
+                                        : pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    if (strcmp(type, "Strip") == 0) {
+        const char *content = json_string_value(json_object_get(d, "content"));
+        if ((content && strcmp(content, " ") != 0) ||
+            json_integer_value(json_object_get(d, "stop")) != 0)
+            return unsupported(err, path, "decoder", "Strip");
+        t->dec_strip = (int)json_integer_value(json_object_get(d, "start"));
+        return PP_OK;
+    }
+    if (strcmp(type, "ByteFallback") == 0 || strcmp(type, "Fuse") == 0 ||
+        strcmp(type, "ByteLevel") == 0 || strcmp(type, "Metaspace") == 0)
+        return PP_OK;
+    return unsupported(err, path, "decoder", type);
+}
+
 /* A byte-level vocabulary entry (GPT-2 alphabet) to raw bytes; entries with
  * characters outside the alphabet are kept as they are. */
 static size_t unmap_bytes(const char *s, size_t len, char *out)
@@ -181,9 +245,9 @@ static pp_status load_bpe(pp_tokenizer *t, json_t *model, const char *path, pp_e
     json_t *vocab = json_object_get(model, "vocab"), *merges = json_object_get(model, "merges");
     if (!json_is_object(vocab) || !json_is_array(merges))
         return pp_error_set(err, PP_ERR_MODEL, path, 0, "BPE model without vocab/merges");
-    if (!t->byte_level)
-        return unsupported(err, path, "BPE without a ByteLevel pre-tokenizer (character-level "
-                                      "BPE)", "model");
+    t->char_level = !t->byte_level;
+    if (t->char_level && t->metaspace)
+        return unsupported(err, path, "character-level BPE with a pre-tokenizer", "model");
     if (tok_vocab_init(&t->bpe.vocab, json_object_size(vocab)) != 0)
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     const char *key;
@@ -207,7 +271,7 @@ static pp_status load_bpe(pp_tokenizer *t, json_t *model, const char *path, pp_e
             }
             buf = nb;
         }
-        size_t bl = unmap_bytes(key, kl, buf);
+        size_t bl = t->char_level ? (memcpy(buf, key, kl), kl) : unmap_bytes(key, kl, buf);
         if (tok_vocab_set(&t->bpe.vocab, (int32_t)id, buf, bl) != 0) {
             free(buf);
             return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
@@ -257,8 +321,8 @@ static pp_status load_bpe(pp_tokenizer *t, json_t *model, const char *path, pp_e
             }
             ab = tmp;
         }
-        size_t ra = unmap_bytes(a, al, ab);
-        size_t rb = unmap_bytes(b, bl, ab + ra);
+        size_t ra = t->char_level ? (memcpy(ab, a, al), al) : unmap_bytes(a, al, ab);
+        size_t rb = t->char_level ? (memcpy(ab + ra, b, bl), bl) : unmap_bytes(b, bl, ab + ra);
         int32_t ia = tok_strmap_get(&t->bpe.vocab.map, ab, ra);
         int32_t ib = tok_strmap_get(&t->bpe.vocab.map, ab + ra, rb);
         int32_t im = tok_strmap_get(&t->bpe.vocab.map, ab, ra + rb);
@@ -276,11 +340,19 @@ static pp_status load_bpe(pp_tokenizer *t, json_t *model, const char *path, pp_e
     free(ab);
     t->bpe.whole_first = json_is_true(json_object_get(model, "ignore_merges"));
     t->byte_fallback = json_is_true(json_object_get(model, "byte_fallback"));
+    t->fuse_unk = json_is_true(json_object_get(model, "fuse_unk"));
+    for (int b = 0; b < 256; b++) {
+        char piece[8];
+        snprintf(piece, sizeof piece, "<0x%02X>", b);
+        t->fb_id[b] = t->byte_fallback ? tok_strmap_get(&t->bpe.vocab.map, piece, 6) : -1;
+    }
     const char *unk = json_string_value(json_object_get(model, "unk_token"));
     t->unk_id = unk ? tok_strmap_get(&t->bpe.vocab.map, unk, strlen(unk)) : -1;
     t->model = TOK_MODEL_BPE;
     t->vocab_size = t->bpe.vocab.n;
-    snprintf(t->describe, sizeof t->describe, "hf BPE (byte-level), %zu merges",
+    snprintf(t->describe, sizeof t->describe, "hf BPE (%s), %zu merges",
+             t->char_level ? (t->byte_fallback ? "characters, byte fallback" : "characters")
+                           : "byte-level",
              t->bpe.pairs.n);
     return PP_OK;
 }
@@ -360,6 +432,8 @@ pp_status tok_hf_load(pp_tokenizer *t, const char *path, pp_error *err)
     if ((st = parse_normalizer(t, json_object_get(root, "normalizer"), path, err)) != PP_OK ||
         (st = parse_pretok(t, json_object_get(root, "pre_tokenizer"), &pattern, path, err)) !=
             PP_OK)
+        goto out;
+    if ((st = parse_decoder(t, json_object_get(root, "decoder"), path, err)) != PP_OK)
         goto out;
     const char *type = json_string_value(json_object_get(model, "type"));
     if (!type)

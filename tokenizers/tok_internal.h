@@ -87,6 +87,14 @@ typedef struct tok_bpe {
 pp_status tok_bpe_encode(const tok_bpe *b, const char *s, size_t len, size_t base, pp_encoding *e,
                          size_t *cap, pp_error *err);
 
+/* Character-level BPE (no byte alphabet): the initial symbols are the UTF-8
+ * characters of the pre-token; a character outside the vocabulary becomes its
+ * <0xNN> byte pieces (fb_id, when the model has byte fallback) or the unknown
+ * id (consecutive unknowns fused when fuse_unk). */
+pp_status tok_bpe_encode_chars(const tok_bpe *b, const char *s, size_t len, size_t base,
+                               const int32_t *fb_id, int32_t unk_id, int fuse_unk, pp_encoding *e,
+                               size_t *cap, pp_error *err);
+
 /* For tiktoken vocabularies: derive the pair table from the ranks (a pair
  * merges into the token equal to its concatenation, with that token's rank). */
 int tok_bpe_pairs_from_ranks(tok_bpe *b);
@@ -154,6 +162,17 @@ struct pp_tokenizer {
     int metaspace;        /* hf Metaspace pre-tokenizer */
     int metaspace_prepend;/* prepend U+2581 to the first piece */
     int metaspace_split;  /* split on U+2581 */
+    /* hf string normalizers, in order: Prepend (from NULL) and Replace */
+    struct tok_step {
+        char *from, *to;
+    } steps[8];
+    int nsteps;
+    int char_level;       /* hf BPE over characters (no ByteLevel) */
+    int fuse_unk;
+    int32_t fb_id[256];   /* <0xNN> pieces of a byte-fallback vocabulary, -1 if none */
+    /* hf decoder: Replace from → to on the text, then strip leading `strip` chars */
+    char *dec_from, *dec_to;
+    int dec_strip;
     int32_t unk_id;
     int byte_fallback;
     size_t vocab_size;

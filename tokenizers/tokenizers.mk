@@ -26,4 +26,7 @@ EXTRA_DIST += tests/cli/tokenizer.sh tests/data/tokenizers/SOURCE.md \
 	tests/data/tokenizers/cl100k_base.tiktoken.zst tests/data/tokenizers/cl100k_base.expected.jsonl \
 	tests/data/tokenizers/o200k_base.expected.jsonl \
 	tests/data/tokenizers/llama3-small.tokenizer.json tests/data/tokenizers/llama3-small.expected.jsonl \
+	tests/data/tokenizers/llama2-small.tokenizer.json tests/data/tokenizers/llama2-small.expected.jsonl \
 	tests/data/tokenizers/yo-udhr-train.jsonl tests/data/tokenizers/yo-news.txt
+dist_man_MANS += docs/man/polyphony-tokenizer.1
+EXTRA_DIST += bench/tokenizers/run.sh bench/tokenizers/verify-full.sh docs/tokenizers.md

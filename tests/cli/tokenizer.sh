@@ -45,7 +45,7 @@ grep -q 'latin1.txt:1:' "$tmp/err" || fail "invalid UTF-8 message has file:line"
 echo '{"tokens":[15339, 99999999]}' | pp tokenizer decode -m "$CL" >/dev/null 2>&1; [ $? -eq 1 ] || fail "id out of range"
 
 # encode | decode gives the text back, for every back end
-for m in "$CL" "$T/llama3-small.tokenizer.json"; do
+for m in "$CL" "$T/llama3-small.tokenizer.json" "$T/llama2-small.tokenizer.json"; do
     pp tokenizer encode -m "$m" "$T/sample.jsonl" > "$tmp/enc.jsonl" || fail "encode with $m"
     jq -e 'has("tokens") and (.tokens | length > 0)' "$tmp/enc.jsonl" >/dev/null || fail "tokens field"
     jq -c 'del(.text)' "$tmp/enc.jsonl" | pp tokenizer decode -m "$m" > "$tmp/dec.jsonl" || fail "decode with $m"

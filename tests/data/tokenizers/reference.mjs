@@ -56,3 +56,32 @@ const tok = TokenizerLoader.fromPreTrained({ tokenizerJSON: small,
 const rows = texts.map((r) => JSON.stringify({ id: r.id,
   tokens: tok.encode(r.text, { add_special_tokens: false }) }));
 fs.writeFileSync(path.join(out, 'llama3-small.expected.jsonl'), rows.join('\n') + '\n');
+
+// A small character-level BPE tokenizer.json with byte fallback (the Llama 2
+// family: Prepend/Replace normalizers, no pre-tokenizer): Llama 2's cut to its
+// first MERGES merges, keeping <unk>, <s>, </s>, the 256 <0xNN> pieces and
+// every single-character piece; reference ids again from @lenml/tokenizers.
+{
+  const full2 = JSON.parse(fs.readFileSync(path.join(nm, '@lenml', 'tokenizer-llama2', 'models',
+    'tokenizer.json'), 'utf8'));
+  const merges2 = full2.model.merges.slice(0, MERGES).map((m) => (Array.isArray(m) ? m : m.split(' ')));
+  const byId2 = Object.entries(full2.model.vocab).sort((a, b) => a[1] - b[1]).map(([t]) => t);
+  const keep2 = new Map();
+  for (const t of byId2)
+    if (/^<(unk|s|\/s|0x[0-9A-F]{2})>$/.test(t) || [...t].length === 1) keep2.set(t, keep2.size);
+  for (const [a, b] of merges2) if (!keep2.has(a + b)) keep2.set(a + b, keep2.size);
+  const small2 = {
+    version: '1.0', truncation: null, padding: null, added_tokens: [],
+    normalizer: full2.normalizer, pre_tokenizer: full2.pre_tokenizer, post_processor: null,
+    decoder: full2.decoder,
+    model: { ...full2.model, vocab: Object.fromEntries(keep2),
+      merges: merges2.map(([a, b]) => `${a} ${b}`) },
+  };
+  fs.writeFileSync(path.join(out, 'llama2-small.tokenizer.json'), JSON.stringify(small2));
+  const tok2 = TokenizerLoader.fromPreTrained({ tokenizerJSON: small2,
+    tokenizerConfig: { tokenizer_class: 'LlamaTokenizer', legacy: true, bos_token: '<s>',
+      eos_token: '</s>', unk_token: '<unk>' } });
+  const rows2 = texts.map((r) => JSON.stringify({ id: r.id,
+    tokens: tok2.encode(r.text, { add_special_tokens: false }) }));
+  fs.writeFileSync(path.join(out, 'llama2-small.expected.jsonl'), rows2.join('\n') + '\n');
+}

