@@ -56,5 +56,7 @@ int cli_parse_double(const char *cmd, const char *opt, const char *val, double m
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
+int cmd_dedup(int argc, char **argv);
+int cmd_pii(int argc, char **argv);
 
 #endif
