@@ -1,0 +1,354 @@
+/* ingest.c — options, dispatch by format, and the record builder shared by
+ * every reader: UTF-8 check, white space, NFC, BCP 47, script, --segment. */
+#include "config.h"
+#include "ingest_private.h"
+
+#include "pp_langtag.h"
+#include "pp_record.h"
+#include "pp_text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pp_ingest_opts_init(pp_ingest_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = PP_FMT_TXT;
+    o->segment = PP_SEGMENT_NONE;
+    o->text_field = "text";
+    o->lang_field = "lang";
+    o->id_field = "id";
+}
+
+static const char *const format_names[] = {"txt", "jsonl", "udhr", "html", "ces", "tmx", "tei"};
+
+pp_status pp_ingest_format_parse(const char *name, pp_ingest_format *f, pp_error *err)
+{
+    for (size_t i = 0; name && i < sizeof format_names / sizeof format_names[0]; i++)
+        if (strcmp(name, format_names[i]) == 0) {
+            *f = (pp_ingest_format)i;
+            return PP_OK;
+        }
+    return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                        "unknown format '%s' (expected txt, jsonl, udhr, html, ces, tmx or tei)",
+                        name ? name : "");
+}
+
+pp_status pp_segment_mode_parse(const char *name, pp_segment_mode *m, pp_error *err)
+{
+    if (name && strcmp(name, "none") == 0)
+        *m = PP_SEGMENT_NONE;
+    else if (name && strcmp(name, "paragraphs") == 0)
+        *m = PP_SEGMENT_PARAGRAPHS;
+    else if (name && strcmp(name, "sentences") == 0)
+        *m = PP_SEGMENT_SENTENCES;
+    else
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                            "unknown segmentation '%s' (expected none, paragraphs or sentences)",
+                            name ? name : "");
+    return PP_OK;
+}
+
+/* Default source: the file's base name without .gz/.zst ("stdin" for stdin). */
+static void default_source(const char *path, char *out, size_t cap)
+{
+    if (!path || strcmp(path, "-") == 0) {
+        snprintf(out, cap, "stdin");
+        return;
+    }
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(out, cap, "%s", base);
+    size_t n = strlen(out);
+    if (n > 3 && strcmp(out + n - 3, ".gz") == 0)
+        out[n - 3] = '\0';
+    else if (n > 4 && strcmp(out + n - 4, ".zst") == 0)
+        out[n - 4] = '\0';
+}
+
+pp_status pp_ingest_file(const char *path, const pp_ingest_opts *o, const pp_ingest_sink *sink,
+                         pp_error *err)
+{
+    pp_ingest_run r;
+    memset(&r, 0, sizeof r);
+    r.o = o;
+    r.sink = sink;
+    r.name = (!path || strcmp(path, "-") == 0) ? "<stdin>" : path;
+    if (o->source && *o->source)
+        snprintf(r.source, sizeof r.source, "%s", o->source);
+    else if (o->format == PP_FMT_UDHR)
+        snprintf(r.source, sizeof r.source, "udhr");
+    else
+        default_source(path, r.source, sizeof r.source);
+
+    switch (o->format) {
+    case PP_FMT_TXT:
+        return pp_ingest_txt(&r, path, err);
+    case PP_FMT_JSONL:
+        return pp_ingest_jsonl(&r, path, err);
+    default:
+        break;
+    }
+    xmlDocPtr doc = NULL;
+    int html = o->format == PP_FMT_UDHR || o->format == PP_FMT_HTML;
+    pp_status s = pp_xml_load(path, html, &doc, err);
+    if (s != PP_OK)
+        return s;
+    switch (o->format) {
+    case PP_FMT_UDHR:
+        s = pp_ingest_udhr(&r, doc, err);
+        break;
+    case PP_FMT_HTML:
+        s = pp_ingest_html(&r, doc, err);
+        break;
+    case PP_FMT_CES:
+        s = pp_ingest_ces(&r, doc, err);
+        break;
+    case PP_FMT_TMX:
+        s = pp_ingest_tmx(&r, doc, err);
+        break;
+    case PP_FMT_TEI:
+        s = pp_ingest_tei(&r, doc, err);
+        break;
+    default:
+        s = pp_error_set(err, PP_ERR_UNSUPPORTED, r.name, 0, "unsupported format");
+    }
+    xmlFreeDoc(doc);
+    return s;
+}
+
+pp_status pp_ingest_reject(pp_ingest_run *r, long line, const char *reason, const char *raw,
+                           size_t rawlen, pp_error *err)
+{
+    if (!r->sink->reject)
+        return PP_OK;
+    return r->sink->reject(r->sink->ctx, r->name, line, reason, raw, rawlen, err);
+}
+
+/* Canonical tag for `tag` through a one-entry cache (files are mostly in one
+ * language, and ICU's canonicalization is the costly step per record). */
+static pp_status canon_lang(pp_ingest_run *r, const char *tag, const char **out)
+{
+    if (strcmp(tag, r->lang_in) != 0 || !r->lang_in[0]) {
+        snprintf(r->lang_in, sizeof r->lang_in, "%s", tag);
+        pp_error e;
+        pp_error_clear(&e);
+        r->lang_status =
+            (int)pp_langtag_canonicalize(tag, r->lang_out, sizeof r->lang_out, &e);
+        snprintf(r->lang_msg, sizeof r->lang_msg, "%.150s", e.message);
+        if (strlen(tag) >= sizeof r->lang_in) /* do not cache truncated keys */
+            r->lang_in[0] = '\0';
+    }
+    *out = r->lang_out;
+    return (pp_status)r->lang_status;
+}
+
+/* Emit one record built from NFC text `t` (NUL-terminated, non-empty). */
+static pp_status emit_one(pp_ingest_run *r, const char *id, const char *t, size_t n,
+                          const char *lang, const char *license, json_t *meta, pp_error *err)
+{
+    char script[5];
+    pp_script_of(t, n, script, NULL);
+    json_t *rec = json_object();
+    if (!rec)
+        return pp_error_set(err, PP_ERR_NOMEM, r->name, 0, "out of memory");
+    const char *src = r->rec_source ? r->rec_source : r->source;
+    int bad = json_object_set_new_nocheck(rec, "id", json_string_nocheck(id)) ||
+              json_object_set_new_nocheck(rec, "text", json_stringn_nocheck(t, n)) ||
+              json_object_set_new_nocheck(rec, "lang", json_string_nocheck(lang)) ||
+              json_object_set_new_nocheck(rec, "script", json_string_nocheck(script)) ||
+              json_object_set_new_nocheck(rec, "source", json_string(src));
+    if (!bad && license)
+        bad = json_object_set_new_nocheck(rec, "license", json_string(license));
+    if (!bad && meta && json_object_size(meta) > 0)
+        bad = json_object_set_nocheck(rec, "meta", meta);
+    if (bad) {
+        json_decref(rec);
+        return pp_error_set(err, PP_ERR_NOMEM, r->name, 0, "out of memory");
+    }
+    return r->sink->emit(r->sink->ctx, rec, err);
+}
+
+static int is_blank_line(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\f' && s[i] != '\v')
+            return 0;
+    return 1;
+}
+
+static pp_status text_unit(pp_ingest_run *r, const char *id, const char *text, size_t len,
+                           const char *lang, const char *license, json_t *meta, int flags,
+                           long line, pp_error *err);
+
+pp_status pp_ingest_text(pp_ingest_run *r, const char *id, const char *text, size_t len,
+                         const char *lang, const char *license, json_t *meta, int flags,
+                         long line, pp_error *err)
+{
+    if (!(flags & PP_TEXT_PARAGRAPHS) || r->o->segment != PP_SEGMENT_PARAGRAPHS) {
+        pp_status s = text_unit(r, id, text, len, lang, license, meta, flags, line, err);
+        json_decref(meta);
+        return s;
+    }
+    /* Cut at blank lines: a paragraph is a run of non-blank lines. */
+    pp_status s = PP_OK;
+    size_t i = 0, para = 0;
+    size_t idlen = strlen(id);
+    char *pid = malloc(idlen + 24);
+    if (!pid) {
+        json_decref(meta);
+        return pp_error_set(err, PP_ERR_NOMEM, r->name, line, "out of memory");
+    }
+    while (i < len && s == PP_OK) {
+        size_t start = i, end = i;
+        /* skip blank lines */
+        for (;;) {
+            size_t e = start;
+            while (e < len && text[e] != '\n')
+                e++;
+            if (e < len && is_blank_line(text + start, e - start)) {
+                start = e + 1;
+                continue;
+            }
+            if (e >= len && is_blank_line(text + start, e - start))
+                start = len;
+            break;
+        }
+        if (start >= len)
+            break;
+        end = start;
+        for (;;) {
+            size_t e = end;
+            while (e < len && text[e] != '\n')
+                e++;
+            if (is_blank_line(text + end, e - end))
+                break;
+            end = e < len ? e + 1 : e;
+            if (end >= len)
+                break;
+        }
+        i = end;
+        para++;
+        snprintf(pid, idlen + 24, "%s-p%zu", id, para);
+        json_t *m = meta ? json_deep_copy(meta) : json_object();
+        if (!m) {
+            s = pp_error_set(err, PP_ERR_NOMEM, r->name, line, "out of memory");
+            break;
+        }
+        json_object_set_new(m, "paragraph", json_integer((json_int_t)para));
+        s = text_unit(r, pid, text + start, end - start, lang, license, m,
+                      flags | PP_TEXT_COLLAPSE, line, err);
+        json_decref(m);
+    }
+    free(pid);
+    json_decref(meta);
+    return s;
+}
+
+/* One unit: checks, normalization, then one record or its sentences.
+ * Does not steal `meta`. */
+static pp_status text_unit(pp_ingest_run *r, const char *id, const char *text, size_t len,
+                           const char *lang, const char *license, json_t *meta, int flags,
+                           long line, pp_error *err)
+{
+    char reason[256];
+    size_t bad;
+    if (!pp_utf8_valid(text, len, &bad)) {
+        snprintf(reason, sizeof reason, "invalid UTF-8 at byte %zu of the text", bad + 1);
+        return pp_ingest_reject(r, line, reason, text, len, err);
+    }
+    if (!lang || !*lang)
+        lang = r->o->lang && *r->o->lang ? r->o->lang : "und";
+    const char *canon;
+    if (canon_lang(r, lang, &canon) != PP_OK) {
+        snprintf(reason, sizeof reason, "bad language tag: %s", r->lang_msg);
+        return pp_ingest_reject(r, line, reason, text, len, err);
+    }
+    if (!license)
+        license = r->o->license && *r->o->license ? r->o->license : NULL;
+
+    char *nfc = NULL;
+    size_t n = 0;
+    char *work = NULL;
+    const char *t = text;
+    n = len;
+    if (flags & PP_TEXT_COLLAPSE) {
+        work = malloc(len + 1);
+        if (!work)
+            return pp_error_set(err, PP_ERR_NOMEM, r->name, line, "out of memory");
+        memcpy(work, text, len);
+        work[len] = '\0';
+        n = pp_collapse_space(work, len);
+        work[n] = '\0';
+        t = work;
+    }
+    if (!pp_is_normalized(t, n, PP_NFC)) {
+        pp_status s = pp_normalize(t, n, PP_NFC, &nfc, &n, err);
+        if (s != PP_OK) {
+            free(work);
+            if (err)
+                err->line = line;
+            return s;
+        }
+        t = nfc;
+    } else if (!work) {
+        /* make it NUL-terminated for the JSON string */
+        work = malloc(len + 1);
+        if (!work)
+            return pp_error_set(err, PP_ERR_NOMEM, r->name, line, "out of memory");
+        memcpy(work, text, len);
+        work[len] = '\0';
+        t = work;
+    }
+    pp_status s = PP_OK;
+    if (n == 0 || is_blank_line(t, n)) {
+        s = pp_ingest_reject(r, line, "empty text", text, len, err);
+    } else if (r->o->segment != PP_SEGMENT_SENTENCES) {
+        s = emit_one(r, id, t, n, canon, license, meta, err);
+    } else {
+        pp_span *sp = NULL;
+        size_t ns = 0;
+        char canon_copy[96];
+        snprintf(canon_copy, sizeof canon_copy, "%s", canon);
+        s = pp_segment(t, n, canon_copy, PP_SEG_SENTENCE, &sp, &ns, err);
+        if (s != PP_OK && err)
+            err->line = line;
+        size_t idlen = strlen(id), k = 0;
+        char *sid = s == PP_OK ? malloc(idlen + 24) : NULL;
+        if (s == PP_OK && !sid)
+            s = pp_error_set(err, PP_ERR_NOMEM, r->name, line, "out of memory");
+        for (size_t i = 0; s == PP_OK && i < ns; i++) {
+            size_t a = sp[i].start, b = sp[i].end;
+            while (a < b && (t[a] == ' ' || t[a] == '\n' || t[a] == '\t' || t[a] == '\r'))
+                a++;
+            while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\t' ||
+                             t[b - 1] == '\r'))
+                b--;
+            if (a == b)
+                continue;
+            k++;
+            snprintf(sid, idlen + 24, "%s-s%zu", id, k);
+            json_t *m = meta ? json_deep_copy(meta) : json_object();
+            if (!m) {
+                s = pp_error_set(err, PP_ERR_NOMEM, r->name, line, "out of memory");
+                break;
+            }
+            json_object_set_new(m, "sentence", json_integer((json_int_t)k));
+            char *piece = strndup(t + a, b - a);
+            if (!piece) {
+                json_decref(m);
+                s = pp_error_set(err, PP_ERR_NOMEM, r->name, line, "out of memory");
+                break;
+            }
+            s = emit_one(r, sid, piece, b - a, canon_copy, license, m, err);
+            free(piece);
+            json_decref(m);
+        }
+        free(sid);
+        free(sp);
+    }
+    free(nfc);
+    free(work);
+    return s;
+}
