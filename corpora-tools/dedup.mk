@@ -5,3 +5,12 @@ libpolyphony_la_SOURCES += corpora-tools/pp_dedup.h corpora-tools/pp_dedup.c \
 	corpora-tools/pp_dedup_index.c corpora-tools/pp_dedup_sig.c \
 	corpora-tools/pp_pii.h corpora-tools/pp_pii.c
 polyphony_SOURCES += corpora-tools/cmd_dedup.c corpora-tools/cmd_pii.c
+
+check_PROGRAMS += tests/check_dedup tests/check_pii
+TESTS += tests/check_dedup tests/check_pii
+tests_check_dedup_SOURCES = tests/check_dedup.c
+tests_check_dedup_CPPFLAGS = $(PP_TEST_CPPFLAGS)
+tests_check_dedup_LDADD = $(PP_TEST_LIBS)
+tests_check_pii_SOURCES = tests/check_pii.c
+tests_check_pii_CPPFLAGS = $(PP_TEST_CPPFLAGS)
+tests_check_pii_LDADD = $(PP_TEST_LIBS)
