@@ -14,3 +14,7 @@ tests_check_dedup_LDADD = $(PP_TEST_LIBS)
 tests_check_pii_SOURCES = tests/check_pii.c
 tests_check_pii_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_pii_LDADD = $(PP_TEST_LIBS)
+
+TESTS += tests/cli/dedup.sh tests/cli/pii.sh tests/cli/parallel.sh
+EXTRA_DIST += tests/cli/dedup.sh tests/cli/pii.sh tests/cli/parallel.sh \
+	tests/data/dedup/corpus.jsonl tests/data/pii/records.jsonl
