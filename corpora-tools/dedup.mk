@@ -18,3 +18,5 @@ tests_check_pii_LDADD = $(PP_TEST_LIBS)
 TESTS += tests/cli/dedup.sh tests/cli/pii.sh tests/cli/parallel.sh
 EXTRA_DIST += tests/cli/dedup.sh tests/cli/pii.sh tests/cli/parallel.sh \
 	tests/data/dedup/corpus.jsonl tests/data/pii/records.jsonl
+
+dist_man_MANS += docs/man/polyphony-dedup.1 docs/man/polyphony-pii.1

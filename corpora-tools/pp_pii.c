@@ -431,7 +431,7 @@ static int number_glue_before(const ctx *c, long i)
     UChar32 p = at(c, i - 1);
     if (p < 0)
         return 0;
-    if (is_digit(p) || spaced_letter(p) || p == '_' || p == '#' || p == '/' || p == '@' ||
+    if (is_digit(p) || spaced_letter(p) || p == '_' || p == '#' || p == '/' || p == '@' || p == '[' ||
         p == '$' || p == 0x20AC || p == 0xA3 || p == 0xA5 || u_charType(p) == U_CURRENCY_SYMBOL)
         return 1;
     if ((p == '.' || p == ',' || p == ':' || dash(p) || p == 0x066B || p == 0x066C) &&
@@ -445,7 +445,7 @@ static int number_glue_after(const ctx *c, size_t e)
     UChar32 q = at(c, (long)e);
     if (q < 0)
         return 0;
-    if (is_digit(q) || spaced_letter(q) || q == '_' || q == '%' || q == '/' || q == '@' ||
+    if (is_digit(q) || spaced_letter(q) || q == '_' || q == '%' || q == '/' || q == '@' || q == ']' ||
         q == 0x066A || u_charType(q) == U_CURRENCY_SYMBOL)
         return 1;
     if ((q == '.' || q == ',' || q == ':' || dash(q) || q == 0x066B || q == 0x066C) &&
@@ -499,19 +499,19 @@ static int scan_run(const ctx *c, size_t i, int allow, run *r)
         }
         /* up to two separator characters between digit groups */
         size_t s = k;
-        int nsep = 0, bad = 0;
+        int nsep = 0, bad = 0, seps = r->seps, op = open;
         while (s < c->n && nsep < 3 && !is_digit(c->cp[s])) {
             UChar32 x = c->cp[s];
             if (space_sep(x) && (allow & 1))
-                r->seps |= 1;
+                seps |= 1;
             else if (dash(x) && (allow & 2))
-                r->seps |= 2;
+                seps |= 2;
             else if (x == '.' && (allow & 4))
-                r->seps |= 4;
-            else if (x == '(' && (allow & 8) && !open)
-                open = 1, r->paren = 1, r->seps |= 8;
-            else if (x == ')' && (allow & 8) && open == 1)
-                open = 2;
+                seps |= 4;
+            else if (x == '(' && (allow & 8) && !op && r->nd == 0)
+                op = 1, seps |= 8; /* only around the first group (area code) */
+            else if (x == ')' && (allow & 8) && op == 1 && r->ng == 0)
+                op = 2;
             else if (bidi_mark(x))
                 ;
             else {
@@ -524,6 +524,10 @@ static int scan_run(const ctx *c, size_t i, int allow, run *r)
         }
         if (bad || nsep > 2 || s >= c->n || !is_digit(c->cp[s]))
             break;
+        r->seps = seps;
+        if (op == 1 && !open)
+            r->paren = 1;
+        open = op;
         if (cur) {
             if (r->ng >= 24)
                 return 0;
@@ -707,6 +711,10 @@ static int phone_shape(const run *r)
     for (int g = 0; g < r->ng; g++)
         if (r->groups[g] < 2 && !(g == 0 && r->paren))
             return 0;
+    /* without a trunk 0 or an area code in parentheses, national numbers
+     * start with a group of three or more digits (555 123 4567, 98765 43210) */
+    if (r->digits[0] != '0' && !r->paren && r->groups[0] < 3)
+        return 0;
     if (looks_like_years(r))
         return 0;
     /* thousands: 1-3 digits then groups of exactly three, separated by
@@ -771,11 +779,11 @@ pp_status pp_pii_find(const char *text, size_t len, unsigned mask, pp_pii_span *
         UChar32 ch;
         U8_NEXT(text, i, L, ch);
         if (ch < 0) {
+            size_t bad = c.off[c.n];
             free(c.cp);
             free(c.off);
             free(c.taken);
-            return pp_error_set(err, PP_ERR_ENCODING, NULL, 0,
-                                "invalid UTF-8 at byte %zu", c.off[c.n]);
+            return pp_error_set(err, PP_ERR_ENCODING, NULL, 0, "invalid UTF-8 at byte %zu", bad);
         }
         c.cp[c.n++] = ch;
     }

@@ -132,6 +132,9 @@ START_TEST(test_false_positives)
         "The ratio was 1:2:3:4.",
         "Call the ambulance at 112 or 911.",
         "phone number 12345678",
+        "na tu ondoo miliyun (200.000.000) suudati",
+        "N [10 16 27500] Estague, na guajo",
+        "in the year 10 16 27500 of the count",
     };
     for (size_t i = 0; i < sizeof clean / sizeof clean[0]; i++)
         ck_assert_msg(count(clean[i], PP_PII_ALL) == 0, "false positive in '%s': '%s'", clean[i],
