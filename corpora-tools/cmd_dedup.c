@@ -356,6 +356,76 @@ static int report(opts *o, pp_dedup_index *ix)
 
 /* ---- pass one: signatures into an index or a signature file ---- */
 
+/* The exact hashes seen in one shard (signature mode): a record whose exact
+ * twin came earlier in the shard needs no MinHash, since merge resolves it by
+ * the exact hash before looking at its shingles. */
+typedef struct {
+    uint8_t (*keys)[16];
+    unsigned char *used;
+    size_t cap, n;
+} exact_set;
+
+static int exact_set_add(exact_set *s, const uint8_t k[16])
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 4096;
+        uint8_t(*nk)[16] = malloc(nc * 16);
+        unsigned char *nu = calloc(nc, 1);
+        if (!nk || !nu) {
+            free(nk);
+            free(nu);
+            return -1;
+        }
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->used[i])
+                continue;
+            uint64_t h;
+            memcpy(&h, s->keys[i], 8);
+            size_t j = h & (nc - 1);
+            while (nu[j])
+                j = (j + 1) & (nc - 1);
+            memcpy(nk[j], s->keys[i], 16);
+            nu[j] = 1;
+        }
+        free(s->keys);
+        free(s->used);
+        s->keys = nk;
+        s->used = nu;
+        s->cap = nc;
+    }
+    uint64_t h;
+    memcpy(&h, k, 8);
+    size_t j = h & (s->cap - 1);
+    while (s->used[j]) {
+        if (memcmp(s->keys[j], k, 16) == 0)
+            return 1;
+        j = (j + 1) & (s->cap - 1);
+    }
+    memcpy(s->keys[j], k, 16);
+    s->used[j] = 1;
+    s->n++;
+    return 0;
+}
+
+typedef struct {
+    pp_dedup_index *ix;
+    exact_set *set;
+    int oom;
+} skip_ctx;
+
+static int skip_seen(void *ud, const uint8_t exact[16])
+{
+    skip_ctx *c = ud;
+    if (c->ix)
+        return pp_dedup_index_has_exact(c->ix, exact);
+    int r = exact_set_add(c->set, exact);
+    if (r < 0) {
+        c->oom = 1;
+        return 0;
+    }
+    return r;
+}
+
 static int sign_file(opts *o, const char *path, const char *display, const char *shardname,
                      pp_dedup_index *ix, uint32_t shard, pp_sig_writer *sw, pp_progress *pg)
 {
@@ -373,6 +443,8 @@ static int sign_file(opts *o, const char *path, const char *display, const char 
         pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         rc = cli_fail(CMD, &err);
     }
+    exact_set set = {0};
+    skip_ctx sk = {ix, &set, 0};
     item it;
     int got;
     while (rc == 0 && (got = next_item(o, r, shardname, 1, &it)) != 0) {
@@ -385,8 +457,10 @@ static int sign_file(opts *o, const char *path, const char *display, const char 
         e.id = it.idp;
         e.id_is_position = it.id_is_position;
         e.lang = it.lang ? it.lang : "";
-        pp_status st = pp_dedup_signature(&o->p, it.text, it.tlen, e.exact, mh, bh,
-                                          &e.nshingles, &err);
+        pp_status st = pp_dedup_signature_skip(&o->p, it.text, it.tlen, skip_seen, &sk, e.exact,
+                                               mh, bh, &e.nshingles, &err);
+        if (st == PP_OK && sk.oom)
+            st = pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         e.minhash = mh;
         e.bands = bh;
         if (st == PP_OK && ix)
@@ -406,6 +480,8 @@ static int sign_file(opts *o, const char *path, const char *display, const char 
     }
     free(mh);
     free(bh);
+    free(set.keys);
+    free(set.used);
     pp_reader_close(r);
     return rc;
 }
@@ -828,6 +904,7 @@ static int run_apply(opts *o, int nfiles, char **files)
     for (size_t i = 0; i < nrows; i++)
         free(rows[i].dup_of);
     free(rows);
+    o->no_lang = 0; /* apply writes no ledger: languages do not matter here */
     notes(o);
     return rc;
 }

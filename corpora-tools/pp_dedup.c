@@ -271,6 +271,15 @@ pp_status pp_dedup_signature(const pp_dedup_params *p, const char *text, size_t 
                              uint8_t exact[16], uint32_t *minhash, uint64_t *bands,
                              size_t *nshingles, pp_error *err)
 {
+    return pp_dedup_signature_skip(p, text, len, NULL, NULL, exact, minhash, bands, nshingles,
+                                   err);
+}
+
+pp_status pp_dedup_signature_skip(const pp_dedup_params *p, const char *text, size_t len,
+                                  int (*skip)(void *ud, const uint8_t exact[16]), void *ud,
+                                  uint8_t exact[16], uint32_t *minhash, uint64_t *bands,
+                                  size_t *nshingles, pp_error *err)
+{
     char *norm = NULL;
     size_t nlen = 0;
     pp_status st = pp_dedup_normalize(text, len, &norm, &nlen, err);
@@ -280,6 +289,11 @@ pp_status pp_dedup_signature(const pp_dedup_params *p, const char *text, size_t 
     XXH128_canonical_t c;
     XXH128_canonicalFromHash(&c, h);
     memcpy(exact, c.digest, 16);
+    if (skip && skip(ud, exact)) {
+        free(norm);
+        *nshingles = 0;
+        return PP_OK;
+    }
 
     int use_char = p->shingle == PP_SHINGLE_CHAR;
     if (p->shingle == PP_SHINGLE_AUTO) {

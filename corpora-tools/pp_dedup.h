@@ -85,6 +85,14 @@ PP_API pp_status pp_dedup_signature(const pp_dedup_params *p, const char *text, 
                                     uint8_t exact[16], uint32_t *minhash, uint64_t *bands,
                                     size_t *nshingles, pp_error *err);
 
+/* The same, but when skip (may be NULL) returns nonzero for the exact hash
+ * the MinHash is not computed and *nshingles is 0: used to save the work for
+ * records whose exact twin was already seen (their shingles add nothing). */
+PP_API pp_status pp_dedup_signature_skip(const pp_dedup_params *p, const char *text, size_t len,
+                                         int (*skip)(void *ud, const uint8_t exact[16]), void *ud,
+                                         uint8_t exact[16], uint32_t *minhash, uint64_t *bands,
+                                         size_t *nshingles, pp_error *err);
+
 /* Estimated Jaccard similarity: share of equal values among k. */
 PP_API double pp_dedup_jaccard(const uint32_t *a, const uint32_t *b, int k);
 
@@ -114,6 +122,9 @@ PP_API pp_status pp_dedup_index_add(pp_dedup_index *ix, uint32_t shard, uint64_t
                                     size_t nshingles, uint32_t *doc, pp_error *err);
 
 PP_API uint32_t pp_dedup_index_count(const pp_dedup_index *ix);
+
+/* Nonzero if a document with this exact hash was added already. */
+PP_API int pp_dedup_index_has_exact(const pp_dedup_index *ix, const uint8_t exact[16]);
 
 /* The kept document of doc's cluster (itself when kept). Valid at any time;
  * final once every document has been added. */

@@ -1,12 +1,15 @@
 /* pp_dedup_index.c — the in-memory merge of signatures: an exact-hash table,
  * LSH buckets, candidate verification and union-find clusters.
  *
- * Memory per document (K = bands*rows permutations, B = bands):
- *   doc record 32 bytes + id and language bytes
- *   exact table: 24 bytes / 0.5 load = 48 bytes
- *   for documents that are not exact repeats: K*4 bytes of MinHash values and
- *   B bucket entries (8 bytes) plus B table slots (12 bytes / 0.5 load).
- * With the defaults (K = 100, B = 25): ~400 + 25*32 + 80 ~ 1.3 kB. */
+ * Memory per record (K = bands*rows permutations, B = bands), tables kept
+ * between 3/8 and 3/4 full, arrays grown by 1.5x:
+ *   record 32 bytes + its id and a NUL; exact table 20 bytes a slot;
+ *   for records that are not exact repeats: K*2 bytes of MinHash values (the
+ *   low 16 bits of each, which estimate the Jaccard similarity with a bias
+ *   of at most 2^-16), B bucket entries of 8 bytes and B band-table slots
+ *   of 8 bytes.
+ * With the defaults (K = 100, B = 25): about 32 + id + 40 + 200 + 200 + 270
+ * ~ 750 bytes per distinct record and ~ 75 bytes + id per exact repeat. */
 #include "config.h"
 #include "pp_dedup.h"
 
@@ -36,14 +39,16 @@ struct pp_dedup_index {
     uint32_t ndocs, capdocs;
     char *arena;
     size_t arena_len, arena_cap;
-    uint32_t *mh;
+    uint16_t *mh; /* low 16 bits of each MinHash value: enough to estimate */
     uint32_t nmh, capmh;
     /* exact table: open addressing, key 16 bytes, value doc+1 */
     uint8_t (*ekeys)[16];
     uint32_t *evals;
     size_t ecap, en;
-    /* band table: key u64 (0 = empty), head entry+1 */
-    uint64_t *bkeys;
+    /* band table keyed by the top 32 bits of the band hash (two buckets
+     * whose hashes share them merge: that only adds verified comparisons,
+     * about n^2/2^33 of them for n bucket keys); head = entry+1, 0 = empty */
+    uint32_t *bkeys;
     uint32_t *bheads;
     size_t bcap, bn;
     entry_t *entries;
@@ -96,7 +101,7 @@ static int grow(void **ptr, size_t elem, size_t need, size_t *cap)
         return 1;
     size_t nc = *cap ? *cap : 64;
     while (nc < need)
-        nc *= 2;
+        nc += nc / 2; /* 1.5x: less slack on large indexes */
     void *q = realloc(*ptr, nc * elem);
     if (!q)
         return 0;
@@ -190,7 +195,7 @@ static int exact_rehash(pp_dedup_index *ix)
 /* Find or insert `key`; returns the existing doc+1 or 0 after inserting doc. */
 static int exact_lookup(pp_dedup_index *ix, const uint8_t key[16], uint32_t doc, uint32_t *found)
 {
-    if ((ix->en + 1) * 2 > ix->ecap && !exact_rehash(ix))
+    if ((ix->en + 1) * 4 > ix->ecap * 3 && !exact_rehash(ix))
         return -1;
     size_t j = key16_hash(key) & (ix->ecap - 1);
     while (ix->evals[j]) {
@@ -206,10 +211,15 @@ static int exact_lookup(pp_dedup_index *ix, const uint8_t key[16], uint32_t doc,
     return 0;
 }
 
+static size_t band_home(uint32_t fp, size_t cap)
+{
+    return (size_t)((fp * 0x9E3779B1u) ^ (fp >> 16)) & (cap - 1);
+}
+
 static int band_rehash(pp_dedup_index *ix)
 {
     size_t nc = ix->bcap ? ix->bcap * 2 : 4096;
-    uint64_t *nk = calloc(nc, sizeof(uint64_t));
+    uint32_t *nk = calloc(nc, sizeof(uint32_t));
     uint32_t *nh = calloc(nc, sizeof(uint32_t));
     if (!nk || !nh) {
         free(nk);
@@ -217,10 +227,10 @@ static int band_rehash(pp_dedup_index *ix)
         return 0;
     }
     for (size_t i = 0; i < ix->bcap; i++) {
-        if (!ix->bkeys[i])
+        if (!ix->bheads[i])
             continue;
-        size_t j = (size_t)(ix->bkeys[i] * 0x9E3779B97F4A7C15ULL >> 17) & (nc - 1);
-        while (nk[j])
+        size_t j = band_home(ix->bkeys[i], nc);
+        while (nh[j])
             j = (j + 1) & (nc - 1);
         nk[j] = ix->bkeys[i];
         nh[j] = ix->bheads[i];
@@ -233,20 +243,24 @@ static int band_rehash(pp_dedup_index *ix)
     return 1;
 }
 
-/* Slot of `key` in the band table (inserted empty if absent); SIZE_MAX on OOM. */
-static size_t band_slot(pp_dedup_index *ix, uint64_t key)
+/* Slot of `key` in the band table; *fresh = 1 when the bucket is new (its
+ * head is still 0). SIZE_MAX on OOM. Load stays under 3/4. */
+static size_t band_slot(pp_dedup_index *ix, uint64_t key, int *fresh)
 {
-    if ((ix->bn + 1) * 2 > ix->bcap && !band_rehash(ix))
+    if ((ix->bn + 1) * 4 > ix->bcap * 3 && !band_rehash(ix))
         return SIZE_MAX;
-    size_t j = (size_t)(key * 0x9E3779B97F4A7C15ULL >> 17) & (ix->bcap - 1);
-    while (ix->bkeys[j]) {
-        if (ix->bkeys[j] == key)
+    uint32_t fp = (uint32_t)(key >> 32);
+    size_t j = band_home(fp, ix->bcap);
+    while (ix->bheads[j]) {
+        if (ix->bkeys[j] == fp) {
+            *fresh = 0;
             return j;
+        }
         j = (j + 1) & (ix->bcap - 1);
     }
-    ix->bkeys[j] = key;
-    ix->bheads[j] = 0;
+    ix->bkeys[j] = fp;
     ix->bn++;
+    *fresh = 1;
     return j;
 }
 
@@ -324,16 +338,20 @@ pp_status pp_dedup_index_add(pp_dedup_index *ix, uint32_t shard, uint64_t pos, c
     if (nshingles == 0)
         return PP_OK;
     int k = ix->k;
-    if (!grow32((void **)&ix->mh, sizeof(uint32_t) * (size_t)k, ix->nmh + 1, &ix->capmh))
+    if (!grow32((void **)&ix->mh, sizeof(uint16_t) * (size_t)k, ix->nmh + 1, &ix->capmh))
         goto oom;
     doc = &ix->docs[d];
     doc->mh = ix->nmh++;
-    uint32_t *mine = ix->mh + (size_t)doc->mh * k;
-    memcpy(mine, minhash, sizeof(uint32_t) * (size_t)k);
+    uint16_t *mine = ix->mh + (size_t)doc->mh * k;
+    for (int i = 0; i < k; i++)
+        mine[i] = (uint16_t)minhash[i];
     for (int b = 0; b < ix->p.bands; b++) {
-        size_t slot = band_slot(ix, bands[b]);
+        int fresh;
+        size_t slot = band_slot(ix, bands[b], &fresh);
         if (slot == SIZE_MAX)
             goto oom;
+        if (fresh)
+            ix->bheads[slot] = 0;
         int seen = 0;
         for (uint32_t e = ix->bheads[slot]; e && seen < ix->p.bucket_cap; e = ix->entries[e - 1].next) {
             uint32_t other = ix->entries[e - 1].doc;
@@ -341,8 +359,11 @@ pp_status pp_dedup_index_add(pp_dedup_index *ix, uint32_t shard, uint64_t pos, c
             if (find(ix, other) == find(ix, d))
                 continue;
             ix->comparisons++;
-            const uint32_t *theirs = ix->mh + (size_t)ix->docs[other].mh * k;
-            if (pp_dedup_jaccard(mine, theirs, k) >= ix->p.threshold)
+            const uint16_t *theirs = ix->mh + (size_t)ix->docs[other].mh * k;
+            int eq = 0;
+            for (int i = 0; i < k; i++)
+                eq += mine[i] == theirs[i];
+            if ((double)eq / k >= ix->p.threshold)
                 unite(ix, other, d);
         }
         if (!grow32((void **)&ix->entries, sizeof(entry_t), ix->nentries + 1, &ix->capentries))
@@ -355,6 +376,19 @@ pp_status pp_dedup_index_add(pp_dedup_index *ix, uint32_t shard, uint64_t pos, c
     return PP_OK;
 oom:
     return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory in the dedup index");
+}
+
+int pp_dedup_index_has_exact(const pp_dedup_index *ix, const uint8_t key[16])
+{
+    if (!ix->ecap)
+        return 0;
+    size_t j = key16_hash(key) & (ix->ecap - 1);
+    while (ix->evals[j]) {
+        if (memcmp(ix->ekeys[j], key, 16) == 0)
+            return 1;
+        j = (j + 1) & (ix->ecap - 1);
+    }
+    return 0;
 }
 
 uint32_t pp_dedup_index_count(const pp_dedup_index *ix)
@@ -402,7 +436,7 @@ uint64_t pp_dedup_index_pos(const pp_dedup_index *ix, uint32_t doc)
 size_t pp_dedup_index_bytes(const pp_dedup_index *ix)
 {
     return (size_t)ix->capdocs * sizeof(doc_t) + ix->arena_cap +
-           (size_t)ix->capmh * sizeof(uint32_t) * (size_t)ix->k + ix->ecap * 20 + ix->bcap * 12 +
+           (size_t)ix->capmh * sizeof(uint16_t) * (size_t)ix->k + ix->ecap * 20 + ix->bcap * 8 +
            (size_t)ix->capentries * sizeof(entry_t);
 }
 

@@ -61,8 +61,8 @@ echo
 
 # run NAME COMMAND...: time a command (stdout to $WORK/NAME.out), print
 # records/s, MB/s and peak RSS
-row() { printf '%-34s %10s %12s %9s %10s\n' "$@"; }
-row "command" "seconds" "records/s" "MB/s" "peak MiB"
+row() { printf '%-36s %8s %8s %11s %11s %8s %9s\n' "$@"; }
+row "command" "wall s" "cpu s" "records/s" "rec/cpu-s" "MB/s" "peak MiB"
 run() {
     name=$1
     n=$2
@@ -75,7 +75,9 @@ run() {
     fi
     secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$WORK/$name.time")
     kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/$name.time")
-    row "$name" "$secs" "$(awk "BEGIN{printf \"%.0f\", $n/$secs}")" \
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$WORK/$name.time")
+    row "$name" "$secs" "$cpu" "$(awk "BEGIN{printf \"%.0f\", $n/$secs}")" \
+        "$(awk "BEGIN{printf \"%.0f\", $n/($cpu > 0 ? $cpu : 0.01)}")" \
         "$(awk "BEGIN{printf \"%.1f\", $b/$secs/1e6}")" "$(awk "BEGIN{printf \"%.0f\", $kb/1024}")"
     echo "$kb" >"$WORK/$name.kb"
 }
@@ -83,13 +85,12 @@ run() {
 if "$POLYPHONY" help filter >/dev/null 2>&1; then
     run "filter" "$docs" "$bytes" "$POLYPHONY" filter --quiet "$corpus"
 else
-    row "filter (not in this build: skipped)" "-" "-" "-" "-"
+    row "filter (not in this build: skipped)" "-" "-" "-" "-" "-" "-"
 fi
 run "dedup (one process)" "$docs" "$bytes" "$POLYPHONY" dedup --quiet "$corpus"
 run "dedup (base, distinct records)" "$base_docs" "$base_bytes" "$POLYPHONY" dedup --quiet "$base"
 run "pii (mark spans)" "$docs" "$bytes" "$POLYPHONY" pii --quiet "$corpus"
-run "pii --redact" "$docs" "$bytes" "$POLYPHONY" pii --quiet --redact "$corpus"
-run "pii (base)" "$base_docs" "$base_bytes" "$POLYPHONY" pii --quiet "$base"
+run "pii --redact (base)" "$base_docs" "$base_bytes" "$POLYPHONY" pii --quiet --redact "$base"
 
 # dedup through its two-phase mode on 4 shards with GNU parallel
 if command -v parallel >/dev/null 2>&1; then
@@ -130,12 +131,12 @@ if python3 -c 'import phonenumbers' 2>/dev/null; then
     sdocs=$(wc -l <"$WORK/sample.jsonl")
     sbytes=$(wc -c <"$WORK/sample.jsonl")
     echo
-    row "phones on a $sdocs-record sample" "seconds" "records/s" "MB/s" "peak MiB"
+    row "phones on a $sdocs-record sample" "wall s" "cpu s" "records/s" "rec/cpu-s" "MB/s" "peak MiB"
     run "polyphony pii --types phone" "$sdocs" "$sbytes" "$POLYPHONY" pii --quiet --types phone "$WORK/sample.jsonl"
     run "libphonenumber (Leniency.VALID)" "$sdocs" "$sbytes" python3 "$here/peer-phonenumbers.py" "$WORK/sample.jsonl"
-    ours=$(awk -F': ' '/Elapsed/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$WORK/polyphony pii --types phone.time")
-    peer=$(awk -F': ' '/Elapsed/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$WORK/libphonenumber (Leniency.VALID).time")
-    echo "speed ratio polyphony/libphonenumber: $(awk "BEGIN{printf \"%.1f\", $peer/$ours}")x"
+    ours=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$WORK/polyphony pii --types phone.time")
+    peer=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$WORK/libphonenumber (Leniency.VALID).time")
+    echo "speed ratio polyphony/libphonenumber (CPU time): $(awk "BEGIN{printf \"%.1f\", $peer/($ours > 0 ? $ours : 0.01)}")x"
     echo "phones found: polyphony $(grep -o '"type":"phone"' "$WORK/polyphony pii --types phone.out" | wc -l)," \
          "libphonenumber $(cat "$WORK/libphonenumber (Leniency.VALID).out")"
 else
