@@ -20,3 +20,5 @@ EXTRA_DIST += tests/cli/dedup.sh tests/cli/pii.sh tests/cli/parallel.sh \
 	tests/data/dedup/corpus.jsonl tests/data/pii/records.jsonl
 
 dist_man_MANS += docs/man/polyphony-dedup.1 docs/man/polyphony-pii.1
+EXTRA_DIST += docs/dedup.md docs/pii.md docs/scale.md bench/corpora/run.sh \
+	bench/corpora/eval-dedup.py bench/corpora/eval-pii.py bench/corpora/peer-phonenumbers.py

@@ -21,7 +21,8 @@
  * with fewer units than N gives one shingle of all its units; a text with no
  * unit gives none (it can only be an exact duplicate).
  *
- * The index keeps only signatures (never texts); see pp_dedup_index_bytes(). */
+ * The index keeps only signatures (never texts): about 750 bytes per distinct
+ * record with the defaults; see pp_dedup_index.c and pp_dedup_index_bytes(). */
 #ifndef PP_DEDUP_H
 #define PP_DEDUP_H
 
@@ -52,8 +53,8 @@ typedef struct pp_dedup_params {
 
 #define PP_DEDUP_MAX_PERM 1024
 
-/* Defaults: auto shingles (word:2, char:3), 16 bands x 8 rows... (see
- * docs/dedup.md; the values are set in pp_dedup.c and printed by --help). */
+/* Defaults: auto shingles (word:3, char:3), 25 bands x 4 rows, threshold
+ * 0.5, seed 1, bucket cap 256 (docs/dedup.md explains the choice). */
 PP_API void pp_dedup_params_default(pp_dedup_params *p);
 
 /* Parse "auto", "word:N" or "char:N" (1 <= N <= 32) into p. */
@@ -153,7 +154,9 @@ PP_API uint64_t pp_dedup_index_comparisons(const pp_dedup_index *ix);
  * (the line number in the shard), u8 flags (bit 0: the id is a position id),
  * u16 length + bytes of the id, u8 length + bytes of the language tag, 16
  * bytes exact hash, u32 number of shingles, and when that is not zero
- * bands*rows u32 MinHash values and bands u64 band hashes. The file ends with
+ * bands*rows u32 MinHash values and bands u64 band hashes (a record whose
+ * exact hash came earlier in the same shard is written with 0 shingles:
+ * merge resolves it by the exact hash). The file ends with
  * u8 'E' and u64 the number of entries (so truncation is detected). */
 
 typedef struct pp_sig_writer pp_sig_writer;
