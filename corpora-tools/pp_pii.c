@@ -792,7 +792,8 @@ pp_status pp_pii_find(const char *text, size_t len, unsigned mask, pp_pii_span *
         ((mask & PP_PII_CARD) && !find_cards(&c)) || ((mask & PP_PII_IP) && !find_ips(&c)) ||
         ((mask & PP_PII_PHONE) && !find_phones(&c)))
         goto oom;
-    qsort(c.spans, c.nspans, sizeof *c.spans, cmp_span);
+    if (c.nspans > 1)
+        qsort(c.spans, c.nspans, sizeof *c.spans, cmp_span);
     *spans = c.spans;
     *n = c.nspans;
     free(c.cp);

@@ -12,6 +12,10 @@
    after `polyphony pii --redact`, the planted string is gone and the right
    tag is in the text.
 
+When Google's libphonenumber (Debian python3-phonenumbers) is importable, its
+PhoneNumberMatcher is run on the same planted phone numbers as a peer (run the
+script with the Python that has it, e.g. /usr/bin/python3).
+
 Usage: eval-pii.py [--polyphony BIN] [--extra FILE]... [--plant N] [--seed S]
 """
 import argparse, json, os, random, subprocess, sys, tempfile
@@ -155,6 +159,38 @@ def main():
     print("planted all   %5d  redacted %5d  recall %.4f" % (len(planted), allok, allok / len(planted)))
     for m in misses[:a.examples]:
         print("  MISS %s %r (%s): %s" % m)
+    # peer: Google's libphonenumber (python3-phonenumbers) on the same planted phones
+    try:
+        import phonenumbers
+    except ImportError:
+        print("peer: python3-phonenumbers not importable by %s: skipped" % sys.executable)
+        return
+    found = Counter()
+    plus = Counter()
+    for (kind, item), r in zip(planted, recs):
+        if kind != "phone":
+            continue
+        intl = item.lstrip().startswith(("+", "\uff0b"))
+        plus["all"] += 1
+        plus["intl"] += intl
+        hits = [m.raw_string for m in phonenumbers.PhoneNumberMatcher(r["text"], None,
+                                                                      leniency=phonenumbers.Leniency.POSSIBLE)]
+        if any(h.strip() and (h in item or item in h) for h in hits):
+            found["all"] += 1
+            found["intl"] += intl
+    ours_intl = sum(1 for (kind, item), r in zip(planted, red)
+                    if kind == "phone" and item.lstrip().startswith(("+", "\uff0b"))
+                    and item not in r["text"] and "<PHONE>" in r["text"])
+    print("peer libphonenumber %s (region-free, Leniency.POSSIBLE) on the planted phones:"
+          % phonenumbers.__version__)
+    print("  all phones        libphonenumber %.4f  polyphony %.4f" % (found["all"] / plus["all"], ok["phone"] / total["phone"]))
+    print("  international (+) libphonenumber %.4f  polyphony %.4f  (%d plants)"
+          % (found["intl"] / max(1, plus["intl"]), ours_intl / max(1, plus["intl"]), plus["intl"]))
+    peer_fp = sum(1 for r in clean if any(True for _ in phonenumbers.PhoneNumberMatcher(
+        r["text"], None, leniency=phonenumbers.Leniency.POSSIBLE)))
+    ours_fp = sum(1 for r in touched if any(p["type"] == "phone" for p in r["pii"]))
+    print("  clean records with a phone: libphonenumber %d, polyphony %d (of %d)"
+          % (peer_fp, ours_fp, len(clean)))
 
 
 if __name__ == "__main__":

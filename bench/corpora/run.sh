@@ -10,7 +10,8 @@
 # Environment: POLYPHONY (binary; default ./polyphony of this tree),
 # BENCH_WORK (work directory; default $TMPDIR/polyphony-bench-corpora),
 # BENCH_BYTES (corpus size to reach; default 1000000000), BENCH_JOBS (GNU
-# parallel jobs for the sharded dedup; default 2).
+# parallel jobs for the sharded dedup; default 2), BENCH_ONLY=peer (only the
+# peer comparison).
 #
 # Peer: phone detection is compared with Google's libphonenumber
 # (PhoneNumberMatcher of python3-phonenumbers, Debian) on the same sample,
@@ -82,6 +83,7 @@ run() {
     echo "$kb" >"$WORK/$name.kb"
 }
 
+if [ "${BENCH_ONLY:-}" != peer ]; then
 if "$POLYPHONY" help filter >/dev/null 2>&1; then
     run "filter" "$docs" "$bytes" "$POLYPHONY" filter --quiet "$corpus"
 else
@@ -124,16 +126,24 @@ echo "dedup memory: $(awk "BEGIN{printf \"%.0f\", ($big-$tiny)*1024/$base_docs}"
 full=$(cat "$WORK/dedup (one process).kb")
 echo "dedup memory on the corpus: $(awk "BEGIN{printf \"%.0f\", ($full-$tiny)*1024/$docs}") bytes per record" \
      "(copies are exact duplicates and keep no MinHash)"
+fi
 
 # peer: phone numbers with libphonenumber on a sample
-if python3 -c 'import phonenumbers' 2>/dev/null; then
+PEER_PY=
+for py in python3 /usr/bin/python3; do
+    if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import phonenumbers' 2>/dev/null; then
+        PEER_PY=$py
+        break
+    fi
+done
+if [ -n "$PEER_PY" ]; then
     head -n 100000 "$base" >"$WORK/sample.jsonl"
     sdocs=$(wc -l <"$WORK/sample.jsonl")
     sbytes=$(wc -c <"$WORK/sample.jsonl")
     echo
     row "phones on a $sdocs-record sample" "wall s" "cpu s" "records/s" "rec/cpu-s" "MB/s" "peak MiB"
     run "polyphony pii --types phone" "$sdocs" "$sbytes" "$POLYPHONY" pii --quiet --types phone "$WORK/sample.jsonl"
-    run "libphonenumber (Leniency.VALID)" "$sdocs" "$sbytes" python3 "$here/peer-phonenumbers.py" "$WORK/sample.jsonl"
+    run "libphonenumber (Leniency.VALID)" "$sdocs" "$sbytes" "$PEER_PY" "$here/peer-phonenumbers.py" "$WORK/sample.jsonl"
     ours=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$WORK/polyphony pii --types phone.time")
     peer=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$WORK/libphonenumber (Leniency.VALID).time")
     echo "speed ratio polyphony/libphonenumber (CPU time): $(awk "BEGIN{printf \"%.1f\", $peer/($ours > 0 ? $ours : 0.01)}")x"
