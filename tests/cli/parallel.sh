@@ -32,16 +32,16 @@ split -n l/4 -d -a 1 --additional-suffix=.jsonl "$T/all.jsonl" "$T/shards/part-"
 $PP dedup --quiet --mark "$T/all.jsonl" >"$T/single-dedup.jsonl" 2>/dev/null || fail "single dedup"
 $PP pii --quiet --redact "$T/all.jsonl" >"$T/single-pii.jsonl" 2>/dev/null || fail "single pii"
 
-# four shards through GNU parallel
-cd "$T/shards" || exit 1
-parallel --will-cite -j 4 '$PP dedup signatures --quiet {} > {.}.sig' ::: part-*.jsonl 2>/dev/null \
+# four shards through GNU parallel (no cd: PP_WRAP may hold a relative path)
+S="$T/shards"
+parallel --will-cite -j 4 '$PP dedup signatures --quiet {} > {.}.sig' ::: "$S"/part-*.jsonl 2>/dev/null \
     || fail "parallel signatures"
-$PP dedup merge part-0.sig part-1.sig part-2.sig part-3.sig >"$T/table.jsonl" 2>/dev/null || fail "merge"
-parallel --will-cite -k -j 4 '$PP dedup apply --quiet --mark --table '"$T"'/table.jsonl {}' ::: part-*.jsonl \
+$PP dedup merge "$S/part-0.sig" "$S/part-1.sig" "$S/part-2.sig" "$S/part-3.sig" >"$T/table.jsonl" 2>/dev/null \
+    || fail "merge"
+parallel --will-cite -k -j 4 '$PP dedup apply --quiet --mark --table '"$T"'/table.jsonl {}' ::: "$S"/part-*.jsonl \
     >"$T/sharded-dedup.jsonl" 2>/dev/null || fail "parallel apply"
-parallel --will-cite -k -j 4 '$PP pii --quiet --redact {}' ::: part-*.jsonl \
+parallel --will-cite -k -j 4 '$PP pii --quiet --redact {}' ::: "$S"/part-*.jsonl \
     >"$T/sharded-pii.jsonl" 2>/dev/null || fail "parallel pii"
-cd - >/dev/null || exit 1
 
 n=$(grep -c '"dup_of"' "$T/single-dedup.jsonl")
 [ "$n" -ge 80 ] || fail "only $n duplicates found in one process"
