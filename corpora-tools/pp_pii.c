@@ -706,8 +706,15 @@ static int phone_shape(const run *r)
     if (r->ng == 1)
         /* a run without separators: only a trunk-prefixed national number */
         return r->digits[0] == '0' && r->nd >= 10 && r->nd <= 11;
-    if (r->nd < 9 || r->nd > 12)
+    /* 9-12 digits; 8 with a trunk 0 and a short first group (088 53396)
+     * unless shaped like a date (01.02.2024) or an ISSN (0378-5955) */
+    if (r->nd == 8 && r->digits[0] == '0') {
+        if (r->groups[0] > 3 ||
+            (r->ng == 3 && r->groups[2] == 4 && r->groups[0] <= 2 && r->groups[1] <= 2))
+            return 0;
+    } else if (r->nd < 9 || r->nd > 12) {
         return 0;
+    }
     for (int g = 0; g < r->ng; g++)
         if (r->groups[g] < 2 && !(g == 0 && r->paren))
             return 0;

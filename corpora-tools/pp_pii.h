@@ -8,7 +8,8 @@
  *          address itself is in such a script.
  *   phone  "+" and 8-15 digits (E.164 length), "00" international prefix, or
  *          national forms with 9-12 digits in groups (area codes in
- *          parentheses, separators space, hyphen, dot); digits of any Unicode
+ *          parentheses, separators space, hyphen, dot; 8 digits with a
+ *          trunk 0); digits of any Unicode
  *          decimal digit system (ICU u_charDigitValue), not mixed. Dates,
  *          verse references, year ranges, numbers with thousands separators
  *          and prices are rejected by shape.
