@@ -159,6 +159,8 @@ static const char *base_name(const char *path)
 
 typedef struct {
     json_t *rec;
+    const char *raw; /* the input line, valid until the next read */
+    size_t rawlen;
     const char *text;
     size_t tlen;
     char id[256];
@@ -220,6 +222,10 @@ static int next_item(opts *o, pp_reader *r, const char *display, int report, ite
         }
         json_t *t = json_object_get(rec, "text");
         it->rec = rec;
+        it->raw = pp_reader_raw(r, &it->rawlen);
+        while (it->rawlen > 0 && (it->raw[it->rawlen - 1] == '\r' || it->raw[it->rawlen - 1] == ' ' ||
+                                  it->raw[it->rawlen - 1] == '\t'))
+            it->rawlen--;
         it->text = json_string_value(t);
         it->tlen = json_string_length(t);
         it->line = line;
@@ -496,10 +502,8 @@ typedef struct {
 
 static int emit(opts *o, pp_writer *w, item *it, const char *dup_of, int exact, pp_error *err)
 {
-    if (!dup_of) {
-        json_t *rec = it->rec;
-        return pp_writer_put(w, rec, err) == PP_OK ? 0 : 1;
-    }
+    if (!dup_of) /* kept records are copied byte for byte */
+        return pp_writer_put_raw(w, it->raw, it->rawlen, err) == PP_OK ? 0 : 1;
     if (!o->mark)
         return 0;
     json_object_set_new(it->rec, "dup_of", json_string(dup_of));
