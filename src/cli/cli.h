@@ -59,6 +59,8 @@ int cmd_langs(int argc, char **argv);
 int cmd_lid(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
+int cmd_dedup(int argc, char **argv);
+int cmd_pii(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_datasheet(int argc, char **argv);
 int cmd_tokenizer(int argc, char **argv);

@@ -13,6 +13,8 @@ const cli_command cli_commands[] = {
     {"discover", cmd_discover, "inventory a corpus by language and script; cluster what is unidentified"},
     /* building corpora */
     {"filter", cmd_filter, "quality filters with per-language survival and an exclusion audit"},
+    {"dedup", cmd_dedup, "remove or mark exact and near duplicates (MinHash LSH; shardable)"},
+    {"pii", cmd_pii, "find or redact emails, phone numbers, IPs, IBANs and card numbers"},
     {"sample", cmd_sample, "sample a multilingual mixture to a budget (temperature, UniMax)"},
     {"datasheet", cmd_datasheet, "write a datasheet for a corpus or an instruction/preference set"},
     /* tokenizers */
