@@ -1,6 +1,7 @@
 /* main.c — `polyphony <command> [options] [FILE...]`: dispatch, help, version. */
 #include "config.h"
 #include "cli.h"
+#include "pp_data.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -43,8 +44,19 @@ int cmd_help(int argc, char **argv)
 
 int cmd_version(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (argc >= 2 && strcmp(argv[1], "--data-dir") == 0) {
+        /* The data directory in use: where scripts find the bundled data. */
+        printf("%s\n", pp_data_dir());
+        return 0;
+    }
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("Usage: polyphony version [--data-dir]\n\n"
+               "Print the version, or with --data-dir the directory of the bundled data\n"
+               "($POLYPHONY_DATA when set, else the installed data directory).\n");
+        return 0;
+    }
+    if (argc >= 2)
+        return cli_usage("version", "unknown option '%s'", argv[1]);
     printf("polyphony %s\n", pp_version());
     return 0;
 }
