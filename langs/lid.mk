@@ -19,8 +19,9 @@ dist_man_MANS += docs/man/polyphony-lid.1 docs/man/polyphony-discover.1
 # calibrated on its dev split (eval-sets/udhr/SPLIT.md). Reproducible: fixed
 # seed, one thread. Regenerate by hand with `make lid-model` (takes minutes).
 PP_LID_MODEL_OPTS = --split train --dev-split dev --min-chars 2000 \
-	--dim 64 --epoch 10 --lr 0.5 --minn 1 --maxn 4 --min-count 1000000 \
-	--bucket 1000000 --cutoff 300000 --dsub 2 --seed 1 --threads 1
+	--dim 64 --epoch 10 --lr 0.5 --minn 2 --maxn 5 --min-count 1000000 \
+	--bucket 2000000 --cutoff 300000 --dsub 2 --max-threshold 0.5 --profile-top 600 \
+	--seed 1 --threads 1
 lid-model: polyphony$(EXEEXT)
 	$(MKDIR_P) $(top_srcdir)/langs/models
 	./polyphony$(EXEEXT) lid train --input $(top_srcdir)/eval-sets/udhr/udhr.jsonl.zst \
