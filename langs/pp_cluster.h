@@ -27,6 +27,14 @@ PP_API pp_status pp_trigram_hashes(const char *pre, size_t len, uint64_t **h, si
  * repeat); weights are L2-normalized. */
 PP_API pp_status pp_profile_vec_from(const uint64_t *keys, const double *w, size_t n,
                                      pp_profile_vec **out, pp_error *err);
+/* The distinct trigram hashes of a preprocessed text with L2-normalized
+ * counts, unsorted (*keys and *w malloc'd). */
+PP_API pp_status pp_trigram_counts(const char *pre, size_t len, uint64_t **keys, double **w,
+                                   size_t *n, pp_error *err);
+/* Dot product of such counts with a profile made by pp_profile_vec_from
+ * (hash lookups; 0 for other profiles): the cosine when both are normalized. */
+PP_API double pp_profile_dot(const pp_profile_vec *prof, const uint64_t *keys, const double *w,
+                             size_t n);
 /* The profile of an already preprocessed text. */
 PP_API pp_status pp_trigram_profile_pre(const char *pre, size_t len, pp_profile_vec **out,
                                         pp_error *err);

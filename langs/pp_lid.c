@@ -420,8 +420,10 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     char top_label[64];
     snprintf(top_label, sizeof top_label, "%s", n > 0 ? preds[0].label : "");
     if (rr && n > 1) {
-        pp_profile_vec *tv = NULL;
-        st = pp_trigram_profile_pre(p, plen, &tv, err);
+        uint64_t *tk;
+        double *tw;
+        size_t tn;
+        st = pp_trigram_counts(p, plen, &tk, &tw, &tn, err);
         if (st != PP_OK) {
             free(p);
             return st;
@@ -430,10 +432,11 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
         int m = n < rr ? n : rr;
         for (int i = 0; i < m; i++) {
             int ix = label_index(l, preds[i].label);
-            double c = ix >= 0 && l->prof[ix] ? pp_profile_cosine(tv, l->prof[ix]) : 0.0;
+            double c = ix >= 0 && l->prof[ix] ? pp_profile_dot(l->prof[ix], tk, tw, tn) : 0.0;
             rs[i] = c + l->rerank_weight * preds[i].prob;
         }
-        pp_profile_vec_free(tv);
+        free(tk);
+        free(tw);
         for (int i = 1; i < m; i++) /* stable insertion sort, best first */
             for (int j = i; j > 0 && rs[j] > rs[j - 1]; j--) {
                 double t = rs[j];
