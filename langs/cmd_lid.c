@@ -592,6 +592,8 @@ static int lid_usage(FILE *f)
             "      --rerank N      re-rank the N best labels by trigram profile when the model\n"
             "                      has MODEL.profiles.tsv (default 10; 0 turns it off)\n"
             "      --rerank-weight W  weight of the model's probability in re-ranking (default 0)\n"
+            "      --min-similarity S  abstain when the text's trigram cosine with the chosen\n"
+            "                      language's profile is under S (default 0: off)\n"
             "      --timing        report identification speed on stderr\n"
             "      --progress/--quiet\n");
     return 0;
@@ -625,7 +627,9 @@ int cmd_lid(int argc, char **argv)
     double thr = -1;
     long top = 0;
     int progress = -1;
-    enum { O_THRF = 256, O_FIELD, O_REJ, O_LEDGER, O_PROG, O_QUIET, O_TIMING, O_RR, O_RRW };
+    enum { O_THRF = 256, O_FIELD, O_REJ, O_LEDGER, O_PROG, O_QUIET, O_TIMING, O_RR, O_RRW,
+           O_MINSIM };
+    double min_sim = 0;
     int timing = 0;
     long rerank = -1;
     double rerank_w = 0.0;
@@ -639,7 +643,8 @@ int cmd_lid(int argc, char **argv)
         {"rejects", required_argument, 0, O_REJ}, {"ledger", required_argument, 0, O_LEDGER},
         {"progress", no_argument, 0, O_PROG}, {"quiet", no_argument, 0, O_QUIET},
         {"timing", no_argument, 0, O_TIMING}, {"rerank", required_argument, 0, O_RR},
-        {"rerank-weight", required_argument, 0, O_RRW}, {"help", no_argument, 0, 'h'},
+        {"rerank-weight", required_argument, 0, O_RRW},
+        {"min-similarity", required_argument, 0, O_MINSIM}, {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -654,6 +659,10 @@ int cmd_lid(int argc, char **argv)
         case O_PROG: progress = 1; break;
         case O_QUIET: progress = 0; break;
         case O_TIMING: timing = 1; break;
+        case O_MINSIM:
+            if (!cli_parse_double(cmd, "min-similarity", optarg, 0.0, 1.0, &min_sim))
+                return 2;
+            break;
         case O_RR:
             if (!cli_parse_long(cmd, "rerank", optarg, 0, PP_LID_MAX_TOP, &rerank))
                 return 2;
@@ -685,6 +694,7 @@ int cmd_lid(int argc, char **argv)
         pp_lid_set_threshold(lid, thr);
     if (rerank >= 0)
         pp_lid_set_rerank(lid, (int)rerank, rerank_w);
+    pp_lid_set_min_similarity(lid, min_sim);
     pp_error err;
     pp_reader *r = NULL;
     pp_writer *w = NULL, *rj = NULL;
@@ -751,6 +761,8 @@ int cmd_lid(int argc, char **argv)
         json_object_set_new(rec, "iso639_3", json_string(res.best.iso639_3));
         json_object_set_new(rec, "script", json_string(res.best.script));
         json_object_set_new(rec, "lid_score", json_real(res.best.prob));
+        if (res.similarity >= 0)
+            json_object_set_new(rec, "lid_similarity", json_real(res.similarity));
         if (top > 0) {
             json_t *arr = json_array();
             for (int i = 0; i < res.ntop; i++)
@@ -762,6 +774,7 @@ int cmd_lid(int argc, char **argv)
         }
         tally(counts, res.best.lang, res.best.prob);
         docs++;
+        long text_bytes = (long)strlen(text);
         /* Scores with 6 significant digits, not the 17 of a full double. */
         char *line = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(6));
         st = line ? pp_writer_put_raw(w, line, strlen(line), &err)
@@ -772,7 +785,7 @@ int cmd_lid(int argc, char **argv)
             rc = cli_fail(cmd, &err);
             goto out;
         }
-        pp_progress_add(pg, 1, (long)strlen(text));
+        pp_progress_add(pg, 1, text_bytes);
     }
     if (ledger) {
         pp_ledger *lg = NULL;

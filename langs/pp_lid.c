@@ -31,6 +31,7 @@ struct pp_lid {
     int nprof;           /* labels with a profile */
     int rerank;          /* candidates re-ranked by profile (0: off) */
     double rerank_weight;/* weight of the model's probability against the cosine */
+    double min_sim;      /* abstain under this profile similarity (0: off) */
 };
 
 static int is_script_subtag(const char *s)
@@ -333,6 +334,11 @@ void pp_lid_set_rerank(pp_lid *l, int candidates, double weight)
     l->rerank_weight = weight;
 }
 
+void pp_lid_set_min_similarity(pp_lid *l, double s)
+{
+    l->min_sim = s;
+}
+
 int pp_lid_has_profiles(const pp_lid *l)
 {
     return l && l->nprof > 0;
@@ -387,6 +393,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
                           pp_error *err)
 {
     memset(res, 0, sizeof *res);
+    res->similarity = -1.0;
     if (k < 1)
         k = 1;
     if (k > PP_LID_MAX_TOP)
@@ -417,6 +424,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
      * language the model knows?); the profile re-ranking then chooses among
      * the best candidates by trigram cosine + weight * probability. */
     double top_prob = n > 0 ? preds[0].prob : 0.0;
+    double best_sim = -1.0;
     char top_label[64];
     snprintf(top_label, sizeof top_label, "%s", n > 0 ? preds[0].label : "");
     if (rr && n > 1) {
@@ -428,11 +436,12 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
             free(p);
             return st;
         }
-        double rs[PP_LID_MAX_TOP];
+        double rs[PP_LID_MAX_TOP], cs[PP_LID_MAX_TOP];
         int m = n < rr ? n : rr;
         for (int i = 0; i < m; i++) {
             int ix = label_index(l, preds[i].label);
             double c = ix >= 0 && l->prof[ix] ? pp_profile_dot(l->prof[ix], tk, tw, tn) : 0.0;
+            cs[i] = c;
             rs[i] = c + l->rerank_weight * preds[i].prob;
         }
         free(tk);
@@ -442,10 +451,14 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
                 double t = rs[j];
                 rs[j] = rs[j - 1];
                 rs[j - 1] = t;
+                t = cs[j];
+                cs[j] = cs[j - 1];
+                cs[j - 1] = t;
                 pp_ft_prediction tp = preds[j];
                 preds[j] = preds[j - 1];
                 preds[j - 1] = tp;
             }
+        best_sim = cs[0];
     }
     free(p);
     if (n > k)
@@ -466,6 +479,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
         return PP_OK;
     }
     const pp_lid_label *b = &res->top[0];
+    res->similarity = best_sim;
     res->threshold = pp_lid_threshold(l, top_label);
     if (top_prob < res->threshold) {
         abstain(res, PP_LID_LOW_SCORE, b->prob);
@@ -473,6 +487,10 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     }
     if (!pp_lid_script_ok(pp_lid_scripts(l, b->label), res->text_script)) {
         abstain(res, PP_LID_WRONG_SCRIPT, b->prob);
+        return PP_OK;
+    }
+    if (l->min_sim > 0 && best_sim >= 0 && best_sim < l->min_sim) {
+        abstain(res, PP_LID_DISSIMILAR, b->prob);
         return PP_OK;
     }
     res->best = *b;

@@ -46,7 +46,8 @@ typedef enum pp_lid_abstain {
     PP_LID_DECIDED = 0,
     PP_LID_NO_TEXT,      /* nothing to identify (no letters) */
     PP_LID_LOW_SCORE,    /* best score under the label's threshold */
-    PP_LID_WRONG_SCRIPT  /* best language not written in the text's script */
+    PP_LID_WRONG_SCRIPT, /* best language not written in the text's script */
+    PP_LID_DISSIMILAR    /* text too far from the chosen language's trigram profile */
 } pp_lid_abstain;
 
 typedef struct pp_lid_result {
@@ -55,6 +56,8 @@ typedef struct pp_lid_result {
     char text_script[8];        /* majority script of the text ("Zyyy" if none) */
     double script_share;        /* share of the majority script among letters */
     double threshold;           /* the threshold applied to the best label */
+    double similarity;          /* trigram cosine of the text with the chosen label's
+                                   profile (-1 when the model has no profiles) */
     int ntop;                   /* filled entries of top[] (model order) */
     pp_lid_label top[PP_LID_MAX_TOP];
 } pp_lid_result;
@@ -81,6 +84,9 @@ PP_API const char *pp_lid_scripts(const pp_lid *lid, const char *label);
  * probability. candidates 0 or 1 turns it off. Default when profiles exist:
  * 10 candidates, weight 0 (the profile decides among the candidates). */
 PP_API void pp_lid_set_rerank(pp_lid *lid, int candidates, double weight);
+/* Abstain when the text's trigram cosine with the chosen label's profile is
+ * under `s` (needs profiles; 0 turns it off; default 0). */
+PP_API void pp_lid_set_min_similarity(pp_lid *lid, double s);
 PP_API int pp_lid_has_profiles(const pp_lid *lid);
 
 PP_API int pp_lid_nlabels(const pp_lid *lid);

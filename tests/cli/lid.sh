@@ -101,6 +101,15 @@ run lid profiles --input "$train" --model "$tmp/b.ftz" --bcp47-labels --top 50 |
 run lid --top 0 "$tmp/in.jsonl" > /dev/null 2>&1; [ $? -eq 2 ] || fail "--top 0 not exit 2"
 run lid --bogus > /dev/null 2>&1; [ $? -eq 2 ] || fail "unknown option not exit 2"
 
+# the bundled default model (found through POLYPHONY_DATA)
+if [ -f "$POLYPHONY_DATA/langs/models/udhr-lid.ftz" ]; then
+    printf '%s\n' '{"text":"Le vent est très froid ce soir et les enfants restent à la maison."}' \
+        '{"text":"Каждое утро дети идут в школу вдоль реки."}' |
+        run lid --top 3 > "$tmp/def" || fail "default model"
+    jq -se '.[0].lang=="fr" and .[1].lang=="ru" and (.[0].lid_top|length)==3' "$tmp/def" \
+        > /dev/null || fail "default model answers"
+fi
+
 # eval on a hand-checkable set: gold a a a b b c, predicted a a b b und a
 cat > "$tmp/ev.jsonl" <<'JSON'
 {"gold":"eng","pred":"eng"}
