@@ -32,6 +32,7 @@ struct pp_lid {
     int rerank;          /* candidates re-ranked by profile (0: off) */
     double rerank_weight;/* weight of the model's probability against the cosine */
     double min_sim;      /* abstain under this profile similarity (0: off) */
+    double rerank_skip;  /* no re-ranking when the model's best score reaches this */
 };
 
 static int is_script_subtag(const char *s)
@@ -323,6 +324,7 @@ pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, p
         }
         l->rerank = 10;
         l->rerank_weight = 0.0;
+        l->rerank_skip = 0.99;
     }
     *out = l;
     return PP_OK;
@@ -332,6 +334,11 @@ void pp_lid_set_rerank(pp_lid *l, int candidates, double weight)
 {
     l->rerank = candidates < 0 ? 0 : candidates > PP_LID_MAX_TOP ? PP_LID_MAX_TOP : candidates;
     l->rerank_weight = weight;
+}
+
+void pp_lid_set_rerank_skip(pp_lid *l, double p)
+{
+    l->rerank_skip = p;
 }
 
 void pp_lid_set_min_similarity(pp_lid *l, double s)
@@ -427,7 +434,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     double best_sim = -1.0;
     char top_label[64];
     snprintf(top_label, sizeof top_label, "%s", n > 0 ? preds[0].label : "");
-    if (rr && n > 1) {
+    if (rr && n > 1 && (preds[0].prob < l->rerank_skip || l->min_sim > 0)) {
         uint64_t *tk;
         double *tw;
         size_t tn;

@@ -84,6 +84,10 @@ PP_API const char *pp_lid_scripts(const pp_lid *lid, const char *label);
  * probability. candidates 0 or 1 turns it off. Default when profiles exist:
  * 10 candidates, weight 0 (the profile decides among the candidates). */
 PP_API void pp_lid_set_rerank(pp_lid *lid, int candidates, double weight);
+/* Skip re-ranking when the model's best score is at least p (default 0.99:
+ * on the development sets re-ranking never changed such decisions; > 1
+ * always re-ranks). */
+PP_API void pp_lid_set_rerank_skip(pp_lid *lid, double p);
 /* Abstain when the text's trigram cosine with the chosen label's profile is
  * under `s` (needs profiles; 0 turns it off; default 0). */
 PP_API void pp_lid_set_min_similarity(pp_lid *lid, double s);
