@@ -6,6 +6,7 @@
 #include "pp_cluster.h"
 #include "pp_fasttext.h"
 #include "pp_langtag.h"
+#include "pp_registry.h"
 #include "pp_stream.h"
 #include "pp_text.h"
 
@@ -264,6 +265,51 @@ done:
     return st;
 }
 
+/* Without a sidecar, a label without a script of its own (lid.176 style
+ * "sr") is checked against every script the registry lists for the
+ * language, not only ICU's likely one ("sr": Cyrl and Latn). No registry:
+ * the likely script alone. */
+static void add_registry_scripts(pp_lid *l)
+{
+    pp_registry *reg = NULL;
+    int need = 0;
+    for (int i = 0; i < l->nlabels && !need; i++)
+        need = strchr(l->map[i].label, '_') == NULL;
+    if (!need || pp_registry_open(NULL, &reg, NULL) != PP_OK)
+        return;
+    for (int i = 0; i < l->nlabels; i++) {
+        if (strchr(l->map[i].label, '_'))
+            continue;
+        const pp_language *lang = pp_registry_get(reg, l->map[i].label);
+        if (!lang || !lang->scripts || !*lang->scripts)
+            continue;
+        size_t n = strlen(l->scripts[i]) + strlen(lang->scripts) + 2;
+        char *u = malloc(n);
+        if (!u)
+            break;
+        snprintf(u, n, "%s", l->scripts[i]);
+        const char *p = lang->scripts;
+        while (*p) {
+            while (*p == ' ')
+                p++;
+            const char *e = p;
+            while (*e && *e != ' ')
+                e++;
+            char sc[16];
+            snprintf(sc, sizeof sc, "%.*s", (int)(e - p), p);
+            if (*sc && !pp_lid_script_ok(u[0] ? u : "-", sc)) {
+                if (u[0])
+                    strcat(u, " ");
+                strcat(u, sc);
+            }
+            p = e;
+        }
+        free(l->scripts[i]);
+        l->scripts[i] = u;
+    }
+    pp_registry_free(reg);
+}
+
 pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, pp_error *err)
 {
     *out = NULL;
@@ -312,6 +358,8 @@ pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, p
             pp_lid_free(l);
             return st;
         }
+    } else {
+        add_registry_scripts(l);
     }
     snprintf(side, sizeof side, "%s.profiles.tsv.zst", model);
     if (access(side, R_OK) != 0)

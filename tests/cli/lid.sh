@@ -24,6 +24,11 @@ run lid train --input "$train" --output "$tmp/b.ftz" --split train --dev-split d
     --bcp47-labels $small || fail "train --bcp47-labels"
 run lid labels --model "$tmp/g.ftz" | grep -q '^eng_Latn	en	eng	Latn	' || fail "labels glot"
 run lid labels --model "$tmp/b.ftz" | grep -q '^en	en	eng	Latn	' || fail "labels bcp47"
+# a bare label without a sidecar: scripts from the registry (sr: Cyrillic and Latin)
+sed 's/"lang": "ru"/"lang": "sr"/' "$train" > "$tmp/sr.jsonl"
+run lid train --input "$tmp/sr.jsonl" --output "$tmp/sr.ftz" --bcp47-labels $small || fail "sr"
+rm -f "$tmp/sr.ftz.thresholds.json"
+run lid labels --model "$tmp/sr.ftz" | grep -q '^sr	sr	srp	Cyrl Latn	' || fail "registry scripts"
 run lid train --input "$train" --output "$tmp/x.model" > /dev/null 2>&1
 [ $? -eq 1 ] || fail "bad model name not exit 1"
 run lid train --input "$train" > /dev/null 2>&1; [ $? -eq 2 ] || fail "no --output not exit 2"
