@@ -290,10 +290,9 @@ static double best_threshold(const cal *c, double *f1out)
     return best_t;
 }
 
-static pp_status write_text_file(const char *path, const exlist *train, json_t *labels,
-                                 const char **names, pp_error *err)
+static pp_status write_text_file(const char *path, const exlist *train, const char **names,
+                                 pp_error *err)
 {
-    (void)labels;
     FILE *f = fopen(path, "w");
     if (!f)
         return pp_error_set(err, PP_ERR_IO, path, 0, "cannot write training file");
@@ -477,7 +476,7 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
         goto done;
     }
     sprintf(tmpdir_file, "%s.txt", prefix);
-    st = write_text_file(tmpdir_file, &train, label_ix, names, err);
+    st = write_text_file(tmpdir_file, &train, names, err);
     if (st != PP_OK)
         goto done;
     pp_ft_train_opts fo;
