@@ -31,8 +31,10 @@ static int usage(FILE *f)
             "languages or varieties, with example sentences and the nearest known languages.\n"
             "  -m, --model M           LID model (default: the bundled UDHR model)\n"
             "  -t, --threshold T       one LID threshold for every label\n"
+            "      --min-similarity S  also treat as unidentified the documents whose trigram\n"
+            "                          cosine with the chosen language's profile is under S\n"
             "      --field F           text field (default text)\n"
-            "      --similarity S      merge clusters while average cosine >= S (default 0.25)\n"
+            "      --similarity S      merge clusters while average cosine >= S (default 0.15)\n"
             "      --min-cluster N     smallest cluster reported (default 2)\n"
             "      --max-unidentified N  cluster at most N unidentified documents (default 500)\n"
             "      --confusable P      report pairs whose second label gets >= P on average\n"
@@ -109,10 +111,11 @@ int cmd_discover(int argc, char **argv)
 {
     const char *cmd = "discover";
     const char *model = NULL, *field = "text", *ledger = NULL;
-    double thr = -1, min_sim = 0.25, conf_p = 0.15;
+    double thr = -1, min_sim = 0.15, conf_p = 0.15;
     long min_cluster = 2, max_unid = 500, nex = 3;
     int json = 0;
-    enum { O_FIELD = 256, O_SIM, O_MINC, O_MAXU, O_CONF, O_EX, O_JSON, O_LEDGER };
+    enum { O_FIELD = 256, O_SIM, O_MINC, O_MAXU, O_CONF, O_EX, O_JSON, O_LEDGER, O_MINSIM };
+    double lid_min_sim = 0;
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'}, {"threshold", required_argument, 0, 't'},
         {"field", required_argument, 0, O_FIELD}, {"similarity", required_argument, 0, O_SIM},
@@ -120,7 +123,8 @@ int cmd_discover(int argc, char **argv)
         {"max-unidentified", required_argument, 0, O_MAXU},
         {"confusable", required_argument, 0, O_CONF}, {"examples", required_argument, 0, O_EX},
         {"json", no_argument, 0, O_JSON}, {"ledger", required_argument, 0, O_LEDGER},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"min-similarity", required_argument, 0, O_MINSIM}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:t:h", opts, NULL)) != -1) {
@@ -131,6 +135,10 @@ int cmd_discover(int argc, char **argv)
         case O_LEDGER: ledger = optarg; break;
         case 't':
             if (!cli_parse_double(cmd, "threshold", optarg, 0, 1, &thr))
+                return 2;
+            break;
+        case O_MINSIM:
+            if (!cli_parse_double(cmd, "min-similarity", optarg, 0, 1, &lid_min_sim))
                 return 2;
             break;
         case O_SIM:
@@ -173,6 +181,7 @@ int cmd_discover(int argc, char **argv)
         return cli_fail(cmd, &err);
     if (thr >= 0)
         pp_lid_set_threshold(lid, thr);
+    pp_lid_set_min_similarity(lid, lid_min_sim);
     pp_registry *reg = NULL;
     pp_error rerr;
     if (pp_registry_open(NULL, &reg, &rerr) != PP_OK) {
@@ -447,8 +456,9 @@ int cmd_discover(int argc, char **argv)
         json_t *near = json_array();
         if (pp_lid_identify(lid, all, o, 3, &res, &err) == PP_OK)
             for (int i = 0; i < res.ntop; i++)
-                json_array_append_new(near, json_pack("{s:s,s:f}", "lang", res.top[i].lang,
-                                                      "score", res.top[i].prob));
+                if (res.top[i].prob >= 0.01)
+                    json_array_append_new(near, json_pack("{s:s,s:f}", "lang", res.top[i].lang,
+                                                          "score", res.top[i].prob));
         free(all);
         json_array_append_new(jcl, json_pack("{s:I,s:s,s:I,s:I,s:o,s:o,s:o}", "cluster",
                                              (json_int_t)json_array_size(jcl), "script", script,

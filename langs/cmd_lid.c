@@ -98,7 +98,9 @@ static int lid_train_usage(FILE *f)
             "                          character n-grams only (default 1)\n"
             "      --seed N --threads N --cutoff N --dsub N --no-quantize\n"
             "      --default-threshold X  threshold of labels with < 5 dev sentences (default 0)\n"
-            "      --max-threshold X  cap on calibrated thresholds (default 0.5)\n");
+            "      --max-threshold X  cap on calibrated thresholds (default 0.5)\n"
+            "      --profile-top N     trigrams per label in MODEL.profiles.tsv.zst, used to\n"
+            "                          re-rank the best labels (default 600; 0: none)\n");
     return 0;
 }
 
@@ -108,7 +110,7 @@ static int lid_train(int argc, char **argv)
     pp_lid_train_opts o;
     pp_lid_train_opts_init(&o);
     enum { O_LF = 256, O_SPLIT, O_DEV, O_MINC, O_NOSENT, O_DIM, O_EPOCH, O_LR, O_MINN, O_MAXN,
-           O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB, O_BCP, O_MINCOUNT, O_MAXT };
+           O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB, O_BCP, O_MINCOUNT, O_MAXT, O_PTOP };
     static const struct option opts[] = {
         {"input", required_argument, 0, 'i'}, {"output", required_argument, 0, 'o'},
         {"label-field", required_argument, 0, O_LF}, {"split", required_argument, 0, O_SPLIT},
@@ -121,7 +123,8 @@ static int lid_train(int argc, char **argv)
         {"cutoff", required_argument, 0, O_CUTOFF}, {"no-quantize", no_argument, 0, O_NOQ},
         {"default-threshold", required_argument, 0, O_DEFT}, {"quiet", no_argument, 0, 'q'},
         {"dsub", required_argument, 0, O_DSUB}, {"min-count", required_argument, 0, O_MINCOUNT},
-        {"max-threshold", required_argument, 0, O_MAXT}, {"bcp47-labels", no_argument, 0, O_BCP},
+        {"max-threshold", required_argument, 0, O_MAXT},
+        {"profile-top", required_argument, 0, O_PTOP}, {"bcp47-labels", no_argument, 0, O_BCP},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c, quiet = 0;
     long v;
@@ -154,6 +157,7 @@ static int lid_train(int argc, char **argv)
         LOPT(O_THREADS, "threads", threads, 1, 256)
         LOPT(O_DSUB, "dsub", dsub, 1, 64)
         LOPT(O_MINCOUNT, "min-count", min_count, 1, 2147483647)
+        LOPT(O_PTOP, "profile-top", profile_top, 0, 100000)
 #undef LOPT
         case O_CUTOFF:
             if (!cli_parse_long(cmd, "cutoff", optarg, 0, 100000000, &v))
@@ -245,6 +249,7 @@ static int lid_eval_usage(FILE *f)
             "  --pred FIELD        score this field instead of running a model\n"
             "  --model M           model (default: the bundled UDHR model)\n"
             "  --threshold T       one threshold for every label (default: the sidecar's)\n"
+            "  --rerank N, --rerank-weight W   as for polyphony lid\n"
             "  --only LIST         score only these gold languages (comma-separated ISO 639-3)\n"
             "  --fold FILE         map codes first (lines: CODE TARGET, e.g. lvs lav)\n"
             "  --confusions N      how many confused pairs to list (default 10)\n"
@@ -261,18 +266,31 @@ static int lid_eval(int argc, char **argv)
     double thr = -1;
     long nconf = 10;
     int json = 0;
-    enum { O_GOLD = 256, O_PRED, O_MODEL, O_THR, O_ONLY, O_CONF, O_JSON, O_LEDGER, O_FOLD };
+    enum { O_GOLD = 256, O_PRED, O_MODEL, O_THR, O_ONLY, O_CONF, O_JSON, O_LEDGER, O_FOLD,
+           O_RR, O_RRW };
+    long rerank = -1;
+    double rerank_w = 0.0;
     static const struct option opts[] = {
         {"gold", required_argument, 0, O_GOLD}, {"pred", required_argument, 0, O_PRED},
         {"model", required_argument, 0, O_MODEL}, {"threshold", required_argument, 0, O_THR},
         {"only", required_argument, 0, O_ONLY}, {"confusions", required_argument, 0, O_CONF},
         {"json", no_argument, 0, O_JSON}, {"ledger", required_argument, 0, O_LEDGER},
-        {"fold", required_argument, 0, O_FOLD}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"fold", required_argument, 0, O_FOLD}, {"rerank", required_argument, 0, O_RR},
+        {"rerank-weight", required_argument, 0, O_RRW}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case O_FOLD: foldf = optarg; break;
+        case O_RR:
+            if (!cli_parse_long(cmd, "rerank", optarg, 0, PP_LID_MAX_TOP, &rerank))
+                return 2;
+            break;
+        case O_RRW:
+            if (!cli_parse_double(cmd, "rerank-weight", optarg, 0.0, 1000.0, &rerank_w))
+                return 2;
+            break;
         case O_GOLD: gold = optarg; break;
         case O_PRED: pred = optarg; break;
         case O_MODEL: model = optarg; break;
@@ -305,6 +323,8 @@ static int lid_eval(int argc, char **argv)
             return rc;
         if (thr >= 0)
             pp_lid_set_threshold(lid, thr);
+        if (rerank >= 0)
+            pp_lid_set_rerank(lid, (int)rerank, rerank_w);
     }
     pp_error err;
     pp_reader *r = NULL;
@@ -457,6 +477,57 @@ out:
     return rc;
 }
 
+/* --------------------------------------------------------------- profiles */
+
+static int lid_profiles(int argc, char **argv)
+{
+    const char *cmd = "lid profiles";
+    pp_lid_profile_opts o = {NULL, NULL, "lang", NULL, 0, 600};
+    const char *model = NULL;
+    long top = 600;
+    enum { O_SPLIT = 256, O_LF, O_BCP, O_TOP };
+    static const struct option opts[] = {
+        {"input", required_argument, 0, 'i'}, {"model", required_argument, 0, 'm'},
+        {"split", required_argument, 0, O_SPLIT}, {"label-field", required_argument, 0, O_LF},
+        {"bcp47-labels", no_argument, 0, O_BCP}, {"top", required_argument, 0, O_TOP},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:m:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i': o.input = optarg; break;
+        case 'm': model = optarg; break;
+        case O_SPLIT: o.split = optarg; break;
+        case O_LF: o.label_field = optarg; break;
+        case O_BCP: o.bcp47_labels = 1; break;
+        case O_TOP:
+            if (!cli_parse_long(cmd, "top", optarg, 1, 100000, &top))
+                return 2;
+            o.top = (int)top;
+            break;
+        case 'h':
+            printf("usage: polyphony lid profiles --input FILE --model M [--split S]\n"
+                   "       [--label-field F] [--bcp47-labels] [--top N]\n"
+                   "Write M.profiles.tsv.zst: per label, the N (default 600) most frequent\n"
+                   "character trigrams of the labelled records, used to re-rank the model's\n"
+                   "best candidates (lid train writes it too).\n");
+            return 0;
+        default: return cli_usage(cmd, "unknown option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+    if (!o.input || !model)
+        return cli_usage(cmd, "--input and --model are required");
+    char path[4200];
+    snprintf(path, sizeof path, "%s.profiles.tsv.zst", model);
+    o.output = path;
+    pp_error err;
+    if (pp_lid_build_profiles(&o, &err) != PP_OK)
+        return cli_fail(cmd, &err);
+    return 0;
+}
+
 /* ----------------------------------------------------------------- labels */
 
 static int lid_labels(int argc, char **argv)
@@ -504,6 +575,7 @@ static int lid_usage(FILE *f)
             "       polyphony lid train --input FILE --output MODEL.ftz [options]\n"
             "       polyphony lid eval --gold FIELD [options] [FILE]\n"
             "       polyphony lid labels [--model M]\n"
+            "       polyphony lid profiles --input FILE --model M [options]\n"
             "Identify the language of each record's text; adds lang (BCP 47), iso639_3,\n"
             "script, lid_score (and lid_top with --top). Abstains with und_<Script> when the\n"
             "score is under the label's threshold or the language is not written in the\n"
@@ -517,6 +589,11 @@ static int lid_usage(FILE *f)
             "  -o, --output FILE   write here instead of stdout\n"
             "      --rejects FILE  bad lines go here (with a reason) instead of stopping\n"
             "      --ledger FILE   append per-language rows (stage lid, step identify)\n"
+            "      --rerank N      re-rank the N best labels by trigram profile when the model\n"
+            "                      has MODEL.profiles.tsv (default 10; 0 turns it off)\n"
+            "      --rerank-weight W  weight of the model's probability in re-ranking (default 0)\n"
+            "      --min-similarity S  abstain when the text's trigram cosine with the chosen\n"
+            "                      language's profile is under S (default 0: off)\n"
             "      --timing        report identification speed on stderr\n"
             "      --progress/--quiet\n");
     return 0;
@@ -542,14 +619,20 @@ int cmd_lid(int argc, char **argv)
         return lid_eval(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "labels") == 0)
         return lid_labels(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "profiles") == 0)
+        return lid_profiles(argc - 1, argv + 1);
     const char *cmd = "lid";
     const char *model = NULL, *thresholds = NULL, *field = "text", *output = "-",
                *rejects = NULL, *ledger = NULL;
     double thr = -1;
     long top = 0;
     int progress = -1;
-    enum { O_THRF = 256, O_FIELD, O_REJ, O_LEDGER, O_PROG, O_QUIET, O_TIMING };
+    enum { O_THRF = 256, O_FIELD, O_REJ, O_LEDGER, O_PROG, O_QUIET, O_TIMING, O_RR, O_RRW,
+           O_MINSIM };
+    double min_sim = 0;
     int timing = 0;
+    long rerank = -1;
+    double rerank_w = 0.0;
     double t_id = 0;
     struct timespec t_start, t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t_start);
@@ -559,7 +642,10 @@ int cmd_lid(int argc, char **argv)
         {"field", required_argument, 0, O_FIELD}, {"output", required_argument, 0, 'o'},
         {"rejects", required_argument, 0, O_REJ}, {"ledger", required_argument, 0, O_LEDGER},
         {"progress", no_argument, 0, O_PROG}, {"quiet", no_argument, 0, O_QUIET},
-        {"timing", no_argument, 0, O_TIMING}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"timing", no_argument, 0, O_TIMING}, {"rerank", required_argument, 0, O_RR},
+        {"rerank-weight", required_argument, 0, O_RRW},
+        {"min-similarity", required_argument, 0, O_MINSIM}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:t:k:o:h", opts, NULL)) != -1) {
@@ -573,6 +659,18 @@ int cmd_lid(int argc, char **argv)
         case O_PROG: progress = 1; break;
         case O_QUIET: progress = 0; break;
         case O_TIMING: timing = 1; break;
+        case O_MINSIM:
+            if (!cli_parse_double(cmd, "min-similarity", optarg, 0.0, 1.0, &min_sim))
+                return 2;
+            break;
+        case O_RR:
+            if (!cli_parse_long(cmd, "rerank", optarg, 0, PP_LID_MAX_TOP, &rerank))
+                return 2;
+            break;
+        case O_RRW:
+            if (!cli_parse_double(cmd, "rerank-weight", optarg, 0.0, 1000.0, &rerank_w))
+                return 2;
+            break;
         case 't':
             if (!cli_parse_double(cmd, "threshold", optarg, 0.0, 1.0, &thr))
                 return 2;
@@ -594,6 +692,9 @@ int cmd_lid(int argc, char **argv)
         return rc;
     if (thr >= 0)
         pp_lid_set_threshold(lid, thr);
+    if (rerank >= 0)
+        pp_lid_set_rerank(lid, (int)rerank, rerank_w);
+    pp_lid_set_min_similarity(lid, min_sim);
     pp_error err;
     pp_reader *r = NULL;
     pp_writer *w = NULL, *rj = NULL;
@@ -660,6 +761,8 @@ int cmd_lid(int argc, char **argv)
         json_object_set_new(rec, "iso639_3", json_string(res.best.iso639_3));
         json_object_set_new(rec, "script", json_string(res.best.script));
         json_object_set_new(rec, "lid_score", json_real(res.best.prob));
+        if (res.similarity >= 0)
+            json_object_set_new(rec, "lid_similarity", json_real(res.similarity));
         if (top > 0) {
             json_t *arr = json_array();
             for (int i = 0; i < res.ntop; i++)
@@ -671,6 +774,7 @@ int cmd_lid(int argc, char **argv)
         }
         tally(counts, res.best.lang, res.best.prob);
         docs++;
+        long text_bytes = (long)strlen(text);
         /* Scores with 6 significant digits, not the 17 of a full double. */
         char *line = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(6));
         st = line ? pp_writer_put_raw(w, line, strlen(line), &err)
@@ -681,7 +785,7 @@ int cmd_lid(int argc, char **argv)
             rc = cli_fail(cmd, &err);
             goto out;
         }
-        pp_progress_add(pg, 1, (long)strlen(text));
+        pp_progress_add(pg, 1, text_bytes);
     }
     if (ledger) {
         pp_ledger *lg = NULL;

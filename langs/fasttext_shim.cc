@@ -55,19 +55,95 @@ extern "C" void pp_ft_train_opts_init(pp_ft_train_opts *o)
     o->qout = 0;
 }
 
-// Check the fastText file header ourselves before handing the file to
-// fastText, which trusts sizes it reads and may allocate wildly or read past
-// the end on a corrupt file. Layout (fastText 0.9): int32 magic, int32
-// version, then Args: 12 int32 (dim, ws, epoch, minCount, neg, wordNgrams,
-// loss, model, bucket, minn, maxn, lrUpdateRate) and a double (t), then the
-// dictionary header: int32 size, nwords, nlabels, int64 ntokens, pruneidx_size.
-static bool check_header(std::istream &in, long long fsize, std::string &why)
+// Walk the whole fastText file structure ourselves before handing it to
+// fastText, which trusts every size it reads: on a truncated file it loops
+// forever reading a word (EOF never equals '\0') or computes with values it
+// never read. Layout (fastText 0.9, versions 11 and 12):
+//   int32 magic, int32 version;
+//   Args: 12 int32 (dim, ws, epoch, minCount, neg, wordNgrams, loss, model,
+//         bucket, minn, maxn, lrUpdateRate) and a double (t);
+//   Dictionary: int32 size, nwords, nlabels; int64 ntokens, pruneidx_size;
+//         size x (NUL-terminated word, int64 count, int8 type);
+//         pruneidx_size x (int32, int32);
+//   bool quant_input; input matrix; bool qout; output matrix, where
+//   DenseMatrix = int64 m, int64 n, float[m*n] and
+//   QuantMatrix = bool qnorm, int64 m, int64 n, int32 codesize,
+//         uint8[codesize], PQ, and if qnorm: uint8[m], PQ;
+//   PQ = int32 dim, nsubq, dsub, lastdsub, float[dim * 256].
+namespace {
+struct walker {
+    std::istream &in;
+    long long size;
+    std::string why;
+    bool get(void *p, size_t n)
+    {
+        if (!in.read(static_cast<char *>(p), (std::streamsize)n)) {
+            why = "the file is truncated";
+            return false;
+        }
+        return true;
+    }
+    bool skip(long long n)
+    {
+        long long pos = (long long)in.tellg();
+        if (n < 0 || pos < 0 || n > size - pos) {
+            why = "the file is truncated";
+            return false;
+        }
+        in.seekg(n, std::ios::cur);
+        return true;
+    }
+    bool pq()
+    {
+        int32_t d[4];
+        if (!get(d, sizeof d))
+            return false;
+        if (d[0] <= 0 || d[0] > 100000 || d[1] <= 0 || d[2] <= 0 || d[3] < 0) {
+            why = "implausible product quantizer sizes (corrupt file)";
+            return false;
+        }
+        return skip((long long)d[0] * 256 * (long long)sizeof(float));
+    }
+    bool matrix(bool quant)
+    {
+        if (!quant) {
+            int64_t mn[2];
+            if (!get(mn, sizeof mn))
+                return false;
+            if (mn[0] < 0 || mn[1] < 0 || mn[1] > 100000 || mn[0] > size) {
+                why = "implausible matrix sizes (corrupt file)";
+                return false;
+            }
+            return skip(mn[0] * mn[1] * (long long)sizeof(float));
+        }
+        uint8_t qnorm;
+        int64_t mn[2];
+        int32_t codesize;
+        if (!get(&qnorm, 1) || !get(mn, sizeof mn) || !get(&codesize, sizeof codesize))
+            return false;
+        if (qnorm > 1 || mn[0] < 0 || mn[1] < 0 || mn[0] > size || codesize < 0) {
+            why = "implausible quantized matrix sizes (corrupt file)";
+            return false;
+        }
+        if (!skip(codesize) || !pq())
+            return false;
+        if (qnorm && (!skip(mn[0]) || !pq()))
+            return false;
+        return true;
+    }
+};
+} // namespace
+
+static bool check_file(std::istream &in, long long fsize, std::string &why)
 {
+    walker w{in, fsize, ""};
     int32_t h[2];
-    if (!in.read(reinterpret_cast<char *>(h), sizeof h)) {
+    if (fsize < (long long)sizeof h) {
         why = "file too short for a fastText header";
         return false;
     }
+    if (!w.get(h, sizeof h))
+        return why = w.why, false;
     if (h[0] != 793712314) {
         why = "bad magic number (not a fastText .bin/.ftz file)";
         return false;
@@ -80,10 +156,8 @@ static bool check_header(std::istream &in, long long fsize, std::string &why)
     double t;
     int32_t d[3];
     int64_t d2[2];
-    if (!in.read(reinterpret_cast<char *>(a), sizeof a) ||
-        !in.read(reinterpret_cast<char *>(&t), sizeof t) ||
-        !in.read(reinterpret_cast<char *>(d), sizeof d) ||
-        !in.read(reinterpret_cast<char *>(d2), sizeof d2)) {
+    if (!w.get(a, sizeof a) || !w.get(&t, sizeof t) || !w.get(d, sizeof d) ||
+        !w.get(d2, sizeof d2)) {
         why = "truncated header";
         return false;
     }
@@ -97,6 +171,44 @@ static bool check_header(std::istream &in, long long fsize, std::string &why)
     if (size < 0 || nwords < 0 || nlabels < 0 || (long long)nwords + nlabels != size ||
         (long long)size > fsize || d2[0] < 0 || d2[1] < -1 || d2[1] > fsize) {
         why = "implausible dictionary sizes in the header (corrupt file)";
+        return false;
+    }
+    std::streambuf *sb = in.rdbuf();
+    for (int32_t i = 0; i < size; i++) {
+        int c;
+        long len = 0;
+        while ((c = sb->sbumpc()) != 0) {
+            if (c == std::char_traits<char>::eof()) {
+                why = "the file is truncated (in the dictionary)";
+                return false;
+            }
+            if (++len > 1000000) {
+                why = "implausible dictionary entry (corrupt file)";
+                return false;
+            }
+        }
+        int64_t count;
+        int8_t type;
+        if (!w.get(&count, sizeof count) || !w.get(&type, sizeof type))
+            return why = w.why, false;
+        if (type != 0 && type != 1) {
+            why = "bad dictionary entry type (corrupt file)";
+            return false;
+        }
+    }
+    if (d2[1] > 0 && !w.skip(d2[1] * 2 * (long long)sizeof(int32_t)))
+        return why = w.why, false;
+    uint8_t quant_input, qout;
+    if (!w.get(&quant_input, 1) || quant_input > 1)
+        return why = w.why.empty() ? "bad matrix flag (corrupt file)" : w.why, false;
+    if (!w.matrix(quant_input))
+        return why = w.why, false;
+    if (!w.get(&qout, 1) || qout > 1)
+        return why = w.why.empty() ? "bad matrix flag (corrupt file)" : w.why, false;
+    if (!w.matrix(quant_input && qout))
+        return why = w.why, false;
+    if ((long long)in.tellg() != fsize) {
+        why = "trailing bytes after the model (corrupt file)";
         return false;
     }
     return true;
@@ -113,7 +225,7 @@ extern "C" pp_status pp_fasttext_load(const char *path, pp_fasttext **out, pp_er
         long long fsize = (long long)in.tellg();
         in.seekg(0, std::ios::beg);
         std::string why;
-        if (!check_header(in, fsize, why))
+        if (!check_file(in, fsize, why))
             return pp_error_set(err, PP_ERR_MODEL, path, 0, "not a valid fastText model: %s",
                                 why.c_str());
         // FastText::loadModel(istream&) expects the magic and version read.

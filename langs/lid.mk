@@ -19,12 +19,16 @@ dist_man_MANS += docs/man/polyphony-lid.1 docs/man/polyphony-discover.1
 # calibrated on its dev split (eval-sets/udhr/SPLIT.md). Reproducible: fixed
 # seed, one thread. Regenerate by hand with `make lid-model` (takes minutes).
 PP_LID_MODEL_OPTS = --split train --dev-split dev --min-chars 2000 \
-	--dim 64 --epoch 10 --lr 0.5 --minn 1 --maxn 4 --min-count 1000000 \
-	--bucket 1000000 --cutoff 300000 --dsub 2 --seed 1 --threads 1
+	--dim 32 --epoch 10 --lr 0.5 --minn 2 --maxn 4 --min-count 1000000 \
+	--bucket 500000 --cutoff 0 --dsub 2 --max-threshold 0.5 --profile-top 600 \
+	--seed 1 --threads 1
 lid-model: polyphony$(EXEEXT)
 	$(MKDIR_P) $(top_srcdir)/langs/models
 	./polyphony$(EXEEXT) lid train --input $(top_srcdir)/eval-sets/udhr/udhr.jsonl.zst \
 	    --output $(top_srcdir)/langs/models/udhr-lid.ftz $(PP_LID_MODEL_OPTS)
 .PHONY: lid-model
 EXTRA_DIST += bench/lid/run.sh bench/lid/udhr-test.sh bench/lid/bible2jsonl.mjs \
-	bench/lid/franc.mjs bench/lid/cld2_driver.cc bench/lid/macro-fold.tsv langs/models/README.md
+	bench/lid/franc.mjs bench/lid/cld2_driver.cc bench/lid/macro-fold.tsv
+nobase_dist_pkgdata_DATA += langs/models/udhr-lid.ftz langs/models/udhr-lid.ftz.thresholds.json \
+	langs/models/udhr-lid.ftz.profiles.tsv.zst langs/models/README.md langs/models/LABELS.tsv \
+	langs/models/RESULTS.md

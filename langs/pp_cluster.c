@@ -15,7 +15,19 @@ struct pp_profile_vec {
     uint64_t *key; /* sorted trigram hashes */
     double *w;     /* normalized weights */
     size_t n;
+    struct slot *tab; /* open addressing (from pp_profile_vec_from only); key 0 = empty */
+    size_t mask;
 };
+
+struct slot {
+    uint64_t key; /* the trigram hash, 0 mapped to 1 */
+    double w;
+};
+
+static size_t slot_of(uint64_t k, size_t mask)
+{
+    return (size_t)((k ^ (k >> 31)) * 0x9E3779B97F4A7C15ULL >> 17) & mask;
+}
 
 void pp_profile_vec_free(pp_profile_vec *v)
 {
@@ -23,6 +35,7 @@ void pp_profile_vec_free(pp_profile_vec *v)
         return;
     free(v->key);
     free(v->w);
+    free(v->tab);
     free(v);
 }
 
@@ -32,33 +45,25 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-pp_status pp_trigram_profile(const char *text, size_t len, pp_profile_vec **out, pp_error *err)
+pp_status pp_trigram_hashes(const char *pre, size_t plen, uint64_t **hout, size_t *nout,
+                            pp_error *err)
 {
-    *out = NULL;
-    char *p;
-    size_t plen;
-    pp_status st = pp_lid_preprocess(text, len, &p, &plen, err);
-    if (st != PP_OK)
-        return st;
-    /* Code point start offsets of " " + p + " ". */
+    *hout = NULL;
+    *nout = 0;
     size_t cap = plen + 3;
     char *s = malloc(cap);
     int32_t *off = malloc(sizeof *off * (cap + 1));
-    pp_profile_vec *v = calloc(1, sizeof *v);
     uint64_t *h = malloc(sizeof *h * (cap + 1));
-    if (!s || !off || !v || !h) {
-        free(p);
+    if (!s || !off || !h) {
         free(s);
         free(off);
         free(h);
-        free(v);
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     }
     s[0] = ' ';
-    memcpy(s + 1, p, plen);
+    memcpy(s + 1, pre, plen);
     s[plen + 1] = ' ';
     int32_t slen = (int32_t)plen + 2;
-    free(p);
     size_t ncp = 0;
     for (int32_t i = 0; i < slen;) {
         off[ncp++] = i;
@@ -72,14 +77,159 @@ pp_status pp_trigram_profile(const char *text, size_t len, pp_profile_vec **out,
         h[nh++] = XXH3_64bits(s + off[i], (size_t)(off[i + 3] - off[i]));
     free(s);
     free(off);
-    qsort(h, nh, sizeof *h, cmp_u64);
-    v->key = malloc(sizeof *v->key * (nh + 1));
-    v->w = malloc(sizeof *v->w * (nh + 1));
-    if (!v->key || !v->w) {
+    *hout = h;
+    *nout = nh;
+    return PP_OK;
+}
+
+typedef struct kw {
+    uint64_t k;
+    double w;
+} kw;
+
+static int cmp_kw(const void *a, const void *b)
+{
+    uint64_t x = ((const kw *)a)->k, y = ((const kw *)b)->k;
+    return x < y ? -1 : x > y;
+}
+
+pp_status pp_profile_vec_from(const uint64_t *keys, const double *w, size_t n,
+                              pp_profile_vec **out, pp_error *err)
+{
+    *out = NULL;
+    pp_profile_vec *v = calloc(1, sizeof *v);
+    kw *t = malloc(sizeof *t * (n + 1));
+    if (v) {
+        v->key = malloc(sizeof *v->key * (n + 1));
+        v->w = malloc(sizeof *v->w * (n + 1));
+    }
+    if (!v || !t || !v->key || !v->w) {
+        free(t);
+        pp_profile_vec_free(v);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    double norm = 0;
+    for (size_t i = 0; i < n; i++) {
+        t[i].k = keys[i];
+        t[i].w = w[i];
+        norm += w[i] * w[i];
+    }
+    qsort(t, n, sizeof *t, cmp_kw);
+    norm = sqrt(norm);
+    for (size_t i = 0; i < n; i++) {
+        v->key[i] = t[i].k;
+        v->w[i] = t[i].w / (norm > 0 ? norm : 1.0);
+    }
+    v->n = n;
+    free(t);
+    size_t size = 16;
+    while (size < 2 * n)
+        size *= 2;
+    v->tab = calloc(size, sizeof *v->tab);
+    if (!v->tab) {
+        pp_profile_vec_free(v);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    v->mask = size - 1;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = v->key[i] ? v->key[i] : 1;
+        size_t sl = slot_of(k, v->mask);
+        while (v->tab[sl].key)
+            sl = (sl + 1) & v->mask;
+        v->tab[sl].key = k;
+        v->tab[sl].w = v->w[i];
+    }
+    *out = v;
+    return PP_OK;
+}
+
+double pp_profile_dot(const pp_profile_vec *prof, const uint64_t *keys, const double *w, size_t n)
+{
+    double s = 0;
+    if (!prof->tab)
+        return 0.0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = keys[i] ? keys[i] : 1;
+        size_t sl = slot_of(k, prof->mask);
+        while (prof->tab[sl].key) {
+            if (prof->tab[sl].key == k) {
+                s += w[i] * prof->tab[sl].w;
+                break;
+            }
+            sl = (sl + 1) & prof->mask;
+        }
+    }
+    return s;
+}
+
+pp_status pp_trigram_counts(const char *pre, size_t len, uint64_t **keys, double **w, size_t *n,
+                            pp_error *err)
+{
+    *keys = NULL;
+    *w = NULL;
+    *n = 0;
+    uint64_t *h;
+    size_t nh;
+    pp_status st = pp_trigram_hashes(pre, len, &h, &nh, err);
+    if (st != PP_OK)
+        return st;
+    size_t size = 16;
+    while (size < 2 * nh)
+        size *= 2;
+    uint32_t *tab = calloc(size, sizeof *tab);
+    double *cw = malloc((nh + 1) * sizeof *cw);
+    if (!tab || !cw) {
+        free(h);
+        free(tab);
+        free(cw);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < nh; i++) {
+        size_t sl = slot_of(h[i], size - 1);
+        uint32_t e;
+        while ((e = tab[sl]) != 0 && h[e - 1] != h[i])
+            sl = (sl + 1) & (size - 1);
+        if (e)
+            cw[e - 1] += 1.0;
+        else {
+            h[m] = h[i]; /* compact in place: m <= i */
+            cw[m] = 1.0;
+            tab[sl] = (uint32_t)(++m);
+        }
+    }
+    double norm = 0;
+    for (size_t i = 0; i < m; i++)
+        norm += cw[i] * cw[i];
+    norm = sqrt(norm);
+    for (size_t i = 0; i < m; i++)
+        cw[i] /= norm > 0 ? norm : 1.0;
+    free(tab);
+    *keys = h;
+    *w = cw;
+    *n = m;
+    return PP_OK;
+}
+
+pp_status pp_trigram_profile_pre(const char *p, size_t plen, pp_profile_vec **out, pp_error *err)
+{
+    *out = NULL;
+    uint64_t *h;
+    size_t nh;
+    pp_status st = pp_trigram_hashes(p, plen, &h, &nh, err);
+    if (st != PP_OK)
+        return st;
+    pp_profile_vec *v = calloc(1, sizeof *v);
+    if (v) {
+        v->key = malloc(sizeof *v->key * (nh + 1));
+        v->w = malloc(sizeof *v->w * (nh + 1));
+    }
+    if (!v || !v->key || !v->w) {
         free(h);
         pp_profile_vec_free(v);
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     }
+    qsort(h, nh, sizeof *h, cmp_u64);
     double norm = 0;
     for (size_t i = 0; i < nh;) {
         size_t j = i;
@@ -97,6 +247,19 @@ pp_status pp_trigram_profile(const char *text, size_t len, pp_profile_vec **out,
         v->w[i] /= norm > 0 ? norm : 1.0;
     *out = v;
     return PP_OK;
+}
+
+pp_status pp_trigram_profile(const char *text, size_t len, pp_profile_vec **out, pp_error *err)
+{
+    *out = NULL;
+    char *p;
+    size_t plen;
+    pp_status st = pp_lid_preprocess(text, len, &p, &plen, err);
+    if (st != PP_OK)
+        return st;
+    st = pp_trigram_profile_pre(p, plen, out, err);
+    free(p);
+    return st;
 }
 
 double pp_profile_cosine(const pp_profile_vec *a, const pp_profile_vec *b)

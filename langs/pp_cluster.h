@@ -6,6 +6,8 @@
 
 #include "pp_common.h"
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -17,6 +19,25 @@ typedef struct pp_profile_vec pp_profile_vec;
 PP_API pp_status pp_trigram_profile(const char *text, size_t len, pp_profile_vec **out,
                                     pp_error *err);
 PP_API void pp_profile_vec_free(pp_profile_vec *v);
+/* The trigram hashes (XXH3-64 of each 3-code-point window of " " + text +
+ * " ") of an already preprocessed text, unsorted; *h malloc'd. */
+PP_API pp_status pp_trigram_hashes(const char *pre, size_t len, uint64_t **h, size_t *n,
+                                   pp_error *err);
+/* A profile from n (hash, weight) pairs (any order; equal hashes must not
+ * repeat); weights are L2-normalized. */
+PP_API pp_status pp_profile_vec_from(const uint64_t *keys, const double *w, size_t n,
+                                     pp_profile_vec **out, pp_error *err);
+/* The distinct trigram hashes of a preprocessed text with L2-normalized
+ * counts, unsorted (*keys and *w malloc'd). */
+PP_API pp_status pp_trigram_counts(const char *pre, size_t len, uint64_t **keys, double **w,
+                                   size_t *n, pp_error *err);
+/* Dot product of such counts with a profile made by pp_profile_vec_from
+ * (hash lookups; 0 for other profiles): the cosine when both are normalized. */
+PP_API double pp_profile_dot(const pp_profile_vec *prof, const uint64_t *keys, const double *w,
+                             size_t n);
+/* The profile of an already preprocessed text. */
+PP_API pp_status pp_trigram_profile_pre(const char *pre, size_t len, pp_profile_vec **out,
+                                        pp_error *err);
 /* Cosine similarity of two profiles, in [0, 1]. */
 PP_API double pp_profile_cosine(const pp_profile_vec *a, const pp_profile_vec *b);
 

@@ -3,8 +3,11 @@
 #include "config.h"
 #include "pp_lid.h"
 
+#include "pp_cluster.h"
 #include "pp_fasttext.h"
 #include "pp_langtag.h"
+#include "pp_registry.h"
+#include "pp_stream.h"
 #include "pp_text.h"
 
 #include <ctype.h>
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 struct pp_lid {
     pp_fasttext *ft;
@@ -24,6 +28,12 @@ struct pp_lid {
     json_t *index;       /* label -> integer index */
     double override;     /* < 0: use thr[] */
     double deflt;
+    pp_profile_vec **prof; /* per label trigram profile (MODEL.profiles.tsv), or NULL */
+    int nprof;           /* labels with a profile */
+    int rerank;          /* candidates re-ranked by profile (0: off) */
+    double rerank_weight;/* weight of the model's probability against the cosine */
+    double min_sim;      /* abstain under this profile similarity (0: off) */
+    double rerank_skip;  /* no re-ranking when the model's best score reaches this */
 };
 
 static int is_script_subtag(const char *s)
@@ -94,6 +104,10 @@ void pp_lid_free(pp_lid *l)
         for (int i = 0; i < l->nlabels; i++)
             free(l->scripts[i]);
     free(l->scripts);
+    if (l->prof)
+        for (int i = 0; i < l->nlabels; i++)
+            pp_profile_vec_free(l->prof[i]);
+    free(l->prof);
     free(l->thr);
     free(l->map);
     json_decref(l->index);
@@ -150,6 +164,152 @@ done:
     return st;
 }
 
+/* MODEL.profiles.tsv(.zst): "label<TAB>trigram<TAB>count" lines ('#' comments),
+ * grouped by label; each label's vector weighs a trigram by log(1 + count). */
+
+static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
+{
+    pp_input *in = NULL;
+    pp_status st = pp_input_open(path, &in, err);
+    if (st != PP_OK)
+        return st;
+    size_t cap = 4096, n = 0;
+    uint64_t *keys = malloc(cap * sizeof *keys);
+    double *w = malloc(cap * sizeof *w);
+    int *lab_ix = malloc(cap * sizeof *lab_ix);
+    l->prof = calloc((size_t)l->nlabels + 1, sizeof *l->prof);
+    if (!l->prof || !keys || !w || !lab_ix) {
+        st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    char cur[64] = "";
+    int cur_ix = -1;
+    for (;;) {
+        const char *line;
+        size_t len;
+        st = pp_input_getline(in, &line, &len, err);
+        if (st != PP_OK)
+            goto done;
+        if (!line)
+            break;
+        if (len == 0 || line[0] == '#')
+            continue;
+        /* label TAB trigram TAB count */
+        const char *t1 = memchr(line, '\t', len);
+        const char *t2 = t1 ? memchr(t1 + 1, '\t', len - (size_t)(t1 + 1 - line)) : NULL;
+        char lab[64], num[32];
+        double c = -1;
+        if (t1 && t2 && t1 - line < 64 && t2 > t1 + 1 && len - (size_t)(t2 + 1 - line) < 32) {
+            snprintf(lab, sizeof lab, "%.*s", (int)(t1 - line), line);
+            snprintf(num, sizeof num, "%.*s", (int)(len - (size_t)(t2 + 1 - line)), t2 + 1);
+            char *e;
+            c = strtod(num, &e);
+            if (*e)
+                c = -1;
+        }
+        if (c < 0) {
+            st = pp_error_set(err, PP_ERR_PARSE, path, pp_input_lineno(in),
+                              "bad profile line (expected label, trigram, count)");
+            goto done;
+        }
+        uint64_t h = XXH3_64bits(t1 + 1, (size_t)(t2 - t1 - 1));
+        if (strcmp(lab, cur) != 0) {
+            snprintf(cur, sizeof cur, "%s", lab);
+            json_t *ix = json_object_get(l->index, lab);
+            cur_ix = ix ? (int)json_integer_value(ix) : -1;
+        }
+        if (cur_ix < 0)
+            continue; /* a label the model does not have */
+        if (n == cap) {
+            cap *= 2;
+            uint64_t *nk = realloc(keys, cap * sizeof *nk);
+            if (nk)
+                keys = nk;
+            double *nw = realloc(w, cap * sizeof *nw);
+            if (nw)
+                w = nw;
+            int *ni = realloc(lab_ix, cap * sizeof *ni);
+            if (ni)
+                lab_ix = ni;
+            if (!nk || !nw || !ni) {
+                st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+                goto done;
+            }
+        }
+        keys[n] = h;
+        w[n] = c;
+        lab_ix[n] = cur_ix;
+        n++;
+    }
+    /* Log-scaled counts: frequent trigrams shared by many languages must not
+     * drown the rarer ones that tell close languages apart. */
+    for (size_t i = 0; i < n; i++)
+        w[i] = log1p(w[i]);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && lab_ix[j] == lab_ix[i])
+            j++;
+        if (!l->prof[lab_ix[i]]) {
+            st = pp_profile_vec_from(keys + i, w + i, j - i, &l->prof[lab_ix[i]], err);
+            if (st != PP_OK)
+                goto done;
+            l->nprof++;
+        }
+        i = j;
+    }
+done:
+    free(keys);
+    free(w);
+    free(lab_ix);
+    pp_input_close(in);
+    return st;
+}
+
+/* Without a sidecar, a label without a script of its own (lid.176 style
+ * "sr") is checked against every script the registry lists for the
+ * language, not only ICU's likely one ("sr": Cyrl and Latn). No registry:
+ * the likely script alone. */
+static void add_registry_scripts(pp_lid *l)
+{
+    pp_registry *reg = NULL;
+    int need = 0;
+    for (int i = 0; i < l->nlabels && !need; i++)
+        need = strchr(l->map[i].label, '_') == NULL;
+    if (!need || pp_registry_open(NULL, &reg, NULL) != PP_OK)
+        return;
+    for (int i = 0; i < l->nlabels; i++) {
+        if (strchr(l->map[i].label, '_'))
+            continue;
+        const pp_language *lang = pp_registry_get(reg, l->map[i].label);
+        if (!lang || !lang->scripts || !*lang->scripts)
+            continue;
+        size_t n = strlen(l->scripts[i]) + strlen(lang->scripts) + 2;
+        char *u = malloc(n);
+        if (!u)
+            break;
+        snprintf(u, n, "%s", l->scripts[i]);
+        const char *p = lang->scripts;
+        while (*p) {
+            while (*p == ' ')
+                p++;
+            const char *e = p;
+            while (*e && *e != ' ')
+                e++;
+            char sc[16];
+            snprintf(sc, sizeof sc, "%.*s", (int)(e - p), p);
+            if (*sc && !pp_lid_script_ok(u[0] ? u : "-", sc)) {
+                if (u[0])
+                    strcat(u, " ");
+                strcat(u, sc);
+            }
+            p = e;
+        }
+        free(l->scripts[i]);
+        l->scripts[i] = u;
+    }
+    pp_registry_free(reg);
+}
+
 pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, pp_error *err)
 {
     *out = NULL;
@@ -198,9 +358,45 @@ pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, p
             pp_lid_free(l);
             return st;
         }
+    } else {
+        add_registry_scripts(l);
+    }
+    snprintf(side, sizeof side, "%s.profiles.tsv.zst", model);
+    if (access(side, R_OK) != 0)
+        snprintf(side, sizeof side, "%s.profiles.tsv", model);
+    if (access(side, R_OK) == 0) {
+        st = read_profiles(l, side, err);
+        if (st != PP_OK) {
+            pp_lid_free(l);
+            return st;
+        }
+        l->rerank = 10;
+        l->rerank_weight = 0.0;
+        l->rerank_skip = 0.99;
     }
     *out = l;
     return PP_OK;
+}
+
+void pp_lid_set_rerank(pp_lid *l, int candidates, double weight)
+{
+    l->rerank = candidates < 0 ? 0 : candidates > PP_LID_MAX_TOP ? PP_LID_MAX_TOP : candidates;
+    l->rerank_weight = weight;
+}
+
+void pp_lid_set_rerank_skip(pp_lid *l, double p)
+{
+    l->rerank_skip = p;
+}
+
+void pp_lid_set_min_similarity(pp_lid *l, double s)
+{
+    l->min_sim = s;
+}
+
+int pp_lid_has_profiles(const pp_lid *l)
+{
+    return l && l->nprof > 0;
 }
 
 void pp_lid_set_threshold(pp_lid *l, double t)
@@ -252,6 +448,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
                           pp_error *err)
 {
     memset(res, 0, sizeof *res);
+    res->similarity = -1.0;
     if (k < 1)
         k = 1;
     if (k > PP_LID_MAX_TOP)
@@ -271,10 +468,56 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     }
     pp_ft_prediction preds[PP_LID_MAX_TOP];
     int n = 0;
-    st = pp_fasttext_predict(l->ft, p, k, 0.0f, preds, &n, err);
-    free(p);
-    if (st != PP_OK)
+    int rr = l->nprof > 0 && l->rerank > 1 ? l->rerank : 0;
+    int kk = rr > k ? rr : k;
+    st = pp_fasttext_predict(l->ft, p, kk, 0.0f, preds, &n, err);
+    if (st != PP_OK) {
+        free(p);
         return st;
+    }
+    /* The threshold applies to the model's best score (is this text in a
+     * language the model knows?); the profile re-ranking then chooses among
+     * the best candidates by trigram cosine + weight * probability. */
+    double top_prob = n > 0 ? preds[0].prob : 0.0;
+    double best_sim = -1.0;
+    char top_label[64];
+    snprintf(top_label, sizeof top_label, "%s", n > 0 ? preds[0].label : "");
+    if (rr && n > 1 && (preds[0].prob < l->rerank_skip || l->min_sim > 0)) {
+        uint64_t *tk;
+        double *tw;
+        size_t tn;
+        st = pp_trigram_counts(p, plen, &tk, &tw, &tn, err);
+        if (st != PP_OK) {
+            free(p);
+            return st;
+        }
+        double rs[PP_LID_MAX_TOP], cs[PP_LID_MAX_TOP];
+        int m = n < rr ? n : rr;
+        for (int i = 0; i < m; i++) {
+            int ix = label_index(l, preds[i].label);
+            double c = ix >= 0 && l->prof[ix] ? pp_profile_dot(l->prof[ix], tk, tw, tn) : 0.0;
+            cs[i] = c;
+            rs[i] = c + l->rerank_weight * preds[i].prob;
+        }
+        free(tk);
+        free(tw);
+        for (int i = 1; i < m; i++) /* stable insertion sort, best first */
+            for (int j = i; j > 0 && rs[j] > rs[j - 1]; j--) {
+                double t = rs[j];
+                rs[j] = rs[j - 1];
+                rs[j - 1] = t;
+                t = cs[j];
+                cs[j] = cs[j - 1];
+                cs[j - 1] = t;
+                pp_ft_prediction tp = preds[j];
+                preds[j] = preds[j - 1];
+                preds[j - 1] = tp;
+            }
+        best_sim = cs[0];
+    }
+    free(p);
+    if (n > k)
+        n = k;
     for (int i = 0; i < n; i++) {
         int ix = label_index(l, preds[i].label);
         if (ix >= 0)
@@ -291,13 +534,18 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
         return PP_OK;
     }
     const pp_lid_label *b = &res->top[0];
-    res->threshold = pp_lid_threshold(l, b->label);
-    if (b->prob < res->threshold) {
+    res->similarity = best_sim;
+    res->threshold = pp_lid_threshold(l, top_label);
+    if (top_prob < res->threshold) {
         abstain(res, PP_LID_LOW_SCORE, b->prob);
         return PP_OK;
     }
     if (!pp_lid_script_ok(pp_lid_scripts(l, b->label), res->text_script)) {
         abstain(res, PP_LID_WRONG_SCRIPT, b->prob);
+        return PP_OK;
+    }
+    if (l->min_sim > 0 && best_sim >= 0 && best_sim < l->min_sim) {
+        abstain(res, PP_LID_DISSIMILAR, b->prob);
         return PP_OK;
     }
     res->best = *b;

@@ -46,7 +46,8 @@ typedef enum pp_lid_abstain {
     PP_LID_DECIDED = 0,
     PP_LID_NO_TEXT,      /* nothing to identify (no letters) */
     PP_LID_LOW_SCORE,    /* best score under the label's threshold */
-    PP_LID_WRONG_SCRIPT  /* best language not written in the text's script */
+    PP_LID_WRONG_SCRIPT, /* best language not written in the text's script */
+    PP_LID_DISSIMILAR    /* text too far from the chosen language's trigram profile */
 } pp_lid_abstain;
 
 typedef struct pp_lid_result {
@@ -55,6 +56,8 @@ typedef struct pp_lid_result {
     char text_script[8];        /* majority script of the text ("Zyyy" if none) */
     double script_share;        /* share of the majority script among letters */
     double threshold;           /* the threshold applied to the best label */
+    double similarity;          /* trigram cosine of the text with the chosen label's
+                                   profile (-1 when the model has no profiles) */
     int ntop;                   /* filled entries of top[] (model order) */
     pp_lid_label top[PP_LID_MAX_TOP];
 } pp_lid_result;
@@ -74,6 +77,21 @@ PP_API void pp_lid_set_threshold(pp_lid *lid, double t);
  * written in ("" when unknown: no script check for it). */
 PP_API double pp_lid_threshold(const pp_lid *lid, const char *label);
 PP_API const char *pp_lid_scripts(const pp_lid *lid, const char *label);
+
+/* Re-ranking with trigram profiles (MODEL.profiles.tsv, written by
+ * pp_lid_train; loaded when present): the `candidates` best labels of the
+ * model are re-ordered by cosine(text trigrams, label profile) + weight *
+ * probability. candidates 0 or 1 turns it off. Default when profiles exist:
+ * 10 candidates, weight 0 (the profile decides among the candidates). */
+PP_API void pp_lid_set_rerank(pp_lid *lid, int candidates, double weight);
+/* Skip re-ranking when the model's best score is at least p (default 0.99:
+ * on the development sets re-ranking never changed such decisions; > 1
+ * always re-ranks). */
+PP_API void pp_lid_set_rerank_skip(pp_lid *lid, double p);
+/* Abstain when the text's trigram cosine with the chosen label's profile is
+ * under `s` (needs profiles; 0 turns it off; default 0). */
+PP_API void pp_lid_set_min_similarity(pp_lid *lid, double s);
+PP_API int pp_lid_has_profiles(const pp_lid *lid);
 
 PP_API int pp_lid_nlabels(const pp_lid *lid);
 PP_API const char *pp_lid_label_at(const pp_lid *lid, int i);
@@ -111,6 +129,7 @@ typedef struct pp_lid_train_opts {
     double default_threshold;/* for labels with too little dev data (default 0.0) */
     double max_threshold;    /* cap on calibrated thresholds (default 0.5): the dev split is
                                 in-domain, so its best thresholds are too strict elsewhere */
+    int profile_top;         /* trigrams per label in MODEL.profiles.tsv (default 400; 0: none) */
 } pp_lid_train_opts;
 
 PP_API void pp_lid_train_opts_init(pp_lid_train_opts *o);
@@ -126,6 +145,20 @@ typedef struct pp_lid_train_report {
  * opts->output + ".thresholds.json". */
 PP_API pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep,
                               pp_error *err);
+
+/* Trigram profiles for re-ranking (MODEL.profiles.tsv): per label, the
+ * `top` most frequent character trigrams of its records (same labels as
+ * pp_lid_train). Works for any model whose labels the records produce. */
+typedef struct pp_lid_profile_opts {
+    const char *input;       /* JSONL records */
+    const char *output;      /* MODEL.profiles.tsv */
+    const char *label_field; /* as in pp_lid_train_opts ("lang" when NULL) */
+    const char *split;       /* only records whose meta.split equals this (NULL: all) */
+    int bcp47_labels;
+    int top;
+} pp_lid_profile_opts;
+
+PP_API pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err);
 
 /* ------------------------------------------------------------ evaluation */
 

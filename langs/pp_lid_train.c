@@ -4,6 +4,7 @@
 #include "config.h"
 #include "pp_lid.h"
 
+#include "pp_cluster.h"
 #include "pp_fasttext.h"
 #include "pp_langtag.h"
 #include "pp_record.h"
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <unicode/utf8.h>
+#include <xxhash.h>
 
 void pp_lid_train_opts_init(pp_lid_train_opts *o)
 {
@@ -39,6 +42,7 @@ void pp_lid_train_opts_init(pp_lid_train_opts *o)
     o->min_chars = 0;
     o->default_threshold = 0.0;
     o->max_threshold = 0.5;
+    o->profile_top = 600;
 }
 
 /* A growing list of examples: label index + preprocessed text. */
@@ -286,10 +290,9 @@ static double best_threshold(const cal *c, double *f1out)
     return best_t;
 }
 
-static pp_status write_text_file(const char *path, const exlist *train, json_t *labels,
-                                 const char **names, pp_error *err)
+static pp_status write_text_file(const char *path, const exlist *train, const char **names,
+                                 pp_error *err)
 {
-    (void)labels;
     FILE *f = fopen(path, "w");
     if (!f)
         return pp_error_set(err, PP_ERR_IO, path, 0, "cannot write training file");
@@ -473,7 +476,7 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
         goto done;
     }
     sprintf(tmpdir_file, "%s.txt", prefix);
-    st = write_text_file(tmpdir_file, &train, label_ix, names, err);
+    st = write_text_file(tmpdir_file, &train, names, err);
     if (st != PP_OK)
         goto done;
     pp_ft_train_opts fo;
@@ -595,6 +598,15 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
     free(dump);
     if (st != PP_OK)
         goto done_rm;
+    if (o->profile_top > 0) {
+        char ppath[4200];
+        snprintf(ppath, sizeof ppath, "%s.profiles.tsv.zst", o->output);
+        pp_lid_profile_opts po = {o->input, ppath, o->label_field, o->split, o->bcp47_labels,
+                                  o->profile_top};
+        st = pp_lid_build_profiles(&po, err);
+        if (st != PP_OK)
+            goto done_rm;
+    }
     if (rename(built, o->output) != 0) {
         st = pp_error_set(err, PP_ERR_IO, o->output, 0, "cannot rename the model into place");
         goto done_rm;
@@ -619,6 +631,309 @@ done:
     ex_free(&dev);
     free(tmpdir_file);
     pp_fasttext_free(ft);
+    pp_reader_close(r);
+    return st;
+}
+
+/* ------------------------------------------------------- trigram profiles */
+
+typedef struct hc {
+    uint64_t h;
+    uint32_t c;
+} hc;
+
+typedef struct tri_acc {
+    uint64_t *raw;
+    size_t nraw, capraw;
+    hc *pairs;
+    size_t npairs;
+} tri_acc;
+
+static int cmp_u64b(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Fold the raw hashes into the sorted (hash, count) pairs. */
+static int acc_compact(tri_acc *a)
+{
+    if (a->nraw == 0)
+        return 0;
+    qsort(a->raw, a->nraw, sizeof *a->raw, cmp_u64b);
+    hc *out = malloc(sizeof *out * (a->npairs + a->nraw));
+    if (!out)
+        return -1;
+    size_t i = 0, j = 0, o = 0;
+    while (i < a->npairs || j < a->nraw) {
+        uint64_t h;
+        uint32_t c = 0;
+        if (j >= a->nraw || (i < a->npairs && a->pairs[i].h <= a->raw[j]))
+            h = a->pairs[i].h;
+        else
+            h = a->raw[j];
+        while (i < a->npairs && a->pairs[i].h == h)
+            c += a->pairs[i++].c;
+        while (j < a->nraw && a->raw[j] == h) {
+            c++;
+            j++;
+        }
+        out[o].h = h;
+        out[o].c = c;
+        o++;
+    }
+    free(a->pairs);
+    a->pairs = out;
+    a->npairs = o;
+    a->nraw = 0;
+    return 0;
+}
+
+static int acc_add(tri_acc *a, const uint64_t *h, size_t n)
+{
+    if (a->nraw + n > a->capraw) {
+        if (acc_compact(a))
+            return -1;
+        if (n > a->capraw) {
+            size_t nc = n > 65536 ? n : 65536;
+            uint64_t *nr = realloc(a->raw, nc * sizeof *nr);
+            if (!nr)
+                return -1;
+            a->raw = nr;
+            a->capraw = nc;
+        }
+    }
+    memcpy(a->raw + a->nraw, h, n * sizeof *h);
+    a->nraw += n;
+    return 0;
+}
+
+static int cmp_count_desc(const void *a, const void *b)
+{
+    const hc *x = a, *y = b;
+    if (x->c != y->c)
+        return x->c > y->c ? -1 : 1;
+    return x->h < y->h ? -1 : x->h > y->h;
+}
+
+pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
+{
+    pp_reader *r = NULL;
+    pp_status st = pp_reader_open(o->input, &r, err);
+    if (st != PP_OK)
+        return st;
+    json_t *label_ix = json_object();
+    tri_acc *acc = NULL;
+    const char **names = NULL;
+    size_t nnames = 0, cap = 0;
+    pp_output *out = NULL;
+    uint64_t *want = NULL;
+    char **wstr = NULL;
+    size_t nwant_alloc = 0;
+    for (;;) {
+        json_t *rec = NULL;
+        st = pp_reader_next(r, &rec, err);
+        if (st != PP_OK)
+            goto done;
+        if (!rec)
+            break;
+        const char *text = pp_record_str(rec, "text");
+        const json_t *meta = json_object_get(rec, "meta");
+        const char *split = meta ? pp_record_str(meta, "split") : NULL;
+        if (!text || (o->split && (!split || strcmp(split, o->split) != 0))) {
+            json_decref(rec);
+            continue;
+        }
+        size_t tlen = strlen(text);
+        char lab[64];
+        st = record_label(rec, o->label_field ? o->label_field : "lang", o->bcp47_labels, text,
+                          tlen, lab, sizeof lab, err);
+        if (st != PP_OK) {
+            if (err) {
+                snprintf(err->file, sizeof err->file, "%s", pp_reader_name(r));
+                err->line = pp_reader_lineno(r);
+            }
+            json_decref(rec);
+            goto done;
+        }
+        if (strncmp(lab, "und", 3) == 0 && (lab[3] == '_' || lab[3] == '\0')) {
+            json_decref(rec);
+            continue;
+        }
+        json_t *ix = json_object_get(label_ix, lab);
+        size_t li;
+        if (ix)
+            li = (size_t)json_integer_value(ix);
+        else {
+            if (nnames == cap) {
+                size_t nc = cap ? cap * 2 : 64;
+                tri_acc *na = realloc(acc, nc * sizeof *na);
+                if (na)
+                    acc = na;
+                const char **nn = realloc(names, nc * sizeof *nn);
+                if (nn)
+                    names = nn;
+                if (!na || !nn) {
+                    json_decref(rec);
+                    st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+                    goto done;
+                }
+                cap = nc;
+            }
+            li = nnames++;
+            memset(&acc[li], 0, sizeof acc[li]);
+            json_object_set_new(label_ix, lab, json_integer((json_int_t)li));
+            names[li] = json_object_iter_key(json_object_iter_at(label_ix, lab));
+        }
+        char *p;
+        size_t plen;
+        st = pp_lid_preprocess(text, tlen, &p, &plen, err);
+        json_decref(rec);
+        if (st != PP_OK)
+            goto done;
+        uint64_t *h;
+        size_t nh;
+        st = pp_trigram_hashes(p, plen, &h, &nh, err);
+        free(p);
+        if (st != PP_OK)
+            goto done;
+        int bad = acc_add(&acc[li], h, nh);
+        free(h);
+        if (bad) {
+            st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+            goto done;
+        }
+    }
+    /* Select each label's top trigrams, then find their text in a second
+     * pass (the file stores the trigrams themselves, not hashes). */
+    size_t nsel = 0;
+    for (size_t i = 0; i < nnames; i++) {
+        if (acc_compact(&acc[i])) {
+            st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+            goto done;
+        }
+        qsort(acc[i].pairs, acc[i].npairs, sizeof *acc[i].pairs, cmp_count_desc);
+        if (acc[i].npairs > (size_t)o->top)
+            acc[i].npairs = (size_t)o->top;
+        nsel += acc[i].npairs;
+    }
+    want = malloc((nsel + 1) * sizeof *want);
+    wstr = calloc(nsel + 1, sizeof *wstr);
+    nwant_alloc = nsel;
+    if (!want || !wstr) {
+        st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    size_t nw = 0;
+    for (size_t i = 0; i < nnames; i++)
+        for (size_t j = 0; j < acc[i].npairs; j++)
+            want[nw++] = acc[i].pairs[j].h;
+    qsort(want, nw, sizeof *want, cmp_u64b);
+    size_t u = 0;
+    for (size_t i = 0; i < nw; i++)
+        if (u == 0 || want[u - 1] != want[i])
+            want[u++] = want[i];
+    nw = u;
+    size_t missing = nw;
+    pp_reader_close(r);
+    r = NULL;
+    st = pp_reader_open(o->input, &r, err);
+    if (st != PP_OK)
+        goto done;
+    while (missing > 0) {
+        json_t *rec = NULL;
+        st = pp_reader_next(r, &rec, err);
+        if (st != PP_OK)
+            goto done;
+        if (!rec)
+            break;
+        const char *text = pp_record_str(rec, "text");
+        const json_t *meta = json_object_get(rec, "meta");
+        const char *split = meta ? pp_record_str(meta, "split") : NULL;
+        if (!text || (o->split && (!split || strcmp(split, o->split) != 0))) {
+            json_decref(rec);
+            continue;
+        }
+        char *p;
+        size_t plen;
+        st = pp_lid_preprocess(text, strlen(text), &p, &plen, err);
+        json_decref(rec);
+        if (st != PP_OK)
+            goto done;
+        /* " " + p + " ", code point by code point, as pp_trigram_hashes */
+        size_t cap2 = plen + 3;
+        char *b = malloc(cap2);
+        int32_t *off = malloc(sizeof *off * (cap2 + 1));
+        if (!b || !off) {
+            free(p);
+            free(b);
+            free(off);
+            st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+            goto done;
+        }
+        b[0] = ' ';
+        memcpy(b + 1, p, plen);
+        b[plen + 1] = ' ';
+        free(p);
+        int32_t blen = (int32_t)plen + 2;
+        size_t ncp = 0;
+        for (int32_t i = 0; i < blen;) {
+            off[ncp++] = i;
+            UChar32 c;
+            U8_NEXT(b, i, blen, c);
+            (void)c;
+        }
+        off[ncp] = blen;
+        for (size_t i = 0; i + 3 <= ncp; i++) {
+            size_t tl = (size_t)(off[i + 3] - off[i]);
+            uint64_t h = XXH3_64bits(b + off[i], tl);
+            uint64_t *hit = bsearch(&h, want, nw, sizeof *want, cmp_u64b);
+            if (hit && !wstr[hit - want]) {
+                wstr[hit - want] = strndup(b + off[i], tl);
+                missing--;
+            }
+        }
+        free(b);
+        free(off);
+    }
+    st = pp_output_open(o->output, &out, err);
+    if (st != PP_OK)
+        goto done;
+    char line[512];
+    int len = snprintf(line, sizeof line,
+                       "# polyphony-lid-profiles/1: label, character trigram of the preprocessed "
+                       "text padded with spaces, count (the %d most frequent per label)\n",
+                       o->top);
+    st = pp_output_write(out, line, (size_t)len, err);
+    for (size_t i = 0; i < nnames && st == PP_OK; i++) {
+        for (size_t j = 0; j < acc[i].npairs && st == PP_OK; j++) {
+            uint64_t *hit = bsearch(&acc[i].pairs[j].h, want, nw, sizeof *want, cmp_u64b);
+            const char *tri = hit ? wstr[hit - want] : NULL;
+            if (!tri)
+                continue;
+            len = snprintf(line, sizeof line, "%s\t%s\t%u\n", names[i], tri, acc[i].pairs[j].c);
+            st = pp_output_write(out, line, (size_t)len, err);
+        }
+    }
+    if (st == PP_OK) {
+        st = pp_output_close(out, err);
+        out = NULL;
+    }
+done:
+    pp_output_abort(out);
+    if (wstr) {
+        for (size_t i = 0; i < nwant_alloc; i++)
+            free(wstr[i]);
+    }
+    free(wstr);
+    free(want);
+    for (size_t i = 0; i < nnames; i++) {
+        free(acc[i].raw);
+        free(acc[i].pairs);
+    }
+    free(acc);
+    free(names);
+    json_decref(label_ix);
     pp_reader_close(r);
     return st;
 }

@@ -50,6 +50,8 @@ static void cleanup(void)
     unlink(model);
     snprintf(p, sizeof p, "%s.thresholds.json", model);
     unlink(p);
+    snprintf(p, sizeof p, "%s.profiles.tsv.zst", model);
+    unlink(p);
     snprintf(p, sizeof p, "%s/bad.ftz", tmpdir);
     unlink(p);
     rmdir(tmpdir);
@@ -154,6 +156,7 @@ START_TEST(test_identify)
 {
     pp_lid *lid = load_tiny();
     ck_assert_int_eq(pp_lid_nlabels(lid), 4);
+    ck_assert(pp_lid_has_profiles(lid));
     pp_lid_result r;
     identify(lid, "The river is very cold this morning.", &r);
     ck_assert_int_eq(r.abstained, PP_LID_DECIDED);
@@ -190,6 +193,10 @@ START_TEST(test_identify)
     pp_lid_set_threshold(lid, -1);
     identify(lid, "The river is very cold this morning.", &r);
     ck_assert_int_eq(r.abstained, PP_LID_DECIDED);
+    /* without profile re-ranking the same clear case holds */
+    pp_lid_set_rerank(lid, 0, 0.0);
+    identify(lid, "Der Fluss ist heute Abend sehr kalt.", &r);
+    ck_assert_str_eq(r.best.lang, "de");
     pp_lid_free(lid);
     pp_lid_free(NULL);
 }

@@ -14,7 +14,9 @@ small="--dim 16 --bucket 5000 --epoch 100 --lr 1.0 --maxn 3 --quiet"
 # train: GlotLID-style labels (default) and lid.176-style labels
 run lid train --input "$train" --output "$tmp/g.ftz" --split train --dev-split dev $small \
     || fail "train"
-[ -s "$tmp/g.ftz" ] && [ -s "$tmp/g.ftz.thresholds.json" ] || fail "model or sidecar missing"
+[ -s "$tmp/g.ftz" ] && [ -s "$tmp/g.ftz.thresholds.json" ] && [ -s "$tmp/g.ftz.profiles.tsv.zst" ] \
+    || fail "model or sidecars missing"
+zstd -dc "$tmp/g.ftz.profiles.tsv.zst" | grep -q '^eng_Latn	 th	[0-9]*$' || fail "profile content"
 jq -e '.labels.eng_Latn.scripts == "Latn" and .labels.rus_Cyrl.scripts == "Cyrl"
        and (.labels.eng_Latn.threshold | type) == "number"' "$tmp/g.ftz.thresholds.json" \
     > /dev/null || fail "sidecar content"
@@ -22,6 +24,11 @@ run lid train --input "$train" --output "$tmp/b.ftz" --split train --dev-split d
     --bcp47-labels $small || fail "train --bcp47-labels"
 run lid labels --model "$tmp/g.ftz" | grep -q '^eng_Latn	en	eng	Latn	' || fail "labels glot"
 run lid labels --model "$tmp/b.ftz" | grep -q '^en	en	eng	Latn	' || fail "labels bcp47"
+# a bare label without a sidecar: scripts from the registry (sr: Cyrillic and Latin)
+sed 's/"lang": "ru"/"lang": "sr"/' "$train" > "$tmp/sr.jsonl"
+run lid train --input "$tmp/sr.jsonl" --output "$tmp/sr.ftz" --bcp47-labels $small || fail "sr"
+rm -f "$tmp/sr.ftz.thresholds.json"
+run lid labels --model "$tmp/sr.ftz" | grep -q '^sr	sr	srp	Cyrl Latn	' || fail "registry scripts"
 run lid train --input "$train" --output "$tmp/x.model" > /dev/null 2>&1
 [ $? -eq 1 ] || fail "bad model name not exit 1"
 run lid train --input "$train" > /dev/null 2>&1; [ $? -eq 2 ] || fail "no --output not exit 2"
@@ -86,8 +93,27 @@ run lid --model "$tmp/none.ftz" "$tmp/in.jsonl" > /dev/null 2>&1
 echo '{' > "$tmp/g2.ftz.thresholds.json"; cp "$tmp/g.ftz" "$tmp/g2.ftz"
 run lid --model "$tmp/g2.ftz" "$tmp/in.jsonl" > /dev/null 2> "$tmp/err"
 [ $? -eq 1 ] || fail "bad sidecar not exit 1"
+cp "$tmp/g.ftz" "$tmp/g3.ftz"; printf 'eng_Latn\tabc\n' > "$tmp/g3.ftz.profiles.tsv"
+run lid --model "$tmp/g3.ftz" "$tmp/in.jsonl" > /dev/null 2> "$tmp/err"
+[ $? -eq 1 ] || fail "bad profiles not exit 1"
+grep -q 'g3.ftz.profiles.tsv:1' "$tmp/err" || fail "bad profiles message"
+# re-ranking off gives the same clear answers
+run lid --model "$tmp/g.ftz" --rerank 0 "$tmp/in.jsonl" | jq -c '{lang}' | head -2 > "$tmp/r0"
+jq -c '{lang}' "$tmp/out.g" | head -2 | cmp -s - "$tmp/r0" || fail "--rerank 0"
+# profiles for a model from other records
+run lid profiles --input "$train" --model "$tmp/b.ftz" --bcp47-labels --top 50 || fail "profiles"
+[ "$(zstd -dc "$tmp/b.ftz.profiles.tsv.zst" | grep -c '^en	')" -eq 50 ] || fail "profiles --top"
 run lid --top 0 "$tmp/in.jsonl" > /dev/null 2>&1; [ $? -eq 2 ] || fail "--top 0 not exit 2"
 run lid --bogus > /dev/null 2>&1; [ $? -eq 2 ] || fail "unknown option not exit 2"
+
+# the bundled default model (found through POLYPHONY_DATA)
+if [ -f "$POLYPHONY_DATA/langs/models/udhr-lid.ftz" ]; then
+    printf '%s\n' '{"text":"Le vent est très froid ce soir et les enfants restent à la maison."}' \
+        '{"text":"Каждое утро дети идут в школу вдоль реки."}' |
+        run lid --top 3 > "$tmp/def" || fail "default model"
+    jq -se '.[0].lang=="fr" and .[1].lang=="ru" and (.[0].lid_top|length)==3' "$tmp/def" \
+        > /dev/null || fail "default model answers"
+fi
 
 # eval on a hand-checkable set: gold a a a b b c, predicted a a b b und a
 cat > "$tmp/ev.jsonl" <<'JSON'
