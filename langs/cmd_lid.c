@@ -8,6 +8,7 @@
 #include "pp_ledger.h"
 #include "pp_lid.h"
 #include "pp_progress.h"
+#include "pp_registry.h"
 #include "pp_record.h"
 #include "pp_stats.h"
 
@@ -252,6 +253,8 @@ static int lid_eval_usage(FILE *f)
             "  --rerank N, --rerank-weight W   as for polyphony lid\n"
             "  --only LIST         score only these gold languages (comma-separated ISO 639-3)\n"
             "  --fold FILE         map codes first (lines: CODE TARGET, e.g. lvs lav)\n"
+            "  --no-macro-fold     do not count an individual language (swh) as correct\n"
+            "                      for its gold macrolanguage (sw); by default it is\n"
             "  --confusions N      how many confused pairs to list (default 10)\n"
             "  --json              JSON output\n"
             "  --ledger FILE       append per-language rows (stage lid, step eval)\n");
@@ -265,9 +268,9 @@ static int lid_eval(int argc, char **argv)
                *foldf = NULL;
     double thr = -1;
     long nconf = 10;
-    int json = 0;
+    int json = 0, macro_fold = 1;
     enum { O_GOLD = 256, O_PRED, O_MODEL, O_THR, O_ONLY, O_CONF, O_JSON, O_LEDGER, O_FOLD,
-           O_RR, O_RRW };
+           O_RR, O_RRW, O_NOMACRO };
     long rerank = -1;
     double rerank_w = 0.0;
     static const struct option opts[] = {
@@ -277,12 +280,13 @@ static int lid_eval(int argc, char **argv)
         {"json", no_argument, 0, O_JSON}, {"ledger", required_argument, 0, O_LEDGER},
         {"fold", required_argument, 0, O_FOLD}, {"rerank", required_argument, 0, O_RR},
         {"rerank-weight", required_argument, 0, O_RRW}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"no-macro-fold", no_argument, 0, O_NOMACRO}, {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case O_FOLD: foldf = optarg; break;
+        case O_NOMACRO: macro_fold = 0; break;
         case O_RR:
             if (!cli_parse_long(cmd, "rerank", optarg, 0, PP_LID_MAX_TOP, &rerank))
                 return 2;
@@ -331,6 +335,7 @@ static int lid_eval(int argc, char **argv)
     pp_lid_eval *ev = pp_lid_eval_new();
     pp_ledger *lg = NULL;
     json_t *fold = NULL;
+    pp_registry *reg = NULL;
     int rc = 0;
     if (!ev) {
         pp_lid_free(lid);
@@ -339,6 +344,12 @@ static int lid_eval(int argc, char **argv)
     if (foldf && (fold = json_object()) && read_fold(foldf, fold, &err) != PP_OK) {
         rc = cli_fail(cmd, &err);
         goto out;
+    }
+    if (macro_fold && pp_registry_open(NULL, &reg, &err) != PP_OK) {
+        char buf[1200];
+        cli_warn(cmd, "%s; individual languages are not matched to their macrolanguage",
+                 pp_error_format(&err, buf, sizeof buf));
+        reg = NULL;
     }
     if (only && pp_lid_eval_restrict(ev, only, &err) != PP_OK) {
         rc = cli_fail(cmd, &err);
@@ -388,6 +399,14 @@ static int lid_eval(int argc, char **argv)
         }
         fold_code(fold, giso);
         fold_code(fold, piso);
+        /* A gold macrolanguage (UDHR tags Swahili "sw", Arabic "ar") is
+         * matched by any of its individual languages (swh, arb): naming the
+         * individual language is not a mistake. */
+        if (reg && strcmp(giso, piso) != 0) {
+            const pp_language *pl = pp_registry_get(reg, piso);
+            if (pl && pl->macrolanguage && strcmp(pl->macrolanguage, giso) == 0)
+                snprintf(piso, sizeof piso, "%s", giso);
+        }
         pp_lid_eval_add(ev, giso, piso);
         json_decref(rec);
     }
@@ -470,6 +489,7 @@ static int lid_eval(int argc, char **argv)
     }
 out:
     json_decref(fold);
+    pp_registry_free(reg);
     pp_ledger_close(lg, NULL);
     pp_reader_close(r);
     pp_lid_eval_free(ev);

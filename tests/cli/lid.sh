@@ -188,4 +188,12 @@ run discover --model "$tmp/junk.ftz" "$tmp/corpus.jsonl" > /dev/null 2>&1
 [ $? -eq 1 ] || fail "discover with a corrupt model not exit 1"
 run discover --similarity 2 "$tmp/corpus.jsonl" > /dev/null 2>&1
 [ $? -eq 2 ] || fail "discover bad --similarity not exit 2"
+# eval: an individual language counts for its gold macrolanguage (sw <- swh)
+printf '%s\n' '{"id":"1","text":"x","lang":"sw","p":"swh"}' \
+    '{"id":"2","text":"y","lang":"sw","p":"swh"}' '{"id":"3","text":"z","lang":"en","p":"swh"}' \
+    > "$tmp/macro.jsonl"
+run lid eval --gold lang --pred p "$tmp/macro.jsonl" | grep -Eq '^swa +2 +1\.0000 +1\.0000' \
+    || fail "eval: swh not counted for gold sw"
+run lid eval --no-macro-fold --gold lang --pred p "$tmp/macro.jsonl" | grep -Eq '^swa +2 +0\.0000' \
+    || fail "eval --no-macro-fold still folds"
 exit 0
