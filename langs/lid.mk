@@ -32,3 +32,4 @@ EXTRA_DIST += bench/lid/run.sh bench/lid/udhr-test.sh bench/lid/bible2jsonl.mjs 
 nobase_dist_pkgdata_DATA += langs/models/udhr-lid.ftz langs/models/udhr-lid.ftz.thresholds.json \
 	langs/models/udhr-lid.ftz.profiles.tsv.zst langs/models/README.md langs/models/LABELS.tsv \
 	langs/models/RESULTS.md
+EXTRA_DIST += docs/lid.md
