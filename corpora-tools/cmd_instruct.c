@@ -415,6 +415,7 @@ static int instruct_validate(int argc, char **argv)
     strv dfiles = {0}, tdirs = {0}, tfiles = {0};
     const char *model = NULL, *schema = NULL;
     int c, rc = 0, no_lid = 0;
+    size_t uncertain = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
@@ -482,6 +483,16 @@ static int instruct_validate(int argc, char **argv)
             if (pp_template_check_lid(t, ft, &m, got, sizeof got, &prob, &e) != PP_OK) {
                 cli_fail(cmd, &e);
                 bad++;
+            } else if (m == 0 && prob < 0.5f) {
+                /* A short prompt the model is unsure about is no evidence of
+                 * the wrong language: flag it for a speaker, do not fail it. */
+                cli_warn(cmd, "%s:%ld: uncertain: the wording is identified as %s with only "
+                         "p=%.2f (not %s); a speaker should confirm it",
+                         pp_template_path(t), pp_template_input_line(t), got, prob,
+                         pp_template_lang(t));
+                printf("uncertain\t%s\t%s\t%s\tlid=%s\n", tfiles.v[i], pp_template_id(t),
+                       pp_template_locale(t), got);
+                uncertain++;
             } else if (m == 0) {
                 pp_error_set(&e, PP_ERR_INVALID, pp_template_path(t), pp_template_input_line(t),
                              "the template's wording is identified as %s (p=%.2f), not %s: \"%s\"",
@@ -500,8 +511,8 @@ static int instruct_validate(int argc, char **argv)
     }
     pp_lid_free(ft);
     pp_instruct_data_free(data);
-    fprintf(stderr, "polyphony %s: %zu template(s), %zu valid, %zu invalid\n", cmd, tfiles.n,
-            tfiles.n - bad, bad);
+    fprintf(stderr, "polyphony %s: %zu template(s), %zu valid (%zu of them uncertain), %zu invalid\n",
+            cmd, tfiles.n, tfiles.n - bad, uncertain, bad);
     rc = bad ? 1 : 0;
 done:
     strv_clear(&dfiles);

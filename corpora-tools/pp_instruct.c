@@ -7,6 +7,7 @@
 #include "pp_instruct.h"
 #include "pp_langtag.h"
 #include "pp_record.h"
+#include "pp_registry.h"
 #include "pp_template_int.h"
 #include "pp_text.h"
 
@@ -820,5 +821,18 @@ pp_status pp_template_check_lid(const pp_template *t, struct pp_lid *lid, int *m
             if (strcmp(keys[i], t->srckeys[j]) == 0)
                 *match = 1;
     }
+    /* Members of one macrolanguage (Cusco and Ayacucho Quechua) are not told
+     * apart on a short prompt; naming a sister variety is not a mismatch. */
+    pp_registry *reg = NULL;
+    if (!*match && pp_registry_open(NULL, &reg, NULL) == PP_OK) {
+        const pp_language *a = pp_registry_get(reg, res.best.iso639_3);
+        const pp_language *b = pp_registry_get(reg, t->langkey);
+        if (a && b) {
+            const char *ma = a->macrolanguage ? a->macrolanguage : a->iso639_3;
+            const char *mb = b->macrolanguage ? b->macrolanguage : b->iso639_3;
+            *match = strcmp(ma, mb) == 0;
+        }
+    }
+    pp_registry_free(reg);
     return PP_OK;
 }
