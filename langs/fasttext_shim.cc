@@ -346,6 +346,8 @@ static void load_fast(pp_fasttext *m, const char *path)
     f.ok = !std::getenv("PP_FASTTEXT_SLOW"); // for comparing the two paths
 }
 
+typedef float v8f __attribute__((vector_size(32)));
+
 static inline uint32_t fnv_step(uint32_t h, char c)
 {
     return (h ^ uint32_t(int8_t(c))) * 16777619u;
@@ -443,11 +445,19 @@ static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold
         const uint8_t *code = f.codes.data() + (size_t)id * f.nsubq;
         const float *cent = f.cent.data();
         const int32_t dsub = f.dsub, last = f.nsubq - 1;
-        for (int32_t q = 0; q < last; q++) {
-            const float *c = cent + ((size_t)q * 256 + code[q]) * dsub;
-            float *x = hid + q * dsub;
-            for (int32_t j = 0; j < dsub; j++)
-                x[j] += alpha * c[j];
+        if (dsub == 2) { // the usual case (fastText's default)
+            for (int32_t q = 0; q < last; q++) {
+                const float *c = cent + ((size_t)q * 256 + code[q]) * 2;
+                hid[2 * q] += alpha * c[0];
+                hid[2 * q + 1] += alpha * c[1];
+            }
+        } else {
+            for (int32_t q = 0; q < last; q++) {
+                const float *c = cent + ((size_t)q * 256 + code[q]) * dsub;
+                float *x = hid + q * dsub;
+                for (int32_t j = 0; j < dsub; j++)
+                    x[j] += alpha * c[j];
+            }
         }
         const float *c = cent + (size_t)last * 256 * dsub + (size_t)code[last] * f.lastdsub;
         float *x = hid + last * dsub;
@@ -467,9 +477,13 @@ static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold
         const float *__restrict col = f.outT.data() + (size_t)j * opad;
         float *__restrict oo = o;
         const float hj = hid[j];
-        for (int32_t i = 0; i < opad; i += 8)
-            for (int32_t u = 0; u < 8; u++)
-                oo[i + u] += col[i + u] * hj;
+        for (int32_t i = 0; i < opad; i += 8) {
+            v8f a, b;
+            std::memcpy(&a, oo + i, sizeof a);
+            std::memcpy(&b, col + i, sizeof b);
+            a += b * hj;
+            std::memcpy(oo + i, &a, sizeof a);
+        }
     }
     float mx = o[0];
     for (int32_t i = 1; i < osz; i++)

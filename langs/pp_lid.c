@@ -34,6 +34,7 @@ struct pp_lid {
     double rerank_weight;/* weight of the model's probability against the cosine */
     double min_sim;      /* abstain under this profile similarity (0: off) */
     double rerank_skip;  /* no re-ranking when the model's best score reaches this */
+    double rerank_min_prob; /* candidates under this probability are not re-ranked */
 };
 
 static int is_script_subtag(const char *s)
@@ -373,6 +374,7 @@ pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, p
         l->rerank = 10;
         l->rerank_weight = 0.0;
         l->rerank_skip = 0.99;
+        l->rerank_min_prob = 0.02;
     }
     *out = l;
     return PP_OK;
@@ -387,6 +389,11 @@ void pp_lid_set_rerank(pp_lid *l, int candidates, double weight)
 void pp_lid_set_rerank_skip(pp_lid *l, double p)
 {
     l->rerank_skip = p;
+}
+
+void pp_lid_set_rerank_min_prob(pp_lid *l, double p)
+{
+    l->rerank_min_prob = p;
 }
 
 void pp_lid_set_min_similarity(pp_lid *l, double s)
@@ -493,6 +500,8 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
         }
         double rs[PP_LID_MAX_TOP], cs[PP_LID_MAX_TOP];
         int m = n < rr ? n : rr;
+        while (m > 2 && preds[m - 1].prob < l->rerank_min_prob)
+            m--; /* unlikely candidates are not worth a profile look-up */
         for (int i = 0; i < m; i++) {
             int ix = label_index(l, preds[i].label);
             double c = ix >= 0 && l->prof[ix] ? pp_profile_dot(l->prof[ix], tk, tw, tn) : 0.0;

@@ -210,4 +210,8 @@ for m in g.ftz b.ftz nq.bin; do
     strip "$tmp/slow.out" > "$tmp/slow.s"
     cmp -s "$tmp/fast.s" "$tmp/slow.s" || fail "fast path differs from fastText's on $m"
 done
+echo '{"text":"x"}' | run lid --model "$tmp/g.ftz" --rerank-min-prob 2 >/dev/null 2>&1
+[ $? -eq 2 ] || fail "--rerank-min-prob 2 accepted"
+run lid --quiet -k 5 --model "$tmp/g.ftz" --rerank-min-prob 0 "$train" > "$tmp/all.out" \
+    || fail "--rerank-min-prob 0"
 exit 0
