@@ -39,6 +39,11 @@ struct ft_fast {
     std::vector<float> ncent;  // 256 norm centroids
     std::vector<float> outT;   // the output matrix transposed: dim x opad
     int32_t opad = 0;          // osz rounded up to a multiple of 8 (zeros)
+    // sums of the rows of recent words (see fast_predict)
+    static const size_t kCache = 1 << 14;
+    std::vector<uint64_t> ckey;
+    std::vector<int32_t> cn;
+    std::vector<float> cvec;
     // scratch, reused between calls
     std::vector<int32_t> ids;
     std::vector<float> hidden, output;
@@ -342,6 +347,9 @@ static void load_fast(pp_fasttext *m, const char *path)
         return;
     f.eos = m->ft.getDictionary()->getId(fasttext::Dictionary::EOS);
     f.hidden.resize((size_t)f.dim);
+    f.ckey.assign(ft_fast::kCache, 0);
+    f.cn.assign(ft_fast::kCache, -1);
+    f.cvec.assign(ft_fast::kCache * (size_t)f.dim, 0.0f);
     f.output.resize((size_t)f.opad);
     f.ok = !std::getenv("PP_FASTTEXT_SLOW"); // for comparing the two paths
 }
@@ -396,34 +404,32 @@ static void token_rows(ft_fast &f, const fasttext::Dictionary &dict, const char 
     }
 }
 
-static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold,
-                        pp_ft_prediction *preds)
+// o = W_out hid over the transposed, padded matrix, eight labels at a time
+// (each o[i] sums its terms in fastText's order); AVX2 where the CPU has it.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void output_layer(const float *outT, int32_t opad, const float *hid, int32_t dim, float *o)
 {
-    ft_fast &f = m->fast;
-    const fasttext::Dictionary &dict = *m->ft.getDictionary();
-    f.ids.clear();
-    for (const char *p = text; *p;) {
-        while (*p && ft_space(*p))
-            p++;
-        const char *e = p;
-        while (*e && !ft_space(*e))
-            e++;
-        if (e > p)
-            token_rows(f, dict, p, (size_t)(e - p));
-        p = e;
+    for (int32_t i = 0; i < opad; i += 8) {
+        v8f acc = {0, 0, 0, 0, 0, 0, 0, 0};
+        const float *col = outT + i;
+        for (int32_t j = 0; j < dim; j++) {
+            v8f b;
+            std::memcpy(&b, col + (size_t)j * opad, sizeof b);
+            acc += b * hid[j];
+        }
+        std::memcpy(o + i, &acc, sizeof acc);
     }
-    if (f.eos >= 0)
-        f.ids.push_back(f.eos); // the end of line fastText reads as a token
-    if (f.ids.empty())
-        return 0;
-    float *hid = f.hidden.data();
+}
+
+// Add the input rows ids[0..n) to x (fetching rows ahead: they are random).
+static void add_rows(const ft_fast &f, const int32_t *ids, size_t n, float *__restrict x)
+{
     const int32_t dim = f.dim;
-    std::fill(f.hidden.begin(), f.hidden.end(), 0.0f);
-    const size_t nid = f.ids.size();
-    const int32_t *ids = f.ids.data();
-    for (size_t t = 0; t < nid; t++) {
+    for (size_t t = 0; t < n; t++) {
         int32_t id = ids[t];
-        if (t + 8 < nid && ids[t + 8] >= 0 && ids[t + 8] < f.rows) { // rows are random: fetch ahead
+        if (t + 8 < n && ids[t + 8] >= 0 && ids[t + 8] < f.rows) {
             int32_t nx = ids[t + 8];
             if (f.quant) {
                 __builtin_prefetch(f.codes.data() + (size_t)nx * f.nsubq);
@@ -438,7 +444,7 @@ static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold
         if (!f.quant) {
             const float *r = f.in.data() + (size_t)id * dim;
             for (int32_t j = 0; j < dim; j++)
-                hid[j] += r[j];
+                x[j] += r[j];
             continue;
         }
         float alpha = f.qnorm ? f.ncent[f.ncodes[(size_t)id]] : 1.0f;
@@ -448,43 +454,76 @@ static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold
         if (dsub == 2) { // the usual case (fastText's default)
             for (int32_t q = 0; q < last; q++) {
                 const float *c = cent + ((size_t)q * 256 + code[q]) * 2;
-                hid[2 * q] += alpha * c[0];
-                hid[2 * q + 1] += alpha * c[1];
+                x[2 * q] += alpha * c[0];
+                x[2 * q + 1] += alpha * c[1];
             }
         } else {
             for (int32_t q = 0; q < last; q++) {
                 const float *c = cent + ((size_t)q * 256 + code[q]) * dsub;
-                float *x = hid + q * dsub;
                 for (int32_t j = 0; j < dsub; j++)
-                    x[j] += alpha * c[j];
+                    x[q * dsub + j] += alpha * c[j];
             }
         }
         const float *c = cent + (size_t)last * 256 * dsub + (size_t)code[last] * f.lastdsub;
-        float *x = hid + last * dsub;
         for (int32_t j = 0; j < f.lastdsub; j++)
-            x[j] += alpha * c[j];
+            x[last * dsub + j] += alpha * c[j];
     }
-    float inv = (float)(1.0 / (double)f.ids.size());
+}
+
+static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold,
+                        pp_ft_prediction *preds)
+{
+    ft_fast &f = m->fast;
+    const fasttext::Dictionary &dict = *m->ft.getDictionary();
+    const int32_t dim = f.dim;
+    float *hid = f.hidden.data();
+    std::fill(f.hidden.begin(), f.hidden.end(), 0.0f);
+    size_t nrows = 0;
+    for (const char *p = text; *p;) {
+        while (*p && ft_space(*p))
+            p++;
+        const char *e = p;
+        while (*e && !ft_space(*e))
+            e++;
+        if (e == p)
+            break;
+        size_t n = (size_t)(e - p);
+        // A word's rows sum to the same vector every time: keep the sums of
+        // recent words (text repeats its words), keyed by a 64-bit hash.
+        uint64_t key = 14695981039346656037ull;
+        for (size_t i = 0; i < n; i++)
+            key = (key ^ (uint8_t)p[i]) * 1099511628211ull;
+        key ^= n;
+        size_t slot = (size_t)(key ^ (key >> 29)) & (ft_fast::kCache - 1);
+        float *v = f.cvec.data() + slot * (size_t)dim;
+        if (f.ckey[slot] != key || f.cn[slot] < 0) {
+            f.ids.clear();
+            token_rows(f, dict, p, n);
+            std::fill(v, v + dim, 0.0f);
+            add_rows(f, f.ids.data(), f.ids.size(), v);
+            f.ckey[slot] = key;
+            f.cn[slot] = (int32_t)f.ids.size();
+        }
+        for (int32_t j = 0; j < dim; j++)
+            hid[j] += v[j];
+        nrows += (size_t)f.cn[slot];
+        p = e;
+    }
+    if (f.eos >= 0) { // the end of line fastText reads as a token
+        add_rows(f, &f.eos, 1, hid);
+        nrows++;
+    }
+    if (nrows == 0)
+        return 0;
+    float inv = (float)(1.0 / (double)nrows);
     for (int32_t j = 0; j < dim; j++)
         hid[j] *= inv;
     float *o = f.output.data();
     // output = W_out hidden, as one axpy per hidden component over the
     // transposed matrix: each o[i] sums its terms in fastText's order, and the
     // loop over labels vectorizes.
-    std::fill(f.output.begin(), f.output.end(), 0.0f);
-    const int32_t osz = f.osz, opad = f.opad;
-    for (int32_t j = 0; j < dim; j++) {
-        const float *__restrict col = f.outT.data() + (size_t)j * opad;
-        float *__restrict oo = o;
-        const float hj = hid[j];
-        for (int32_t i = 0; i < opad; i += 8) {
-            v8f a, b;
-            std::memcpy(&a, oo + i, sizeof a);
-            std::memcpy(&b, col + i, sizeof b);
-            a += b * hj;
-            std::memcpy(oo + i, &a, sizeof a);
-        }
-    }
+    const int32_t osz = f.osz;
+    output_layer(f.outT.data(), f.opad, hid, dim, o);
     float mx = o[0];
     for (int32_t i = 1; i < osz; i++)
         if (o[i] > mx)
