@@ -528,21 +528,20 @@ static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold
     for (int32_t i = 1; i < osz; i++)
         if (o[i] > mx)
             mx = o[i];
+    // Softmax: only the k best need a probability. Terms under e^-30 of the
+    // best cannot change the float sum (458 of them add < 1e-10 to z >= 1).
     float z = 0;
-    for (int32_t i = 0; i < f.osz; i++) {
-        o[i] = std::exp(o[i] - mx);
-        z += o[i];
+    for (int32_t i = 0; i < osz; i++) {
+        float d = o[i] - mx;
+        if (d > -30.0f)
+            z += std::exp(d);
     }
-    for (int32_t i = 0; i < f.osz; i++)
-        o[i] /= z;
-    // the k best (ties: the lower index first), as fastText's log-probability
+    // the k best logits (ties: the lower index first)
     int n = 0;
     int idx[64];
     if (k > 64)
         k = 64;
-    for (int32_t i = 0; i < f.osz; i++) {
-        if (o[i] < threshold)
-            continue;
+    for (int32_t i = 0; i < osz; i++) {
         if (n == k && o[i] <= o[idx[n - 1]])
             continue;
         int j = n < k ? n++ : n - 1;
@@ -552,12 +551,19 @@ static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold
         }
         idx[j] = i;
     }
+    int kept = 0;
     for (int i = 0; i < n; i++) {
-        std::snprintf(preds[i].label, sizeof preds[i].label, "%s",
-                      m->labels[(size_t)idx[i]].c_str());
-        float lp = (float)std::log((double)o[idx[i]] + 1e-5);
-        preds[i].prob = std::exp(lp);
+        float p = std::exp(o[idx[i]] - mx) / z;
+        if (p < threshold)
+            break; // the rest are smaller still
+        const std::string &lab = m->labels[(size_t)idx[i]];
+        std::snprintf(preds[kept].label, sizeof preds[kept].label, "%s", lab.c_str());
+        // as fastText reports it: exp(log(p + 1e-5))
+        float lp = (float)std::log((double)p + 1e-5);
+        preds[kept].prob = std::exp(lp);
+        kept++;
     }
+    n = kept;
     return n;
 }
 

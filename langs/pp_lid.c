@@ -26,6 +26,8 @@ struct pp_lid {
     double *thr;         /* sidecar thresholds per label */
     char **scripts;      /* per label, space-separated */
     json_t *index;       /* label -> integer index */
+    int *ltab;           /* the same as an open-addressing table of label indexes (-1 empty) */
+    size_t lmask;
     double override;     /* < 0: use thr[] */
     double deflt;
     pp_profile_vec **prof; /* per label trigram profile (MODEL.profiles.tsv), or NULL */
@@ -36,6 +38,8 @@ struct pp_lid {
     double rerank_skip;  /* no re-ranking when the model's best score reaches this */
     double rerank_min_prob; /* candidates under this probability are not re-ranked */
 };
+
+static void build_label_table(pp_lid *l);
 
 static int is_script_subtag(const char *s)
 {
@@ -112,6 +116,7 @@ void pp_lid_free(pp_lid *l)
     free(l->thr);
     free(l->map);
     json_decref(l->index);
+    free(l->ltab);
     pp_fasttext_free(l->ft);
     free(l);
 }
@@ -346,6 +351,7 @@ pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, p
             return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         }
     }
+    build_label_table(l);
     char side[4096];
     const char *sp = thresholds;
     if (!sp) {
@@ -413,8 +419,38 @@ void pp_lid_set_threshold(pp_lid *l, double t)
 
 static int label_index(const pp_lid *l, const char *label)
 {
+    if (l->ltab) { /* called several times per text: no JSON look-up */
+        size_t n = strlen(label);
+        for (size_t s = (size_t)XXH3_64bits(label, n) & l->lmask;; s = (s + 1) & l->lmask) {
+            int i = l->ltab[s];
+            if (i < 0)
+                return -1;
+            if (strcmp(pp_fasttext_label(l->ft, i), label) == 0)
+                return i;
+        }
+    }
     json_t *ix = json_object_get(l->index, label);
     return ix ? (int)json_integer_value(ix) : -1;
+}
+
+static void build_label_table(pp_lid *l)
+{
+    size_t size = 16;
+    while (size < 2 * (size_t)l->nlabels + 2)
+        size *= 2;
+    l->ltab = malloc(size * sizeof *l->ltab);
+    if (!l->ltab)
+        return; /* label_index falls back to the JSON index */
+    for (size_t i = 0; i < size; i++)
+        l->ltab[i] = -1;
+    l->lmask = size - 1;
+    for (int i = 0; i < l->nlabels; i++) {
+        const char *lab = pp_fasttext_label(l->ft, i);
+        size_t s = (size_t)XXH3_64bits(lab, strlen(lab)) & l->lmask;
+        while (l->ltab[s] >= 0)
+            s = (s + 1) & l->lmask;
+        l->ltab[s] = i;
+    }
 }
 
 double pp_lid_threshold(const pp_lid *l, const char *label)
