@@ -102,7 +102,8 @@ PP_API int pp_lid_nlabels(const pp_lid *lid);
 PP_API const char *pp_lid_label_at(const pp_lid *lid, int i);
 
 /* Identify `len` bytes of UTF-8 text; `k` (1..PP_LID_MAX_TOP) top labels are
- * kept in res->top. */
+ * kept in res->top. Uses buffers kept in `lid`: one thread at a time per
+ * pp_lid (load one per thread). */
 PP_API pp_status pp_lid_identify(pp_lid *lid, const char *text, size_t len, int k,
                                  pp_lid_result *res, pp_error *err);
 
