@@ -424,9 +424,40 @@ static void output_layer(const float *outT, int32_t opad, const float *hid, int3
 }
 
 // Add the input rows ids[0..n) to x (fetching rows ahead: they are random).
+// Quantized rows with 2-dimensional sub-vectors (fastText's default) are
+// summed a sub-vector at a time over up to 64 rows, in registers; each x[j]
+// still adds the rows in order.
 static void add_rows(const ft_fast &f, const int32_t *ids, size_t n, float *__restrict x)
 {
     const int32_t dim = f.dim;
+    if (f.quant && f.dsub == 2 && f.lastdsub == 2) {
+        const float *cent = f.cent.data();
+        const uint8_t *cp[64];
+        float al[64];
+        for (size_t t0 = 0; t0 < n;) {
+            size_t m = 0;
+            for (; t0 < n && m < 64; t0++) {
+                int32_t id = ids[t0];
+                if (id < 0 || id >= f.rows)
+                    continue;
+                cp[m] = f.codes.data() + (size_t)id * f.nsubq;
+                al[m] = f.qnorm ? f.ncent[f.ncodes[(size_t)id]] : 1.0f;
+                m++;
+            }
+            for (int32_t q = 0; q < f.nsubq; q++) {
+                const float *cq = cent + (size_t)q * 256 * 2;
+                float x0 = x[2 * q], x1 = x[2 * q + 1];
+                for (size_t r = 0; r < m; r++) {
+                    const float *c = cq + (size_t)cp[r][q] * 2;
+                    x0 += al[r] * c[0];
+                    x1 += al[r] * c[1];
+                }
+                x[2 * q] = x0;
+                x[2 * q + 1] = x1;
+            }
+        }
+        return;
+    }
     for (size_t t = 0; t < n; t++) {
         int32_t id = ids[t];
         if (t + 8 < n && ids[t + 8] >= 0 && ids[t + 8] < f.rows) {
