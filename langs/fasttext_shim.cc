@@ -406,7 +406,7 @@ static void token_rows(ft_fast &f, const fasttext::Dictionary &dict, const char 
 
 // o = W_out hid over the transposed, padded matrix, eight labels at a time
 // (each o[i] sums its terms in fastText's order); AVX2 where the CPU has it.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__) // ifunc
 __attribute__((target_clones("avx2", "default")))
 #endif
 static void output_layer(const float *outT, int32_t opad, const float *hid, int32_t dim, float *o)
