@@ -24,7 +24,9 @@ extern "C" {
 // own arrays (read from the file once fastText has accepted it): fastText's
 // predictLine parses a stream, builds a std::string per character n-gram and
 // decodes the product quantizer through several calls per sub-vector.
-// Results are the same: the same rows, summed in the same order.
+// Results are fastText's: the same rows and the same output layer (a word's
+// rows are summed before they join the text's, so probabilities can differ
+// in a float's last bits; tests/cli/lid.sh compares the two).
 struct ft_fast {
     bool ok = false;
     int32_t dim = 0, minn = 0, maxn = 0, bucket = 0, nwords = 0, osz = 0;
