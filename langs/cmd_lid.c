@@ -612,6 +612,8 @@ static int lid_usage(FILE *f)
             "      --rerank N      re-rank the N best labels by trigram profile when the model\n"
             "                      has MODEL.profiles.tsv (default 10; 0 turns it off)\n"
             "      --rerank-weight W  weight of the model's probability in re-ranking (default 0)\n"
+            "      --rerank-min-prob P  re-rank only candidates the model gives at least P\n"
+            "                      (the best two always; default 0.02; 0: all N)\n"
             "      --min-similarity S  abstain when the text's trigram cosine with the chosen\n"
             "                      language's profile is under S (default 0: off)\n"
             "      --timing        report identification speed on stderr\n"
@@ -648,8 +650,8 @@ int cmd_lid(int argc, char **argv)
     long top = 0;
     int progress = -1;
     enum { O_THRF = 256, O_FIELD, O_REJ, O_LEDGER, O_PROG, O_QUIET, O_TIMING, O_RR, O_RRW,
-           O_MINSIM };
-    double min_sim = 0;
+           O_MINSIM, O_RRMIN };
+    double min_sim = 0, rr_min = -1;
     int timing = 0;
     long rerank = -1;
     double rerank_w = 0.0;
@@ -664,6 +666,7 @@ int cmd_lid(int argc, char **argv)
         {"progress", no_argument, 0, O_PROG}, {"quiet", no_argument, 0, O_QUIET},
         {"timing", no_argument, 0, O_TIMING}, {"rerank", required_argument, 0, O_RR},
         {"rerank-weight", required_argument, 0, O_RRW},
+        {"rerank-min-prob", required_argument, 0, O_RRMIN},
         {"min-similarity", required_argument, 0, O_MINSIM}, {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     int c;
@@ -681,6 +684,10 @@ int cmd_lid(int argc, char **argv)
         case O_TIMING: timing = 1; break;
         case O_MINSIM:
             if (!cli_parse_double(cmd, "min-similarity", optarg, 0.0, 1.0, &min_sim))
+                return 2;
+            break;
+        case O_RRMIN:
+            if (!cli_parse_double(cmd, "rerank-min-prob", optarg, 0.0, 1.0, &rr_min))
                 return 2;
             break;
         case O_RR:
@@ -714,6 +721,8 @@ int cmd_lid(int argc, char **argv)
         pp_lid_set_threshold(lid, thr);
     if (rerank >= 0)
         pp_lid_set_rerank(lid, (int)rerank, rerank_w);
+    if (rr_min >= 0)
+        pp_lid_set_rerank_min_prob(lid, rr_min);
     pp_lid_set_min_similarity(lid, min_sim);
     pp_error err;
     pp_reader *r = NULL;

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <cstdio>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -18,9 +20,42 @@ extern "C" {
 #include "pp_fasttext.h"
 }
 
+// The forward pass of a softmax classifier, computed here from the model's
+// own arrays (read from the file once fastText has accepted it): fastText's
+// predictLine parses a stream, builds a std::string per character n-gram and
+// decodes the product quantizer through several calls per sub-vector.
+// Results are fastText's: the same rows and the same output layer (a word's
+// rows are summed before they join the text's, so probabilities can differ
+// in a float's last bits; tests/cli/lid.sh compares the two).
+struct ft_fast {
+    bool ok = false;
+    int32_t dim = 0, minn = 0, maxn = 0, bucket = 0, nwords = 0, osz = 0;
+    int32_t eos = -1;          // id of "</s>" when it is in the vocabulary
+    int64_t rows = 0;          // input rows (nwords + bucket)
+    bool quant = false, qnorm = false;
+    std::vector<float> in;     // dense input rows x dim
+    std::vector<uint8_t> codes; // quantized: rows x nsubq
+    int32_t nsubq = 0, dsub = 0, lastdsub = 0;
+    std::vector<float> cent;   // dim x 256 centroids
+    std::vector<uint8_t> ncodes;
+    std::vector<float> ncent;  // 256 norm centroids
+    std::vector<float> outT;   // the output matrix transposed: dim x opad
+    int32_t opad = 0;          // osz rounded up to a multiple of 8 (zeros)
+    // sums of the rows of recent words (see fast_predict)
+    static const size_t kCache = 1 << 14;
+    std::vector<uint64_t> ckey;
+    std::vector<int32_t> cn;
+    std::vector<float> cvec;
+    // scratch, reused between calls
+    std::vector<int32_t> ids;
+    std::vector<float> hidden, output;
+    std::string word;
+};
+
 struct pp_fasttext {
     fasttext::FastText ft;
     std::vector<std::string> labels; // without "__label__"
+    ft_fast fast;
 };
 
 static const std::string kPrefix = "__label__";
@@ -214,6 +249,357 @@ static bool check_file(std::istream &in, long long fsize, std::string &why)
     return true;
 }
 
+// Read the arrays the fast path needs (the file has passed check_file).
+// Any layout it does not handle (pruned dictionary, word n-grams > 1, a loss
+// other than softmax, a quantized output matrix) leaves it off: fastText's
+// own predictLine is used then.
+template <typename T> static bool rd(std::istream &in, T *p, size_t n = 1)
+{
+    return (bool)in.read(reinterpret_cast<char *>(p), (std::streamsize)(sizeof(T) * n));
+}
+
+static bool rd_pq(std::istream &in, int32_t &dim, int32_t &nsubq, int32_t &dsub,
+                  int32_t &lastdsub, std::vector<float> &cent)
+{
+    int32_t d[4];
+    if (!rd(in, d, 4))
+        return false;
+    dim = d[0], nsubq = d[1], dsub = d[2], lastdsub = d[3];
+    cent.resize((size_t)dim * 256);
+    return rd(in, cent.data(), cent.size());
+}
+
+static void load_fast(pp_fasttext *m, const char *path)
+{
+    ft_fast &f = m->fast;
+    f.ok = false;
+    std::ifstream in(path, std::ios::binary);
+    int32_t h[2], a[12], d[3];
+    double t;
+    int64_t d2[2];
+    if (!rd(in, h, 2) || !rd(in, a, 12) || !rd(in, &t) || !rd(in, d, 3) || !rd(in, d2, 2))
+        return;
+    f.dim = a[0];
+    int32_t word_ngrams = a[5], loss = a[6];
+    f.bucket = a[8], f.minn = a[9], f.maxn = a[10];
+    f.nwords = d[1];
+    int32_t size = d[0];
+    if (word_ngrams > 1 || loss != 3 /* softmax */ || d2[1] >= 0)
+        return;
+    std::streambuf *sb = in.rdbuf();
+    for (int32_t i = 0; i < size; i++) {
+        while (sb->sbumpc() > 0) {
+        }
+        char skip[9];
+        if (!rd(in, skip, 9))
+            return;
+    }
+    uint8_t qin, qout;
+    if (!rd(in, &qin))
+        return;
+    f.quant = qin != 0;
+    if (f.quant) {
+        uint8_t qn;
+        int64_t mn[2];
+        int32_t codesize, pdim;
+        if (!rd(in, &qn) || !rd(in, mn, 2) || !rd(in, &codesize))
+            return;
+        f.qnorm = qn != 0;
+        f.rows = mn[0];
+        if (mn[1] != f.dim)
+            return;
+        f.codes.resize((size_t)codesize);
+        if (!rd(in, f.codes.data(), f.codes.size()) ||
+            !rd_pq(in, pdim, f.nsubq, f.dsub, f.lastdsub, f.cent))
+            return;
+        if (pdim != f.dim || f.nsubq <= 0 || (int64_t)codesize != f.rows * f.nsubq ||
+            (int64_t)(f.nsubq - 1) * f.dsub + f.lastdsub != f.dim)
+            return;
+        if (f.qnorm) {
+            int32_t nd, nn, nds, nl;
+            f.ncodes.resize((size_t)f.rows);
+            if (!rd(in, f.ncodes.data(), f.ncodes.size()) ||
+                !rd_pq(in, nd, nn, nds, nl, f.ncent) || nd != 1)
+                return;
+        }
+    } else {
+        int64_t mn[2];
+        if (!rd(in, mn, 2) || mn[1] != f.dim)
+            return;
+        f.rows = mn[0];
+        f.in.resize((size_t)(mn[0] * mn[1]));
+        if (!rd(in, f.in.data(), f.in.size()))
+            return;
+    }
+    if (!rd(in, &qout) || (f.quant && qout))
+        return;
+    int64_t mn[2];
+    if (!rd(in, mn, 2) || mn[1] != f.dim || mn[0] != (int64_t)m->labels.size())
+        return;
+    f.osz = (int32_t)mn[0];
+    std::vector<float> out((size_t)(mn[0] * mn[1]));
+    if (!rd(in, out.data(), out.size()))
+        return;
+    f.opad = (f.osz + 7) / 8 * 8;
+    f.outT.assign((size_t)f.opad * (size_t)f.dim, 0.0f);
+    for (int64_t i = 0; i < mn[0]; i++)
+        for (int64_t j = 0; j < mn[1]; j++)
+            f.outT[(size_t)(j * f.opad + i)] = out[(size_t)(i * mn[1] + j)];
+    if (f.rows != (int64_t)f.nwords + f.bucket)
+        return;
+    f.eos = m->ft.getDictionary()->getId(fasttext::Dictionary::EOS);
+    f.hidden.resize((size_t)f.dim);
+    f.ckey.assign(ft_fast::kCache, 0);
+    f.cn.assign(ft_fast::kCache, -1);
+    f.cvec.assign(ft_fast::kCache * (size_t)f.dim, 0.0f);
+    f.output.resize((size_t)f.opad);
+    f.ok = !std::getenv("PP_FASTTEXT_SLOW"); // for comparing the two paths
+}
+
+typedef float v8f __attribute__((vector_size(32)));
+
+static inline uint32_t fnv_step(uint32_t h, char c)
+{
+    return (h ^ uint32_t(int8_t(c))) * 16777619u;
+}
+
+static inline bool ft_space(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f';
+}
+
+// Input rows of one token, as Dictionary::getLine / addSubwords give them.
+static void token_rows(ft_fast &f, const fasttext::Dictionary &dict, const char *w, size_t n)
+{
+    f.word.assign(w, n);
+    uint32_t hw = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        hw = fnv_step(hw, w[i]);
+    int32_t wid = f.nwords > 0 ? dict.getId(f.word, hw) : -1;
+    if (wid >= 0) {
+        if (dict.getType(wid) != fasttext::entry_type::word)
+            return;
+        const std::vector<int32_t> &sw = dict.getSubwords(wid);
+        f.ids.insert(f.ids.end(), sw.begin(), sw.end());
+        return;
+    }
+    if (n >= 9 && std::memcmp(w, "__label__", 9) == 0)
+        return; // a label token, not a word
+    if (f.bucket <= 0 || f.maxn <= 0)
+        return;
+    // character n-grams of "<" word ">", counted in UTF-8 characters
+    f.word.insert(f.word.begin(), '<');
+    f.word.push_back('>');
+    const char *s = f.word.data();
+    size_t len = f.word.size();
+    for (size_t i = 0; i < len; i++) {
+        if ((s[i] & 0xC0) == 0x80)
+            continue;
+        uint32_t hh = 2166136261u;
+        for (size_t j = i, k = 1; j < len && k <= (size_t)f.maxn; k++) {
+            hh = fnv_step(hh, s[j++]);
+            while (j < len && (s[j] & 0xC0) == 0x80)
+                hh = fnv_step(hh, s[j++]);
+            if (k >= (size_t)f.minn && !(k == 1 && (i == 0 || j == len)))
+                f.ids.push_back(f.nwords + (int32_t)(hh % (uint32_t)f.bucket));
+        }
+    }
+}
+
+// o = W_out hid over the transposed, padded matrix, eight labels at a time
+// (each o[i] sums its terms in fastText's order); AVX2 where the CPU has it.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__) // ifunc
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void output_layer(const float *outT, int32_t opad, const float *hid, int32_t dim, float *o)
+{
+    for (int32_t i = 0; i < opad; i += 8) {
+        v8f acc = {0, 0, 0, 0, 0, 0, 0, 0};
+        const float *col = outT + i;
+        for (int32_t j = 0; j < dim; j++) {
+            v8f b;
+            std::memcpy(&b, col + (size_t)j * opad, sizeof b);
+            acc += b * hid[j];
+        }
+        std::memcpy(o + i, &acc, sizeof acc);
+    }
+}
+
+// Add the input rows ids[0..n) to x (fetching rows ahead: they are random).
+// Quantized rows with 2-dimensional sub-vectors (fastText's default) are
+// summed a sub-vector at a time over up to 64 rows, in registers; each x[j]
+// still adds the rows in order.
+static void add_rows(const ft_fast &f, const int32_t *ids, size_t n, float *__restrict x)
+{
+    const int32_t dim = f.dim;
+    if (f.quant && f.dsub == 2 && f.lastdsub == 2) {
+        const float *cent = f.cent.data();
+        const uint8_t *cp[64];
+        float al[64];
+        for (size_t t0 = 0; t0 < n;) {
+            size_t m = 0;
+            for (; t0 < n && m < 64; t0++) {
+                int32_t id = ids[t0];
+                if (id < 0 || id >= f.rows)
+                    continue;
+                cp[m] = f.codes.data() + (size_t)id * f.nsubq;
+                al[m] = f.qnorm ? f.ncent[f.ncodes[(size_t)id]] : 1.0f;
+                m++;
+            }
+            for (int32_t q = 0; q < f.nsubq; q++) {
+                const float *cq = cent + (size_t)q * 256 * 2;
+                float x0 = x[2 * q], x1 = x[2 * q + 1];
+                for (size_t r = 0; r < m; r++) {
+                    const float *c = cq + (size_t)cp[r][q] * 2;
+                    x0 += al[r] * c[0];
+                    x1 += al[r] * c[1];
+                }
+                x[2 * q] = x0;
+                x[2 * q + 1] = x1;
+            }
+        }
+        return;
+    }
+    for (size_t t = 0; t < n; t++) {
+        int32_t id = ids[t];
+        if (t + 8 < n && ids[t + 8] >= 0 && ids[t + 8] < f.rows) {
+            int32_t nx = ids[t + 8];
+            if (f.quant) {
+                __builtin_prefetch(f.codes.data() + (size_t)nx * f.nsubq);
+                if (f.qnorm)
+                    __builtin_prefetch(f.ncodes.data() + nx);
+            } else {
+                __builtin_prefetch(f.in.data() + (size_t)nx * dim);
+            }
+        }
+        if (id < 0 || id >= f.rows)
+            continue;
+        if (!f.quant) {
+            const float *r = f.in.data() + (size_t)id * dim;
+            for (int32_t j = 0; j < dim; j++)
+                x[j] += r[j];
+            continue;
+        }
+        float alpha = f.qnorm ? f.ncent[f.ncodes[(size_t)id]] : 1.0f;
+        const uint8_t *code = f.codes.data() + (size_t)id * f.nsubq;
+        const float *cent = f.cent.data();
+        const int32_t dsub = f.dsub, last = f.nsubq - 1;
+        if (dsub == 2) { // the usual case (fastText's default)
+            for (int32_t q = 0; q < last; q++) {
+                const float *c = cent + ((size_t)q * 256 + code[q]) * 2;
+                x[2 * q] += alpha * c[0];
+                x[2 * q + 1] += alpha * c[1];
+            }
+        } else {
+            for (int32_t q = 0; q < last; q++) {
+                const float *c = cent + ((size_t)q * 256 + code[q]) * dsub;
+                for (int32_t j = 0; j < dsub; j++)
+                    x[q * dsub + j] += alpha * c[j];
+            }
+        }
+        const float *c = cent + (size_t)last * 256 * dsub + (size_t)code[last] * f.lastdsub;
+        for (int32_t j = 0; j < f.lastdsub; j++)
+            x[last * dsub + j] += alpha * c[j];
+    }
+}
+
+static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold,
+                        pp_ft_prediction *preds)
+{
+    ft_fast &f = m->fast;
+    const fasttext::Dictionary &dict = *m->ft.getDictionary();
+    const int32_t dim = f.dim;
+    float *hid = f.hidden.data();
+    std::fill(f.hidden.begin(), f.hidden.end(), 0.0f);
+    size_t nrows = 0;
+    for (const char *p = text; *p;) {
+        while (*p && ft_space(*p))
+            p++;
+        const char *e = p;
+        while (*e && !ft_space(*e))
+            e++;
+        if (e == p)
+            break;
+        size_t n = (size_t)(e - p);
+        // A word's rows sum to the same vector every time: keep the sums of
+        // recent words (text repeats its words), keyed by a 64-bit hash.
+        uint64_t key = 14695981039346656037ull;
+        for (size_t i = 0; i < n; i++)
+            key = (key ^ (uint8_t)p[i]) * 1099511628211ull;
+        key ^= n;
+        size_t slot = (size_t)(key ^ (key >> 29)) & (ft_fast::kCache - 1);
+        float *v = f.cvec.data() + slot * (size_t)dim;
+        if (f.ckey[slot] != key || f.cn[slot] < 0) {
+            f.ids.clear();
+            token_rows(f, dict, p, n);
+            std::fill(v, v + dim, 0.0f);
+            add_rows(f, f.ids.data(), f.ids.size(), v);
+            f.ckey[slot] = key;
+            f.cn[slot] = (int32_t)f.ids.size();
+        }
+        for (int32_t j = 0; j < dim; j++)
+            hid[j] += v[j];
+        nrows += (size_t)f.cn[slot];
+        p = e;
+    }
+    if (f.eos >= 0) { // the end of line fastText reads as a token
+        add_rows(f, &f.eos, 1, hid);
+        nrows++;
+    }
+    if (nrows == 0)
+        return 0;
+    float inv = (float)(1.0 / (double)nrows);
+    for (int32_t j = 0; j < dim; j++)
+        hid[j] *= inv;
+    float *o = f.output.data();
+    // output = W_out hidden, as one axpy per hidden component over the
+    // transposed matrix: each o[i] sums its terms in fastText's order, and the
+    // loop over labels vectorizes.
+    const int32_t osz = f.osz;
+    output_layer(f.outT.data(), f.opad, hid, dim, o);
+    float mx = o[0];
+    for (int32_t i = 1; i < osz; i++)
+        if (o[i] > mx)
+            mx = o[i];
+    // Softmax: only the k best need a probability. Terms under e^-30 of the
+    // best cannot change the float sum (458 of them add < 1e-10 to z >= 1).
+    float z = 0;
+    for (int32_t i = 0; i < osz; i++) {
+        float d = o[i] - mx;
+        if (d > -30.0f)
+            z += std::exp(d);
+    }
+    // the k best logits (ties: the lower index first)
+    int n = 0;
+    int idx[64];
+    if (k > 64)
+        k = 64;
+    for (int32_t i = 0; i < osz; i++) {
+        if (n == k && o[i] <= o[idx[n - 1]])
+            continue;
+        int j = n < k ? n++ : n - 1;
+        while (j > 0 && o[idx[j - 1]] < o[i]) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = i;
+    }
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+        float p = std::exp(o[idx[i]] - mx) / z;
+        if (p < threshold)
+            break; // the rest are smaller still
+        const std::string &lab = m->labels[(size_t)idx[i]];
+        std::snprintf(preds[kept].label, sizeof preds[kept].label, "%s", lab.c_str());
+        // as fastText reports it: exp(log(p + 1e-5))
+        float lp = (float)std::log((double)p + 1e-5);
+        preds[kept].prob = std::exp(lp);
+        kept++;
+    }
+    n = kept;
+    return n;
+}
+
 extern "C" pp_status pp_fasttext_load(const char *path, pp_fasttext **out, pp_error *err)
 {
     *out = nullptr;
@@ -243,6 +629,7 @@ extern "C" pp_status pp_fasttext_load(const char *path, pp_fasttext **out, pp_er
             return pp_error_set(err, PP_ERR_MODEL, path, 0,
                                 "not a supervised (classification) fastText model");
         collect_labels(m.get());
+        load_fast(m.get(), path);
         *out = m.release();
         return PP_OK;
     } catch (const std::bad_alloc &) {
@@ -313,6 +700,10 @@ extern "C" pp_status pp_fasttext_predict(pp_fasttext *m, const char *text, int k
     if (k <= 0)
         return PP_OK;
     try {
+        if (m->fast.ok) {
+            *n = fast_predict(m, text, k, threshold, preds);
+            return PP_OK;
+        }
         std::string line(text);
         for (char &c : line)
             if (c == '\n' || c == '\r')

@@ -15,14 +15,24 @@ struct pp_profile_vec {
     uint64_t *key; /* sorted trigram hashes */
     double *w;     /* normalized weights */
     size_t n;
-    struct slot *tab; /* open addressing (from pp_profile_vec_from only); key 0 = empty */
-    size_t mask;
+    struct bucket *tab; /* look-up table (from pp_profile_vec_from only) */
+    size_t mask;        /* buckets - 1 */
 };
 
-struct slot {
-    uint64_t key; /* the trigram hash, 0 mapped to 1 */
-    double w;
+/* A trigram's bucket is its hash's low bits; within it, the high 32 bits tell
+ * the trigrams apart. One cache line per look-up, compared without branches
+ * (re-ranking looks up every trigram of a text in several profiles). */
+#define PP_BUCKET 8
+struct bucket {
+    uint32_t fp[PP_BUCKET]; /* 0 = empty */
+    float w[PP_BUCKET];
 };
+
+static uint32_t fp_of(uint64_t k)
+{
+    uint32_t f = (uint32_t)(k >> 32);
+    return f ? f : 1;
+}
 
 static size_t slot_of(uint64_t k, size_t mask)
 {
@@ -122,22 +132,33 @@ pp_status pp_profile_vec_from(const uint64_t *keys, const double *w, size_t n,
     }
     v->n = n;
     free(t);
-    size_t size = 16;
-    while (size < 2 * n)
-        size *= 2;
-    v->tab = calloc(size, sizeof *v->tab);
-    if (!v->tab) {
-        pp_profile_vec_free(v);
-        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-    }
-    v->mask = size - 1;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t k = v->key[i] ? v->key[i] : 1;
-        size_t sl = slot_of(k, v->mask);
-        while (v->tab[sl].key)
-            sl = (sl + 1) & v->mask;
-        v->tab[sl].key = k;
-        v->tab[sl].w = v->w[i];
+    size_t nb = 16;
+    while (nb * PP_BUCKET < 4 * n)
+        nb *= 2;
+    for (;;) { /* grow until no bucket overflows */
+        v->tab = aligned_alloc(64, nb * sizeof *v->tab);
+        if (!v->tab) {
+            pp_profile_vec_free(v);
+            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        }
+        memset(v->tab, 0, nb * sizeof *v->tab);
+        v->mask = nb - 1;
+        size_t i = 0;
+        for (; i < n; i++) {
+            struct bucket *b = &v->tab[v->key[i] & v->mask];
+            int u = 0;
+            while (u < PP_BUCKET && b->fp[u])
+                u++;
+            if (u == PP_BUCKET)
+                break;
+            b->fp[u] = fp_of(v->key[i]);
+            b->w[u] = (float)v->w[i];
+        }
+        if (i == n)
+            break;
+        free(v->tab);
+        v->tab = NULL;
+        nb *= 2;
     }
     *out = v;
     return PP_OK;
@@ -148,16 +169,20 @@ double pp_profile_dot(const pp_profile_vec *prof, const uint64_t *keys, const do
     double s = 0;
     if (!prof->tab)
         return 0.0;
+    /* The buckets land anywhere in a table larger than the cache: fetch a
+     * few trigrams ahead. */
+    enum { AHEAD = 8 };
+    for (size_t i = 0; i < n && i < AHEAD; i++)
+        __builtin_prefetch(&prof->tab[keys[i] & prof->mask]);
     for (size_t i = 0; i < n; i++) {
-        uint64_t k = keys[i] ? keys[i] : 1;
-        size_t sl = slot_of(k, prof->mask);
-        while (prof->tab[sl].key) {
-            if (prof->tab[sl].key == k) {
-                s += w[i] * prof->tab[sl].w;
-                break;
-            }
-            sl = (sl + 1) & prof->mask;
-        }
+        if (i + AHEAD < n)
+            __builtin_prefetch(&prof->tab[keys[i + AHEAD] & prof->mask]);
+        const struct bucket *b = &prof->tab[keys[i] & prof->mask];
+        uint32_t f = fp_of(keys[i]);
+        float x = 0;
+        for (int u = 0; u < PP_BUCKET; u++)
+            x += (float)(b->fp[u] == f) * b->w[u];
+        s += w[i] * x;
     }
     return s;
 }

@@ -42,7 +42,10 @@ PP_API pp_status pp_fasttext_load(const char *path, pp_fasttext **out, pp_error 
 
 /* Predict the k most likely labels for one line of text (no newline inside;
  * the shim replaces newlines by spaces). Writes up to k predictions, best
- * first, and their count in *n. Labels below `threshold` are dropped. */
+ * first, and their count in *n. Labels below `threshold` are dropped.
+ * Uses buffers kept in `ft`: one thread at a time per model. Setting
+ * PP_FASTTEXT_SLOW=1 in the environment before loading makes it use
+ * fastText's own predictLine (slower; for comparison). */
 PP_API pp_status pp_fasttext_predict(pp_fasttext *ft, const char *text, int k, float threshold,
                                      pp_ft_prediction *preds, int *n, pp_error *err);
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <unicode/utf8.h>
 #include <xxhash.h>
 
 struct pp_lid {
@@ -26,6 +27,15 @@ struct pp_lid {
     double *thr;         /* sidecar thresholds per label */
     char **scripts;      /* per label, space-separated */
     json_t *index;       /* label -> integer index */
+    int *ltab;           /* the same as an open-addressing table of label indexes (-1 empty) */
+    /* scratch for the text's trigram counts, reused between calls */
+    char *ts;
+    int32_t *toff;
+    uint64_t *tk;
+    double *tw;
+    uint32_t *ttab;
+    size_t tcap, ttcap;
+    size_t lmask;
     double override;     /* < 0: use thr[] */
     double deflt;
     pp_profile_vec **prof; /* per label trigram profile (MODEL.profiles.tsv), or NULL */
@@ -34,7 +44,10 @@ struct pp_lid {
     double rerank_weight;/* weight of the model's probability against the cosine */
     double min_sim;      /* abstain under this profile similarity (0: off) */
     double rerank_skip;  /* no re-ranking when the model's best score reaches this */
+    double rerank_min_prob; /* candidates under this probability are not re-ranked */
 };
+
+static void build_label_table(pp_lid *l);
 
 static int is_script_subtag(const char *s)
 {
@@ -111,6 +124,12 @@ void pp_lid_free(pp_lid *l)
     free(l->thr);
     free(l->map);
     json_decref(l->index);
+    free(l->ltab);
+    free(l->ts);
+    free(l->toff);
+    free(l->tk);
+    free(l->tw);
+    free(l->ttab);
     pp_fasttext_free(l->ft);
     free(l);
 }
@@ -345,6 +364,7 @@ pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, p
             return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         }
     }
+    build_label_table(l);
     char side[4096];
     const char *sp = thresholds;
     if (!sp) {
@@ -373,6 +393,7 @@ pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, p
         l->rerank = 10;
         l->rerank_weight = 0.0;
         l->rerank_skip = 0.99;
+        l->rerank_min_prob = 0.02;
     }
     *out = l;
     return PP_OK;
@@ -387,6 +408,11 @@ void pp_lid_set_rerank(pp_lid *l, int candidates, double weight)
 void pp_lid_set_rerank_skip(pp_lid *l, double p)
 {
     l->rerank_skip = p;
+}
+
+void pp_lid_set_rerank_min_prob(pp_lid *l, double p)
+{
+    l->rerank_min_prob = p;
 }
 
 void pp_lid_set_min_similarity(pp_lid *l, double s)
@@ -406,8 +432,38 @@ void pp_lid_set_threshold(pp_lid *l, double t)
 
 static int label_index(const pp_lid *l, const char *label)
 {
+    if (l->ltab) { /* called several times per text: no JSON look-up */
+        size_t n = strlen(label);
+        for (size_t s = (size_t)XXH3_64bits(label, n) & l->lmask;; s = (s + 1) & l->lmask) {
+            int i = l->ltab[s];
+            if (i < 0)
+                return -1;
+            if (strcmp(pp_fasttext_label(l->ft, i), label) == 0)
+                return i;
+        }
+    }
     json_t *ix = json_object_get(l->index, label);
     return ix ? (int)json_integer_value(ix) : -1;
+}
+
+static void build_label_table(pp_lid *l)
+{
+    size_t size = 16;
+    while (size < 2 * (size_t)l->nlabels + 2)
+        size *= 2;
+    l->ltab = malloc(size * sizeof *l->ltab);
+    if (!l->ltab)
+        return; /* label_index falls back to the JSON index */
+    for (size_t i = 0; i < size; i++)
+        l->ltab[i] = -1;
+    l->lmask = size - 1;
+    for (int i = 0; i < l->nlabels; i++) {
+        const char *lab = pp_fasttext_label(l->ft, i);
+        size_t s = (size_t)XXH3_64bits(lab, strlen(lab)) & l->lmask;
+        while (l->ltab[s] >= 0)
+            s = (s + 1) & l->lmask;
+        l->ltab[s] = i;
+    }
 }
 
 double pp_lid_threshold(const pp_lid *l, const char *label)
@@ -442,6 +498,87 @@ static void abstain(pp_lid_result *res, pp_lid_abstain why, double prob)
     snprintf(res->best.script, sizeof res->best.script, "%s", res->text_script);
     res->best.prob = prob;
     res->abstained = why;
+}
+
+/* The text's trigram counts, normalized, as pp_trigram_counts gives them
+ * (same keys in the same order, same weights), in buffers kept in l. */
+static pp_status text_trigrams(pp_lid *l, const char *pre, size_t plen, uint64_t **keys,
+                               double **w, size_t *n, pp_error *err)
+{
+    size_t cap = plen + 3;
+    if (cap > l->tcap) {
+        char *s = realloc(l->ts, cap);
+        if (s)
+            l->ts = s;
+        int32_t *off = realloc(l->toff, sizeof *off * (cap + 1));
+        if (off)
+            l->toff = off;
+        uint64_t *k = realloc(l->tk, sizeof *k * (cap + 1));
+        if (k)
+            l->tk = k;
+        double *cw = realloc(l->tw, sizeof *cw * (cap + 1));
+        if (cw)
+            l->tw = cw;
+        if (!s || !off || !k || !cw)
+            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        l->tcap = cap;
+    }
+    char *s = l->ts;
+    int32_t *off = l->toff;
+    uint64_t *h = l->tk;
+    double *cw = l->tw;
+    s[0] = ' ';
+    memcpy(s + 1, pre, plen);
+    s[plen + 1] = ' ';
+    int32_t slen = (int32_t)plen + 2;
+    size_t ncp = 0;
+    for (int32_t i = 0; i < slen;) {
+        off[ncp++] = i;
+        UChar32 c;
+        U8_NEXT(s, i, slen, c);
+        (void)c;
+    }
+    off[ncp] = slen;
+    size_t nh = 0;
+    for (size_t i = 0; i + 3 <= ncp; i++)
+        h[nh++] = XXH3_64bits(s + off[i], (size_t)(off[i + 3] - off[i]));
+    size_t size = 16;
+    while (size < 2 * nh)
+        size *= 2;
+    if (size > l->ttcap) {
+        uint32_t *t = realloc(l->ttab, size * sizeof *t);
+        if (!t)
+            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        l->ttab = t;
+        l->ttcap = size;
+    }
+    uint32_t *tab = l->ttab;
+    memset(tab, 0, size * sizeof *tab);
+    size_t m = 0;
+    for (size_t i = 0; i < nh; i++) {
+        uint64_t k = h[i];
+        size_t sl = (size_t)((k ^ (k >> 31)) * 0x9E3779B97F4A7C15ULL >> 17) & (size - 1);
+        uint32_t e;
+        while ((e = tab[sl]) != 0 && h[e - 1] != k)
+            sl = (sl + 1) & (size - 1);
+        if (e)
+            cw[e - 1] += 1.0;
+        else {
+            h[m] = k; /* compact in place: m <= i */
+            cw[m] = 1.0;
+            tab[sl] = (uint32_t)(++m);
+        }
+    }
+    double norm = 0;
+    for (size_t i = 0; i < m; i++)
+        norm += cw[i] * cw[i];
+    norm = sqrt(norm);
+    for (size_t i = 0; i < m; i++)
+        cw[i] /= norm > 0 ? norm : 1.0;
+    *keys = h;
+    *w = cw;
+    *n = m;
+    return PP_OK;
 }
 
 pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid_result *res,
@@ -483,24 +620,24 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     char top_label[64];
     snprintf(top_label, sizeof top_label, "%s", n > 0 ? preds[0].label : "");
     if (rr && n > 1 && (preds[0].prob < l->rerank_skip || l->min_sim > 0)) {
-        uint64_t *tk;
-        double *tw;
-        size_t tn;
-        st = pp_trigram_counts(p, plen, &tk, &tw, &tn, err);
+        uint64_t *tk = NULL;
+        double *tw = NULL;
+        size_t tn = 0;
+        st = text_trigrams(l, p, plen, &tk, &tw, &tn, err);
         if (st != PP_OK) {
             free(p);
             return st;
         }
         double rs[PP_LID_MAX_TOP], cs[PP_LID_MAX_TOP];
         int m = n < rr ? n : rr;
+        while (m > 2 && preds[m - 1].prob < l->rerank_min_prob)
+            m--; /* unlikely candidates are not worth a profile look-up */
         for (int i = 0; i < m; i++) {
             int ix = label_index(l, preds[i].label);
             double c = ix >= 0 && l->prof[ix] ? pp_profile_dot(l->prof[ix], tk, tw, tn) : 0.0;
             cs[i] = c;
             rs[i] = c + l->rerank_weight * preds[i].prob;
         }
-        free(tk);
-        free(tw);
         for (int i = 1; i < m; i++) /* stable insertion sort, best first */
             for (int j = i; j > 0 && rs[j] > rs[j - 1]; j--) {
                 double t = rs[j];

@@ -104,7 +104,13 @@ pp_status pp_lid_preprocess(const char *s, size_t len, char **out, size_t *outle
     }
     u_strFromUTF8WithSub(u, ulen + 1, &ulen, s, (int32_t)len, 0xFFFD, NULL, &st);
     const UNormalizer2 *n2 = unorm2_getNFCInstance(&st);
-    int32_t nlen = U_SUCCESS(st) ? unorm2_normalize(n2, u, ulen, nfc, ulen * 3 + 16, &st) : 0;
+    int32_t nlen = 0;
+    if (U_SUCCESS(st) && unorm2_quickCheck(n2, u, ulen, &st) == UNORM_YES && U_SUCCESS(st)) {
+        /* already NFC (most text): normalizing would copy it unchanged */
+        memcpy(nfc, u, sizeof(UChar) * (size_t)ulen);
+        nlen = ulen;
+    } else if (U_SUCCESS(st))
+        nlen = unorm2_normalize(n2, u, ulen, nfc, ulen * 3 + 16, &st);
     if (U_FAILURE(st)) {
         free(u);
         free(nfc);

@@ -257,6 +257,15 @@ void pp_script_of(const char *s, size_t len, char code[5], double *share)
     long total = 0;
     int32_t i = 0, n = (int32_t)len;
     while (i < n) {
+        unsigned char a = (unsigned char)s[i];
+        if (a < 0x80) { /* ASCII: letters are Latin, the rest Common (as ICU says) */
+            i++;
+            if ((a | 0x20) >= 'a' && (a | 0x20) <= 'z') {
+                counts[USCRIPT_LATIN]++;
+                total++;
+            }
+            continue;
+        }
         UChar32 c;
         U8_NEXT(s, i, n, c);
         if (c < 0)

@@ -196,4 +196,22 @@ run lid eval --gold lang --pred p "$tmp/macro.jsonl" | grep -Eq '^swa +2 +1\.000
     || fail "eval: swh not counted for gold sw"
 run lid eval --no-macro-fold --gold lang --pred p "$tmp/macro.jsonl" | grep -Eq '^swa +2 +0\.0000' \
     || fail "eval --no-macro-fold still folds"
+# The shim's own forward pass gives fastText's predictLine answers
+# (PP_FASTTEXT_SLOW=1), quantized and not, with and without profiles.
+run lid train --input "$train" --output "$tmp/nq.bin" --split train --dev-split dev $small \
+    --no-quantize || fail "train --no-quantize"
+strip() { sed 's/"\(score\|lid_score\|lid_similarity\)":[-0-9.e]*//g' "$1"; }
+for m in g.ftz b.ftz nq.bin; do
+    run lid --quiet -k 5 --model "$tmp/$m" "$train" > "$tmp/fast.out" || fail "lid $m"
+    PP_FASTTEXT_SLOW=1 run lid --quiet -k 5 --model "$tmp/$m" "$train" > "$tmp/slow.out" \
+        || fail "lid $m (fastText path)"
+    [ -s "$tmp/fast.out" ] || fail "no output $m"
+    strip "$tmp/fast.out" > "$tmp/fast.s"
+    strip "$tmp/slow.out" > "$tmp/slow.s"
+    cmp -s "$tmp/fast.s" "$tmp/slow.s" || fail "fast path differs from fastText's on $m"
+done
+echo '{"text":"x"}' | run lid --model "$tmp/g.ftz" --rerank-min-prob 2 >/dev/null 2>&1
+[ $? -eq 2 ] || fail "--rerank-min-prob 2 accepted"
+run lid --quiet -k 5 --model "$tmp/g.ftz" --rerank-min-prob 0 "$train" > "$tmp/all.out" \
+    || fail "--rerank-min-prob 0"
 exit 0
