@@ -55,21 +55,8 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-pp_status pp_trigram_hashes(const char *pre, size_t plen, uint64_t **hout, size_t *nout,
-                            pp_error *err)
+size_t pp_trigram_windows(const char *pre, size_t plen, char *s, int32_t *off)
 {
-    *hout = NULL;
-    *nout = 0;
-    size_t cap = plen + 3;
-    char *s = malloc(cap);
-    int32_t *off = malloc(sizeof *off * (cap + 1));
-    uint64_t *h = malloc(sizeof *h * (cap + 1));
-    if (!s || !off || !h) {
-        free(s);
-        free(off);
-        free(h);
-        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-    }
     s[0] = ' ';
     memcpy(s + 1, pre, plen);
     s[plen + 1] = ' ';
@@ -82,13 +69,128 @@ pp_status pp_trigram_hashes(const char *pre, size_t plen, uint64_t **hout, size_
         (void)c;
     }
     off[ncp] = slen;
-    size_t nh = 0;
-    for (size_t i = 0; i + 3 <= ncp; i++)
-        h[nh++] = XXH3_64bits(s + off[i], (size_t)(off[i + 3] - off[i]));
+    return ncp >= 3 ? ncp - 2 : 0;
+}
+
+pp_status pp_trigram_hashes(const char *pre, size_t plen, uint64_t **hout, size_t *nout,
+                            pp_error *err)
+{
+    *hout = NULL;
+    *nout = 0;
+    size_t cap = plen + 3;
+    char *s = malloc(cap);
+    int32_t *off = malloc(sizeof *off * cap);
+    uint64_t *h = malloc(sizeof *h * cap);
+    if (!s || !off || !h) {
+        free(s);
+        free(off);
+        free(h);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    size_t nh = pp_trigram_windows(pre, plen, s, off);
+    for (size_t i = 0; i < nh; i++)
+        h[i] = XXH3_64bits(s + off[i], (size_t)(off[i + 3] - off[i]));
     free(s);
     free(off);
     *hout = h;
     *nout = nh;
+    return PP_OK;
+}
+
+/* Buffers kept between calls so that counting a text allocates nothing once
+ * they are large enough (language ID counts every input this way). */
+struct pp_trigram_counter {
+    char *s;
+    int32_t *off;
+    uint64_t *h;
+    double *w;
+    size_t cap;
+    uint32_t *tab;
+    size_t tabcap;
+};
+
+pp_trigram_counter *pp_trigram_counter_new(void)
+{
+    return calloc(1, sizeof(pp_trigram_counter));
+}
+
+void pp_trigram_counter_free(pp_trigram_counter *c)
+{
+    if (!c)
+        return;
+    free(c->s);
+    free(c->off);
+    free(c->h);
+    free(c->w);
+    free(c->tab);
+    free(c);
+}
+
+pp_status pp_trigram_counter_count(pp_trigram_counter *c, const char *pre, size_t plen,
+                                   const uint64_t **keys, const double **w, size_t *n,
+                                   pp_error *err)
+{
+    *keys = NULL;
+    *w = NULL;
+    *n = 0;
+    size_t cap = plen + 3;
+    if (cap > c->cap) {
+        char *s = realloc(c->s, cap);
+        if (s)
+            c->s = s;
+        int32_t *off = realloc(c->off, sizeof *off * cap);
+        if (off)
+            c->off = off;
+        uint64_t *h = realloc(c->h, sizeof *h * cap);
+        if (h)
+            c->h = h;
+        double *cw = realloc(c->w, sizeof *cw * cap);
+        if (cw)
+            c->w = cw;
+        if (!s || !off || !h || !cw)
+            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        c->cap = cap;
+    }
+    uint64_t *h = c->h;
+    double *cw = c->w;
+    size_t nh = pp_trigram_windows(pre, plen, c->s, c->off);
+    for (size_t i = 0; i < nh; i++)
+        h[i] = XXH3_64bits(c->s + c->off[i], (size_t)(c->off[i + 3] - c->off[i]));
+    size_t size = 16;
+    while (size < 2 * nh)
+        size *= 2;
+    if (size > c->tabcap) {
+        uint32_t *t = realloc(c->tab, size * sizeof *t);
+        if (!t)
+            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        c->tab = t;
+        c->tabcap = size;
+    }
+    uint32_t *tab = c->tab;
+    memset(tab, 0, size * sizeof *tab);
+    size_t m = 0;
+    for (size_t i = 0; i < nh; i++) {
+        size_t sl = slot_of(h[i], size - 1);
+        uint32_t e;
+        while ((e = tab[sl]) != 0 && h[e - 1] != h[i])
+            sl = (sl + 1) & (size - 1);
+        if (e)
+            cw[e - 1] += 1.0;
+        else {
+            h[m] = h[i]; /* compact in place: m <= i */
+            cw[m] = 1.0;
+            tab[sl] = (uint32_t)(++m);
+        }
+    }
+    double norm = 0;
+    for (size_t i = 0; i < m; i++)
+        norm += cw[i] * cw[i];
+    norm = sqrt(norm);
+    for (size_t i = 0; i < m; i++)
+        cw[i] /= norm > 0 ? norm : 1.0;
+    *keys = h;
+    *w = cw;
+    *n = m;
     return PP_OK;
 }
 
@@ -193,47 +295,30 @@ pp_status pp_trigram_counts(const char *pre, size_t len, uint64_t **keys, double
     *keys = NULL;
     *w = NULL;
     *n = 0;
-    uint64_t *h;
-    size_t nh;
-    pp_status st = pp_trigram_hashes(pre, len, &h, &nh, err);
-    if (st != PP_OK)
-        return st;
-    size_t size = 16;
-    while (size < 2 * nh)
-        size *= 2;
-    uint32_t *tab = calloc(size, sizeof *tab);
-    double *cw = malloc((nh + 1) * sizeof *cw);
-    if (!tab || !cw) {
-        free(h);
-        free(tab);
-        free(cw);
+    pp_trigram_counter *c = pp_trigram_counter_new();
+    if (!c)
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-    }
-    size_t m = 0;
-    for (size_t i = 0; i < nh; i++) {
-        size_t sl = slot_of(h[i], size - 1);
-        uint32_t e;
-        while ((e = tab[sl]) != 0 && h[e - 1] != h[i])
-            sl = (sl + 1) & (size - 1);
-        if (e)
-            cw[e - 1] += 1.0;
-        else {
-            h[m] = h[i]; /* compact in place: m <= i */
-            cw[m] = 1.0;
-            tab[sl] = (uint32_t)(++m);
+    const uint64_t *k;
+    const double *cw;
+    size_t m;
+    pp_status st = pp_trigram_counter_count(c, pre, len, &k, &cw, &m, err);
+    if (st == PP_OK) {
+        *keys = malloc(sizeof **keys * (m + 1));
+        *w = malloc(sizeof **w * (m + 1));
+        if (!*keys || !*w) {
+            free(*keys);
+            free(*w);
+            *keys = NULL;
+            *w = NULL;
+            st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        } else {
+            memcpy(*keys, k, sizeof *k * m);
+            memcpy(*w, cw, sizeof *cw * m);
+            *n = m;
         }
     }
-    double norm = 0;
-    for (size_t i = 0; i < m; i++)
-        norm += cw[i] * cw[i];
-    norm = sqrt(norm);
-    for (size_t i = 0; i < m; i++)
-        cw[i] /= norm > 0 ? norm : 1.0;
-    free(tab);
-    *keys = h;
-    *w = cw;
-    *n = m;
-    return PP_OK;
+    pp_trigram_counter_free(c);
+    return st;
 }
 
 pp_status pp_trigram_profile_pre(const char *p, size_t plen, pp_profile_vec **out, pp_error *err)

@@ -19,6 +19,11 @@ typedef struct pp_profile_vec pp_profile_vec;
 PP_API pp_status pp_trigram_profile(const char *text, size_t len, pp_profile_vec **out,
                                     pp_error *err);
 PP_API void pp_profile_vec_free(pp_profile_vec *v);
+/* The 3-code-point windows every trigram function uses: writes " " + pre +
+ * " " into s (plen + 3 bytes) and the byte offset of each of its code points
+ * into off (plen + 3 entries); returns the number of windows. Window i is
+ * s[off[i] .. off[i + 3]). */
+PP_API size_t pp_trigram_windows(const char *pre, size_t plen, char *s, int32_t *off);
 /* The trigram hashes (XXH3-64 of each 3-code-point window of " " + text +
  * " ") of an already preprocessed text, unsorted; *h malloc'd. */
 PP_API pp_status pp_trigram_hashes(const char *pre, size_t len, uint64_t **h, size_t *n,
@@ -31,6 +36,15 @@ PP_API pp_status pp_profile_vec_from(const uint64_t *keys, const double *w, size
  * counts, unsorted (*keys and *w malloc'd). */
 PP_API pp_status pp_trigram_counts(const char *pre, size_t len, uint64_t **keys, double **w,
                                    size_t *n, pp_error *err);
+/* The same counts in buffers kept by a counter between calls (no allocation
+ * once they are large enough); *keys and *w stay valid until the next call.
+ * A counter is used by one thread at a time. */
+typedef struct pp_trigram_counter pp_trigram_counter;
+PP_API pp_trigram_counter *pp_trigram_counter_new(void);
+PP_API void pp_trigram_counter_free(pp_trigram_counter *c);
+PP_API pp_status pp_trigram_counter_count(pp_trigram_counter *c, const char *pre, size_t len,
+                                          const uint64_t **keys, const double **w, size_t *n,
+                                          pp_error *err);
 /* Dot product of such counts with a profile made by pp_profile_vec_from
  * (hash lookups; 0 for other profiles): the cosine when both are normalized. */
 PP_API double pp_profile_dot(const pp_profile_vec *prof, const uint64_t *keys, const double *w,

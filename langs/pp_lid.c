@@ -28,13 +28,7 @@ struct pp_lid {
     char **scripts;      /* per label, space-separated */
     json_t *index;       /* label -> integer index */
     int *ltab;           /* the same as an open-addressing table of label indexes (-1 empty) */
-    /* scratch for the text's trigram counts, reused between calls */
-    char *ts;
-    int32_t *toff;
-    uint64_t *tk;
-    double *tw;
-    uint32_t *ttab;
-    size_t tcap, ttcap;
+    pp_trigram_counter *counter; /* the text's trigram counts, buffers reused between calls */
     size_t lmask;
     double override;     /* < 0: use thr[] */
     double deflt;
@@ -125,11 +119,7 @@ void pp_lid_free(pp_lid *l)
     free(l->map);
     json_decref(l->index);
     free(l->ltab);
-    free(l->ts);
-    free(l->toff);
-    free(l->tk);
-    free(l->tw);
-    free(l->ttab);
+    pp_trigram_counter_free(l->counter);
     pp_fasttext_free(l->ft);
     free(l);
 }
@@ -500,87 +490,6 @@ static void abstain(pp_lid_result *res, pp_lid_abstain why, double prob)
     res->abstained = why;
 }
 
-/* The text's trigram counts, normalized, as pp_trigram_counts gives them
- * (same keys in the same order, same weights), in buffers kept in l. */
-static pp_status text_trigrams(pp_lid *l, const char *pre, size_t plen, uint64_t **keys,
-                               double **w, size_t *n, pp_error *err)
-{
-    size_t cap = plen + 3;
-    if (cap > l->tcap) {
-        char *s = realloc(l->ts, cap);
-        if (s)
-            l->ts = s;
-        int32_t *off = realloc(l->toff, sizeof *off * (cap + 1));
-        if (off)
-            l->toff = off;
-        uint64_t *k = realloc(l->tk, sizeof *k * (cap + 1));
-        if (k)
-            l->tk = k;
-        double *cw = realloc(l->tw, sizeof *cw * (cap + 1));
-        if (cw)
-            l->tw = cw;
-        if (!s || !off || !k || !cw)
-            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-        l->tcap = cap;
-    }
-    char *s = l->ts;
-    int32_t *off = l->toff;
-    uint64_t *h = l->tk;
-    double *cw = l->tw;
-    s[0] = ' ';
-    memcpy(s + 1, pre, plen);
-    s[plen + 1] = ' ';
-    int32_t slen = (int32_t)plen + 2;
-    size_t ncp = 0;
-    for (int32_t i = 0; i < slen;) {
-        off[ncp++] = i;
-        UChar32 c;
-        U8_NEXT(s, i, slen, c);
-        (void)c;
-    }
-    off[ncp] = slen;
-    size_t nh = 0;
-    for (size_t i = 0; i + 3 <= ncp; i++)
-        h[nh++] = XXH3_64bits(s + off[i], (size_t)(off[i + 3] - off[i]));
-    size_t size = 16;
-    while (size < 2 * nh)
-        size *= 2;
-    if (size > l->ttcap) {
-        uint32_t *t = realloc(l->ttab, size * sizeof *t);
-        if (!t)
-            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-        l->ttab = t;
-        l->ttcap = size;
-    }
-    uint32_t *tab = l->ttab;
-    memset(tab, 0, size * sizeof *tab);
-    size_t m = 0;
-    for (size_t i = 0; i < nh; i++) {
-        uint64_t k = h[i];
-        size_t sl = (size_t)((k ^ (k >> 31)) * 0x9E3779B97F4A7C15ULL >> 17) & (size - 1);
-        uint32_t e;
-        while ((e = tab[sl]) != 0 && h[e - 1] != k)
-            sl = (sl + 1) & (size - 1);
-        if (e)
-            cw[e - 1] += 1.0;
-        else {
-            h[m] = k; /* compact in place: m <= i */
-            cw[m] = 1.0;
-            tab[sl] = (uint32_t)(++m);
-        }
-    }
-    double norm = 0;
-    for (size_t i = 0; i < m; i++)
-        norm += cw[i] * cw[i];
-    norm = sqrt(norm);
-    for (size_t i = 0; i < m; i++)
-        cw[i] /= norm > 0 ? norm : 1.0;
-    *keys = h;
-    *w = cw;
-    *n = m;
-    return PP_OK;
-}
-
 pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid_result *res,
                           pp_error *err)
 {
@@ -620,10 +529,13 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     char top_label[64];
     snprintf(top_label, sizeof top_label, "%s", n > 0 ? preds[0].label : "");
     if (rr && n > 1 && (preds[0].prob < l->rerank_skip || l->min_sim > 0)) {
-        uint64_t *tk = NULL;
-        double *tw = NULL;
+        const uint64_t *tk = NULL;
+        const double *tw = NULL;
         size_t tn = 0;
-        st = text_trigrams(l, p, plen, &tk, &tw, &tn, err);
+        if (!l->counter && !(l->counter = pp_trigram_counter_new()))
+            st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        else
+            st = pp_trigram_counter_count(l->counter, p, plen, &tk, &tw, &tn, err);
         if (st != PP_OK) {
             free(p);
             return st;

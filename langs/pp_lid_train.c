@@ -860,10 +860,10 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
         json_decref(rec);
         if (st != PP_OK)
             goto done;
-        /* " " + p + " ", code point by code point, as pp_trigram_hashes */
+        /* the same windows pp_trigram_hashes hashes, kept as text */
         size_t cap2 = plen + 3;
         char *b = malloc(cap2);
-        int32_t *off = malloc(sizeof *off * (cap2 + 1));
+        int32_t *off = malloc(sizeof *off * cap2);
         if (!b || !off) {
             free(p);
             free(b);
@@ -871,20 +871,9 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
             st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
             goto done;
         }
-        b[0] = ' ';
-        memcpy(b + 1, p, plen);
-        b[plen + 1] = ' ';
+        size_t nwin = pp_trigram_windows(p, plen, b, off);
         free(p);
-        int32_t blen = (int32_t)plen + 2;
-        size_t ncp = 0;
-        for (int32_t i = 0; i < blen;) {
-            off[ncp++] = i;
-            UChar32 c;
-            U8_NEXT(b, i, blen, c);
-            (void)c;
-        }
-        off[ncp] = blen;
-        for (size_t i = 0; i + 3 <= ncp; i++) {
+        for (size_t i = 0; i < nwin; i++) {
             size_t tl = (size_t)(off[i + 3] - off[i]);
             uint64_t h = XXH3_64bits(b + off[i], tl);
             uint64_t *hit = bsearch(&h, want, nw, sizeof *want, cmp_u64b);
