@@ -20,7 +20,6 @@
 #include <sys/stat.h>
 
 #define UDHR_REL "eval-sets/udhr/udhr.jsonl.zst"
-#define LID_REL "langs/models/udhr-lid.ftz"
 
 static void usage_instruct(FILE *f)
 {
@@ -445,7 +444,8 @@ static int instruct_validate(int argc, char **argv)
     /* the language-ID model: --lid-model, else the bundled one when installed */
     pp_lid *ft = NULL;
     char bundled[4096];
-    if (!model && !no_lid && pp_data_path(LID_REL, bundled, sizeof bundled, NULL) == PP_OK)
+    if (!model && !no_lid &&
+        pp_data_path(PP_LID_BUNDLED_MODEL, bundled, sizeof bundled, NULL) == PP_OK)
         model = bundled;
     if (no_lid && model) {
         pp_instruct_data_free(data);
@@ -465,7 +465,7 @@ static int instruct_validate(int argc, char **argv)
         pp_lid_set_threshold(ft, 0.0);
     } else {
         cli_warn(cmd, "language check skipped: no language-ID model (give --lid-model FILE; "
-                      "none is installed at %s)", LID_REL);
+                      "none is installed at %s)", PP_LID_BUNDLED_MODEL);
     }
     size_t bad = 0;
     for (size_t i = 0; i < tfiles.n; i++) {

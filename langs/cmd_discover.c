@@ -170,13 +170,7 @@ int cmd_discover(int argc, char **argv)
     const char *file = optind < argc ? argv[optind] : "-";
 
     pp_error err;
-    char path[4096];
-    if (!model) {
-        if (pp_data_path("langs/models/udhr-lid.ftz", path, sizeof path, &err) != PP_OK)
-            return cli_fail(cmd, &err);
-        model = path;
-    }
-    pp_lid *lid = NULL;
+    pp_lid *lid = NULL; /* model NULL: the bundled default */
     if (pp_lid_load(model, NULL, &lid, &err) != PP_OK)
         return cli_fail(cmd, &err);
     if (thr >= 0)

@@ -21,18 +21,10 @@
 #include <string.h>
 #include <time.h>
 
-#define PP_LID_DEFAULT_MODEL "langs/models/udhr-lid.ftz"
-
-/* Open --model or the bundled default. */
+/* Open --model or (NULL) the bundled default. */
 static int open_model(const char *cmd, const char *model, const char *thresholds, pp_lid **lid)
 {
     pp_error err;
-    char path[4096];
-    if (!model) {
-        if (pp_data_path(PP_LID_DEFAULT_MODEL, path, sizeof path, &err) != PP_OK)
-            return cli_fail(cmd, &err);
-        model = path;
-    }
     if (pp_lid_load(model, thresholds, lid, &err) != PP_OK)
         return cli_fail(cmd, &err);
     return 0;

@@ -4,6 +4,7 @@
 #include "pp_lid.h"
 
 #include "pp_cluster.h"
+#include "pp_data.h"
 #include "pp_fasttext.h"
 #include "pp_langtag.h"
 #include "pp_registry.h"
@@ -322,6 +323,13 @@ static void add_registry_scripts(pp_lid *l)
 pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, pp_error *err)
 {
     *out = NULL;
+    char bundled[4096];
+    if (!model) {
+        pp_status st = pp_data_path(PP_LID_BUNDLED_MODEL, bundled, sizeof bundled, err);
+        if (st != PP_OK)
+            return st;
+        model = bundled;
+    }
     pp_lid *l = calloc(1, sizeof *l);
     if (!l)
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
@@ -355,7 +363,7 @@ pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, p
         }
     }
     build_label_table(l);
-    char side[4096];
+    char side[4096 + 32]; /* the model's path plus a sidecar suffix */
     const char *sp = thresholds;
     if (!sp) {
         snprintf(side, sizeof side, "%s.thresholds.json", model);

@@ -64,8 +64,12 @@ typedef struct pp_lid_result {
 
 typedef struct pp_lid pp_lid;
 
-/* Load a fastText .bin/.ftz model. The header is checked before fastText
- * reads it, so a corrupt or truncated file gives PP_ERR_MODEL. When
+/* The bundled default model, relative to the data directory (pp_data.h). */
+#define PP_LID_BUNDLED_MODEL "langs/models/udhr-lid.ftz"
+
+/* Load a fastText .bin/.ftz model; `model` NULL loads the bundled default
+ * (PP_ERR_NOT_FOUND when it is not installed). The header is checked before
+ * fastText reads it, so a corrupt or truncated file gives PP_ERR_MODEL. When
  * `thresholds` is NULL, MODEL.thresholds.json is read if it exists. */
 PP_API pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out,
                              pp_error *err);
