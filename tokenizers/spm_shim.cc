@@ -20,79 +20,75 @@ struct pp_spm {
     sentencepiece::SentencePieceProcessor sp;
 };
 
-extern "C" pp_status pp_spm_train(const char *args, pp_error *err)
+// Run f, turning any exception into a pp_status with `what` as the message
+// prefix: no exception ever crosses into C.
+template <typename F> static pp_status guarded(pp_error *err, const char *file, const char *what, F f)
 {
     try {
-        auto st = sentencepiece::SentencePieceTrainer::Train(args ? args : "");
-        if (!st.ok())
-            return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece training failed: %s",
-                                st.ToString().c_str());
-        return PP_OK;
+        return f();
+    } catch (const std::bad_alloc &) {
+        return pp_error_set(err, PP_ERR_NOMEM, file, 0, "%s: out of memory", what);
     } catch (const std::exception &e) {
-        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece training failed: %s",
-                            e.what());
+        return pp_error_set(err, PP_ERR_MODEL, file, 0, "%s: %s", what, e.what());
     } catch (...) {
-        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece training failed");
+        return pp_error_set(err, PP_ERR_MODEL, file, 0, "%s", what);
     }
+}
+
+extern "C" pp_status pp_spm_train(const char *args, pp_error *err)
+{
+    return guarded(err, nullptr, "SentencePiece training failed", [&]() -> pp_status {
+            auto st = sentencepiece::SentencePieceTrainer::Train(args ? args : "");
+            if (!st.ok())
+                return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece training failed: %s",
+                                    st.ToString().c_str());
+            return PP_OK;
+    });
 }
 
 extern "C" pp_status pp_spm_train_kv(const char *const *keys, const char *const *values,
                                      size_t n, pp_error *err)
 {
-    try {
-        std::unordered_map<std::string, std::string> kw;
-        for (size_t i = 0; i < n; i++)
-            kw[keys[i]] = values[i];
-        auto st = sentencepiece::SentencePieceTrainer::Train(kw);
-        if (!st.ok())
-            return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece training failed: %s",
-                                st.ToString().c_str());
-        return PP_OK;
-    } catch (const std::exception &e) {
-        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece training failed: %s",
-                            e.what());
-    } catch (...) {
-        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece training failed");
-    }
+    return guarded(err, nullptr, "SentencePiece training failed", [&]() -> pp_status {
+            std::unordered_map<std::string, std::string> kw;
+            for (size_t i = 0; i < n; i++)
+                kw[keys[i]] = values[i];
+            auto st = sentencepiece::SentencePieceTrainer::Train(kw);
+            if (!st.ok())
+                return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece training failed: %s",
+                                    st.ToString().c_str());
+            return PP_OK;
+    });
 }
 
 extern "C" pp_status pp_spm_load(const char *path, pp_spm **out, pp_error *err)
 {
     *out = nullptr;
-    try {
-        auto m = std::make_unique<pp_spm>();
-        auto st = m->sp.Load(path);
-        if (!st.ok())
-            return pp_error_set(err, st.code() == sentencepiece::util::StatusCode::kNotFound
-                                         ? PP_ERR_IO : PP_ERR_MODEL,
-                                path, 0, "cannot load SentencePiece model: %s", st.ToString().c_str());
-        *out = m.release();
-        return PP_OK;
-    } catch (const std::exception &e) {
-        return pp_error_set(err, PP_ERR_MODEL, path, 0, "cannot load SentencePiece model: %s", e.what());
-    } catch (...) {
-        return pp_error_set(err, PP_ERR_MODEL, path, 0, "cannot load SentencePiece model");
-    }
+    return guarded(err, path, "cannot load SentencePiece model", [&]() -> pp_status {
+            auto m = std::make_unique<pp_spm>();
+            auto st = m->sp.Load(path);
+            if (!st.ok())
+                return pp_error_set(err, st.code() == sentencepiece::util::StatusCode::kNotFound
+                                             ? PP_ERR_IO : PP_ERR_MODEL,
+                                    path, 0, "cannot load SentencePiece model: %s", st.ToString().c_str());
+            *out = m.release();
+            return PP_OK;
+    });
 }
 
 extern "C" pp_status pp_spm_load_bytes(const void *data, size_t len, pp_spm **out, pp_error *err)
 {
     *out = nullptr;
-    try {
-        auto m = std::make_unique<pp_spm>();
-        auto st = m->sp.LoadFromSerializedProto(
-            absl::string_view(static_cast<const char *>(data), len));
-        if (!st.ok())
-            return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "cannot load SentencePiece model: %s",
-                                st.ToString().c_str());
-        *out = m.release();
-        return PP_OK;
-    } catch (const std::exception &e) {
-        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "cannot load SentencePiece model: %s",
-                            e.what());
-    } catch (...) {
-        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "cannot load SentencePiece model");
-    }
+    return guarded(err, nullptr, "cannot load SentencePiece model", [&]() -> pp_status {
+            auto m = std::make_unique<pp_spm>();
+            auto st = m->sp.LoadFromSerializedProto(
+                absl::string_view(static_cast<const char *>(data), len));
+            if (!st.ok())
+                return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "cannot load SentencePiece model: %s",
+                                    st.ToString().c_str());
+            *out = m.release();
+            return PP_OK;
+    });
 }
 
 extern "C" pp_status pp_spm_encode_ids(pp_spm *m, const char *text, size_t len, int **ids, size_t *n,
@@ -100,25 +96,21 @@ extern "C" pp_status pp_spm_encode_ids(pp_spm *m, const char *text, size_t len, 
 {
     *ids = nullptr;
     *n = 0;
-    try {
-        std::vector<int> v;
-        auto st = m->sp.Encode(absl::string_view(text, len), &v);
-        if (!st.ok())
-            return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece encode failed: %s",
-                                st.ToString().c_str());
-        int *o = static_cast<int *>(std::malloc(sizeof(int) * (v.size() ? v.size() : 1)));
-        if (!o)
-            return pp_error_set(err, PP_ERR_NOMEM, nullptr, 0, "out of memory");
-        if (!v.empty())
-            std::memcpy(o, v.data(), sizeof(int) * v.size());
-        *ids = o;
-        *n = v.size();
-        return PP_OK;
-    } catch (const std::exception &e) {
-        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece encode failed: %s", e.what());
-    } catch (...) {
-        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece encode failed");
-    }
+    return guarded(err, nullptr, "SentencePiece encode failed", [&]() -> pp_status {
+            std::vector<int> v;
+            auto st = m->sp.Encode(absl::string_view(text, len), &v);
+            if (!st.ok())
+                return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece encode failed: %s",
+                                    st.ToString().c_str());
+            int *o = static_cast<int *>(std::malloc(sizeof(int) * (v.size() ? v.size() : 1)));
+            if (!o)
+                return pp_error_set(err, PP_ERR_NOMEM, nullptr, 0, "out of memory");
+            if (!v.empty())
+                std::memcpy(o, v.data(), sizeof(int) * v.size());
+            *ids = o;
+            *n = v.size();
+            return PP_OK;
+    });
 }
 
 extern "C" pp_status pp_spm_encode_pieces(pp_spm *m, const char *text, size_t len, char ***pieces,
@@ -126,31 +118,27 @@ extern "C" pp_status pp_spm_encode_pieces(pp_spm *m, const char *text, size_t le
 {
     *pieces = nullptr;
     *n = 0;
-    try {
-        std::vector<std::string> v;
-        auto st = m->sp.Encode(absl::string_view(text, len), &v);
-        if (!st.ok())
-            return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece encode failed: %s",
-                                st.ToString().c_str());
-        char **o = static_cast<char **>(std::calloc(v.size() ? v.size() : 1, sizeof(char *)));
-        if (!o)
-            return pp_error_set(err, PP_ERR_NOMEM, nullptr, 0, "out of memory");
-        for (size_t i = 0; i < v.size(); i++) {
-            o[i] = static_cast<char *>(std::malloc(v[i].size() + 1));
-            if (!o[i]) {
-                pp_spm_free_pieces(o, i);
+    return guarded(err, nullptr, "SentencePiece encode failed", [&]() -> pp_status {
+            std::vector<std::string> v;
+            auto st = m->sp.Encode(absl::string_view(text, len), &v);
+            if (!st.ok())
+                return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece encode failed: %s",
+                                    st.ToString().c_str());
+            char **o = static_cast<char **>(std::calloc(v.size() ? v.size() : 1, sizeof(char *)));
+            if (!o)
                 return pp_error_set(err, PP_ERR_NOMEM, nullptr, 0, "out of memory");
+            for (size_t i = 0; i < v.size(); i++) {
+                o[i] = static_cast<char *>(std::malloc(v[i].size() + 1));
+                if (!o[i]) {
+                    pp_spm_free_pieces(o, i);
+                    return pp_error_set(err, PP_ERR_NOMEM, nullptr, 0, "out of memory");
+                }
+                std::memcpy(o[i], v[i].c_str(), v[i].size() + 1);
             }
-            std::memcpy(o[i], v[i].c_str(), v[i].size() + 1);
-        }
-        *pieces = o;
-        *n = v.size();
-        return PP_OK;
-    } catch (const std::exception &e) {
-        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece encode failed: %s", e.what());
-    } catch (...) {
-        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece encode failed");
-    }
+            *pieces = o;
+            *n = v.size();
+            return PP_OK;
+    });
 }
 
 extern "C" void pp_spm_free_pieces(char **pieces, size_t n)
@@ -166,29 +154,25 @@ extern "C" pp_status pp_spm_decode_ids(pp_spm *m, const int *ids, size_t n, char
                                        pp_error *err)
 {
     *text = nullptr;
-    try {
-        int vs = m->sp.GetPieceSize();
-        for (size_t i = 0; i < n; i++)
-            if (ids[i] < 0 || ids[i] >= vs)
-                return pp_error_set(err, PP_ERR_INVALID, nullptr, 0,
-                                    "token id %d out of range (vocabulary size %d)", ids[i], vs);
-        std::vector<int> v(ids, ids + n);
-        std::string s;
-        auto st = m->sp.Decode(v, &s);
-        if (!st.ok())
-            return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece decode failed: %s",
-                                st.ToString().c_str());
-        char *o = static_cast<char *>(std::malloc(s.size() + 1));
-        if (!o)
-            return pp_error_set(err, PP_ERR_NOMEM, nullptr, 0, "out of memory");
-        std::memcpy(o, s.c_str(), s.size() + 1);
-        *text = o;
-        return PP_OK;
-    } catch (const std::exception &e) {
-        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece decode failed: %s", e.what());
-    } catch (...) {
-        return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece decode failed");
-    }
+    return guarded(err, nullptr, "SentencePiece decode failed", [&]() -> pp_status {
+            int vs = m->sp.GetPieceSize();
+            for (size_t i = 0; i < n; i++)
+                if (ids[i] < 0 || ids[i] >= vs)
+                    return pp_error_set(err, PP_ERR_INVALID, nullptr, 0,
+                                        "token id %d out of range (vocabulary size %d)", ids[i], vs);
+            std::vector<int> v(ids, ids + n);
+            std::string s;
+            auto st = m->sp.Decode(v, &s);
+            if (!st.ok())
+                return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "SentencePiece decode failed: %s",
+                                    st.ToString().c_str());
+            char *o = static_cast<char *>(std::malloc(s.size() + 1));
+            if (!o)
+                return pp_error_set(err, PP_ERR_NOMEM, nullptr, 0, "out of memory");
+            std::memcpy(o, s.c_str(), s.size() + 1);
+            *text = o;
+            return PP_OK;
+    });
 }
 
 extern "C" int pp_spm_vocab_size(const pp_spm *m) { return m ? m->sp.GetPieceSize() : 0; }
