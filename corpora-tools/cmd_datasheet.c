@@ -36,7 +36,8 @@ static void usage(FILE *out)
             "  -f, --format FMT      md or json on stdout (default md)\n"
             "  -o, --out PREFIX      write PREFIX.md and PREFIX.json instead\n"
             "      --title TEXT      the data set's name (default: the file name)\n"
-            "      --strict          a malformed record is an error (default: counted and reported)\n"
+            "      --strict          stop at the first malformed record (default: report it,\n"
+            "                        leave it out of the counts, and exit 1 at the end)\n"
             "  -h, --help            show this help\n"
             "      --list-questions  print the built-in question ids and exit\n"
             "See polyphony-datasheet(1).\n");
@@ -739,8 +740,11 @@ int cmd_datasheet(int argc, char **argv)
         }
         free(buf);
     }
-    if (sh.bad)
+    if (sh.bad) {
         cli_warn(CMD, "%ld malformed records were not counted", sh.bad);
+        if (rc == 0)
+            rc = 1; /* the datasheet was written, but it does not describe every record */
+    }
 done:
     json_decref(doc);
     json_decref(ans);

@@ -735,6 +735,8 @@ int cmd_filter(int argc, char **argv)
         pp_error_set(&e, PP_ERR_IO, "<stdout>", 0, "cannot write");
         rc = cli_fail(CMD, &e);
     }
+    if (r.bad && !rejects && rc == 0)
+        rc = 1; /* skipped without a --rejects file to hold them: not a clean run */
 done:
     pp_writer_abort(out);
     pp_writer_abort(r.rejects);

@@ -574,6 +574,8 @@ int cmd_sample(int argc, char **argv)
     }
     if (bad && !quiet)
         cli_warn(CMD, "%ld malformed or unusable records were skipped", bad);
+    if (bad && !rejects && rc == 0)
+        rc = 1; /* skipped without a --rejects file to hold them: not a clean run */
 done:
     pp_reader_close(rd);
     pp_writer_abort(out);

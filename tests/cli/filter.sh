@@ -39,18 +39,20 @@ jq -e 'select(.stage=="filter" and .step=="culture-aware" and .metric=="survival
 jq -c 'select(.step=="culture-aware/culture_script" and .metric=="removed")' "$T/ledger.jsonl" \
     | grep -q . || fail "ledger rule rows missing"
 
-# --- without --rejects: warnings name file and line; --strict makes them errors
-run filter --preset gopher -q "$T/in.jsonl" > /dev/null 2> "$T/err" || fail "filter without rejects failed"
+# --- without --rejects: warnings name file and line and the run exits 1 (the
+# kept records are still written); --strict stops at the first
+run filter --preset gopher -q "$T/in.jsonl" > /dev/null 2> "$T/err"
+[ $? -eq 1 ] || fail "filter skipping records without --rejects did not exit 1"
 grep -q "in.jsonl:$((NIN + 2)):" "$T/err" || fail "malformed line not reported with file:line"
 run filter --preset gopher --strict "$T/in.jsonl" > /dev/null 2> "$T/err" && fail "--strict accepted a record without lang"
 grep -q "in.jsonl:$((NIN + 1)):" "$T/err" || fail "--strict message without file:line"
 
 # --- gopher and c4 on stdin; an empty input
-run filter --preset c4 -q < "$T/in.jsonl" > "$T/c4.jsonl" 2>/dev/null || fail "c4 on stdin failed"
+run filter --preset c4 -q --rejects "$T/rej-c4.jsonl" < "$T/in.jsonl" > "$T/c4.jsonl" 2>/dev/null || fail "c4 on stdin failed"
 : > "$T/empty.jsonl"
 run filter -q "$T/empty.jsonl" > "$T/out" || fail "empty input failed"
 [ ! -s "$T/out" ] || fail "empty input gave output"
-run filter --preset culture-aware -q < "$T/in.jsonl" > "$T/stdin.jsonl" 2>/dev/null || fail "culture-aware on stdin failed"
+run filter --preset culture-aware -q --rejects "$T/rej-stdin.jsonl" < "$T/in.jsonl" > "$T/stdin.jsonl" 2>/dev/null || fail "culture-aware on stdin failed"
 cmp -s "$T/stdin.jsonl" "$T/kept.jsonl" || fail "stdin and file runs differ"
 
 # --- usage errors
@@ -59,12 +61,14 @@ run filter --json "$T/in.jsonl" 2>/dev/null; [ $? -eq 2 ] || fail "--json withou
 run filter "$T/missing.jsonl" 2> "$T/err"; [ $? -eq 1 ] || fail "missing file not exit 1"
 
 # --- --compare: table, JSON, ledger rows
-run filter --compare gopher,c4,culture-aware --ledger "$T/cmp-ledger.jsonl" "$T/in.jsonl" \
+run filter --compare gopher,c4,culture-aware --ledger "$T/cmp-ledger.jsonl" \
+    --rejects "$T/rej-cmp.jsonl" "$T/in.jsonl" \
     > "$T/cmp.txt" 2>/dev/null || fail "--compare failed"
 for w in "Survival per language" "gopher_stop_words" "c4_terminal_punct" "culture_script" "disparity"; do
     grep -q "$w" "$T/cmp.txt" || fail "--compare table lacks $w"
 done
-run filter --compare gopher,culture-aware --json --reference yo "$T/in.jsonl" > "$T/cmp.json" 2>/dev/null \
+run filter --compare gopher,culture-aware --json --reference yo --rejects "$T/rej-cmp2.jsonl" \
+    "$T/in.jsonl" > "$T/cmp.json" 2>/dev/null \
     || fail "--compare --json failed"
 jq -e '.presets | length == 2' "$T/cmp.json" | grep -q true || fail "--json lacks presets"
 jq -e '.presets[0].languages.am.survival == 0' "$T/cmp.json" | grep -q true \
@@ -82,7 +86,7 @@ jq -e 'select(.step=="gopher/gopher_stop_words" and .metric=="removed" and .lang
 
 # --- sample: shares sum to 1, epochs respect the cap, deterministic
 for s in "temperature --alpha 0.3" "unimax --epochs-cap 2"; do
-    run sample --strategy $s --budget 30 --report "$T/rep.json" -q -o "$T/s.jsonl" "$T/in.jsonl" 2>/dev/null \
+    run sample --rejects "$T/srej.jsonl" --strategy $s --budget 30 --report "$T/rep.json" -q -o "$T/s.jsonl" "$T/in.jsonl" 2>/dev/null \
         || fail "sample $s failed"
     jq -e '([.languages[].share] | add - 1 | fabs) < 1e-9' "$T/rep.json" | grep -q true \
         || fail "sample $s: shares do not sum to 1"
@@ -90,18 +94,18 @@ for s in "temperature --alpha 0.3" "unimax --epochs-cap 2"; do
 done
 jq -e '[.languages[].epochs] | max <= 2' "$T/rep.json" | grep -q true || fail "unimax exceeded the epoch cap"
 # temperature with a cap: the small languages stop at one epoch, the rest goes to the others
-run sample --strategy temperature --alpha 0.01 --epochs-cap 1 --budget 35 --report "$T/rep.json" \
+run sample --rejects "$T/srej.jsonl" --strategy temperature --alpha 0.01 --epochs-cap 1 --budget 35 --report "$T/rep.json" \
     --dry-run "$T/in.jsonl" > /dev/null 2>&1 || fail "capped temperature sampling failed"
 jq -e '([.languages[].epochs] | max <= 1.000001) and (.drawn == 35)' "$T/rep.json" | grep -q true \
     || fail "temperature sampling exceeded the epoch cap"
-run sample --strategy unimax --budget 100 --epochs-cap 1 --dry-run "$T/in.jsonl" > "$T/dry.txt" 2>/dev/null \
+run sample --rejects "$T/srej.jsonl" --strategy unimax --budget 100 --epochs-cap 1 --dry-run "$T/in.jsonl" > "$T/dry.txt" 2>/dev/null \
     || fail "sample --dry-run failed"
 grep -q "fills" "$T/dry.txt" || fail "sample did not say the budget cannot be filled"
-run sample --strategy unimax --budget 25 --unit chars --seed 7 -q "$T/in.jsonl" > "$T/a" 2>/dev/null
-run sample --strategy unimax --budget 25 --unit chars --seed 7 -q "$T/in.jsonl" > "$T/b" 2>/dev/null
+run sample --rejects "$T/srej.jsonl" --strategy unimax --budget 25 --unit chars --seed 7 -q "$T/in.jsonl" > "$T/a" 2>/dev/null
+run sample --rejects "$T/srej.jsonl" --strategy unimax --budget 25 --unit chars --seed 7 -q "$T/in.jsonl" > "$T/b" 2>/dev/null
 cmp -s "$T/a" "$T/b" || fail "sample is not deterministic for a seed"
 run sample --budget 10 "$T/in.jsonl" 2>/dev/null; [ $? -eq 2 ] || fail "sample without strategy not a usage error"
-run sample --strategy temperature --budget 10 --ledger "$T/sl.jsonl" -q "$T/in.jsonl" >/dev/null 2>&1
+run sample --rejects "$T/srej.jsonl" --strategy temperature --budget 10 --ledger "$T/sl.jsonl" -q "$T/in.jsonl" >/dev/null 2>&1
 jq -c 'select(.stage=="sample" and .metric=="epochs")' "$T/sl.jsonl" | grep -q . || fail "sample ledger rows missing"
 
 # --- datasheet: a corpus with its ledger
@@ -131,4 +135,16 @@ run datasheet --format json "$T/pref.jsonl" | jq -e '[.questions[] | select(.sta
 echo 'not json' > "$T/bad.json"
 run datasheet --answers "$T/bad.json" "$T/kept.jsonl" > /dev/null 2>&1; [ $? -eq 1 ] || fail "bad answers file accepted"
 run datasheet 2>/dev/null; [ $? -eq 2 ] || fail "datasheet without FILE not a usage error"
+
+# --- sample and datasheet on malformed input: file:line, and exit 1 without --rejects
+printf '%s\n' '{"id":"g1","text":"good text","lang":"en"}' '{"id":"g2","text":"trunc' > "$T/trunc.jsonl"
+run sample --strategy unimax --budget 1 -q "$T/trunc.jsonl" > /dev/null 2> "$T/err"
+[ $? -eq 1 ] || fail "sample skipping a malformed line did not exit 1"
+grep -q "trunc.jsonl:2:" "$T/err" || fail "sample: malformed line without file:line"
+run sample --strategy unimax --budget 1 -q --rejects "$T/srej2.jsonl" "$T/trunc.jsonl" > /dev/null 2>&1 \
+    || fail "sample with --rejects failed on a malformed line"
+grep -q '"line":2' "$T/srej2.jsonl" || fail "sample: malformed line not in --rejects"
+run datasheet "$T/trunc.jsonl" > /dev/null 2> "$T/err"
+[ $? -eq 1 ] || fail "datasheet over a malformed line did not exit 1"
+grep -q "trunc.jsonl:2:" "$T/err" || fail "datasheet: malformed line without file:line"
 echo "ok"

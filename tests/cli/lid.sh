@@ -214,4 +214,10 @@ echo '{"text":"x"}' | run lid --model "$tmp/g.ftz" --rerank-min-prob 2 >/dev/nul
 [ $? -eq 2 ] || fail "--rerank-min-prob 2 accepted"
 run lid --quiet -k 5 --model "$tmp/g.ftz" --rerank-min-prob 0 "$train" > "$tmp/all.out" \
     || fail "--rerank-min-prob 0"
+# discover: a malformed line is an error naming file and line
+printf '%s\n' '{"id":"1","text":"hello there friend","lang":"en"}' '{"id":"2","text":"trunc' \
+    > "$tmp/trunc.jsonl"
+run discover --model "$tmp/g.ftz" "$tmp/trunc.jsonl" > /dev/null 2> "$tmp/err"
+[ $? -eq 1 ] || fail "discover on a malformed line not exit 1"
+grep -q 'trunc.jsonl:2:' "$tmp/err" || fail "discover message without file:line"
 exit 0
