@@ -1,10 +1,10 @@
 # corpora-tools/filter.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).
 # Quality filters with a per-language exclusion audit, multilingual sampling,
-# datasheets. (The allocation module corpora-tools/pp_sample.h/.c, shared with
-# tokenizer training, is compiled from tokenizers/tokenizers.mk.)
-pp_filter_public = corpora-tools/pp_filter.h
+# datasheets. The language sampler (pp_sample.h) is public: multilingual
+# tokenizer training uses it too.
+pp_filter_public = corpora-tools/pp_filter.h corpora-tools/pp_sample.h
 pkginclude_HEADERS += $(pp_filter_public)
-libpolyphony_la_SOURCES += $(pp_filter_public) corpora-tools/pp_filter_int.h \
+libpolyphony_la_SOURCES += $(pp_filter_public) corpora-tools/pp_sample.c corpora-tools/pp_filter_int.h \
 	corpora-tools/pp_filter_stats.h corpora-tools/pp_filter_stats.c corpora-tools/pp_filter.c \
 	corpora-tools/pp_filter_gopher.c corpora-tools/pp_filter_c4.c \
 	corpora-tools/pp_filter_culture.c

@@ -8,11 +8,6 @@ libpolyphony_la_SOURCES += tokenizers/pp_tokenizer.h tokenizers/tok_internal.h \
 	tokenizers/tok_unigram.c tokenizers/pp_tok_audit.h tokenizers/pp_tok_audit.c \
 	tokenizers/pp_tok_defaults.h tokenizers/pp_tok_defaults.c
 
-# The language sampler is a corpora-tools module (corpora-tools/pp_sample.h),
-# used here for multilingual tokenizer training.
-pkginclude_HEADERS += corpora-tools/pp_sample.h
-libpolyphony_la_SOURCES += corpora-tools/pp_sample.h corpora-tools/pp_sample.c
-
 polyphony_SOURCES += tokenizers/cmd_tokenizer.c
 
 check_PROGRAMS += tests/check_tokenizer
