@@ -7,12 +7,6 @@ libpolyphony_la_SOURCES += corpora-tools/pp_ingest.h corpora-tools/ingest_privat
 	corpora-tools/ingest_ces.c corpora-tools/ingest_tmx.c corpora-tools/ingest_tei.c
 polyphony_SOURCES += corpora-tools/cmd_ingest.c
 
-# The bundled UDHR (eval-sets/udhr/SOURCE.md): records and per-declaration
-# metadata are installed; the scripts that regenerate them are distributed.
-nobase_dist_pkgdata_DATA += eval-sets/udhr/udhr.jsonl.zst eval-sets/udhr/declarations.jsonl
-EXTRA_DIST += eval-sets/udhr/SOURCE.md eval-sets/udhr/SPLIT.md eval-sets/udhr/regenerate.sh \
-	eval-sets/udhr/export-metadata.mjs eval-sets/udhr/declarations.mjs
-
 # Tests: the library on fixtures (tests/data/ingest, see SOURCES.md there)
 # and the command line.
 check_PROGRAMS += tests/check_ingest
