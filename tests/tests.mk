@@ -20,5 +20,5 @@ tests_check_shims_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_shims_LDADD = $(PP_TEST_LIBS)
 
 # The command-line basics (help, version, exit statuses).
-TESTS += tests/cli/basics.sh tests/cli/stats.sh
-EXTRA_DIST += tests/cli/basics.sh tests/cli/stats.sh tests/cli/lib.sh
+TESTS += tests/cli/basics.sh
+EXTRA_DIST += tests/cli/basics.sh tests/cli/lib.sh
