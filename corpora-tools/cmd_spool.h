@@ -3,7 +3,7 @@
 #ifndef PP_CMD_SPOOL_H
 #define PP_CMD_SPOOL_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 /* Commands that read their input twice: when `path` is NULL or "-", copy
  * the (decompressed) standard input to a temporary file and return its name

@@ -2,14 +2,14 @@
  * it and calibrate per-label thresholds on a dev split (the sidecar
  * MODEL.thresholds.json). Reproducible: one thread, a seeded shuffle. */
 #include "config.h"
-#include "pp_lid.h"
+#include "langs/pp_lid.h"
 
-#include "pp_cluster.h"
-#include "pp_fasttext.h"
-#include "pp_langtag.h"
-#include "pp_record.h"
-#include "pp_stream.h"
-#include "pp_text.h"
+#include "langs/pp_cluster.h"
+#include "langs/pp_fasttext.h"
+#include "src/pp_langtag.h"
+#include "src/pp_record.h"
+#include "src/pp_stream.h"
+#include "src/pp_text.h"
 
 #include <ctype.h>
 #include <jansson.h>

@@ -1,7 +1,7 @@
 # langs/registry.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).
 # The language registry (vendored snapshot + lookups), community profiles and
 # `polyphony langs`.
-pkginclude_HEADERS += langs/pp_registry.h
+nobase_pkginclude_HEADERS += langs/pp_registry.h
 libpolyphony_la_SOURCES += langs/pp_registry.h langs/pp_registry.c langs/pp_exemplars.c \
 	langs/pp_profile.c
 polyphony_SOURCES += langs/cmd_langs.c

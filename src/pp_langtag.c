@@ -1,6 +1,6 @@
 /* pp_langtag.c — BCP 47 canonicalization and lookups through ICU's uloc. */
 #include "config.h"
-#include "pp_langtag.h"
+#include "src/pp_langtag.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
 # Cleaning: quality filters with a per-language exclusion audit, deduplication
 # (exact + MinHash/LSH, two-phase sharded mode) and PII detection/redaction.
 pp_filter_public = corpora-tools/cleaning/pp_filter.h
-pkginclude_HEADERS += $(pp_filter_public)
+nobase_pkginclude_HEADERS += $(pp_filter_public)
 libpolyphony_la_SOURCES += $(pp_filter_public) corpora-tools/cleaning/pp_filter_int.h \
 	corpora-tools/cleaning/pp_filter_stats.h corpora-tools/cleaning/pp_filter_stats.c \
 	corpora-tools/cleaning/pp_filter.c corpora-tools/cleaning/pp_filter_gopher.c \
@@ -21,7 +21,7 @@ dist_man_MANS += docs/man/polyphony-filter.1
 EXTRA_DIST += docs/filter.md bench/corpora/filter-survival.sh bench/corpora/bible-docs.py
 
 # Deduplication and PII.
-pkginclude_HEADERS += corpora-tools/cleaning/pp_dedup.h corpora-tools/cleaning/pp_pii.h
+nobase_pkginclude_HEADERS += corpora-tools/cleaning/pp_dedup.h corpora-tools/cleaning/pp_pii.h
 libpolyphony_la_SOURCES += corpora-tools/cleaning/pp_dedup.h corpora-tools/cleaning/pp_dedup.c \
 	corpora-tools/cleaning/pp_dedup_index.c corpora-tools/cleaning/pp_dedup_sig.c \
 	corpora-tools/cleaning/pp_pii.h corpora-tools/cleaning/pp_pii.c

@@ -1,13 +1,13 @@
 /* cmd_dedup.c — `polyphony dedup`: exact and near-duplicate removal, in one
  * process or in the shardable two-phase mode (signatures / merge / apply). */
 #include "config.h"
-#include "cli/cli.h"
-#include "pp_dedup.h"
-#include "pp_ledger.h"
-#include "pp_progress.h"
-#include "pp_record.h"
-#include "pp_stats.h"
-#include "pp_stream.h"
+#include "src/cli/cli.h"
+#include "corpora-tools/cleaning/pp_dedup.h"
+#include "src/pp_ledger.h"
+#include "src/pp_progress.h"
+#include "src/pp_record.h"
+#include "src/pp_stats.h"
+#include "src/pp_stream.h"
 
 #include <getopt.h>
 #include <inttypes.h>

@@ -1,13 +1,13 @@
 /* cmd_filter.c — `polyphony filter`: quality filters with per-language
  * survival rates, and `--compare`, the exclusion audit across presets. */
 #include "config.h"
-#include "cli/cli.h"
-#include "cmd_spool.h"
-#include "pp_filter.h"
-#include "pp_ledger.h"
-#include "pp_progress.h"
-#include "pp_record.h"
-#include "pp_stats.h"
+#include "src/cli/cli.h"
+#include "corpora-tools/cmd_spool.h"
+#include "corpora-tools/cleaning/pp_filter.h"
+#include "src/pp_ledger.h"
+#include "src/pp_progress.h"
+#include "src/pp_record.h"
+#include "src/pp_stats.h"
 
 #include <getopt.h>
 #include <math.h>

@@ -1,12 +1,12 @@
 /* cmd_pii.c — `polyphony pii`: mark or redact emails, phone numbers, IP
  * addresses, IBANs and payment-card numbers in JSONL records. */
 #include "config.h"
-#include "cli/cli.h"
-#include "pp_ledger.h"
-#include "pp_pii.h"
-#include "pp_progress.h"
-#include "pp_record.h"
-#include "pp_stats.h"
+#include "src/cli/cli.h"
+#include "src/pp_ledger.h"
+#include "corpora-tools/cleaning/pp_pii.h"
+#include "src/pp_progress.h"
+#include "src/pp_record.h"
+#include "src/pp_stats.h"
 
 #include <getopt.h>
 #include <math.h>

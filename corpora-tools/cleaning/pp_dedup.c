@@ -1,7 +1,7 @@
 /* pp_dedup.c — normalization, shingling and MinHash/LSH signatures. */
 #include "config.h"
-#include "pp_dedup.h"
-#include "pp_text.h"
+#include "corpora-tools/cleaning/pp_dedup.h"
+#include "src/pp_text.h"
 
 #include <math.h>
 #include <stdio.h>

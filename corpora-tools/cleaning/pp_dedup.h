@@ -26,7 +26,7 @@
 #ifndef PP_DEDUP_H
 #define PP_DEDUP_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #include <stdint.h>
 

@@ -11,7 +11,7 @@
  * With the defaults (K = 100, B = 25): about 32 + id + 40 + 200 + 200 + 270
  * ~ 750 bytes per distinct record and ~ 75 bytes + id per exact repeat. */
 #include "config.h"
-#include "pp_dedup.h"
+#include "corpora-tools/cleaning/pp_dedup.h"
 
 #include <stdlib.h>
 #include <string.h>

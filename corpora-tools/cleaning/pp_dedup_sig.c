@@ -2,8 +2,8 @@
  * in pp_dedup.h). Output goes through pp_output, so a name ending in .zst or
  * .gz is compressed and any input compression is detected on reading. */
 #include "config.h"
-#include "pp_dedup.h"
-#include "pp_stream.h"
+#include "corpora-tools/cleaning/pp_dedup.h"
+#include "src/pp_stream.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* pp_filter.c — preset dispatch for the quality filters (pp_filter.h). */
 #include "config.h"
-#include "pp_filter_int.h"
+#include "corpora-tools/cleaning/pp_filter_int.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -24,7 +24,7 @@
 #ifndef PP_FILTER_H
 #define PP_FILTER_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #include <stdint.h>
 #include <jansson.h>

@@ -21,8 +21,8 @@
  * is also evaluated on its own (the page fails that rule when the lines it
  * alone keeps hold fewer than 5 sentences): the exclusion audit reads those. */
 #include "config.h"
-#include "pp_filter_int.h"
-#include "pp_text.h"
+#include "corpora-tools/cleaning/pp_filter_int.h"
+#include "src/pp_text.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -27,8 +27,8 @@
  * language (word counts, word length, function words). The rule table below
  * lists every constant. */
 #include "config.h"
-#include "pp_filter_int.h"
-#include "pp_registry.h"
+#include "corpora-tools/cleaning/pp_filter_int.h"
+#include "langs/pp_registry.h"
 
 #include <math.h>
 #include <stdio.h>

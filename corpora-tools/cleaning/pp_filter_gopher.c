@@ -27,7 +27,7 @@
  * or '*'. Lines for the repetition rules are split on runs of line feeds
  * (blank lines are not lines). */
 #include "config.h"
-#include "pp_filter_int.h"
+#include "corpora-tools/cleaning/pp_filter_int.h"
 
 #include <stdlib.h>
 #include <string.h>

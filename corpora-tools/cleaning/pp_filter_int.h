@@ -2,8 +2,8 @@
 #ifndef PP_FILTER_INT_H
 #define PP_FILTER_INT_H
 
-#include "pp_filter.h"
-#include "pp_filter_stats.h"
+#include "corpora-tools/cleaning/pp_filter.h"
+#include "corpora-tools/cleaning/pp_filter_stats.h"
 
 #include <stdio.h>
 

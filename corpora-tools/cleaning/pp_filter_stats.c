@@ -9,8 +9,8 @@
  * repeats (skip n words after a repeat). Lines are split on runs of line
  * feeds, paragraphs on runs of two or more. */
 #include "config.h"
-#include "pp_filter_stats.h"
-#include "pp_text.h"
+#include "corpora-tools/cleaning/pp_filter_stats.h"
+#include "src/pp_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,7 +10,7 @@
 #ifndef PP_FILTER_STATS_H
 #define PP_FILTER_STATS_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #include <stdint.h>
 #include <unicode/uset.h>

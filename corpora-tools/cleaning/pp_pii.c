@@ -3,8 +3,8 @@
  * code points; each detector walks them and claims non-overlapping spans in
  * a fixed priority order (email, iban, card, ip, phone). */
 #include "config.h"
-#include "pp_pii.h"
-#include "pp_text.h"
+#include "corpora-tools/cleaning/pp_pii.h"
+#include "src/pp_text.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>

@@ -22,7 +22,7 @@
 #ifndef PP_PII_H
 #define PP_PII_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #include <stdint.h>
 

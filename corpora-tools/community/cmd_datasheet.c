@@ -8,11 +8,11 @@
  * only the maintainers know is asked: each question is answered from the
  * --answers file or printed as "not stated: <question>" — never guessed. */
 #include "config.h"
-#include "cli/cli.h"
-#include "pp_record.h"
-#include "pp_registry.h"
-#include "pp_stream.h"
-#include "pp_text.h"
+#include "src/cli/cli.h"
+#include "src/pp_record.h"
+#include "langs/pp_registry.h"
+#include "src/pp_stream.h"
+#include "src/pp_text.h"
 
 #include <getopt.h>
 #include <math.h>

@@ -2,14 +2,14 @@
  * from community-written templates (docs/instruct.md). */
 #include "config.h"
 
-#include "cli/cli.h"
-#include "pp_data.h"
-#include "pp_lid.h"
-#include "pp_instruct.h"
-#include "pp_ledger.h"
-#include "pp_record.h"
-#include "pp_stats.h"
-#include "pp_langtag.h"
+#include "src/cli/cli.h"
+#include "src/pp_data.h"
+#include "langs/pp_lid.h"
+#include "corpora-tools/community/pp_instruct.h"
+#include "src/pp_ledger.h"
+#include "src/pp_record.h"
+#include "src/pp_stats.h"
+#include "src/pp_langtag.h"
 
 #include <dirent.h>
 #include <getopt.h>

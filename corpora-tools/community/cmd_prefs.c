@@ -2,10 +2,10 @@
  * that keeps annotator groups and their disagreement (docs/prefs.md). */
 #include "config.h"
 
-#include "cli/cli.h"
-#include "pp_ledger.h"
-#include "pp_prefs.h"
-#include "pp_record.h"
+#include "src/cli/cli.h"
+#include "src/pp_ledger.h"
+#include "corpora-tools/community/pp_prefs.h"
+#include "src/pp_record.h"
 
 #include <getopt.h>
 #include <math.h>

@@ -2,7 +2,7 @@
 # Community resources: instruction sets from community-written templates (ICU
 # MessageFormat with named arguments), preference sets that keep annotator
 # disagreement, and datasheets that document a corpus per language.
-pkginclude_HEADERS += corpora-tools/community/pp_instruct.h corpora-tools/community/pp_prefs.h
+nobase_pkginclude_HEADERS += corpora-tools/community/pp_instruct.h corpora-tools/community/pp_prefs.h
 libpolyphony_la_SOURCES += corpora-tools/community/pp_instruct.h corpora-tools/community/pp_template_int.h \
 	corpora-tools/community/msgformat_shim.cc corpora-tools/community/pp_template.c corpora-tools/community/pp_instruct.c \
 	corpora-tools/community/pp_prefs.h corpora-tools/community/pp_prefs.c corpora-tools/community/pp_prefs_synth.c

@@ -5,7 +5,7 @@
 // becomes a pp_status; nothing escapes into C callers.
 #include "config.h"
 
-#include "pp_instruct.h"
+#include "corpora-tools/community/pp_instruct.h"
 
 #include <unicode/listformatter.h>
 #include <unicode/locid.h>

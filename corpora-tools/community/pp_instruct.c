@@ -2,14 +2,14 @@
  * items in the `messages` chat format, each with its provenance. */
 #include "config.h"
 
-#include "pp_data.h"
-#include "pp_lid.h"
-#include "pp_instruct.h"
-#include "pp_langtag.h"
-#include "pp_record.h"
-#include "pp_registry.h"
-#include "pp_template_int.h"
-#include "pp_text.h"
+#include "src/pp_data.h"
+#include "langs/pp_lid.h"
+#include "corpora-tools/community/pp_instruct.h"
+#include "src/pp_langtag.h"
+#include "src/pp_record.h"
+#include "langs/pp_registry.h"
+#include "corpora-tools/community/pp_template_int.h"
+#include "src/pp_text.h"
 
 #include <math.h>
 #include <stdint.h>

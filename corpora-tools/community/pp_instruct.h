@@ -12,7 +12,7 @@
 #ifndef PP_INSTRUCT_H
 #define PP_INSTRUCT_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #include <jansson.h>
 

@@ -3,9 +3,9 @@
  * aggregation into training pairs (majority, per group, distribution). */
 #include "config.h"
 
-#include "pp_prefs.h"
-#include "pp_record.h"
-#include "pp_stream.h"
+#include "corpora-tools/community/pp_prefs.h"
+#include "src/pp_record.h"
+#include "src/pp_stream.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -14,7 +14,7 @@
 #ifndef PP_PREFS_H
 #define PP_PREFS_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #include <jansson.h>
 #include <stdio.h>

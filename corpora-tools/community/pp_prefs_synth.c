@@ -3,7 +3,7 @@
  * be checked on whether it keeps each group's preference. */
 #include "config.h"
 
-#include "pp_prefs.h"
+#include "corpora-tools/community/pp_prefs.h"
 
 #include <stdint.h>
 #include <stdio.h>

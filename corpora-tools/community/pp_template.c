@@ -4,11 +4,11 @@
  * in. */
 #include "config.h"
 
-#include "pp_data.h"
-#include "pp_instruct.h"
-#include "pp_langtag.h"
-#include "pp_registry.h"
-#include "pp_template_int.h"
+#include "src/pp_data.h"
+#include "corpora-tools/community/pp_instruct.h"
+#include "src/pp_langtag.h"
+#include "langs/pp_registry.h"
+#include "corpora-tools/community/pp_template_int.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #ifndef PP_TEMPLATE_INT_H
 #define PP_TEMPLATE_INT_H
 
-#include "pp_instruct.h"
+#include "corpora-tools/community/pp_instruct.h"
 
 typedef struct tpl_arg {
     char *name;

@@ -7,12 +7,12 @@
  * keys up to the fractional part; the second pass writes them in input order
  * (repeats of a document are adjacent — shuffle downstream). */
 #include "config.h"
-#include "cli/cli.h"
-#include "cmd_spool.h"
-#include "pp_ledger.h"
-#include "pp_record.h"
-#include "pp_sample.h"
-#include "pp_text.h"
+#include "src/cli/cli.h"
+#include "corpora-tools/cmd_spool.h"
+#include "src/pp_ledger.h"
+#include "src/pp_record.h"
+#include "corpora-tools/mixing/pp_sample.h"
+#include "src/pp_text.h"
 
 #include <getopt.h>
 #include <math.h>

@@ -1,7 +1,7 @@
 /* pp_sample.c — temperature and UniMax language sampling (see pp_sample.h). */
 #include "config.h"
 
-#include "pp_sample.h"
+#include "corpora-tools/mixing/pp_sample.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -19,7 +19,7 @@
 #ifndef PP_SAMPLE_H
 #define PP_SAMPLE_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,12 +1,12 @@
 /* cmd_ingest.c — `polyphony ingest`: raw files in, corpus records (JSONL) out. */
 #include "config.h"
-#include "cli/cli.h"
-#include "pp_ingest.h"
-#include "pp_langtag.h"
-#include "pp_ledger.h"
-#include "pp_text.h"
-#include "pp_progress.h"
-#include "pp_record.h"
+#include "src/cli/cli.h"
+#include "corpora-tools/sourcing/pp_ingest.h"
+#include "src/pp_langtag.h"
+#include "src/pp_ledger.h"
+#include "src/pp_text.h"
+#include "src/pp_progress.h"
+#include "src/pp_record.h"
 
 #include <getopt.h>
 #include <math.h>

@@ -1,8 +1,8 @@
 /* cmd_stats.c — `polyphony stats`: an inventory of a corpus per language
  * (records, characters, scripts) — the `wc` of record streams. */
 #include "config.h"
-#include "cli.h"
-#include "polyphony.h"
+#include "src/cli/cli.h"
+#include "src/polyphony.h"
 
 #include <getopt.h>
 #include <math.h>

@@ -1,11 +1,11 @@
 /* ingest.c — options, dispatch by format, and the record builder shared by
  * every reader: UTF-8 check, white space, NFC, BCP 47, script, --segment. */
 #include "config.h"
-#include "ingest_private.h"
+#include "corpora-tools/sourcing/ingest_private.h"
 
-#include "pp_langtag.h"
-#include "pp_record.h"
-#include "pp_text.h"
+#include "src/pp_langtag.h"
+#include "src/pp_record.h"
+#include "src/pp_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

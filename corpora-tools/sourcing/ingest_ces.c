@@ -14,9 +14,9 @@
  * else --lang. The corpus header names no license, so `license` is set only
  * by --license. */
 #include "config.h"
-#include "ingest_private.h"
+#include "corpora-tools/sourcing/ingest_private.h"
 
-#include "pp_text.h"
+#include "src/pp_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,9 +6,9 @@
  * gives a record per block. The language is the nearest lang / xml:lang
  * attribute (the <html> element's for the document), else --lang. */
 #include "config.h"
-#include "ingest_private.h"
+#include "corpora-tools/sourcing/ingest_private.h"
 
-#include "pp_text.h"
+#include "src/pp_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,9 +11,9 @@
  * (a JSONL document may have line breaks that mean something); --segment
  * paragraphs cuts it at blank lines. */
 #include "config.h"
-#include "ingest_private.h"
+#include "corpora-tools/sourcing/ingest_private.h"
 
-#include "pp_record.h"
+#include "src/pp_record.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -19,7 +19,7 @@
 #ifndef PP_INGEST_PRIVATE_H
 #define PP_INGEST_PRIVATE_H
 
-#include "pp_ingest.h"
+#include "corpora-tools/sourcing/pp_ingest.h"
 
 #include <jansson.h>
 #include <libxml/tree.h>

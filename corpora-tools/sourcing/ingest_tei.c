@@ -13,9 +13,9 @@
  * else --lang. The licence's text (or its target) becomes `license`;
  * the title goes into meta.title. */
 #include "config.h"
-#include "ingest_private.h"
+#include "corpora-tools/sourcing/ingest_private.h"
 
-#include "pp_text.h"
+#include "src/pp_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,7 +10,7 @@
  * tuv's xml:lang (TMX 1.4) or lang (TMX 1.1). Inline markup that holds
  * native codes (bpt, ept, it, ph, ut) is not text and is left out. */
 #include "config.h"
-#include "ingest_private.h"
+#include "corpora-tools/sourcing/ingest_private.h"
 
 #include <stdio.h>
 #include <stdlib.h>

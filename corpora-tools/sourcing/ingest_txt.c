@@ -1,9 +1,9 @@
 /* ingest_txt.c — plain text: a document per line, or (--segment paragraphs)
  * a document per run of non-blank lines. */
 #include "config.h"
-#include "ingest_private.h"
+#include "corpora-tools/sourcing/ingest_private.h"
 
-#include "pp_stream.h"
+#include "src/pp_stream.h"
 
 #include <stdio.h>
 #include <string.h>

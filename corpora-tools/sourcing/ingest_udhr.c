@@ -11,10 +11,10 @@
  * document order, nested lists included). Headings are not records. */
 #define _GNU_SOURCE 1 /* memmem */
 #include "config.h"
-#include "ingest_private.h"
+#include "corpora-tools/sourcing/ingest_private.h"
 
-#include "pp_stream.h"
-#include "pp_text.h"
+#include "src/pp_stream.h"
+#include "src/pp_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* ingest_xml.c — loading HTML/XML with libxml2 and walking the tree. */
 #include "config.h"
-#include "ingest_private.h"
+#include "corpora-tools/sourcing/ingest_private.h"
 
-#include "pp_stream.h"
+#include "src/pp_stream.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>

@@ -9,7 +9,7 @@
 #ifndef PP_INGEST_H
 #define PP_INGEST_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #include <jansson.h>
 

@@ -1,7 +1,7 @@
 # corpora-tools/sourcing/sourcing.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).
 # Sourcing: ingest (txt, JSONL, UDHR, HTML, CES, TMX and TEI files into corpus
 # records) and `stats`, the per-language inventory of a corpus.
-pkginclude_HEADERS += corpora-tools/sourcing/pp_ingest.h
+nobase_pkginclude_HEADERS += corpora-tools/sourcing/pp_ingest.h
 libpolyphony_la_SOURCES += corpora-tools/sourcing/pp_ingest.h corpora-tools/sourcing/ingest_private.h \
 	corpora-tools/sourcing/ingest.c corpora-tools/sourcing/ingest_xml.c corpora-tools/sourcing/ingest_txt.c \
 	corpora-tools/sourcing/ingest_jsonl.c corpora-tools/sourcing/ingest_udhr.c corpora-tools/sourcing/ingest_html.c \

@@ -3,7 +3,7 @@
 #ifndef PP_AUDIT_H
 #define PP_AUDIT_H
 
-#include "pp_gap.h"
+#include "eval-sets/audit/pp_gap.h"
 
 #include <stdio.h>
 

@@ -2,7 +2,7 @@
 # The per-community gap audit: the library part (pp_gap.h) and the `audit`
 # command, which joins ledger rows from every stage into one scorecard.
 pp_audit_public = eval-sets/audit/pp_gap.h
-pkginclude_HEADERS += $(pp_audit_public)
+nobase_pkginclude_HEADERS += $(pp_audit_public)
 libpolyphony_la_SOURCES += $(pp_audit_public) eval-sets/audit/pp_gap.c
 polyphony_SOURCES += eval-sets/audit/audit.h eval-sets/audit/audit_ledger.c \
 	eval-sets/audit/audit_speakers.c eval-sets/audit/audit_write.c \

@@ -3,7 +3,7 @@
  * coloured by gap, a stage-by-stage funnel per community) and a few lines
  * of script that only mark the page as rendered. Nothing is fetched. */
 #include "config.h"
-#include "audit.h"
+#include "eval-sets/audit/audit.h"
 
 #include <math.h>
 #include <stdlib.h>

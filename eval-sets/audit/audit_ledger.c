@@ -1,8 +1,8 @@
 /* audit_ledger.c — read ledger rows and group them by metric and language. */
 #include "config.h"
-#include "audit.h"
-#include "pp_langtag.h"
-#include "pp_record.h"
+#include "eval-sets/audit/audit.h"
+#include "src/pp_langtag.h"
+#include "src/pp_record.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,12 +1,12 @@
 /* audit_speakers.c — speaker counts (registry or TSV) and coordinates
  * (registry, TSV, or the bundled UDHR metadata) for the audited languages. */
 #include "config.h"
-#include "audit.h"
-#include "pp_data.h"
-#include "pp_langtag.h"
-#include "pp_record.h"
-#include "pp_registry.h"
-#include "pp_stream.h"
+#include "eval-sets/audit/audit.h"
+#include "src/pp_data.h"
+#include "src/pp_langtag.h"
+#include "src/pp_record.h"
+#include "langs/pp_registry.h"
+#include "src/pp_stream.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 /* audit_write.c — the audit as a terminal table, JSON and CSV. */
 #include "config.h"
-#include "audit.h"
+#include "eval-sets/audit/audit.h"
 
 #include <jansson.h>
 #include <math.h>

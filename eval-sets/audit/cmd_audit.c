@@ -1,9 +1,9 @@
 /* cmd_audit.c — `polyphony audit`: join ledger rows of every stage into
  * per-community scorecards and gap statistics; table, JSON, CSV, HTML. */
 #include "config.h"
-#include "audit.h"
-#include "cli/cli.h"
-#include "pp_stream.h"
+#include "eval-sets/audit/audit.h"
+#include "src/cli/cli.h"
+#include "src/pp_stream.h"
 
 #include <getopt.h>
 #include <math.h>

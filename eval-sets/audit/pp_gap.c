@@ -1,6 +1,6 @@
 /* pp_gap.c — gap to the best language, utilities M_tau, Gini, priorities. */
 #include "config.h"
-#include "pp_gap.h"
+#include "eval-sets/audit/pp_gap.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -21,7 +21,7 @@
 #ifndef PP_GAP_H
 #define PP_GAP_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #ifdef __cplusplus
 extern "C" {

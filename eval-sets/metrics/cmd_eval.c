@@ -2,9 +2,9 @@
  * seeded bootstrap intervals, ledger rows, and paired tests between two
  * systems. */
 #include "config.h"
-#include "cli/cli.h"
-#include "eval_input.h"
-#include "pp_ledger.h"
+#include "src/cli/cli.h"
+#include "eval-sets/metrics/eval_input.h"
+#include "src/pp_ledger.h"
 
 #include <getopt.h>
 #include <math.h>

@@ -1,8 +1,8 @@
 /* eval_input.c — prediction records to per-item metric statistics. */
 #include "config.h"
-#include "eval_input.h"
-#include "pp_langtag.h"
-#include "pp_record.h"
+#include "eval-sets/metrics/eval_input.h"
+#include "src/pp_langtag.h"
+#include "src/pp_record.h"
 
 #include <stdlib.h>
 #include <string.h>

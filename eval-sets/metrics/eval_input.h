@@ -3,7 +3,7 @@
 #ifndef PP_EVAL_INPUT_H
 #define PP_EVAL_INPUT_H
 
-#include "pp_eval.h"
+#include "eval-sets/metrics/pp_eval.h"
 
 typedef struct eval_item {
     char *id;

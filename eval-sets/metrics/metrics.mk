@@ -2,7 +2,7 @@
 # Evaluation metrics with bootstrap intervals: the library part (pp_eval.h)
 # and the `eval` command that scores predictions per language.
 pp_metrics_public = eval-sets/metrics/pp_eval.h
-pkginclude_HEADERS += $(pp_metrics_public)
+nobase_pkginclude_HEADERS += $(pp_metrics_public)
 libpolyphony_la_SOURCES += $(pp_metrics_public) eval-sets/metrics/pp_chrf.c \
 	eval-sets/metrics/pp_answer.c eval-sets/metrics/pp_metric.c eval-sets/metrics/pp_bootstrap.c
 polyphony_SOURCES += eval-sets/metrics/eval_input.h eval-sets/metrics/eval_input.c \

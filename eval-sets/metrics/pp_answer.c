@@ -1,7 +1,7 @@
 /* pp_answer.c — SQuAD-style answer normalization, exact match and token F1. */
 #include "config.h"
-#include "pp_eval.h"
-#include "pp_text.h"
+#include "eval-sets/metrics/pp_eval.h"
+#include "src/pp_text.h"
 
 #include <stdlib.h>
 #include <string.h>

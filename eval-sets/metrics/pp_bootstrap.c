@@ -1,7 +1,7 @@
 /* pp_bootstrap.c — seeded resampling: percentile bootstrap intervals, paired
  * bootstrap and approximate randomization between two systems. */
 #include "config.h"
-#include "pp_eval.h"
+#include "eval-sets/metrics/pp_eval.h"
 
 #include <math.h>
 #include <stdlib.h>

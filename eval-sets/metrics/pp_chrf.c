@@ -8,7 +8,7 @@
  * n-grams (xxHash), every hit confirmed by comparing the bytes, so a hash
  * collision can never count as a match. */
 #include "config.h"
-#include "pp_eval.h"
+#include "eval-sets/metrics/pp_eval.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -13,7 +13,7 @@
 #ifndef PP_EVAL_H
 #define PP_EVAL_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #include <jansson.h>
 #include <stdint.h>

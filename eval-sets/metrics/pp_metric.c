@@ -1,6 +1,6 @@
 /* pp_metric.c — the metric table and the statistics of one input record. */
 #include "config.h"
-#include "pp_eval.h"
+#include "eval-sets/metrics/pp_eval.h"
 
 #include <math.h>
 #include <stdlib.h>

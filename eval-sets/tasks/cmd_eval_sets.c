@@ -1,9 +1,9 @@
 /* cmd_eval_sets.c — `polyphony eval-sets list|build|baseline|score`: the UDHR
  * tasks as prompts for a model, and model outputs turned into `eval` input. */
 #include "config.h"
-#include "cli/cli.h"
-#include "pp_record.h"
-#include "udhr_tasks.h"
+#include "src/cli/cli.h"
+#include "src/pp_record.h"
+#include "eval-sets/tasks/udhr_tasks.h"
 
 #include <getopt.h>
 #include <stdlib.h>

@@ -7,9 +7,9 @@
  *   translation  the source text copied (a lower bound every system should beat)
  *   lid          character-trigram profiles (udhr_lid_baseline.c) */
 #include "config.h"
-#include "udhr_tasks.h"
-#include "pp_record.h"
-#include "pp_text.h"
+#include "eval-sets/tasks/udhr_tasks.h"
+#include "src/pp_record.h"
+#include "src/pp_text.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* udhr_build.c — the four UDHR tasks as prompt records for a model. */
 #include "config.h"
-#include "udhr_tasks.h"
-#include "pp_langtag.h"
-#include "pp_text.h"
+#include "eval-sets/tasks/udhr_tasks.h"
+#include "src/pp_langtag.h"
+#include "src/pp_text.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,8 +8,8 @@
  * trigrams are keyed by a 64-bit xxHash of their UTF-8 bytes (a collision
  * would only blur two features of a baseline). */
 #include "config.h"
-#include "udhr_tasks.h"
-#include "pp_record.h"
+#include "eval-sets/tasks/udhr_tasks.h"
+#include "src/pp_record.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* udhr_load.c — read the bundled UDHR and choose one declaration per language. */
 #include "config.h"
-#include "udhr_tasks.h"
-#include "pp_data.h"
-#include "pp_record.h"
+#include "eval-sets/tasks/udhr_tasks.h"
+#include "src/pp_data.h"
+#include "src/pp_record.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
 #ifndef PP_UDHR_TASKS_H
 #define PP_UDHR_TASKS_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #include <jansson.h>
 
