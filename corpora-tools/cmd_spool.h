@@ -1,4 +1,4 @@
-/* cmd_spool.h — helpers shared by the filter, sample and datasheet commands
+/* cmd_spool.h — helpers shared by the filter, dedup, sample and datasheet commands
  * (private to the polyphony command). */
 #ifndef PP_CMD_SPOOL_H
 #define PP_CMD_SPOOL_H

@@ -2,6 +2,7 @@
  * process or in the shardable two-phase mode (signatures / merge / apply). */
 #include "config.h"
 #include "src/cli/cli.h"
+#include "corpora-tools/cmd_spool.h"
 #include "corpora-tools/cleaning/pp_dedup.h"
 #include "src/pp_ledger.h"
 #include "src/pp_progress.h"
@@ -511,46 +512,9 @@ static int emit(opts *o, pp_writer *w, item *it, const char *dup_of, int exact, 
     return pp_writer_put(w, it->rec, err) == PP_OK ? 0 : 1;
 }
 
-/* Copy stdin to a temporary file so it can be read twice. */
-static int spool_stdin(char *tmpl, size_t len)
-{
-    const char *dir = getenv("TMPDIR");
-    snprintf(tmpl, len, "%s/polyphony-dedup-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(tmpl);
-    if (fd < 0) {
-        cli_warn(CMD, "cannot create a temporary file in %s", dir && *dir ? dir : "/tmp");
-        return 0;
-    }
-    FILE *f = fdopen(fd, "wb");
-    pp_input *in = NULL;
-    pp_error err;
-    if (!f || pp_input_open("-", &in, &err) != PP_OK) {
-        if (f)
-            fclose(f);
-        else
-            close(fd);
-        unlink(tmpl);
-        cli_warn(CMD, "cannot read stdin");
-        return 0;
-    }
-    char buf[1 << 16];
-    size_t got;
-    int ok = 1;
-    while (ok && pp_input_read(in, buf, sizeof buf, &got, &err) == PP_OK && got > 0)
-        ok = fwrite(buf, 1, got, f) == got;
-    pp_input_close(in);
-    if (fclose(f) != 0 || !ok) {
-        unlink(tmpl);
-        cli_warn(CMD, "cannot write the temporary copy of stdin");
-        return 0;
-    }
-    return 1;
-}
-
 static int run_single(opts *o, int nfiles, char **files)
 {
     char *stdin_file = NULL;
-    char tmpl[4096];
     int rc = 0;
     pp_error err;
     pp_dedup_index *ix = NULL;
@@ -562,9 +526,8 @@ static int run_single(opts *o, int nfiles, char **files)
     }
     for (int i = 0; i < nfiles; i++)
         if (strcmp(files[i], "-") == 0 && !stdin_file) {
-            if (!spool_stdin(tmpl, sizeof tmpl))
-                return 1;
-            stdin_file = tmpl;
+            if (cmd_spool_stdin(files[i], &stdin_file, &err) != PP_OK)
+                return cli_fail(CMD, &err);
         }
     if (pp_dedup_index_new(&o->p, &ix, &err) != PP_OK) {
         rc = cli_fail(CMD, &err);
@@ -647,6 +610,7 @@ done:
     pp_dedup_index_free(ix);
     if (stdin_file)
         unlink(stdin_file);
+    free(stdin_file);
     return rc;
 }
 
