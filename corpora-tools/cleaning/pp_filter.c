@@ -112,25 +112,25 @@ pp_status pp_filter_end_pass(pp_filter *f, int pass, pp_error *err)
 pp_status pp_filter_set_function_words(pp_filter *f, const char *lang, const char *const *words,
                                        size_t n, pp_error *err)
 {
-    if (f->preset != PP_FILTER_CULTURE)
+    if (!f->ops->set_function_words)
         return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
                             "function words apply to the culture-aware preset only");
-    return pp_fculture_set_function_words(f->state, lang, words, n, err);
+    return f->ops->set_function_words(f->state, lang, words, n, err);
 }
 
 void pp_filter_use_profiles(pp_filter *f, int on)
 {
-    if (f->preset == PP_FILTER_CULTURE)
-        pp_fculture_use_profiles(f->state, on);
+    if (f->ops->use_profiles)
+        f->ops->use_profiles(f->state, on);
 }
 
 pp_status pp_filter_set_exemplars(pp_filter *f, const char *lang, const char *chars,
                                   pp_error *err)
 {
-    if (f->preset != PP_FILTER_CULTURE)
+    if (!f->ops->set_exemplars)
         return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
                             "exemplar characters apply to the culture-aware preset only");
-    return pp_fculture_set_exemplars(f->state, lang, chars, err);
+    return f->ops->set_exemplars(f->state, lang, chars, err);
 }
 
 pp_status pp_filter_apply(pp_filter *f, const char *lang, const char *text, size_t len,

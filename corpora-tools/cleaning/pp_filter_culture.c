@@ -788,13 +788,13 @@ static json_t *thresholds(const void *st, const char *lang)
     return o;
 }
 
-void pp_fculture_use_profiles(void *st, int on)
+static void pp_fculture_use_profiles(void *st, int on)
 {
     ((cstate *)st)->use_profiles = on;
 }
 
-pp_status pp_fculture_set_function_words(void *st, const char *lang, const char *const *w,
-                                         size_t n, pp_error *err)
+static pp_status pp_fculture_set_function_words(void *st, const char *lang, const char *const *w,
+                                                size_t n, pp_error *err)
 {
     flang *L = lang_get(st, lang, 1);
     if (!L)
@@ -815,7 +815,7 @@ pp_status pp_fculture_set_function_words(void *st, const char *lang, const char 
     return PP_OK;
 }
 
-pp_status pp_fculture_set_exemplars(void *st, const char *lang, const char *chars, pp_error *err)
+static pp_status pp_fculture_set_exemplars(void *st, const char *lang, const char *chars, pp_error *err)
 {
     flang *L = lang_get(st, lang, 1);
     if (!L)
@@ -842,4 +842,7 @@ const pp_fpreset pp_fpreset_culture = {
     .end_pass = end_pass,
     .judge = judge,
     .thresholds = thresholds,
+    .set_function_words = pp_fculture_set_function_words,
+    .use_profiles = pp_fculture_use_profiles,
+    .set_exemplars = pp_fculture_set_exemplars,
 };

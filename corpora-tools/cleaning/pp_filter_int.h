@@ -26,18 +26,16 @@ typedef struct pp_fpreset {
     pp_status (*judge)(void *st, const char *lang, const char *text, size_t len,
                        pp_filter_result *res, pp_error *err);
     json_t *(*thresholds)(const void *st, const char *lang);
+    /* per-language overrides, for presets that take them (NULL otherwise) */
+    pp_status (*set_function_words)(void *st, const char *lang, const char *const *w, size_t n,
+                                    pp_error *err);
+    void (*use_profiles)(void *st, int on);
+    pp_status (*set_exemplars)(void *st, const char *lang, const char *chars, pp_error *err);
 } pp_fpreset;
 
 extern const pp_fpreset pp_fpreset_gopher;
 extern const pp_fpreset pp_fpreset_c4;
 extern const pp_fpreset pp_fpreset_culture;
-
-/* culture-aware overrides (pp_filter_culture.c) */
-pp_status pp_fculture_set_function_words(void *st, const char *lang, const char *const *w,
-                                         size_t n, pp_error *err);
-void pp_fculture_use_profiles(void *st, int on);
-pp_status pp_fculture_set_exemplars(void *st, const char *lang, const char *chars,
-                                    pp_error *err);
 
 /* Record a failing rule in res (first one wins the reason). */
 void pp_fresult_fail(pp_filter_result *res, const pp_frule_info *rules, int i, const char *fmt,
