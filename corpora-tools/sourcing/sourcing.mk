@@ -3,7 +3,7 @@
 # records) and `stats`, the per-language inventory of a corpus.
 nobase_pkginclude_HEADERS += corpora-tools/sourcing/pp_ingest.h
 libpolyphony_la_SOURCES += corpora-tools/sourcing/pp_ingest.h corpora-tools/sourcing/ingest_private.h \
-	corpora-tools/sourcing/ingest.c corpora-tools/sourcing/ingest_xml.c corpora-tools/sourcing/ingest_txt.c \
+	corpora-tools/sourcing/ingest.c corpora-tools/sourcing/ingest_emit.c corpora-tools/sourcing/ingest_xml.c corpora-tools/sourcing/ingest_txt.c \
 	corpora-tools/sourcing/ingest_jsonl.c corpora-tools/sourcing/ingest_udhr.c corpora-tools/sourcing/ingest_html.c \
 	corpora-tools/sourcing/ingest_ces.c corpora-tools/sourcing/ingest_tmx.c corpora-tools/sourcing/ingest_tei.c
 polyphony_SOURCES += corpora-tools/sourcing/cmd_ingest.c corpora-tools/sourcing/cmd_stats.c
