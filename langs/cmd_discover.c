@@ -2,16 +2,16 @@
  * holds, which are low-resource, which the model confuses, and clusters of
  * documents it could not identify (candidate unlisted languages/varieties). */
 #include "config.h"
-#include "cli/cli.h"
+#include "src/cli/cli.h"
 
-#include "pp_cluster.h"
-#include "pp_data.h"
-#include "pp_ledger.h"
-#include "pp_lid.h"
-#include "pp_record.h"
-#include "pp_registry.h"
-#include "pp_stats.h"
-#include "pp_text.h"
+#include "langs/pp_cluster.h"
+#include "src/pp_data.h"
+#include "src/pp_ledger.h"
+#include "langs/pp_lid.h"
+#include "src/pp_record.h"
+#include "langs/pp_registry.h"
+#include "src/pp_stats.h"
+#include "src/pp_text.h"
 
 #include <getopt.h>
 #include <jansson.h>

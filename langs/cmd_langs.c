@@ -1,10 +1,10 @@
 /* cmd_langs.c — `polyphony langs list|show|validate`: browse the language
  * registry and check community profiles. */
 #include "config.h"
-#include "cli/cli.h"
-#include "pp_data.h"
-#include "pp_langtag.h"
-#include "pp_registry.h"
+#include "src/cli/cli.h"
+#include "src/pp_data.h"
+#include "src/pp_langtag.h"
+#include "langs/pp_registry.h"
 
 #include <ctype.h>
 #include <dirent.h>

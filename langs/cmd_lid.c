@@ -1,16 +1,16 @@
 /* cmd_lid.c — `polyphony lid` (identify), `polyphony lid train` and
  * `polyphony lid eval`. */
 #include "config.h"
-#include "cli/cli.h"
+#include "src/cli/cli.h"
 
-#include "pp_data.h"
-#include "pp_langtag.h"
-#include "pp_ledger.h"
-#include "pp_lid.h"
-#include "pp_progress.h"
-#include "pp_registry.h"
-#include "pp_record.h"
-#include "pp_stats.h"
+#include "src/pp_data.h"
+#include "src/pp_langtag.h"
+#include "src/pp_ledger.h"
+#include "langs/pp_lid.h"
+#include "src/pp_progress.h"
+#include "langs/pp_registry.h"
+#include "src/pp_record.h"
+#include "src/pp_stats.h"
 
 #include <ctype.h>
 #include <getopt.h>

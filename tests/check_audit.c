@@ -1,7 +1,7 @@
 /* check_audit.c — gap statistics (u, gap, M_tau, Gini, priorities) against
  * the independent Python computation in tests/data/eval/audit_reference.py. */
 #include "config.h"
-#include "pp_gap.h"
+#include "eval-sets/audit/pp_gap.h"
 
 #include <check.h>
 #include <jansson.h>

@@ -1,7 +1,7 @@
 /* check_dedup.c — normalization, MinHash estimates, LSH, clusters and the
  * signature file format. */
 #include "config.h"
-#include "pp_dedup.h"
+#include "corpora-tools/cleaning/pp_dedup.h"
 
 #include <check.h>
 #include <math.h>

@@ -1,8 +1,8 @@
 /* check_eval.c — metrics (chrF/chrF++ against the reference fixtures, token
  * F1, bits per byte), bootstrap determinism, single-item cells, paired tests. */
 #include "config.h"
-#include "pp_eval.h"
-#include "pp_record.h"
+#include "eval-sets/metrics/pp_eval.h"
+#include "src/pp_record.h"
 
 #include <check.h>
 #include <math.h>

@@ -1,9 +1,9 @@
 /* check_filter.c — the quality filter presets (pp_filter.h) and the budget
  * allocation (pp_sample.h). */
 #include "config.h"
-#include "pp_filter.h"
-#include "pp_record.h"
-#include "pp_sample.h"
+#include "corpora-tools/cleaning/pp_filter.h"
+#include "src/pp_record.h"
+#include "corpora-tools/mixing/pp_sample.h"
 
 #include <check.h>
 #include <math.h>

@@ -1,8 +1,8 @@
 /* check_ingest.c — pp_ingest: every format on the fixtures in
  * tests/data/ingest/, segmentation, rejects, --strict, stable ids. */
 #include "config.h"
-#include "pp_ingest.h"
-#include "pp_text.h"
+#include "corpora-tools/sourcing/pp_ingest.h"
+#include "src/pp_text.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pp_fasttext.h"
-#include "pp_lid.h"
-#include "pp_instruct.h"
-#include "pp_record.h"
+#include "langs/pp_fasttext.h"
+#include "langs/pp_lid.h"
+#include "corpora-tools/community/pp_instruct.h"
+#include "src/pp_record.h"
 
 #include <unistd.h>
 

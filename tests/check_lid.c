@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pp_cluster.h"
-#include "pp_lid.h"
+#include "langs/pp_cluster.h"
+#include "langs/pp_lid.h"
 
 static char tmpdir[256];
 static char model[512];

@@ -1,7 +1,7 @@
 /* check_pii.c — checksums, digit systems, emails (IDN, glued to text without
  * spaces), phones, IPs, IBANs, cards, false positives and redaction. */
 #include "config.h"
-#include "pp_pii.h"
+#include "corpora-tools/cleaning/pp_pii.h"
 
 #include <check.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pp_prefs.h"
+#include "corpora-tools/community/pp_prefs.h"
 
 #define PDIR TESTDATA "/prefs"
 #define U -1 /* missing value in the reliability matrix */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pp_registry.h"
+#include "langs/pp_registry.h"
 
 static pp_registry *reg;
 

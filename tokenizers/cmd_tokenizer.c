@@ -1,19 +1,19 @@
 /* cmd_tokenizer.c — `polyphony tokenizer train|audit|encode|decode`. */
 #include "config.h"
 
-#include "cli/cli.h"
-#include "pp_langtag.h"
-#include "pp_ledger.h"
-#include "pp_progress.h"
-#include "pp_record.h"
-#include "pp_sample.h"
-#include "pp_spm.h"
-#include "pp_stats.h"
-#include "pp_stream.h"
-#include "pp_text.h"
-#include "pp_tok_audit.h"
-#include "pp_tokenizer.h"
-#include "pp_tok_defaults.h"
+#include "src/cli/cli.h"
+#include "src/pp_langtag.h"
+#include "src/pp_ledger.h"
+#include "src/pp_progress.h"
+#include "src/pp_record.h"
+#include "corpora-tools/mixing/pp_sample.h"
+#include "tokenizers/pp_spm.h"
+#include "src/pp_stats.h"
+#include "src/pp_stream.h"
+#include "src/pp_text.h"
+#include "tokenizers/pp_tok_audit.h"
+#include "tokenizers/pp_tokenizer.h"
+#include "tokenizers/pp_tok_defaults.h"
 
 #include <dirent.h>
 #include <getopt.h>

@@ -1,6 +1,6 @@
 /* cli_util.c — messages, option parsing and progress helpers for subcommands. */
 #include "config.h"
-#include "cli.h"
+#include "src/cli/cli.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* commands.c — the dispatch table: every subcommand, in the order `polyphony
  * help` lists them (roughly the order of the pipeline). */
 #include "config.h"
-#include "cli.h"
+#include "src/cli/cli.h"
 
 const cli_command cli_commands[] = {
     /* sourcing */

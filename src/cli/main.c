@@ -1,7 +1,7 @@
 /* main.c — `polyphony <command> [options] [FILE...]`: dispatch, help, version. */
 #include "config.h"
-#include "cli.h"
-#include "pp_data.h"
+#include "src/cli/cli.h"
+#include "src/pp_data.h"
 
 #include <stdio.h>
 #include <string.h>
