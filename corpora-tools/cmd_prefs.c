@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage_prefs(FILE *f)
+void usage_prefs(FILE *f)
 {
     fputs("Usage: polyphony prefs import   --annotators FILE [--out FILE] [--rejects FILE] [FILE...]\n"
           "       polyphony prefs validate --annotators FILE [FILE...]\n"
@@ -226,21 +226,23 @@ static int parse_agg(const char *s, pp_prefs_aggregate *out)
     return 1;
 }
 
-static int prefs_synth(int argc, char **argv)
+int cmd_prefs_synth(int argc, char **argv)
 {
+    cli_common co;
+    cli_common_init(&co, "prefs", "synth");
     const char *cmd = "prefs synth";
     static const struct option opts[] = {{"seed", required_argument, 0, 's'},
                                          {"noise", required_argument, 0, 'n'},
                                          {"out", required_argument, 0, 'o'},
                                          {"annotators-out", required_argument, 0, 'a'},
-                                         {"help", no_argument, 0, 'h'},
+                                         CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
     long seed = 1;
     double noise = 0.1;
     const char *out = NULL, *aout = NULL;
-    int c;
+    int c, cr;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 's':
             if (!cli_parse_long(cmd, "--seed", optarg, 0, 2147483647L, &seed))
@@ -252,8 +254,10 @@ static int prefs_synth(int argc, char **argv)
             break;
         case 'o': out = optarg; break;
         case 'a': aout = optarg; break;
-        case 'h': usage_prefs(stdout); return 0;
-        default: return cli_usage(cmd, "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
     if (!out || !aout)
@@ -296,38 +300,42 @@ static int prefs_synth(int argc, char **argv)
 
 static int prefs_main(const char *sub, int argc, char **argv)
 {
+    cli_common co;
+    cli_common_init(&co, "prefs", sub);
     char cmd[32];
     snprintf(cmd, sizeof cmd, "prefs %s", sub);
     static const struct option opts[] = {{"annotators", required_argument, 0, 'a'},
                                          {"out", required_argument, 0, 'o'},
-                                         {"rejects", required_argument, 0, 'r'},
+                                         CLI_LONG_REJECTS,
                                          {"by", required_argument, 0, 'b'},
                                          {"json", no_argument, 0, 'j'},
                                          {"aggregate", required_argument, 0, 'g'},
-                                         {"ledger", required_argument, 0, 'L'},
-                                         {"help", no_argument, 0, 'h'},
+                                         CLI_LONG_LEDGER,
+                                         CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
     const char *annf = NULL, *out = NULL, *rejf = NULL, *by = NULL, *ledger = NULL;
-    int json = 0, have_agg = 0, c;
+    int json = 0, have_agg = 0, c, cr;
     pp_prefs_aggregate agg = PP_AGG_MAJORITY;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'a': annf = optarg; break;
         case 'o': out = optarg; break;
-        case 'r': rejf = optarg; break;
         case 'b': by = optarg; break;
-        case 'L': ledger = optarg; break;
         case 'j': json = 1; break;
         case 'g':
             if (!parse_agg(optarg, &agg))
                 return cli_usage(cmd, "--aggregate expects majority, per-group or distribution");
             have_agg = 1;
             break;
-        case 'h': usage_prefs(stdout); return 0;
-        default: return cli_usage(cmd, "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
+    rejf = co.rejects;
+    ledger = co.ledger;
     if (!annf)
         return cli_usage(cmd, "--annotators FILE is required (who judged, and their groups)");
     int is_import = strcmp(sub, "import") == 0, is_stats = strcmp(sub, "stats") == 0;
@@ -438,20 +446,8 @@ done:
     return rc;
 }
 
-int cmd_prefs(int argc, char **argv)
+/* import, validate and stats share their options. */
+int cmd_prefs_sub(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage_prefs(stderr);
-        return 2;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage_prefs(stdout);
-        return 0;
-    }
-    if (strcmp(argv[1], "synth") == 0)
-        return prefs_synth(argc - 1, argv + 1);
-    if (strcmp(argv[1], "import") == 0 || strcmp(argv[1], "validate") == 0 ||
-        strcmp(argv[1], "stats") == 0)
-        return prefs_main(argv[1], argc - 1, argv + 1);
-    return cli_usage("prefs", "unknown subcommand '%s' (import, validate, stats, synth)", argv[1]);
+    return prefs_main(argv[0], argc, argv);
 }

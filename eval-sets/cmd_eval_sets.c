@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *fp)
+void usage_eval_sets(FILE *fp)
 {
     fprintf(fp,
             "Usage: polyphony eval-sets list [--languages] [options]\n"
@@ -217,19 +217,22 @@ end:
     return rc;
 }
 
-int cmd_eval_sets(int argc, char **argv)
+/* sub: the sub-command when argv[0] names it, NULL when it follows the options. */
+static int eval_sets_run(const char *sub, int argc, char **argv)
 {
+    cli_common co;
+    cli_common_init(&co, "eval-sets", sub);
     static const struct option opts[] = {
         {"udhr", required_argument, NULL, 'U'},  {"min-paragraphs", required_argument, NULL, 'M'},
         {"langs", required_argument, NULL, 'L'}, {"languages", no_argument, NULL, 'G'}, {"pairs", required_argument, NULL, 'P'},
-        {"output", required_argument, NULL, 'o'}, {"allow-missing", no_argument, NULL, 'A'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+        CLI_LONG_OUTPUT, {"allow-missing", no_argument, NULL, 'A'},
+        CLI_LONG_QUIET, CLI_LONG_HELP,           {NULL, 0, NULL, 0}};
     const char *udhr = NULL, *langs = NULL, *pairs = NULL, *out = "-";
     long min_par = 6;
     int list_langs = 0, allow_missing = 0;
     optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    int c, cr;
+    while ((c = getopt_long(argc, argv, "o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'U': udhr = optarg; break;
         case 'M':
@@ -239,15 +242,19 @@ int cmd_eval_sets(int argc, char **argv)
         case 'L': langs = optarg; break;
         case 'G': list_langs = 1; break;
         case 'P': pairs = optarg; break;
-        case 'o': out = optarg; break;
         case 'A': allow_missing = 1; break;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage("eval-sets", "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
-    if (optind >= argc)
+    if (co.output)
+        out = co.output;
+    if (!sub && optind >= argc)
         return cli_usage("eval-sets", "expected list, build, baseline or score");
-    const char *sub = argv[optind++];
+    if (!sub)
+        sub = argv[optind++];
     int nargs = argc - optind;
     udhr_task t = UDHR_LM;
     if (strcmp(sub, "list") != 0) {
@@ -310,4 +317,14 @@ int cmd_eval_sets(int argc, char **argv)
     }
     udhr_free(s);
     return rc;
+}
+
+int cmd_eval_sets(int argc, char **argv)
+{
+    return eval_sets_run(NULL, argc, argv);
+}
+
+int cmd_eval_sets_sub(int argc, char **argv)
+{
+    return eval_sets_run(argv[0], argc, argv);
 }

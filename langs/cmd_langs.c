@@ -18,7 +18,7 @@
 
 static const char *CMD = "langs";
 
-static void usage(FILE *f)
+void usage_langs(FILE *f)
 {
     fputs("Usage: polyphony langs list [--low-resource] [--script S] [--family F] [--profiled]\n"
           "                            [--registry FILE] [--json]\n"
@@ -40,7 +40,8 @@ static void usage(FILE *f)
           "              langs directory) against the RelaxNG schema; exit 1 if any is invalid\n"
           "    --schema FILE    the schema to use (default: langs/schema/profile.rng)\n"
           "  --registry FILE    use this registry snapshot instead of the bundled one\n"
-          "  --json             JSON output\n",
+          "  --json             JSON output\n"
+          "  -q, --quiet        accepted by every command (langs prints no progress)\n",
           f);
 }
 
@@ -161,17 +162,19 @@ static int open_registry(const char *path, pp_registry **r)
 
 /* --------------------------------------------------------------- list */
 
-static int do_list(int argc, char **argv)
+int cmd_langs_list(int argc, char **argv)
 {
+    cli_common co;
+    cli_common_init(&co, "langs", "list");
     static const struct option opts[] = {
         {"low-resource", no_argument, 0, 'l'}, {"script", required_argument, 0, 's'},
         {"family", required_argument, 0, 'f'}, {"profiled", no_argument, 0, 'p'},
         {"registry", required_argument, 0, 'r'}, {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-    int low = 0, json = 0, profiled = 0, c;
+        CLI_LONG_QUIET, CLI_LONG_HELP,         {0, 0, 0, 0}};
+    int low = 0, json = 0, profiled = 0, c, cr;
     const char *script = NULL, *family = NULL, *regpath = NULL;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'l': low = 1; break;
         case 's': script = optarg; break;
@@ -179,8 +182,10 @@ static int do_list(int argc, char **argv)
         case 'p': profiled = 1; break;
         case 'r': regpath = optarg; break;
         case 'j': json = 1; break;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage(CMD, "unknown option for 'langs list'");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
     if (optind < argc)
@@ -238,21 +243,25 @@ static int do_list(int argc, char **argv)
 
 /* --------------------------------------------------------------- show */
 
-static int do_show(int argc, char **argv)
+int cmd_langs_show(int argc, char **argv)
 {
+    cli_common co;
+    cli_common_init(&co, "langs", "show");
     static const struct option opts[] = {{"registry", required_argument, 0, 'r'},
                                          {"json", no_argument, 0, 'j'},
-                                         {"help", no_argument, 0, 'h'},
+                                         CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
-    int json = 0, c;
+    int json = 0, c, cr;
     const char *regpath = NULL;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'r': regpath = optarg; break;
         case 'j': json = 1; break;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage(CMD, "unknown option for 'langs show'");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
     if (optind != argc - 1)
@@ -548,22 +557,26 @@ static void walk(const char *dir, vstate *vs, int depth)
     free(names);
 }
 
-static int do_validate(int argc, char **argv)
+int cmd_langs_validate(int argc, char **argv)
 {
+    cli_common co;
+    cli_common_init(&co, "langs", "validate");
     static const struct option opts[] = {{"schema", required_argument, 0, 's'},
                                          {"registry", required_argument, 0, 'r'},
-                                         {"help", no_argument, 0, 'h'},
+                                         CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
     vstate vs = {0};
     const char *regpath = NULL;
-    int c;
+    int c, cr;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 's': vs.schema = optarg; break;
         case 'r': regpath = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage(CMD, "unknown option for 'langs validate'");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
     pp_error err;
@@ -594,22 +607,4 @@ static int do_validate(int argc, char **argv)
     fprintf(stderr, "polyphony langs: %d profile%s checked, %d invalid\n", vs.files,
             vs.files == 1 ? "" : "s", vs.bad);
     return vs.bad ? 1 : 0;
-}
-
-int cmd_langs(int argc, char **argv)
-{
-    if (argc < 2)
-        return cli_usage(CMD, "missing subcommand (list, show or validate)");
-    const char *sub = argv[1];
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
-        usage(stdout);
-        return 0;
-    }
-    if (strcmp(sub, "list") == 0)
-        return do_list(argc - 1, argv + 1);
-    if (strcmp(sub, "show") == 0)
-        return do_show(argc - 1, argv + 1);
-    if (strcmp(sub, "validate") == 0)
-        return do_validate(argc - 1, argv + 1);
-    return cli_usage(CMD, "unknown subcommand '%s' (list, show or validate)", sub);
 }

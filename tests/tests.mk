@@ -22,3 +22,6 @@ tests_check_shims_LDADD = $(PP_TEST_LIBS)
 # The command-line basics (help, version, exit statuses).
 TESTS += tests/cli/basics.sh tests/cli/stats.sh
 EXTRA_DIST += tests/cli/basics.sh tests/cli/stats.sh tests/cli/lib.sh
+# Help, -q and manual pages of every command and sub-command.
+TESTS += tests/cli/help.sh
+EXTRA_DIST += tests/cli/help.sh

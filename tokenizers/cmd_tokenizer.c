@@ -982,13 +982,17 @@ static int run_train(const char *cmd, train_opts *o)
 
 /* ------------------------------------------------------------ dispatch */
 
-int cmd_tokenizer(int argc, char **argv)
+void usage_tokenizer(FILE *fp)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(USAGE, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
-    }
-    const char *sub = argv[1];
+    fputs(USAGE, fp);
+}
+
+/* train, audit, encode and decode share one option table: argv[0] says which. */
+int cmd_tokenizer_sub(int argc, char **argv)
+{
+    const char *sub = argv[0];
+    cli_common co;
+    cli_common_init(&co, "tokenizer", sub);
     char cmd[64];
     snprintf(cmd, sizeof cmd, "tokenizer %s", sub);
     int is_train = strcmp(sub, "train") == 0, is_audit = strcmp(sub, "audit") == 0;
@@ -996,20 +1000,20 @@ int cmd_tokenizer(int argc, char **argv)
     if (!is_train && !is_audit && !is_enc && !is_dec)
         return cli_usage("tokenizer", "unknown subcommand '%s' (train, audit, encode, decode)", sub);
     enum {
-        O_FORMAT = 256, O_PATTERN, O_PARALLEL, O_REFERENCE, O_LEDGER, O_JSON, O_PIECES, O_LANG,
+        O_FORMAT = 256, O_PATTERN, O_PARALLEL, O_REFERENCE, O_JSON, O_PIECES, O_LANG,
         O_LANGS, O_VOCAB, O_TYPE, O_NORM, O_NOBF, O_NOSD, O_USER, O_REQ, O_COV, O_SAMPLING,
-        O_TEMP, O_UNIMAX, O_BUDGET, O_SEED, O_NOEX, O_PROGRESS
+        O_TEMP, O_UNIMAX, O_BUDGET, O_SEED, O_NOEX
     };
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'},     {"format", required_argument, 0, 'f'},
         {"pattern", required_argument, 0, O_PATTERN},
         {"parallel", required_argument, 0, O_PARALLEL},
         {"reference", required_argument, 0, O_REFERENCE},
-        {"ledger", required_argument, 0, O_LEDGER}, {"json", no_argument, 0, O_JSON},
+        CLI_LONG_LEDGER, {"json", no_argument, 0, O_JSON},
         {"pieces", no_argument, 0, O_PIECES},      {"lang", required_argument, 0, O_LANG},
         {"langs", required_argument, 0, O_LANGS},  {"vocab-size", required_argument, 0, O_VOCAB},
         {"model-type", required_argument, 0, O_TYPE},
-        {"input", required_argument, 0, 'i'},      {"output", required_argument, 0, 'o'},
+        {"input", required_argument, 0, 'i'},      CLI_LONG_OUTPUT,
         {"normalization", required_argument, 0, O_NORM},
         {"no-byte-fallback", no_argument, 0, O_NOBF},
         {"no-split-digits", no_argument, 0, O_NOSD},
@@ -1021,7 +1025,7 @@ int cmd_tokenizer(int argc, char **argv)
         {"temperature", required_argument, 0, O_TEMP},
         {"unimax-epochs", required_argument, 0, O_UNIMAX},
         {"budget", required_argument, 0, O_BUDGET}, {"seed", required_argument, 0, O_SEED},
-        {"quiet", no_argument, 0, 'q'},            {"progress", no_argument, 0, O_PROGRESS},            {"help", no_argument, 0, 'h'},
+        CLI_LONG_QUIET, CLI_LONG_PROGRESS, CLI_LONG_HELP,
         {0, 0, 0, 0}};
     const char *model = NULL, *format = NULL, *pattern = NULL, *dir = NULL, *reference = NULL,
                *ledger = NULL;
@@ -1037,18 +1041,17 @@ int cmd_tokenizer(int argc, char **argv)
     t.split_digits = 1;
     t.exemplars = 1;
     char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
-    int c, rc = 0;
+    int c, rc = 0, cr;
     optind = 1;
-    int sargc = argc - 1;
-    char **sargv = argv + 1;
-    while (!rc && (c = getopt_long(sargc, sargv, "m:f:i:o:qh", opts, NULL)) != -1) {
+    int sargc = argc;
+    char **sargv = argv;
+    while (!rc && (c = getopt_long(sargc, sargv, "m:f:i:o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 'f': format = optarg; break;
         case O_PATTERN: pattern = optarg; break;
         case O_PARALLEL: dir = optarg; break;
         case O_REFERENCE: reference = optarg; break;
-        case O_LEDGER: ledger = optarg; break;
         case O_JSON: as_json = 1; break;
         case O_PIECES: pieces = 1; break;
         case O_LANG:
@@ -1059,7 +1062,6 @@ int cmd_tokenizer(int argc, char **argv)
             break;
         case O_TYPE: t.model_type = optarg; break;
         case 'i': inputs[t.ninputs++] = optarg; break;
-        case 'o': t.output = optarg; break;
         case O_NORM: t.normalization = optarg; break;
         case O_NOBF: t.byte_fallback = 0; break;
         case O_NOSD: t.split_digits = 0; break;
@@ -1087,15 +1089,18 @@ int cmd_tokenizer(int argc, char **argv)
             if (!cli_parse_long(cmd, "--seed", optarg, 0, INT32_MAX, &t.seed))
                 rc = 2;
             break;
-        case 'q': t.quiet = 1; progress = 0; break;
-        case O_PROGRESS: progress = 1; break;
-        case 'h':
-            fputs(USAGE, stdout);
-            free(inputs);
-            return 0;
-        default: rc = cli_usage(cmd, "bad option"); break;
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0) {
+                free(inputs);
+                return cr;
+            }
+            break;
         }
     }
+    ledger = co.ledger;
+    t.output = co.output;
+    t.quiet = co.quiet;
+    progress = co.progress;
     if (rc) {
         free(inputs);
         return rc;
