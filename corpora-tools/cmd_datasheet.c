@@ -503,7 +503,7 @@ int cmd_datasheet(int argc, char **argv)
 {
     enum { O_QUESTIONS = 256, O_TITLE, O_LIST };
     static const struct option opts[] = {
-        {"ledger", required_argument, NULL, 'l'},   {"answers", required_argument, NULL, 'a'},
+        CLI_LONG_LEDGER,                            {"answers", required_argument, NULL, 'a'},
         {"questions", required_argument, NULL, O_QUESTIONS},
         {"format", required_argument, NULL, 'f'},   {"out", required_argument, NULL, 'o'},
         {"title", required_argument, NULL, O_TITLE}, CLI_LONG_STRICT,
@@ -517,7 +517,8 @@ int cmd_datasheet(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "l:a:f:o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
-        case 'l':
+        case 'l': /* -l, and --ledger: repeatable, so kept here */
+        case CLI_OPT_LEDGER:
             if (nledgers == 16)
                 return cli_usage(CMD, "at most 16 --ledger files");
             ledgers[nledgers++] = optarg;

@@ -107,7 +107,7 @@ int cmd_lid_train(int argc, char **argv)
     enum { O_LF = 256, O_SPLIT, O_DEV, O_MINC, O_NOSENT, O_DIM, O_EPOCH, O_LR, O_MINN, O_MAXN,
            O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB, O_BCP, O_MINCOUNT, O_MAXT, O_PTOP };
     static const struct option opts[] = {
-        {"input", required_argument, 0, 'i'}, {"output", required_argument, 0, 'o'},
+        {"input", required_argument, 0, 'i'}, CLI_LONG_OUTPUT,
         {"label-field", required_argument, 0, O_LF}, {"split", required_argument, 0, O_SPLIT},
         {"dev-split", required_argument, 0, O_DEV}, {"min-chars", required_argument, 0, O_MINC},
         {"no-sentences", no_argument, 0, O_NOSENT}, {"dim", required_argument, 0, O_DIM},

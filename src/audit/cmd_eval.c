@@ -248,7 +248,7 @@ static void print_rows(const char *title, const cell_result *r, size_t n, int co
 int cmd_eval(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"metric", required_argument, NULL, 'm'}, {"ledger", required_argument, NULL, 'l'},
+        {"metric", required_argument, NULL, 'm'}, CLI_LONG_LEDGER,
         {"step", required_argument, NULL, 'S'},   {"json", no_argument, NULL, 'j'},
         {"stage", required_argument, NULL, 'G'},
         {"resamples", required_argument, NULL, 'B'}, {"seed", required_argument, NULL, 's'},
@@ -265,7 +265,8 @@ int cmd_eval(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "m:l:jB:s:c:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'm': metric_name = optarg; break;
-        case 'l': ledger_path = optarg; break;
+        case 'l': /* -l is --ledger */
+        case CLI_OPT_LEDGER: ledger_path = optarg; break;
         case 'S': step = optarg; break;
         case 'G':
             if (!*optarg)
