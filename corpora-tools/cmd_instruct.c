@@ -21,41 +21,56 @@
 
 #define UDHR_REL "eval-sets/udhr/udhr.jsonl.zst"
 
+/* The help of instruct, pieced so that each sub-command prints its own part. */
+static const char syn_build[] =
+    "polyphony instruct build [--templates DIR]... [--data FILE]... [--langs CODES]\n"
+    "                                [--max-per-template N] [--seed S] [--out FILE]\n"
+    "                                [--ledger FILE] [--strict] [--quiet]\n";
+static const char syn_validate[] =
+    "polyphony instruct validate [--data FILE]... [--lid-model FILE | --no-lid]\n"
+    "                                   [DIR|FILE...]\n";
+static const char about[] =
+    "Render community-written prompt templates (langs/<code>/templates/*.xml) over\n"
+    "records into instruction data in the `messages` chat format, plus prompt and\n"
+    "completion, each item carrying its template, lang, variety, source_id, license,\n"
+    "review_status, authors and reviewers.\n";
+static const char opt_build[] =
+    "  --templates DIR       template directory or file (repeatable); a directory is\n"
+    "                        read for *.xml (unless it has a templates/ folder) and\n"
+    "                        for any templates/ folder below it;\n"
+    "                        default: the installed seed templates\n"
+    "  --data FILE           JSONL records (.gz/.zst) (repeatable); default: the\n"
+    "                        bundled UDHR, train split only\n"
+    "  --langs CODES         only templates of these languages (comma-separated)\n"
+    "  --max-per-template N  at most N items per template (seeded sample)\n"
+    "  --seed S              sampling and cloze seed (default 1)\n"
+    "  --out FILE            output JSONL (.gz/.zst by extension; default stdout)\n"
+    "  --ledger FILE         append per-language rows (items, reviewed share)\n"
+    "  --strict              a record lacking a field a template needs is an error\n"
+    "  --quiet               no summary on stderr\n";
+static const char opt_validate[] =
+    "  checks the schema, declared arguments, that patterns render on sample data\n"
+    "  (--data, default the bundled UDHR) with a non-empty target, and with\n"
+    "  a language-ID model (--lid-model FILE, default the bundled\n"
+    "  langs/models/udhr-lid.ftz when installed) that the template's wording is\n"
+    "  identified as its language; without a model (or with --no-lid) that check is\n"
+    "  skipped and said so.\n";
+
 void usage_instruct(FILE *f)
 {
-    fputs("Usage: polyphony instruct build [--templates DIR]... [--data FILE]... [--langs CODES]\n"
-          "                                [--max-per-template N] [--seed S] [--out FILE]\n"
-          "                                [--ledger FILE] [--strict] [--quiet]\n"
-          "       polyphony instruct validate [--data FILE]... [--lid-model FILE | --no-lid]\n"
-          "                                   [DIR|FILE...]\n"
-          "\n"
-          "Render community-written prompt templates (langs/<code>/templates/*.xml) over\n"
-          "records into instruction data in the `messages` chat format, plus prompt and\n"
-          "completion, each item carrying its template, lang, variety, source_id, license,\n"
-          "review_status, authors and reviewers.\n"
-          "\n"
-          "build:\n"
-          "  --templates DIR       template directory or file (repeatable); a directory is\n"
-          "                        read for *.xml (unless it has a templates/ folder) and\n"
-          "                        for any templates/ folder below it;\n"
-          "                        default: the installed seed templates\n"
-          "  --data FILE           JSONL records (.gz/.zst) (repeatable); default: the\n"
-          "                        bundled UDHR, train split only\n"
-          "  --langs CODES         only templates of these languages (comma-separated)\n"
-          "  --max-per-template N  at most N items per template (seeded sample)\n"
-          "  --seed S              sampling and cloze seed (default 1)\n"
-          "  --out FILE            output JSONL (.gz/.zst by extension; default stdout)\n"
-          "  --ledger FILE         append per-language rows (items, reviewed share)\n"
-          "  --strict              a record lacking a field a template needs is an error\n"
-          "  --quiet               no summary on stderr\n"
-          "validate:\n"
-          "  checks the schema, declared arguments, that patterns render on sample data\n"
-          "  (--data, default the bundled UDHR) with a non-empty target, and with\n"
-          "  a language-ID model (--lid-model FILE, default the bundled\n"
-          "  langs/models/udhr-lid.ftz when installed) that the template's wording is\n"
-          "  identified as its language; without a model (or with --no-lid) that check is\n"
-          "  skipped and said so.\n",
-          f);
+    fprintf(f, "Usage: %s       %s\n%s\nbuild:\n%svalidate:\n%s", syn_build, syn_validate, about,
+            opt_build, opt_validate);
+}
+
+void usage_instruct_build(FILE *f)
+{
+    fprintf(f, "Usage: %s\n%s\n%s", syn_build, about, opt_build);
+}
+
+void usage_instruct_validate(FILE *f)
+{
+    fprintf(f, "Usage: %s\nChecks community-written prompt templates:\n%s", syn_validate,
+            opt_validate);
 }
 
 /* ------------------------------------------------------------ file lists */

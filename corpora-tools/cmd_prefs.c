@@ -13,38 +13,55 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The help of prefs, pieced so that each sub-command prints its own part. */
+static const char syn_import[] =
+    "polyphony prefs import   --annotators FILE [--out FILE] [--rejects FILE] [FILE...]\n";
+static const char syn_validate[] = "polyphony prefs validate --annotators FILE [FILE...]\n";
+static const char syn_stats[] =
+    "polyphony prefs stats    --annotators FILE [--by DIM] [--json] [--ledger FILE]\n"
+    "                                [--aggregate majority|per-group|distribution --out FILE]\n"
+    "                                [FILE...]\n";
+static const char syn_synth[] =
+    "polyphony prefs synth    [--seed S] [--noise P] --out FILE --annotators-out FILE\n";
+static const char about[] =
+    "Preference records: prompt/chosen/rejected with an annotator and a guideline\n"
+    "version, or a prompt with responses and per-annotator judgements. Every\n"
+    "annotator is declared, with their groups (community, language, region...), in\n"
+    "the annotators file (JSON array or JSONL of {\"id\",\"groups\":{...}}).\n";
+static const char opt_import[] = "  import     merge and check records; write them in canonical form\n";
+static const char opt_validate[] = "  validate   check every record; report each bad line (file:line)\n";
+static const char opt_stats[] =
+    "  stats      Krippendorff's alpha (nominal) pooled and within each group,\n"
+    "             agreement within vs between groups, and every prompt where\n"
+    "             groups disagree; never collapsed to a majority\n"
+    "             --by DIM       only this group dimension\n"
+    "             --json         the report as JSON\n"
+    "             --ledger FILE  append per-language rows (alpha pooled and per\n"
+    "                            group, agreement within/across groups)\n"
+    "             --aggregate    also write training pairs: majority (one pair per\n"
+    "                            prompt), per-group (pairs per group of --by, with a\n"
+    "                            \"group\" field), distribution (weighted by the share\n"
+    "                            of annotators preferring the chosen response)\n";
+static const char opt_synth[] =
+    "  synth      the documented controlled set: groups with opposed, known\n"
+    "             preferences (register, variety) on the same prompts\n"
+    "             --seed S (default 1), --noise P (flip rate, default 0.1)\n";
+
 void usage_prefs(FILE *f)
 {
-    fputs("Usage: polyphony prefs import   --annotators FILE [--out FILE] [--rejects FILE] [FILE...]\n"
-          "       polyphony prefs validate --annotators FILE [FILE...]\n"
-          "       polyphony prefs stats    --annotators FILE [--by DIM] [--json] [--ledger FILE]\n"
-          "                                [--aggregate majority|per-group|distribution --out FILE]\n"
-          "                                [FILE...]\n"
-          "       polyphony prefs synth    [--seed S] [--noise P] --out FILE --annotators-out FILE\n"
-          "\n"
-          "Preference records: prompt/chosen/rejected with an annotator and a guideline\n"
-          "version, or a prompt with responses and per-annotator judgements. Every\n"
-          "annotator is declared, with their groups (community, language, region...), in\n"
-          "the annotators file (JSON array or JSONL of {\"id\",\"groups\":{...}}).\n"
-          "\n"
-          "  import     merge and check records; write them in canonical form\n"
-          "  validate   check every record; report each bad line (file:line)\n"
-          "  stats      Krippendorff's alpha (nominal) pooled and within each group,\n"
-          "             agreement within vs between groups, and every prompt where\n"
-          "             groups disagree; never collapsed to a majority\n"
-          "             --by DIM       only this group dimension\n"
-          "             --json         the report as JSON\n"
-          "             --ledger FILE  append per-language rows (alpha pooled and per\n"
-          "                            group, agreement within/across groups)\n"
-          "             --aggregate    also write training pairs: majority (one pair per\n"
-          "                            prompt), per-group (pairs per group of --by, with a\n"
-          "                            \"group\" field), distribution (weighted by the share\n"
-          "                            of annotators preferring the chosen response)\n"
-          "  synth      the documented controlled set: groups with opposed, known\n"
-          "             preferences (register, variety) on the same prompts\n"
-          "             --seed S (default 1), --noise P (flip rate, default 0.1)\n",
-          f);
+    fprintf(f, "Usage: %s       %s       %s       %s\n%s\n%s%s%s%s", syn_import, syn_validate,
+            syn_stats, syn_synth, about, opt_import, opt_validate, opt_stats, opt_synth);
 }
+
+static void usage_one(FILE *f, const char *syn, const char *opt)
+{
+    fprintf(f, "Usage: %s\n%s\n%s", syn, about, opt);
+}
+
+void usage_prefs_import(FILE *f) { usage_one(f, syn_import, opt_import); }
+void usage_prefs_validate(FILE *f) { usage_one(f, syn_validate, opt_validate); }
+void usage_prefs_stats(FILE *f) { usage_one(f, syn_stats, opt_stats); }
+void usage_prefs_synth(FILE *f) { usage_one(f, syn_synth, opt_synth); }
 
 typedef struct strv {
     char **v;

@@ -23,7 +23,7 @@
 void usage_discover(FILE *f)
 {
     fprintf(f,
-            "usage: polyphony discover [options] [FILE]\n"
+            "Usage: polyphony discover [options] [FILE]\n"
             "Inventory a corpus: documents, characters and share per language and script;\n"
             "low-resource languages (per the registry); confusable groups (languages the model\n"
             "mixes up, from the second-best label's probability); and the documents it could\n"

@@ -18,32 +18,51 @@
 
 static const char *CMD = "langs";
 
+/* The help of langs, pieced so that each sub-command prints its own part. */
+static const char syn_list[] =
+    "polyphony langs list [--low-resource] [--script S] [--family F] [--profiled]\n"
+    "                            [--registry FILE] [--json]\n";
+static const char syn_show[] = "polyphony langs show CODE [--registry FILE] [--json]\n";
+static const char syn_validate[] = "polyphony langs validate [--schema FILE] [DIR|FILE...]\n";
+static const char about[] =
+    "\n"
+    "Browse the language registry (every ISO 639-3 language with CLDR speaker\n"
+    "estimates, scripts, family, UDHR coordinates and digital-support proxies)\n"
+    "and check community profiles (langs/<code>/profile.xml).\n"
+    "\n";
+static const char opt_list[] =
+    "  list        one language a line (tab-separated; --json: JSON lines)\n"
+    "    --low-resource   only languages the registry rule calls low-resource\n"
+    "    --script S       only languages written in ISO 15924 script S (Latn, Ethi...)\n"
+    "    --family F       only languages whose family name contains F, or whose\n"
+    "                     ISO 639-5 group path has the code F (nic, bnt...)\n"
+    "    --profiled       only languages with a community profile\n";
+static const char opt_show[] =
+    "  show CODE   everything known about one language (ISO 639-1/639-3 or BCP 47)\n";
+static const char opt_validate[] =
+    "  validate    validate every profile.xml under DIR (default: the installed\n"
+    "              langs directory) against the RelaxNG schema; exit 1 if any is invalid\n"
+    "    --schema FILE    the schema to use (default: langs/schema/profile.rng)\n";
+static const char opt_registry[] =
+    "  --registry FILE    use this registry snapshot instead of the bundled one\n";
+static const char opt_json[] = "  --json             JSON output\n";
+static const char opt_quiet[] =
+    "  -q, --quiet        accepted by every command (langs prints no progress)\n";
+
 void usage_langs(FILE *f)
 {
-    fputs("Usage: polyphony langs list [--low-resource] [--script S] [--family F] [--profiled]\n"
-          "                            [--registry FILE] [--json]\n"
-          "       polyphony langs show CODE [--registry FILE] [--json]\n"
-          "       polyphony langs validate [--schema FILE] [DIR|FILE...]\n"
-          "\n"
-          "Browse the language registry (every ISO 639-3 language with CLDR speaker\n"
-          "estimates, scripts, family, UDHR coordinates and digital-support proxies)\n"
-          "and check community profiles (langs/<code>/profile.xml).\n"
-          "\n"
-          "  list        one language a line (tab-separated; --json: JSON lines)\n"
-          "    --low-resource   only languages the registry rule calls low-resource\n"
-          "    --script S       only languages written in ISO 15924 script S (Latn, Ethi...)\n"
-          "    --family F       only languages whose family name contains F, or whose\n"
-          "                     ISO 639-5 group path has the code F (nic, bnt...)\n"
-          "    --profiled       only languages with a community profile\n"
-          "  show CODE   everything known about one language (ISO 639-1/639-3 or BCP 47)\n"
-          "  validate    validate every profile.xml under DIR (default: the installed\n"
-          "              langs directory) against the RelaxNG schema; exit 1 if any is invalid\n"
-          "    --schema FILE    the schema to use (default: langs/schema/profile.rng)\n"
-          "  --registry FILE    use this registry snapshot instead of the bundled one\n"
-          "  --json             JSON output\n"
-          "  -q, --quiet        accepted by every command (langs prints no progress)\n",
-          f);
+    fprintf(f, "Usage: %s       %s       %s%s%s%s%s%s%s%s", syn_list, syn_show, syn_validate,
+            about, opt_list, opt_show, opt_validate, opt_registry, opt_json, opt_quiet);
 }
+
+static void usage_one(FILE *f, const char *syn, const char *opt, int json)
+{
+    fprintf(f, "Usage: %s%s%s%s%s%s", syn, about, opt, opt_registry, json ? opt_json : "", opt_quiet);
+}
+
+void usage_langs_list(FILE *f) { usage_one(f, syn_list, opt_list, 1); }
+void usage_langs_show(FILE *f) { usage_one(f, syn_show, opt_show, 1); }
+void usage_langs_validate(FILE *f) { usage_one(f, syn_validate, opt_validate, 0); }
 
 static const char *scope_name(char s)
 {

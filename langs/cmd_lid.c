@@ -73,7 +73,7 @@ static void to_iso3(const char *code, char out[16])
 void usage_lid_train(FILE *f)
 {
     fprintf(f,
-            "usage: polyphony lid train --input FILE --output MODEL.ftz [options]\n"
+            "Usage: polyphony lid train --input FILE --output MODEL.ftz [options]\n"
             "Train a fastText language identifier on JSONL records (character n-grams),\n"
             "quantize it and write per-label thresholds to MODEL.ftz.thresholds.json.\n"
             "  -i, --input FILE        labelled records (text + label field)\n"
@@ -238,7 +238,7 @@ static void fold_code(const json_t *fold, char code[16])
 void usage_lid_eval(FILE *f)
 {
     fprintf(f,
-            "usage: polyphony lid eval --gold FIELD [--model M | --pred FIELD] [options] [FILE]\n"
+            "Usage: polyphony lid eval --gold FIELD [--model M | --pred FIELD] [options] [FILE]\n"
             "Score language identification against a gold field: per-language precision,\n"
             "recall, F1 and false-positive rate, macro averages, most confused pairs.\n"
             "Codes are compared as ISO 639-3 (BCP 47 and xxx_Xxxx labels are mapped).\n"
@@ -500,7 +500,7 @@ out:
 
 void usage_lid_profiles(FILE *f)
 {
-    fprintf(f, "usage: polyphony lid profiles --input FILE --model M [--split S]\n"
+    fprintf(f, "Usage: polyphony lid profiles --input FILE --model M [--split S]\n"
                "       [--label-field F] [--bcp47-labels] [--top N]\n"
                "Write M.profiles.tsv.zst: per label, the N (default 600) most frequent\n"
                "character trigrams of the labelled records, used to re-rank the model's\n"
@@ -558,7 +558,7 @@ int cmd_lid_profiles(int argc, char **argv)
 
 void usage_lid_labels(FILE *f)
 {
-    fprintf(f, "usage: polyphony lid labels [--model M]\n"
+    fprintf(f, "Usage: polyphony lid labels [--model M]\n"
                "List the model's labels: label, BCP 47, ISO 639-3, scripts, threshold.\n");
 }
 
@@ -604,7 +604,7 @@ int cmd_lid_labels(int argc, char **argv)
 void usage_lid(FILE *f)
 {
     fprintf(f,
-            "usage: polyphony lid [options] [FILE]\n"
+            "Usage: polyphony lid [options] [FILE]\n"
             "       polyphony lid train --input FILE --output MODEL.ftz [options]\n"
             "       polyphony lid eval --gold FIELD [options] [FILE]\n"
             "       polyphony lid labels [--model M]\n"

@@ -26,59 +26,85 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char USAGE[] =
-    "Usage: polyphony tokenizer train --lang CODE|--langs CODES --vocab-size N\n"
+/* The help, pieced so that each sub-command prints its own part. */
+#define SYN_TRAIN \
+    "polyphony tokenizer train --lang CODE|--langs CODES --vocab-size N\n" \
     "                 [--model-type unigram|bpe] --input FILE... --output PREFIX [options]\n"
-    "       polyphony tokenizer audit --model M [--format spm|hf|tiktoken] [--pattern RE]\n"
+#define SYN_AUDIT \
+    "polyphony tokenizer audit --model M [--format spm|hf|tiktoken] [--pattern RE]\n" \
     "                 (--parallel DIR | FILE...) [--reference LANG] [--ledger FILE] [--json]\n"
-    "       polyphony tokenizer encode --model M [--format F] [--pattern RE] [--pieces] [FILE]\n"
-    "       polyphony tokenizer decode --model M [--format F] [FILE]\n"
-    "\n"
-    "Train SentencePiece tokenizers with a language's own defaults, and measure\n"
-    "what any tokenizer (SentencePiece .model, Hugging Face tokenizer.json,\n"
+#define SYN_ENCODE \
+    "polyphony tokenizer encode --model M [--format F] [--pattern RE] [--pieces] [FILE]\n"
+#define SYN_DECODE \
+    "polyphony tokenizer decode --model M [--format F] [FILE]\n"
+#define ABOUT \
+    "Train SentencePiece tokenizers with a language's own defaults, and measure\n" \
+    "what any tokenizer (SentencePiece .model, Hugging Face tokenizer.json,\n" \
     "tiktoken rank file) costs each language.\n"
-    "\n"
-    "Model options (audit, encode, decode):\n"
-    "  -m, --model FILE        the tokenizer (.gz/.zst accepted)\n"
-    "  -f, --format F          spm, hf or tiktoken (default: from the file)\n"
-    "      --pattern RE        tiktoken pre-tokenization regex, or cl100k_base / o200k_base\n"
+#define OPT_MODEL \
+    "  -m, --model FILE        the tokenizer (.gz/.zst accepted)\n" \
+    "  -f, --format F          spm, hf or tiktoken (default: from the file)\n" \
+    "      --pattern RE        tiktoken pre-tokenization regex, or cl100k_base / o200k_base\n" \
     "                          (default: from the rank file's name)\n"
-    "\n"
-    "train:\n"
-    "      --lang CODE         the language (BCP 47 or ISO 639-3)\n"
-    "      --langs A,B,...     several languages (records need a lang field)\n"
-    "      --vocab-size N      vocabulary size\n"
-    "      --model-type T      unigram (default) or bpe\n"
-    "  -i, --input FILE        JSONL records (text, lang) or plain text; repeatable\n"
-    "  -o, --output PREFIX     writes PREFIX.model, PREFIX.vocab and PREFIX.json\n"
-    "      --normalization N   nfc (default from the profile), nfkc, nmt_nfkc or identity\n"
-    "      --no-byte-fallback  unknown characters become <unk> instead of bytes\n"
-    "      --no-split-digits   keep digit runs together\n"
-    "      --no-exemplars      do not add the language's required characters\n"
-    "                          (with --normalization nmt_nfkc --no-byte-fallback:\n"
-    "                          SentencePiece's own defaults)\n"
-    "      --user-symbols A,B  pieces that are never split\n"
-    "      --required-chars S  characters to keep in addition to the language's own\n"
-    "      --character-coverage F  share of characters to cover (default 0.9995)\n"
-    "      --sampling M        temperature (default) or unimax, for several languages\n"
-    "      --temperature T     temperature sampling: shares ~ p^(1/T) (default 3.33)\n"
-    "      --unimax-epochs E   UniMax: at most E passes over a language (default 4)\n"
-    "      --budget BYTES      bytes of training text to draw (default: all there is)\n"
+#define OPT_TRAIN \
+    "      --lang CODE         the language (BCP 47 or ISO 639-3)\n" \
+    "      --langs A,B,...     several languages (records need a lang field)\n" \
+    "      --vocab-size N      vocabulary size\n" \
+    "      --model-type T      unigram (default) or bpe\n" \
+    "  -i, --input FILE        JSONL records (text, lang) or plain text; repeatable\n" \
+    "  -o, --output PREFIX     writes PREFIX.model, PREFIX.vocab and PREFIX.json\n" \
+    "      --normalization N   nfc (default from the profile), nfkc, nmt_nfkc or identity\n" \
+    "      --no-byte-fallback  unknown characters become <unk> instead of bytes\n" \
+    "      --no-split-digits   keep digit runs together\n" \
+    "      --no-exemplars      do not add the language's required characters\n" \
+    "                          (with --normalization nmt_nfkc --no-byte-fallback:\n" \
+    "                          SentencePiece's own defaults)\n" \
+    "      --user-symbols A,B  pieces that are never split\n" \
+    "      --required-chars S  characters to keep in addition to the language's own\n" \
+    "      --character-coverage F  share of characters to cover (default 0.9995)\n" \
+    "      --sampling M        temperature (default) or unimax, for several languages\n" \
+    "      --temperature T     temperature sampling: shares ~ p^(1/T) (default 3.33)\n" \
+    "      --unimax-epochs E   UniMax: at most E passes over a language (default 4)\n" \
+    "      --budget BYTES      bytes of training text to draw (default: all there is)\n" \
     "      --seed N            seed of the sampler (default 1)\n"
-    "\n"
-    "audit:\n"
-    "      --parallel DIR      aligned files DIR/<lang>.txt or DIR/<lang>.<split> (FLORES)\n"
-    "      FILE...             JSONL records with lang (and id; UDHR ids align by -aN-pM)\n"
-    "      --reference LANG    premiums relative to LANG (default en, eng or eng_Latn)\n"
-    "      --ledger FILE       append per-language rows (stage tokenizer)\n"
+#define OPT_AUDIT \
+    "      --parallel DIR      aligned files DIR/<lang>.txt or DIR/<lang>.<split> (FLORES)\n" \
+    "      FILE...             JSONL records with lang (and id; UDHR ids align by -aN-pM)\n" \
+    "      --reference LANG    premiums relative to LANG (default en, eng or eng_Latn)\n" \
+    "      --ledger FILE       append per-language rows (stage tokenizer)\n" \
     "      --json              a JSON array, one object per language\n"
-    "\n"
-    "encode/decode: JSONL records (or plain text lines, for encode) in; records\n"
-    "with \"tokens\" (ids) out, and back (\"text\" set from \"tokens\").\n"
+#define OPT_CODEC \
+    "encode/decode: JSONL records (or plain text lines, for encode) in; records\n" \
+    "with \"tokens\" (ids) out, and back (\"text\" set from \"tokens\").\n" \
     "      --pieces            encode: also write the pieces\n"
-    "      --progress          audit: show progress on stderr (default: when a terminal)\n"
-    "  -q, --quiet             no progress or trainer log\n"
-    "  -h, --help              this help\n";
+#define OPT_TAIL \
+    "      --progress          audit: show progress on stderr (default: when a terminal)\n" \
+    "  -q, --quiet             no progress or trainer log\n" \
+    "  -h, --help              this help\n"
+
+static const char USAGE[] = "Usage: " SYN_TRAIN "       " SYN_AUDIT "       " SYN_ENCODE "       " SYN_DECODE
+    "\n" ABOUT "\nModel options (audit, encode, decode):\n" OPT_MODEL "\ntrain:\n" OPT_TRAIN
+    "\naudit:\n" OPT_AUDIT "\n" OPT_CODEC OPT_TAIL;
+
+void usage_tokenizer_train(FILE *fp)
+{
+    fputs("Usage: " SYN_TRAIN "\n" ABOUT "\n" OPT_TRAIN "\n" OPT_TAIL, fp);
+}
+
+void usage_tokenizer_audit(FILE *fp)
+{
+    fputs("Usage: " SYN_AUDIT "\n" ABOUT "\n" OPT_MODEL "\n" OPT_AUDIT "\n" OPT_TAIL, fp);
+}
+
+void usage_tokenizer_encode(FILE *fp)
+{
+    fputs("Usage: " SYN_ENCODE "\n" ABOUT "\n" OPT_MODEL "\n" OPT_CODEC OPT_TAIL, fp);
+}
+
+void usage_tokenizer_decode(FILE *fp)
+{
+    fputs("Usage: " SYN_DECODE "\n" ABOUT "\n" OPT_MODEL "\n" OPT_CODEC OPT_TAIL, fp);
+}
 
 /* ------------------------------------------------------------ helpers */
 

@@ -7,9 +7,9 @@
 #include <stddef.h>
 
 static const cli_subcommand langs_subs[] = {
-    {"list", cmd_langs_list, "one registry language a line (low-resource, by script or family, profiled)", usage_langs},
-    {"show", cmd_langs_show, "everything known about one language (ISO 639-1/639-3 or BCP 47)", usage_langs},
-    {"validate", cmd_langs_validate, "validate community profiles against the RelaxNG schema", usage_langs},
+    {"list", cmd_langs_list, "one registry language a line (low-resource, by script or family, profiled)", usage_langs_list},
+    {"show", cmd_langs_show, "everything known about one language (ISO 639-1/639-3 or BCP 47)", usage_langs_show},
+    {"validate", cmd_langs_validate, "validate community profiles against the RelaxNG schema", usage_langs_validate},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -29,24 +29,24 @@ static const cli_subcommand dedup_subs[] = {
 };
 
 static const cli_subcommand tokenizer_subs[] = {
-    {"train", cmd_tokenizer_sub, "train a SentencePiece tokenizer with a language's defaults", usage_tokenizer},
-    {"audit", cmd_tokenizer_sub, "measure what a tokenizer costs each language", usage_tokenizer},
-    {"encode", cmd_tokenizer_sub, "encode text to token ids or pieces", usage_tokenizer},
-    {"decode", cmd_tokenizer_sub, "decode token ids to text", usage_tokenizer},
+    {"train", cmd_tokenizer_sub, "train a SentencePiece tokenizer with a language's defaults", usage_tokenizer_train},
+    {"audit", cmd_tokenizer_sub, "measure what a tokenizer costs each language", usage_tokenizer_audit},
+    {"encode", cmd_tokenizer_sub, "encode text to token ids or pieces", usage_tokenizer_encode},
+    {"decode", cmd_tokenizer_sub, "decode token ids to text", usage_tokenizer_decode},
     {NULL, NULL, NULL, NULL},
 };
 
 static const cli_subcommand instruct_subs[] = {
-    {"build", cmd_instruct_build, "render community-written templates over records into instruction data", usage_instruct},
-    {"validate", cmd_instruct_validate, "check templates against the schema, the data and language ID", usage_instruct},
+    {"build", cmd_instruct_build, "render community-written templates over records into instruction data", usage_instruct_build},
+    {"validate", cmd_instruct_validate, "check templates against the schema, the data and language ID", usage_instruct_validate},
     {NULL, NULL, NULL, NULL},
 };
 
 static const cli_subcommand prefs_subs[] = {
-    {"import", cmd_prefs_sub, "merge and check preference records; write them in canonical form", usage_prefs},
-    {"validate", cmd_prefs_sub, "check every preference record; report each bad line", usage_prefs},
-    {"stats", cmd_prefs_sub, "agreement pooled and within each annotator group; where groups disagree", usage_prefs},
-    {"synth", cmd_prefs_synth, "the controlled set: groups with opposed, known preferences", usage_prefs},
+    {"import", cmd_prefs_sub, "merge and check preference records; write them in canonical form", usage_prefs_import},
+    {"validate", cmd_prefs_sub, "check every preference record; report each bad line", usage_prefs_validate},
+    {"stats", cmd_prefs_sub, "agreement pooled and within each annotator group; where groups disagree", usage_prefs_stats},
+    {"synth", cmd_prefs_synth, "the controlled set: groups with opposed, known preferences", usage_prefs_synth},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -66,7 +66,7 @@ done < "$TMP/cmds"
 
 # Sub-commands the help of lid names, run from the table.
 expect_status 0 pp help lid eval
-expect_grep '^usage: polyphony lid eval ' "$TMP/out"
+expect_grep '^Usage: polyphony lid eval ' "$TMP/out"
 expect_status 2 pp help no-such-command eval
 expect_status 2 pp langs
 expect_grep "missing sub-command" "$TMP/err"
