@@ -34,15 +34,19 @@ typedef struct {
     long no_lang;
 } opts;
 
-void usage_dedup(FILE *f)
+static const char syn_single[] = "polyphony dedup [OPTIONS] [FILE...]\n";
+static const char syn_signatures[] = "polyphony dedup signatures [OPTIONS] SHARD > SHARD.sig\n";
+static const char syn_merge[] =
+    "polyphony dedup merge [--threshold J] [--ledger F] [-o TABLE] SIG...\n";
+static const char syn_apply[] = "polyphony dedup apply --table TABLE [--mark] [-o OUT] SHARD\n";
+
+/* The help after the synopsis, shared by the single pass and the two-phase mode
+ * (one option table): the defaults come from the library. */
+static void usage_body(FILE *f)
 {
     pp_dedup_params d;
     pp_dedup_params_default(&d);
     fprintf(f,
-            "Usage: polyphony dedup [OPTIONS] [FILE...]\n"
-            "       polyphony dedup signatures [OPTIONS] SHARD > SHARD.sig\n"
-            "       polyphony dedup merge [--threshold J] [--ledger F] [-o TABLE] SIG...\n"
-            "       polyphony dedup apply --table TABLE [--mark] [-o OUT] SHARD\n"
             "\n"
             "Remove exact duplicates (XXH3-128 of NFKC_Casefold text with collapsed white\n"
             "space) and near duplicates (MinHash + LSH banding, candidates verified by the\n"
@@ -76,6 +80,31 @@ void usage_dedup(FILE *f)
             "without \"lang\" are counted as \"und\" in the ledger (both are reported).\n",
             d.threshold, d.word_n, d.char_n, d.bands, d.rows,
             pp_dedup_lsh_threshold(d.bands, d.rows), d.seed, d.bucket_cap);
+}
+
+void usage_dedup(FILE *f)
+{
+    fprintf(f, "Usage: %s       %s       %s       %s", syn_single, syn_signatures, syn_merge,
+            syn_apply);
+    usage_body(f);
+}
+
+void usage_dedup_signatures(FILE *f)
+{
+    fprintf(f, "Usage: %s", syn_signatures);
+    usage_body(f);
+}
+
+void usage_dedup_merge(FILE *f)
+{
+    fprintf(f, "Usage: %s", syn_merge);
+    usage_body(f);
+}
+
+void usage_dedup_apply(FILE *f)
+{
+    fprintf(f, "Usage: %s", syn_apply);
+    usage_body(f);
 }
 
 static int parse_opts(int argc, char **argv, opts *o, const char *mode)

@@ -22,9 +22,9 @@ static const cli_subcommand lid_subs[] = {
 };
 
 static const cli_subcommand dedup_subs[] = {
-    {"signatures", cmd_dedup_sub, "write one shard's signatures (first step over shards)", usage_dedup},
-    {"merge", cmd_dedup_sub, "merge shards' signatures into a duplicates table", usage_dedup},
-    {"apply", cmd_dedup_sub, "remove or mark one shard's duplicates from the table", usage_dedup},
+    {"signatures", cmd_dedup_sub, "write one shard's signatures (first step over shards)", usage_dedup_signatures},
+    {"merge", cmd_dedup_sub, "merge shards' signatures into a duplicates table", usage_dedup_merge},
+    {"apply", cmd_dedup_sub, "remove or mark one shard's duplicates from the table", usage_dedup_apply},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -51,10 +51,10 @@ static const cli_subcommand prefs_subs[] = {
 };
 
 static const cli_subcommand eval_sets_subs[] = {
-    {"list", cmd_eval_sets_sub, "list the UDHR tasks (or, with --languages, the languages)", usage_eval_sets},
-    {"build", cmd_eval_sets_sub, "write a task's prompts as JSONL", usage_eval_sets},
-    {"baseline", cmd_eval_sets_sub, "answer a task's prompts with simple baselines trained on the train split", usage_eval_sets},
-    {"score", cmd_eval_sets_sub, "join a model's answers with the prompts into records for polyphony eval", usage_eval_sets},
+    {"list", cmd_eval_sets_sub, "list the UDHR tasks (or, with --languages, the languages)", usage_eval_sets_list},
+    {"build", cmd_eval_sets_sub, "write a task's prompts as JSONL", usage_eval_sets_build},
+    {"baseline", cmd_eval_sets_sub, "answer a task's prompts with simple baselines trained on the train split", usage_eval_sets_baseline},
+    {"score", cmd_eval_sets_sub, "join a model's answers with the prompts into records for polyphony eval", usage_eval_sets_score},
     {NULL, NULL, NULL, NULL},
 };
 
