@@ -26,13 +26,11 @@ int cli_common_opt(cli_common *co, int c, const char *arg)
         return -1;
     case 'o': co->output = arg; return -1;
     case 'h': return cli_help(stdout, co->cmd, co->sub);
-    default:
-        if (co->sub)
-            fprintf(stderr, "polyphony %s %s: unknown option\n"
-                            "Try 'polyphony help %s %s' for more information.\n",
-                    co->cmd, co->sub, co->cmd, co->sub);
-        else
-            cli_usage(co->cmd, "unknown option");
+    default: {
+        char name[128];
+        snprintf(name, sizeof name, "%s%s%s", co->cmd, co->sub ? " " : "", co->sub ? co->sub : "");
+        cli_usage(name, "unknown option");
         return 2;
+    }
     }
 }
