@@ -1,10 +1,12 @@
 /* cli.h — the `polyphony` command: dispatch table and helpers shared by the
- * subcommands (private; not installed).
+ * commands (private; not installed).
  *
- * A subcommand is `int cmd_NAME(int argc, char **argv)` with argv[0] the
- * subcommand name. It returns the exit status: 0 done, 1 runtime or input
- * error, 2 usage error (DESIGN.md). `--help` prints its usage to stdout and
- * returns 0. */
+ * A command or sub-command is `int cmd_NAME(int argc, char **argv)` with
+ * argv[0] its own name (`lid` or `train` for `polyphony lid train`). It
+ * returns the exit status: 0 done, 1 runtime or input error, 2 usage error
+ * (DESIGN.md). Adding one: write the function and its help printer, declare
+ * both below, and add a row to the table in commands.c; dispatch, `--help` and
+ * `polyphony help CMD [SUB]` follow from the row. */
 #ifndef PP_CLI_H
 #define PP_CLI_H
 
