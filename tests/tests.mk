@@ -41,3 +41,6 @@ installcheck-local:
 	$(CC) $(CFLAGS) -std=gnu11 -I$(DESTDIR)$(pkgincludedir) $(DEP_CFLAGS) -o installcheck-headers$(EXEEXT) \
 	    installcheck-headers.c -L$(DESTDIR)$(libdir) -lpolyphony $(DEP_LIBS)
 	rm -f installcheck-headers.c installcheck-headers$(EXEEXT)
+# Help, -q and manual pages of every command and sub-command.
+TESTS += tests/cli/help.sh
+EXTRA_DIST += tests/cli/help.sh

@@ -35,15 +35,19 @@ typedef struct {
     long no_lang;
 } opts;
 
-static void usage(FILE *f)
+static const char syn_single[] = "polyphony dedup [OPTIONS] [FILE...]\n";
+static const char syn_signatures[] = "polyphony dedup signatures [OPTIONS] SHARD > SHARD.sig\n";
+static const char syn_merge[] =
+    "polyphony dedup merge [--threshold J] [--ledger F] [-o TABLE] SIG...\n";
+static const char syn_apply[] = "polyphony dedup apply --table TABLE [--mark] [-o OUT] SHARD\n";
+
+/* The help after the synopsis, shared by the single pass and the two-phase mode
+ * (one option table): the defaults come from the library. */
+static void usage_body(FILE *f)
 {
     pp_dedup_params d;
     pp_dedup_params_default(&d);
     fprintf(f,
-            "Usage: polyphony dedup [OPTIONS] [FILE...]\n"
-            "       polyphony dedup signatures [OPTIONS] SHARD > SHARD.sig\n"
-            "       polyphony dedup merge [--threshold J] [--ledger F] [-o TABLE] SIG...\n"
-            "       polyphony dedup apply --table TABLE [--mark] [-o OUT] SHARD\n"
             "\n"
             "Remove exact duplicates (XXH3-128 of NFKC_Casefold text with collapsed white\n"
             "space) and near duplicates (MinHash + LSH banding, candidates verified by the\n"
@@ -79,25 +83,50 @@ static void usage(FILE *f)
             pp_dedup_lsh_threshold(d.bands, d.rows), d.seed, d.bucket_cap);
 }
 
-static int parse_opts(int argc, char **argv, opts *o)
+void usage_dedup(FILE *f)
 {
-    enum { O_SEED = 1000, O_LEDGER, O_REJECTS, O_STRICT, O_NAME, O_TABLE, O_PROGRESS, O_QUIET,
-           O_CAP };
+    fprintf(f, "Usage: %s       %s       %s       %s", syn_single, syn_signatures, syn_merge,
+            syn_apply);
+    usage_body(f);
+}
+
+void usage_dedup_signatures(FILE *f)
+{
+    fprintf(f, "Usage: %s", syn_signatures);
+    usage_body(f);
+}
+
+void usage_dedup_merge(FILE *f)
+{
+    fprintf(f, "Usage: %s", syn_merge);
+    usage_body(f);
+}
+
+void usage_dedup_apply(FILE *f)
+{
+    fprintf(f, "Usage: %s", syn_apply);
+    usage_body(f);
+}
+
+static int parse_opts(int argc, char **argv, opts *o, const char *mode)
+{
+    enum { O_SEED = 256, O_NAME, O_TABLE, O_CAP };
+    cli_common co;
+    cli_common_init(&co, "dedup", mode);
     static const struct option lo[] = {
         {"threshold", required_argument, 0, 't'}, {"mark", no_argument, 0, 'm'},
         {"shingle", required_argument, 0, 's'},   {"bands", required_argument, 0, 'b'},
         {"rows", required_argument, 0, 'r'},      {"seed", required_argument, 0, O_SEED},
-        {"ledger", required_argument, 0, O_LEDGER}, {"rejects", required_argument, 0, O_REJECTS},
-        {"strict", no_argument, 0, O_STRICT},     {"output", required_argument, 0, 'o'},
+        CLI_LONG_LEDGER, CLI_LONG_REJECTS, CLI_LONG_STRICT, CLI_LONG_OUTPUT,
         {"name", required_argument, 0, O_NAME},   {"table", required_argument, 0, O_TABLE},
-        {"progress", no_argument, 0, O_PROGRESS}, {"quiet", no_argument, 0, O_QUIET},
-        {"bucket-cap", required_argument, 0, O_CAP}, {"help", no_argument, 0, 'h'},
+        CLI_LONG_PROGRESS, CLI_LONG_QUIET,
+        {"bucket-cap", required_argument, 0, O_CAP}, CLI_LONG_HELP,
         {0, 0, 0, 0}};
-    int c;
+    int c, cr;
     long v;
     pp_error err;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "t:ms:b:r:o:h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "t:ms:b:r:o:" CLI_SHORT_COMMON, lo, NULL)) != -1) {
         switch (c) {
         case 't':
             if (!cli_parse_double(CMD, "--threshold", optarg, 0.0, 1.0, &o->p.threshold))
@@ -131,18 +160,19 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return 2;
             o->p.bucket_cap = (int)v;
             break;
-        case O_LEDGER: o->ledger = optarg; break;
-        case O_REJECTS: o->rejects_path = optarg; break;
-        case O_STRICT: o->strict = 1; break;
-        case 'o': o->output = optarg; break;
         case O_NAME: o->name = optarg; break;
         case O_TABLE: o->table = optarg; break;
-        case O_PROGRESS: o->progress = 1; break;
-        case O_QUIET: o->progress = 0; break;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage(CMD, "unknown or incomplete option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
+    o->ledger = co.ledger;
+    o->rejects_path = co.rejects;
+    o->strict = co.strict;
+    o->output = co.output;
+    o->progress = co.progress;
     if (pp_dedup_params_check(&o->p, &err) != PP_OK)
         return cli_usage(CMD, "%s", err.message);
     return -1;
@@ -877,20 +907,15 @@ static int run_apply(opts *o, int nfiles, char **files)
     return rc;
 }
 
-int cmd_dedup(int argc, char **argv)
+/* One run: mode NULL for single-pass dedup, else signatures, merge or apply
+ * (argv[0] is then the mode). */
+static int dedup_run(const char *mode, int argc, char **argv)
 {
     opts o;
     memset(&o, 0, sizeof o);
     pp_dedup_params_default(&o.p);
     o.progress = -1;
-    const char *mode = NULL;
-    if (argc > 1 && (strcmp(argv[1], "signatures") == 0 || strcmp(argv[1], "merge") == 0 ||
-                     strcmp(argv[1], "apply") == 0)) {
-        mode = argv[1];
-        argv++;
-        argc--;
-    }
-    int rc = parse_opts(argc, argv, &o);
+    int rc = parse_opts(argc, argv, &o, mode);
     if (rc >= 0)
         return rc;
     int nfiles = argc - optind;
@@ -902,4 +927,14 @@ int cmd_dedup(int argc, char **argv)
     if (strcmp(mode, "merge") == 0)
         return run_merge(&o, nfiles, files);
     return run_apply(&o, nfiles, files);
+}
+
+int cmd_dedup(int argc, char **argv)
+{
+    return dedup_run(NULL, argc, argv);
+}
+
+int cmd_dedup_sub(int argc, char **argv)
+{
+    return dedup_run(argv[0], argc, argv);
 }

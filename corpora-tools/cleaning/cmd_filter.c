@@ -22,7 +22,7 @@
 
 static const char *CMD = "filter";
 
-static void usage(FILE *out)
+void usage_filter(FILE *out)
 {
     fprintf(out,
             "Usage: polyphony filter [OPTIONS] [FILE]\n"
@@ -580,44 +580,45 @@ static void compare_table(FILE *o, pp_filter **fs, int nf, const tallies *ts, co
 
 int cmd_filter(int argc, char **argv)
 {
-    enum { O_EXPLAIN = 256, O_REJECTS, O_LEDGER, O_STRICT, O_COMPARE, O_JSON, O_CALIB,
-           O_THRESH, O_PROGRESS, O_REF, O_NOPROF };
+    enum { O_EXPLAIN = 256, O_COMPARE, O_JSON, O_CALIB, O_THRESH, O_REF, O_NOPROF };
     static const struct option opts[] = {
         {"preset", required_argument, NULL, 'p'},    {"explain", no_argument, NULL, O_EXPLAIN},
-        {"rejects", required_argument, NULL, O_REJECTS},
-        {"ledger", required_argument, NULL, O_LEDGER}, {"strict", no_argument, NULL, O_STRICT},
+        CLI_LONG_REJECTS, CLI_LONG_LEDGER, CLI_LONG_STRICT,
         {"compare", required_argument, NULL, O_COMPARE}, {"json", no_argument, NULL, O_JSON},
         {"calibrate", required_argument, NULL, O_CALIB},
         {"thresholds", required_argument, NULL, O_THRESH},
-        {"output", required_argument, NULL, 'o'},    {"quiet", no_argument, NULL, 'q'},
-        {"progress", no_argument, NULL, O_PROGRESS}, {"help", no_argument, NULL, 'h'},
+        CLI_LONG_OUTPUT, CLI_LONG_QUIET, CLI_LONG_PROGRESS, CLI_LONG_HELP,
         {"reference", required_argument, NULL, O_REF},
         {"no-profiles", no_argument, NULL, O_NOPROF},
         {NULL, 0, NULL, 0}};
     const char *preset = "culture-aware", *rejects = NULL, *ledger = NULL, *compare = NULL;
     const char *calib = NULL, *thresh = NULL, *output = NULL, *reference = NULL;
-    int explain = 0, strict = 0, json = 0, quiet = 0, progress = -1, no_profiles = 0, c;
+    int explain = 0, strict = 0, json = 0, quiet = 0, progress = -1, no_profiles = 0, c, cr;
+    cli_common co;
+    cli_common_init(&co, "filter", NULL);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "p:o:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'p': preset = optarg; break;
         case O_EXPLAIN: explain = 1; break;
-        case O_REJECTS: rejects = optarg; break;
-        case O_LEDGER: ledger = optarg; break;
-        case O_STRICT: strict = 1; break;
         case O_COMPARE: compare = optarg; break;
         case O_JSON: json = 1; break;
         case O_CALIB: calib = optarg; break;
         case O_THRESH: thresh = optarg; break;
         case O_REF: reference = optarg; break;
         case O_NOPROF: no_profiles = 1; break;
-        case 'o': output = optarg; break;
-        case 'q': quiet = 1; progress = 0; break;
-        case O_PROGRESS: progress = 1; break;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage(CMD, "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
+    rejects = co.rejects;
+    ledger = co.ledger;
+    strict = co.strict;
+    output = co.output;
+    quiet = co.quiet;
+    progress = co.progress;
     if (argc - optind > 1)
         return cli_usage(CMD, "expects at most one input FILE");
     if (json && !compare)

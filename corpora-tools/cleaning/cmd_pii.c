@@ -28,7 +28,7 @@ static int type_index(pp_pii_type t)
     return 0;
 }
 
-static void usage(FILE *f)
+void usage_pii(FILE *f)
 {
     fprintf(f,
             "Usage: polyphony pii [OPTIONS] [FILE...]\n"
@@ -137,35 +137,35 @@ static int process(json_t *rec, unsigned mask, int redact, lrow *lr, pp_error *e
 
 int cmd_pii(int argc, char **argv)
 {
-    enum { O_LEDGER = 1000, O_REJECTS, O_STRICT, O_PROGRESS, O_QUIET };
     static const struct option lo[] = {
         {"redact", no_argument, 0, 'r'},          {"types", required_argument, 0, 't'},
-        {"ledger", required_argument, 0, O_LEDGER}, {"rejects", required_argument, 0, O_REJECTS},
-        {"strict", no_argument, 0, O_STRICT},     {"output", required_argument, 0, 'o'},
-        {"progress", no_argument, 0, O_PROGRESS}, {"quiet", no_argument, 0, O_QUIET},
-        {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
-    int redact = 0, strict = 0, progress = -1, c;
+        CLI_LONG_LEDGER, CLI_LONG_REJECTS, CLI_LONG_STRICT, CLI_LONG_OUTPUT,
+        CLI_LONG_PROGRESS, CLI_LONG_QUIET, CLI_LONG_HELP, {0, 0, 0, 0}};
+    cli_common co;
+    cli_common_init(&co, "pii", NULL);
+    int redact = 0, strict = 0, progress = -1, c, cr;
     unsigned mask = PP_PII_ALL;
     const char *ledger = NULL, *rejects_path = NULL, *output = NULL;
     pp_error err;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "rt:o:h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "rt:o:" CLI_SHORT_COMMON, lo, NULL)) != -1) {
         switch (c) {
         case 'r': redact = 1; break;
         case 't':
             if (pp_pii_parse_types(optarg, &mask, &err) != PP_OK)
                 return cli_usage(CMD, "%s", err.message);
             break;
-        case O_LEDGER: ledger = optarg; break;
-        case O_REJECTS: rejects_path = optarg; break;
-        case O_STRICT: strict = 1; break;
-        case 'o': output = optarg; break;
-        case O_PROGRESS: progress = 1; break;
-        case O_QUIET: progress = 0; break;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage(CMD, "unknown or incomplete option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
+    ledger = co.ledger;
+    rejects_path = co.rejects;
+    strict = co.strict;
+    output = co.output;
+    progress = co.progress;
     char *def[] = {"-"};
     int nfiles = argc - optind;
     char **files = argv + optind;

@@ -22,7 +22,7 @@
 
 static const char *CMD = "datasheet";
 
-static void usage(FILE *out)
+void usage_datasheet(FILE *out)
 {
     fprintf(out,
             "Usage: polyphony datasheet [OPTIONS] FILE\n"
@@ -501,21 +501,24 @@ static int write_text(const char *path, const char *text, pp_error *e)
 
 int cmd_datasheet(int argc, char **argv)
 {
-    enum { O_QUESTIONS = 256, O_TITLE, O_STRICT, O_LIST };
+    enum { O_QUESTIONS = 256, O_TITLE, O_LIST };
     static const struct option opts[] = {
-        {"ledger", required_argument, NULL, 'l'},   {"answers", required_argument, NULL, 'a'},
+        CLI_LONG_LEDGER,                            {"answers", required_argument, NULL, 'a'},
         {"questions", required_argument, NULL, O_QUESTIONS},
         {"format", required_argument, NULL, 'f'},   {"out", required_argument, NULL, 'o'},
-        {"title", required_argument, NULL, O_TITLE}, {"strict", no_argument, NULL, O_STRICT},
-        {"list-questions", no_argument, NULL, O_LIST}, {"help", no_argument, NULL, 'h'},
+        {"title", required_argument, NULL, O_TITLE}, CLI_LONG_STRICT,
+        {"list-questions", no_argument, NULL, O_LIST}, CLI_LONG_QUIET, CLI_LONG_HELP,
         {NULL, 0, NULL, 0}};
     const char *ledgers[16], *answers = NULL, *questions = NULL, *format = "md", *out = NULL;
     const char *title = NULL;
-    int nledgers = 0, strict = 0, c;
+    int nledgers = 0, strict = 0, c, cr;
+    cli_common co;
+    cli_common_init(&co, "datasheet", NULL);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "l:a:f:o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "l:a:f:o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
-        case 'l':
+        case 'l': /* -l, and --ledger: repeatable, so kept here */
+        case CLI_OPT_LEDGER:
             if (nledgers == 16)
                 return cli_usage(CMD, "at most 16 --ledger files");
             ledgers[nledgers++] = optarg;
@@ -525,15 +528,17 @@ int cmd_datasheet(int argc, char **argv)
         case 'f': format = optarg; break;
         case 'o': out = optarg; break;
         case O_TITLE: title = optarg; break;
-        case O_STRICT: strict = 1; break;
         case O_LIST:
             for (size_t i = 0; i < sizeof QUESTIONS / sizeof QUESTIONS[0]; i++)
                 printf("%-26s %s\n", QUESTIONS[i].id, QUESTIONS[i].text);
             return 0;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage(CMD, "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
+    strict = co.strict;
     if (strcmp(format, "md") != 0 && strcmp(format, "json") != 0)
         return cli_usage(CMD, "--format expects md or json, not '%s'", format);
     if (argc - optind != 1)

@@ -21,41 +21,56 @@
 
 #define UDHR_REL "eval-sets/udhr/udhr.jsonl.zst"
 
-static void usage_instruct(FILE *f)
+/* The help of instruct, pieced so that each sub-command prints its own part. */
+static const char syn_build[] =
+    "polyphony instruct build [--templates DIR]... [--data FILE]... [--langs CODES]\n"
+    "                                [--max-per-template N] [--seed S] [--out FILE]\n"
+    "                                [--ledger FILE] [--strict] [--quiet]\n";
+static const char syn_validate[] =
+    "polyphony instruct validate [--data FILE]... [--lid-model FILE | --no-lid]\n"
+    "                                   [DIR|FILE...]\n";
+static const char about[] =
+    "Render community-written prompt templates (langs/<code>/templates/*.xml) over\n"
+    "records into instruction data in the `messages` chat format, plus prompt and\n"
+    "completion, each item carrying its template, lang, variety, source_id, license,\n"
+    "review_status, authors and reviewers.\n";
+static const char opt_build[] =
+    "  --templates DIR       template directory or file (repeatable); a directory is\n"
+    "                        read for *.xml (unless it has a templates/ folder) and\n"
+    "                        for any templates/ folder below it;\n"
+    "                        default: the installed seed templates\n"
+    "  --data FILE           JSONL records (.gz/.zst) (repeatable); default: the\n"
+    "                        bundled UDHR, train split only\n"
+    "  --langs CODES         only templates of these languages (comma-separated)\n"
+    "  --max-per-template N  at most N items per template (seeded sample)\n"
+    "  --seed S              sampling and cloze seed (default 1)\n"
+    "  --out FILE            output JSONL (.gz/.zst by extension; default stdout)\n"
+    "  --ledger FILE         append per-language rows (items, reviewed share)\n"
+    "  --strict              a record lacking a field a template needs is an error\n"
+    "  --quiet               no summary on stderr\n";
+static const char opt_validate[] =
+    "  checks the schema, declared arguments, that patterns render on sample data\n"
+    "  (--data, default the bundled UDHR) with a non-empty target, and with\n"
+    "  a language-ID model (--lid-model FILE, default the bundled\n"
+    "  langs/models/udhr-lid.ftz when installed) that the template's wording is\n"
+    "  identified as its language; without a model (or with --no-lid) that check is\n"
+    "  skipped and said so.\n";
+
+void usage_instruct(FILE *f)
 {
-    fputs("Usage: polyphony instruct build [--templates DIR]... [--data FILE]... [--langs CODES]\n"
-          "                                [--max-per-template N] [--seed S] [--out FILE]\n"
-          "                                [--ledger FILE] [--strict] [--quiet]\n"
-          "       polyphony instruct validate [--data FILE]... [--lid-model FILE | --no-lid]\n"
-          "                                   [DIR|FILE...]\n"
-          "\n"
-          "Render community-written prompt templates (langs/<code>/templates/*.xml) over\n"
-          "records into instruction data in the `messages` chat format, plus prompt and\n"
-          "completion, each item carrying its template, lang, variety, source_id, license,\n"
-          "review_status, authors and reviewers.\n"
-          "\n"
-          "build:\n"
-          "  --templates DIR       template directory or file (repeatable); a directory is\n"
-          "                        read for *.xml (unless it has a templates/ folder) and\n"
-          "                        for any templates/ folder below it;\n"
-          "                        default: the installed seed templates\n"
-          "  --data FILE           JSONL records (.gz/.zst) (repeatable); default: the\n"
-          "                        bundled UDHR, train split only\n"
-          "  --langs CODES         only templates of these languages (comma-separated)\n"
-          "  --max-per-template N  at most N items per template (seeded sample)\n"
-          "  --seed S              sampling and cloze seed (default 1)\n"
-          "  --out FILE            output JSONL (.gz/.zst by extension; default stdout)\n"
-          "  --ledger FILE         append per-language rows (items, reviewed share)\n"
-          "  --strict              a record lacking a field a template needs is an error\n"
-          "  --quiet               no summary on stderr\n"
-          "validate:\n"
-          "  checks the schema, declared arguments, that patterns render on sample data\n"
-          "  (--data, default the bundled UDHR) with a non-empty target, and with\n"
-          "  a language-ID model (--lid-model FILE, default the bundled\n"
-          "  langs/models/udhr-lid.ftz when installed) that the template's wording is\n"
-          "  identified as its language; without a model (or with --no-lid) that check is\n"
-          "  skipped and said so.\n",
-          f);
+    fprintf(f, "Usage: %s       %s\n%s\nbuild:\n%svalidate:\n%s", syn_build, syn_validate, about,
+            opt_build, opt_validate);
+}
+
+void usage_instruct_build(FILE *f)
+{
+    fprintf(f, "Usage: %s\n%s\n%s", syn_build, about, opt_build);
+}
+
+void usage_instruct_validate(FILE *f)
+{
+    fprintf(f, "Usage: %s\nChecks community-written prompt templates:\n%s", syn_validate,
+            opt_validate);
 }
 
 /* ------------------------------------------------------------ file lists */
@@ -242,22 +257,23 @@ static int split_codes(const char *s, strv *out)
     return out->n > 0;
 }
 
-static int instruct_build(int argc, char **argv)
+int cmd_instruct_build(int argc, char **argv)
 {
     const char *cmd = "instruct build";
+    cli_common co;
+    cli_common_init(&co, "instruct", "build");
     static const struct option opts[] = {
         {"templates", required_argument, 0, 't'}, {"data", required_argument, 0, 'd'},
         {"langs", required_argument, 0, 'l'},     {"max-per-template", required_argument, 0, 'm'},
         {"seed", required_argument, 0, 's'},      {"out", required_argument, 0, 'o'},
-        {"ledger", required_argument, 0, 'L'},    {"strict", no_argument, 0, 'S'},
-        {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
+        CLI_LONG_LEDGER, CLI_LONG_STRICT, CLI_LONG_QUIET, CLI_LONG_HELP,
         {0, 0, 0, 0}};
     strv tdirs = {0}, dfiles = {0}, langs = {0}, tfiles = {0};
     const char *out = "-", *ledger = NULL;
     long maxn = 0, seed = 1;
-    int strict = 0, quiet = 0, c, rc = 0;
+    int strict = 0, quiet = 0, c, rc = 0, cr;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 't': strv_push(&tdirs, optarg); break;
         case 'd': strv_push(&dfiles, optarg); break;
@@ -274,15 +290,19 @@ static int instruct_build(int argc, char **argv)
                 rc = 2;
             break;
         case 'o': out = optarg; break;
-        case 'L': ledger = optarg; break;
-        case 'S': strict = 1; break;
-        case 'q': quiet = 1; break;
-        case 'h': usage_instruct(stdout); goto done;
-        default: rc = cli_usage(cmd, "unknown option"); break;
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0) {
+                rc = cr;
+                goto done;
+            }
+            break;
         }
         if (rc)
             goto done;
     }
+    ledger = co.ledger;
+    strict = co.strict;
+    quiet = co.quiet;
     if (optind < argc) {
         rc = cli_usage(cmd, "unexpected argument '%s' (use --templates/--data)", argv[optind]);
         goto done;
@@ -402,28 +422,34 @@ done:
 
 /* ------------------------------------------------------------ validate */
 
-static int instruct_validate(int argc, char **argv)
+int cmd_instruct_validate(int argc, char **argv)
 {
     const char *cmd = "instruct validate";
+    cli_common co;
+    cli_common_init(&co, "instruct", "validate");
     static const struct option opts[] = {{"data", required_argument, 0, 'd'},
                                          {"lid-model", required_argument, 0, 'm'},
                                          {"schema", required_argument, 0, 'x'},
                                          {"no-lid", no_argument, 0, 'N'},
-                                         {"help", no_argument, 0, 'h'},
+                                         CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
     strv dfiles = {0}, tdirs = {0}, tfiles = {0};
     const char *model = NULL, *schema = NULL;
-    int c, rc = 0, no_lid = 0;
+    int c, rc = 0, no_lid = 0, cr;
     size_t uncertain = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'd': strv_push(&dfiles, optarg); break;
         case 'm': model = optarg; break;
         case 'x': schema = optarg; break;
         case 'N': no_lid = 1; break;
-        case 'h': usage_instruct(stdout); goto done;
-        default: rc = cli_usage(cmd, "unknown option"); goto done;
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0) {
+                rc = cr;
+                goto done;
+            }
+            break;
         }
     }
     for (int i = optind; i < argc; i++)
@@ -519,21 +545,4 @@ done:
     strv_clear(&tdirs);
     strv_clear(&tfiles);
     return rc;
-}
-
-int cmd_instruct(int argc, char **argv)
-{
-    if (argc < 2) {
-        usage_instruct(stderr);
-        return 2;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage_instruct(stdout);
-        return 0;
-    }
-    if (strcmp(argv[1], "build") == 0)
-        return instruct_build(argc - 1, argv + 1);
-    if (strcmp(argv[1], "validate") == 0)
-        return instruct_validate(argc - 1, argv + 1);
-    return cli_usage("instruct", "unknown subcommand '%s' (build, validate)", argv[1]);
 }

@@ -13,38 +13,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage_prefs(FILE *f)
+/* The help of prefs, pieced so that each sub-command prints its own part. */
+static const char syn_import[] =
+    "polyphony prefs import   --annotators FILE [--out FILE] [--rejects FILE] [FILE...]\n";
+static const char syn_validate[] = "polyphony prefs validate --annotators FILE [FILE...]\n";
+static const char syn_stats[] =
+    "polyphony prefs stats    --annotators FILE [--by DIM] [--json] [--ledger FILE]\n"
+    "                                [--aggregate majority|per-group|distribution --out FILE]\n"
+    "                                [FILE...]\n";
+static const char syn_synth[] =
+    "polyphony prefs synth    [--seed S] [--noise P] --out FILE --annotators-out FILE\n";
+static const char about[] =
+    "Preference records: prompt/chosen/rejected with an annotator and a guideline\n"
+    "version, or a prompt with responses and per-annotator judgements. Every\n"
+    "annotator is declared, with their groups (community, language, region...), in\n"
+    "the annotators file (JSON array or JSONL of {\"id\",\"groups\":{...}}).\n";
+static const char opt_import[] = "  import     merge and check records; write them in canonical form\n";
+static const char opt_validate[] = "  validate   check every record; report each bad line (file:line)\n";
+static const char opt_stats[] =
+    "  stats      Krippendorff's alpha (nominal) pooled and within each group,\n"
+    "             agreement within vs between groups, and every prompt where\n"
+    "             groups disagree; never collapsed to a majority\n"
+    "             --by DIM       only this group dimension\n"
+    "             --json         the report as JSON\n"
+    "             --ledger FILE  append per-language rows (alpha pooled and per\n"
+    "                            group, agreement within/across groups)\n"
+    "             --aggregate    also write training pairs: majority (one pair per\n"
+    "                            prompt), per-group (pairs per group of --by, with a\n"
+    "                            \"group\" field), distribution (weighted by the share\n"
+    "                            of annotators preferring the chosen response)\n";
+static const char opt_synth[] =
+    "  synth      the documented controlled set: groups with opposed, known\n"
+    "             preferences (register, variety) on the same prompts\n"
+    "             --seed S (default 1), --noise P (flip rate, default 0.1)\n";
+
+void usage_prefs(FILE *f)
 {
-    fputs("Usage: polyphony prefs import   --annotators FILE [--out FILE] [--rejects FILE] [FILE...]\n"
-          "       polyphony prefs validate --annotators FILE [FILE...]\n"
-          "       polyphony prefs stats    --annotators FILE [--by DIM] [--json] [--ledger FILE]\n"
-          "                                [--aggregate majority|per-group|distribution --out FILE]\n"
-          "                                [FILE...]\n"
-          "       polyphony prefs synth    [--seed S] [--noise P] --out FILE --annotators-out FILE\n"
-          "\n"
-          "Preference records: prompt/chosen/rejected with an annotator and a guideline\n"
-          "version, or a prompt with responses and per-annotator judgements. Every\n"
-          "annotator is declared, with their groups (community, language, region...), in\n"
-          "the annotators file (JSON array or JSONL of {\"id\",\"groups\":{...}}).\n"
-          "\n"
-          "  import     merge and check records; write them in canonical form\n"
-          "  validate   check every record; report each bad line (file:line)\n"
-          "  stats      Krippendorff's alpha (nominal) pooled and within each group,\n"
-          "             agreement within vs between groups, and every prompt where\n"
-          "             groups disagree; never collapsed to a majority\n"
-          "             --by DIM       only this group dimension\n"
-          "             --json         the report as JSON\n"
-          "             --ledger FILE  append per-language rows (alpha pooled and per\n"
-          "                            group, agreement within/across groups)\n"
-          "             --aggregate    also write training pairs: majority (one pair per\n"
-          "                            prompt), per-group (pairs per group of --by, with a\n"
-          "                            \"group\" field), distribution (weighted by the share\n"
-          "                            of annotators preferring the chosen response)\n"
-          "  synth      the documented controlled set: groups with opposed, known\n"
-          "             preferences (register, variety) on the same prompts\n"
-          "             --seed S (default 1), --noise P (flip rate, default 0.1)\n",
-          f);
+    fprintf(f, "Usage: %s       %s       %s       %s\n%s\n%s%s%s%s", syn_import, syn_validate,
+            syn_stats, syn_synth, about, opt_import, opt_validate, opt_stats, opt_synth);
 }
+
+static void usage_one(FILE *f, const char *syn, const char *opt)
+{
+    fprintf(f, "Usage: %s\n%s\n%s", syn, about, opt);
+}
+
+void usage_prefs_import(FILE *f) { usage_one(f, syn_import, opt_import); }
+void usage_prefs_validate(FILE *f) { usage_one(f, syn_validate, opt_validate); }
+void usage_prefs_stats(FILE *f) { usage_one(f, syn_stats, opt_stats); }
+void usage_prefs_synth(FILE *f) { usage_one(f, syn_synth, opt_synth); }
 
 typedef struct strv {
     char **v;
@@ -226,21 +243,23 @@ static int parse_agg(const char *s, pp_prefs_aggregate *out)
     return 1;
 }
 
-static int prefs_synth(int argc, char **argv)
+int cmd_prefs_synth(int argc, char **argv)
 {
+    cli_common co;
+    cli_common_init(&co, "prefs", "synth");
     const char *cmd = "prefs synth";
     static const struct option opts[] = {{"seed", required_argument, 0, 's'},
                                          {"noise", required_argument, 0, 'n'},
                                          {"out", required_argument, 0, 'o'},
                                          {"annotators-out", required_argument, 0, 'a'},
-                                         {"help", no_argument, 0, 'h'},
+                                         CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
     long seed = 1;
     double noise = 0.1;
     const char *out = NULL, *aout = NULL;
-    int c;
+    int c, cr;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 's':
             if (!cli_parse_long(cmd, "--seed", optarg, 0, 2147483647L, &seed))
@@ -252,8 +271,10 @@ static int prefs_synth(int argc, char **argv)
             break;
         case 'o': out = optarg; break;
         case 'a': aout = optarg; break;
-        case 'h': usage_prefs(stdout); return 0;
-        default: return cli_usage(cmd, "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
     if (!out || !aout)
@@ -296,38 +317,42 @@ static int prefs_synth(int argc, char **argv)
 
 static int prefs_main(const char *sub, int argc, char **argv)
 {
+    cli_common co;
+    cli_common_init(&co, "prefs", sub);
     char cmd[32];
     snprintf(cmd, sizeof cmd, "prefs %s", sub);
     static const struct option opts[] = {{"annotators", required_argument, 0, 'a'},
                                          {"out", required_argument, 0, 'o'},
-                                         {"rejects", required_argument, 0, 'r'},
+                                         CLI_LONG_REJECTS,
                                          {"by", required_argument, 0, 'b'},
                                          {"json", no_argument, 0, 'j'},
                                          {"aggregate", required_argument, 0, 'g'},
-                                         {"ledger", required_argument, 0, 'L'},
-                                         {"help", no_argument, 0, 'h'},
+                                         CLI_LONG_LEDGER,
+                                         CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
     const char *annf = NULL, *out = NULL, *rejf = NULL, *by = NULL, *ledger = NULL;
-    int json = 0, have_agg = 0, c;
+    int json = 0, have_agg = 0, c, cr;
     pp_prefs_aggregate agg = PP_AGG_MAJORITY;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'a': annf = optarg; break;
         case 'o': out = optarg; break;
-        case 'r': rejf = optarg; break;
         case 'b': by = optarg; break;
-        case 'L': ledger = optarg; break;
         case 'j': json = 1; break;
         case 'g':
             if (!parse_agg(optarg, &agg))
                 return cli_usage(cmd, "--aggregate expects majority, per-group or distribution");
             have_agg = 1;
             break;
-        case 'h': usage_prefs(stdout); return 0;
-        default: return cli_usage(cmd, "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
+    rejf = co.rejects;
+    ledger = co.ledger;
     if (!annf)
         return cli_usage(cmd, "--annotators FILE is required (who judged, and their groups)");
     int is_import = strcmp(sub, "import") == 0, is_stats = strcmp(sub, "stats") == 0;
@@ -438,20 +463,8 @@ done:
     return rc;
 }
 
-int cmd_prefs(int argc, char **argv)
+/* import, validate and stats share their options. */
+int cmd_prefs_sub(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage_prefs(stderr);
-        return 2;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage_prefs(stdout);
-        return 0;
-    }
-    if (strcmp(argv[1], "synth") == 0)
-        return prefs_synth(argc - 1, argv + 1);
-    if (strcmp(argv[1], "import") == 0 || strcmp(argv[1], "validate") == 0 ||
-        strcmp(argv[1], "stats") == 0)
-        return prefs_main(argv[1], argc - 1, argv + 1);
-    return cli_usage("prefs", "unknown subcommand '%s' (import, validate, stats, synth)", argv[1]);
+    return prefs_main(argv[0], argc, argv);
 }

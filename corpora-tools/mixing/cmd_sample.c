@@ -25,7 +25,7 @@
 
 static const char *CMD = "sample";
 
-static void usage(FILE *out)
+void usage_sample(FILE *out)
 {
     fprintf(out,
             "Usage: polyphony sample --strategy temperature|unimax --budget N [OPTIONS] [FILE]\n"
@@ -229,23 +229,24 @@ static uint64_t doc_key(uint64_t seed, long idx)
 
 int cmd_sample(int argc, char **argv)
 {
-    enum { O_SEED = 256, O_REPORT, O_DRY, O_LEDGER, O_REJECTS, O_STRICT };
+    enum { O_SEED = 256, O_REPORT, O_DRY };
     static const struct option opts[] = {
         {"strategy", required_argument, NULL, 's'}, {"alpha", required_argument, NULL, 'a'},
         {"budget", required_argument, NULL, 'b'},   {"unit", required_argument, NULL, 'u'},
         {"epochs-cap", required_argument, NULL, 'e'}, {"seed", required_argument, NULL, O_SEED},
-        {"output", required_argument, NULL, 'o'},   {"report", required_argument, NULL, O_REPORT},
-        {"dry-run", no_argument, NULL, O_DRY},      {"ledger", required_argument, NULL, O_LEDGER},
-        {"rejects", required_argument, NULL, O_REJECTS}, {"strict", no_argument, NULL, O_STRICT},
-        {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+        CLI_LONG_OUTPUT,                            {"report", required_argument, NULL, O_REPORT},
+        {"dry-run", no_argument, NULL, O_DRY},      CLI_LONG_LEDGER, CLI_LONG_REJECTS,
+        CLI_LONG_STRICT, CLI_LONG_QUIET, CLI_LONG_HELP,
         {NULL, 0, NULL, 0}};
     const char *strategy = NULL, *unit = "docs", *output = NULL, *report = NULL, *ledger = NULL;
     const char *rejects = NULL;
     double alpha = 0.3, budget = 0.0, cap = -1.0;
     long seed = 1;
-    int dry = 0, quiet = 0, strict = 0, c;
+    int dry = 0, quiet = 0, strict = 0, c, cr;
+    cli_common co;
+    cli_common_init(&co, "sample", NULL);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "s:a:b:u:e:o:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:a:b:u:e:o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 's': strategy = optarg; break;
         case 'a':
@@ -265,17 +266,19 @@ int cmd_sample(int argc, char **argv)
             if (!cli_parse_long(CMD, "--seed", optarg, 0, 0x7fffffffL, &seed))
                 return 2;
             break;
-        case 'o': output = optarg; break;
         case O_REPORT: report = optarg; break;
         case O_DRY: dry = 1; break;
-        case O_LEDGER: ledger = optarg; break;
-        case O_REJECTS: rejects = optarg; break;
-        case O_STRICT: strict = 1; break;
-        case 'q': quiet = 1; break;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage(CMD, "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
+    output = co.output;
+    ledger = co.ledger;
+    rejects = co.rejects;
+    strict = co.strict;
+    quiet = co.quiet;
     if (!strategy)
         return cli_usage(CMD, "--strategy is required (temperature or unimax)");
     if (!(budget > 0.0))

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *f)
+void usage_ingest(FILE *f)
 {
     fprintf(f,
             "Usage: polyphony ingest [OPTION]... [FILE]...\n"
@@ -176,10 +176,11 @@ int cmd_ingest(int argc, char **argv)
         {"text-field", required_argument, NULL, 1}, {"lang-field", required_argument, NULL, 2},
         {"id-field", required_argument, NULL, 3},   {"lang", required_argument, NULL, 'l'},
         {"source", required_argument, NULL, 4},     {"license", required_argument, NULL, 5},
-        {"meta", required_argument, NULL, 6},       {"output", required_argument, NULL, 'o'},
-        {"rejects", required_argument, NULL, 7},    {"strict", no_argument, NULL, 8},
-        {"progress", no_argument, NULL, 9},         {"ledger", required_argument, NULL, 10},         {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+        {"meta", required_argument, NULL, 6},       CLI_LONG_OUTPUT,
+        CLI_LONG_REJECTS, CLI_LONG_STRICT, CLI_LONG_PROGRESS, CLI_LONG_LEDGER, CLI_LONG_QUIET,
+        CLI_LONG_HELP,                              {NULL, 0, NULL, 0}};
+    cli_common co;
+    cli_common_init(&co, "ingest", NULL);
     pp_ingest_opts o;
     pp_ingest_opts_init(&o);
     const char *output = NULL, *rejects = NULL, *ledger = NULL;
@@ -187,8 +188,8 @@ int cmd_ingest(int argc, char **argv)
     pp_error err;
     pp_error_clear(&err);
     optind = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "f:s:l:o:qh", longopts, NULL)) != -1) {
+    int ch, cr;
+    while ((ch = getopt_long(argc, argv, "f:s:l:o:" CLI_SHORT_COMMON, longopts, NULL)) != -1) {
         switch (ch) {
         case 'f':
             if (pp_ingest_format_parse(optarg, &o.format, &err) != PP_OK)
@@ -219,32 +220,18 @@ int cmd_ingest(int argc, char **argv)
         case 6:
             o.meta_file = optarg;
             break;
-        case 'o':
-            output = optarg;
-            break;
-        case 7:
-            rejects = optarg;
-            break;
-        case 8:
-            strict = 1;
-            break;
-        case 9:
-            progress = 1;
-            break;
-        case 10:
-            ledger = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            progress = 0;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
         default:
-            return cli_usage("ingest", "unknown option");
+            if ((cr = cli_common_opt(&co, ch, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
+    output = co.output;
+    rejects = co.rejects;
+    strict = co.strict;
+    progress = co.progress;
+    ledger = co.ledger;
+    quiet = co.quiet;
     if (o.lang) {
         /* a bad --lang is a usage error, not a reject per record */
         char canon[96];

@@ -85,20 +85,26 @@ static int by_records_desc(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
+void usage_stats(FILE *fp)
+{
+    fputs(usage, fp);
+}
+
 int cmd_stats(int argc, char **argv)
 {
-    enum { OPT_BY = 256, OPT_FIELD, OPT_JSON, OPT_LEDGER, OPT_STRICT, OPT_PROGRESS };
+    enum { OPT_BY = 256, OPT_FIELD, OPT_JSON };
     static const struct option opts[] = {
         {"by", required_argument, NULL, OPT_BY},     {"field", required_argument, NULL, OPT_FIELD},
-        {"json", no_argument, NULL, OPT_JSON},       {"ledger", required_argument, NULL, OPT_LEDGER},
-        {"strict", no_argument, NULL, OPT_STRICT},   {"quiet", no_argument, NULL, 'q'},
-        {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, OPT_JSON},       CLI_LONG_LEDGER,
+        CLI_LONG_STRICT, CLI_LONG_QUIET, CLI_LONG_PROGRESS, CLI_LONG_HELP,
         {NULL, 0, NULL, 0}};
+    cli_common co;
+    cli_common_init(&co, "stats", NULL);
     const char *by = "lang", *field = NULL, *ledger_path = NULL;
     int json_out = 0, strict = 0, progress = -1;
     optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+    int c, cr;
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case OPT_BY:
             by = optarg;
@@ -107,14 +113,15 @@ int cmd_stats(int argc, char **argv)
             break;
         case OPT_FIELD: field = optarg; break;
         case OPT_JSON: json_out = 1; break;
-        case OPT_LEDGER: ledger_path = optarg; break;
-        case OPT_STRICT: strict = 1; break;
-        case 'q': progress = 0; break;
-        case OPT_PROGRESS: progress = 1; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: return cli_usage("stats", "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
+    ledger_path = co.ledger;
+    strict = co.strict;
+    progress = co.progress;
     const char *key_field = field ? field : by;
     table t = {0};
     long total_records = 0, total_chars = 0, bad_lines = 0, missing = 0;

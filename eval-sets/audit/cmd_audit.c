@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *fp)
+void usage_audit(FILE *fp)
 {
     fprintf(fp,
             "Usage: polyphony audit [options] LEDGER...\n"
@@ -68,14 +68,16 @@ int cmd_audit(int argc, char **argv)
         {"speakers", required_argument, NULL, 'p'}, {"tau", required_argument, NULL, 't'},
         {"json", no_argument, NULL, 'j'},           {"csv", required_argument, NULL, 'c'},
         {"html", required_argument, NULL, 'H'},     {"top", required_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+        CLI_LONG_QUIET, CLI_LONG_HELP,              {NULL, 0, NULL, 0}};
+    cli_common co;
+    cli_common_init(&co, "audit", NULL);
     const char *speakers = "registry", *csv = NULL, *html = NULL;
     int json_out = 0;
     double tau = 1.0;
     long top = 5;
     optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    int c, cr;
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'p': speakers = optarg; break;
         case 't':
@@ -89,8 +91,10 @@ int cmd_audit(int argc, char **argv)
             if (!cli_parse_long("audit", "--top", optarg, 0, 100000, &top))
                 return 2;
             break;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage("audit", "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
     char *stdin_only[] = {"-"};

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *fp)
+void usage_eval(FILE *fp)
 {
     fprintf(fp,
             "Usage: polyphony eval --metric M [options] [PREDICTIONS.jsonl]\n"
@@ -248,22 +248,25 @@ static void print_rows(const char *title, const cell_result *r, size_t n, int co
 int cmd_eval(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"metric", required_argument, NULL, 'm'}, {"ledger", required_argument, NULL, 'l'},
+        {"metric", required_argument, NULL, 'm'}, CLI_LONG_LEDGER,
         {"step", required_argument, NULL, 'S'},   {"json", no_argument, NULL, 'j'},
         {"stage", required_argument, NULL, 'G'},
         {"resamples", required_argument, NULL, 'B'}, {"seed", required_argument, NULL, 's'},
-        {"compare", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
+        {"compare", required_argument, NULL, 'c'}, CLI_LONG_QUIET, CLI_LONG_HELP,
         {NULL, 0, NULL, 0}};
+    cli_common co;
+    cli_common_init(&co, "eval", NULL);
     const char *metric_name = NULL, *ledger_path = NULL, *step = NULL, *other = NULL;
     const char *stage = "eval";
     int json_out = 0;
     long resamples = 1000, seed = 1;
     optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "m:l:jB:s:c:h", opts, NULL)) != -1) {
+    int c, cr;
+    while ((c = getopt_long(argc, argv, "m:l:jB:s:c:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'm': metric_name = optarg; break;
-        case 'l': ledger_path = optarg; break;
+        case 'l': /* -l is --ledger */
+        case CLI_OPT_LEDGER: ledger_path = optarg; break;
         case 'S': step = optarg; break;
         case 'G':
             if (!*optarg)
@@ -280,8 +283,10 @@ int cmd_eval(int argc, char **argv)
                 return 2;
             break;
         case 'c': other = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage("eval", "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
     if (!metric_name)

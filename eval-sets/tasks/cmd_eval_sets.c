@@ -9,37 +9,52 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *fp)
+/* The help, pieced so that each sub-command prints its own part. */
+#define SYN_LIST \
+    "polyphony eval-sets list [--languages] [options]\n"
+#define SYN_BUILD \
+    "polyphony eval-sets build TASK [--langs L,..] [--pairs SRC-TGT,..] [-o FILE]\n"
+#define SYN_BASELINE \
+    "polyphony eval-sets baseline TASK PROMPTS [-o FILE]\n"
+#define SYN_SCORE \
+    "polyphony eval-sets score TASK PROMPTS OUTPUTS [-o FILE]\n"
+#define TASKS \
+    "Tasks from the test split of the bundled UDHR (articles 5, 10, 15, 20, 25, 30;\n" \
+    "eval-sets/udhr/SPLIT.md), one declaration per language:\n" \
+    "  lm           held-out-article language modelling      bits_per_byte\n" \
+    "  cloze        restore the masked longest word           exact_match\n" \
+    "  lid          name the language of a paragraph          exact_match\n" \
+    "  translation  SRC into TGT, aligned by article/paragraph chrf, chrf++\n"
+#define ABOUT \
+    "build writes JSONL prompts (id, lang, task, prompt and reference fields);\n" \
+    "a model answers each with {\"id\":..,\"output\":..} (lm: {\"id\":..,\"logprob\":..},\n" \
+    "the natural-log probability of the record's text); score joins the answers\n" \
+    "with the prompts into records for 'polyphony eval'. baseline writes the\n" \
+    "answers of simple baselines trained on the train split.\n"
+#define OPTIONS \
+    "Options:\n" \
+    "      --udhr FILE          UDHR records (default: the bundled copy)\n" \
+    "      --min-paragraphs N   languages need N test paragraphs (default 6)\n" \
+    "      --langs L,..         only these languages\n" \
+    "      --languages          list: print the languages instead of the tasks\n" \
+    "      --pairs SRC-TGT,..   translation directions, '*' for any (default en-*)\n" \
+    "  -o, --output FILE        write here instead of standard output\n" \
+    "      --allow-missing      score: a prompt without an answer gets an empty one\n" \
+    "  -h, --help               show this help\n"
+
+void usage_eval_sets(FILE *fp)
 {
-    fprintf(fp,
-            "Usage: polyphony eval-sets list [--languages] [options]\n"
-            "       polyphony eval-sets build TASK [--langs L,..] [--pairs SRC-TGT,..] [-o FILE]\n"
-            "       polyphony eval-sets baseline TASK PROMPTS [-o FILE]\n"
-            "       polyphony eval-sets score TASK PROMPTS OUTPUTS [-o FILE]\n"
-            "\n"
-            "Tasks from the test split of the bundled UDHR (articles 5, 10, 15, 20, 25, 30;\n"
-            "eval-sets/udhr/SPLIT.md), one declaration per language:\n"
-            "  lm           held-out-article language modelling      bits_per_byte\n"
-            "  cloze        restore the masked longest word           exact_match\n"
-            "  lid          name the language of a paragraph          exact_match\n"
-            "  translation  SRC into TGT, aligned by article/paragraph chrf, chrf++\n"
-            "\n"
-            "build writes JSONL prompts (id, lang, task, prompt and reference fields);\n"
-            "a model answers each with {\"id\":..,\"output\":..} (lm: {\"id\":..,\"logprob\":..},\n"
-            "the natural-log probability of the record's text); score joins the answers\n"
-            "with the prompts into records for 'polyphony eval'. baseline writes the\n"
-            "answers of simple baselines trained on the train split.\n"
-            "\n"
-            "Options:\n"
-            "      --udhr FILE          UDHR records (default: the bundled copy)\n"
-            "      --min-paragraphs N   languages need N test paragraphs (default 6)\n"
-            "      --langs L,..         only these languages\n"
-            "      --languages          list: print the languages instead of the tasks\n"
-            "      --pairs SRC-TGT,..   translation directions, '*' for any (default en-*)\n"
-            "  -o, --output FILE        write here instead of standard output\n"
-            "      --allow-missing      score: a prompt without an answer gets an empty one\n"
-            "  -h, --help               show this help\n");
+    fputs("Usage: " SYN_LIST "       " SYN_BUILD "       " SYN_BASELINE "       " SYN_SCORE "\n" TASKS
+          "\n" ABOUT "\n" OPTIONS, fp);
 }
+
+void usage_eval_sets_list(FILE *fp) { fputs("Usage: " SYN_LIST "\n" TASKS "\n" OPTIONS, fp); }
+void usage_eval_sets_build(FILE *fp) { fputs("Usage: " SYN_BUILD "\n" TASKS "\n" ABOUT "\n" OPTIONS, fp); }
+void usage_eval_sets_baseline(FILE *fp)
+{
+    fputs("Usage: " SYN_BASELINE "\n" TASKS "\n" ABOUT "\n" OPTIONS, fp);
+}
+void usage_eval_sets_score(FILE *fp) { fputs("Usage: " SYN_SCORE "\n" TASKS "\n" ABOUT "\n" OPTIONS, fp); }
 
 static int write_array(const char *path, const json_t *arr)
 {
@@ -217,19 +232,22 @@ end:
     return rc;
 }
 
-int cmd_eval_sets(int argc, char **argv)
+/* sub: the sub-command when argv[0] names it, NULL when it follows the options. */
+static int eval_sets_run(const char *sub, int argc, char **argv)
 {
+    cli_common co;
+    cli_common_init(&co, "eval-sets", sub);
     static const struct option opts[] = {
         {"udhr", required_argument, NULL, 'U'},  {"min-paragraphs", required_argument, NULL, 'M'},
         {"langs", required_argument, NULL, 'L'}, {"languages", no_argument, NULL, 'G'}, {"pairs", required_argument, NULL, 'P'},
-        {"output", required_argument, NULL, 'o'}, {"allow-missing", no_argument, NULL, 'A'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+        CLI_LONG_OUTPUT, {"allow-missing", no_argument, NULL, 'A'},
+        CLI_LONG_QUIET, CLI_LONG_HELP,           {NULL, 0, NULL, 0}};
     const char *udhr = NULL, *langs = NULL, *pairs = NULL, *out = "-";
     long min_par = 6;
     int list_langs = 0, allow_missing = 0;
     optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    int c, cr;
+    while ((c = getopt_long(argc, argv, "o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'U': udhr = optarg; break;
         case 'M':
@@ -239,15 +257,19 @@ int cmd_eval_sets(int argc, char **argv)
         case 'L': langs = optarg; break;
         case 'G': list_langs = 1; break;
         case 'P': pairs = optarg; break;
-        case 'o': out = optarg; break;
         case 'A': allow_missing = 1; break;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage("eval-sets", "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
-    if (optind >= argc)
+    if (co.output)
+        out = co.output;
+    if (!sub && optind >= argc)
         return cli_usage("eval-sets", "expected list, build, baseline or score");
-    const char *sub = argv[optind++];
+    if (!sub)
+        sub = argv[optind++];
     int nargs = argc - optind;
     udhr_task t = UDHR_LM;
     if (strcmp(sub, "list") != 0) {
@@ -310,4 +332,14 @@ int cmd_eval_sets(int argc, char **argv)
     }
     udhr_free(s);
     return rc;
+}
+
+int cmd_eval_sets(int argc, char **argv)
+{
+    return eval_sets_run(NULL, argc, argv);
+}
+
+int cmd_eval_sets_sub(int argc, char **argv)
+{
+    return eval_sets_run(argv[0], argc, argv);
 }

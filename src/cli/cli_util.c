@@ -71,11 +71,3 @@ int cli_parse_double(const char *cmd, const char *opt, const char *val, double m
     *out = v;
     return 1;
 }
-
-const cli_command *cli_find(const char *name)
-{
-    for (size_t i = 0; i < cli_ncommands; i++)
-        if (strcmp(cli_commands[i].name, name) == 0)
-            return &cli_commands[i];
-    return NULL;
-}
