@@ -40,7 +40,8 @@ trap 'rm -rf "$TMP"' EXIT
 trap 'exit 1' HUP INT TERM
 fails=0
 checks=0
-# fd 9: the test's own stderr, for a FAIL raised while stderr is captured.
+# fd 9: the test's own stderr. Every FAIL goes there, so a check may redirect
+# its command's stderr (check MSG pp ... 2>"$TMP/err").
 exec 9>&2
 
 # time_limit SECONDS: the time bound of each later call (scaled under PP_WRAP).
@@ -77,14 +78,14 @@ pp() { _bounded "polyphony $*" $PP_WRAP "$POLYPHONY" "$@"; }
 
 # _failed MSG [FILE]: count a failed check, show up to 20 lines of FILE.
 _failed() {
-    echo "FAIL: $1" >&2
-    if [ $# -gt 1 ] && [ -f "$2" ]; then head -n 20 "$2" | cut -c 1-300 | sed 's/^/  | /' >&2; fi
+    echo "FAIL: $1" >&9
+    if [ $# -gt 1 ] && [ -f "$2" ]; then head -n 20 "$2" | cut -c 1-300 | sed 's/^/  | /' >&9; fi
     fails=$((fails + 1))
     return 1
 }
 
 fail() { checks=$((checks + 1)); _failed "$1"; }
-stop() { fail "$1"; echo "(stopping: the remaining checks depend on this one)" >&2; finish; }
+stop() { fail "$1"; echo "(stopping: the remaining checks depend on this one)" >&9; finish; }
 skip() { echo "SKIP: $1"; exit 77; }
 require_cmd() {
     command -v "$1" >/dev/null 2>&1 || skip "$1 not found${2:+ (apt-get install $2)}"
