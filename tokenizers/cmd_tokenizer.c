@@ -14,6 +14,7 @@
 #include "tokenizers/pp_tok_audit.h"
 #include "tokenizers/pp_tokenizer.h"
 #include "tokenizers/pp_tok_defaults.h"
+#include "langs/pp_registry.h"
 
 #include <dirent.h>
 #include <getopt.h>
@@ -787,8 +788,12 @@ static int run_train(const char *cmd, train_opts *o)
         memcpy(required + reqlen, o->required_extra, rl + 1);
         reqlen += rl;
     }
-    /* read the corpus */
+    /* read the corpus; records join a language by the registry's identity
+     * rule (--lang sw takes swh and swc records too) */
     long skipped = 0;
+    pp_registry *reg = NULL;
+    if (pp_registry_open(NULL, &reg, NULL) != PP_OK)
+        reg = NULL; /* without the registry: equal language subtags only */
     for (int f = 0; f < o->ninputs && !rc; f++) {
         pp_input *in = NULL;
         if (pp_input_open(o->inputs[f], &in, &err) != PP_OK) {
@@ -822,10 +827,8 @@ static int run_train(const char *cmd, train_opts *o)
                     rc = cli_fail(cmd, &err);
                 }
             } else {
-                char iso[4];
-                pp_langtag_iso639_3(lang, iso);
                 for (size_t i = 0; i < nl && !target; i++)
-                    if (strcmp(lang, L[i].code) == 0 || (*iso && strcmp(iso, L[i].iso) == 0))
+                    if (strcmp(lang, L[i].code) == 0 || pp_lang_matches(reg, L[i].code, lang))
                         target = &L[i];
                 if (!target)
                     skipped++;
@@ -841,6 +844,7 @@ static int run_train(const char *cmd, train_opts *o)
             rc = cli_fail(cmd, &err);
         pp_input_close(in);
     }
+    pp_registry_free(reg);
     if (!rc && skipped && !o->quiet)
         cli_warn(cmd, "%ld records in other languages skipped", skipped);
     /* sampling */

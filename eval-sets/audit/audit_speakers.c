@@ -27,8 +27,15 @@ static int from_registry(audit *a)
         const pp_language *l = pp_registry_get(r, a->l[i].lang);
         if (!l)
             continue;
-        if (l->speakers > 0)
+        const pp_language *m = pp_language_macrolanguage(r, l);
+        if (l->speakers > 0) {
             a->l[i].speakers = l->speakers;
+        } else if (m && m->speakers > 0) {
+            /* CLDR counts some languages only under their macrolanguage
+             * (swh under swa): the macrolanguage's figure, flagged */
+            a->l[i].speakers = m->speakers;
+            a->l[i].speakers_from = strdup(m->iso639_3);
+        }
         if (isfinite(l->latitude) && isfinite(l->longitude)) {
             a->l[i].lat = l->latitude;
             a->l[i].lon = l->longitude;
