@@ -23,7 +23,8 @@ tests_check_audit_LDADD = $(PP_TEST_LIBS)
 EXTRA_DIST += tests/data/eval/audit_reference.py tests/data/eval/audit_ledger.jsonl \
 	tests/data/eval/speakers.tsv tests/data/eval/audit_expected.json
 
-TESTS += tests/cli/audit.sh tests/cli/audit-html.sh
-EXTRA_DIST += tests/cli/audit.sh tests/cli/audit-html.sh tests/cli/png_colours.py
+TESTS += tests/cli/audit.sh tests/cli/audit-html.sh tests/cli/pipeline.sh
+EXTRA_DIST += tests/cli/audit.sh tests/cli/audit-html.sh tests/cli/png_colours.py \
+	tests/cli/pipeline.sh
 dist_man_MANS += docs/man/polyphony-audit.1
 EXTRA_DIST += docs/audit.md

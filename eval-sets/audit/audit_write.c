@@ -12,6 +12,12 @@ static void jnum(json_t *o, const char *k, double v)
     json_object_set_new(o, k, isfinite(v) ? json_real(v) : json_null());
 }
 
+/* A priority for sorting: languages without one (no speaker count) last. */
+static double prio(const audit_metric *m, size_t k)
+{
+    return isfinite(m->gap[k].priority) ? m->gap[k].priority : -1.0;
+}
+
 /* Languages of a metric ordered by priority (largest first). */
 static size_t *by_priority(const audit_metric *m)
 {
@@ -22,7 +28,7 @@ static size_t *by_priority(const audit_metric *m)
         o[i] = i;
     for (size_t i = 1; i < m->ncells; i++) { /* insertion sort: stable, small n */
         size_t v = o[i], j = i;
-        while (j > 0 && m->gap[o[j - 1]].priority < m->gap[v].priority)
+        while (j > 0 && prio(m, o[j - 1]) < prio(m, v))
             o[j] = o[j - 1], j--;
         o[j] = v;
     }
