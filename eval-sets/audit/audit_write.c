@@ -272,7 +272,8 @@ static void csv_num(FILE *fp, double v)
 int audit_write_csv(const audit *a, FILE *fp)
 {
     fprintf(fp, "metric,stage,step,lang,value,lo,hi,n,u,gap,priority,weight,speakers,"
-                "speakers_imputed,higher_is_better,gini,utility_demographic,utility_linguistic\n");
+                "speakers_imputed,higher_is_better,gini,utility_demographic,utility_linguistic,"
+                "kind\n");
     for (size_t i = 0; i < a->nm; i++) {
         const audit_metric *m = &a->m[i];
         for (size_t k = 0; k < m->ncells; k++) {
@@ -302,7 +303,7 @@ int audit_write_csv(const audit *a, FILE *fp)
             csv_num(fp, m->sum.gini);
             csv_num(fp, m->sum.utility_demographic);
             csv_num(fp, m->sum.utility_linguistic);
-            fputc('\n', fp);
+            fprintf(fp, ",%s\n", audit_kind_name(m->kind));
         }
     }
     return !ferror(fp);

@@ -117,6 +117,11 @@ expect_jq '.[] | select(.metric == "filter.x.removed") | .kind == "cost" and
 expect_status 0 pp audit --json --lang-level macrolanguage "$TMP/sw.jsonl"
 expect_jq '[.[].languages[].lang] | unique == ["en", "sw", "yo"]' "$TMP/out"
 expect_jq '[.[].languages[] | select(.lang == "sw" and has("u"))] | all(.speakers_imputed == false)' "$TMP/out"
+# a speakers file: swh carries the file's sw count (flagged), yo its own
+printf 'lang\tspeakers\nsw\t100000000\nyo\t45000000\nen\t1500000000\n' >"$TMP/sp.tsv"
+expect_status 0 pp audit --json --speakers "$TMP/sp.tsv" "$TMP/sw.jsonl"
+expect_jq '[.[].languages[] | select(.lang == "swh" and has("u"))] | all(.speakers == 100000000 and .speakers_from == "swa")' "$TMP/out"
+expect_jq '[.[].languages[] | select(.lang == "yo" and has("u"))] | all(.speakers == 45000000 and .speakers_imputed == false)' "$TMP/out"
 expect_status 2 pp audit --lang-level dialect "$TMP/sw.jsonl"
 expect_grep "individual or macrolanguage" "$TMP/err"
 # the report lists every imputation and the merged tags
