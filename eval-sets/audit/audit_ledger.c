@@ -232,43 +232,62 @@ static int lang_keys(audit *a, row *rows, size_t n)
         }
     }
     if (ok && reg && a->level == PP_LANG_INDIVIDUAL) {
-        for (size_t i = 0; i < n && ok; i++) {
-            const pp_language *m = strchr(rows[i].lang, '-') ? NULL : pp_registry_get(reg, rows[i].lang);
-            if (!m || m->scope != 'M')
-                continue;
-            const char *member = NULL;
-            int several = 0;
-            for (size_t j = 0; j < n && !several; j++) {
-                if (strchr(rows[j].lang, '-'))
-                    continue;
-                const pp_language *e = pp_registry_get(reg, rows[j].lang);
-                if (e && pp_language_macrolanguage(reg, e) == m) {
-                    if (member && strcmp(member, rows[j].lang) != 0)
-                        several = 1;
-                    member = rows[j].lang;
-                }
-            }
-            if (member && !several) {
-                char *d = strdup(member);
-                const char *was = rows[i].lang;
-                if (!d) {
+        /* over the distinct tags (a ledger has few languages and many rows) */
+        char **u = malloc((n ? n : 1) * sizeof *u);
+        const char **to = calloc(n ? n : 1, sizeof *to);
+        size_t nu = 0;
+        if (!u || !to) {
+            ok = 0;
+        } else {
+            for (size_t i = 0; i < n; i++)
+                u[i] = rows[i].lang;
+            qsort(u, n, sizeof *u, cmp_str);
+            for (size_t i = 0; i < n; i++)
+                if (i == 0 || strcmp(u[i], u[nu - 1]) != 0)
+                    u[nu++] = u[i];
+            /* own copies, so rows can drop their strings below */
+            for (size_t i = 0; i < nu && ok; i++)
+                if (!(u[i] = strdup(u[i]))) {
+                    nu = i;
                     ok = 0;
-                    break;
                 }
-                for (size_t j = 0; j < n; j++) /* every row of this macrolanguage */
-                    if (j != i && strcmp(rows[j].lang, was) == 0) {
-                        char *dj = strdup(member);
-                        if (!dj) {
-                            ok = 0;
-                            break;
-                        }
-                        free(rows[j].lang);
-                        rows[j].lang = dj;
+            /* a macrolanguage tag with exactly one member among the tags */
+            for (size_t i = 0; i < nu; i++) {
+                const pp_language *m = strchr(u[i], '-') ? NULL : pp_registry_get(reg, u[i]);
+                if (!m || m->scope != 'M')
+                    continue;
+                const char *member = NULL;
+                int several = 0;
+                for (size_t j = 0; j < nu && !several; j++) {
+                    if (j == i || strchr(u[j], '-'))
+                        continue;
+                    const pp_language *e = pp_registry_get(reg, u[j]);
+                    if (e && pp_language_macrolanguage(reg, e) == m) {
+                        several = member != NULL;
+                        member = u[j];
                     }
-                free(rows[i].lang);
-                rows[i].lang = d;
+                }
+                if (member && !several)
+                    to[i] = member;
             }
+            for (size_t i = 0; i < n && ok && nu; i++) {
+                char **hit = bsearch(&rows[i].lang, u, nu, sizeof *u, cmp_str);
+                const char *t = hit ? to[hit - u] : NULL;
+                if (t) {
+                    char *d = strdup(t);
+                    if (!d) {
+                        ok = 0;
+                        break;
+                    }
+                    free(rows[i].lang);
+                    rows[i].lang = d;
+                }
+            }
+            for (size_t i = 0; i < nu; i++)
+                free(u[i]);
         }
+        free(u);
+        free(to);
     }
     pp_registry_free(reg);
     if (!ok)
