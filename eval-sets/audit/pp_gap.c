@@ -134,6 +134,7 @@ pp_status pp_gap_compute_scaled(pp_gap_lang *l, size_t n, const pp_gap_scale *sc
     }
     out->best = a[out->best_index];
     out->worst = a[out->worst_index];
+    out->imputed_speakers = NAN;
     for (size_t i = 0; i < n; i++) {
         if (!(isfinite(l[i].speakers) && l[i].speakers > 0))
             out->speakers_missing++;

@@ -59,6 +59,8 @@ typedef struct pp_gap_summary {
     double utility_tau;         /* M_tau */
     double tau;
     size_t speakers_missing;    /* languages without a speaker count (left out of M_tau, tau > 0) */
+    double imputed_speakers;    /* always NAN: no count is made up from other languages (the
+                                   field stays so that the struct keeps its layout) */
 } pp_gap_summary;
 
 /* The scale of a metric: direction and range. */
