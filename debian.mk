@@ -1,0 +1,27 @@
+# debian.mk — automake fragment included by the top-level Makefile.am.
+#
+# make deb: builds the Debian packages (debian/) from a clean copy of the
+# release tree (the files `make dist` would pack, copied by `make distdir`),
+# never in the source tree, then checks them with lintian. The .deb,
+# .changes and .buildinfo files end up in deb-build/. DEB_BUILD_OPTIONS
+# passes through (DEB_BUILD_OPTIONS=nocheck skips the test suite).
+EXTRA_DIST += debian debian.mk
+
+DEB_BUILD_DIR = deb-build
+DEB_JOBS = 2
+DEB_LINTIAN_FAIL_ON = error,warning
+
+deb:
+	@v=`dpkg-parsechangelog -l '$(srcdir)/debian/changelog' -S Version` || exit 1; \
+	if [ "$$v" != '$(VERSION)' ]; then \
+	    echo "debian/changelog is at $$v but configure.ac at $(VERSION): add a changelog entry (dch -v $(VERSION))" >&2; \
+	    exit 1; \
+	fi
+	rm -rf '$(DEB_BUILD_DIR)'
+	$(MKDIR_P) '$(DEB_BUILD_DIR)'
+	$(MAKE) $(AM_MAKEFLAGS) distdir distdir='$(DEB_BUILD_DIR)/$(PACKAGE)-$(VERSION)'
+	cd '$(DEB_BUILD_DIR)/$(PACKAGE)-$(VERSION)' && dpkg-buildpackage -us -uc -b -j$(DEB_JOBS)
+	rm -rf '$(DEB_BUILD_DIR)/$(PACKAGE)-$(VERSION)'
+	lintian --fail-on $(DEB_LINTIAN_FAIL_ON) '$(DEB_BUILD_DIR)'/$(PACKAGE)_$(VERSION)_*.changes
+	@echo "Debian packages in $(DEB_BUILD_DIR)/:"; ls '$(DEB_BUILD_DIR)'/*.deb
+.PHONY: deb
