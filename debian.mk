@@ -5,6 +5,11 @@
 # never in the source tree, then checks them with lintian. The .deb,
 # .changes and .buildinfo files end up in deb-build/. DEB_BUILD_OPTIONS
 # passes through (DEB_BUILD_OPTIONS=nocheck skips the test suite).
+#
+# make deb-autopkgtest (after make deb, as root, on a machine you may install
+# packages on): runs debian/tests/ with autopkgtest's null runner, which
+# installs the packages from deb-build/ on this machine; they are removed
+# again afterwards.
 EXTRA_DIST += debian debian.mk
 
 DEB_BUILD_DIR = deb-build
@@ -24,4 +29,14 @@ deb:
 	rm -rf '$(DEB_BUILD_DIR)/$(PACKAGE)-$(VERSION)'
 	lintian --fail-on $(DEB_LINTIAN_FAIL_ON) '$(DEB_BUILD_DIR)'/$(PACKAGE)_$(VERSION)_*.changes
 	@echo "Debian packages in $(DEB_BUILD_DIR)/:"; ls '$(DEB_BUILD_DIR)'/*.deb
-.PHONY: deb
+
+DEB_PACKAGES = libpolyphony0 libpolyphony-dev polyphony polyphony-data
+deb-autopkgtest:
+	rm -rf '$(DEB_BUILD_DIR)/$(PACKAGE)-$(VERSION)'
+	$(MAKE) $(AM_MAKEFLAGS) distdir distdir='$(DEB_BUILD_DIR)/$(PACKAGE)-$(VERSION)'
+	rc=0; autopkgtest '$(DEB_BUILD_DIR)/$(PACKAGE)-$(VERSION)/' \
+	    `for p in $(DEB_PACKAGES); do ls '$(DEB_BUILD_DIR)'/$${p}_$(VERSION)_*.deb; done` -- null || rc=$$?; \
+	rm -rf '$(DEB_BUILD_DIR)/$(PACKAGE)-$(VERSION)'; \
+	dpkg -r $(DEB_PACKAGES) >/dev/null; \
+	exit $$rc
+.PHONY: deb deb-autopkgtest
