@@ -10,6 +10,11 @@
 # packages on): runs debian/tests/ with autopkgtest's null runner, which
 # installs the packages from deb-build/ on this machine; they are removed
 # again afterwards.
+#
+# make deb-symbols (after make deb): rewrites debian/libpolyphony0.symbols
+# from the library just packaged; new pp_* functions get this release's
+# version, vanished ones are marked #MISSING# (an ABI break: see
+# DESIGN-NOTES.md, "libpolyphony's ABI"). Review the diff before committing.
 EXTRA_DIST += debian debian.mk
 
 DEB_BUILD_DIR = deb-build
@@ -39,4 +44,12 @@ deb-autopkgtest:
 	rm -rf '$(DEB_BUILD_DIR)/$(PACKAGE)-$(VERSION)'; \
 	dpkg -r $(DEB_PACKAGES) >/dev/null; \
 	exit $$rc
-.PHONY: deb deb-autopkgtest
+
+deb-symbols:
+	rm -rf '$(DEB_BUILD_DIR)/symbols'
+	dpkg-deb -x '$(DEB_BUILD_DIR)'/libpolyphony0_$(VERSION)_*.deb '$(DEB_BUILD_DIR)/symbols'
+	cd '$(srcdir)' && dpkg-gensymbols -c0 -q -plibpolyphony0 -v$(VERSION) \
+	    -P'$(abs_builddir)/$(DEB_BUILD_DIR)/symbols' \
+	    -Idebian/libpolyphony0.symbols -Odebian/libpolyphony0.symbols
+	rm -rf '$(DEB_BUILD_DIR)/symbols'
+.PHONY: deb deb-autopkgtest deb-symbols
