@@ -13,5 +13,6 @@ TESTS += tests/check_model
 tests_check_model_SOURCES = tests/check_model.c tests/testutil.h
 tests_check_model_CPPFLAGS = $(PP_TEST_CPPFLAGS) -I$(top_srcdir)
 tests_check_model_LDADD = $(PP_TEST_LIBS)
-EXTRA_DIST += tests/data/model/regenerate.py tests/data/model/fixtures.safetensors \
-	tests/data/model/tiny/config.json tests/data/model/tiny/model.safetensors
+EXTRA_DIST += align/README.md tests/data/model/regenerate.py tests/data/model/fixtures.safetensors \
+	tests/data/model/tiny/config.json tests/data/model/tiny/model.safetensors \
+	tests/data/model/tiny-bf16/config.json tests/data/model/tiny-bf16/model.safetensors

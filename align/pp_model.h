@@ -191,8 +191,9 @@ PP_API float pp_lr_at(pp_lr_schedule s, float lr, float min_lr, long step, long 
 /* ---- using a model ---- */
 
 /* Log-probabilities of a sequence: out[i] = log p(ids[i+1] | ids[0..i]) for
- * i in [0, n-1). Needs n >= 2; prepares (inference) an arena for T = n-1 when the
- * current one is too small. n - 1 must not exceed max_position_embeddings. */
+ * i in [0, n-1). Needs n >= 2; when the prepared arena is smaller than 1 x (n-1) it is
+ * prepared again for that size (keeping the training flag). n - 1 must not exceed
+ * max_position_embeddings. Overwrites the logits of the last forward. */
 PP_API pp_status pp_model_logprobs(pp_model *m, const int32_t *ids, int n, float *out,
                                    pp_error *err);
 

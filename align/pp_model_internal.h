@@ -65,7 +65,7 @@ typedef struct pp_dacts {
     float *dgate; /* (B,T,I) */
     float *dup;   /* (B,T,I) */
     float *dh;    /* (B,T,I) */
-    float *attscratch; /* threads x (T,T) */
+    float *attscratch; /* (T,T) */
 } pp_dacts;
 
 struct pp_model {

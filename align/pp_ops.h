@@ -63,7 +63,7 @@ PP_API void pp_op_attention_forward(float *out, float *att, const float *q, cons
 PP_API void pp_op_attention_forward_naive(float *out, float *att, const float *q,
                                           const float *k, const float *v, int B, int T, int NH,
                                           int NKV, int HD);
-/* dq (B,NH,T,HD) = ; dk, dv (B,NKV,T,HD) = ; dout (B,T,NH*HD); scratch: nthreads*T*T floats
+/* dq (B,NH,T,HD) = ; dk, dv (B,NKV,T,HD) = ; dout (B,T,NH*HD); scratch: T*T floats
  * (fast kernel only; pp_op_attention_scratch_floats says how many). */
 PP_API void pp_op_attention_backward(float *dq, float *dk, float *dv, float *scratch,
                                      const float *dout, const float *att, const float *q,

@@ -6,7 +6,6 @@
 
 #include <cblas.h>
 #include <math.h>
-#include <omp.h>
 #include <string.h>
 
 /* ---- RoPE ---- */
@@ -114,7 +113,7 @@ void pp_op_attention_forward(float *out, float *att, const float *q, const float
 {
     int G = NH / NKV, ld = NH * HD;
     float scale = 1.0f / sqrtf((float)HD);
-#pragma omp parallel for collapse(2) schedule(dynamic, 1)
+    /* heads one after another: the sgemm calls bring their own threads */
     for (int b = 0; b < B; b++)
         for (int h = 0; h < NH; h++) {
             const float *Q = q + ((size_t)b * NH + h) * T * HD;        /* (T,HD) */
@@ -169,23 +168,21 @@ void pp_op_attention_forward_naive(float *out, float *att, const float *q, const
 
 size_t pp_op_attention_scratch_floats(int T)
 {
-    return (size_t)omp_get_max_threads() * (size_t)T * (size_t)T;
+    return (size_t)T * (size_t)T;
 }
 
 /* With P = softmax(S), S = scale Q K^T (causal), Y = P V:
  * dP = dY V^T; dV += P^T dY; dS = P * (dP - rowsum(dP * P)); dQ = scale dS K;
- * dK += scale dS^T Q. Query heads of one kv group run in one thread, so dk/dv
- * sums have a single writer and a fixed order. */
+ * dK += scale dS^T Q. The query heads of a kv group add into its dk/dv in order. */
 void pp_op_attention_backward(float *dq, float *dk, float *dv, float *scratch, const float *dout,
                               const float *att, const float *q, const float *k, const float *v,
                               int B, int T, int NH, int NKV, int HD)
 {
     int G = NH / NKV, ld = NH * HD;
     float scale = 1.0f / sqrtf((float)HD);
-#pragma omp parallel for collapse(2) schedule(dynamic, 1)
     for (int b = 0; b < B; b++)
         for (int g = 0; g < NKV; g++) {
-            float *dS = scratch + (size_t)omp_get_thread_num() * T * T; /* (T,T) */
+            float *dS = scratch; /* (T,T) */
             const float *K = k + ((size_t)b * NKV + g) * T * HD;
             const float *Vh = v + ((size_t)b * NKV + g) * T * HD;
             float *dK = dk + ((size_t)b * NKV + g) * T * HD;

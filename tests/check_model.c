@@ -164,6 +164,36 @@ START_TEST(fixture_logprobs_and_kv_cache)
 }
 END_TEST
 
+/* A checkpoint stored in bfloat16 by the PyTorch script: the log-probabilities of the
+ * rounded weights. */
+START_TEST(fixture_bf16_checkpoint)
+{
+    pp_safetensors *fx;
+    pp_error e;
+    ck_assert_int_eq(pp_safetensors_open(FIXDIR "/fixtures.safetensors", &fx, &e), PP_OK);
+    pp_model *m = NULL;
+    ck_assert_int_eq(pp_model_load(FIXDIR "/tiny-bf16", &m, &e), PP_OK);
+    uint64_t n;
+    float *fin = fixture(fx, "inputs", &n), *want = fixture(fx, "logprobs.bf16", NULL);
+    float *want32 = fixture(fx, "logprobs", NULL);
+    int T = (int)n / 2;
+    int32_t *ids = ids_of(fin, (uint64_t)T);
+    float lp[64];
+    ck_assert_int_eq(pp_model_logprobs(m, ids, T, lp, &e), PP_OK);
+    assert_close("bf16 logprobs", lp, want, (uint64_t)T - 1, 1e-4, 0);
+    double diff = 0; /* and the rounding did change something */
+    for (int t = 0; t < T - 1; t++)
+        diff += fabs((double)want[t] - want32[t]);
+    ck_assert(diff > 1e-4);
+    free(fin);
+    free(want);
+    free(want32);
+    free(ids);
+    pp_model_free(m);
+    pp_safetensors_close(fx);
+}
+END_TEST
+
 START_TEST(fixture_adamw_steps)
 {
     pp_safetensors *fx;
@@ -886,6 +916,7 @@ static Suite *model_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, fixture_forward_backward);
     tcase_add_test(tc, fixture_logprobs_and_kv_cache);
+    tcase_add_test(tc, fixture_bf16_checkpoint);
     tcase_add_test(tc, fixture_adamw_steps);
     suite_add_tcase(s, tc);
     tc = tcase_create("gradients");

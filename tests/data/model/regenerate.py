@@ -8,7 +8,8 @@ fixtures are the exact values the float32 C code approximates. No transformers,
 no safetensors package: the safetensors files are written and read by the little
 functions below.
 
-  regenerate.py                 write tiny/ (a checkpoint) and fixtures.safetensors
+  regenerate.py                 write tiny/ (a checkpoint), tiny-bf16/ (the same in
+                                bfloat16) and fixtures.safetensors
   regenerate.py --verify DIR    load a checkpoint polyphony wrote (DIR/config.json,
                                 DIR/model.safetensors) and compare the log-probabilities
                                 it gives with DIR/logprobs.json (written beside it by
@@ -54,12 +55,15 @@ CLIP = 1.0
 
 # ---- safetensors, written and read by hand ----
 
-def st_write(path, tensors):
-    """tensors: list of (name, float32 tensor); written as F32 in that order."""
+def st_write(path, tensors, dtype="F32"):
+    """tensors: list of (name, tensor); written as F32 (or BF16) in that order."""
     header, blobs, off = {}, [], 0
     for name, t in tensors:
-        data = t.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [off, off + len(data)]}
+        if dtype == "BF16":
+            data = t.detach().to(torch.bfloat16).contiguous().view(torch.int16).numpy().astype("<i2").tobytes()
+        else:
+            data = t.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [off, off + len(data)]}
         blobs.append(data)
         off += len(data)
     header["__metadata__"] = {"format": "pt"}
@@ -216,6 +220,10 @@ def regenerate():
     # log-probabilities of one sequence (what scoring returns): row 0 of ids
     lp = torch.log_softmax(forward(cfg, {n: t.double() for n, t in P32.items()}, ids[:1]), -1)
     out.append(("logprobs", lp[0, :-1].gather(-1, ids[0, 1:, None])[:, 0].detach()))
+    # the same from the weights rounded to bfloat16 (the checkpoint in tiny-bf16/)
+    Pbf = {n: t.to(torch.bfloat16).double() for n, t in P32.items()}
+    lp = torch.log_softmax(forward(cfg, Pbf, ids[:1]), -1)
+    out.append(("logprobs.bf16", lp[0, :-1].gather(-1, ids[0, 1:, None])[:, 0].detach()))
 
     # 10 AdamW steps on a token stream: row r of step s reads
     # stream[(s*B + r)*T : (s*B + r)*T + T + 1], inputs the first T, targets the last T
@@ -243,6 +251,12 @@ def regenerate():
         json.dump(cfg, f, indent=2)
         f.write("\n")
     st_write(os.path.join(tiny, "model.safetensors"), [(n, P32[n]) for n in param_names(cfg)])
+    tiny = os.path.join(HERE, "tiny-bf16")
+    os.makedirs(tiny, exist_ok=True)
+    with open(os.path.join(tiny, "config.json"), "w") as f:
+        json.dump(dict(cfg, torch_dtype="bfloat16"), f, indent=2)
+        f.write("\n")
+    st_write(os.path.join(tiny, "model.safetensors"), [(n, P32[n]) for n in param_names(cfg)], "BF16")
     st_write(os.path.join(HERE, "fixtures.safetensors"), out)
     print("loss %.6f, training losses %s" % (float(loss), " ".join("%.4f" % x for x in losses)))
 
