@@ -248,7 +248,7 @@ static size_t layout_dacts(const pp_llama_config *c, int B, int T, float *base, 
     D(dgate, N * I);
     D(dup, N * I);
     D(dh, N * I);
-    D(attscratch, pp_op_attention_scratch_floats(T));
+    D(attscratch, pp_op_attention_scratch_floats(T, (int)NH, (int)NKV));
 #undef D
     return off;
 }
@@ -429,7 +429,7 @@ pp_status pp_model_forward(pp_model *m, const int32_t *inputs, const int32_t *ta
         pp_op_rope_forward(k, a->lin, m->rope_cos, m->rope_sin, B, T, NKV, HD);
         pp_op_matmul_forward(a->lin, ln1, wv, N, C, KVD);
         pp_op_heads_split(v, a->lin, B, T, NKV, HD);
-        pp_op_attention_forward(atty, att, q, k, v, B, T, NH, NKV, HD);
+        pp_op_attention_forward(atty, att, a->lin, q, k, v, B, T, NH, NKV, HD);
         pp_op_matmul_forward(rmid, atty, wo, N, QD, C);                  /* (N,C) */
         pp_op_add_inplace(rmid, RES(l), (long)N * C);
         pp_op_rmsnorm_forward(ln2, ln2r, rmid, pp_param(m, PK_LN2, l, C), N, C, c->rms_norm_eps);

@@ -50,7 +50,7 @@ typedef struct pp_acts {
     float *lnf_rstd; /* (B,T) */
     float *logits;   /* (B,T,V); d(logits) after backward */
     float *losses;   /* (B,T) */
-    float *lin;      /* (B,T,max(NH,NKV)*HD) projection before RoPE / head split */
+    float *lin;      /* (B,T,max(NH,NKV)*HD) projection before RoPE / head split; attention's head-major output */
 } pp_acts;
 
 /* Backward's activation gradients (one layer at a time). */
@@ -65,7 +65,7 @@ typedef struct pp_dacts {
     float *dgate; /* (B,T,I) */
     float *dup;   /* (B,T,I) */
     float *dh;    /* (B,T,I) */
-    float *attscratch; /* (T,T) */
+    float *attscratch; /* (NH/NKV*T,T) */
 } pp_dacts;
 
 struct pp_model {

@@ -57,14 +57,16 @@ PP_API void pp_op_heads_merge(float *out, const float *inp, int B, int T, int H,
 
 /* ---- causal self-attention with grouped key/value heads ---- */
 /* q (B,NH,T,HD); k, v (B,NKV,T,HD); att (B,NH,T,T) = softmax probs (upper triangle 0);
- * out (B,T,NH*HD) = ; scale = 1/sqrt(HD). Query head h reads kv head h / (NH/NKV). */
-PP_API void pp_op_attention_forward(float *out, float *att, const float *q, const float *k,
-                                    const float *v, int B, int T, int NH, int NKV, int HD);
+ * out (B,T,NH*HD) = ; scale = 1/sqrt(HD). Query head h reads kv head h / (NH/NKV).
+ * The fast kernel also needs yh (B,NH,T,HD) as scratch. */
+PP_API void pp_op_attention_forward(float *out, float *att, float *yh, const float *q,
+                                    const float *k, const float *v, int B, int T, int NH,
+                                    int NKV, int HD);
 PP_API void pp_op_attention_forward_naive(float *out, float *att, const float *q,
                                           const float *k, const float *v, int B, int T, int NH,
                                           int NKV, int HD);
-/* dq (B,NH,T,HD) = ; dk, dv (B,NKV,T,HD) = ; dout (B,T,NH*HD); scratch: T*T floats
- * (fast kernel only; pp_op_attention_scratch_floats says how many). */
+/* dq (B,NH,T,HD) = ; dk, dv (B,NKV,T,HD) = ; dout (B,T,NH*HD); scratch: (NH/NKV)*T*T
+ * floats (fast kernel only; pp_op_attention_scratch_floats says how many). */
 PP_API void pp_op_attention_backward(float *dq, float *dk, float *dv, float *scratch,
                                      const float *dout, const float *att, const float *q,
                                      const float *k, const float *v, int B, int T, int NH,
@@ -73,7 +75,7 @@ PP_API void pp_op_attention_backward_naive(float *dq, float *dk, float *dv, cons
                                            const float *att, const float *q, const float *k,
                                            const float *v, int B, int T, int NH, int NKV,
                                            int HD);
-PP_API size_t pp_op_attention_scratch_floats(int T);
+PP_API size_t pp_op_attention_scratch_floats(int T, int NH, int NKV);
 
 /* ---- SwiGLU: h = silu(gate) * up ---- */
 /* h (N,I) = ; gate, up (N,I) */

@@ -1,6 +1,6 @@
 /* pp_ops_attention.c — rotary embeddings (rotate-half) and causal attention with
  * grouped key/value heads, forward and backward side by side, fast (blocked sgemm,
- * upper triangle skipped) and naive (plain loops) kernels (shapes in pp_ops.h). */
+ * heads of a kv group stacked) and naive (plain loops) kernels (shapes in pp_ops.h). */
 #include "config.h"
 #include "align/pp_ops.h"
 
@@ -85,10 +85,11 @@ void pp_op_heads_merge(float *out, const float *inp, int B, int T, int H, int HD
                        inp + (((size_t)b * H + hd) * T + t) * HD, sizeof(float) * (size_t)HD);
 }
 
-/* ---- attention ---- */
-
-/* rows of queries handled by one sgemm; block r0..r1 needs keys 0..r1 only */
-#define ATT_BLOCK 64
+/* ---- attention ----
+ * The G = NH/NKV query heads that share a key/value head are contiguous in the
+ * (B,NH,T,HD) layout, so one sgemm computes their scores together: (G*T, HD) x (HD, T).
+ * The masked upper triangle is computed and then zeroed: on the sizes this runs at,
+ * few large calls beat many causal blocks. */
 
 /* softmax of row t over columns 0..t in place; columns after t set to 0 */
 static void causal_softmax_row(float *row, int t, int T)
@@ -108,31 +109,33 @@ static void causal_softmax_row(float *row, int t, int T)
         row[s] = 0.0f;
 }
 
-void pp_op_attention_forward(float *out, float *att, const float *q, const float *k,
+size_t pp_op_attention_scratch_floats(int T, int NH, int NKV)
+{
+    return (size_t)(NH / NKV) * (size_t)T * (size_t)T;
+}
+
+void pp_op_attention_forward(float *out, float *att, float *yh, const float *q, const float *k,
                              const float *v, int B, int T, int NH, int NKV, int HD)
 {
-    int G = NH / NKV, ld = NH * HD;
+    int G = NH / NKV;
     float scale = 1.0f / sqrtf((float)HD);
-    /* heads one after another: the sgemm calls bring their own threads */
     for (int b = 0; b < B; b++)
-        for (int h = 0; h < NH; h++) {
-            const float *Q = q + ((size_t)b * NH + h) * T * HD;        /* (T,HD) */
-            const float *K = k + ((size_t)b * NKV + h / G) * T * HD;   /* (T,HD) */
-            const float *Vh = v + ((size_t)b * NKV + h / G) * T * HD;  /* (T,HD) */
-            float *A = att + ((size_t)b * NH + h) * T * T;             /* (T,T) */
-            float *Y = out + (size_t)b * T * ld + (size_t)h * HD;      /* (T,HD) stride ld */
-            for (int r0 = 0; r0 < T; r0 += ATT_BLOCK) {
-                int r1 = r0 + ATT_BLOCK < T ? r0 + ATT_BLOCK : T, m = r1 - r0;
-                /* S[r0:r1, 0:r1] = scale Q[r0:r1] K[0:r1]^T */
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, r1, HD, scale,
-                            Q + (size_t)r0 * HD, HD, K, HD, 0.0f, A + (size_t)r0 * T, T);
-                for (int t = r0; t < r1; t++)
-                    causal_softmax_row(A + (size_t)t * T, t, T);
-                /* Y[r0:r1] = P[r0:r1, 0:r1] V[0:r1] */
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, HD, r1, 1.0f,
-                            A + (size_t)r0 * T, T, Vh, HD, 0.0f, Y + (size_t)r0 * ld, ld);
-            }
+        for (int g = 0; g < NKV; g++) {
+            size_t h0 = (size_t)b * NH + (size_t)g * G;
+            const float *Q = q + h0 * T * HD;                      /* (G*T,HD) */
+            const float *K = k + ((size_t)b * NKV + g) * T * HD;   /* (T,HD) */
+            const float *Vh = v + ((size_t)b * NKV + g) * T * HD;  /* (T,HD) */
+            float *A = att + h0 * T * T;                           /* (G*T,T) */
+            /* S = scale Q K^T */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, G * T, T, HD, scale, Q, HD, K,
+                        HD, 0.0f, A, T);
+            for (int r = 0; r < G * T; r++)
+                causal_softmax_row(A + (size_t)r * T, r % T, T);
+            /* Y = P V into the head-major (B,NH,T,HD) buffer */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, G * T, HD, T, 1.0f, A, T, Vh,
+                        HD, 0.0f, yh + h0 * T * HD, HD);
         }
+    pp_op_heads_merge(out, yh, B, T, NH, HD);
 }
 
 void pp_op_attention_forward_naive(float *out, float *att, const float *q, const float *k,
@@ -166,60 +169,52 @@ void pp_op_attention_forward_naive(float *out, float *att, const float *q, const
         }
 }
 
-size_t pp_op_attention_scratch_floats(int T)
-{
-    return (size_t)T * (size_t)T;
-}
-
 /* With P = softmax(S), S = scale Q K^T (causal), Y = P V:
- * dP = dY V^T; dV += P^T dY; dS = P * (dP - rowsum(dP * P)); dQ = scale dS K;
- * dK += scale dS^T Q. The query heads of a kv group add into its dk/dv in order. */
+ * dP = dY V^T; dV = P^T dY; dS = P * (dP - rowsum(dP * P)); dQ = scale dS K;
+ * dK = scale dS^T Q. Stacking a kv group's G query heads makes the sums over those
+ * heads (dK, dV) part of one sgemm. dY is first laid out head-major in dq, which
+ * each group's dQ then overwrites once its dY has been used. */
 void pp_op_attention_backward(float *dq, float *dk, float *dv, float *scratch, const float *dout,
                               const float *att, const float *q, const float *k, const float *v,
                               int B, int T, int NH, int NKV, int HD)
 {
-    int G = NH / NKV, ld = NH * HD;
+    int G = NH / NKV;
     float scale = 1.0f / sqrtf((float)HD);
+    pp_op_heads_split(dq, dout, B, T, NH, HD); /* dY (B,NH,T,HD) */
+    float *dS = scratch;                       /* (G*T,T) */
     for (int b = 0; b < B; b++)
         for (int g = 0; g < NKV; g++) {
-            float *dS = scratch; /* (T,T) */
+            size_t h0 = (size_t)b * NH + (size_t)g * G;
+            const float *Q = q + h0 * T * HD;
+            const float *P = att + h0 * T * T;
+            float *dY = dq + h0 * T * HD; /* (G*T,HD), becomes dQ */
             const float *K = k + ((size_t)b * NKV + g) * T * HD;
             const float *Vh = v + ((size_t)b * NKV + g) * T * HD;
             float *dK = dk + ((size_t)b * NKV + g) * T * HD;
             float *dV = dv + ((size_t)b * NKV + g) * T * HD;
-            memset(dK, 0, sizeof(float) * (size_t)T * HD);
-            memset(dV, 0, sizeof(float) * (size_t)T * HD);
-            for (int h = g * G; h < (g + 1) * G; h++) {
-                const float *Q = q + ((size_t)b * NH + h) * T * HD;
-                const float *P = att + ((size_t)b * NH + h) * T * T;
-                const float *dY = dout + (size_t)b * T * ld + (size_t)h * HD;
-                float *dQ = dq + ((size_t)b * NH + h) * T * HD;
-                for (int r0 = 0; r0 < T; r0 += ATT_BLOCK) {
-                    int r1 = r0 + ATT_BLOCK < T ? r0 + ATT_BLOCK : T, m = r1 - r0;
-                    /* dP[r0:r1, 0:r1] = dY[r0:r1] V[0:r1]^T */
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, r1, HD, 1.0f,
-                                dY + (size_t)r0 * ld, ld, Vh, HD, 0.0f, dS + (size_t)r0 * T, T);
-                    /* dV[0:r1] += P[r0:r1, 0:r1]^T dY[r0:r1] */
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r1, HD, m, 1.0f,
-                                P + (size_t)r0 * T, T, dY + (size_t)r0 * ld, ld, 1.0f, dV, HD);
-                    for (int t = r0; t < r1; t++) {
-                        const float *p = P + (size_t)t * T;
-                        float *d = dS + (size_t)t * T, dot = 0.0f;
-                        for (int s = 0; s <= t; s++)
-                            dot += d[s] * p[s];
-                        for (int s = 0; s <= t; s++)
-                            d[s] = p[s] * (d[s] - dot);
-                        for (int s = t + 1; s < r1; s++)
-                            d[s] = 0.0f;
-                    }
-                    /* dQ[r0:r1] = scale dS[r0:r1, 0:r1] K[0:r1] */
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, HD, r1, scale,
-                                dS + (size_t)r0 * T, T, K, HD, 0.0f, dQ + (size_t)r0 * HD, HD);
-                    /* dK[0:r1] += scale dS[r0:r1, 0:r1]^T Q[r0:r1] */
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r1, HD, m, scale,
-                                dS + (size_t)r0 * T, T, Q + (size_t)r0 * HD, HD, 1.0f, dK, HD);
-                }
+            /* dP = dY V^T (G*T,T) */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, G * T, T, HD, 1.0f, dY, HD, Vh,
+                        HD, 0.0f, dS, T);
+            /* dV = P^T dY (T,HD) */
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, T, HD, G * T, 1.0f, P, T, dY, HD,
+                        0.0f, dV, HD);
+            for (int r = 0; r < G * T; r++) {
+                int t = r % T;
+                const float *p = P + (size_t)r * T;
+                float *d = dS + (size_t)r * T, dot = 0.0f;
+                for (int s = 0; s <= t; s++)
+                    dot += d[s] * p[s];
+                for (int s = 0; s <= t; s++)
+                    d[s] = p[s] * (d[s] - dot);
+                for (int s = t + 1; s < T; s++)
+                    d[s] = 0.0f;
             }
+            /* dQ = scale dS K (G*T,HD), over dY */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, G * T, HD, T, scale, dS, T, K,
+                        HD, 0.0f, dY, HD);
+            /* dK = scale dS^T Q (T,HD) */
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, T, HD, G * T, scale, dS, T, Q,
+                        HD, 0.0f, dK, HD);
         }
 }
 

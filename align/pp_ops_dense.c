@@ -193,10 +193,10 @@ long pp_op_crossentropy_forward(float *losses, const float *logits, const int32_
         float mx = row[0];
         for (int v = 1; v < V; v++)
             mx = row[v] > mx ? row[v] : mx;
-        double s = 0.0;
+        float s = 0.0f;
         for (int v = 0; v < V; v++)
-            s += exp((double)(row[v] - mx));
-        losses[n] = (float)((double)mx + log(s) - (double)row[targets[n]]);
+            s += expf(row[v] - mx);
+        losses[n] = mx + logf(s) - row[targets[n]];
         count++;
     }
     return count;

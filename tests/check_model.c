@@ -483,20 +483,21 @@ END_TEST
 
 START_TEST(fast_attention_vs_naive)
 {
-    /* T = 150 spans three row blocks, the last one partial */
-    enum { B = 2, T = 150, NH = 4, NKV = 2, HD = 8 };
+    /* 3 query heads per kv head, T not a power of two */
+    enum { B = 2, T = 150, NH = 6, NKV = 2, HD = 8 };
     size_t nq = (size_t)B * NH * T * HD, nk = (size_t)B * NKV * T * HD;
     size_t na = (size_t)B * NH * T * T;
     float *q = malloc(nq * 4), *k = malloc(nk * 4), *v = malloc(nk * 4), *dy = malloc(nq * 4);
     float *y1 = malloc(nq * 4), *y2 = malloc(nq * 4), *a1 = malloc(na * 4), *a2 = malloc(na * 4);
     float *dq1 = malloc(nq * 4), *dq2 = malloc(nq * 4), *dk1 = malloc(nk * 4), *dk2 = malloc(nk * 4);
     float *dv1 = malloc(nk * 4), *dv2 = malloc(nk * 4);
-    float *scratch = malloc(pp_op_attention_scratch_floats(T) * 4);
+    float *scratch = malloc(pp_op_attention_scratch_floats(T, NH, NKV) * 4);
+    float *yh = malloc(nq * 4);
     fill(q, nq, 1.0f);
     fill(k, nk, 1.0f);
     fill(v, nk, 1.0f);
     fill(dy, nq, 1.0f);
-    pp_op_attention_forward(y1, a1, q, k, v, B, T, NH, NKV, HD);
+    pp_op_attention_forward(y1, a1, yh, q, k, v, B, T, NH, NKV, HD);
     pp_op_attention_forward_naive(y2, a2, q, k, v, B, T, NH, NKV, HD);
     assert_close("attention probabilities", a1, a2, na, 1e-6, 1e-4);
     assert_close("attention output", y1, y2, nq, 1e-5, 1e-4);
@@ -506,7 +507,7 @@ START_TEST(fast_attention_vs_naive)
     assert_close("attention dk", dk1, dk2, nk, 1e-5, 1e-3);
     assert_close("attention dv", dv1, dv2, nk, 1e-5, 1e-3);
     free(q), free(k), free(v), free(dy), free(y1), free(y2), free(a1), free(a2);
-    free(dq1), free(dq2), free(dk1), free(dk2), free(dv1), free(dv2), free(scratch);
+    free(dq1), free(dq2), free(dk1), free(dk2), free(dv1), free(dv2), free(scratch), free(yh);
 }
 END_TEST
 
