@@ -68,6 +68,21 @@ static pp_status config_from_json(json_t *o, const char *src, pp_llama_config *c
         return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0,
                             "model_type \"%s\" is not supported (only \"llama\")",
                             json_is_string(mt) ? json_string_value(mt) : "?");
+    json_t *arch = json_object_get(o, "architectures");
+    if (json_is_array(arch) && json_array_size(arch) > 0) {
+        int llama = 0;
+        size_t i;
+        json_t *a;
+        json_array_foreach(arch, i, a) llama |=
+            json_is_string(a) && strcmp(json_string_value(a), "LlamaForCausalLM") == 0;
+        if (!llama)
+            return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0,
+                                "architectures [\"%s\", ...] is not supported (only "
+                                "LlamaForCausalLM)",
+                                json_is_string(json_array_get(arch, 0))
+                                    ? json_string_value(json_array_get(arch, 0))
+                                    : "?");
+    }
     json_t *act = json_object_get(o, "hidden_act");
     if (act && !(json_is_string(act) && strcmp(json_string_value(act), "silu") == 0))
         return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0,

@@ -42,9 +42,9 @@ typedef struct pp_llama_config {
 } pp_llama_config;
 
 /* Read config.json at `path` (model_type must be "llama" or absent;
- * architectures, when given, must include LlamaForCausalLM or be a Llama-family
- * name; rope_scaling must be null or absent, other kinds are refused by name;
- * hidden_act must be "silu"). Validates with pp_llama_config_validate(). Errors
+ * architectures, when given, must include LlamaForCausalLM; rope_scaling must be
+ * null or absent, other kinds are refused by name; hidden_act must be "silu";
+ * attention_bias and mlp_bias must be false or absent). Validates with pp_llama_config_validate(). Errors
  * name the file and the field. */
 PP_API pp_status pp_llama_config_load(const char *path, pp_llama_config *cfg, pp_error *err);
 

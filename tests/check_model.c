@@ -559,6 +559,13 @@ START_TEST(config_validation)
     ck_assert_ptr_nonnull(strstr(e.message, "linear"));
     ck_assert_str_eq(e.file, "cfg.json");
     ck_assert_int_eq(parse_with(",\"hidden_act\":\"gelu\"", &e), PP_ERR_UNSUPPORTED);
+    ck_assert_int_eq(parse_with(",\"architectures\":[\"MistralForCausalLM\"]", &e),
+                     PP_ERR_UNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(e.message, "MistralForCausalLM"));
+    ck_assert_int_eq(parse_with(",\"architectures\":[\"LlamaForCausalLM\"],"
+                                "\"eos_token_id\":[2,3]",
+                                &e),
+                     PP_OK);
     ck_assert_int_eq(pp_llama_config_parse("{\"vocab_size\":64}", "c", &c, &e), PP_ERR_INVALID);
     ck_assert_ptr_nonnull(strstr(e.message, "hidden_size"));
     /* kv heads that do not divide heads, heads that do not divide the width */

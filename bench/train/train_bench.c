@@ -81,6 +81,8 @@ int main(int argc, char **argv)
     }
     pp_memory_plan plan = pp_model_memory_plan(m);
     pp_memory_plan_print(&plan, stderr);
+    if (steps < 1)
+        return pp_model_free(m), 0;
     int N = B * T;
     int32_t *in = malloc(sizeof(int32_t) * (size_t)N), *tg = malloc(sizeof(int32_t) * (size_t)N);
     uint64_t s = 12345;
