@@ -917,6 +917,88 @@ START_TEST(export_for_torch)
 }
 END_TEST
 
+/* Resuming: 3 steps, save (weights + training state), load into a fresh model,
+ * 3 more steps == 6 uninterrupted steps, bit for bit. */
+static void train_steps(pp_model *m, int from, int to, float *losses)
+{
+    pp_adamw opt = {.beta1 = 0.9f, .beta2 = 0.95f, .eps = 1e-8f, .weight_decay = 0.1f};
+    pp_error e;
+    int32_t in[16], tg[16];
+    for (int s = from; s < to; s++) {
+        for (int i = 0; i < 16; i++) {
+            in[i] = (s * 31 + i * 7) % 64;
+            tg[i] = (s * 17 + i * 5 + 1) % 64;
+        }
+        ck_assert_int_eq(pp_model_forward(m, in, tg, 2, 8, &losses[s], &e), PP_OK);
+        pp_model_zero_grad(m);
+        ck_assert_int_eq(pp_model_backward(m, 1.0f, &e), PP_OK);
+        pp_model_clip_grad_norm(m, 1.0f);
+        pp_model_adamw_step(m, &opt, pp_lr_at(PP_LR_COSINE, 1e-2f, 1e-3f, s, 2, 6), s + 1, 0);
+    }
+}
+
+START_TEST(resume_matches_uninterrupted)
+{
+    char dir[512];
+    tu_tmpdir(dir, sizeof dir);
+    pp_error e;
+    float full[6], part[6];
+    pp_model *m = load_tiny();
+    ck_assert_int_eq(pp_model_prepare(m, 2, 8, 1, &e), PP_OK);
+    train_steps(m, 0, 6, full);
+    pp_model_free(m);
+
+    m = load_tiny();
+    ck_assert_int_eq(pp_model_prepare(m, 2, 8, 1, &e), PP_OK);
+    train_steps(m, 0, 3, part);
+    pp_train_state st = {.step = 3, .data_pos = 48};
+    ck_assert_int_eq(pp_model_save(m, dir, &e), PP_OK);
+    ck_assert_int_eq(pp_train_state_save(m, &st, dir, &e), PP_OK);
+    pp_model_free(m);
+
+    ck_assert_int_eq(pp_model_load(dir, &m, &e), PP_OK);
+    ck_assert_int_eq(pp_model_prepare(m, 2, 8, 1, &e), PP_OK);
+    ck_assert_int_eq(pp_train_state_load(m, &st, dir, &e), PP_OK);
+    ck_assert_int_eq(st.step, 3);
+    train_steps(m, (int)st.step, 6, part);
+    for (int s = 0; s < 6; s++)
+        ck_assert_msg(full[s] == part[s], "step %d: %.9g resumed, %.9g uninterrupted", s, part[s],
+                      full[s]);
+    ck_assert(full[5] != full[0]);
+    pp_model_free(m);
+    tu_rmtree(dir);
+}
+END_TEST
+
+/* Gradient accumulation: two half batches with loss_scale 1/2 give the gradient of
+ * the whole batch (same number of targets in each half). */
+START_TEST(gradient_accumulation)
+{
+    pp_model *m = load_tiny();
+    pp_error e;
+    int32_t in[16], tg[16];
+    for (int i = 0; i < 16; i++) {
+        in[i] = (i * 13 + 3) % 64;
+        tg[i] = (i * 29 + 1) % 64;
+    }
+    ck_assert_int_eq(pp_model_prepare(m, 2, 8, 1, &e), PP_OK);
+    size_t np = pp_model_num_params(m);
+    pp_model_zero_grad(m);
+    ck_assert_int_eq(pp_model_forward(m, in, tg, 2, 8, NULL, &e), PP_OK);
+    ck_assert_int_eq(pp_model_backward(m, 1.0f, &e), PP_OK);
+    float *whole = malloc(np * sizeof(float));
+    memcpy(whole, pp_model_grads(m), np * sizeof(float));
+    pp_model_zero_grad(m);
+    for (int half = 0; half < 2; half++) {
+        ck_assert_int_eq(pp_model_forward(m, in + 8 * half, tg + 8 * half, 1, 8, NULL, &e), PP_OK);
+        ck_assert_int_eq(pp_model_backward(m, 0.5f, &e), PP_OK);
+    }
+    assert_close("accumulated gradient", pp_model_grads(m), whole, np, 1e-6, 1e-4);
+    free(whole);
+    pp_model_free(m);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
     Suite *s = suite_create("model");
@@ -926,6 +1008,8 @@ static Suite *model_suite(void)
     tcase_add_test(tc, fixture_logprobs_and_kv_cache);
     tcase_add_test(tc, fixture_bf16_checkpoint);
     tcase_add_test(tc, fixture_adamw_steps);
+    tcase_add_test(tc, resume_matches_uninterrupted);
+    tcase_add_test(tc, gradient_accumulation);
     suite_add_tcase(s, tc);
     tc = tcase_create("gradients");
     tcase_add_test(tc, grad_rmsnorm);
