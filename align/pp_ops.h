@@ -12,6 +12,10 @@
 
 #include "src/pp_common.h"
 
+/* Loops over fewer elements than this run on one thread: waking a team costs more
+ * than it saves, and idle OpenMP threads compete with the BLAS threads. */
+#define PP_OMP_MIN_WORK 32768L
+
 /* ---- embedding: out[n] = wte[ids[n]] ---- */
 /* out (N,C) = ; ids (N); wte (V,C) */
 PP_API void pp_op_embedding_forward(float *out, const int32_t *ids, const float *wte, int N, int C);

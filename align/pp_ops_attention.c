@@ -30,7 +30,7 @@ void pp_op_rope_forward(float *out, const float *inp, const float *cos_t, const 
                         int B, int T, int H, int HD)
 {
     int h2 = HD / 2;
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for if ((long)B * T * H * HD >= PP_OMP_MIN_WORK) collapse(2) schedule(static)
     for (int b = 0; b < B; b++)
         for (int t = 0; t < T; t++)
             for (int hd = 0; hd < H; hd++) {
@@ -50,7 +50,7 @@ void pp_op_rope_backward(float *dinp, const float *dout, const float *cos_t, con
                          int B, int T, int H, int HD)
 {
     int h2 = HD / 2;
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for if ((long)B * T * H * HD >= PP_OMP_MIN_WORK) collapse(2) schedule(static)
     for (int b = 0; b < B; b++)
         for (int t = 0; t < T; t++)
             for (int hd = 0; hd < H; hd++) {
@@ -67,7 +67,7 @@ void pp_op_rope_backward(float *dinp, const float *dout, const float *cos_t, con
 
 void pp_op_heads_split(float *out, const float *inp, int B, int T, int H, int HD)
 {
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for if ((long)B * T * H * HD >= PP_OMP_MIN_WORK) collapse(2) schedule(static)
     for (int b = 0; b < B; b++)
         for (int t = 0; t < T; t++)
             for (int hd = 0; hd < H; hd++)
@@ -77,7 +77,7 @@ void pp_op_heads_split(float *out, const float *inp, int B, int T, int H, int HD
 
 void pp_op_heads_merge(float *out, const float *inp, int B, int T, int H, int HD)
 {
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for if ((long)B * T * H * HD >= PP_OMP_MIN_WORK) collapse(2) schedule(static)
     for (int b = 0; b < B; b++)
         for (int t = 0; t < T; t++)
             for (int hd = 0; hd < H; hd++)

@@ -11,7 +11,7 @@
 
 void pp_op_embedding_forward(float *out, const int32_t *ids, const float *wte, int N, int C)
 {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for if ((long)N * C >= PP_OMP_MIN_WORK) schedule(static)
     for (int n = 0; n < N; n++)
         memcpy(out + (size_t)n * C, wte + (size_t)ids[n] * C, sizeof(float) * (size_t)C);
 }
@@ -32,7 +32,7 @@ void pp_op_embedding_backward(float *dwte, const float *dout, const int32_t *ids
 void pp_op_rmsnorm_forward(float *out, float *rstd, const float *x, const float *w, int N, int C,
                            float eps)
 {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for if ((long)N * C >= PP_OMP_MIN_WORK) schedule(static)
     for (int n = 0; n < N; n++) {
         const float *xn = x + (size_t)n * C;
         float *on = out + (size_t)n * C;
@@ -51,7 +51,7 @@ void pp_op_rmsnorm_backward(float *dx, float *dw, const float *dout, const float
 {
     /* y = x r w, r = (mean(x^2)+eps)^-1/2:
      * dx = r (w dy) - r^3 / C * x * sum_c(w dy x);  dw += sum_n dy x r */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for if ((long)N * C >= PP_OMP_MIN_WORK) schedule(static)
     for (int n = 0; n < N; n++) {
         const float *xn = x + (size_t)n * C, *gn = dout + (size_t)n * C;
         float *dxn = dx + (size_t)n * C;
@@ -63,7 +63,7 @@ void pp_op_rmsnorm_backward(float *dx, float *dw, const float *dout, const float
             dxn[c] += r * w[c] * gn[c] - k * xn[c];
     }
     /* the weight gradient sums over rows: split by channel so threads never share a sum */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for if ((long)N * C >= PP_OMP_MIN_WORK) schedule(static)
     for (int c = 0; c < C; c++) {
         float s = 0.0f;
         for (int n = 0; n < N; n++)
@@ -76,6 +76,10 @@ void pp_op_rmsnorm_backward(float *dx, float *dw, const float *dout, const float
 
 void pp_op_matmul_forward(float *out, const float *inp, const float *w, int N, int IC, int OC)
 {
+    if (N == 1) { /* one token (decoding): a matrix-vector product */
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, OC, IC, 1.0f, w, IC, inp, 1, 0.0f, out, 1);
+        return;
+    }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, OC, IC, 1.0f, inp, IC, w, IC, 0.0f,
                 out, OC);
 }
@@ -129,7 +133,7 @@ void pp_op_matmul_backward_naive(float *dinp, float *dw, const float *dout, cons
 
 void pp_op_swiglu_forward(float *h, const float *gate, const float *up, long n)
 {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for if (n >= PP_OMP_MIN_WORK) schedule(static)
     for (long i = 0; i < n; i++) {
         float g = gate[i];
         h[i] = g / (1.0f + expf(-g)) * up[i];
@@ -140,7 +144,7 @@ void pp_op_swiglu_backward(float *dgate, float *dup, const float *dh, const floa
                            const float *up, long n)
 {
     /* silu'(g) = s (1 + g (1 - s)), s = sigmoid(g) */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for if (n >= PP_OMP_MIN_WORK) schedule(static)
     for (long i = 0; i < n; i++) {
         float g = gate[i], s = 1.0f / (1.0f + expf(-g));
         dup[i] = dh[i] * g * s;
@@ -152,14 +156,14 @@ void pp_op_swiglu_backward(float *dgate, float *dup, const float *dh, const floa
 
 void pp_op_residual_forward(float *out, const float *a, const float *b, long n)
 {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for if (n >= PP_OMP_MIN_WORK) schedule(static)
     for (long i = 0; i < n; i++)
         out[i] = a[i] + b[i];
 }
 
 void pp_op_add_inplace(float *d, const float *dout, long n)
 {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for if (n >= PP_OMP_MIN_WORK) schedule(static)
     for (long i = 0; i < n; i++)
         d[i] += dout[i];
 }
@@ -183,7 +187,7 @@ long pp_op_crossentropy_forward(float *losses, const float *logits, const int32_
                                 int V)
 {
     long count = 0;
-#pragma omp parallel for schedule(static) reduction(+ : count)
+#pragma omp parallel for if ((long)N * V >= PP_OMP_MIN_WORK) schedule(static) reduction(+ : count)
     for (int n = 0; n < N; n++) {
         if (targets[n] < 0) {
             losses[n] = 0.0f;
@@ -206,7 +210,7 @@ void pp_op_crossentropy_backward(float *logits, const int32_t *targets, int N, i
                                  float dloss)
 {
     float scale = count > 0 ? dloss / (float)count : 0.0f;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for if ((long)N * V >= PP_OMP_MIN_WORK) schedule(static)
     for (int n = 0; n < N; n++) {
         float *row = logits + (size_t)n * V;
         if (targets[n] < 0) {

@@ -2,6 +2,7 @@
  * learning-rate schedules. */
 #include "config.h"
 #include "align/pp_model_internal.h"
+#include "align/pp_ops.h"
 
 #include <math.h>
 #include <string.h>
@@ -13,7 +14,7 @@ float pp_model_grad_norm(const pp_model *m)
     double s = 0.0;
     const float *g = m->grads;
     long n = (long)m->num_params;
-#pragma omp parallel for schedule(static) reduction(+ : s)
+#pragma omp parallel for if (n >= PP_OMP_MIN_WORK) schedule(static) reduction(+ : s)
     for (long i = 0; i < n; i++)
         s += (double)g[i] * g[i];
     return (float)sqrt(s);
@@ -28,7 +29,7 @@ float pp_model_clip_grad_norm(pp_model *m, float max_norm)
     if (coef < 1.0f) {
         float *g = m->grads;
         long n = (long)m->num_params;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for if (n >= PP_OMP_MIN_WORK) schedule(static)
         for (long i = 0; i < n; i++)
             g[i] *= coef;
     }
@@ -39,7 +40,7 @@ static void adamw_range(float *p, const float *g, float *mm, float *vv, size_t n
                         const pp_adamw *o, float lr, float wd, float bc1, float bc2_sqrt)
 {
     float b1 = o->beta1, b2 = o->beta2, step = lr / bc1;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for if ((long)n >= PP_OMP_MIN_WORK) schedule(static)
     for (size_t i = 0; i < n; i++) {
         float gi = g[i];
         p[i] -= lr * wd * p[i];

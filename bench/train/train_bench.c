@@ -1,6 +1,7 @@
 /* train_bench.c — tokens/s of one training step (forward + backward + gradient
  * clipping + AdamW) of the Llama model, the FLOP/s that makes, and this machine's
- * cblas_sgemm FLOP/s measured in the same run.
+ * cblas_sgemm FLOP/s measured in the same run; then generation tokens/s (one token at a
+ * time through the KV cache) and scoring tokens/s (log-probabilities of T tokens).
  *
  * Usage: train_bench [--steps N] [--batch B] [--seq T] [--vocab V] [--hidden C]
  *                    [--layers L] [--heads NH] [--kv-heads NKV] [--intermediate I]
@@ -130,16 +131,39 @@ int main(int argc, char **argv)
     double flops = 3.0 * (lin + att);
     double step_s = t_total / steps;
     double peak = sgemm_flops(N, c.intermediate_size, c.hidden_size);
+    /* inference: T tokens one at a time through the KV cache, then scored at once */
+    pp_kv_cache *kv;
+    float *logits = malloc(sizeof(float) * (size_t)c.vocab_size), *lp = malloc(sizeof(float) * T);
+    if (pp_kv_cache_new(m, T, &kv, &e)) {
+        fprintf(stderr, "train_bench: %s\n", e.message);
+        return 1;
+    }
+    double t0 = now();
+    for (int t = 0; t < T; t++)
+        pp_model_decode(m, kv, in[t], logits, &e);
+    double decode_s = now() - t0;
+    t0 = now();
+    int reps = 0;
+    do {
+        pp_model_logprobs(m, in, T, lp, &e);
+        reps++;
+    } while (now() - t0 < 1.0);
+    double score_s = (now() - t0) / reps;
+    pp_kv_cache_free(kv);
+    free(logits);
+    free(lp);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("{\"impl\":\"polyphony\",\"threads\":%d,\"params\":%zu,\"batch\":%d,\"seq\":%d,"
            "\"steps\":%d,\"step_s\":%.4f,\"forward_s\":%.4f,\"backward_s\":%.4f,\"tokens_per_s\":%.1f,\"gflops\":%.2f,"
            "\"sgemm_gflops\":%.2f,\"sgemm_fraction\":%.3f,\"mean_loss\":%.4f,"
-           "\"plan_mib\":%.1f,\"peak_rss_mib\":%.1f}\n",
+           "\"plan_mib\":%.1f,\"peak_rss_mib\":%.1f,\"decode_tokens_per_s\":%.1f,"
+           "\"score_tokens_per_s\":%.1f}\n",
            omp_get_max_threads(), pp_model_num_params(m), B, T, steps, step_s, t_fwd / steps,
            t_bwd / steps, N / step_s,
            flops / step_s * 1e-9, peak * 1e-9, flops / step_s / peak, loss_sum / steps,
-           (double)plan.total / 1048576.0, (double)ru.ru_maxrss / 1024.0);
+           (double)plan.total / 1048576.0, (double)ru.ru_maxrss / 1024.0, T / decode_s,
+           (T - 1) / score_s);
     free(in);
     free(tg);
     pp_model_free(m);
