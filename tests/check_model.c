@@ -746,6 +746,10 @@ START_TEST(safetensors_bad_input)
         {"{\"w\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[8,4]}}", 16, "\"w\""},
         /* not JSON */
         {"{\"w\":", 16, "JSON"},
+        /* the same tensor twice */
+        {"{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+         "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}",
+         16, "duplicate"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         write_st(p, cases[i].header, data, cases[i].len);
