@@ -1003,6 +1003,55 @@ START_TEST(gradient_accumulation)
 }
 END_TEST
 
+START_TEST(sampling)
+{
+    float logits[5] = {0.5f, 2.0f, 1.9f, -1.0f, 2.0f};
+    uint64_t rng = 99;
+    int32_t tok;
+    pp_error e;
+    ck_assert_int_eq(pp_sample_token(logits, 5, NULL, &rng, &tok, &e), PP_OK);
+    ck_assert_int_eq(tok, 1); /* greedy: the first highest */
+    pp_sampler s = {.temperature = 1.0f, .top_k = 2, .top_p = 1.0f};
+    int counts[5] = {0};
+    for (int i = 0; i < 4000; i++) {
+        ck_assert_int_eq(pp_sample_token(logits, 5, &s, &rng, &tok, &e), PP_OK);
+        counts[tok]++;
+    }
+    /* top-2 keeps ids 1 and 4 (equal logits, ties by id), each about half */
+    ck_assert_int_eq(counts[0] + counts[2] + counts[3], 0);
+    ck_assert_int_gt(counts[1], 1800);
+    ck_assert_int_gt(counts[4], 1800);
+    /* top-p 0.3: the most probable token alone reaches it */
+    s = (pp_sampler){.temperature = 1.0f, .top_k = 0, .top_p = 0.3f};
+    for (int i = 0; i < 100; i++) {
+        ck_assert_int_eq(pp_sample_token(logits, 5, &s, &rng, &tok, &e), PP_OK);
+        ck_assert_int_eq(tok, 1);
+    }
+    /* plain temperature sampling follows the softmax */
+    s = (pp_sampler){.temperature = 0.5f, .top_k = 0, .top_p = 1.0f};
+    memset(counts, 0, sizeof counts);
+    for (int i = 0; i < 20000; i++) {
+        pp_sample_token(logits, 5, &s, &rng, &tok, &e);
+        counts[tok]++;
+    }
+    double z = 0, p2;
+    for (int v = 0; v < 5; v++)
+        z += exp(logits[v] / 0.5);
+    p2 = exp(logits[2] / 0.5) / z;
+    ck_assert(fabs(counts[2] / 20000.0 - p2) < 0.02);
+    /* the same seed draws the same tokens */
+    uint64_t r1 = 5, r2 = 5;
+    int32_t t1, t2;
+    for (int i = 0; i < 50; i++) {
+        pp_sample_token(logits, 5, &s, &r1, &t1, &e);
+        pp_sample_token(logits, 5, &s, &r2, &t2, &e);
+        ck_assert_int_eq(t1, t2);
+    }
+    s.top_p = 1.5f;
+    ck_assert_int_eq(pp_sample_token(logits, 5, &s, &rng, &tok, &e), PP_ERR_INVALID);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
     Suite *s = suite_create("model");
@@ -1030,6 +1079,7 @@ static Suite *model_suite(void)
     tcase_add_test(tc, fast_matmul_vs_naive);
     tcase_add_test(tc, fast_attention_vs_naive);
     tcase_add_test(tc, lr_schedules);
+    tcase_add_test(tc, sampling);
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_add_test(tc, config_validation);
