@@ -862,6 +862,49 @@ START_TEST(checkpoint_bad_input)
 }
 END_TEST
 
+/* Damaged headers: random bytes of the header (and its length) changed, 300 times;
+ * every load either succeeds or fails with an error naming the file. */
+START_TEST(checkpoint_damaged_headers)
+{
+    char dir[512], p[600];
+    tu_tmpdir(dir, sizeof dir);
+    copy_tiny(dir);
+    snprintf(p, sizeof p, "%s/model.safetensors", dir);
+    size_t len = 0;
+    unsigned char *orig = (unsigned char *)tu_read_file(p, &len);
+    uint64_t hl = 0;
+    for (int i = 7; i >= 0; i--)
+        hl = (hl << 8) | orig[i];
+    unsigned char *b = malloc(len);
+    uint64_t r = 2024;
+    int failed = 0;
+    for (int it = 0; it < 300; it++) {
+        memcpy(b, orig, len);
+        for (int k = 0; k < 1 + it % 3; k++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            size_t at = (size_t)((r >> 33) % (8 + hl));
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            static const char junk[] = "0123456789\"{}[],:-";
+            b[at] = it % 2 ? (unsigned char)(r >> 56) : (unsigned char)junk[(r >> 40) % 18];
+        }
+        tu_write_file(p, b, len);
+        pp_model *m = NULL;
+        pp_error e;
+        pp_status st = pp_model_load(dir, &m, &e);
+        if (st != PP_OK) {
+            ck_assert_ptr_null(m);
+            ck_assert_msg(strstr(e.file, dir) != NULL, "iteration %d: error without the file", it);
+            failed++;
+        }
+        pp_model_free(m);
+    }
+    ck_assert_int_gt(failed, 100);
+    free(b);
+    free(orig);
+    tu_rmtree(dir);
+}
+END_TEST
+
 START_TEST(model_bad_input)
 {
     pp_model *m = load_tiny();
@@ -1088,6 +1131,7 @@ static Suite *model_suite(void)
     tcase_add_test(tc, safetensors_dtypes);
     tcase_add_test(tc, safetensors_bad_input);
     tcase_add_test(tc, checkpoint_bad_input);
+    tcase_add_test(tc, checkpoint_damaged_headers);
     tcase_add_test(tc, model_bad_input);
     tcase_add_test(tc, export_for_torch);
     suite_add_tcase(s, tc);
