@@ -598,7 +598,7 @@ int cmd_datasheet(int argc, char **argv)
     for (;;) {
         json_t *rec = NULL;
         pp_status s = pp_reader_next(rd, &rec, &e);
-        if (s == PP_ERR_IO) {
+        if (s != PP_OK && !pp_reader_can_go_on(s)) { /* the input ends */
             pp_reader_close(rd);
             rc = cli_fail(CMD, &e);
             goto done;

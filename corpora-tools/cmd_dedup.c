@@ -181,7 +181,7 @@ static int next_item(opts *o, pp_reader *r, const char *display, int report, ite
         pp_status st = pp_reader_next(r, &rec, &err);
         const char *reason = NULL;
         char rbuf[1100];
-        if (st == PP_ERR_IO) {
+        if (st != PP_OK && !pp_reader_can_go_on(st)) { /* the input ends */
             snprintf(err.file, sizeof err.file, "%s", display);
             cli_fail(CMD, &err);
             return -1;

@@ -168,7 +168,7 @@ static int next_usable(run *r, pp_reader *rd, int report_bad, json_t **rec, cons
         pp_error_clear(&e);
         json_t *j = NULL;
         pp_status s = pp_reader_next(rd, &j, &e);
-        if (s == PP_ERR_IO) {
+        if (s != PP_OK && !pp_reader_can_go_on(s)) { /* the input ends */
             *rc = cli_fail(CMD, &e);
             return -1;
         }

@@ -200,7 +200,8 @@ static int load_data(const char *cmd, strv *files, pp_instruct_data *d, int stri
             if (st == PP_OK)
                 st = pp_instruct_data_add(d, rec, pp_reader_name(r), pp_reader_lineno(r), &e);
             json_decref(rec);
-            if (st == PP_ERR_IO || st == PP_ERR_NOMEM || (st != PP_OK && strict)) {
+            if (st == PP_ERR_IO || st == PP_ERR_STREAM || st == PP_ERR_NOMEM ||
+                (st != PP_OK && strict)) {
                 cli_fail(cmd, &e);
                 ok = 0;
                 break;

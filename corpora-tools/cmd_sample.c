@@ -321,7 +321,7 @@ int cmd_sample(int argc, char **argv)
         json_t *rec = NULL;
         pp_error_clear(&e);
         pp_status s = pp_reader_next(rd, &rec, &e);
-        if (s == PP_ERR_IO) {
+        if (s != PP_OK && !pp_reader_can_go_on(s)) { /* the input ends */
             rc = cli_fail(CMD, &e);
             goto done;
         }
@@ -460,7 +460,7 @@ int cmd_sample(int argc, char **argv)
         for (;;) {
             json_t *rec = NULL;
             pp_status s = pp_reader_next(rd, &rec, &e);
-            if (s == PP_ERR_IO) {
+            if (s != PP_OK && !pp_reader_can_go_on(s)) {
                 free(pos);
                 rc = cli_fail(CMD, &e);
                 goto done;

@@ -66,6 +66,10 @@ static int is_blank(const char *s, size_t n)
 pp_status pp_reader_next(pp_reader *r, json_t **rec, pp_error *err)
 {
     *rec = NULL;
+    /* The previous line's bytes may be gone once getline refills or grows
+     * its buffer, even when it fails: never leave raw pointing at them. */
+    r->raw = NULL;
+    r->raw_len = 0;
     for (;;) {
         const char *line;
         size_t len;
@@ -99,6 +103,11 @@ pp_status pp_reader_next(pp_reader *r, json_t **rec, pp_error *err)
         *rec = j;
         return PP_OK;
     }
+}
+
+int pp_reader_can_go_on(pp_status s)
+{
+    return s == PP_ERR_PARSE || s == PP_ERR_ENCODING;
 }
 
 const char *pp_reader_raw(const pp_reader *r, size_t *len)

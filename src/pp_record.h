@@ -27,9 +27,15 @@ PP_API pp_status pp_reader_open(const char *path, pp_reader **out, pp_error *err
  * NULL at end of input. Blank lines are skipped. A bad line returns
  * PP_ERR_PARSE (not JSON / not an object / truncated) or PP_ERR_ENCODING
  * (invalid UTF-8) with err->file, err->line and a reason; the reader stays
- * usable and the next call moves to the following line. I/O errors return
- * PP_ERR_IO and end the stream. */
+ * usable and the next call moves to the following line. Anything else ends
+ * the input: a read error (PP_ERR_IO) or a truncated or corrupt gzip/zstd
+ * stream (PP_ERR_STREAM) is returned again by every later call, so a caller
+ * must stop on it (pp_reader_can_go_on() tells the two kinds apart). */
 PP_API pp_status pp_reader_next(pp_reader *r, json_t **rec, pp_error *err);
+
+/* Nonzero when `s`, returned by pp_reader_next(), is a bad line the reader
+ * can skip; zero for PP_OK and for every status that ends the input. */
+PP_API int pp_reader_can_go_on(pp_status s);
 
 /* The raw bytes of the line last read (for rejects). Valid until the next call. */
 PP_API const char *pp_reader_raw(const pp_reader *r, size_t *len);

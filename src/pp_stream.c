@@ -36,6 +36,11 @@ struct pp_input {
     char *line;
     size_t line_cap;
     long lineno;
+    /* A decoder or read failure ends the input: it is kept and returned by
+     * every later call, so no caller can read past it or report it twice as
+     * different lines. */
+    pp_status failed;
+    pp_error fail;
 };
 
 static pp_status io_error(pp_error *err, const char *name, const char *what)
@@ -137,8 +142,47 @@ pp_status pp_input_open(const char *path, pp_input **out, pp_error *err)
     return PP_OK;
 }
 
-/* Append more decompressed bytes after buf_end. Sets in->done at the end. */
+/* A decoder failure: the line being assembled is lost and so is the rest of
+ * the input. The message names the line that cannot be read and the last
+ * complete one, so the user knows how much of the file was used. */
+static pp_status stream_error(pp_input *in, pp_error *err, const char *what, const char *detail)
+{
+    char tail[128];
+    if (in->lineno > 0)
+        snprintf(tail, sizeof tail, "the input ends here (line %ld was the last complete line)",
+                 in->lineno);
+    else
+        snprintf(tail, sizeof tail, "no complete line could be read");
+    return pp_error_set(err, PP_ERR_STREAM, in->name, in->lineno + 1, "%s%s%s%s: %s", what,
+                        detail ? " (" : "", detail ? detail : "", detail ? ")" : "", tail);
+}
+
+static pp_status refill_once(pp_input *in, pp_error *err);
+
+/* Append more decompressed bytes after buf_end; a failure is kept (sticky). */
 static pp_status refill(pp_input *in, pp_error *err)
+{
+    if (in->failed) {
+        if (err)
+            *err = in->fail;
+        return in->failed;
+    }
+    pp_error e;
+    pp_error_clear(&e);
+    pp_status s = refill_once(in, &e);
+    if (s != PP_OK && s != PP_ERR_NOMEM) {
+        in->failed = s;
+        in->fail = e;
+        in->done = 1;
+        in->buf_start = in->buf_end = 0; /* a partial line is not a line */
+    }
+    if (s != PP_OK && err)
+        *err = e;
+    return s;
+}
+
+/* Append more decompressed bytes after buf_end. Sets in->done at the end. */
+static pp_status refill_once(pp_input *in, pp_error *err)
 {
     /* Compact the buffer. */
     if (in->buf_start > 0) {
@@ -171,8 +215,7 @@ static pp_status refill(pp_input *in, pp_error *err)
                     in->done = 1;
                     break;
                 }
-                return pp_error_set(err, PP_ERR_PARSE, in->name, in->lineno + 1,
-                                    "truncated gzip stream");
+                return stream_error(in, err, "truncated gzip stream", NULL);
             }
             if (in->zs_init == 2) { /* new member after a finished one */
                 inflateReset(&in->zs);
@@ -188,8 +231,8 @@ static pp_status refill(pp_input *in, pp_error *err)
             if (zr == Z_STREAM_END) {
                 in->zs_init = 2;
             } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
-                return pp_error_set(err, PP_ERR_PARSE, in->name, in->lineno + 1,
-                                    "corrupt gzip data (%s)", in->zs.msg ? in->zs.msg : "inflate failed");
+                return stream_error(in, err, "corrupt gzip data",
+                                    in->zs.msg ? in->zs.msg : "inflate failed");
             }
         } else { /* ZSTD */
             if (avail_raw == 0 && in->eof_raw) {
@@ -197,15 +240,13 @@ static pp_status refill(pp_input *in, pp_error *err)
                     in->done = 1;
                     break;
                 }
-                return pp_error_set(err, PP_ERR_PARSE, in->name, in->lineno + 1,
-                                    "truncated zstd stream");
+                return stream_error(in, err, "truncated zstd stream", NULL);
             }
             ZSTD_inBuffer ib = {in->raw, in->raw_len, in->raw_pos};
             ZSTD_outBuffer ob = {in->buf, in->buf_cap, in->buf_end};
             size_t zr = ZSTD_decompressStream(in->zd, &ob, &ib);
             if (ZSTD_isError(zr))
-                return pp_error_set(err, PP_ERR_PARSE, in->name, in->lineno + 1,
-                                    "corrupt zstd data (%s)", ZSTD_getErrorName(zr));
+                return stream_error(in, err, "corrupt zstd data", ZSTD_getErrorName(zr));
             in->raw_pos = ib.pos;
             in->buf_end = ob.pos;
             in->zs_init = zr != 0; /* 0: a frame is complete */
@@ -218,6 +259,8 @@ pp_status pp_input_getline(pp_input *in, const char **line, size_t *len, pp_erro
 {
     *line = NULL;
     *len = 0;
+    if (in->failed)
+        return refill(in, err);
     size_t scan_from = in->buf_start;
     for (;;) {
         char *nl = memchr(in->buf + scan_from, '\n', in->buf_end - scan_from);
@@ -261,6 +304,8 @@ pp_status pp_input_getline(pp_input *in, const char **line, size_t *len, pp_erro
 pp_status pp_input_read(pp_input *in, void *dst, size_t cap, size_t *got, pp_error *err)
 {
     *got = 0;
+    if (in->failed)
+        return refill(in, err);
     while (*got < cap) {
         if (in->buf_end == in->buf_start) {
             if (in->done)

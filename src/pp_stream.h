@@ -32,7 +32,10 @@ PP_API pp_status pp_input_open(const char *path, pp_input **out, pp_error *err);
 /* Read the next line (without its '\n'; a trailing '\r' is kept). *line points
  * into an internal buffer valid until the next call; *len is its length in
  * bytes (lines may contain NUL bytes). Returns PP_OK and sets *line NULL at end
- * of input. A final line without '\n' is returned as a line. */
+ * of input. A final line without '\n' is returned as a line. A truncated or
+ * corrupt compressed stream returns PP_ERR_STREAM (err->line: the line that
+ * cannot be read) and a read failure PP_ERR_IO; either ends the input and is
+ * returned again by every later call (pp_input_read() too). */
 PP_API pp_status pp_input_getline(pp_input *in, const char **line, size_t *len, pp_error *err);
 
 /* Read up to `cap` decompressed bytes. Returns the count in *got (0 at end). */

@@ -1,0 +1,83 @@
+#!/bin/sh
+# bad-inputs.sh — inputs that once crashed, hung or lost data
+# (tests/data/bad-inputs/SOURCE.md): each must end within seconds with a clear
+# message naming the file (and line), exit 1 (2 for a usage error), or give
+# a correct result. Every call is bounded in time and output, so a loop fails
+# the test instead of hanging the suite.
+. "$top_srcdir/tests/cli/lib.sh"
+D="$TESTDATA/bad-inputs"
+ulimit -f 20000 2>/dev/null || true # 10 MB per file written
+
+# tpp ARGS...: polyphony, killed after 20 s.
+tpp() { timeout 20 ${PP_WRAP:-} "$POLYPHONY" "$@"; }
+
+# expect_lines_at_most N FILE: a message once, not a flood.
+expect_lines_at_most() {
+    checks=$((checks + 1))
+    n=$(wc -l < "$2")
+    if [ "$n" -gt "$1" ]; then
+        echo "FAIL: $(basename "$2") has $n lines (at most $1 expected)" >&2
+        head -3 "$2" | sed 's/^/  /' >&2
+        fails=$((fails + 1))
+    fi
+}
+
+# --- A truncated or corrupt compressed stream ends the input: exit 1, one
+# message with the file, the line that cannot be read and the last good one.
+cp "$D/stream-loop-trunc.jsonl.gz" "$TMP/trunc.jsonl.gz"
+cp "$D/stream-loop-bitflip.jsonl.zst" "$TMP/flip.jsonl.zst"
+cp "$D/uaf-raw-after-stream-error.jsonl.gz" "$TMP/uaf.jsonl.gz"
+printf '%s\n' '[{"id":"a1","groups":{"community":"x"}}]' > "$TMP/ann.json"
+T="$TMP/trunc.jsonl.gz"
+for cmd in "stats" "stats --strict" "ingest -f jsonl -q -o $TMP/o.jsonl" \
+    "ingest -f jsonl --rejects $TMP/rej.jsonl -o $TMP/o.jsonl" \
+    "filter -q -o $TMP/o.jsonl" "filter -p gopher -q -o $TMP/o.jsonl" \
+    "filter --compare gopher,c4" "filter -q --rejects $TMP/rej.jsonl -o $TMP/o.jsonl" \
+    "sample -s unimax -b 10 -q -o $TMP/o.jsonl" \
+    "sample -s unimax -b 10 -q --rejects $TMP/rej.jsonl -o $TMP/o.jsonl" "datasheet" \
+    "lid -m $D/small.ftz -o $TMP/o.jsonl" "lid -m $D/small.ftz --rejects $TMP/rej.jsonl -o $TMP/o.jsonl" \
+    "pii --rejects $TMP/rej.jsonl -o $TMP/o.jsonl" "dedup --rejects $TMP/rej.jsonl -o $TMP/o.jsonl" \
+    "prefs validate --annotators $TMP/ann.json" \
+    "prefs import --annotators $TMP/ann.json --rejects $TMP/rej.jsonl --out $TMP/o.jsonl"; do
+    # shellcheck disable=SC2086
+    expect_status 1 tpp $cmd "$T"
+    expect_grep "trunc.jsonl.gz:2: truncated gzip stream: .*line 1 was the last complete line" "$TMP/err"
+    expect_lines_at_most 3 "$TMP/err"
+done
+expect_status 1 tpp instruct build --data "$T" --out "$TMP/o.jsonl"
+expect_grep "trunc.jsonl.gz:2: truncated gzip stream" "$TMP/err"
+expect_status 1 tpp stats "$TMP/flip.jsonl.zst"
+expect_grep "flip.jsonl.zst:1: corrupt zstd data .*no complete line could be read" "$TMP/err"
+# A stream error after a long line: its bytes are gone, nothing may read them.
+for cmd in "ingest -f jsonl --rejects $TMP/rej.jsonl -o $TMP/o.jsonl" \
+    "lid -m $D/small.ftz --rejects $TMP/rej.jsonl -o $TMP/o.jsonl"; do
+    # shellcheck disable=SC2086
+    expect_status 1 tpp $cmd "$TMP/uaf.jsonl.gz"
+    expect_grep "uaf.jsonl.gz:2: truncated gzip stream" "$TMP/err"
+done
+
+# --- fastText models whose header fields disagree are refused, naming the field.
+while read -r name rest; do
+    case "$name" in '#'*|'') continue ;; esac
+    word=${rest##*; }
+    patch=${rest% ; *}
+    cp "$D/small.ftz" "$TMP/m.ftz"
+    set -- $patch
+    while [ $# -gt 0 ]; do
+        off=$1; shift
+        bytes=""
+        while [ $# -gt 0 ] && [ "$1" -lt 400 ] 2>/dev/null && [ ${#1} -le 3 ]; do
+            bytes="$bytes\\$1"; shift
+        done
+        # shellcheck disable=SC2059
+        printf "$bytes" | dd of="$TMP/m.ftz" bs=1 seek="$off" conv=notrunc 2>/dev/null
+    done
+    expect_status 1 tpp lid -m "$TMP/m.ftz" "$D/good.jsonl"
+    expect_grep "m.ftz: not a valid fastText model: .*$word" "$TMP/err"
+    PP_FASTTEXT_SLOW=1 expect_status 1 tpp lid -m "$TMP/m.ftz" "$D/good.jsonl"
+done < "$D/ftz-patches.txt"
+expect_status 0 tpp lid -m "$D/small.ftz" "$D/good.jsonl"
+expect_status 2 tpp lid train --bucket 0 -o "$TMP/t" "$TESTDATA/lid/train.jsonl"
+expect_grep "bucket" "$TMP/err"
+
+finish
