@@ -845,7 +845,7 @@ static int run_apply(opts *o, int nfiles, char **files)
     pp_reader_close(tr);
     pp_reader *r = NULL;
     pp_writer *w = NULL;
-    if (rc == 0)
+    if (rc == 0 && nrows > 1)
         qsort(rows, nrows, sizeof *rows, cmp_row);
     if (rc == 0 && !open_rejects(o))
         rc = 1;

@@ -412,7 +412,8 @@ static double median_rate(const tallies *ts, int p, int rule)
         v[i] = rule < 0 ? 1.0 - (double)t->kept[p] / (double)t->n
                         : (double)t->failed[p][rule] / (double)t->n;
     }
-    qsort(v, ts->n, sizeof *v, cmp_dbl);
+    if (ts->n > 1)
+        qsort(v, ts->n, sizeof *v, cmp_dbl);
     double m = ts->n % 2 ? v[ts->n / 2] : 0.5 * (v[ts->n / 2 - 1] + v[ts->n / 2]);
     free(v);
     return m;

@@ -107,7 +107,8 @@ static pp_status write_ledger(ingest_ctx *c, const char *path, const char *step,
     pp_status s = pp_ledger_open(path, "ingest", &l, err);
     if (s != PP_OK)
         return s;
-    qsort(c->langs, c->nlangs, sizeof *c->langs, by_lang);
+    if (c->nlangs > 1)
+        qsort(c->langs, c->nlangs, sizeof *c->langs, by_lang);
     for (size_t i = 0; i < c->nlangs && s == PP_OK; i++) {
         const lang_count *k = &c->langs[i];
         s = pp_ledger_add(l, step, k->lang, "records", (double)k->records, k->records, NAN, NAN,

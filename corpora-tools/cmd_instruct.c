@@ -154,7 +154,8 @@ static int collect_templates(const char *cmd, strv *dirs, strv *files)
             return 0;
         }
     }
-    qsort(files->v, files->n, sizeof *files->v, cmp_str);
+    if (files->n > 1)
+        qsort(files->v, files->n, sizeof *files->v, cmp_str);
     return 1;
 }
 

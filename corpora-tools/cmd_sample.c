@@ -137,7 +137,8 @@ static int plan(slang *L, int chars)
         o[i].key = L->key[i];
         o[i].size = L->dsize[i];
     }
-    qsort(o, L->nd, sizeof *o, cmp_key);
+    if (L->nd > 1)
+        qsort(o, L->nd, sizeof *o, cmp_key);
     double acc = 0.0;
     size_t i = 0;
     /* docs: the rest is a whole number (largest-remainder rounding across
@@ -396,7 +397,8 @@ int cmd_sample(int argc, char **argv)
         rc = cli_fail(CMD, &e);
         goto done;
     }
-    qsort(st.l, st.n, sizeof *st.l, cmp_lang);
+    if (st.n > 1)
+        qsort(st.l, st.n, sizeof *st.l, cmp_lang);
     sizes = malloc(st.n * sizeof *sizes);
     alloc = malloc(st.n * sizeof *alloc);
     if (!sizes || !alloc) {

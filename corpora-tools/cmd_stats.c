@@ -182,7 +182,8 @@ int cmd_stats(int argc, char **argv)
     }
     pp_progress_done(prog);
     if (rc == 0) {
-        qsort(t.g, t.n, sizeof *t.g, by_records_desc);
+        if (t.n > 1)
+            qsort(t.g, t.n, sizeof *t.g, by_records_desc);
         /* Distinct scripts over all groups. */
         group all = {.scripts = strdup("")};
         for (size_t i = 0; i < t.n; i++) {

@@ -4,4 +4,6 @@ TESTS += tests/cli/bad-inputs.sh
 EXTRA_DIST += tests/cli/bad-inputs.sh tests/data/bad-inputs/SOURCE.md \
 	tests/data/bad-inputs/stream-loop-trunc.jsonl.gz tests/data/bad-inputs/stream-loop-bitflip.jsonl.zst \
 	tests/data/bad-inputs/uaf-raw-after-stream-error.jsonl.gz tests/data/bad-inputs/good.jsonl \
-	tests/data/bad-inputs/small.ftz tests/data/bad-inputs/ftz-patches.txt
+	tests/data/bad-inputs/small.ftz tests/data/bad-inputs/ftz-patches.txt \
+	tests/data/bad-inputs/hf-unigram-score-neg1e308.tokenizer.json tests/data/bad-inputs/hf-in2.jsonl \
+	tests/data/bad-inputs/hf-catastrophic-split-regex.tokenizer.json

@@ -391,7 +391,8 @@ static int audit_dir(audit_ctx *c, const char *dir)
         names[n++] = strdup(de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_str);
     int rc = 0, files = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         size_t pl = strlen(dir) + strlen(names[i]) + 2;

@@ -80,4 +80,35 @@ expect_status 0 tpp lid -m "$D/small.ftz" "$D/good.jsonl"
 expect_status 2 tpp lid train --bucket 0 -o "$TMP/t" "$TESTDATA/lid/train.jsonl"
 expect_grep "bucket" "$TMP/err"
 
+# --- Dedup signatures: what the writer accepts, the reader reads (no stack
+# block smaller than the header allows); beyond the limit is a usage error.
+C="$TESTDATA/dedup/corpus.jsonl"
+expect_status 0 tpp dedup signatures --bands 1024 --rows 1 -o "$TMP/b.sig" "$C"
+expect_status 0 tpp dedup merge -o "$TMP/b.dups" "$TMP/b.sig"
+expect_grep '"kind":"exact"' "$TMP/b.dups"
+expect_status 2 tpp dedup signatures --bands 512 --rows 3 -o "$TMP/c.sig" "$C"
+expect_grep "permutations" "$TMP/err"
+
+# --- Tokenizers: a Unigram score that would overflow the Viterbi sums is
+# refused; a pre-tokenizer regex that backtracks exponentially is stopped.
+expect_status 1 tpp tokenizer encode -f hf -m "$D/hf-unigram-score-neg1e308.tokenizer.json" "$D/hf-in2.jsonl"
+expect_grep "hf-unigram-score-neg1e308.tokenizer.json: Unigram vocab entry 2 has score -1e\+308" "$TMP/err"
+expect_status 1 tpp tokenizer encode -q -f hf -m "$D/hf-catastrophic-split-regex.tokenizer.json" "$D/hf-in2.jsonl"
+expect_grep "hf-in2.jsonl:1: .*catastrophic backtracking" "$TMP/err"
+echo '{"text":"hello world"}' > "$TMP/hello.jsonl"
+expect_status 0 tpp tokenizer encode -q -f hf -m "$D/hf-catastrophic-split-regex.tokenizer.json" "$TMP/hello.jsonl"
+expect_grep '"tokens":\[71,68,75,75,78,220,86,78,81,75,67\]' "$TMP/out"
+
+# --- Nothing to sort (an empty input or folder) is not an error, and must not
+# reach qsort with a null array (the sanitizer build aborts on it).
+: > "$TMP/empty.jsonl"
+mkdir "$TMP/emptydir"
+expect_status 0 tpp stats "$TMP/empty.jsonl"
+expect_grep "0 records" "$TMP/out"
+expect_status 0 tpp tokenizer audit -m "$TESTDATA/tokenizers/cl100k_base.tiktoken.zst" "$TMP/empty.jsonl"
+expect_status 1 tpp tokenizer audit -m "$TESTDATA/tokenizers/cl100k_base.tiktoken.zst" --parallel "$TMP/emptydir"
+expect_grep "emptydir: no <lang>.<split> files" "$TMP/err"
+expect_status 1 tpp langs validate "$TMP/emptydir"
+expect_grep "no profile.xml found" "$TMP/err"
+
 finish
