@@ -888,6 +888,12 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
         free(b);
         free(off);
     }
+    if (nnames == 0) { /* never replace a model's profiles with an empty file */
+        st = pp_error_set(err, PP_ERR_INVALID, o->input, 0,
+                          "no record with a text and a label: no profiles to write (%s is left "
+                          "as it was)", o->output);
+        goto done;
+    }
     st = pp_output_open(o->output, &out, err);
     if (st != PP_OK)
         goto done;

@@ -89,7 +89,13 @@ pp_status pp_reader_next(pp_reader *r, json_t **rec, pp_error *err)
             return pp_error_set(err, PP_ERR_ENCODING, name, lineno,
                                 "invalid UTF-8 at byte %zu of the line", bad + 1);
         json_error_t je;
-        json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+        /* A NUL (\u0000) in a string is refused: every consumer handles
+         * strings as C strings and would silently use only what precedes it. */
+        json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+        if (!j && json_error_code(&je) == json_error_null_character)
+            return pp_error_set(err, PP_ERR_PARSE, name, lineno,
+                                "a string contains a NUL character (\\u0000 at column %d)",
+                                je.column);
         if (!j) {
             /* jansson reports a column; "premature end of input" means truncated. */
             return pp_error_set(err, PP_ERR_PARSE, name, lineno, "malformed JSON at column %d: %s",

@@ -25,7 +25,8 @@ PP_API pp_status pp_reader_open(const char *path, pp_reader **out, pp_error *err
 
 /* Next record. On PP_OK *rec is a new reference (caller json_decref()s it) or
  * NULL at end of input. Blank lines are skipped. A bad line returns
- * PP_ERR_PARSE (not JSON / not an object / truncated) or PP_ERR_ENCODING
+ * PP_ERR_PARSE (not JSON / not an object / truncated / a string holding a
+ * NUL character, which C strings would cut short) or PP_ERR_ENCODING
  * (invalid UTF-8) with err->file, err->line and a reason; the reader stays
  * usable and the next call moves to the following line. Anything else ends
  * the input: a read error (PP_ERR_IO) or a truncated or corrupt gzip/zstd

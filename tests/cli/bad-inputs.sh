@@ -111,4 +111,40 @@ expect_grep "emptydir: no <lang>.<split> files" "$TMP/err"
 expect_status 1 tpp langs validate "$TMP/emptydir"
 expect_grep "no profile.xml found" "$TMP/err"
 
+# --- A NUL (\u0000) in a string is refused as a bad line everywhere a record
+# is read: C strings would silently keep only what precedes it.
+expect_status 1 tpp lid -m "$D/small.ftz" "$D/nul-dedup.jsonl"
+expect_grep "nul-dedup.jsonl:1: a string contains a NUL character" "$TMP/err"
+expect_status 0 tpp pii --rejects "$TMP/rej.jsonl" -o "$TMP/o.jsonl" "$D/pii-nul-hides-email.jsonl"
+expect_grep '"line":1,"reason":"a string contains a NUL character' "$TMP/rej.jsonl"
+expect_eq "$(wc -l < "$TMP/o.jsonl" | tr -d ' ')" 1 "pii keeps only the record without a NUL"
+expect_status 1 tpp dedup -o "$TMP/o.jsonl" "$D/nul-dedup.jsonl"
+expect_grep "nul-dedup.jsonl:1: a string contains a NUL character" "$TMP/err"
+expect_status 1 tpp stats "$D/nul-dedup.jsonl"
+expect_grep "NUL character" "$TMP/err"
+
+# --- Numbers that are not numbers: nan/inf profile counts, inf speakers.
+cp "$D/small.ftz" "$TMP/p.ftz"
+lab=$(tpp lid labels -m "$TMP/p.ftz" | head -1 | cut -f1)
+printf '%s\t th\t12\n%s\tthe\tnan\n' "$lab" "$lab" > "$TMP/p.ftz.profiles.tsv"
+expect_status 1 tpp lid -m "$TMP/p.ftz" "$D/good.jsonl"
+expect_grep "p.ftz.profiles.tsv:2: bad profile line .*finite" "$TMP/err"
+printf '%s\tthe\tinf\n' "$lab" > "$TMP/p.ftz.profiles.tsv"
+expect_status 1 tpp lid -m "$TMP/p.ftz" "$D/good.jsonl"
+expect_status 1 tpp audit --speakers "$D/speakers-inf.tsv" "$D/ledger.jsonl"
+expect_grep "speakers-inf.tsv:2: .*finite number of speakers" "$TMP/err"
+
+# --- lid profiles on an input with no labelled text leaves the sidecar alone.
+printf '%s\t th\t12\n' "$lab" > "$TMP/p.ftz.profiles.tsv"
+zstd -q -c "$TMP/p.ftz.profiles.tsv" > "$TMP/p.ftz.profiles.tsv.zst"
+cp "$TMP/p.ftz.profiles.tsv.zst" "$TMP/before.zst"
+expect_status 1 tpp lid profiles --input "$TMP/empty.jsonl" --model "$TMP/p.ftz"
+expect_grep "no profiles to write" "$TMP/err"
+checks=$((checks + 1))
+cmp -s "$TMP/before.zst" "$TMP/p.ftz.profiles.tsv.zst" || { echo "FAIL: sidecar replaced" >&2; fails=$((fails + 1)); }
+
+# --- tokenizer decode: an id in a gap of the vocabulary is an error, not skipped.
+expect_status 1 tpp tokenizer decode -m "$D/cl100k_base-gap.tiktoken" "$D/decode-gap-ids.jsonl"
+expect_grep "decode-gap-ids.jsonl:1: token id 1584 is not in the vocabulary" "$TMP/err"
+
 finish
