@@ -603,6 +603,16 @@ int cmd_datasheet(int argc, char **argv)
             rc = cli_fail(CMD, &e);
             goto done;
         }
+        json_t *tx = rec ? json_object_get(rec, "text") : NULL;
+        if (s == PP_OK && rec &&
+            (tx ? !json_is_string(tx)
+                : !json_object_get(rec, "messages") && !json_object_get(rec, "prompt"))) {
+            pp_error_set(&e, PP_ERR_PARSE, pp_reader_name(rd), pp_reader_lineno(rd),
+                         "record has no \"text\" string (nor \"messages\" or \"prompt\")");
+            json_decref(rec);
+            rec = NULL;
+            s = PP_ERR_PARSE; /* not a text record: a bad line like a malformed one */
+        }
         if (s != PP_OK) {
             sh.bad++;
             if (strict) {

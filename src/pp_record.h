@@ -34,6 +34,12 @@ PP_API pp_status pp_reader_open(const char *path, pp_reader **out, pp_error *err
  * must stop on it (pp_reader_can_go_on() tells the two kinds apart). */
 PP_API pp_status pp_reader_next(pp_reader *r, json_t **rec, pp_error *err);
 
+/* Parse one line as a record by the reader's rules (UTF-8 checked first, a
+ * JSON object, no duplicate keys, no NUL in strings, a byte order mark
+ * skipped on line 1). PP_ERR_PARSE/PP_ERR_ENCODING name `name`:`lineno`. */
+PP_API pp_status pp_record_parse(const char *line, size_t len, const char *name, long lineno,
+                                 json_t **rec, pp_error *err);
+
 /* Nonzero when `s`, returned by pp_reader_next(), is a bad line the reader
  * can skip; zero for PP_OK and for every status that ends the input. */
 PP_API int pp_reader_can_go_on(pp_status s);

@@ -147,4 +147,25 @@ cmp -s "$TMP/before.zst" "$TMP/p.ftz.profiles.tsv.zst" || { echo "FAIL: sidecar 
 expect_status 1 tpp tokenizer decode -m "$D/cl100k_base-gap.tiktoken" "$D/decode-gap-ids.jsonl"
 expect_grep "decode-gap-ids.jsonl:1: token id 1584 is not in the vocabulary" "$TMP/err"
 
+# --- Records are records: a byte order mark on line 1 is skipped; null, an
+# array or a non-string text is a bad line, never text to tokenize or count.
+CL="$TESTDATA/tokenizers/cl100k_base.tiktoken.zst"
+printf '\357\273\277{"id":"1","text":"hello"}\n' > "$TMP/bom.jsonl"
+expect_status 0 tpp tokenizer encode -m "$CL" "$TMP/bom.jsonl"
+expect_grep '^\{"id":"1","text":"hello","tokens":\[15339\]\}$' "$TMP/out"
+expect_status 0 tpp stats "$TMP/bom.jsonl"
+printf '%s\n' '{"id":"1","text":"hello"}' 'null' > "$TMP/null.jsonl"
+printf '%s\n' '{"id":"1","text":"hello"}' '["text","hello"]' > "$TMP/array.jsonl"
+printf '%s\n' '{"id":"1","text":"hello"}' '{"id":"2","text":42}' > "$TMP/number.jsonl"
+for f in null array number; do
+    expect_status 1 tpp tokenizer encode -m "$CL" "$TMP/$f.jsonl"
+    expect_grep "$f.jsonl:2: " "$TMP/err"
+    expect_status 1 tpp tokenizer train --lang yo --vocab-size 300 --output "$TMP/tk" --input "$TMP/$f.jsonl"
+    expect_grep "$f.jsonl:2: " "$TMP/err"
+    expect_status 1 tpp stats "$TMP/$f.jsonl"
+    expect_grep "$f.jsonl:2: " "$TMP/err"
+    expect_status 1 tpp datasheet "$TMP/$f.jsonl"
+    expect_grep "$f.jsonl:2: " "$TMP/err"
+done
+
 finish
