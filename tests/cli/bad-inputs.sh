@@ -168,4 +168,12 @@ for f in null array number; do
     expect_grep "$f.jsonl:2: " "$TMP/err"
 done
 
+# --- dedup apply on a shard the table was not made for is an error.
+expect_status 0 tpp dedup signatures -o "$TMP/d.sig" "$C"
+expect_status 0 tpp dedup merge -o "$TMP/d.table" "$TMP/d.sig"
+cp "$C" "$TMP/other.jsonl"
+expect_status 1 tpp dedup apply --table "$TMP/d.table" -o "$TMP/o.jsonl" "$TMP/other.jsonl"
+expect_grep "d.table: the table was not made for a shard named 'other.jsonl'" "$TMP/err"
+expect_status 0 tpp dedup apply --table "$TMP/d.table" --name corpus.jsonl -o "$TMP/o.jsonl" "$TMP/other.jsonl"
+
 finish

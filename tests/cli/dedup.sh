@@ -47,7 +47,8 @@ for s in 0 1; do
 done
 pp dedup merge --ledger "$T/ledger.jsonl" "$T/part-0.sig" "$T/part-1.sig" >"$T/table.jsonl" 2>/dev/null \
     || fail "merge exited $?"
-[ "$(wc -l <"$T/table.jsonl")" -eq 6 ] || fail "table has $(wc -l <"$T/table.jsonl") rows, not 6"
+[ "$(grep -c '"pos"' "$T/table.jsonl")" -eq 6 ] || fail "table has $(grep -c '"pos"' "$T/table.jsonl") duplicate rows, not 6"
+grep -q '^{"shard":"part-1.jsonl","records":[0-9]*}$' "$T/table.jsonl" || fail "no shard row for part-1"
 grep -q '"shard":"part-1.jsonl","pos":2,"id":"th-2","dup_of":"th-1","kept_shard":"part-0.jsonl","kind":"near"' "$T/table.jsonl" \
     || fail "table row for th-2: $(cat "$T/table.jsonl")"
 for mode in "" "--mark"; do
