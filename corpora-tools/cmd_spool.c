@@ -1,7 +1,7 @@
 /* cmd_spool.c — copy standard input to a temporary file for two-pass commands. */
 #include "config.h"
-#include "cmd_spool.h"
-#include "pp_stream.h"
+#include "corpora-tools/cmd_spool.h"
+#include "src/pp_stream.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
-/* cmd_spool.h — helpers shared by the filter, sample and datasheet commands
+/* cmd_spool.h — helpers shared by the filter, dedup, sample and datasheet commands
  * (private to the polyphony command). */
 #ifndef PP_CMD_SPOOL_H
 #define PP_CMD_SPOOL_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 /* Commands that read their input twice: when `path` is NULL or "-", copy
  * the (decompressed) standard input to a temporary file and return its name

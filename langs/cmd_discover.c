@@ -2,16 +2,16 @@
  * holds, which are low-resource, which the model confuses, and clusters of
  * documents it could not identify (candidate unlisted languages/varieties). */
 #include "config.h"
-#include "cli/cli.h"
+#include "src/cli/cli.h"
 
-#include "pp_cluster.h"
-#include "pp_data.h"
-#include "pp_ledger.h"
-#include "pp_lid.h"
-#include "pp_record.h"
-#include "pp_registry.h"
-#include "pp_stats.h"
-#include "pp_text.h"
+#include "langs/pp_cluster.h"
+#include "src/pp_data.h"
+#include "src/pp_ledger.h"
+#include "langs/pp_lid.h"
+#include "src/pp_record.h"
+#include "langs/pp_registry.h"
+#include "src/pp_stats.h"
+#include "src/pp_text.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int usage(FILE *f)
+void usage_discover(FILE *f)
 {
     fprintf(f,
-            "usage: polyphony discover [options] [FILE]\n"
+            "Usage: polyphony discover [options] [FILE]\n"
             "Inventory a corpus: documents, characters and share per language and script;\n"
             "low-resource languages (per the registry); confusable groups (languages the model\n"
             "mixes up, from the second-best label's probability); and the documents it could\n"
@@ -42,7 +42,6 @@ static int usage(FILE *f)
             "      --examples N        example sentences per cluster (default 3)\n"
             "      --json              JSON report\n"
             "      --ledger FILE       append per-language rows (stage discover)\n");
-    return 0;
 }
 
 typedef struct udoc {
@@ -111,11 +110,13 @@ static json_t *excerpt(const char *t, size_t max)
 int cmd_discover(int argc, char **argv)
 {
     const char *cmd = "discover";
+    cli_common co;
+    cli_common_init(&co, "discover", NULL);
     const char *model = NULL, *field = "text", *ledger = NULL;
     double thr = -1, min_sim = 0.15, conf_p = 0.15;
     long min_cluster = 2, max_unid = 500, nex = 3;
     int json = 0;
-    enum { O_FIELD = 256, O_SIM, O_MINC, O_MAXU, O_CONF, O_EX, O_JSON, O_LEDGER, O_MINSIM };
+    enum { O_FIELD = 256, O_SIM, O_MINC, O_MAXU, O_CONF, O_EX, O_JSON, O_MINSIM };
     double lid_min_sim = 0;
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'}, {"threshold", required_argument, 0, 't'},
@@ -123,17 +124,16 @@ int cmd_discover(int argc, char **argv)
         {"min-cluster", required_argument, 0, O_MINC},
         {"max-unidentified", required_argument, 0, O_MAXU},
         {"confusable", required_argument, 0, O_CONF}, {"examples", required_argument, 0, O_EX},
-        {"json", no_argument, 0, O_JSON}, {"ledger", required_argument, 0, O_LEDGER},
-        {"min-similarity", required_argument, 0, O_MINSIM}, {"help", no_argument, 0, 'h'},
+        {"json", no_argument, 0, O_JSON}, CLI_LONG_LEDGER, CLI_LONG_QUIET,
+        {"min-similarity", required_argument, 0, O_MINSIM}, CLI_LONG_HELP,
         {0, 0, 0, 0}};
-    int c;
+    int c, cr;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:t:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:t:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case O_FIELD: field = optarg; break;
         case O_JSON: json = 1; break;
-        case O_LEDGER: ledger = optarg; break;
         case 't':
             if (!cli_parse_double(cmd, "threshold", optarg, 0, 1, &thr))
                 return 2;
@@ -162,10 +162,13 @@ int cmd_discover(int argc, char **argv)
             if (!cli_parse_long(cmd, "examples", optarg, 0, 100, &nex))
                 return 2;
             break;
-        case 'h': return usage(stdout);
-        default: return cli_usage(cmd, "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
+    ledger = co.ledger;
     if (argc - optind > 1)
         return cli_usage(cmd, "at most one input file");
     const char *file = optind < argc ? argv[optind] : "-";

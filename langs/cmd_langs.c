@@ -1,10 +1,10 @@
 /* cmd_langs.c — `polyphony langs list|show|validate`: browse the language
  * registry and check community profiles. */
 #include "config.h"
-#include "cli/cli.h"
-#include "pp_data.h"
-#include "pp_langtag.h"
-#include "pp_registry.h"
+#include "src/cli/cli.h"
+#include "src/pp_data.h"
+#include "src/pp_langtag.h"
+#include "langs/pp_registry.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -18,31 +18,51 @@
 
 static const char *CMD = "langs";
 
-static void usage(FILE *f)
+/* The help of langs, pieced so that each sub-command prints its own part. */
+static const char syn_list[] =
+    "polyphony langs list [--low-resource] [--script S] [--family F] [--profiled]\n"
+    "                            [--registry FILE] [--json]\n";
+static const char syn_show[] = "polyphony langs show CODE [--registry FILE] [--json]\n";
+static const char syn_validate[] = "polyphony langs validate [--schema FILE] [DIR|FILE...]\n";
+static const char about[] =
+    "\n"
+    "Browse the language registry (every ISO 639-3 language with CLDR speaker\n"
+    "estimates, scripts, family, UDHR coordinates and digital-support proxies)\n"
+    "and check community profiles (langs/<code>/profile.xml).\n"
+    "\n";
+static const char opt_list[] =
+    "  list        one language a line (tab-separated; --json: JSON lines)\n"
+    "    --low-resource   only languages the registry rule calls low-resource\n"
+    "    --script S       only languages written in ISO 15924 script S (Latn, Ethi...)\n"
+    "    --family F       only languages whose family name contains F, or whose\n"
+    "                     ISO 639-5 group path has the code F (nic, bnt...)\n"
+    "    --profiled       only languages with a community profile\n";
+static const char opt_show[] =
+    "  show CODE   everything known about one language (ISO 639-1/639-3 or BCP 47)\n";
+static const char opt_validate[] =
+    "  validate    validate every profile.xml under DIR (default: the installed\n"
+    "              langs directory) against the RelaxNG schema; exit 1 if any is invalid\n"
+    "    --schema FILE    the schema to use (default: langs/schema/profile.rng)\n";
+static const char opt_registry[] =
+    "  --registry FILE    use this registry snapshot instead of the bundled one\n";
+static const char opt_json[] = "  --json             JSON output\n";
+static const char opt_quiet[] =
+    "  -q, --quiet        accepted by every command (langs prints no progress)\n";
+
+void usage_langs(FILE *f)
 {
-    fputs("Usage: polyphony langs list [--low-resource] [--script S] [--family F] [--profiled]\n"
-          "                            [--registry FILE] [--json]\n"
-          "       polyphony langs show CODE [--registry FILE] [--json]\n"
-          "       polyphony langs validate [--schema FILE] [DIR|FILE...]\n"
-          "\n"
-          "Browse the language registry (every ISO 639-3 language with CLDR speaker\n"
-          "estimates, scripts, family, UDHR coordinates and digital-support proxies)\n"
-          "and check community profiles (langs/<code>/profile.xml).\n"
-          "\n"
-          "  list        one language a line (tab-separated; --json: JSON lines)\n"
-          "    --low-resource   only languages the registry rule calls low-resource\n"
-          "    --script S       only languages written in ISO 15924 script S (Latn, Ethi...)\n"
-          "    --family F       only languages whose family name contains F, or whose\n"
-          "                     ISO 639-5 group path has the code F (nic, bnt...)\n"
-          "    --profiled       only languages with a community profile\n"
-          "  show CODE   everything known about one language (ISO 639-1/639-3 or BCP 47)\n"
-          "  validate    validate every profile.xml under DIR (default: the installed\n"
-          "              langs directory) against the RelaxNG schema; exit 1 if any is invalid\n"
-          "    --schema FILE    the schema to use (default: langs/schema/profile.rng)\n"
-          "  --registry FILE    use this registry snapshot instead of the bundled one\n"
-          "  --json             JSON output\n",
-          f);
+    fprintf(f, "Usage: %s       %s       %s%s%s%s%s%s%s%s", syn_list, syn_show, syn_validate,
+            about, opt_list, opt_show, opt_validate, opt_registry, opt_json, opt_quiet);
 }
+
+static void usage_one(FILE *f, const char *syn, const char *opt, int json)
+{
+    fprintf(f, "Usage: %s%s%s%s%s%s", syn, about, opt, opt_registry, json ? opt_json : "", opt_quiet);
+}
+
+void usage_langs_list(FILE *f) { usage_one(f, syn_list, opt_list, 1); }
+void usage_langs_show(FILE *f) { usage_one(f, syn_show, opt_show, 1); }
+void usage_langs_validate(FILE *f) { usage_one(f, syn_validate, opt_validate, 0); }
 
 static const char *scope_name(char s)
 {
@@ -161,17 +181,19 @@ static int open_registry(const char *path, pp_registry **r)
 
 /* --------------------------------------------------------------- list */
 
-static int do_list(int argc, char **argv)
+int cmd_langs_list(int argc, char **argv)
 {
+    cli_common co;
+    cli_common_init(&co, "langs", "list");
     static const struct option opts[] = {
         {"low-resource", no_argument, 0, 'l'}, {"script", required_argument, 0, 's'},
         {"family", required_argument, 0, 'f'}, {"profiled", no_argument, 0, 'p'},
         {"registry", required_argument, 0, 'r'}, {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-    int low = 0, json = 0, profiled = 0, c;
+        CLI_LONG_QUIET, CLI_LONG_HELP,         {0, 0, 0, 0}};
+    int low = 0, json = 0, profiled = 0, c, cr;
     const char *script = NULL, *family = NULL, *regpath = NULL;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'l': low = 1; break;
         case 's': script = optarg; break;
@@ -179,8 +201,10 @@ static int do_list(int argc, char **argv)
         case 'p': profiled = 1; break;
         case 'r': regpath = optarg; break;
         case 'j': json = 1; break;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage(CMD, "unknown option for 'langs list'");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
     if (optind < argc)
@@ -238,21 +262,25 @@ static int do_list(int argc, char **argv)
 
 /* --------------------------------------------------------------- show */
 
-static int do_show(int argc, char **argv)
+int cmd_langs_show(int argc, char **argv)
 {
+    cli_common co;
+    cli_common_init(&co, "langs", "show");
     static const struct option opts[] = {{"registry", required_argument, 0, 'r'},
                                          {"json", no_argument, 0, 'j'},
-                                         {"help", no_argument, 0, 'h'},
+                                         CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
-    int json = 0, c;
+    int json = 0, c, cr;
     const char *regpath = NULL;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'r': regpath = optarg; break;
         case 'j': json = 1; break;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage(CMD, "unknown option for 'langs show'");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
     if (optind != argc - 1)
@@ -549,22 +577,26 @@ static void walk(const char *dir, vstate *vs, int depth)
     free(names);
 }
 
-static int do_validate(int argc, char **argv)
+int cmd_langs_validate(int argc, char **argv)
 {
+    cli_common co;
+    cli_common_init(&co, "langs", "validate");
     static const struct option opts[] = {{"schema", required_argument, 0, 's'},
                                          {"registry", required_argument, 0, 'r'},
-                                         {"help", no_argument, 0, 'h'},
+                                         CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
     vstate vs = {0};
     const char *regpath = NULL;
-    int c;
+    int c, cr;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 's': vs.schema = optarg; break;
         case 'r': regpath = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: return cli_usage(CMD, "unknown option for 'langs validate'");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
     pp_error err;
@@ -595,22 +627,4 @@ static int do_validate(int argc, char **argv)
     fprintf(stderr, "polyphony langs: %d profile%s checked, %d invalid\n", vs.files,
             vs.files == 1 ? "" : "s", vs.bad);
     return vs.bad ? 1 : 0;
-}
-
-int cmd_langs(int argc, char **argv)
-{
-    if (argc < 2)
-        return cli_usage(CMD, "missing subcommand (list, show or validate)");
-    const char *sub = argv[1];
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
-        usage(stdout);
-        return 0;
-    }
-    if (strcmp(sub, "list") == 0)
-        return do_list(argc - 1, argv + 1);
-    if (strcmp(sub, "show") == 0)
-        return do_show(argc - 1, argv + 1);
-    if (strcmp(sub, "validate") == 0)
-        return do_validate(argc - 1, argv + 1);
-    return cli_usage(CMD, "unknown subcommand '%s' (list, show or validate)", sub);
 }

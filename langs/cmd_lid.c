@@ -1,16 +1,16 @@
 /* cmd_lid.c — `polyphony lid` (identify), `polyphony lid train` and
  * `polyphony lid eval`. */
 #include "config.h"
-#include "cli/cli.h"
+#include "src/cli/cli.h"
 
-#include "pp_data.h"
-#include "pp_langtag.h"
-#include "pp_ledger.h"
-#include "pp_lid.h"
-#include "pp_progress.h"
-#include "pp_registry.h"
-#include "pp_record.h"
-#include "pp_stats.h"
+#include "src/pp_data.h"
+#include "src/pp_langtag.h"
+#include "src/pp_ledger.h"
+#include "langs/pp_lid.h"
+#include "src/pp_progress.h"
+#include "langs/pp_registry.h"
+#include "src/pp_record.h"
+#include "src/pp_stats.h"
 
 #include <ctype.h>
 #include <getopt.h>
@@ -70,10 +70,10 @@ static void to_iso3(const char *code, char out[16])
 
 /* ------------------------------------------------------------------ train */
 
-static int lid_train_usage(FILE *f)
+void usage_lid_train(FILE *f)
 {
     fprintf(f,
-            "usage: polyphony lid train --input FILE --output MODEL.ftz [options]\n"
+            "Usage: polyphony lid train --input FILE --output MODEL.ftz [options]\n"
             "Train a fastText language identifier on JSONL records (character n-grams),\n"
             "quantize it and write per-label thresholds to MODEL.ftz.thresholds.json.\n"
             "  -i, --input FILE        labelled records (text + label field)\n"
@@ -93,19 +93,21 @@ static int lid_train_usage(FILE *f)
             "      --default-threshold X  threshold of labels with < 5 dev sentences (default 0)\n"
             "      --max-threshold X  cap on calibrated thresholds (default 0.5)\n"
             "      --profile-top N     trigrams per label in MODEL.profiles.tsv.zst, used to\n"
-            "                          re-rank the best labels (default 600; 0: none)\n");
-    return 0;
+            "                          re-rank the best labels (default 600; 0: none)\n"
+            "  -q, --quiet         no progress report\n");
 }
 
-static int lid_train(int argc, char **argv)
+int cmd_lid_train(int argc, char **argv)
 {
     const char *cmd = "lid train";
+    cli_common co;
+    cli_common_init(&co, "lid", "train");
     pp_lid_train_opts o;
     pp_lid_train_opts_init(&o);
     enum { O_LF = 256, O_SPLIT, O_DEV, O_MINC, O_NOSENT, O_DIM, O_EPOCH, O_LR, O_MINN, O_MAXN,
            O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB, O_BCP, O_MINCOUNT, O_MAXT, O_PTOP };
     static const struct option opts[] = {
-        {"input", required_argument, 0, 'i'}, {"output", required_argument, 0, 'o'},
+        {"input", required_argument, 0, 'i'}, CLI_LONG_OUTPUT,
         {"label-field", required_argument, 0, O_LF}, {"split", required_argument, 0, O_SPLIT},
         {"dev-split", required_argument, 0, O_DEV}, {"min-chars", required_argument, 0, O_MINC},
         {"no-sentences", no_argument, 0, O_NOSENT}, {"dim", required_argument, 0, O_DIM},
@@ -114,19 +116,18 @@ static int lid_train(int argc, char **argv)
         {"word-ngrams", required_argument, 0, O_WNG}, {"bucket", required_argument, 0, O_BUCKET},
         {"seed", required_argument, 0, O_SEED}, {"threads", required_argument, 0, O_THREADS},
         {"cutoff", required_argument, 0, O_CUTOFF}, {"no-quantize", no_argument, 0, O_NOQ},
-        {"default-threshold", required_argument, 0, O_DEFT}, {"quiet", no_argument, 0, 'q'},
+        {"default-threshold", required_argument, 0, O_DEFT}, CLI_LONG_QUIET,
         {"dsub", required_argument, 0, O_DSUB}, {"min-count", required_argument, 0, O_MINCOUNT},
         {"max-threshold", required_argument, 0, O_MAXT},
         {"profile-top", required_argument, 0, O_PTOP}, {"bcp47-labels", no_argument, 0, O_BCP},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    int c, quiet = 0;
+        CLI_LONG_HELP, {0, 0, 0, 0}};
+    int c, cr;
     long v;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:o:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'i': o.input = optarg; break;
         case 'o': o.output = optarg; break;
-        case 'q': quiet = 1; break;
         case O_LF: o.label_field = optarg; break;
         case O_SPLIT: o.split = optarg; break;
         case O_DEV: o.dev_split = optarg; break;
@@ -170,10 +171,13 @@ static int lid_train(int argc, char **argv)
                                   &o.default_threshold))
                 return 2;
             break;
-        case 'h': return lid_train_usage(stdout);
-        default: return cli_usage(cmd, "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
+    int quiet = co.quiet;
     if (optind < argc)
         return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
     if (!o.input || !o.output)
@@ -231,10 +235,10 @@ static void fold_code(const json_t *fold, char code[16])
         snprintf(code, 16, "%.15s", t);
 }
 
-static int lid_eval_usage(FILE *f)
+void usage_lid_eval(FILE *f)
 {
     fprintf(f,
-            "usage: polyphony lid eval --gold FIELD [--model M | --pred FIELD] [options] [FILE]\n"
+            "Usage: polyphony lid eval --gold FIELD [--model M | --pred FIELD] [options] [FILE]\n"
             "Score language identification against a gold field: per-language precision,\n"
             "recall, F1 and false-positive rate, macro averages, most confused pairs.\n"
             "Codes are compared as ISO 639-3 (BCP 47 and xxx_Xxxx labels are mapped).\n"
@@ -250,18 +254,19 @@ static int lid_eval_usage(FILE *f)
             "  --confusions N      how many confused pairs to list (default 10)\n"
             "  --json              JSON output\n"
             "  --ledger FILE       append per-language rows (stage lid, step eval)\n");
-    return 0;
 }
 
-static int lid_eval(int argc, char **argv)
+int cmd_lid_eval(int argc, char **argv)
 {
     const char *cmd = "lid eval";
+    cli_common co;
+    cli_common_init(&co, "lid", "eval");
     const char *gold = NULL, *pred = NULL, *model = NULL, *only = NULL, *ledger = NULL,
                *foldf = NULL;
     double thr = -1;
     long nconf = 10;
     int json = 0, macro_fold = 1;
-    enum { O_GOLD = 256, O_PRED, O_MODEL, O_THR, O_ONLY, O_CONF, O_JSON, O_LEDGER, O_FOLD,
+    enum { O_GOLD = 256, O_PRED, O_MODEL, O_THR, O_ONLY, O_CONF, O_JSON, O_FOLD,
            O_RR, O_RRW, O_NOMACRO };
     long rerank = -1;
     double rerank_w = 0.0;
@@ -269,13 +274,13 @@ static int lid_eval(int argc, char **argv)
         {"gold", required_argument, 0, O_GOLD}, {"pred", required_argument, 0, O_PRED},
         {"model", required_argument, 0, O_MODEL}, {"threshold", required_argument, 0, O_THR},
         {"only", required_argument, 0, O_ONLY}, {"confusions", required_argument, 0, O_CONF},
-        {"json", no_argument, 0, O_JSON}, {"ledger", required_argument, 0, O_LEDGER},
+        {"json", no_argument, 0, O_JSON}, CLI_LONG_LEDGER, CLI_LONG_QUIET,
         {"fold", required_argument, 0, O_FOLD}, {"rerank", required_argument, 0, O_RR},
-        {"rerank-weight", required_argument, 0, O_RRW}, {"help", no_argument, 0, 'h'},
+        {"rerank-weight", required_argument, 0, O_RRW}, CLI_LONG_HELP,
         {"no-macro-fold", no_argument, 0, O_NOMACRO}, {0, 0, 0, 0}};
-    int c;
+    int c, cr;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case O_FOLD: foldf = optarg; break;
         case O_NOMACRO: macro_fold = 0; break;
@@ -292,7 +297,6 @@ static int lid_eval(int argc, char **argv)
         case O_MODEL: model = optarg; break;
         case O_ONLY: only = optarg; break;
         case O_JSON: json = 1; break;
-        case O_LEDGER: ledger = optarg; break;
         case O_THR:
             if (!cli_parse_double(cmd, "threshold", optarg, 0.0, 1.0, &thr))
                 return 2;
@@ -301,10 +305,13 @@ static int lid_eval(int argc, char **argv)
             if (!cli_parse_long(cmd, "confusions", optarg, 0, 1000, &nconf))
                 return 2;
             break;
-        case 'h': return lid_eval_usage(stdout);
-        default: return cli_usage(cmd, "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
+    ledger = co.ledger;
     if (!gold)
         return cli_usage(cmd, "--gold FIELD is required");
     if (pred && model)
@@ -491,9 +498,20 @@ out:
 
 /* --------------------------------------------------------------- profiles */
 
-static int lid_profiles(int argc, char **argv)
+void usage_lid_profiles(FILE *f)
+{
+    fprintf(f, "Usage: polyphony lid profiles --input FILE --model M [--split S]\n"
+               "       [--label-field F] [--bcp47-labels] [--top N]\n"
+               "Write M.profiles.tsv.zst: per label, the N (default 600) most frequent\n"
+               "character trigrams of the labelled records, used to re-rank the model's\n"
+               "best candidates (lid train writes it too).\n");
+}
+
+int cmd_lid_profiles(int argc, char **argv)
 {
     const char *cmd = "lid profiles";
+    cli_common co;
+    cli_common_init(&co, "lid", "profiles");
     pp_lid_profile_opts o = {NULL, NULL, "lang", NULL, 0, 600};
     const char *model = NULL;
     long top = 600;
@@ -502,10 +520,10 @@ static int lid_profiles(int argc, char **argv)
         {"input", required_argument, 0, 'i'}, {"model", required_argument, 0, 'm'},
         {"split", required_argument, 0, O_SPLIT}, {"label-field", required_argument, 0, O_LF},
         {"bcp47-labels", no_argument, 0, O_BCP}, {"top", required_argument, 0, O_TOP},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    int c;
+        CLI_LONG_QUIET, CLI_LONG_HELP, {0, 0, 0, 0}};
+    int c, cr;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:m:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:m:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'i': o.input = optarg; break;
         case 'm': model = optarg; break;
@@ -517,14 +535,10 @@ static int lid_profiles(int argc, char **argv)
                 return 2;
             o.top = (int)top;
             break;
-        case 'h':
-            printf("usage: polyphony lid profiles --input FILE --model M [--split S]\n"
-                   "       [--label-field F] [--bcp47-labels] [--top N]\n"
-                   "Write M.profiles.tsv.zst: per label, the N (default 600) most frequent\n"
-                   "character trigrams of the labelled records, used to re-rank the model's\n"
-                   "best candidates (lid train writes it too).\n");
-            return 0;
-        default: return cli_usage(cmd, "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
     if (optind < argc)
@@ -542,22 +556,29 @@ static int lid_profiles(int argc, char **argv)
 
 /* ----------------------------------------------------------------- labels */
 
-static int lid_labels(int argc, char **argv)
+void usage_lid_labels(FILE *f)
+{
+    fprintf(f, "Usage: polyphony lid labels [--model M]\n"
+               "List the model's labels: label, BCP 47, ISO 639-3, scripts, threshold.\n");
+}
+
+int cmd_lid_labels(int argc, char **argv)
 {
     const char *cmd = "lid labels";
     const char *model = NULL;
-    static const struct option opts[] = {{"model", required_argument, 0, 'm'},
-                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    int c;
+    cli_common co;
+    cli_common_init(&co, "lid", "labels");
+    static const struct option opts[] = {{"model", required_argument, 0, 'm'}, CLI_LONG_QUIET,
+                                         CLI_LONG_HELP, {0, 0, 0, 0}};
+    int c, cr;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
-        case 'h':
-            printf("usage: polyphony lid labels [--model M]\n"
-                   "List the model's labels: label, BCP 47, ISO 639-3, scripts, threshold.\n");
-            return 0;
-        default: return cli_usage(cmd, "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
     if (optind < argc)
@@ -580,10 +601,10 @@ static int lid_labels(int argc, char **argv)
 
 /* --------------------------------------------------------------- identify */
 
-static int lid_usage(FILE *f)
+void usage_lid(FILE *f)
 {
     fprintf(f,
-            "usage: polyphony lid [options] [FILE]\n"
+            "Usage: polyphony lid [options] [FILE]\n"
             "       polyphony lid train --input FILE --output MODEL.ftz [options]\n"
             "       polyphony lid eval --gold FIELD [options] [FILE]\n"
             "       polyphony lid labels [--model M]\n"
@@ -609,8 +630,7 @@ static int lid_usage(FILE *f)
             "      --min-similarity S  abstain when the text's trigram cosine with the chosen\n"
             "                      language's profile is under S (default 0: off)\n"
             "      --timing        report identification speed on stderr\n"
-            "      --progress/--quiet\n");
-    return 0;
+            "      --progress, -q/--quiet\n");
 }
 
 /* Per-language tallies for the ledger. */
@@ -627,21 +647,15 @@ static void tally(json_t *t, const char *lang, double score)
 
 int cmd_lid(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "train") == 0)
-        return lid_train(argc - 1, argv + 1);
-    if (argc > 1 && strcmp(argv[1], "eval") == 0)
-        return lid_eval(argc - 1, argv + 1);
-    if (argc > 1 && strcmp(argv[1], "labels") == 0)
-        return lid_labels(argc - 1, argv + 1);
-    if (argc > 1 && strcmp(argv[1], "profiles") == 0)
-        return lid_profiles(argc - 1, argv + 1);
     const char *cmd = "lid";
+    cli_common co;
+    cli_common_init(&co, "lid", NULL);
     const char *model = NULL, *thresholds = NULL, *field = "text", *output = "-",
                *rejects = NULL, *ledger = NULL;
     double thr = -1;
     long top = 0;
     int progress = -1;
-    enum { O_THRF = 256, O_FIELD, O_REJ, O_LEDGER, O_PROG, O_QUIET, O_TIMING, O_RR, O_RRW,
+    enum { O_THRF = 256, O_FIELD, O_TIMING, O_RR, O_RRW,
            O_MINSIM, O_RRMIN };
     double min_sim = 0, rr_min = -1;
     int timing = 0;
@@ -653,26 +667,20 @@ int cmd_lid(int argc, char **argv)
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'}, {"thresholds", required_argument, 0, O_THRF},
         {"threshold", required_argument, 0, 't'}, {"top", required_argument, 0, 'k'},
-        {"field", required_argument, 0, O_FIELD}, {"output", required_argument, 0, 'o'},
-        {"rejects", required_argument, 0, O_REJ}, {"ledger", required_argument, 0, O_LEDGER},
-        {"progress", no_argument, 0, O_PROG}, {"quiet", no_argument, 0, O_QUIET},
+        {"field", required_argument, 0, O_FIELD}, CLI_LONG_OUTPUT, CLI_LONG_REJECTS,
+        CLI_LONG_LEDGER, CLI_LONG_PROGRESS, CLI_LONG_QUIET,
         {"timing", no_argument, 0, O_TIMING}, {"rerank", required_argument, 0, O_RR},
         {"rerank-weight", required_argument, 0, O_RRW},
         {"rerank-min-prob", required_argument, 0, O_RRMIN},
-        {"min-similarity", required_argument, 0, O_MINSIM}, {"help", no_argument, 0, 'h'},
+        {"min-similarity", required_argument, 0, O_MINSIM}, CLI_LONG_HELP,
         {0, 0, 0, 0}};
-    int c;
+    int c, cr;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:t:k:o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:t:k:o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case O_THRF: thresholds = optarg; break;
         case O_FIELD: field = optarg; break;
-        case 'o': output = optarg; break;
-        case O_REJ: rejects = optarg; break;
-        case O_LEDGER: ledger = optarg; break;
-        case O_PROG: progress = 1; break;
-        case O_QUIET: progress = 0; break;
         case O_TIMING: timing = 1; break;
         case O_MINSIM:
             if (!cli_parse_double(cmd, "min-similarity", optarg, 0.0, 1.0, &min_sim))
@@ -698,10 +706,17 @@ int cmd_lid(int argc, char **argv)
             if (!cli_parse_long(cmd, "top", optarg, 1, PP_LID_MAX_TOP, &top))
                 return 2;
             break;
-        case 'h': return lid_usage(stdout);
-        default: return cli_usage(cmd, "unknown option");
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
         }
     }
+    if (co.output)
+        output = co.output;
+    rejects = co.rejects;
+    ledger = co.ledger;
+    progress = co.progress;
     if (argc - optind > 1)
         return cli_usage(cmd, "at most one input file");
     const char *file = optind < argc ? argv[optind] : "-";

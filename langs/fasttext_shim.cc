@@ -17,7 +17,7 @@
 #include <fasttext/fasttext.h>
 
 extern "C" {
-#include "pp_fasttext.h"
+#include "langs/pp_fasttext.h"
 }
 
 // The forward pass of a softmax classifier, computed here from the model's

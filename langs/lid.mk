@@ -1,6 +1,6 @@
 # langs/lid.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).
 # Language identification (fastText), its evaluation, and corpus discovery.
-pkginclude_HEADERS += langs/pp_lid.h langs/pp_cluster.h
+nobase_pkginclude_HEADERS += langs/pp_lid.h langs/pp_cluster.h
 libpolyphony_la_SOURCES += langs/pp_lid.h langs/pp_lid.c langs/pp_lid_text.c langs/pp_cluster.h langs/pp_cluster.c \
 	langs/pp_lid_train.c langs/pp_lid_eval.c
 polyphony_SOURCES += langs/cmd_lid.c langs/cmd_discover.c

@@ -1,8 +1,8 @@
 /* pp_cluster.c — trigram profiles and average-linkage clustering. */
 #include "config.h"
-#include "pp_cluster.h"
+#include "langs/pp_cluster.h"
 
-#include "pp_lid.h"
+#include "langs/pp_lid.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -4,7 +4,7 @@
 #ifndef PP_CLUSTER_H
 #define PP_CLUSTER_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #include <stdint.h>
 

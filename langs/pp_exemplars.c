@@ -1,9 +1,9 @@
 /* pp_exemplars.c — CLDR exemplar characters of a language through ICU's
  * ulocdata (the standard set), as a plain UTF-8 string of characters. */
 #include "config.h"
-#include "pp_registry.h"
+#include "langs/pp_registry.h"
 
-#include "pp_langtag.h"
+#include "src/pp_langtag.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
 #ifndef PP_FASTTEXT_H
 #define PP_FASTTEXT_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,15 +1,15 @@
 /* pp_lid.c — loading a LID model (+ thresholds sidecar), label mapping and
  * identification with abstention. */
 #include "config.h"
-#include "pp_lid.h"
+#include "langs/pp_lid.h"
 
-#include "pp_cluster.h"
-#include "pp_data.h"
-#include "pp_fasttext.h"
-#include "pp_langtag.h"
-#include "pp_registry.h"
-#include "pp_stream.h"
-#include "pp_text.h"
+#include "langs/pp_cluster.h"
+#include "src/pp_data.h"
+#include "langs/pp_fasttext.h"
+#include "src/pp_langtag.h"
+#include "langs/pp_registry.h"
+#include "src/pp_stream.h"
+#include "src/pp_text.h"
 
 #include <ctype.h>
 #include <jansson.h>

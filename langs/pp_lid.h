@@ -11,7 +11,7 @@
 #ifndef PP_LID_H
 #define PP_LID_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,7 +1,7 @@
 /* pp_lid_eval.c — per-language precision, recall, F1 and false-positive
  * rate of a language identifier, macro averages and confused pairs. */
 #include "config.h"
-#include "pp_lid.h"
+#include "langs/pp_lid.h"
 
 #include <jansson.h>
 #include <stdlib.h>

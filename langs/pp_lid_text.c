@@ -1,7 +1,7 @@
 /* pp_lid_text.c — the one preprocessing function shared by LID training and
  * prediction, and the script-compatibility rule. */
 #include "config.h"
-#include "pp_lid.h"
+#include "langs/pp_lid.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,14 +2,14 @@
  * it and calibrate per-label thresholds on a dev split (the sidecar
  * MODEL.thresholds.json). Reproducible: one thread, a seeded shuffle. */
 #include "config.h"
-#include "pp_lid.h"
+#include "langs/pp_lid.h"
 
-#include "pp_cluster.h"
-#include "pp_fasttext.h"
-#include "pp_langtag.h"
-#include "pp_record.h"
-#include "pp_stream.h"
-#include "pp_text.h"
+#include "langs/pp_cluster.h"
+#include "langs/pp_fasttext.h"
+#include "src/pp_langtag.h"
+#include "src/pp_record.h"
+#include "src/pp_stream.h"
+#include "src/pp_text.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -177,6 +177,31 @@ static int is_glot_label(const char *v)
     return us - v >= 2 && us - v <= 3;
 }
 
+/* The record's meta.split, or NULL. */
+static const char *record_split(const json_t *rec)
+{
+    const json_t *meta = json_object_get(rec, "meta");
+    return meta ? pp_record_str(meta, "split") : NULL;
+}
+
+/* The next record that has a "text" string and, when `want` is set, that
+ * meta.split; *rec is NULL at the end of the input (the caller owns it). */
+static pp_status next_in_split(pp_reader *r, const char *want, json_t **rec, const char **text,
+                               pp_error *err)
+{
+    for (;;) {
+        *rec = NULL;
+        pp_status st = pp_reader_next(r, rec, err);
+        if (st != PP_OK || !*rec)
+            return st;
+        *text = pp_record_str(*rec, "text");
+        const char *split = record_split(*rec);
+        if (*text && (!want || (split && strcmp(split, want) == 0)))
+            return PP_OK;
+        json_decref(*rec);
+    }
+}
+
 /* The training label of a record: "xxx_Xxxx" (ISO 639-3 + script). */
 static pp_status record_label(const json_t *rec, const char *field, int bcp47, const char *text,
                               size_t len, char *out, size_t cap, pp_error *err)
@@ -223,6 +248,24 @@ static pp_status record_label(const json_t *rec, const char *field, int bcp47, c
         snprintf(sc, sizeof sc, "%s", c5);
     }
     snprintf(out, cap, "%s_%s", iso, sc);
+    return PP_OK;
+}
+
+/* record_label with the reader's file and line in the error; *und is set
+ * when the label names no language ("und", "und_Xxxx"). */
+static pp_status reader_label(pp_reader *r, const json_t *rec, const char *field, int bcp47,
+                              const char *text, size_t len, char *lab, size_t cap, int *und,
+                              pp_error *err)
+{
+    pp_status st = record_label(rec, field, bcp47, text, len, lab, cap, err);
+    if (st != PP_OK) {
+        if (err) {
+            snprintf(err->file, sizeof err->file, "%s", pp_reader_name(r));
+            err->line = pp_reader_lineno(r);
+        }
+        return st;
+    }
+    *und = strncmp(lab, "und", 3) == 0 && (lab[3] == '_' || lab[3] == '\0');
     return PP_OK;
 }
 
@@ -341,8 +384,7 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
         if (!rec)
             break;
         const char *text = pp_record_str(rec, "text");
-        const json_t *meta = json_object_get(rec, "meta");
-        const char *split = meta ? pp_record_str(meta, "split") : NULL;
+        const char *split = record_split(rec);
         int is_train = 1, is_dev = 0;
         if (o->split) {
             is_train = split && strcmp(split, o->split) == 0;
@@ -363,16 +405,14 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
         }
         size_t tlen = strlen(text);
         char lab[64];
-        st = record_label(rec, o->label_field, o->bcp47_labels, text, tlen, lab, sizeof lab, err);
+        int und = 0;
+        st = reader_label(r, rec, o->label_field, o->bcp47_labels, text, tlen, lab, sizeof lab,
+                          &und, err);
         if (st != PP_OK) {
-            if (err) {
-                snprintf(err->file, sizeof err->file, "%s", pp_reader_name(r));
-                err->line = pp_reader_lineno(r);
-            }
             json_decref(rec);
             goto done;
         }
-        if (strncmp(lab, "und", 3) == 0 && (lab[3] == '_' || lab[3] == '\0')) {
+        if (und) {
             /* no language to learn: an unlisted variety stays unlisted */
             json_decref(rec);
             rep->skipped_und++;
@@ -733,31 +773,22 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
     size_t nwant_alloc = 0;
     for (;;) {
         json_t *rec = NULL;
-        st = pp_reader_next(r, &rec, err);
+        const char *text = NULL;
+        st = next_in_split(r, o->split, &rec, &text, err);
         if (st != PP_OK)
             goto done;
         if (!rec)
             break;
-        const char *text = pp_record_str(rec, "text");
-        const json_t *meta = json_object_get(rec, "meta");
-        const char *split = meta ? pp_record_str(meta, "split") : NULL;
-        if (!text || (o->split && (!split || strcmp(split, o->split) != 0))) {
-            json_decref(rec);
-            continue;
-        }
         size_t tlen = strlen(text);
         char lab[64];
-        st = record_label(rec, o->label_field ? o->label_field : "lang", o->bcp47_labels, text,
-                          tlen, lab, sizeof lab, err);
+        int und = 0;
+        st = reader_label(r, rec, o->label_field ? o->label_field : "lang", o->bcp47_labels, text,
+                          tlen, lab, sizeof lab, &und, err);
         if (st != PP_OK) {
-            if (err) {
-                snprintf(err->file, sizeof err->file, "%s", pp_reader_name(r));
-                err->line = pp_reader_lineno(r);
-            }
             json_decref(rec);
             goto done;
         }
-        if (strncmp(lab, "und", 3) == 0 && (lab[3] == '_' || lab[3] == '\0')) {
+        if (und) {
             json_decref(rec);
             continue;
         }
@@ -845,18 +876,12 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
         goto done;
     while (missing > 0) {
         json_t *rec = NULL;
-        st = pp_reader_next(r, &rec, err);
+        const char *text = NULL;
+        st = next_in_split(r, o->split, &rec, &text, err);
         if (st != PP_OK)
             goto done;
         if (!rec)
             break;
-        const char *text = pp_record_str(rec, "text");
-        const json_t *meta = json_object_get(rec, "meta");
-        const char *split = meta ? pp_record_str(meta, "split") : NULL;
-        if (!text || (o->split && (!split || strcmp(split, o->split) != 0))) {
-            json_decref(rec);
-            continue;
-        }
         char *p;
         size_t plen;
         st = pp_lid_preprocess(text, strlen(text), &p, &plen, err);

@@ -2,10 +2,10 @@
  * libxml2, validate against langs/schema/profile.rng (RelaxNG), and expose
  * the fields other stages need (orthography, stopwords, varieties...). */
 #include "config.h"
-#include "pp_registry.h"
+#include "langs/pp_registry.h"
 
-#include "pp_data.h"
-#include "pp_langtag.h"
+#include "src/pp_data.h"
+#include "src/pp_langtag.h"
 
 #include <ctype.h>
 #include <stdlib.h>

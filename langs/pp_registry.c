@@ -3,10 +3,10 @@
  * languages up by any code form, and compute the digital-support indicator
  * and the low-resource rule documented in docs/registry.md. */
 #include "config.h"
-#include "pp_registry.h"
+#include "langs/pp_registry.h"
 
-#include "pp_data.h"
-#include "pp_langtag.h"
+#include "src/pp_data.h"
+#include "src/pp_langtag.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -4,7 +4,7 @@
 #ifndef PP_REGISTRY_H
 #define PP_REGISTRY_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #ifdef __cplusplus
 extern "C" {

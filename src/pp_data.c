@@ -1,6 +1,6 @@
 /* pp_data.c — locate bundled data files. */
 #include "config.h"
-#include "pp_data.h"
+#include "src/pp_data.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
 #ifndef PP_DATA_H
 #define PP_DATA_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #ifdef __cplusplus
 extern "C" {

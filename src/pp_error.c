@@ -1,6 +1,6 @@
 /* pp_error.c — status names and error filling. */
 #include "config.h"
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #include <stdarg.h>
 #include <stdio.h>

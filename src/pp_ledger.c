@@ -1,6 +1,6 @@
 /* pp_ledger.c — append per-language metric rows (DESIGN.md). */
 #include "config.h"
-#include "pp_ledger.h"
+#include "src/pp_ledger.h"
 
 #include <errno.h>
 #include <jansson.h>

@@ -7,7 +7,7 @@
 #ifndef PP_LEDGER_H
 #define PP_LEDGER_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,6 +1,6 @@
 /* pp_progress.c — a one-line progress display, redrawn a few times a second. */
 #include "config.h"
-#include "pp_progress.h"
+#include "src/pp_progress.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #ifndef PP_PROGRESS_H
 #define PP_PROGRESS_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #include <stdio.h>
 

@@ -1,7 +1,7 @@
 /* pp_record.c — JSONL record reader/writer over pp_stream, with UTF-8
  * validation by ICU before JSON parsing so the reason names the bad byte. */
 #include "config.h"
-#include "pp_record.h"
+#include "src/pp_record.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,8 +8,8 @@
 #ifndef PP_RECORD_H
 #define PP_RECORD_H
 
-#include "pp_common.h"
-#include "pp_stream.h"
+#include "src/pp_common.h"
+#include "src/pp_stream.h"
 
 #include <jansson.h>
 

@@ -1,6 +1,6 @@
 /* pp_stats.c — Wilson score interval (Wilson 1927), as used for survival rates. */
 #include "config.h"
-#include "pp_stats.h"
+#include "src/pp_stats.h"
 
 #include <math.h>
 

@@ -2,7 +2,7 @@
 #ifndef PP_STATS_H
 #define PP_STATS_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,7 +1,7 @@
 /* pp_stream.c — plain/gzip/zstd input by magic bytes, line reading, and
  * output written to a temporary name then renamed into place. */
 #include "config.h"
-#include "pp_stream.h"
+#include "src/pp_stream.h"
 
 #include <errno.h>
 #include <fcntl.h>

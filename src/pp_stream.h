@@ -8,7 +8,7 @@
 #ifndef PP_STREAM_H
 #define PP_STREAM_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #include <stdio.h>
 

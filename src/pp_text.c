@@ -1,7 +1,7 @@
 /* pp_text.c — ICU normalization, BreakIterator segmentation and script
  * detection over UTF-8. */
 #include "config.h"
-#include "pp_text.h"
+#include "src/pp_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

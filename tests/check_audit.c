@@ -1,7 +1,7 @@
 /* check_audit.c — gap statistics (u, gap, M_tau, Gini, priorities) against
  * the independent Python computation in tests/data/eval/audit_reference.py. */
 #include "config.h"
-#include "pp_gap.h"
+#include "eval-sets/audit/pp_gap.h"
 
 #include <check.h>
 #include <jansson.h>
@@ -133,11 +133,6 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+#include "testutil.h"
+
+int main(void) { return tu_run(suite()); }

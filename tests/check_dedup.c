@@ -1,7 +1,7 @@
 /* check_dedup.c — normalization, MinHash estimates, LSH, clusters and the
  * signature file format. */
 #include "config.h"
-#include "pp_dedup.h"
+#include "corpora-tools/cleaning/pp_dedup.h"
 
 #include <check.h>
 #include <math.h>
@@ -309,7 +309,7 @@ START_TEST(test_sig_roundtrip)
 }
 END_TEST
 
-int main(void)
+static Suite *suite(void)
 {
     Suite *s = suite_create("dedup");
     TCase *tc = tcase_create("core");
@@ -323,9 +323,9 @@ int main(void)
     tcase_add_test(tc, test_index_transitive);
     tcase_add_test(tc, test_sig_roundtrip);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
+
+#include "testutil.h"
+
+int main(void) { return tu_run(suite()); }

@@ -1,8 +1,8 @@
 /* check_eval.c — metrics (chrF/chrF++ against the reference fixtures, token
  * F1, bits per byte), bootstrap determinism, single-item cells, paired tests. */
 #include "config.h"
-#include "pp_eval.h"
-#include "pp_record.h"
+#include "eval-sets/metrics/pp_eval.h"
+#include "src/pp_record.h"
 
 #include <check.h>
 #include <math.h>
@@ -252,11 +252,6 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+#include "testutil.h"
+
+int main(void) { return tu_run(suite()); }

@@ -1,9 +1,9 @@
 /* check_filter.c — the quality filter presets (pp_filter.h) and the budget
  * allocation (pp_sample.h). */
 #include "config.h"
-#include "pp_filter.h"
-#include "pp_record.h"
-#include "pp_sample.h"
+#include "corpora-tools/cleaning/pp_filter.h"
+#include "src/pp_record.h"
+#include "corpora-tools/mixing/pp_sample.h"
 
 #include <check.h>
 #include <math.h>
@@ -586,11 +586,6 @@ static Suite *filter_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(filter_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+#include "testutil.h"
+
+int main(void) { return tu_run(filter_suite()); }

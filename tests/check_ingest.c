@@ -1,8 +1,8 @@
 /* check_ingest.c — pp_ingest: every format on the fixtures in
  * tests/data/ingest/, segmentation, rejects, --strict, stable ids. */
 #include "config.h"
-#include "pp_ingest.h"
-#include "pp_text.h"
+#include "corpora-tools/sourcing/pp_ingest.h"
+#include "src/pp_text.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -474,11 +474,6 @@ static Suite *ingest_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(ingest_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+#include "testutil.h"
+
+int main(void) { return tu_run(ingest_suite()); }

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pp_fasttext.h"
-#include "pp_lid.h"
-#include "pp_instruct.h"
-#include "pp_record.h"
+#include "langs/pp_fasttext.h"
+#include "langs/pp_lid.h"
+#include "corpora-tools/community/pp_instruct.h"
+#include "src/pp_record.h"
 
 #include <unistd.h>
 
@@ -398,11 +398,6 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+#include "testutil.h"
+
+int main(void) { return tu_run(suite()); }

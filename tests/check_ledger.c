@@ -1,8 +1,8 @@
 /* check_ledger.c — ledger rows have the DESIGN.md shape; Wilson intervals
  * match published values. */
 #include "config.h"
-#include "polyphony.h"
-#include "testutil.h"
+#include "src/polyphony.h"
+#include "tests/testutil.h"
 
 #include <math.h>
 

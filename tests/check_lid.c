@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pp_cluster.h"
-#include "pp_lid.h"
+#include "langs/pp_cluster.h"
+#include "langs/pp_lid.h"
 
 static char tmpdir[256];
 static char model[512];
@@ -374,13 +374,11 @@ static Suite *suite(void)
     return s;
 }
 
+#include "testutil.h"
+
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int status = tu_run_fork(suite(), CK_NOFORK);
     cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return status;
 }

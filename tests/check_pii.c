@@ -1,7 +1,7 @@
 /* check_pii.c — checksums, digit systems, emails (IDN, glued to text without
  * spaces), phones, IPs, IBANs, cards, false positives and redaction. */
 #include "config.h"
-#include "pp_pii.h"
+#include "corpora-tools/cleaning/pp_pii.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -229,7 +229,7 @@ START_TEST(test_redact_offsets)
 }
 END_TEST
 
-int main(void)
+static Suite *suite(void)
 {
     Suite *s = suite_create("pii");
     TCase *tc = tcase_create("core");
@@ -243,9 +243,9 @@ int main(void)
     tcase_add_test(tc, test_cards_and_types);
     tcase_add_test(tc, test_redact_offsets);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
+
+#include "testutil.h"
+
+int main(void) { return tu_run(suite()); }

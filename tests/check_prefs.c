@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pp_prefs.h"
+#include "corpora-tools/community/pp_prefs.h"
 
 #define PDIR TESTDATA "/prefs"
 #define U -1 /* missing value in the reliability matrix */
@@ -240,11 +240,6 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+#include "testutil.h"
+
+int main(void) { return tu_run(suite()); }

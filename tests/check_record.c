@@ -2,8 +2,8 @@
  * malformed lines with file and line, invalid UTF-8 rejected with a reason,
  * rejects file always valid UTF-8. */
 #include "config.h"
-#include "polyphony.h"
-#include "testutil.h"
+#include "src/polyphony.h"
+#include "tests/testutil.h"
 
 static char dir[512];
 static void setup(void) { tu_tmpdir(dir, sizeof dir); }

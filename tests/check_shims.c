@@ -2,8 +2,10 @@
  * classifier and a tiny SentencePiece model are trained, used, and bad
  * model files come back as errors instead of exceptions or exits. */
 #include "config.h"
-#include "polyphony.h"
-#include "testutil.h"
+#include "src/polyphony.h"
+#include "langs/pp_fasttext.h"
+#include "tokenizers/pp_spm.h"
+#include "tests/testutil.h"
 
 static char dir[512];
 static void setup(void) { tu_tmpdir(dir, sizeof dir); }

@@ -1,8 +1,8 @@
 /* check_stream.c — compressed streams: round trips through plain, gzip and
  * zstd; detection by magic bytes; truncated archives; atomic output. */
 #include "config.h"
-#include "polyphony.h"
-#include "testutil.h"
+#include "src/polyphony.h"
+#include "tests/testutil.h"
 
 #include <sys/stat.h>
 

@@ -4,8 +4,8 @@
  * exclusions, danda), Thai (no spaces between words), Arabic (right to left,
  * presentation forms). */
 #include "config.h"
-#include "polyphony.h"
-#include "testutil.h"
+#include "src/polyphony.h"
+#include "tests/testutil.h"
 
 static char *norm(const char *s, pp_norm_form f)
 {

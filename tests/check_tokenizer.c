@@ -2,11 +2,11 @@
  * bad input, long lines, the audit's figures and the language sampler. */
 #include "config.h"
 
-#include "pp_record.h"
-#include "pp_sample.h"
-#include "pp_spm.h"
-#include "pp_tok_audit.h"
-#include "pp_tokenizer.h"
+#include "src/pp_record.h"
+#include "corpora-tools/mixing/pp_sample.h"
+#include "tokenizers/pp_spm.h"
+#include "tokenizers/pp_tok_audit.h"
+#include "tokenizers/pp_tokenizer.h"
 
 #include <check.h>
 #include <jansson.h>
@@ -462,11 +462,6 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+#include "testutil.h"
+
+int main(void) { return tu_run(suite()); }

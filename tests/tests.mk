@@ -20,5 +20,27 @@ tests_check_shims_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_shims_LDADD = $(PP_TEST_LIBS)
 
 # The command-line basics (help, version, exit statuses).
-TESTS += tests/cli/basics.sh tests/cli/stats.sh
-EXTRA_DIST += tests/cli/basics.sh tests/cli/stats.sh tests/cli/lib.sh
+TESTS += tests/cli/basics.sh
+EXTRA_DIST += tests/cli/basics.sh tests/cli/lib.sh
+
+# The layering rule, on every #include of the tree; public headers are the
+# ones the fragments install.
+TESTS += tests/layering.sh
+EXTRA_DIST += tests/layering.sh
+AM_TESTS_ENVIRONMENT += PP_PUBLIC_HEADERS='$(pkginclude_HEADERS) $(nobase_pkginclude_HEADERS)'; \
+	export PP_PUBLIC_HEADERS;
+
+# make installcheck (run by distcheck): a program that includes every
+# installed public header, the way a user of the library finds them
+# (-I$(pkgincludedir), as polyphony.pc says), and links the installed library.
+installcheck-local:
+	{ echo '#include "polyphony.h"'; \
+	  for h in $(nobase_pkginclude_HEADERS); do echo "#include \"$$h\""; done; \
+	  echo 'int main(void) { char t[16]; return pp_langtag_canonicalize("en", t, sizeof t, NULL) != PP_OK; }'; \
+	} >installcheck-headers.c
+	$(CC) $(CFLAGS) -std=gnu11 -I$(DESTDIR)$(pkgincludedir) $(DEP_CFLAGS) -o installcheck-headers$(EXEEXT) \
+	    installcheck-headers.c -L$(DESTDIR)$(libdir) -lpolyphony $(DEP_LIBS)
+	rm -f installcheck-headers.c installcheck-headers$(EXEEXT)
+# Help, -q and manual pages of every command and sub-command.
+TESTS += tests/cli/help.sh
+EXTRA_DIST += tests/cli/help.sh

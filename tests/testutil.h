@@ -50,13 +50,23 @@ static inline void tu_rmtree(const char *dir)
         fprintf(stderr, "warning: could not remove %s\n", dir);
 }
 
-static inline int tu_run(Suite *s)
+/* Run every test of s and free it; EXIT_SUCCESS when none failed. fork is
+ * CK_FORK_GETENV (honour CK_FORK, as `make check-valgrind` sets it), or
+ * CK_NOFORK for a suite whose tests share state set up once. */
+static inline int tu_run_fork(Suite *s, enum fork_status fork)
 {
     SRunner *sr = srunner_create(s);
+    if (fork != CK_FORK_GETENV)
+        srunner_set_fork_status(sr, fork);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+static inline int tu_run(Suite *s)
+{
+    return tu_run_fork(s, CK_FORK_GETENV);
 }
 
 #endif

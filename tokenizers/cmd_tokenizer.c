@@ -1,19 +1,19 @@
 /* cmd_tokenizer.c — `polyphony tokenizer train|audit|encode|decode`. */
 #include "config.h"
 
-#include "cli/cli.h"
-#include "pp_langtag.h"
-#include "pp_ledger.h"
-#include "pp_progress.h"
-#include "pp_record.h"
-#include "pp_sample.h"
-#include "pp_spm.h"
-#include "pp_stats.h"
-#include "pp_stream.h"
-#include "pp_text.h"
-#include "pp_tok_audit.h"
-#include "pp_tokenizer.h"
-#include "pp_tok_defaults.h"
+#include "src/cli/cli.h"
+#include "src/pp_langtag.h"
+#include "src/pp_ledger.h"
+#include "src/pp_progress.h"
+#include "src/pp_record.h"
+#include "corpora-tools/mixing/pp_sample.h"
+#include "tokenizers/pp_spm.h"
+#include "src/pp_stats.h"
+#include "src/pp_stream.h"
+#include "src/pp_text.h"
+#include "tokenizers/pp_tok_audit.h"
+#include "tokenizers/pp_tokenizer.h"
+#include "tokenizers/pp_tok_defaults.h"
 
 #include <dirent.h>
 #include <getopt.h>
@@ -26,59 +26,85 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char USAGE[] =
-    "Usage: polyphony tokenizer train --lang CODE|--langs CODES --vocab-size N\n"
+/* The help, pieced so that each sub-command prints its own part. */
+#define SYN_TRAIN \
+    "polyphony tokenizer train --lang CODE|--langs CODES --vocab-size N\n" \
     "                 [--model-type unigram|bpe] --input FILE... --output PREFIX [options]\n"
-    "       polyphony tokenizer audit --model M [--format spm|hf|tiktoken] [--pattern RE]\n"
+#define SYN_AUDIT \
+    "polyphony tokenizer audit --model M [--format spm|hf|tiktoken] [--pattern RE]\n" \
     "                 (--parallel DIR | FILE...) [--reference LANG] [--ledger FILE] [--json]\n"
-    "       polyphony tokenizer encode --model M [--format F] [--pattern RE] [--pieces] [FILE]\n"
-    "       polyphony tokenizer decode --model M [--format F] [FILE]\n"
-    "\n"
-    "Train SentencePiece tokenizers with a language's own defaults, and measure\n"
-    "what any tokenizer (SentencePiece .model, Hugging Face tokenizer.json,\n"
+#define SYN_ENCODE \
+    "polyphony tokenizer encode --model M [--format F] [--pattern RE] [--pieces] [FILE]\n"
+#define SYN_DECODE \
+    "polyphony tokenizer decode --model M [--format F] [FILE]\n"
+#define ABOUT \
+    "Train SentencePiece tokenizers with a language's own defaults, and measure\n" \
+    "what any tokenizer (SentencePiece .model, Hugging Face tokenizer.json,\n" \
     "tiktoken rank file) costs each language.\n"
-    "\n"
-    "Model options (audit, encode, decode):\n"
-    "  -m, --model FILE        the tokenizer (.gz/.zst accepted)\n"
-    "  -f, --format F          spm, hf or tiktoken (default: from the file)\n"
-    "      --pattern RE        tiktoken pre-tokenization regex, or cl100k_base / o200k_base\n"
+#define OPT_MODEL \
+    "  -m, --model FILE        the tokenizer (.gz/.zst accepted)\n" \
+    "  -f, --format F          spm, hf or tiktoken (default: from the file)\n" \
+    "      --pattern RE        tiktoken pre-tokenization regex, or cl100k_base / o200k_base\n" \
     "                          (default: from the rank file's name)\n"
-    "\n"
-    "train:\n"
-    "      --lang CODE         the language (BCP 47 or ISO 639-3)\n"
-    "      --langs A,B,...     several languages (records need a lang field)\n"
-    "      --vocab-size N      vocabulary size\n"
-    "      --model-type T      unigram (default) or bpe\n"
-    "  -i, --input FILE        JSONL records (text, lang) or plain text; repeatable\n"
-    "  -o, --output PREFIX     writes PREFIX.model, PREFIX.vocab and PREFIX.json\n"
-    "      --normalization N   nfc (default from the profile), nfkc, nmt_nfkc or identity\n"
-    "      --no-byte-fallback  unknown characters become <unk> instead of bytes\n"
-    "      --no-split-digits   keep digit runs together\n"
-    "      --no-exemplars      do not add the language's required characters\n"
-    "                          (with --normalization nmt_nfkc --no-byte-fallback:\n"
-    "                          SentencePiece's own defaults)\n"
-    "      --user-symbols A,B  pieces that are never split\n"
-    "      --required-chars S  characters to keep in addition to the language's own\n"
-    "      --character-coverage F  share of characters to cover (default 0.9995)\n"
-    "      --sampling M        temperature (default) or unimax, for several languages\n"
-    "      --temperature T     temperature sampling: shares ~ p^(1/T) (default 3.33)\n"
-    "      --unimax-epochs E   UniMax: at most E passes over a language (default 4)\n"
-    "      --budget BYTES      bytes of training text to draw (default: all there is)\n"
+#define OPT_TRAIN \
+    "      --lang CODE         the language (BCP 47 or ISO 639-3)\n" \
+    "      --langs A,B,...     several languages (records need a lang field)\n" \
+    "      --vocab-size N      vocabulary size\n" \
+    "      --model-type T      unigram (default) or bpe\n" \
+    "  -i, --input FILE        JSONL records (text, lang) or plain text; repeatable\n" \
+    "  -o, --output PREFIX     writes PREFIX.model, PREFIX.vocab and PREFIX.json\n" \
+    "      --normalization N   nfc (default from the profile), nfkc, nmt_nfkc or identity\n" \
+    "      --no-byte-fallback  unknown characters become <unk> instead of bytes\n" \
+    "      --no-split-digits   keep digit runs together\n" \
+    "      --no-exemplars      do not add the language's required characters\n" \
+    "                          (with --normalization nmt_nfkc --no-byte-fallback:\n" \
+    "                          SentencePiece's own defaults)\n" \
+    "      --user-symbols A,B  pieces that are never split\n" \
+    "      --required-chars S  characters to keep in addition to the language's own\n" \
+    "      --character-coverage F  share of characters to cover (default 0.9995)\n" \
+    "      --sampling M        temperature (default) or unimax, for several languages\n" \
+    "      --temperature T     temperature sampling: shares ~ p^(1/T) (default 3.33)\n" \
+    "      --unimax-epochs E   UniMax: at most E passes over a language (default 4)\n" \
+    "      --budget BYTES      bytes of training text to draw (default: all there is)\n" \
     "      --seed N            seed of the sampler (default 1)\n"
-    "\n"
-    "audit:\n"
-    "      --parallel DIR      aligned files DIR/<lang>.txt or DIR/<lang>.<split> (FLORES)\n"
-    "      FILE...             JSONL records with lang (and id; UDHR ids align by -aN-pM)\n"
-    "      --reference LANG    premiums relative to LANG (default en, eng or eng_Latn)\n"
-    "      --ledger FILE       append per-language rows (stage tokenizer)\n"
+#define OPT_AUDIT \
+    "      --parallel DIR      aligned files DIR/<lang>.txt or DIR/<lang>.<split> (FLORES)\n" \
+    "      FILE...             JSONL records with lang (and id; UDHR ids align by -aN-pM)\n" \
+    "      --reference LANG    premiums relative to LANG (default en, eng or eng_Latn)\n" \
+    "      --ledger FILE       append per-language rows (stage tokenizer)\n" \
     "      --json              a JSON array, one object per language\n"
-    "\n"
-    "encode/decode: JSONL records (or plain text lines, for encode) in; records\n"
-    "with \"tokens\" (ids) out, and back (\"text\" set from \"tokens\").\n"
+#define OPT_CODEC \
+    "encode/decode: JSONL records (or plain text lines, for encode) in; records\n" \
+    "with \"tokens\" (ids) out, and back (\"text\" set from \"tokens\").\n" \
     "      --pieces            encode: also write the pieces\n"
-    "      --progress          audit: show progress on stderr (default: when a terminal)\n"
-    "  -q, --quiet             no progress or trainer log\n"
-    "  -h, --help              this help\n";
+#define OPT_TAIL \
+    "      --progress          audit: show progress on stderr (default: when a terminal)\n" \
+    "  -q, --quiet             no progress or trainer log\n" \
+    "  -h, --help              this help\n"
+
+static const char USAGE[] = "Usage: " SYN_TRAIN "       " SYN_AUDIT "       " SYN_ENCODE "       " SYN_DECODE
+    "\n" ABOUT "\nModel options (audit, encode, decode):\n" OPT_MODEL "\ntrain:\n" OPT_TRAIN
+    "\naudit:\n" OPT_AUDIT "\n" OPT_CODEC OPT_TAIL;
+
+void usage_tokenizer_train(FILE *fp)
+{
+    fputs("Usage: " SYN_TRAIN "\n" ABOUT "\n" OPT_TRAIN "\n" OPT_TAIL, fp);
+}
+
+void usage_tokenizer_audit(FILE *fp)
+{
+    fputs("Usage: " SYN_AUDIT "\n" ABOUT "\n" OPT_MODEL "\n" OPT_AUDIT "\n" OPT_TAIL, fp);
+}
+
+void usage_tokenizer_encode(FILE *fp)
+{
+    fputs("Usage: " SYN_ENCODE "\n" ABOUT "\n" OPT_MODEL "\n" OPT_CODEC OPT_TAIL, fp);
+}
+
+void usage_tokenizer_decode(FILE *fp)
+{
+    fputs("Usage: " SYN_DECODE "\n" ABOUT "\n" OPT_MODEL "\n" OPT_CODEC OPT_TAIL, fp);
+}
 
 /* ------------------------------------------------------------ helpers */
 
@@ -993,13 +1019,17 @@ static int run_train(const char *cmd, train_opts *o)
 
 /* ------------------------------------------------------------ dispatch */
 
-int cmd_tokenizer(int argc, char **argv)
+void usage_tokenizer(FILE *fp)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(USAGE, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
-    }
-    const char *sub = argv[1];
+    fputs(USAGE, fp);
+}
+
+/* train, audit, encode and decode share one option table: argv[0] says which. */
+int cmd_tokenizer_sub(int argc, char **argv)
+{
+    const char *sub = argv[0];
+    cli_common co;
+    cli_common_init(&co, "tokenizer", sub);
     char cmd[64];
     snprintf(cmd, sizeof cmd, "tokenizer %s", sub);
     int is_train = strcmp(sub, "train") == 0, is_audit = strcmp(sub, "audit") == 0;
@@ -1007,20 +1037,20 @@ int cmd_tokenizer(int argc, char **argv)
     if (!is_train && !is_audit && !is_enc && !is_dec)
         return cli_usage("tokenizer", "unknown subcommand '%s' (train, audit, encode, decode)", sub);
     enum {
-        O_FORMAT = 256, O_PATTERN, O_PARALLEL, O_REFERENCE, O_LEDGER, O_JSON, O_PIECES, O_LANG,
+        O_FORMAT = 256, O_PATTERN, O_PARALLEL, O_REFERENCE, O_JSON, O_PIECES, O_LANG,
         O_LANGS, O_VOCAB, O_TYPE, O_NORM, O_NOBF, O_NOSD, O_USER, O_REQ, O_COV, O_SAMPLING,
-        O_TEMP, O_UNIMAX, O_BUDGET, O_SEED, O_NOEX, O_PROGRESS
+        O_TEMP, O_UNIMAX, O_BUDGET, O_SEED, O_NOEX
     };
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'},     {"format", required_argument, 0, 'f'},
         {"pattern", required_argument, 0, O_PATTERN},
         {"parallel", required_argument, 0, O_PARALLEL},
         {"reference", required_argument, 0, O_REFERENCE},
-        {"ledger", required_argument, 0, O_LEDGER}, {"json", no_argument, 0, O_JSON},
+        CLI_LONG_LEDGER, {"json", no_argument, 0, O_JSON},
         {"pieces", no_argument, 0, O_PIECES},      {"lang", required_argument, 0, O_LANG},
         {"langs", required_argument, 0, O_LANGS},  {"vocab-size", required_argument, 0, O_VOCAB},
         {"model-type", required_argument, 0, O_TYPE},
-        {"input", required_argument, 0, 'i'},      {"output", required_argument, 0, 'o'},
+        {"input", required_argument, 0, 'i'},      CLI_LONG_OUTPUT,
         {"normalization", required_argument, 0, O_NORM},
         {"no-byte-fallback", no_argument, 0, O_NOBF},
         {"no-split-digits", no_argument, 0, O_NOSD},
@@ -1032,7 +1062,7 @@ int cmd_tokenizer(int argc, char **argv)
         {"temperature", required_argument, 0, O_TEMP},
         {"unimax-epochs", required_argument, 0, O_UNIMAX},
         {"budget", required_argument, 0, O_BUDGET}, {"seed", required_argument, 0, O_SEED},
-        {"quiet", no_argument, 0, 'q'},            {"progress", no_argument, 0, O_PROGRESS},            {"help", no_argument, 0, 'h'},
+        CLI_LONG_QUIET, CLI_LONG_PROGRESS, CLI_LONG_HELP,
         {0, 0, 0, 0}};
     const char *model = NULL, *format = NULL, *pattern = NULL, *dir = NULL, *reference = NULL,
                *ledger = NULL;
@@ -1048,18 +1078,17 @@ int cmd_tokenizer(int argc, char **argv)
     t.split_digits = 1;
     t.exemplars = 1;
     char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
-    int c, rc = 0;
+    int c, rc = 0, cr;
     optind = 1;
-    int sargc = argc - 1;
-    char **sargv = argv + 1;
-    while (!rc && (c = getopt_long(sargc, sargv, "m:f:i:o:qh", opts, NULL)) != -1) {
+    int sargc = argc;
+    char **sargv = argv;
+    while (!rc && (c = getopt_long(sargc, sargv, "m:f:i:o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 'f': format = optarg; break;
         case O_PATTERN: pattern = optarg; break;
         case O_PARALLEL: dir = optarg; break;
         case O_REFERENCE: reference = optarg; break;
-        case O_LEDGER: ledger = optarg; break;
         case O_JSON: as_json = 1; break;
         case O_PIECES: pieces = 1; break;
         case O_LANG:
@@ -1070,7 +1099,6 @@ int cmd_tokenizer(int argc, char **argv)
             break;
         case O_TYPE: t.model_type = optarg; break;
         case 'i': inputs[t.ninputs++] = optarg; break;
-        case 'o': t.output = optarg; break;
         case O_NORM: t.normalization = optarg; break;
         case O_NOBF: t.byte_fallback = 0; break;
         case O_NOSD: t.split_digits = 0; break;
@@ -1098,15 +1126,18 @@ int cmd_tokenizer(int argc, char **argv)
             if (!cli_parse_long(cmd, "--seed", optarg, 0, INT32_MAX, &t.seed))
                 rc = 2;
             break;
-        case 'q': t.quiet = 1; progress = 0; break;
-        case O_PROGRESS: progress = 1; break;
-        case 'h':
-            fputs(USAGE, stdout);
-            free(inputs);
-            return 0;
-        default: rc = cli_usage(cmd, "bad option"); break;
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0) {
+                free(inputs);
+                return cr;
+            }
+            break;
         }
     }
+    ledger = co.ledger;
+    t.output = co.output;
+    t.quiet = co.quiet;
+    progress = co.progress;
     if (rc) {
         free(inputs);
         return rc;

@@ -1,8 +1,8 @@
 /* pp_tok_audit.c — per-language tokenizer statistics (see pp_tok_audit.h). */
 #include "config.h"
 
-#include "pp_text.h"
-#include "pp_tok_audit.h"
+#include "src/pp_text.h"
+#include "tokenizers/pp_tok_audit.h"
 
 #include <jansson.h>
 #include <math.h>

@@ -26,8 +26,8 @@
 #ifndef PP_TOK_AUDIT_H
 #define PP_TOK_AUDIT_H
 
-#include "pp_common.h"
-#include "pp_tokenizer.h"
+#include "src/pp_common.h"
+#include "tokenizers/pp_tokenizer.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -2,9 +2,9 @@
  * profile (langs/pp_registry.h) and CLDR exemplar characters (ICU). */
 #include "config.h"
 
-#include "pp_registry.h"
-#include "pp_text.h"
-#include "pp_tok_defaults.h"
+#include "langs/pp_registry.h"
+#include "src/pp_text.h"
+#include "tokenizers/pp_tok_defaults.h"
 
 #include <stdio.h>
 #include <stdlib.h>

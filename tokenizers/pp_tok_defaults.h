@@ -2,7 +2,7 @@
 #ifndef PP_TOK_DEFAULTS_H
 #define PP_TOK_DEFAULTS_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -3,11 +3,11 @@
  * hf/tiktoken back ends, decoding, and the declared normalization. */
 #include "config.h"
 
-#include "pp_record.h"
-#include "pp_spm.h"
-#include "pp_stream.h"
-#include "pp_text.h"
-#include "tok_internal.h"
+#include "src/pp_record.h"
+#include "tokenizers/pp_spm.h"
+#include "src/pp_stream.h"
+#include "src/pp_text.h"
+#include "tokenizers/tok_internal.h"
 
 #include <ctype.h>
 #include <jansson.h>

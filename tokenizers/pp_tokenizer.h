@@ -14,7 +14,7 @@
 #ifndef PP_TOKENIZER_H
 #define PP_TOKENIZER_H
 
-#include "pp_common.h"
+#include "src/pp_common.h"
 
 #include <stdint.h>
 

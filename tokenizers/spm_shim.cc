@@ -13,7 +13,7 @@
 #include <sentencepiece_trainer.h>
 
 extern "C" {
-#include "pp_spm.h"
+#include "tokenizers/pp_spm.h"
 }
 
 struct pp_spm {

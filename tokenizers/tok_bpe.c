@@ -10,7 +10,7 @@
  * spaces (a naive "scan for the best pair, merge, rescan" loop is O(n²)). */
 #include "config.h"
 
-#include "tok_internal.h"
+#include "tokenizers/tok_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -11,9 +11,9 @@
  * else is refused with PP_ERR_UNSUPPORTED rather than tokenized differently. */
 #include "config.h"
 
-#include "pp_stream.h"
-#include "pp_text.h"
-#include "tok_internal.h"
+#include "src/pp_stream.h"
+#include "src/pp_text.h"
+#include "tokenizers/tok_internal.h"
 
 #include <jansson.h>
 #include <math.h>

@@ -4,7 +4,7 @@
 #ifndef PP_TOK_INTERNAL_H
 #define PP_TOK_INTERNAL_H
 
-#include "pp_tokenizer.h"
+#include "tokenizers/pp_tokenizer.h"
 
 #include <stdint.h>
 

@@ -10,7 +10,7 @@
  * than an error. */
 #include "config.h"
 
-#include "tok_internal.h"
+#include "tokenizers/tok_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,8 +5,8 @@
  * the lowest rank; the pair table is derived from the ranks once at load. */
 #include "config.h"
 
-#include "pp_stream.h"
-#include "tok_internal.h"
+#include "src/pp_stream.h"
+#include "tokenizers/tok_internal.h"
 
 #include <errno.h>
 #include <stdio.h>

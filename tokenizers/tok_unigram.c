@@ -6,7 +6,7 @@
  * model has byte fallback. */
 #include "config.h"
 
-#include "tok_internal.h"
+#include "tokenizers/tok_internal.h"
 
 #include <float.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * shared by the tokenizer back ends. */
 #include "config.h"
 
-#include "tok_internal.h"
+#include "tokenizers/tok_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

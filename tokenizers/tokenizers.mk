@@ -1,7 +1,7 @@
 # tokenizers/tokenizers.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).
 # One tokenizer interface (SentencePiece, Hugging Face tokenizer.json,
 # tiktoken), culture-aware training and the per-language fairness audit.
-pkginclude_HEADERS += tokenizers/pp_tokenizer.h tokenizers/pp_tok_audit.h tokenizers/pp_tok_defaults.h
+nobase_pkginclude_HEADERS += tokenizers/pp_tokenizer.h tokenizers/pp_tok_audit.h tokenizers/pp_tok_defaults.h
 libpolyphony_la_SOURCES += tokenizers/pp_tokenizer.h tokenizers/tok_internal.h \
 	tokenizers/pp_tokenizer.c tokenizers/tok_util.c tokenizers/tok_bpe.c \
 	tokenizers/tok_pretok.c tokenizers/tok_tiktoken.c tokenizers/tok_hf.c \

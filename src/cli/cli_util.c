@@ -1,6 +1,6 @@
 /* cli_util.c — messages, option parsing and progress helpers for subcommands. */
 #include "config.h"
-#include "cli.h"
+#include "src/cli/cli.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -70,12 +70,4 @@ int cli_parse_double(const char *cmd, const char *opt, const char *val, double m
     }
     *out = v;
     return 1;
-}
-
-const cli_command *cli_find(const char *name)
-{
-    for (size_t i = 0; i < cli_ncommands; i++)
-        if (strcmp(cli_commands[i].name, name) == 0)
-            return &cli_commands[i];
-    return NULL;
 }

@@ -1,7 +1,7 @@
 /* main.c — `polyphony <command> [options] [FILE...]`: dispatch, help, version. */
 #include "config.h"
-#include "cli.h"
-#include "pp_data.h"
+#include "src/cli/cli.h"
+#include "src/pp_data.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,26 +20,35 @@ static void print_overview(FILE *fp)
         fprintf(fp, "  %-12s %s\n", cli_commands[i].name, cli_commands[i].summary);
     fprintf(fp,
             "\n"
-            "Run 'polyphony help COMMAND' or 'polyphony COMMAND --help' for a command's options;\n"
-            "'man polyphony-COMMAND' for its manual page.\n"
+            "Run 'polyphony help COMMAND [SUB-COMMAND]' or 'polyphony COMMAND [SUB-COMMAND] --help'\n"
+            "for options;"
+            " 'man polyphony-COMMAND' for a command's manual page.\n"
             "Exit status: 0 done, 1 runtime or input error, 2 usage error.\n");
+}
+
+void usage_help(FILE *fp)
+{
+    fprintf(fp, "Usage: polyphony help [COMMAND [SUB-COMMAND]]\n\n"
+                "Show the list of commands, a command's help or a sub-command's help.\n");
 }
 
 int cmd_help(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "-q") == 0 || strcmp(argv[1], "--quiet") == 0) {
         print_overview(stdout);
         return 0;
     }
-    const cli_command *c = cli_find(argv[1]);
-    if (!c)
-        return cli_usage("help", "unknown command '%s'", argv[1]);
-    if (c->fn == cmd_help) {
-        print_overview(stdout);
-        return 0;
-    }
-    char *sub[] = {argv[1], "--help", NULL};
-    return c->fn(2, sub);
+    if (argc > 3)
+        return cli_usage("help", "unexpected argument '%s'", argv[3]);
+    return cli_help(stdout, argv[1], argc > 2 ? argv[2] : NULL);
+}
+
+void usage_version(FILE *fp)
+{
+    fprintf(fp, "Usage: polyphony version [--data-dir]\n\n"
+                "Print the version, or with --data-dir the directory of the bundled data\n"
+                "($POLYPHONY_DATA when set, else the installed data directory).\n");
 }
 
 int cmd_version(int argc, char **argv)
@@ -50,11 +59,11 @@ int cmd_version(int argc, char **argv)
         return 0;
     }
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("Usage: polyphony version [--data-dir]\n\n"
-               "Print the version, or with --data-dir the directory of the bundled data\n"
-               "($POLYPHONY_DATA when set, else the installed data directory).\n");
+        usage_version(stdout);
         return 0;
     }
+    if (argc >= 2 && (strcmp(argv[1], "-q") == 0 || strcmp(argv[1], "--quiet") == 0))
+        return cmd_version(argc - 1, argv + 1);
     if (argc >= 2)
         return cli_usage("version", "unknown option '%s'", argv[1]);
     printf("polyphony %s\n", pp_version());
@@ -79,5 +88,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "polyphony: unknown command '%s'\nTry 'polyphony --help'.\n", name);
         return 2;
     }
-    return c->fn(argc - 1, argv + 1);
+    return cli_dispatch(c, argc - 1, argv + 1);
 }

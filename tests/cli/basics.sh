@@ -18,7 +18,6 @@ expect_status 2 pp help no-such-command
 pp help | sed -n 's/^  \([a-z-]*\) .*/\1/p' > "$TMP/cmds"
 while read -r c; do
     expect_status 0 pp help "$c"
-    checks=$((checks + 1))
-    if [ ! -s "$TMP/out" ]; then echo "FAIL: 'polyphony help $c' printed nothing" >&2; fails=$((fails + 1)); fi
+    check "'polyphony help $c' printed nothing" [ -s "$TMP/out" ]
 done < "$TMP/cmds"
 finish

@@ -1,90 +1,90 @@
 #!/bin/sh
 # tests/cli/dedup.sh — polyphony dedup: drop/mark, stdin, two-phase mode equal
 # to one process, ledger rows, bad input and usage errors.
-set -u
-: "${POLYPHONY:?}" "${TESTDATA:?}"
-PP_WRAP=${PP_WRAP:-}
-T=$(mktemp -d "${TMPDIR:-/tmp}/pp-dedup-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-pp() { $PP_WRAP "$POLYPHONY" "$@"; }
+. "$top_srcdir/tests/cli/lib.sh"
 C="$TESTDATA/dedup/corpus.jsonl"
 
 # default: duplicates dropped, first record of each cluster kept
-pp dedup --quiet "$C" >"$T/out.jsonl" 2>"$T/err" || fail "dedup exited $?"
-ids=$(sed -n 's/^{"id":"\([^"]*\)".*/\1/p' "$T/out.jsonl" | tr '\n' ' ')
-[ "$ids" = "en-1 fr-1 th-1 en-3 yo-1 en-4 " ] || fail "kept ids: '$ids'"
-grep -q '6 exact\|3 exact and 3 near duplicates removed' "$T/err" || fail "summary: $(cat "$T/err")"
-grep -q '1 record without "id"' "$T/err" || fail "no note about records without id"
-grep -q '2 records without "lang".*und' "$T/err" || fail "no note about records without lang"
+expect_status 0 pp dedup --quiet "$C"
+cp "$TMP/out" "$TMP/out.jsonl"
+ids=$(sed -n 's/^{"id":"\([^"]*\)".*/\1/p' "$TMP/out.jsonl" | tr '\n' ' ')
+expect_eq "$ids" "en-1 fr-1 th-1 en-3 yo-1 en-4 " "kept ids"
+expect_grep '6 exact|3 exact and 3 near duplicates removed' "$TMP/err"
+expect_grep '1 record without "id"' "$TMP/err"
+expect_grep '2 records without "lang".*und' "$TMP/err"
 
 # --mark keeps all and names the kept record
-pp dedup --mark "$C" >"$T/mark.jsonl" 2>/dev/null || fail "dedup --mark exited $?"
-[ "$(wc -l <"$T/mark.jsonl")" -eq 12 ] || fail "--mark dropped records"
-grep -q '"id":"en-2".*"dup_of":"en-1","dup_kind":"exact"' "$T/mark.jsonl" || fail "en-2 not exact dup of en-1"
-grep -q '"id":"fr-2".*"dup_of":"fr-1","dup_kind":"near"' "$T/mark.jsonl" || fail "fr-2 not near dup of fr-1"
-grep -q '"id":"th-2".*"dup_of":"th-1","dup_kind":"near"' "$T/mark.jsonl" || fail "th-2 (char shingles) not near dup of th-1"
-grep -q '"dup_of":"en-1","dup_kind":"near"' "$T/mark.jsonl" || fail "id-less near copy not marked"
-grep -q '"id":"en-4","lang":"en","text":"[^"]*"}$' "$T/mark.jsonl" || fail "en-4 wrongly marked"
+expect_status 0 pp dedup --mark "$C"
+cp "$TMP/out" "$TMP/mark.jsonl"
+expect_lines 12 "$TMP/mark.jsonl"
+expect_grep '"id":"en-2".*"dup_of":"en-1","dup_kind":"exact"' "$TMP/mark.jsonl"
+expect_grep '"id":"fr-2".*"dup_of":"fr-1","dup_kind":"near"' "$TMP/mark.jsonl"
+# th-2 (char shingles) is a near duplicate of th-1
+expect_grep '"id":"th-2".*"dup_of":"th-1","dup_kind":"near"' "$TMP/mark.jsonl"
+# the id-less near copy is marked
+expect_grep '"dup_of":"en-1","dup_kind":"near"' "$TMP/mark.jsonl"
+# en-4 is not marked
+expect_grep '"id":"en-4","lang":"en","text":"[^"]*"}$' "$TMP/mark.jsonl"
 
 # stdin gives the same as the file (position ids name <stdin>)
-pp dedup --quiet <"$C" >"$T/stdin.jsonl" 2>/dev/null || fail "dedup on stdin exited $?"
-cmp -s "$T/stdin.jsonl" "$T/out.jsonl" || fail "stdin result differs"
-pp dedup --mark - <"$C" 2>/dev/null | grep -q '"lang":"en","text":"All human beings are born free and equal in dignity and rights. They are endowed with reason and conscience and they' \
-    || fail "stdin --mark"
+expect_status 0 pp dedup --quiet <"$C"
+expect_same "$TMP/out" "$TMP/out.jsonl" "stdin result differs"
+expect_status 0 pp dedup --mark - <"$C"
+expect_grep '"lang":"en","text":"All human beings are born free and equal in dignity and rights. They are endowed with reason and conscience and they' "$TMP/out"
 
 # a stricter threshold keeps the near copies
-pp dedup --threshold 0.99 "$C" 2>/dev/null | grep -q '"id":"fr-2"' || fail "--threshold 0.99 dropped fr-2"
+expect_status 0 pp dedup --threshold 0.99 "$C"
+expect_grep '"id":"fr-2"' "$TMP/out"
 
 # two-phase mode over two shards equals one process
-head -n 6 "$C" >"$T/part-0.jsonl"
-tail -n +7 "$C" >"$T/part-1.jsonl"
-cat "$T/part-0.jsonl" "$T/part-1.jsonl" | sed 's/^{"lang"/{"id":"anon","lang"/' >"$T/all.jsonl"
-sed -i 's/^{"lang"/{"id":"anon","lang"/' "$T/part-0.jsonl"
+head -n 6 "$C" >"$TMP/part-0.jsonl"
+tail -n +7 "$C" >"$TMP/part-1.jsonl"
+cat "$TMP/part-0.jsonl" "$TMP/part-1.jsonl" | sed 's/^{"lang"/{"id":"anon","lang"/' >"$TMP/all.jsonl"
+sed -i 's/^{"lang"/{"id":"anon","lang"/' "$TMP/part-0.jsonl"
 for s in 0 1; do
-    pp dedup signatures "$T/part-$s.jsonl" >"$T/part-$s.sig" 2>/dev/null || fail "signatures $s exited $?"
+    check "signatures of shard $s" pp dedup signatures "$TMP/part-$s.jsonl" >"$TMP/part-$s.sig" 2>/dev/null
 done
-pp dedup merge --ledger "$T/ledger.jsonl" "$T/part-0.sig" "$T/part-1.sig" >"$T/table.jsonl" 2>/dev/null \
-    || fail "merge exited $?"
-[ "$(grep -c '"pos"' "$T/table.jsonl")" -eq 6 ] || fail "table has $(grep -c '"pos"' "$T/table.jsonl") duplicate rows, not 6"
-grep -q '^{"shard":"part-1.jsonl","records":[0-9]*}$' "$T/table.jsonl" || fail "no shard row for part-1"
-grep -q '"shard":"part-1.jsonl","pos":2,"id":"th-2","dup_of":"th-1","kept_shard":"part-0.jsonl","kind":"near"' "$T/table.jsonl" \
-    || fail "table row for th-2: $(cat "$T/table.jsonl")"
+check "merge" pp dedup merge --ledger "$TMP/ledger.jsonl" "$TMP/part-0.sig" "$TMP/part-1.sig" \
+    >"$TMP/table.jsonl" 2>/dev/null
+grep '"pos"' "$TMP/table.jsonl" > "$TMP/dups.jsonl"
+expect_lines 6 "$TMP/dups.jsonl"
+expect_grep '^\{"shard":"part-1.jsonl","records":[0-9]+\}$' "$TMP/table.jsonl"
+expect_grep '"shard":"part-1.jsonl","pos":2,"id":"th-2","dup_of":"th-1","kept_shard":"part-0.jsonl","kind":"near"' "$TMP/table.jsonl"
 for mode in "" "--mark"; do
-    : >"$T/sharded.jsonl"
+    : >"$TMP/sharded.jsonl"
     for s in 0 1; do
-        pp dedup apply $mode --table "$T/table.jsonl" "$T/part-$s.jsonl" >>"$T/sharded.jsonl" 2>/dev/null \
-            || fail "apply $s exited $?"
+        check "apply $mode to shard $s" pp dedup apply $mode --table "$TMP/table.jsonl" "$TMP/part-$s.jsonl" \
+            >>"$TMP/sharded.jsonl" 2>/dev/null
     done
-    pp dedup $mode --quiet "$T/all.jsonl" >"$T/single.jsonl" 2>/dev/null
-    cmp -s "$T/sharded.jsonl" "$T/single.jsonl" || fail "two-phase ($mode) differs from one process"
+    check "one process $mode" pp dedup $mode --quiet "$TMP/all.jsonl" >"$TMP/single.jsonl" 2>/dev/null
+    expect_same "$TMP/sharded.jsonl" "$TMP/single.jsonl" "two-phase ($mode) differs from one process"
 done
-grep -q '"stage":"dedup","step":"dedup","lang":"en","metric":"removed","value":0.5,"n":6' "$T/ledger.jsonl" \
-    || fail "ledger row for en: $(head -n 1 "$T/ledger.jsonl")"
-grep -q '"lang":"und","metric":"removed"' "$T/ledger.jsonl" || fail "no und ledger row"
+expect_grep '"stage":"dedup","step":"dedup","lang":"en","metric":"removed","value":0.5,"n":6' "$TMP/ledger.jsonl"
+expect_grep '"lang":"und","metric":"removed"' "$TMP/ledger.jsonl"
 
 # compressed signature files work too
-pp dedup signatures -o "$T/p0.sig.zst" "$T/part-0.jsonl" 2>/dev/null || fail "signatures .zst"
-pp dedup merge "$T/p0.sig.zst" "$T/part-1.sig" >"$T/table2.jsonl" 2>/dev/null || fail "merge .zst"
-cmp -s "$T/table.jsonl" "$T/table2.jsonl" || fail "table from .zst signatures differs"
+check "signatures -o .zst" pp dedup signatures -o "$TMP/p0.sig.zst" "$TMP/part-0.jsonl" 2>/dev/null
+check "merge of .zst signatures" pp dedup merge "$TMP/p0.sig.zst" "$TMP/part-1.sig" >"$TMP/table2.jsonl" 2>/dev/null
+expect_same "$TMP/table.jsonl" "$TMP/table2.jsonl" "table from .zst signatures differs"
 
 # merge refuses signatures made with other parameters, the same shard twice,
 # truncated and foreign files
-pp dedup signatures --shingle word:5 "$T/part-1.jsonl" >"$T/other.sig" 2>/dev/null
-pp dedup merge "$T/part-0.sig" "$T/other.sig" >/dev/null 2>"$T/err"; rc=$?
-[ $rc -eq 1 ] && grep -q 'other shingles' "$T/err" || fail "incompatible signatures: rc=$rc $(cat "$T/err")"
-pp dedup merge "$T/part-0.sig" "$T/part-0.sig" >/dev/null 2>"$T/err"; rc=$?
-[ $rc -eq 1 ] && grep -q 'appears twice' "$T/err" || fail "same shard twice: rc=$rc"
-head -c 300 "$T/part-0.sig" >"$T/trunc.sig"
-pp dedup merge "$T/trunc.sig" >/dev/null 2>"$T/err"; rc=$?
-[ $rc -eq 1 ] && grep -q 'truncated' "$T/err" || fail "truncated signatures: rc=$rc $(cat "$T/err")"
-pp dedup merge "$C" >/dev/null 2>"$T/err"; rc=$?
-[ $rc -eq 1 ] && grep -q 'not a polyphony dedup signature file' "$T/err" || fail "foreign file: rc=$rc"
-pp dedup apply "$T/part-0.jsonl" >/dev/null 2>&1; [ $? -eq 2 ] || fail "apply without --table"
-echo '{"shard":"part-0.jsonl","pos":99,"dup_of":"x"}' >"$T/badtable.jsonl"
-pp dedup apply --table "$T/badtable.jsonl" "$T/part-0.jsonl" >/dev/null 2>"$T/err"; rc=$?
-[ $rc -eq 1 ] && grep -q 'past its last record' "$T/err" || fail "table naming a missing line: rc=$rc"
+pp dedup signatures --shingle word:5 "$TMP/part-1.jsonl" >"$TMP/other.sig" 2>/dev/null
+expect_status 1 pp dedup merge "$TMP/part-0.sig" "$TMP/other.sig"
+expect_grep 'other shingles' "$TMP/err"
+expect_status 1 pp dedup merge "$TMP/part-0.sig" "$TMP/part-0.sig"
+expect_grep 'appears twice' "$TMP/err"
+head -c 300 "$TMP/part-0.sig" >"$TMP/trunc.sig"
+expect_status 1 pp dedup merge "$TMP/trunc.sig"
+expect_grep 'truncated' "$TMP/err"
+expect_status 1 pp dedup merge "$C"
+expect_grep 'not a polyphony dedup signature file' "$TMP/err"
+# apply without --table
+expect_status 2 pp dedup apply "$TMP/part-0.jsonl"
+# a table naming a missing line
+echo '{"shard":"part-0.jsonl","pos":99,"dup_of":"x"}' >"$TMP/badtable.jsonl"
+expect_status 1 pp dedup apply --table "$TMP/badtable.jsonl" "$TMP/part-0.jsonl"
+expect_grep 'past its last record' "$TMP/err"
 
 # bad input: malformed JSON, invalid UTF-8, a record without text
 {
@@ -93,29 +93,31 @@ pp dedup apply --table "$T/badtable.jsonl" "$T/part-0.jsonl" >/dev/null 2>"$T/er
     printf '{"id":"latin1","lang":"fr","text":"caf\351"}\n'
     echo '{"id":"notext","lang":"en"}'
     tail -n 2 "$C"
-} >"$T/bad.jsonl"
-pp dedup "$T/bad.jsonl" >"$T/o" 2>"$T/err"; rc=$?
-[ $rc -eq 1 ] || fail "malformed line: exit $rc, expected 1"
-grep -q "bad.jsonl:3:" "$T/err" || fail "no file:line for the malformed line: $(cat "$T/err")"
-[ -s "$T/o" ] && fail "output written despite the error"
-pp dedup --rejects "$T/rej.jsonl" "$T/bad.jsonl" >"$T/o" 2>"$T/err"; rc=$?
-[ $rc -eq 0 ] || fail "--rejects: exit $rc"
-[ "$(wc -l <"$T/rej.jsonl")" -eq 3 ] || fail "rejects: $(cat "$T/rej.jsonl")"
-grep -q '"line":4,.*UTF-8' "$T/rej.jsonl" || fail "invalid UTF-8 not rejected with a reason"
-grep -q '"line":5,"reason":"record has no string \\"text\\""' "$T/rej.jsonl" || fail "missing text reason: $(sed -n 3p "$T/rej.jsonl")"
-[ "$(wc -l <"$T/o")" -eq 4 ] || fail "--rejects output has $(wc -l <"$T/o") records, not 4"
-grep -q '3 bad lines written' "$T/err" || fail "no count of rejected lines"
-pp dedup --strict --rejects "$T/rej2.jsonl" "$T/bad.jsonl" >/dev/null 2>&1; [ $? -eq 1 ] || fail "--strict"
-pp dedup signatures "$T/bad.jsonl" >/dev/null 2>"$T/err"; [ $? -eq 1 ] || fail "signatures on bad input"
-pp dedup "$T/missing.jsonl" >/dev/null 2>"$T/err"; [ $? -eq 1 ] || fail "missing file"
+} >"$TMP/bad.jsonl"
+expect_status 1 pp dedup "$TMP/bad.jsonl"
+expect_grep "bad.jsonl:3:" "$TMP/err"
+# no output written despite the error
+expect_empty "$TMP/out"
+expect_status 0 pp dedup --rejects "$TMP/rej.jsonl" "$TMP/bad.jsonl"
+expect_lines 3 "$TMP/rej.jsonl"
+expect_grep '"line":4,.*UTF-8' "$TMP/rej.jsonl"
+expect_grep '"line":5,"reason":"record has no string \\"text\\""' "$TMP/rej.jsonl"
+expect_lines 4 "$TMP/out"
+expect_grep '3 bad lines written' "$TMP/err"
+expect_status 1 pp dedup --strict --rejects "$TMP/rej2.jsonl" "$TMP/bad.jsonl"
+expect_status 1 pp dedup signatures "$TMP/bad.jsonl"
+expect_status 1 pp dedup "$TMP/missing.jsonl"
 
 # usage errors
-pp dedup --threshold 2 "$C" >/dev/null 2>&1; [ $? -eq 2 ] || fail "--threshold 2"
-pp dedup --shingle bytes:3 "$C" >/dev/null 2>&1; [ $? -eq 2 ] || fail "--shingle bytes:3"
-pp dedup --bands 100 --rows 100 "$C" >/dev/null 2>&1; [ $? -eq 2 ] || fail "too many permutations"
-pp dedup signatures "$T/part-0.jsonl" "$T/part-1.jsonl" >/dev/null 2>&1; [ $? -eq 2 ] || fail "two shards to signatures"
-pp dedup --help | grep -q 'Usage: polyphony dedup' || fail "--help"
-pp help dedup | grep -q 'dedup merge' || fail "help dedup"
+expect_status 2 pp dedup --threshold 2 "$C"
+expect_status 2 pp dedup --shingle bytes:3 "$C"
+# too many permutations
+expect_status 2 pp dedup --bands 100 --rows 100 "$C"
+# two shards to signatures
+expect_status 2 pp dedup signatures "$TMP/part-0.jsonl" "$TMP/part-1.jsonl"
+expect_status 0 pp dedup --help
+expect_grep 'Usage: polyphony dedup' "$TMP/out"
+expect_status 0 pp help dedup
+expect_grep 'dedup merge' "$TMP/out"
 
-[ $fails -eq 0 ] && echo "dedup.sh: all passed"
-exit $((fails > 0))
+finish

@@ -1,13 +1,7 @@
 #!/bin/sh
-# CLI tests for polyphony filter, sample and datasheet.
-set -u
-: "${POLYPHONY:?}" "${TESTDATA:?}"
-PP_WRAP=${PP_WRAP:-}
-command -v jq >/dev/null 2>&1 || { echo "jq not found: skipped"; exit 77; }
-T=$(mktemp -d "${TMPDIR:-/tmp}/pp-filter.XXXXXX")
-trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-run() { $PP_WRAP "$POLYPHONY" "$@"; }
+# tests/cli/filter.sh — polyphony filter, sample and datasheet.
+. "$top_srcdir/tests/cli/lib.sh"
+require_cmd jq jq
 
 FIX="$TESTDATA/filter/udhr-yo-am.jsonl"
 # input: the fixture, a record without lang, a malformed line, a junk record
@@ -16,135 +10,135 @@ FIX="$TESTDATA/filter/udhr-yo-am.jsonl"
     printf '%s\n' '{"id":"nolang","text":"A record that nobody identified."}'
     printf '%s\n' '{"id":"broken","text":'
     printf '%s\n' '{"id":"junk","lang":"yo","text":"@@ ## $$ %% && ** (( )) [[ ]] ## @@ $$"}'
-} > "$T/in.jsonl"
+} > "$TMP/in.jsonl"
 NIN=$(wc -l < "$FIX")
 
 # --- filter: rejects with reasons, survival table, ledger
-run filter --preset culture-aware --explain --rejects "$T/rej.jsonl" --ledger "$T/ledger.jsonl" \
-    -o "$T/kept.jsonl" "$T/in.jsonl" 2> "$T/err" || fail "filter exited $?"
-jq -e "select(.line == $((NIN + 1))) | .reason | test(\"no .lang.\")" "$T/rej.jsonl" | grep -q true \
-    || fail "record without lang not rejected with a reason"
-jq -c 'select(.raw != null) | .line' "$T/rej.jsonl" | grep -q . || fail "malformed line not rejected raw"
-jq -e 'select(.record.id == "junk") | .record.filter_reason | startswith("culture_")' "$T/rej.jsonl" \
-    | grep -q true || fail "--explain did not add filter_reason"
-jq -e 'select(.record.id == "junk") | .record.filter_failed | length > 0' "$T/rej.jsonl" | grep -q true \
-    || fail "--explain did not add filter_failed"
-KEPT=$(wc -l < "$T/kept.jsonl")
-[ "$KEPT" -ge $((NIN - 1)) ] || fail "culture-aware kept only $KEPT of $NIN clean records"
-grep -q '^yo ' "$T/err" || fail "no survival table on stderr"
-grep -q '\[' "$T/err" || fail "survival table without interval"
-jq -e 'select(.stage=="filter" and .step=="culture-aware" and .metric=="survival" and .lang=="am")
-       | (.n == 20 and .lo <= .value and .value <= .hi and .run == "2026-01-01T00:00:00Z")' \
-    "$T/ledger.jsonl" | grep -q true || fail "ledger survival row missing or wrong"
-jq -c 'select(.step=="culture-aware/culture_script" and .metric=="removed")' "$T/ledger.jsonl" \
-    | grep -q . || fail "ledger rule rows missing"
+check "filter --preset culture-aware" pp filter --preset culture-aware --explain --rejects "$TMP/rej.jsonl" \
+    --ledger "$TMP/ledger.jsonl" -o "$TMP/kept.jsonl" "$TMP/in.jsonl" 2> "$TMP/err"
+# the record without lang is rejected with a reason, the malformed line raw
+expect_jq_any "select(.line == $((NIN + 1))) | .reason | test(\"no .lang.\")" "$TMP/rej.jsonl"
+expect_jq_any 'select(.raw != null) | true' "$TMP/rej.jsonl"
+# --explain adds filter_reason and filter_failed
+expect_jq_any 'select(.record.id == "junk") | .record.filter_reason | startswith("culture_")' "$TMP/rej.jsonl"
+expect_jq_any 'select(.record.id == "junk") | .record.filter_failed | length > 0' "$TMP/rej.jsonl"
+KEPT=$(wc -l < "$TMP/kept.jsonl")
+check "culture-aware kept only $KEPT of $NIN clean records" [ "$KEPT" -ge $((NIN - 1)) ]
+# a survival table with intervals on stderr
+expect_grep '^yo ' "$TMP/err"
+expect_grep '\[' "$TMP/err"
+expect_jq_any 'select(.stage=="filter" and .step=="culture-aware" and .metric=="survival" and .lang=="am")
+       | (.n == 20 and .lo <= .value and .value <= .hi and .run == "2026-01-01T00:00:00Z")' "$TMP/ledger.jsonl"
+# ledger rows per rule
+expect_jq_any 'select(.step=="culture-aware/culture_script" and .metric=="removed") | true' "$TMP/ledger.jsonl"
 
 # --- without --rejects: warnings name file and line and the run exits 1 (the
 # kept records are still written); --strict stops at the first
-run filter --preset gopher -q "$T/in.jsonl" > /dev/null 2> "$T/err"
-[ $? -eq 1 ] || fail "filter skipping records without --rejects did not exit 1"
-grep -q "in.jsonl:$((NIN + 2)):" "$T/err" || fail "malformed line not reported with file:line"
-run filter --preset gopher --strict "$T/in.jsonl" > /dev/null 2> "$T/err" && fail "--strict accepted a record without lang"
-grep -q "in.jsonl:$((NIN + 1)):" "$T/err" || fail "--strict message without file:line"
+expect_status 1 pp filter --preset gopher -q "$TMP/in.jsonl"
+expect_grep "in.jsonl:$((NIN + 2)):" "$TMP/err"
+expect_status 1 pp filter --preset gopher --strict "$TMP/in.jsonl"
+expect_grep "in.jsonl:$((NIN + 1)):" "$TMP/err"
 
 # --- gopher and c4 on stdin; an empty input
-run filter --preset c4 -q --rejects "$T/rej-c4.jsonl" < "$T/in.jsonl" > "$T/c4.jsonl" 2>/dev/null || fail "c4 on stdin failed"
-: > "$T/empty.jsonl"
-run filter -q "$T/empty.jsonl" > "$T/out" || fail "empty input failed"
-[ ! -s "$T/out" ] || fail "empty input gave output"
-run filter --preset culture-aware -q --rejects "$T/rej-stdin.jsonl" < "$T/in.jsonl" > "$T/stdin.jsonl" 2>/dev/null || fail "culture-aware on stdin failed"
-cmp -s "$T/stdin.jsonl" "$T/kept.jsonl" || fail "stdin and file runs differ"
+check "c4 on stdin" pp filter --preset c4 -q --rejects "$TMP/rej-c4.jsonl" < "$TMP/in.jsonl" > "$TMP/c4.jsonl" 2>/dev/null
+: > "$TMP/empty.jsonl"
+expect_status 0 pp filter -q "$TMP/empty.jsonl"
+expect_empty "$TMP/out"
+check "culture-aware on stdin" pp filter --preset culture-aware -q --rejects "$TMP/rej-stdin.jsonl" \
+    < "$TMP/in.jsonl" > "$TMP/stdin.jsonl" 2>/dev/null
+expect_same "$TMP/stdin.jsonl" "$TMP/kept.jsonl" "stdin and file runs differ"
 
-# --- usage errors
-run filter --preset english "$T/in.jsonl" 2>/dev/null; [ $? -eq 2 ] || fail "unknown preset not a usage error"
-run filter --json "$T/in.jsonl" 2>/dev/null; [ $? -eq 2 ] || fail "--json without --compare accepted"
-run filter "$T/missing.jsonl" 2> "$T/err"; [ $? -eq 1 ] || fail "missing file not exit 1"
+# --- usage errors: an unknown preset, --json without --compare; a missing file
+expect_status 2 pp filter --preset english "$TMP/in.jsonl"
+expect_status 2 pp filter --json "$TMP/in.jsonl"
+expect_status 1 pp filter "$TMP/missing.jsonl"
 
 # --- --compare: table, JSON, ledger rows
-run filter --compare gopher,c4,culture-aware --ledger "$T/cmp-ledger.jsonl" \
-    --rejects "$T/rej-cmp.jsonl" "$T/in.jsonl" \
-    > "$T/cmp.txt" 2>/dev/null || fail "--compare failed"
+check "--compare" pp filter --compare gopher,c4,culture-aware --ledger "$TMP/cmp-ledger.jsonl" \
+    --rejects "$TMP/rej-cmp.jsonl" "$TMP/in.jsonl" > "$TMP/cmp.txt" 2>/dev/null
 for w in "Survival per language" "gopher_stop_words" "c4_terminal_punct" "culture_script" "disparity"; do
-    grep -q "$w" "$T/cmp.txt" || fail "--compare table lacks $w"
+    expect_grep "$w" "$TMP/cmp.txt"
 done
-run filter --compare gopher,culture-aware --json --reference yo --rejects "$T/rej-cmp2.jsonl" \
-    "$T/in.jsonl" > "$T/cmp.json" 2>/dev/null \
-    || fail "--compare --json failed"
-jq -e '.presets | length == 2' "$T/cmp.json" | grep -q true || fail "--json lacks presets"
-jq -e '.presets[0].languages.am.survival == 0' "$T/cmp.json" | grep -q true \
-    || fail "gopher should remove every (short, non-English) Amharic paragraph"
-jq -e '.presets[0].rules[] | select(.rule=="gopher_mean_word_length") | .removed.am == 1' "$T/cmp.json" \
-    | grep -q true || fail "gopher mean word length should remove Amharic written with the Ethiopic word space"
-jq -e '.presets[0].rules[] | select(.rule=="gopher_mean_word_length") | .disparities_vs_reference | index("am") != null' \
-    "$T/cmp.json" | grep -q true || fail "disparity against the reference not flagged"
+check "--compare --json" pp filter --compare gopher,culture-aware --json --reference yo \
+    --rejects "$TMP/rej-cmp2.jsonl" "$TMP/in.jsonl" > "$TMP/cmp.json" 2>/dev/null
+expect_jq_any '.presets | length == 2' "$TMP/cmp.json"
+# gopher removes every (short, non-English) Amharic paragraph
+expect_jq_any '.presets[0].languages.am.survival == 0' "$TMP/cmp.json"
+# gopher's mean word length removes Amharic written with the Ethiopic word space
+expect_jq_any '.presets[0].rules[] | select(.rule=="gopher_mean_word_length") | .removed.am == 1' "$TMP/cmp.json"
+# the disparity against the reference is flagged
+expect_jq_any '.presets[0].rules[] | select(.rule=="gopher_mean_word_length") | .disparities_vs_reference | index("am") != null' \
+    "$TMP/cmp.json"
 for p in gopher c4 culture-aware; do
-    jq -c "select(.step==\"$p\" and .metric==\"survival\")" "$T/cmp-ledger.jsonl" | grep -q . \
-        || fail "compare ledger lacks $p survival"
+    expect_jq_any "select(.step==\"$p\" and .metric==\"survival\") | true" "$TMP/cmp-ledger.jsonl"
 done
-jq -e 'select(.step=="gopher/gopher_stop_words" and .metric=="removed" and .lang=="yo") | .value == 1' \
-    "$T/cmp-ledger.jsonl" | grep -q true || fail "compare ledger lacks rule rows"
+expect_jq_any 'select(.step=="gopher/gopher_stop_words" and .metric=="removed" and .lang=="yo") | .value == 1' \
+    "$TMP/cmp-ledger.jsonl"
 
 # --- sample: shares sum to 1, epochs respect the cap, deterministic
 for s in "temperature --alpha 0.3" "unimax --epochs-cap 2"; do
-    run sample --rejects "$T/srej.jsonl" --strategy $s --budget 30 --report "$T/rep.json" -q -o "$T/s.jsonl" "$T/in.jsonl" 2>/dev/null \
-        || fail "sample $s failed"
-    jq -e '([.languages[].share] | add - 1 | fabs) < 1e-9' "$T/rep.json" | grep -q true \
-        || fail "sample $s: shares do not sum to 1"
-    [ "$(wc -l < "$T/s.jsonl")" -eq 30 ] || fail "sample $s: did not draw 30 documents"
+    check "sample $s" pp sample --rejects "$TMP/srej.jsonl" --strategy $s --budget 30 --report "$TMP/rep.json" -q \
+        -o "$TMP/s.jsonl" "$TMP/in.jsonl" 2>/dev/null
+    expect_jq_any '([.languages[].share] | add - 1 | fabs) < 1e-9' "$TMP/rep.json"
+    expect_lines 30 "$TMP/s.jsonl"
 done
-jq -e '[.languages[].epochs] | max <= 2' "$T/rep.json" | grep -q true || fail "unimax exceeded the epoch cap"
+# unimax within the epoch cap
+expect_jq_any '[.languages[].epochs] | max <= 2' "$TMP/rep.json"
 # temperature with a cap: the small languages stop at one epoch, the rest goes to the others
-run sample --rejects "$T/srej.jsonl" --strategy temperature --alpha 0.01 --epochs-cap 1 --budget 35 --report "$T/rep.json" \
-    --dry-run "$T/in.jsonl" > /dev/null 2>&1 || fail "capped temperature sampling failed"
-jq -e '([.languages[].epochs] | max <= 1.000001) and (.drawn == 35)' "$T/rep.json" | grep -q true \
-    || fail "temperature sampling exceeded the epoch cap"
-run sample --rejects "$T/srej.jsonl" --strategy unimax --budget 100 --epochs-cap 1 --dry-run "$T/in.jsonl" > "$T/dry.txt" 2>/dev/null \
-    || fail "sample --dry-run failed"
-grep -q "fills" "$T/dry.txt" || fail "sample did not say the budget cannot be filled"
-run sample --rejects "$T/srej.jsonl" --strategy unimax --budget 25 --unit chars --seed 7 -q "$T/in.jsonl" > "$T/a" 2>/dev/null
-run sample --rejects "$T/srej.jsonl" --strategy unimax --budget 25 --unit chars --seed 7 -q "$T/in.jsonl" > "$T/b" 2>/dev/null
-cmp -s "$T/a" "$T/b" || fail "sample is not deterministic for a seed"
-run sample --budget 10 "$T/in.jsonl" 2>/dev/null; [ $? -eq 2 ] || fail "sample without strategy not a usage error"
-run sample --rejects "$T/srej.jsonl" --strategy temperature --budget 10 --ledger "$T/sl.jsonl" -q "$T/in.jsonl" >/dev/null 2>&1
-jq -c 'select(.stage=="sample" and .metric=="epochs")' "$T/sl.jsonl" | grep -q . || fail "sample ledger rows missing"
+check "capped temperature sampling" pp sample --rejects "$TMP/srej.jsonl" --strategy temperature --alpha 0.01 \
+    --epochs-cap 1 --budget 35 --report "$TMP/rep.json" --dry-run "$TMP/in.jsonl" > /dev/null 2>&1
+expect_jq_any '([.languages[].epochs] | max <= 1.000001) and (.drawn == 35)' "$TMP/rep.json"
+check "sample --dry-run" pp sample --rejects "$TMP/srej.jsonl" --strategy unimax --budget 100 --epochs-cap 1 \
+    --dry-run "$TMP/in.jsonl" > "$TMP/dry.txt" 2>/dev/null
+# it says the budget cannot be filled
+expect_grep "fills" "$TMP/dry.txt"
+pp sample --rejects "$TMP/srej.jsonl" --strategy unimax --budget 25 --unit chars --seed 7 -q "$TMP/in.jsonl" > "$TMP/a" 2>/dev/null
+pp sample --rejects "$TMP/srej.jsonl" --strategy unimax --budget 25 --unit chars --seed 7 -q "$TMP/in.jsonl" > "$TMP/b" 2>/dev/null
+expect_same "$TMP/a" "$TMP/b" "sample is not deterministic for a seed"
+# no strategy: a usage error
+expect_status 2 pp sample --budget 10 "$TMP/in.jsonl"
+pp sample --rejects "$TMP/srej.jsonl" --strategy temperature --budget 10 --ledger "$TMP/sl.jsonl" -q "$TMP/in.jsonl" >/dev/null 2>&1
+expect_jq_any 'select(.stage=="sample" and .metric=="epochs") | true' "$TMP/sl.jsonl"
 
 # --- datasheet: a corpus with its ledger
-run datasheet --ledger "$T/ledger.jsonl" --out "$T/ds" "$T/kept.jsonl" 2>/dev/null || fail "datasheet failed"
+check "datasheet" pp datasheet --ledger "$TMP/ledger.jsonl" --out "$TMP/ds" "$TMP/kept.jsonl" 2>/dev/null
 for sec in "## Motivation" "## Sources and licenses" "## Consent" "## Languages and varieties" \
            "## Collection process" "## Annotation process" "## Filtering and deduplication" \
            "## PII handling" "## Uses" "## Distribution" "## Value-setting questions"; do
-    grep -q "^$sec" "$T/ds.md" || fail "datasheet lacks $sec"
+    expect_grep "^$sec" "$TMP/ds.md"
 done
-grep -q "not stated: Who chose those objectives" "$T/ds.md" || fail "unknown answer not marked not stated"
-grep -q "not stated: no pii rows" "$T/ds.md" || fail "missing pii ledger not marked"
-grep -q "| culture-aware | am | loss |" "$T/ds.md" || fail "per-language loss from the ledger missing"
-jq -e '.kind == "corpus" and .languages.yo.records > 0' "$T/ds.json" | grep -q true || fail "datasheet JSON counts"
-echo '{"motivation.purpose": "To test the datasheet.", "values.who_chose": "The test authors."}' > "$T/ans.json"
-run datasheet --answers "$T/ans.json" "$T/kept.jsonl" > "$T/ds2.md" 2>/dev/null || fail "datasheet --answers failed"
-grep -q "To test the datasheet." "$T/ds2.md" || fail "answer not used"
-grep -q "not stated: Who chose" "$T/ds2.md" && fail "answered question still not stated"
+# unknown answers are marked not stated, a missing pii ledger too
+expect_grep "not stated: Who chose those objectives" "$TMP/ds.md"
+expect_grep "not stated: no pii rows" "$TMP/ds.md"
+# the per-language loss from the ledger
+expect_grep "\| culture-aware \| am \| loss \|" "$TMP/ds.md"
+expect_jq_any '.kind == "corpus" and .languages.yo.records > 0' "$TMP/ds.json"
+echo '{"motivation.purpose": "To test the datasheet.", "values.who_chose": "The test authors."}' > "$TMP/ans.json"
+check "datasheet --answers" pp datasheet --answers "$TMP/ans.json" "$TMP/kept.jsonl" > "$TMP/ds2.md" 2>/dev/null
+expect_grep "To test the datasheet." "$TMP/ds2.md"
+# the answered question is no longer not stated
+expect_no_grep "not stated: Who chose" "$TMP/ds2.md"
 # an instruction set and a preference set are recognised by their fields
-printf '%s\n' '{"messages":[{"role":"user","content":"Kí ni orúkọ rẹ?"},{"role":"assistant","content":"Adé ni."}],"lang":"yo","template":"t1","review_status":"draft","license":"CC-BY-4.0","variety":"yo-NG"}' > "$T/inst.jsonl"
-run datasheet --format json "$T/inst.jsonl" | jq -e '.kind == "instruction" and .templates.t1 == 1 and .review_status.draft == 1' \
-    | grep -q true || fail "instruction set not described"
-printf '%s\n' '{"prompt":"p","chosen":"a","rejected":"b","lang":"am","judgements":[{"annotator":"a1","groups":["addis"]},{"annotator":"a2","groups":["gondar"]}]}' > "$T/pref.jsonl"
-run datasheet --format json "$T/pref.jsonl" | jq -e '.kind == "preference" and .annotators.distinct == 2 and .annotators.groups.addis == 1' \
-    | grep -q true || fail "preference set not described"
-run datasheet --format json "$T/pref.jsonl" | jq -e '[.questions[] | select(.status=="not stated")] | length > 10' \
-    | grep -q true || fail "questions not listed as not stated"
-echo 'not json' > "$T/bad.json"
-run datasheet --answers "$T/bad.json" "$T/kept.jsonl" > /dev/null 2>&1; [ $? -eq 1 ] || fail "bad answers file accepted"
-run datasheet 2>/dev/null; [ $? -eq 2 ] || fail "datasheet without FILE not a usage error"
+printf '%s\n' '{"messages":[{"role":"user","content":"Kí ni orúkọ rẹ?"},{"role":"assistant","content":"Adé ni."}],"lang":"yo","template":"t1","review_status":"draft","license":"CC-BY-4.0","variety":"yo-NG"}' > "$TMP/inst.jsonl"
+expect_status 0 pp datasheet --format json "$TMP/inst.jsonl"
+expect_jq_any '.kind == "instruction" and .templates.t1 == 1 and .review_status.draft == 1' "$TMP/out"
+printf '%s\n' '{"prompt":"p","chosen":"a","rejected":"b","lang":"am","judgements":[{"annotator":"a1","groups":["addis"]},{"annotator":"a2","groups":["gondar"]}]}' > "$TMP/pref.jsonl"
+expect_status 0 pp datasheet --format json "$TMP/pref.jsonl"
+expect_jq_any '.kind == "preference" and .annotators.distinct == 2 and .annotators.groups.addis == 1' "$TMP/out"
+# the questions are listed as not stated
+expect_jq_any '[.questions[] | select(.status=="not stated")] | length > 10' "$TMP/out"
+echo 'not json' > "$TMP/bad.json"
+# a bad answers file; no FILE (usage)
+expect_status 1 pp datasheet --answers "$TMP/bad.json" "$TMP/kept.jsonl"
+expect_status 2 pp datasheet
 
 # --- sample and datasheet on malformed input: file:line, and exit 1 without --rejects
-printf '%s\n' '{"id":"g1","text":"good text","lang":"en"}' '{"id":"g2","text":"trunc' > "$T/trunc.jsonl"
-run sample --strategy unimax --budget 1 -q "$T/trunc.jsonl" > /dev/null 2> "$T/err"
-[ $? -eq 1 ] || fail "sample skipping a malformed line did not exit 1"
-grep -q "trunc.jsonl:2:" "$T/err" || fail "sample: malformed line without file:line"
-run sample --strategy unimax --budget 1 -q --rejects "$T/srej2.jsonl" "$T/trunc.jsonl" > /dev/null 2>&1 \
-    || fail "sample with --rejects failed on a malformed line"
-grep -q '"line":2' "$T/srej2.jsonl" || fail "sample: malformed line not in --rejects"
-run datasheet "$T/trunc.jsonl" > /dev/null 2> "$T/err"
-[ $? -eq 1 ] || fail "datasheet over a malformed line did not exit 1"
-grep -q "trunc.jsonl:2:" "$T/err" || fail "datasheet: malformed line without file:line"
-echo "ok"
+printf '%s\n' '{"id":"g1","text":"good text","lang":"en"}' '{"id":"g2","text":"trunc' > "$TMP/trunc.jsonl"
+expect_status 1 pp sample --strategy unimax --budget 1 -q "$TMP/trunc.jsonl"
+expect_grep "trunc.jsonl:2:" "$TMP/err"
+check "sample with --rejects failed on a malformed line" \
+    pp sample --strategy unimax --budget 1 -q --rejects "$TMP/srej2.jsonl" "$TMP/trunc.jsonl" > /dev/null 2>&1
+expect_grep '"line":2' "$TMP/srej2.jsonl"
+expect_status 1 pp datasheet "$TMP/trunc.jsonl"
+expect_grep "trunc.jsonl:2:" "$TMP/err"
+finish

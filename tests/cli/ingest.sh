@@ -2,143 +2,127 @@
 # tests/cli/ingest.sh — `polyphony ingest` from the command line: formats,
 # exit statuses, --rejects, --strict, malformed input, compressed input and
 # output, stable ids.
-set -u
-: "${POLYPHONY:?}" "${TESTDATA:?}"
-PP_WRAP=${PP_WRAP:-}
+. "$top_srcdir/tests/cli/lib.sh"
 D=$TESTDATA/ingest
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
-fails=0
-
-pp() { $PP_WRAP "$POLYPHONY" "$@"; }
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-# expect STATUS DESCRIPTION -- command...: run, keep stdout/stderr in $T/out, $T/err
-expect() {
-    want=$1; what=$2; shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    [ "$got" = "$want" ] || { fail "$what: exit $got, expected $want"; cat "$T/err" >&2; }
-}
-lines() { wc -l <"$1" | tr -d ' '; }
 
 # --help, usage errors
-expect 0 "--help" -- pp ingest --help
-grep -q -- '--format' "$T/out" || fail "--help does not list --format"
-expect 2 "unknown format" -- pp ingest --format docx "$D/paragraphs.txt"
-grep -q "unknown format 'docx'" "$T/err" || fail "unknown format message"
-expect 2 "unknown segmentation" -- pp ingest --segment words "$D/paragraphs.txt"
-expect 2 "bad --lang" -- pp ingest --lang 'not a tag!' "$D/paragraphs.txt"
-expect 2 "unknown option" -- pp ingest --frobnicate
-expect 1 "missing file" -- pp ingest "$T/no-such-file.txt"
-grep -q "no-such-file.txt" "$T/err" || fail "missing file not named"
+expect_status 0 pp ingest --help
+expect_grep '--format' "$TMP/out"
+expect_status 2 pp ingest --format docx "$D/paragraphs.txt"
+expect_grep "unknown format 'docx'" "$TMP/err"
+expect_status 2 pp ingest --segment words "$D/paragraphs.txt"
+expect_status 2 pp ingest --lang 'not a tag!' "$D/paragraphs.txt"
+expect_status 2 pp ingest --frobnicate
+expect_status 1 pp ingest "$TMP/no-such-file.txt"
+expect_grep "no-such-file.txt" "$TMP/err"
 
 # every format on its fixture
-expect 0 "udhr" -- pp ingest --format udhr --meta "$D/udhr-meta.jsonl" "$D/udhr-yor.html"
-[ "$(lines "$T/out")" = 6 ] || fail "udhr: $(lines "$T/out") records, expected 6"
-grep -q '"id":"udhr-yor-a5-p1".*"lang":"yo".*"split":"test","stage":4' "$T/out" ||
-    fail "udhr record shape"
-expect 0 "ces" -- pp ingest --format ces "$D/ces-basque.xml"
-[ "$(lines "$T/out")" = 3 ] || fail "ces: expected 3 records"
-grep -q '^{"id":"b.MAT.1.1","text":"IESVS' "$T/out" || fail "ces: verse id"
-expect 0 "tmx" -- pp ingest --format tmx "$D/memory.tmx"
-[ "$(lines "$T/out")" = 4 ] || fail "tmx: expected 4 records"
-grep -q 'memory.tmx:[0-9]*: rejected: empty text' "$T/err" || fail "tmx: reject warning"
-expect 0 "tei" -- pp ingest --format tei "$D/play.tei.xml"
-[ "$(lines "$T/out")" = 5 ] || fail "tei: expected 5 records"
-expect 0 "html paragraphs" -- pp ingest --format html --segment paragraphs "$D/page.html"
-[ "$(lines "$T/out")" = 7 ] || fail "html: expected 7 paragraphs"
-expect 0 "txt paragraphs" -- pp ingest --segment paragraphs --lang yor "$D/paragraphs.txt"
-[ "$(lines "$T/out")" = 3 ] || fail "txt: expected 3 paragraphs"
-grep -q '"lang":"yo"' "$T/out" || fail "txt: --lang not canonicalized"
+expect_status 0 pp ingest --format udhr --meta "$D/udhr-meta.jsonl" "$D/udhr-yor.html"
+expect_lines 6 "$TMP/out"
+expect_grep '"id":"udhr-yor-a5-p1".*"lang":"yo".*"split":"test","stage":4' "$TMP/out"
+expect_status 0 pp ingest --format ces "$D/ces-basque.xml"
+expect_lines 3 "$TMP/out"
+# the verse id
+expect_grep '^\{"id":"b.MAT.1.1","text":"IESVS' "$TMP/out"
+expect_status 0 pp ingest --format tmx "$D/memory.tmx"
+expect_lines 4 "$TMP/out"
+expect_grep 'memory.tmx:[0-9]*: rejected: empty text' "$TMP/err"
+expect_status 0 pp ingest --format tei "$D/play.tei.xml"
+expect_lines 5 "$TMP/out"
+expect_status 0 pp ingest --format html --segment paragraphs "$D/page.html"
+expect_lines 7 "$TMP/out"
+expect_status 0 pp ingest --segment paragraphs --lang yor "$D/paragraphs.txt"
+expect_lines 3 "$TMP/out"
+# --lang is canonicalized
+expect_grep '"lang":"yo"' "$TMP/out"
 
 # stdin, -o and compressed output
-expect 0 "stdin" -- sh -c "$PP_WRAP \"$POLYPHONY\" ingest --lang en <\"$D/paragraphs.txt\""
-grep -q '"id":"stdin-l1"' "$T/out" || fail "stdin id"
-expect 0 "-o .zst" -- pp ingest --format ces -o "$T/ces.jsonl.zst" "$D/ces-basque.xml"
-[ "$(zstd -dc "$T/ces.jsonl.zst" | wc -l | tr -d ' ')" = 3 ] || fail "-o .zst content"
+expect_status 0 pp ingest --lang en <"$D/paragraphs.txt"
+expect_grep '"id":"stdin-l1"' "$TMP/out"
+expect_status 0 pp ingest --format ces -o "$TMP/ces.jsonl.zst" "$D/ces-basque.xml"
+expect_eq "$(zstd -dc "$TMP/ces.jsonl.zst" | wc -l | tr -d ' ')" 3 "records in the -o .zst output"
 
 # .gz and .zst input give the same records as plain input (same ids too)
-pp ingest --segment paragraphs "$D/paragraphs.txt" >"$T/plain.jsonl"
-gzip -c "$D/paragraphs.txt" >"$T/paragraphs.txt.gz"
-zstd -q -c "$D/paragraphs.txt" >"$T/paragraphs.txt.zst"
-pp ingest --segment paragraphs "$T/paragraphs.txt.gz" >"$T/gz.jsonl" || fail ".gz input"
-pp ingest --segment paragraphs "$T/paragraphs.txt.zst" >"$T/zst.jsonl" || fail ".zst input"
-cmp -s "$T/plain.jsonl" "$T/gz.jsonl" || fail ".gz input differs from plain"
-cmp -s "$T/plain.jsonl" "$T/zst.jsonl" || fail ".zst input differs from plain"
-gzip -c "$D/memory.tmx" >"$T/memory.tmx.gz"
-expect 0 "tmx.gz" -- pp ingest --format tmx "$T/memory.tmx.gz"
-[ "$(lines "$T/out")" = 4 ] || fail "tmx.gz: expected 4 records"
+check "plain input" pp ingest --segment paragraphs "$D/paragraphs.txt" >"$TMP/plain.jsonl"
+gzip -c "$D/paragraphs.txt" >"$TMP/paragraphs.txt.gz"
+zstd -q -c "$D/paragraphs.txt" >"$TMP/paragraphs.txt.zst"
+check ".gz input" pp ingest --segment paragraphs "$TMP/paragraphs.txt.gz" >"$TMP/gz.jsonl"
+check ".zst input" pp ingest --segment paragraphs "$TMP/paragraphs.txt.zst" >"$TMP/zst.jsonl"
+expect_same "$TMP/plain.jsonl" "$TMP/gz.jsonl" ".gz input differs from plain"
+expect_same "$TMP/plain.jsonl" "$TMP/zst.jsonl" ".zst input differs from plain"
+gzip -c "$D/memory.tmx" >"$TMP/memory.tmx.gz"
+expect_status 0 pp ingest --format tmx "$TMP/memory.tmx.gz"
+expect_lines 4 "$TMP/out"
 
 # stable ids (and records) across runs
-pp ingest --format udhr -s sentences "$D/udhr-yor.html" >"$T/run1.jsonl"
-pp ingest --format udhr -s sentences "$D/udhr-yor.html" >"$T/run2.jsonl"
-cmp -s "$T/run1.jsonl" "$T/run2.jsonl" || fail "two runs differ"
+pp ingest --format udhr -s sentences "$D/udhr-yor.html" >"$TMP/run1.jsonl"
+pp ingest --format udhr -s sentences "$D/udhr-yor.html" >"$TMP/run2.jsonl"
+expect_same "$TMP/run1.jsonl" "$TMP/run2.jsonl" "two runs differ"
 
 # --rejects keeps bad items with a reason; --strict makes them an error
-expect 0 "jsonl --rejects" -- pp ingest --format jsonl --text-field content \
-    --lang-field language --id-field doc_id --rejects "$T/rej.jsonl" "$D/mapped.jsonl"
-[ "$(lines "$T/out")" = 3 ] || fail "jsonl: expected 3 records"
-[ "$(lines "$T/rej.jsonl")" = 3 ] || fail "jsonl: expected 3 rejects"
-grep -q '"line":5,"reason":"bad language tag' "$T/rej.jsonl" || fail "jsonl: bad tag reason"
-[ -s "$T/err" ] && fail "jsonl: warnings printed although --rejects was given"
-expect 1 "jsonl --strict" -- pp ingest --format jsonl --text-field content \
+expect_status 0 pp ingest --format jsonl --text-field content \
+    --lang-field language --id-field doc_id --rejects "$TMP/rej.jsonl" "$D/mapped.jsonl"
+expect_lines 3 "$TMP/out"
+expect_lines 3 "$TMP/rej.jsonl"
+expect_grep '"line":5,"reason":"bad language tag' "$TMP/rej.jsonl"
+# no warnings printed, as --rejects was given
+expect_empty "$TMP/err"
+expect_status 1 pp ingest --format jsonl --text-field content \
     --lang-field language --strict "$D/mapped.jsonl"
-grep -q "mapped.jsonl:4: empty text" "$T/err" || fail "--strict message: $(cat "$T/err")"
+expect_grep "mapped.jsonl:4: empty text" "$TMP/err"
 
 # a truncated JSONL line: named by its line; reject, or exit 1 under --strict
-printf '{"text":"one","lang":"en"}\n{"text":"tw\n{"text":"three","lang":"en"}\n' >"$T/trunc.jsonl"
-expect 0 "truncated jsonl" -- pp ingest --format jsonl --rejects "$T/trej.jsonl" "$T/trunc.jsonl"
-[ "$(lines "$T/out")" = 2 ] || fail "truncated jsonl: expected 2 records"
-grep -q '"line":2,"reason":"malformed JSON' "$T/trej.jsonl" || fail "truncated jsonl: reject"
-expect 1 "truncated jsonl --strict" -- pp ingest --format jsonl --strict "$T/trunc.jsonl"
-grep -q "trunc.jsonl:2: malformed JSON" "$T/err" || fail "truncated --strict message"
-[ -s "$T/out" ] && fail "--strict failure wrote records to stdout"
-expect 1 "truncated jsonl -o --strict" -- pp ingest --format jsonl --strict -o "$T/never.jsonl" \
-    "$T/trunc.jsonl"
-[ -e "$T/never.jsonl" ] && fail "a failed run left its output file"
+printf '{"text":"one","lang":"en"}\n{"text":"tw\n{"text":"three","lang":"en"}\n' >"$TMP/trunc.jsonl"
+expect_status 0 pp ingest --format jsonl --rejects "$TMP/trej.jsonl" "$TMP/trunc.jsonl"
+expect_lines 2 "$TMP/out"
+expect_grep '"line":2,"reason":"malformed JSON' "$TMP/trej.jsonl"
+expect_status 1 pp ingest --format jsonl --strict "$TMP/trunc.jsonl"
+expect_grep "trunc.jsonl:2: malformed JSON" "$TMP/err"
+# the --strict failure wrote no records to stdout
+expect_empty "$TMP/out"
+expect_status 1 pp ingest --format jsonl --strict -o "$TMP/never.jsonl" "$TMP/trunc.jsonl"
+# a failed run leaves no output file
+expect_no_file "$TMP/never.jsonl"
 
 # invalid UTF-8 is rejected with a reason
-printf 'good\nbad \377 byte\n' >"$T/bad.txt"
-expect 0 "invalid utf-8" -- pp ingest --rejects "$T/urej.jsonl" "$T/bad.txt"
-[ "$(lines "$T/out")" = 1 ] || fail "invalid utf-8: expected 1 record"
-grep -q '"line":2,"reason":"invalid UTF-8 at byte 5' "$T/urej.jsonl" || fail "utf-8 reason"
-expect 1 "invalid utf-8 --strict" -- pp ingest --strict "$T/bad.txt"
-grep -q "bad.txt:2: invalid UTF-8" "$T/err" || fail "utf-8 --strict message"
+printf 'good\nbad \377 byte\n' >"$TMP/bad.txt"
+expect_status 0 pp ingest --rejects "$TMP/urej.jsonl" "$TMP/bad.txt"
+expect_lines 1 "$TMP/out"
+expect_grep '"line":2,"reason":"invalid UTF-8 at byte 5' "$TMP/urej.jsonl"
+expect_status 1 pp ingest --strict "$TMP/bad.txt"
+expect_grep "bad.txt:2: invalid UTF-8" "$TMP/err"
 
 # malformed XML: exit 1 with file and line, never a crash
 printf '<?xml version="1.0"?>\n<TEI>\n<text>\n<body>\n<p>open\n</body>\n</text>\n</TEI>\n' \
-    >"$T/broken.xml"
-expect 1 "malformed xml" -- pp ingest --format tei "$T/broken.xml"
-grep -q "broken.xml:6: malformed XML" "$T/err" || fail "malformed xml message: $(cat "$T/err")"
-printf '\000\001\002 not xml at all' >"$T/binary.xml"
-expect 1 "binary xml" -- pp ingest --format ces "$T/binary.xml"
-expect 1 "wrong root" -- pp ingest --format tmx "$D/play.tei.xml"
-grep -q "not a TMX document" "$T/err" || fail "wrong root message"
+    >"$TMP/broken.xml"
+expect_status 1 pp ingest --format tei "$TMP/broken.xml"
+expect_grep "broken.xml:6: malformed XML" "$TMP/err"
+printf '\000\001\002 not xml at all' >"$TMP/binary.xml"
+expect_status 1 pp ingest --format ces "$TMP/binary.xml"
+expect_status 1 pp ingest --format tmx "$D/play.tei.xml"
+expect_grep "not a TMX document" "$TMP/err"
 
 # --ledger: per-language rows of records and characters
-expect 0 "--ledger" -- pp ingest --format tmx -q --ledger "$T/ledger.jsonl" "$D/memory.tmx"
-[ "$(lines "$T/ledger.jsonl")" = 8 ] || fail "--ledger: expected 8 rows"
-grep -q '"stage":"ingest","step":"tmx","lang":"yo","metric":"records","value":1.0,"n":1' \
-    "$T/ledger.jsonl" || fail "--ledger: yo records row"
-grep -q '"lang":"fr","metric":"characters","value":75.0' "$T/ledger.jsonl" ||
-    fail "--ledger: fr characters row"
+expect_status 0 pp ingest --format tmx -q --ledger "$TMP/ledger.jsonl" "$D/memory.tmx"
+expect_lines 8 "$TMP/ledger.jsonl"
+expect_grep '"stage":"ingest","step":"tmx","lang":"yo","metric":"records","value":1.0,"n":1' "$TMP/ledger.jsonl"
+expect_grep '"lang":"fr","metric":"characters","value":75.0' "$TMP/ledger.jsonl"
 
 # The bundled UDHR: its size, unique ids, and records that are a fixed point
 # of ingest (already NFC, canonical tags, right scripts).
-B=$POLYPHONY_DATA/eval-sets/udhr/udhr.jsonl.zst
+B=${POLYPHONY_DATA:-}/eval-sets/udhr/udhr.jsonl.zst
 if [ -n "${POLYPHONY_DATA:-}" ] && [ -f "$B" ] && command -v jq >/dev/null; then
-    zstd -dc "$B" >"$T/udhr.jsonl"
-    decls=$(jq -r .meta.udhr_code "$T/udhr.jsonl" | sort -u | wc -l | tr -d ' ')
-    tags=$(jq -r .lang "$T/udhr.jsonl" | sort -u | wc -l | tr -d ' ')
-    [ "$decls" -ge 500 ] || fail "bundle: $decls declarations, expected >= 500"
-    [ "$tags" -ge 450 ] || fail "bundle: $tags lang values, expected >= 450"
-    [ -z "$(jq -r .id "$T/udhr.jsonl" | sort | uniq -d | head -1)" ] || fail "bundle: duplicate ids"
-    [ "$(jq -c 'select(.meta.article == 5) | .meta.split' "$T/udhr.jsonl" | sort -u)" = '"test"' ] ||
-        fail "bundle: article 5 not all test"
-    head -n 2000 "$T/udhr.jsonl" >"$T/udhr-head.jsonl"
-    pp ingest --format jsonl "$T/udhr-head.jsonl" >"$T/again.jsonl" || fail "bundle: re-ingest"
-    cmp -s "$T/udhr-head.jsonl" "$T/again.jsonl" || fail "bundle: not a fixed point of ingest"
+    zstd -dc "$B" >"$TMP/udhr.jsonl"
+    decls=$(jq -r .meta.udhr_code "$TMP/udhr.jsonl" | sort -u | wc -l | tr -d ' ')
+    tags=$(jq -r .lang "$TMP/udhr.jsonl" | sort -u | wc -l | tr -d ' ')
+    check "bundle: $decls declarations, expected >= 500" [ "$decls" -ge 500 ]
+    check "bundle: $tags lang values, expected >= 450" [ "$tags" -ge 450 ]
+    expect_eq "$(jq -r .id "$TMP/udhr.jsonl" | sort | uniq -d | head -1)" "" "bundle: a duplicate id"
+    expect_eq "$(jq -c 'select(.meta.article == 5) | .meta.split' "$TMP/udhr.jsonl" | sort -u)" '"test"' \
+        "bundle: the splits of article 5"
+    head -n 2000 "$TMP/udhr.jsonl" >"$TMP/udhr-head.jsonl"
+    check "bundle: re-ingest" pp ingest --format jsonl "$TMP/udhr-head.jsonl" >"$TMP/again.jsonl"
+    expect_same "$TMP/udhr-head.jsonl" "$TMP/again.jsonl" "bundle: not a fixed point of ingest"
 fi
 
-[ "$fails" = 0 ] || { echo "$fails failure(s)" >&2; exit 1; }
-exit 0
+finish

@@ -1,0 +1,22 @@
+# eval-sets/audit/audit.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).
+# The per-community gap audit: the library part (pp_gap.h) and the `audit`
+# command, which joins ledger rows from every stage into one scorecard.
+pp_audit_public = eval-sets/audit/pp_gap.h
+nobase_pkginclude_HEADERS += $(pp_audit_public)
+libpolyphony_la_SOURCES += $(pp_audit_public) eval-sets/audit/pp_gap.c
+polyphony_SOURCES += eval-sets/audit/audit.h eval-sets/audit/audit_ledger.c \
+	eval-sets/audit/audit_speakers.c eval-sets/audit/audit_write.c \
+	eval-sets/audit/audit_html.c eval-sets/audit/cmd_audit.c
+
+check_PROGRAMS += tests/check_audit
+TESTS += tests/check_audit
+tests_check_audit_SOURCES = tests/check_audit.c
+tests_check_audit_CPPFLAGS = $(PP_TEST_CPPFLAGS)
+tests_check_audit_LDADD = $(PP_TEST_LIBS)
+EXTRA_DIST += tests/data/eval/audit_reference.py tests/data/eval/audit_ledger.jsonl \
+	tests/data/eval/speakers.tsv tests/data/eval/audit_expected.json
+
+TESTS += tests/cli/audit.sh tests/cli/audit-html.sh
+EXTRA_DIST += tests/cli/audit.sh tests/cli/audit-html.sh
+dist_man_MANS += docs/man/polyphony-audit.1
+EXTRA_DIST += docs/audit.md

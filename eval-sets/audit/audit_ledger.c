@@ -1,0 +1,275 @@
+/* audit_ledger.c — read ledger rows and group them by metric and language. */
+#include "config.h"
+#include "eval-sets/audit/audit.h"
+#include "src/pp_langtag.h"
+#include "src/pp_record.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct row {
+    char *key, *stage, *step, *name, *lang;
+    double value, lo, hi;
+    long n;
+    long seq; /* order of reading: the last row of a (key, lang) wins */
+} row;
+
+/* The pipeline order of stages (DESIGN.md); others follow alphabetically. */
+static int stage_rank(const char *s)
+{
+    static const char *const order[] = {"ingest", "lid", "langs", "discover", "normalize",
+                                        "filter", "dedup", "pii", "sample", "tokenizers",
+                                        "tokenizer", "instruct", "align", "train", "eval"};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (strcmp(s, order[i]) == 0)
+            return (int)i;
+    return 1000;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+    const row *x = a, *y = b;
+    int c = stage_rank(x->stage) - stage_rank(y->stage);
+    if (!c)
+        c = strcmp(x->key, y->key);
+    if (!c)
+        c = strcmp(x->lang, y->lang);
+    if (!c)
+        c = (x->seq > y->seq) - (x->seq < y->seq);
+    return c;
+}
+
+static double opt_num(const json_t *o, const char *k)
+{
+    const json_t *v = json_object_get(o, k);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+size_t audit_lang_index(const audit *a, const char *lang)
+{
+    size_t lo = 0, hi = a->nl;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(a->l[mid].lang, lang);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (size_t)-1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_rows(row *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].key), free(r[i].stage), free(r[i].step), free(r[i].name), free(r[i].lang);
+    }
+    free(r);
+}
+
+static void report(const pp_error *err)
+{
+    char buf[2048];
+    fprintf(stderr, "polyphony audit: %s\n", pp_error_format(err, buf, sizeof buf));
+}
+
+/* Append the rows of one ledger file to *rows. Returns 0 after printing an error. */
+static int read_ledger(const char *path, row **rows, size_t *n, size_t *cap)
+{
+    pp_error err;
+    pp_reader *rd = NULL;
+    if (pp_reader_open(path, &rd, &err) != PP_OK) {
+        report(&err);
+        return 0;
+    }
+    const char *fname = pp_reader_name(rd);
+    int ok = 1;
+    while (ok) {
+        json_t *j = NULL;
+        if (pp_reader_next(rd, &j, &err) != PP_OK) {
+            report(&err);
+            ok = 0;
+            break;
+        }
+        if (!j)
+            break;
+        long line = pp_reader_lineno(rd);
+        const char *stage = pp_record_str(j, "stage"), *lang = pp_record_str(j, "lang");
+        const char *metric = pp_record_str(j, "metric"), *step = pp_record_str(j, "step");
+        const json_t *val = json_object_get(j, "value");
+        const char *missing = !stage || !*stage ? "stage" : !lang || !*lang ? "lang"
+                              : !metric || !*metric ? "metric" : !val ? "value" : NULL;
+        char tag[128];
+        if (missing) {
+            pp_error_set(&err, PP_ERR_INVALID, fname, line,
+                         "ledger row has no '%s' (rows need stage, lang, metric, value)", missing);
+            ok = 0;
+        } else if (!json_is_number(val) && !json_is_null(val)) {
+            pp_error_set(&err, PP_ERR_INVALID, fname, line, "'value' must be a number or null");
+            ok = 0;
+        } else if (pp_langtag_canonicalize(lang, tag, sizeof tag, NULL) != PP_OK) {
+            pp_error_set(&err, PP_ERR_INVALID, fname, line, "'lang' \"%s\" is not a BCP 47 tag", lang);
+            ok = 0;
+        }
+        if (!ok) {
+            report(&err);
+            json_decref(j);
+            break;
+        }
+        if (*n == *cap) {
+            size_t nc = *cap ? 2 * *cap : 1024;
+            row *nr = realloc(*rows, nc * sizeof *nr);
+            if (!nr) {
+                json_decref(j);
+                fprintf(stderr, "polyphony audit: out of memory\n");
+                ok = 0;
+                break;
+            }
+            *rows = nr;
+            *cap = nc;
+        }
+        row *r = &(*rows)[(*n)++];
+        memset(r, 0, sizeof *r);
+        r->stage = strdup(stage);
+        r->step = step && *step ? strdup(step) : NULL;
+        r->name = strdup(metric);
+        r->lang = strdup(tag);
+        size_t kl = strlen(stage) + strlen(metric) + (r->step ? strlen(r->step) : 0) + 3;
+        r->key = malloc(kl);
+        if (r->key)
+            snprintf(r->key, kl, "%s.%s%s%s", stage, r->step ? r->step : "", r->step ? "." : "",
+                     metric);
+        r->value = json_is_number(val) ? json_number_value(val) : NAN;
+        r->lo = opt_num(j, "lo");
+        r->hi = opt_num(j, "hi");
+        const json_t *nn = json_object_get(j, "n");
+        r->n = json_is_integer(nn) ? (long)json_integer_value(nn) : -1;
+        r->seq = (long)*n;
+        json_decref(j);
+        if (!r->stage || !r->name || !r->lang || !r->key) {
+            fprintf(stderr, "polyphony audit: out of memory\n");
+            ok = 0;
+        }
+    }
+    pp_reader_close(rd);
+    return ok;
+}
+
+int audit_read(audit *a, char **files, int nfiles)
+{
+    row *rows = NULL;
+    size_t n = 0, cap = 0;
+    int ok = 1;
+    for (int f = 0; f < nfiles && ok; f++) {
+        ok = read_ledger(files[f], &rows, &n, &cap);
+        a->nfiles++;
+    }
+    if (ok && n == 0) {
+        fprintf(stderr, "polyphony audit: no ledger rows in the input (rows need stage, lang, "
+                        "metric, value)\n");
+        ok = 0;
+    }
+    if (!ok) {
+        free_rows(rows, n);
+        return 0;
+    }
+    a->nrows = (long)n;
+    if (n > 1)
+        qsort(rows, n, sizeof *rows, cmp_row);
+
+    /* Languages. */
+    char **tags = malloc(n * sizeof *tags);
+    size_t nt = 0;
+    for (size_t i = 0; i < n; i++)
+        tags[i] = rows[i].lang;
+    if (n > 1)
+        qsort(tags, n, sizeof *tags, cmp_str);
+    a->l = calloc(n, sizeof *a->l);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || strcmp(tags[i], tags[i - 1]) != 0) {
+            a->l[nt].lang = strdup(tags[i]);
+            a->l[nt].speakers = -1;
+            a->l[nt].lat = a->l[nt].lon = NAN;
+            nt++;
+        }
+    a->nl = nt;
+    free(tags);
+
+    /* Metrics: rows are sorted by stage rank, key, lang, reading order. */
+    a->m = calloc(n, sizeof *a->m);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && strcmp(rows[j].key, rows[i].key) == 0)
+            j++;
+        audit_metric *m = &a->m[a->nm++];
+        m->key = strdup(rows[i].key);
+        m->stage = strdup(rows[i].stage);
+        m->step = rows[i].step ? strdup(rows[i].step) : NULL;
+        m->name = strdup(rows[i].name);
+        m->lower = pp_gap_lower_is_better(m->name);
+        m->cells = calloc(j - i, sizeof *m->cells);
+        for (size_t k = i; k < j; k++) {
+            /* the last row of this language wins */
+            if (k + 1 < j && strcmp(rows[k + 1].lang, rows[k].lang) == 0)
+                continue;
+            if (!isfinite(rows[k].value)) {
+                m->nskipped++;
+                continue;
+            }
+            audit_cell *c = &m->cells[m->ncells++];
+            c->lang = audit_lang_index(a, rows[k].lang);
+            c->value = rows[k].value;
+            c->lo = rows[k].lo;
+            c->hi = rows[k].hi;
+            c->n = rows[k].n;
+        }
+        i = j;
+    }
+    free_rows(rows, n);
+    return 1;
+}
+
+void audit_free(audit *a)
+{
+    for (size_t i = 0; i < a->nm; i++) {
+        free(a->m[i].key), free(a->m[i].stage), free(a->m[i].step), free(a->m[i].name);
+        free(a->m[i].cells), free(a->m[i].gap);
+    }
+    free(a->m);
+    for (size_t i = 0; i < a->nl; i++)
+        free(a->l[i].lang), free(a->l[i].name);
+    free(a->l);
+}
+
+int audit_compute(audit *a)
+{
+    for (size_t i = 0; i < a->nm; i++) {
+        audit_metric *m = &a->m[i];
+        if (m->ncells == 0)
+            continue;
+        m->gap = calloc(m->ncells, sizeof *m->gap);
+        if (!m->gap) {
+            fprintf(stderr, "polyphony audit: out of memory\n");
+            return 0;
+        }
+        for (size_t k = 0; k < m->ncells; k++) {
+            m->gap[k].lang = a->l[m->cells[k].lang].lang;
+            m->gap[k].value = m->cells[k].value;
+            m->gap[k].speakers = a->l[m->cells[k].lang].speakers;
+        }
+        pp_error err;
+        if (pp_gap_compute(m->gap, m->ncells, m->lower, a->tau, &m->sum, &err) != PP_OK) {
+            fprintf(stderr, "polyphony audit: metric %s: %s\n", m->key, err.message);
+            return 0;
+        }
+    }
+    return 1;
+}

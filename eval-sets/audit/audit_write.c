@@ -1,0 +1,235 @@
+/* audit_write.c — the audit as a terminal table, JSON and CSV. */
+#include "config.h"
+#include "eval-sets/audit/audit.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void jnum(json_t *o, const char *k, double v)
+{
+    json_object_set_new(o, k, isfinite(v) ? json_real(v) : json_null());
+}
+
+/* Languages of a metric ordered by priority (largest first). */
+static size_t *by_priority(const audit_metric *m)
+{
+    size_t *o = malloc((m->ncells ? m->ncells : 1) * sizeof *o);
+    if (!o)
+        return NULL;
+    for (size_t i = 0; i < m->ncells; i++)
+        o[i] = i;
+    for (size_t i = 1; i < m->ncells; i++) { /* insertion sort: stable, small n */
+        size_t v = o[i], j = i;
+        while (j > 0 && m->gap[o[j - 1]].priority < m->gap[v].priority)
+            o[j] = o[j - 1], j--;
+        o[j] = v;
+    }
+    return o;
+}
+
+static void fmt_value(char *buf, size_t cap, double v)
+{
+    if (!isfinite(v))
+        snprintf(buf, cap, "-");
+    else if (fabs(v) >= 1e6)
+        snprintf(buf, cap, "%.3g", v);
+    else if (fabs(v) >= 100)
+        snprintf(buf, cap, "%.1f", v);
+    else
+        snprintf(buf, cap, "%.4g", v);
+}
+
+int audit_write_table(const audit *a, FILE *fp, int top)
+{
+    size_t nosp = 0;
+    for (size_t i = 0; i < a->nl; i++)
+        nosp += !(a->l[i].speakers > 0);
+    fprintf(fp, "%ld ledger rows from %ld file(s): %zu languages, %zu metrics; speakers: %s",
+            a->nrows, a->nfiles, a->nl, a->nm, a->speakers_source);
+    fprintf(fp, nosp ? " (%zu without a count)\n\n" : "\n\n", nosp);
+    fprintf(fp, "%-38s %-6s %5s %16s %16s %7s %7s %7s\n", "metric", "better", "langs", "best",
+            "worst", "gini", "M_1", "M_0");
+    for (size_t i = 0; i < a->nm; i++) {
+        const audit_metric *m = &a->m[i];
+        if (!m->ncells) {
+            fprintf(fp, "%-38s %-6s %5d  (no values)\n", m->key, m->lower ? "lower" : "higher", 0);
+            continue;
+        }
+        char b[64], w[64], bv[32], wv[32];
+        fmt_value(bv, sizeof bv, m->sum.best);
+        fmt_value(wv, sizeof wv, m->sum.worst);
+        snprintf(b, sizeof b, "%s %s", bv, m->gap[m->sum.best_index].lang);
+        snprintf(w, sizeof w, "%s %s", wv, m->gap[m->sum.worst_index].lang);
+        fprintf(fp, "%-38s %-6s %5zu %16s %16s %7.4f %7.4f %7.4f\n", m->key,
+                m->lower ? "lower" : "higher", m->ncells, b, w, m->sum.gini,
+                m->sum.utility_demographic, m->sum.utility_linguistic);
+    }
+    fprintf(fp, "\nlargest priorities w_l(tau=%g) * (1 - u_l):\n", a->tau);
+    for (size_t i = 0; i < a->nm; i++) {
+        const audit_metric *m = &a->m[i];
+        size_t *o = m->ncells ? by_priority(m) : NULL;
+        if (!o)
+            continue;
+        fprintf(fp, "  %-36s", m->key);
+        for (size_t k = 0; k < m->ncells && k < (size_t)top; k++)
+            fprintf(fp, " %s %.4f%s", m->gap[o[k]].lang, m->gap[o[k]].priority,
+                    k + 1 < m->ncells && k + 1 < (size_t)top ? "," : "");
+        fprintf(fp, "\n");
+        free(o);
+    }
+    /* Scorecards: one line per community, the stages side by side. */
+    fprintf(fp, "\nscorecards (value, and u_l in brackets; stages in pipeline order):\n");
+    fprintf(fp, "%-12s %12s", "lang", "speakers");
+    for (size_t i = 0; i < a->nm; i++)
+        fprintf(fp, " %22.22s", a->m[i].key);
+    fprintf(fp, "\n");
+    for (size_t l = 0; l < a->nl; l++) {
+        char sp[32];
+        if (a->l[l].speakers > 0)
+            snprintf(sp, sizeof sp, "%.0f", a->l[l].speakers);
+        else
+            snprintf(sp, sizeof sp, "?");
+        fprintf(fp, "%-12s %12s", a->l[l].lang, sp);
+        for (size_t i = 0; i < a->nm; i++) {
+            const audit_metric *m = &a->m[i];
+            char cell[48] = "-";
+            for (size_t k = 0; k < m->ncells; k++)
+                if (m->cells[k].lang == l) {
+                    char v[32];
+                    fmt_value(v, sizeof v, m->cells[k].value);
+                    snprintf(cell, sizeof cell, "%s [%.2f]", v, m->gap[k].u);
+                    break;
+                }
+            fprintf(fp, " %22s", cell);
+        }
+        fprintf(fp, "\n");
+    }
+    return ferror(fp) ? 0 : 1;
+}
+
+int audit_write_json(const audit *a, FILE *fp)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < a->nm; i++) {
+        const audit_metric *m = &a->m[i];
+        json_t *o = json_object(), *langs = json_array(), *miss = json_array();
+        json_object_set_new(o, "metric", json_string(m->key));
+        json_object_set_new(o, "stage", json_string(m->stage));
+        json_object_set_new(o, "step", m->step ? json_string(m->step) : json_null());
+        json_object_set_new(o, "name", json_string(m->name));
+        json_object_set_new(o, "higher_is_better", json_boolean(!m->lower));
+        json_object_set_new(o, "n_languages", json_integer((json_int_t)m->ncells));
+        if (m->ncells) {
+            jnum(o, "gini", m->sum.gini);
+            jnum(o, "utility_demographic", m->sum.utility_demographic);
+            jnum(o, "utility_linguistic", m->sum.utility_linguistic);
+            jnum(o, "tau", a->tau);
+            jnum(o, "utility_tau", m->sum.utility_tau);
+            json_t *b = json_object(), *w = json_object();
+            json_object_set_new(b, "lang", json_string(m->gap[m->sum.best_index].lang));
+            jnum(b, "value", m->sum.best);
+            json_object_set_new(w, "lang", json_string(m->gap[m->sum.worst_index].lang));
+            jnum(w, "value", m->sum.worst);
+            json_object_set_new(o, "best", b);
+            json_object_set_new(o, "worst", w);
+        } else {
+            json_object_set_new(o, "gini", json_null());
+            json_object_set_new(o, "utility_demographic", json_null());
+            json_object_set_new(o, "utility_linguistic", json_null());
+            json_object_set_new(o, "best", json_null());
+            json_object_set_new(o, "worst", json_null());
+        }
+        for (size_t k = 0; k < m->ncells; k++) {
+            const audit_cell *c = &m->cells[k];
+            const pp_gap_lang *g = &m->gap[k];
+            json_t *l = json_object();
+            json_object_set_new(l, "lang", json_string(g->lang));
+            jnum(l, "value", c->value);
+            jnum(l, "lo", c->lo);
+            jnum(l, "hi", c->hi);
+            json_object_set_new(l, "n", c->n >= 0 ? json_integer(c->n) : json_null());
+            jnum(l, "u", g->u);
+            jnum(l, "gap", g->gap);
+            jnum(l, "priority", g->priority);
+            jnum(l, "weight", g->weight);
+            jnum(l, "speakers", g->speakers);
+            json_object_set_new(l, "speakers_imputed", json_boolean(g->speakers_imputed));
+            json_array_append_new(langs, l);
+            if (g->speakers_imputed)
+                json_array_append_new(miss, json_string(g->lang));
+        }
+        json_object_set_new(o, "languages", langs);
+        json_object_set_new(o, "speakers_missing", miss);
+        jnum(o, "speakers_imputed_as", m->sum.imputed_speakers);
+        json_object_set_new(o, "rows_without_value", json_integer((json_int_t)m->nskipped));
+        json_array_append_new(arr, o);
+    }
+    int rc = json_dumpf(arr, fp, JSON_INDENT(1) | JSON_REAL_PRECISION(15));
+    fputc('\n', fp);
+    json_decref(arr);
+    return rc == 0 && !ferror(fp);
+}
+
+/* CSV field: quoted when it holds a comma, quote or newline (RFC 4180). */
+static void csv_str(FILE *fp, const char *s)
+{
+    if (!s)
+        return;
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+static void csv_num(FILE *fp, double v)
+{
+    fputc(',', fp);
+    if (isfinite(v))
+        fprintf(fp, "%.10g", v);
+}
+
+int audit_write_csv(const audit *a, FILE *fp)
+{
+    fprintf(fp, "metric,stage,step,lang,value,lo,hi,n,u,gap,priority,weight,speakers,"
+                "speakers_imputed,higher_is_better,gini,utility_demographic,utility_linguistic\n");
+    for (size_t i = 0; i < a->nm; i++) {
+        const audit_metric *m = &a->m[i];
+        for (size_t k = 0; k < m->ncells; k++) {
+            const audit_cell *c = &m->cells[k];
+            const pp_gap_lang *g = &m->gap[k];
+            csv_str(fp, m->key);
+            fputc(',', fp);
+            csv_str(fp, m->stage);
+            fputc(',', fp);
+            csv_str(fp, m->step);
+            fputc(',', fp);
+            csv_str(fp, g->lang);
+            csv_num(fp, c->value);
+            csv_num(fp, c->lo);
+            csv_num(fp, c->hi);
+            fputc(',', fp);
+            if (c->n >= 0)
+                fprintf(fp, "%ld", c->n);
+            csv_num(fp, g->u);
+            csv_num(fp, g->gap);
+            csv_num(fp, g->priority);
+            csv_num(fp, g->weight);
+            csv_num(fp, g->speakers);
+            fprintf(fp, ",%d,%d", g->speakers_imputed, !m->lower);
+            csv_num(fp, m->sum.gini);
+            csv_num(fp, m->sum.utility_demographic);
+            csv_num(fp, m->sum.utility_linguistic);
+            fputc('\n', fp);
+        }
+    }
+    return !ferror(fp);
+}
