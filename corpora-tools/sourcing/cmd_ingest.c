@@ -47,6 +47,7 @@ typedef struct ingest_ctx {
     pp_writer *rejects;
     pp_progress *prog;
     int strict;
+    long nempty; /* rejects that were empty units */
     int quiet;
     long nrec;
     long nrej;
@@ -157,6 +158,8 @@ static pp_status on_reject(void *vctx, const char *file, long line, const char *
 {
     ingest_ctx *c = vctx;
     c->nrej++;
+    if (strcmp(reason, PP_INGEST_EMPTY) == 0)
+        c->nempty++;
     if (c->strict)
         return pp_error_set(err, PP_ERR_PARSE, file, line, "%s", reason);
     if (c->rejects)
@@ -277,8 +280,10 @@ int cmd_ingest(int argc, char **argv)
     }
     if (pp_writer_close(c.rejects, &err) != PP_OK)
         return cli_fail("ingest", &err);
-    if (c.nrej > 0 && !c.rejects && !quiet)
+    /* Bad input never exits 0: rejected items are lost unless --rejects kept
+     * them (an empty unit loses nothing, so it is only counted). */
+    if (c.nrej > 0 && !c.rejects && (!quiet || c.nrej > c.nempty))
         fprintf(stderr, "polyphony ingest: %ld item%s rejected (use --rejects FILE to keep them)\n",
                 c.nrej, c.nrej == 1 ? "" : "s");
-    return 0;
+    return c.nrej > c.nempty && !c.rejects ? 1 : 0;
 }

@@ -168,4 +168,22 @@ expect_status 1 pp dedup apply --table "$TMP/d.table" -o "$TMP/o.jsonl" "$TMP/ot
 expect_grep "d.table: the table was not made for a shard named 'other.jsonl'" "$TMP/err"
 expect_status 0 pp dedup apply --table "$TMP/d.table" --name corpus.jsonl -o "$TMP/o.jsonl" "$TMP/other.jsonl"
 
+# --- ingest and instruct build: rejected input makes the run exit 1 unless
+# --rejects kept it, -q or not; a NUL in a text rejects the unit.
+printf 'First sentence here. Second one\000 with a NUL. Third.\n' > "$TMP/nul.txt"
+expect_status 1 pp ingest -s sentences -o "$TMP/o.jsonl" "$TMP/nul.txt"
+expect_grep "nul.txt:1: rejected: text contains a NUL character" "$TMP/err"
+expect_status 0 pp ingest -s sentences --rejects "$TMP/rej.jsonl" -o "$TMP/o.jsonl" "$TMP/nul.txt"
+expect_grep '"reason":"text contains a NUL character"' "$TMP/rej.jsonl"
+printf '{"id":"1","text":"one\\u0000two. three."}\n' > "$TMP/nul.jsonl"
+expect_status 1 pp ingest -f jsonl -s sentences -o "$TMP/o.jsonl" "$TMP/nul.jsonl"
+expect_grep "nul.jsonl:1: rejected: a string contains a NUL character" "$TMP/err"
+head -c 3000 "$D/small.ftz" > "$TMP/binary.jsonl"
+expect_status 1 pp ingest -f jsonl -q -o "$TMP/o.jsonl" "$TMP/binary.jsonl"
+expect_grep "rejected \(use --rejects FILE to keep them\)" "$TMP/err"
+printf '%s\n' '{"id":"1","lang":"yo","text":"Ẹ kú àárọ̀."}' '{"id":"2","lang":"yo","text":"trunc' > "$TMP/data.jsonl"
+expect_status 1 pp instruct build --data "$TMP/data.jsonl" --langs yo -q --out "$TMP/o.jsonl"
+expect_grep "data.jsonl:2: malformed JSON" "$TMP/err"
+expect_grep "1 bad data line skipped" "$TMP/err"
+
 finish
