@@ -9,4 +9,5 @@ EXTRA_DIST += tests/cli/bad-inputs.sh tests/data/bad-inputs/SOURCE.md \
 	tests/data/bad-inputs/hf-catastrophic-split-regex.tokenizer.json \
 	tests/data/bad-inputs/nul-dedup.jsonl tests/data/bad-inputs/pii-nul-hides-email.jsonl \
 	tests/data/bad-inputs/speakers-inf.tsv tests/data/bad-inputs/ledger.jsonl \
-	tests/data/bad-inputs/cl100k_base-gap.tiktoken tests/data/bad-inputs/decode-gap-ids.jsonl
+	tests/data/bad-inputs/cl100k_base-gap.tiktoken tests/data/bad-inputs/decode-gap-ids.jsonl \
+	tests/data/bad-inputs/tei-external-entity.tei.xml tests/data/bad-inputs/html-deep-300.html

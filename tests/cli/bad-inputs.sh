@@ -186,4 +186,28 @@ expect_status 1 pp instruct build --data "$TMP/data.jsonl" --langs yo -q --out "
 expect_grep "data.jsonl:2: malformed JSON" "$TMP/err"
 expect_grep "1 bad data line skipped" "$TMP/err"
 
+# --- XML entities: an internal one is inserted where it is referenced, within
+# a bound (a short file must not expand to gigabytes); an external one is
+# never loaded, and said so rather than dropped.
+{
+    printf '<?xml version="1.0"?>\n<!DOCTYPE TEI [<!ENTITY a "'
+    head -c 100000 /dev/zero | tr '\0' A
+    printf '">]>\n<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="en"><text><body><p>'
+    yes '&a;' | head -n 20000 | tr -d '\n'
+    printf '</p></body></text></TEI>\n'
+} > "$TMP/amp.tei.xml"
+expect_status 1 pp ingest -f tei -o "$TMP/o.jsonl" "$TMP/amp.tei.xml"
+expect_grep "amp.tei.xml:3: entity references expand to more than 8 MB" "$TMP/err"
+expect_status 1 pp ingest -f tei -o "$TMP/o.jsonl" "$D/tei-external-entity.tei.xml"
+expect_grep "tei-external-entity.tei.xml:3: the entity &x; is external" "$TMP/err"
+printf '%s\n' '<?xml version="1.0"?>' '<!DOCTYPE TEI [<!ENTITY n "Naija">]>' \
+    '<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="pcm"><text><body><p>How far, &n; people?</p></body></text></TEI>' > "$TMP/ent.tei.xml"
+expect_status 0 pp ingest -f tei -o "$TMP/o.jsonl" "$TMP/ent.tei.xml"
+expect_grep '"text":"How far, Naija people\?"' "$TMP/o.jsonl"
+
+# --- HTML nested deeper than libxml2's default limit keeps all its text.
+expect_status 0 pp ingest -f html -s paragraphs -o "$TMP/o.jsonl" "$D/html-deep-300.html"
+expect_grep '"text":"deep text"' "$TMP/o.jsonl"
+expect_grep '"text":"after"' "$TMP/o.jsonl"
+
 finish
