@@ -43,6 +43,86 @@ struct pp_input {
     pp_error fail;
 };
 
+/* Process-wide lists, touched from the thread that opens and closes streams:
+ * the files read so far (device and inode), so that no output replaces one of
+ * them, and the temporary files not yet renamed, so that a signal handler can
+ * remove them. */
+typedef struct file_id {
+    dev_t dev;
+    ino_t ino;
+} file_id;
+static file_id *inputs_read;
+static size_t ninputs_read, inputs_cap;
+
+#define MAX_TEMPS 64
+static char *volatile temps[MAX_TEMPS];
+
+static void remember_input(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return;
+    for (size_t i = 0; i < ninputs_read; i++)
+        if (inputs_read[i].dev == st.st_dev && inputs_read[i].ino == st.st_ino)
+            return;
+    if (ninputs_read == inputs_cap) {
+        size_t nc = inputs_cap ? inputs_cap * 2 : 16;
+        file_id *n = realloc(inputs_read, nc * sizeof *n);
+        if (!n)
+            return;
+        inputs_read = n;
+        inputs_cap = nc;
+    }
+    inputs_read[ninputs_read].dev = st.st_dev;
+    inputs_read[ninputs_read].ino = st.st_ino;
+    ninputs_read++;
+}
+
+int pp_path_is_input(const char *path)
+{
+    struct stat st;
+    if (!path || strcmp(path, "-") == 0 || stat(path, &st) != 0)
+        return 0;
+    for (size_t i = 0; i < ninputs_read; i++)
+        if (inputs_read[i].dev == st.st_dev && inputs_read[i].ino == st.st_ino)
+            return 1;
+    return 0;
+}
+
+pp_status pp_output_check_path(const char *path, pp_error *err)
+{
+    if (pp_path_is_input(path))
+        return pp_error_set(err, PP_ERR_INVALID, path, 0,
+                            "this file is also an input of the run: writing it would destroy "
+                            "the input (choose another output name)");
+    return PP_OK;
+}
+
+static void temp_add(char *name)
+{
+    for (int i = 0; i < MAX_TEMPS; i++)
+        if (!temps[i]) {
+            temps[i] = name;
+            return;
+        }
+}
+
+static void temp_drop(const char *name)
+{
+    for (int i = 0; i < MAX_TEMPS; i++)
+        if (temps[i] == name)
+            temps[i] = NULL;
+}
+
+void pp_output_remove_temporaries(void)
+{
+    for (int i = 0; i < MAX_TEMPS; i++) {
+        char *t = temps[i];
+        if (t)
+            unlink(t); /* async-signal-safe */
+    }
+}
+
 static pp_status io_error(pp_error *err, const char *name, const char *what)
 {
     return pp_error_set(err, PP_ERR_IO, name, 0, "%s: %s", what, strerror(errno));
@@ -100,6 +180,7 @@ pp_status pp_input_open(const char *path, pp_input **out, pp_error *err)
             return PP_ERR_IO;
         }
         in->own_fd = 1;
+        remember_input(in->fd);
     }
     /* Read until we have 4 bytes (or end) to recognise the format. */
     size_t have = 0;
@@ -434,6 +515,11 @@ pp_status pp_output_open_with(const char *path, pp_compression comp, pp_output *
     if (is_stdout) {
         o->fd = 1;
     } else {
+        pp_status chk = pp_output_check_path(path, err);
+        if (chk != PP_OK) {
+            pp_output_abort(o);
+            return chk;
+        }
         size_t n = strlen(path);
         o->tmpname = malloc(n + 16);
         if (!o->tmpname) {
@@ -449,6 +535,7 @@ pp_status pp_output_open_with(const char *path, pp_compression comp, pp_output *
             pp_output_abort(o);
             return s;
         }
+        temp_add(o->tmpname);
         /* mkstemp creates 0600; give the file the usual permissions. */
         mode_t um = umask(0);
         umask(um);
@@ -552,6 +639,8 @@ const char *pp_output_name(const pp_output *o) { return o ? o->name : ""; }
 
 static void output_free(pp_output *o)
 {
+    if (o->tmpname)
+        temp_drop(o->tmpname);
     if (o->zs_init)
         deflateEnd(&o->zs);
     ZSTD_freeCCtx(o->zc);
@@ -577,6 +666,8 @@ pp_status pp_output_close(pp_output *o, pp_error *err)
         if (close(o->fd) != 0 && s == PP_OK)
             s = io_error(err, o->name, "cannot close");
         o->fd = -1;
+        if (s == PP_OK) /* an input opened after this output began */
+            s = pp_output_check_path(o->name, err);
         if (s == PP_OK) {
             if (rename(o->tmpname, o->name) != 0)
                 s = io_error(err, o->name, "cannot rename temporary file into place");

@@ -74,6 +74,19 @@ PP_API void pp_output_abort(pp_output *out);
 
 PP_API const char *pp_output_name(const pp_output *out);
 
+/* Nonzero when `path` is a file (same device and inode) that this process
+ * has opened with pp_input_open(). */
+PP_API int pp_path_is_input(const char *path);
+
+/* PP_ERR_INVALID when writing `path` would replace one of the run's inputs.
+ * pp_output_open() checks it, and pp_output_close() again before renaming;
+ * other writers (ledgers, side files) call it themselves. */
+PP_API pp_status pp_output_check_path(const char *path, pp_error *err);
+
+/* Remove the temporary files of the outputs still open. Only unlink(), so a
+ * signal handler may call it before the process dies. */
+PP_API void pp_output_remove_temporaries(void);
+
 #ifdef __cplusplus
 }
 #endif

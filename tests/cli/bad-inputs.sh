@@ -210,4 +210,46 @@ expect_status 0 pp ingest -f html -s paragraphs -o "$TMP/o.jsonl" "$D/html-deep-
 expect_grep '"text":"deep text"' "$TMP/o.jsonl"
 expect_grep '"text":"after"' "$TMP/o.jsonl"
 
+# --- An output may not replace an input (same device and inode, whatever the
+# name): -o, --rejects, --ledger, --thresholds.
+cp "$D/good.jsonl" "$TMP/in.jsonl"
+ln -s in.jsonl "$TMP/alias.jsonl"
+for args in "pii --rejects $TMP/in.jsonl" "pii -o $TMP/alias.jsonl" "pii --ledger $TMP/in.jsonl -o $TMP/o.jsonl" \
+    "filter -q --rejects $TMP/alias.jsonl -o $TMP/o.jsonl" "filter -q --thresholds $TMP/in.jsonl -o $TMP/o.jsonl" \
+    "lid -m $D/small.ftz -o $TMP/in.jsonl"; do
+    # shellcheck disable=SC2086
+    expect_status 1 pp $args "$TMP/in.jsonl"
+    expect_grep "also an input of the run" "$TMP/err"
+    expect_same "$D/good.jsonl" "$TMP/in.jsonl" "input kept by '$args'"
+done
+
+# --- Standard output that cannot be written is a failed run.
+if [ -w /dev/full ]; then
+    for args in "stats $D/good.jsonl" "langs show yo" "lid labels -m $D/small.ftz" \
+        "datasheet $D/good.jsonl" "eval-sets list" "sample -s unimax -b 2 --dry-run $D/good.jsonl" \
+        "lid -m $D/small.ftz $D/good.jsonl" "tokenizer audit -m $CL $D/good.jsonl"; do
+        checks=$((checks + 1))
+        # shellcheck disable=SC2086
+        pp $args > /dev/full 2>"$TMP/err"
+        st=$?
+        [ "$st" = 1 ] && grep -q "write" "$TMP/err" || _failed "'$args > /dev/full' exited $st" "$TMP/err"
+    done
+fi
+
+# --- Killed by SIGTERM: no temporary file is left next to the output.
+if [ -z "$PP_WRAP" ]; then
+    mkdir "$TMP/sig"
+    mkfifo "$TMP/fifo"
+    "$POLYPHONY" pii -o "$TMP/sig/out.jsonl" < "$TMP/fifo" 2>/dev/null &
+    pid=$!
+    exec 8>"$TMP/fifo"
+    n=0
+    while [ $n -lt 50 ] && [ -z "$(ls "$TMP/sig")" ]; do sleep 0.1; n=$((n + 1)); done
+    expect_eq "$(ls "$TMP/sig" | sed 's/tmp\..*/tmp/')" "out.jsonl.tmp" "a temporary output while running"
+    kill -TERM "$pid"
+    wait "$pid"
+    exec 8>&-
+    expect_eq "$(ls "$TMP/sig")" "" "files left after SIGTERM"
+fi
+
 finish
