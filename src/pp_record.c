@@ -270,3 +270,23 @@ const char *pp_record_str(const json_t *rec, const char *key)
     json_t *v = json_object_get(rec, key);
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
+
+json_t *pp_record_get(const json_t *rec, const char *path)
+{
+    if (!json_is_object(rec) || !path)
+        return NULL;
+    json_t *v = json_object_get(rec, path);
+    if (v || !strchr(path, '.'))
+        return v;
+    const json_t *o = rec;
+    const char *p = path;
+    for (;;) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        v = json_object_getn(o, p, n);
+        if (!dot || !json_is_object(v))
+            return dot ? NULL : v;
+        o = v;
+        p = dot + 1;
+    }
+}

@@ -75,6 +75,10 @@ PP_API pp_status pp_reject_put(pp_writer *w, const char *file, long line, const 
                                const json_t *record, const char *raw, size_t rawlen,
                                pp_error *err);
 
+/* The value at `path`: the key itself when the record has it, else a dotted
+ * path into nested objects ("metadata.language"). NULL when absent. */
+PP_API json_t *pp_record_get(const json_t *rec, const char *path);
+
 /* Convenience accessors: the string value of `key`, or NULL if absent or not a string. */
 PP_API const char *pp_record_str(const json_t *rec, const char *key);
 

@@ -48,6 +48,8 @@ typedef struct ingest_ctx {
     pp_progress *prog;
     int strict;
     long nempty; /* rejects that were empty units */
+    long nfallback; /* records tagged with the fallback language */
+    char fallback_reason[160];
     int quiet;
     long nrec;
     long nrej;
@@ -173,6 +175,17 @@ static pp_status on_reject(void *vctx, const char *file, long line, const char *
     return PP_OK;
 }
 
+static pp_status on_fallback(void *vctx, const char *file, long line, const char *reason,
+                             pp_error *err)
+{
+    ingest_ctx *c = vctx;
+    if (c->strict)
+        return pp_error_set(err, PP_ERR_PARSE, file, line, "%s", reason);
+    if (c->nfallback++ == 0)
+        snprintf(c->fallback_reason, sizeof c->fallback_reason, "%s:%ld", file, line);
+    return PP_OK;
+}
+
 int cmd_ingest(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -254,7 +267,7 @@ int cmd_ingest(int argc, char **argv)
         return cli_fail("ingest", &err);
     }
     c.prog = pp_progress_new(cli_progress_stream(progress), "ingest", "records");
-    pp_ingest_sink sink = {on_emit, on_reject, &c};
+    pp_ingest_sink sink = {on_emit, on_reject, &c, on_fallback};
 
     int nfiles = argc - optind;
     pp_status s = PP_OK;
@@ -280,6 +293,10 @@ int cmd_ingest(int argc, char **argv)
     }
     if (pp_writer_close(c.rejects, &err) != PP_OK)
         return cli_fail("ingest", &err);
+    if (c.nfallback > 0)
+        fprintf(stderr, "polyphony ingest: %ld record%s without the language field '%s' (first: "
+                "%s): tagged %s\n", c.nfallback, c.nfallback == 1 ? "" : "s", o.lang_field,
+                c.fallback_reason, o.lang && *o.lang ? o.lang : "und");
     /* Bad input never exits 0: rejected items are lost unless --rejects kept
      * them (an empty unit loses nothing, so it is only counted). */
     if (c.nrej > 0 && !c.rejects && (!quiet || c.nrej > c.nempty))

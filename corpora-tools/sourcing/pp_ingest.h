@@ -70,6 +70,11 @@ typedef struct pp_ingest_sink {
     pp_status (*reject)(void *ctx, const char *file, long line, const char *reason,
                         const char *raw, size_t rawlen, pp_error *err);
     void *ctx;
+    /* Optional: a record lacks the language field (--lang-field), so the
+     * fallback tag (--lang, else und) is used. Returning an error (under
+     * --strict) stops the ingest. */
+    pp_status (*fallback)(void *ctx, const char *file, long line, const char *reason,
+                          pp_error *err);
 } pp_ingest_sink;
 
 /* Ingest one file ("-" for stdin; XML formats read it whole). */

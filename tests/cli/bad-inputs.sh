@@ -252,4 +252,13 @@ if [ -z "$PP_WRAP" ]; then
     expect_eq "$(ls "$TMP/sig")" "" "files left after SIGTERM"
 fi
 
+# --- --lang-field reaches into nested objects; a missing field is counted and
+# reported (an error under --strict), never a silent und.
+printf '%s\n' '{"text":"Bawo ni","metadata":{"language":"yo"}}' '{"text":"Hello"}' > "$TMP/fw.jsonl"
+expect_status 0 pp ingest -f jsonl --lang-field metadata.language -o "$TMP/o.jsonl" "$TMP/fw.jsonl"
+expect_grep '"text":"Bawo ni","lang":"yo"' "$TMP/o.jsonl"
+expect_grep "1 record without the language field 'metadata.language' \(first: .*fw.jsonl:2\): tagged und" "$TMP/err"
+expect_status 1 pp ingest -f jsonl --strict --lang-field metadata.language -o "$TMP/o.jsonl" "$TMP/fw.jsonl"
+expect_grep "fw.jsonl:2: no language field 'metadata.language'" "$TMP/err"
+
 finish
