@@ -804,6 +804,9 @@ static int run_train(const char *cmd, train_opts *o)
     pp_registry *reg = NULL;
     if (pp_registry_open(NULL, &reg, NULL) != PP_OK)
         reg = NULL; /* without the registry: equal language subtags only */
+    char last_lang[64] = "";
+    lang_data *last_target = NULL;
+    int have_last = 0;
     for (int f = 0; f < o->ninputs && !rc; f++) {
         pp_input *in = NULL;
         if (pp_input_open(o->inputs[f], &in, &err) != PP_OK) {
@@ -837,12 +840,21 @@ static int run_train(const char *cmd, train_opts *o)
                                  "with several languages every record needs \"lang\"");
                     rc = cli_fail(cmd, &err);
                 }
+            } else if (have_last && strcmp(lang, last_lang) == 0) {
+                target = last_target; /* corpora come in runs of one tag */
+                if (!target)
+                    skipped++;
             } else {
                 for (size_t i = 0; i < nl && !target; i++)
                     if (strcmp(lang, L[i].code) == 0 || pp_lang_matches(reg, L[i].code, lang))
                         target = &L[i];
                 if (!target)
                     skipped++;
+                have_last = strlen(lang) < sizeof last_lang;
+                if (have_last) {
+                    strcpy(last_lang, lang);
+                    last_target = target;
+                }
             }
             if (target && json_string_length(tx) &&
                 add_line(target, json_string_value(tx), json_string_length(tx), prenorm_nfc) != 0) {
