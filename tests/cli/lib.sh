@@ -28,7 +28,8 @@
 # say `expect_status 0 pp ... || stop "why the rest cannot run"`.
 #
 # Bounds: each polyphony call gets PP_TIMEOUT seconds (default 60; times
-# PP_WRAP_SLOWDOWN, default 20, when $PP_WRAP is set) and may write at most
+# PP_WRAP_SLOWDOWN, default 20, when $PP_WRAP is set; times 5 in a sanitizer
+# build, where make passes PP_SANITIZED) and may write at most
 # PP_OUTPUT_LIMIT MB to any file (default 64). A call over either bound is a
 # FAIL naming the command, so a loop fails the test instead of hanging CI or
 # filling the disk. A test may change its time bound with `time_limit SECONDS`.
@@ -48,6 +49,7 @@ exec 9>&2
 time_limit() {
     pp_timeout=$1
     [ -z "$PP_WRAP" ] || pp_timeout=$(($1 * ${PP_WRAP_SLOWDOWN:-20}))
+    [ -z "${PP_SANITIZED:-}" ] || pp_timeout=$((pp_timeout * 5))
 }
 time_limit "${PP_TIMEOUT:-60}"
 # ulimit -f counts 512-byte blocks (POSIX).
