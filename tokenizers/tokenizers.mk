@@ -26,4 +26,5 @@ EXTRA_DIST += tests/cli/tokenizer.sh tests/cli/tokenizer-export.sh tests/data/to
 	tests/data/tokenizers/llama2-small.tokenizer.json tests/data/tokenizers/llama2-small.expected.jsonl \
 	tests/data/tokenizers/yo-udhr-train.jsonl tests/data/tokenizers/yo-news.txt
 dist_man_MANS += docs/man/polyphony-tokenizer.1
-EXTRA_DIST += bench/tokenizers/run.sh bench/tokenizers/verify-full.sh docs/tokenizers.md
+EXTRA_DIST += bench/tokenizers/run.sh bench/tokenizers/verify-full.sh docs/tokenizers.md \
+	bench/tokenizers/export-transformersjs.sh
