@@ -158,6 +158,8 @@ typedef struct vword {
 typedef struct flang {
     char *tag;
     USet *ex;
+    USet *mix;               /* letters of the profile's accepted mixing scripts, or NULL */
+    double mix_share;        /* how much of a text's letters they may make up */
     const char *ex_src;      /* "profile", "cldr", "estimated", "none" */
     double ex_cover;         /* share of the data's letters CLDR's set covers (NAN: not checked) */
     int ex_tried;
@@ -201,6 +203,8 @@ static void flang_free(flang *L)
     free(L->tag);
     if (L->ex)
         uset_close(L->ex);
+    if (L->mix)
+        uset_close(L->mix);
     gmap_free(&L->fw);
     for (size_t i = 0; i < L->nfw; i++)
         free(L->fw_words[i]);
@@ -285,6 +289,25 @@ static void apply_profile(flang *L)
             L->ex_src = "profile";
             L->ex_tried = 1;
         }
+    }
+    /* accepted mixing: the letters of the declared scripts (folded, as the
+     * exemplar sets are), up to the largest declared share */
+    for (size_t i = 0; i < pp_profile_nmixing(pr); i++) {
+        int32_t code = u_getPropertyValueEnum(UCHAR_SCRIPT, pp_profile_mixing_script(pr, i));
+        if (code == UCHAR_INVALID_CODE)
+            continue;
+        USet *in = uset_openEmpty();
+        UErrorCode st = U_ZERO_ERROR;
+        uset_applyIntPropertyValue(in, UCHAR_SCRIPT, code, &st);
+        if (U_SUCCESS(st)) {
+            uset_closeOver(in, USET_CASE_INSENSITIVE);
+            if (!L->mix)
+                L->mix = uset_openEmpty();
+            uset_addAll(L->mix, in);
+            if (pp_profile_mixing_share(pr, i) > L->mix_share)
+                L->mix_share = pp_profile_mixing_share(pr, i);
+        }
+        uset_close(in);
     }
     pp_profile_free(pr);
 }
@@ -384,7 +407,7 @@ static pp_status cdoc_compute(cdoc *cd, flang *L, const char *lang, const char *
     cd->x[S_DUP5] = cd->d.dup_ngram[0];
     cd->has[S_SCRIPT] = 0;
     if (L && L->ex) {
-        s = pp_fdoc_exemplar_share(&cd->d, L->ex, err);
+        s = pp_fdoc_exemplar_share_mixed(&cd->d, L->ex, L->mix, L->mix_share, err);
         if (s != PP_OK) {
             pp_fdoc_clear(&cd->d);
             return s;
@@ -873,6 +896,8 @@ static json_t *thresholds(const void *st, const char *lang)
                         json_pack("{s:I,s:s}", "docs", (json_int_t)L->docs1, "source",
                                   L->pooled ? "pooled" : "language"));
     json_object_set_new(o, "exemplars", json_string(L->ex_src));
+    if (L->mix)
+        json_object_set_new(o, "accepted_mixing_share", json_real(L->mix_share));
     if (isfinite(L->ex_cover))
         json_object_set_new(o, "cldr_exemplar_coverage", json_real(L->ex_cover));
     json_t *fw = json_array();

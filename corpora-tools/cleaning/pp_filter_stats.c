@@ -13,6 +13,7 @@
 #include "corpora-tools/cleaning/pp_pii.h"
 #include "src/pp_text.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -501,11 +502,17 @@ static int is_markup(const char *t, size_t len)
 
 pp_status pp_fdoc_exemplar_share(pp_fdoc *d, const USet *set, pp_error *err)
 {
+    return pp_fdoc_exemplar_share_mixed(d, set, NULL, 0.0, err);
+}
+
+pp_status pp_fdoc_exemplar_share_mixed(pp_fdoc *d, const USet *set, const USet *mix,
+                                       double mix_share, pp_error *err)
+{
     /* Whitespace tokens one by one: addresses and names (a capitalised word
      * whose first letter is outside the language's characters: a Latin-script
      * name in Ethiopic text) are neutral, neither the language's letters nor
      * foreign ones; the letters of the other tokens are counted. */
-    size_t letters = 0, in = 0, neutral = 0, plain = 0;
+    size_t letters = 0, in = 0, neutral = 0, plain = 0, mixed = 0;
     const char *s = d->text;
     size_t len = d->len;
     for (size_t a = 0; a < len;) {
@@ -527,7 +534,7 @@ pp_status pp_fdoc_exemplar_share(pp_fdoc *d, const USet *set, pp_error *err)
         if (!u)
             return pp_error_set(err, PP_ERR_ICU, NULL, 0, "cannot normalize text: %s",
                                 u_errorName(st));
-        size_t tl = 0, ti = 0;
+        size_t tl = 0, ti = 0, tm = 0;
         int first = 1, name = 0;
         for (int32_t i = 0; i < n;) {
             UChar32 c;
@@ -540,8 +547,11 @@ pp_status pp_fdoc_exemplar_share(pp_fdoc *d, const USet *set, pp_error *err)
                 first = 0;
             }
             tl++;
-            if (uset_contains(set, u_foldCase(c, U_FOLD_CASE_DEFAULT)))
+            UChar32 f = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+            if (uset_contains(set, f))
                 ti++;
+            else if (mix && uset_contains(mix, f))
+                tm++;
         }
         free(u);
         if (name) {
@@ -549,6 +559,7 @@ pp_status pp_fdoc_exemplar_share(pp_fdoc *d, const USet *set, pp_error *err)
         } else {
             letters += tl;
             in += ti;
+            mixed += tm;
             if (tl && !is_markup(s + a, b - a))
                 plain++;
         }
@@ -557,7 +568,9 @@ pp_status pp_fdoc_exemplar_share(pp_fdoc *d, const USet *set, pp_error *err)
     d->n_letters = letters;
     d->n_neutral = neutral;
     d->n_plain_tokens = plain;
-    d->exemplar_share = letters ? (double)in / (double)letters : 1.0;
+    /* accepted mixing counts as the language's own, up to its share */
+    double ok = (double)in + fmin((double)mixed, mix_share * (double)letters);
+    d->exemplar_share = letters ? ok / (double)letters : 1.0;
     return PP_OK;
 }
 

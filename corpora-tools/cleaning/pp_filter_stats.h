@@ -65,6 +65,10 @@ void pp_fdoc_clear(pp_fdoc *d);
  * capitalised word whose first letter is outside `set`) are left out, so
  * that code-mixed writing is not counted as foreign text. */
 pp_status pp_fdoc_exemplar_share(pp_fdoc *d, const USet *set, pp_error *err);
+/* The same, with a profile's accepted mixing: letters outside `set` but in
+ * `mix` count as inside, up to mix_share of the letters. */
+pp_status pp_fdoc_exemplar_share_mixed(pp_fdoc *d, const USet *set, const USet *mix,
+                                       double mix_share, pp_error *err);
 
 /* 1 when a whitespace token is a URL, an e-mail address, a handle or a hashtag. */
 int pp_fdoc_neutral_token(const char *t, size_t len);

@@ -163,4 +163,13 @@ expect_grep '"id":"am-junk-14".*(junk_foreign_letters|culture_script)' "$TMP/cm-
 expect_status 0 pp filter -q --compare culture-aware --json "$F"
 expect_jq '.presets[0].rules | map(select(.rule | startswith("junk_"))) | length == 5 and
     all(.[]; .removed | has("am") and has("yo") and has("ha"))' "$TMP/out"
+# accepted mixing declared by the Amharic profile (Latin up to 0.2 of the
+# letters): a line with two Latin loanwords is kept; without profiles, the
+# script rule removes it
+{ cat "$F"; echo '{"id":"am-mix","lang":"am","text":"ዛሬ ጠዋት በአዲስ አበባ የታየው መቋረጥ streaming አገልግሎቶችን update ማድረግ አስቸግሯል"}'; } >"$TMP/cm2.jsonl"
+expect_status 0 pp filter -q --thresholds "$TMP/cm-th.json" "$TMP/cm2.jsonl"
+expect_grep '"id":"am-mix"' "$TMP/out"
+expect_jq '.["culture-aware"].am.accepted_mixing_share == 0.2' "$TMP/cm-th.json"
+expect_status 0 pp filter -q --no-profiles --explain --rejects "$TMP/cm2-rej.jsonl" "$TMP/cm2.jsonl"
+expect_grep '"id":"am-mix".*culture_script' "$TMP/cm2-rej.jsonl"
 finish
