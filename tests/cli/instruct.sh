@@ -75,6 +75,12 @@ expect_jq_slurp 'map(.template) | unique == ["yor-udhr-cloze", "yor-udhr-languag
 expect_jq '.source == "yo-news" and .dataset == "yo-news"' "$TMP/news-items.jsonl"
 expect_grep 'skipped yor-udhr-article-qa .*needs an article number \(meta.article\)' "$TMP/err"
 expect_grep 'skipped yor-udhr-translation-from-eng .*needs a parallel text in en' "$TMP/err"
+# the datasheet of UDHR and news items says which corpus each came from
+check "UDHR items" pp instruct build --quiet --langs yo --max-per-template 2 --out "$TMP/udhr-items.jsonl"
+cat "$TMP/news-items.jsonl" "$TMP/udhr-items.jsonl" >"$TMP/both-items.jsonl"
+expect_status 0 pp datasheet "$TMP/both-items.jsonl"
+expect_grep '^\| yo-news \| 8 \|' "$TMP/out"
+expect_grep '^\| udhr \| 8 \|' "$TMP/out"
 # the community's own parallel text, aligned by article and paragraph
 jq -c '{id, text, lang, source: "community", meta: {article: 1, paragraph: input_line_number}}' \
     "$TMP/news.jsonl" >"$TMP/par.jsonl"
