@@ -27,6 +27,8 @@ struct pp_profile {
     char *code, *bcp47, *name, *autonym, *family, *status, *review, *normalization;
     char *scripts, *exemplars, *marks, *calendar, *numbering;
     strvec stopwords, var_tags, var_names, src_names, src_licenses, contacts, contact_roles;
+    strvec mixing;        /* accepted mixing: ISO 15924 codes of <mixing script> */
+    double *mixing_share; /* and each one's max-share */
 };
 
 static int sv_push(strvec *s, const char *x)
@@ -63,9 +65,10 @@ void pp_profile_free(pp_profile *p)
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         free(f[i]);
     strvec *v[] = {&p->stopwords, &p->var_tags,     &p->var_names,    &p->src_names,
-                   &p->src_licenses, &p->contacts, &p->contact_roles};
+                   &p->src_licenses, &p->contacts, &p->contact_roles, &p->mixing};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         sv_free(v[i]);
+    free(p->mixing_share);
     free(p);
 }
 
@@ -212,6 +215,23 @@ static pp_status extract(xmlNodePtr root, pp_profile *p, const char *path, pp_er
             strcat(p->scripts, s);
             free(s);
         }
+    }
+    /* accepted mixing: <mixing script="Latn" max-share="0.3" use="..."/> */
+    for (xmlNodePtr c = o->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "mixing") != 0)
+            continue;
+        char *sc = prop(c, "script"), *sh = prop(c, "max-share");
+        double *ns = realloc(p->mixing_share, (p->mixing.n + 1) * sizeof *ns);
+        int ok = sc && sh && ns && sv_push(&p->mixing, sc);
+        if (ns) {
+            p->mixing_share = ns;
+            if (ok)
+                ns[p->mixing.n - 1] = *sh ? strtod(sh, NULL) : 1.0;
+        }
+        free(sc);
+        free(sh);
+        if (!ok)
+            return pp_error_set(err, PP_ERR_NOMEM, path, 0, "out of memory");
     }
     p->marks = calloc(1, 1);
     for (xmlNodePtr c = kid(o, "required-marks") ? kid(o, "required-marks")->children : NULL; c;
@@ -437,6 +457,15 @@ const char *pp_profile_exemplars(const pp_profile *p) { return p->exemplars; }
 const char *pp_profile_required_marks(const pp_profile *p) { return p->marks; }
 const char *pp_profile_calendar(const pp_profile *p) { return p->calendar; }
 const char *pp_profile_numbering(const pp_profile *p) { return p->numbering; }
+size_t pp_profile_nmixing(const pp_profile *p) { return p->mixing.n; }
+const char *pp_profile_mixing_script(const pp_profile *p, size_t i)
+{
+    return i < p->mixing.n ? p->mixing.v[i] : NULL;
+}
+double pp_profile_mixing_share(const pp_profile *p, size_t i)
+{
+    return i < p->mixing.n ? p->mixing_share[i] : 0.0;
+}
 size_t pp_profile_nstopwords(const pp_profile *p) { return p->stopwords.n; }
 size_t pp_profile_nvarieties(const pp_profile *p) { return p->var_tags.n; }
 size_t pp_profile_nsources(const pp_profile *p) { return p->src_names.n; }

@@ -128,6 +128,12 @@ PP_API const char *pp_profile_normalization(const pp_profile *p); /* "NFC", "NFK
 PP_API const char *pp_profile_scripts(const pp_profile *p);       /* space-separated ISO 15924 */
 PP_API const char *pp_profile_exemplars(const pp_profile *p);     /* main exemplar characters */
 PP_API const char *pp_profile_required_marks(const pp_profile *p);/* marks that must survive */
+/* Accepted mixing (<mixing script="Latn" max-share="0.3"/>): scripts whose
+ * letters count as the language's own in a text, up to max-share of its
+ * letters (Latin loanwords and names in Ethiopic or Devanagari writing). */
+PP_API size_t pp_profile_nmixing(const pp_profile *p);
+PP_API const char *pp_profile_mixing_script(const pp_profile *p, size_t i); /* ISO 15924 */
+PP_API double pp_profile_mixing_share(const pp_profile *p, size_t i);
 PP_API size_t pp_profile_nstopwords(const pp_profile *p);
 PP_API const char *pp_profile_stopword(const pp_profile *p, size_t i);
 PP_API size_t pp_profile_nvarieties(const pp_profile *p);

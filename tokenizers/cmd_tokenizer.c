@@ -14,6 +14,7 @@
 #include "tokenizers/pp_tok_audit.h"
 #include "tokenizers/pp_tokenizer.h"
 #include "tokenizers/pp_tok_defaults.h"
+#include "tokenizers/pp_tok_export.h"
 #include "langs/pp_registry.h"
 
 #include <dirent.h>
@@ -26,10 +27,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 /* The help, pieced so that each sub-command prints its own part. */
 #define SYN_TRAIN \
-    "polyphony tokenizer train --lang CODE|--langs CODES --vocab-size N\n" \
+    "polyphony tokenizer train --lang CODE|--langs CODES [--vocab-size N]\n" \
     "                 [--model-type unigram|bpe] --input FILE... --output PREFIX [options]\n"
 #define SYN_AUDIT \
     "polyphony tokenizer audit --model M [--format spm|hf|tiktoken] [--pattern RE]\n" \
@@ -38,6 +41,8 @@
     "polyphony tokenizer encode --model M [--format F] [--pattern RE] [--pieces] [FILE]\n"
 #define SYN_DECODE \
     "polyphony tokenizer decode --model M [--format F] [FILE]\n"
+#define SYN_EXPORT \
+    "polyphony tokenizer export --format hf --model PREFIX.model --output DIR\n"
 #define ABOUT \
     "Train SentencePiece tokenizers with a language's own defaults, and measure\n" \
     "what any tokenizer (SentencePiece .model, Hugging Face tokenizer.json,\n" \
@@ -50,7 +55,8 @@
 #define OPT_TRAIN \
     "      --lang CODE         the language (BCP 47 or ISO 639-3)\n" \
     "      --langs A,B,...     several languages (records need a lang field)\n" \
-    "      --vocab-size N      vocabulary size\n" \
+    "      --vocab-size N      vocabulary size (default 8000, SentencePiece's, or\n" \
+    "                          fewer when the text cannot fill it: the choice is printed)\n" \
     "      --model-type T      unigram (default) or bpe\n" \
     "  -i, --input FILE        JSONL records (text, lang) or plain text; repeatable\n" \
     "  -o, --output PREFIX     writes PREFIX.model, PREFIX.vocab and PREFIX.json\n" \
@@ -78,14 +84,22 @@
     "encode/decode: JSONL records (or plain text lines, for encode) in; records\n" \
     "with \"tokens\" (ids) out, and back (\"text\" set from \"tokens\").\n" \
     "      --pieces            encode: also write the pieces\n"
+#define OPT_EXPORT \
+    "export: a trained SentencePiece model as Hugging Face files that encode id for id\n" \
+    "as it does: DIR/tokenizer.json and DIR/tokenizer_config.json.\n" \
+    "  -f, --format hf         the format to write (hf, the only one)\n" \
+    "  -m, --model FILE        PREFIX.model (its PREFIX.json sidecar is read too)\n" \
+    "  -o, --output DIR        the directory to write (created when missing)\n"
 #define OPT_TAIL \
-    "      --progress          audit: show progress on stderr (default: when a terminal)\n" \
+    "      --progress          audit: show progress; train: SentencePiece's trainer log\n" \
+    "                          (default: when stderr is a terminal)\n" \
     "  -q, --quiet             no progress or trainer log\n" \
     "  -h, --help              this help\n"
 
 static const char USAGE[] = "Usage: " SYN_TRAIN "       " SYN_AUDIT "       " SYN_ENCODE "       " SYN_DECODE
+    "       " SYN_EXPORT
     "\n" ABOUT "\nModel options (audit, encode, decode):\n" OPT_MODEL "\ntrain:\n" OPT_TRAIN
-    "\naudit:\n" OPT_AUDIT "\n" OPT_CODEC OPT_TAIL;
+    "\naudit:\n" OPT_AUDIT "\n" OPT_CODEC "\n" OPT_EXPORT "\n" OPT_TAIL;
 
 void usage_tokenizer_train(FILE *fp)
 {
@@ -105,6 +119,11 @@ void usage_tokenizer_encode(FILE *fp)
 void usage_tokenizer_decode(FILE *fp)
 {
     fputs("Usage: " SYN_DECODE "\n" ABOUT "\n" OPT_MODEL "\n" OPT_CODEC OPT_TAIL, fp);
+}
+
+void usage_tokenizer_export(FILE *fp)
+{
+    fputs("Usage: " SYN_EXPORT "\n" ABOUT "\n" OPT_EXPORT "\n" OPT_TAIL, fp);
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -693,13 +712,116 @@ static int add_line(lang_data *l, const char *s, size_t len, int nfc)
     return 0;
 }
 
+#define TOK_DEFAULT_VOCAB 8000 /* SentencePiece's own default */
+
+/* Add the code points of s to the set. */
+static int add_chars_to_set(json_t *set, const char *s, size_t len)
+{
+    for (int32_t i = 0; i < (int32_t)len;) {
+        int32_t at = i;
+        UChar32 c;
+        U8_NEXT(s, i, (int32_t)len, c);
+        if (c < 0 || c == ' ')
+            continue;
+        char k[8];
+        memcpy(k, s + at, (size_t)(i - at));
+        k[i - at] = '\0';
+        if (json_object_set_new(set, k, json_true()) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* How many pieces the training text can certainly fill: the special pieces,
+ * the byte pieces, the user-defined ones, every character (of the text and
+ * the required ones) and one piece per distinct word of 2 to 16 letters (BPE
+ * merges until each such word of the training text is one piece; SentencePiece caps pieces at 16
+ * characters and splits at digits, punctuation and script changes, so only
+ * all-letter words count). A lower bound, so that training never runs out. */
+static int vocab_capacity(const char *text_path, const char *required,
+                          const char *user_symbols, int byte_fallback, size_t *chars,
+                          size_t *words, long *most)
+{
+    json_t *cs = json_object(), *ws = json_object();
+    FILE *fp = fopen(text_path, "r");
+    int rc = cs && ws && fp ? 0 : -1;
+    if (!rc && required)
+        rc = add_chars_to_set(cs, required, strlen(required));
+    char *s = NULL;
+    size_t scap = 0;
+    ssize_t got;
+    while (!rc && (got = getline(&s, &scap, fp)) > 0) {
+        size_t len = (size_t)got;
+        if (s[len - 1] == '\n')
+            s[--len] = '\0';
+        rc = add_chars_to_set(cs, s, len);
+        /* words: runs between spaces made only of letters and marks */
+        for (size_t a = 0; a < len && !rc;) {
+            size_t b = a;
+            while (b < len && s[b] != ' ')
+                b++;
+            int32_t n = 0, letters = 1;
+            for (int32_t j = (int32_t)a; j < (int32_t)b && letters;) {
+                UChar32 c;
+                U8_NEXT(s, j, (int32_t)b, c);
+                letters = c >= 0 && (u_isalpha(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK));
+                n++;
+            }
+            if (letters && n >= 2 && n <= 16) {
+                char *w = strndup(s + a, b - a);
+                rc = !w || json_object_set_new(ws, w, json_true()) != 0 ? -1 : 0;
+                free(w);
+            }
+            a = b + 1;
+        }
+    }
+    free(s);
+    if (fp)
+        fclose(fp);
+    long user = 0;
+    for (const char *p = user_symbols; p && *p; p++)
+        if (p == user_symbols || p[-1] == ',')
+            user++;
+    *chars = json_object_size(cs);
+    *words = json_object_size(ws);
+    *most = 3 + (byte_fallback ? 256 : 0) + user + (long)*chars + (long)*words;
+    json_decref(cs);
+    json_decref(ws);
+    return rc;
+}
+
+/* SentencePiece's BPE trainer aborts the process on a required character
+ * that the training text does not contain: keep only those in `seen` (the
+ * others are written as byte pieces anyway). Returns how many were dropped. */
+static long keep_seen_required(json_t *seen, char *required)
+{
+    long dropped = 0;
+    size_t o = 0, len = strlen(required);
+    for (int32_t i = 0; i < (int32_t)len;) {
+        int32_t at = i;
+        UChar32 c;
+        U8_NEXT(required, i, (int32_t)len, c);
+        char key[8];
+        memcpy(key, required + at, (size_t)(i - at));
+        key[i - at] = '\0';
+        if (c >= 0 && json_object_get(seen, key)) {
+            memmove(required + o, required + at, (size_t)(i - at));
+            o += (size_t)(i - at);
+        } else {
+            dropped++;
+        }
+    }
+    required[o] = '\0';
+    return dropped;
+}
+
 typedef struct train_opts {
     const char *langs, *output, *model_type, *normalization, *user_symbols, *required_extra;
     const char *sampling;
     long vocab;
     double coverage, temperature, unimax_epochs, budget;
     long seed;
-    int byte_fallback, split_digits, quiet, exemplars;
+    int byte_fallback, split_digits, quiet, exemplars, trainer_log;
     char **inputs;
     int ninputs;
 } train_opts;
@@ -709,8 +831,6 @@ static int run_train(const char *cmd, train_opts *o)
     pp_error err;
     if (!o->langs)
         return cli_usage(cmd, "--lang or --langs is required");
-    if (o->vocab <= 0)
-        return cli_usage(cmd, "--vocab-size is required");
     if (!o->output)
         return cli_usage(cmd, "--output PREFIX is required");
     if (o->ninputs == 0)
@@ -907,6 +1027,8 @@ static int run_train(const char *cmd, train_opts *o)
         }
     }
     uint64_t seed = (uint64_t)o->seed;
+    /* bpe: the characters of the sampled text (see keep_seen_required) */
+    json_t *seen = strcmp(o->model_type, "bpe") == 0 ? json_object() : NULL;
     for (size_t i = 0; i < nl && !rc; i++) {
         lang_data *l = &L[i];
         l->share = shares[i];
@@ -914,8 +1036,11 @@ static int run_train(const char *cmd, train_opts *o)
         double want = shares[i] * budget;
         /* whole passes, then a random part of the lines */
         while (want >= l->bytes && l->bytes > 0) {
-            for (size_t k = 0; k < l->n; k++)
+            for (size_t k = 0; k < l->n; k++) {
                 fprintf(tf, "%s\n", l->lines[k]);
+                if (seen && add_chars_to_set(seen, l->lines[k], strlen(l->lines[k])) != 0)
+                    rc = -1;
+            }
             want -= l->bytes;
         }
         for (size_t k = l->n; k > 1; k--) {
@@ -926,12 +1051,57 @@ static int run_train(const char *cmd, train_opts *o)
         }
         for (size_t k = 0; k < l->n && want > 0; k++) {
             fprintf(tf, "%s\n", l->lines[k]);
+            if (seen && add_chars_to_set(seen, l->lines[k], strlen(l->lines[k])) != 0)
+                rc = -1;
             want -= (double)strlen(l->lines[k]);
         }
+    }
+    if (rc == -1) {
+        pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        rc = cli_fail(cmd, &err);
     }
     if (tf && fclose(tf) != 0 && !rc) {
         pp_error_set(&err, PP_ERR_IO, tmp, 0, "cannot write the training text");
         rc = cli_fail(cmd, &err);
+    }
+    if (!rc && seen) {
+        long dropped = keep_seen_required(seen, required);
+        if (dropped && !o->quiet) {
+            cli_warn(cmd, "bpe: %ld required characters absent from the text left to byte "
+                          "fallback", dropped);
+        }
+    }
+    /* the vocabulary size: given, or SentencePiece's default when the text can fill it */
+    if (!rc) {
+        size_t chars = 0, words = 0;
+        long most = 0;
+        if (vocab_capacity(tmp, required, o->user_symbols, o->byte_fallback, &chars, &words,
+                           &most) != 0) {
+            pp_error_set(&err, PP_ERR_IO, tmp, 0, "cannot read the training text back");
+            rc = cli_fail(cmd, &err);
+        } else if (o->vocab <= 0) {
+            o->vocab = most < TOK_DEFAULT_VOCAB ? most : TOK_DEFAULT_VOCAB;
+            if (!o->quiet) {
+                if (o->vocab == TOK_DEFAULT_VOCAB)
+                    fprintf(stderr, "polyphony %s: vocabulary size %ld (SentencePiece's default)\n",
+                            cmd, o->vocab);
+                else
+                    fprintf(stderr,
+                            "polyphony %s: vocabulary size %ld, scaled down from %d to what the "
+                            "text can fill (%zu characters, %zu distinct words); give "
+                            "--vocab-size to choose\n",
+                            cmd, o->vocab, TOK_DEFAULT_VOCAB, chars, words);
+            }
+        } else if (strcmp(o->model_type, "bpe") == 0 && o->vocab > most) {
+            /* SentencePiece's BPE trainer aborts the process when it runs out
+             * of pairs to merge: refuse before calling it */
+            pp_error_set(&err, PP_ERR_INVALID, o->inputs[0], 0,
+                         "--vocab-size %ld is more than this text can fill with bpe pieces "
+                         "(about %ld: %zu characters, %zu distinct words); give a smaller size "
+                         "or more text",
+                         o->vocab, most, chars, words);
+            rc = cli_fail(cmd, &err);
+        }
     }
     /* train */
     char vs[32], cov[32];
@@ -951,7 +1121,7 @@ static int run_train(const char *cmd, train_opts *o)
     KV("character_coverage", cov);
     KV("hard_vocab_limit", "false");
     KV("num_threads", "2");
-    KV("minloglevel", o->quiet ? "2" : "1");
+    KV("minloglevel", o->quiet ? "2" : o->trainer_log ? "0" : "1");
     if (*required)
         KV("required_chars", required);
     if (o->user_symbols && *o->user_symbols)
@@ -1030,7 +1200,31 @@ static int run_train(const char *cmd, train_opts *o)
     free(shares);
     free(epochs);
     free(tmp);
+    json_decref(seen);
     return rc;
+}
+
+/* ------------------------------------------------------------ export */
+
+static int run_export(const char *cmd, const char *model, const char *format, const char *dir,
+                      int quiet)
+{
+    if (!format)
+        return cli_usage(cmd, "--format hf is required");
+    if (strcmp(format, "hf") != 0)
+        return cli_usage(cmd, "--format is hf (Hugging Face tokenizer.json), not '%s'", format);
+    if (!model)
+        return cli_usage(cmd, "--model PREFIX.model is required");
+    if (!dir)
+        return cli_usage(cmd, "--output DIR is required");
+    pp_error err;
+    size_t n = 0;
+    if (pp_tok_export_hf(model, dir, &n, &err) != PP_OK)
+        return cli_fail(cmd, &err);
+    if (!quiet)
+        fprintf(stderr, "polyphony %s: wrote %s/tokenizer.json and %s/tokenizer_config.json "
+                        "(%zu pieces)\n", cmd, dir, dir, n);
+    return 0;
 }
 
 /* ------------------------------------------------------------ dispatch */
@@ -1050,8 +1244,10 @@ int cmd_tokenizer_sub(int argc, char **argv)
     snprintf(cmd, sizeof cmd, "tokenizer %s", sub);
     int is_train = strcmp(sub, "train") == 0, is_audit = strcmp(sub, "audit") == 0;
     int is_enc = strcmp(sub, "encode") == 0, is_dec = strcmp(sub, "decode") == 0;
-    if (!is_train && !is_audit && !is_enc && !is_dec)
-        return cli_usage("tokenizer", "unknown subcommand '%s' (train, audit, encode, decode)", sub);
+    int is_export = strcmp(sub, "export") == 0;
+    if (!is_train && !is_audit && !is_enc && !is_dec && !is_export)
+        return cli_usage("tokenizer",
+                         "unknown subcommand '%s' (train, audit, encode, decode, export)", sub);
     enum {
         O_FORMAT = 256, O_PATTERN, O_PARALLEL, O_REFERENCE, O_JSON, O_PIECES, O_LANG,
         O_LANGS, O_VOCAB, O_TYPE, O_NORM, O_NOBF, O_NOSD, O_USER, O_REQ, O_COV, O_SAMPLING,
@@ -1154,6 +1350,7 @@ int cmd_tokenizer_sub(int argc, char **argv)
     t.output = co.output;
     t.quiet = co.quiet;
     progress = co.progress;
+    t.trainer_log = !co.quiet && cli_progress_stream(progress) != NULL;
     if (rc) {
         free(inputs);
         return rc;
@@ -1165,6 +1362,9 @@ int cmd_tokenizer_sub(int argc, char **argv)
             inputs[t.ninputs++] = files[i];
         t.inputs = inputs;
         rc = run_train(cmd, &t);
+    } else if (is_export) {
+        rc = rest ? cli_usage(cmd, "unexpected argument '%s'", files[0])
+                  : run_export(cmd, model, format, co.output, co.quiet);
     } else if (is_audit) {
         rc = run_audit(cmd, model, format, pattern, dir, reference, ledger, as_json, progress, rest,
                        files);

@@ -65,6 +65,19 @@ typedef struct pp_spm_info {
 } pp_spm_info;
 PP_API void pp_spm_get_info(const pp_spm *m, pp_spm_info *info);
 
+/* Piece types as the model proto declares them. */
+enum {
+    PP_SPM_NORMAL = 1,
+    PP_SPM_UNKNOWN = 2,
+    PP_SPM_CONTROL = 3,
+    PP_SPM_USER_DEFINED = 4,
+    PP_SPM_UNUSED = 5,
+    PP_SPM_BYTE = 6
+};
+/* Fill types[0 .. vocab size) with the type of each piece (read from the
+ * serialized proto; a piece without a type field is PP_SPM_NORMAL). */
+PP_API pp_status pp_spm_piece_types(const pp_spm *m, int *types, pp_error *err);
+
 PP_API void pp_spm_free(pp_spm *m);
 
 #ifdef __cplusplus

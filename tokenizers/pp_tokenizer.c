@@ -517,7 +517,10 @@ pp_status pp_tokenizer_decode(pp_tokenizer *t, const int32_t *ids, size_t n, cha
         }
         k = o;
     }
-    if (t->char_level && t->dec_from) {
+    /* decoder steps on characters: BPE over characters, and Unigram files
+     * that mark spaces with a Replace normalizer rather than Metaspace */
+    int char_pieces = t->char_level || t->model == TOK_MODEL_UNIGRAM;
+    if (char_pieces && t->dec_from) {
         size_t kl = k;
         buf[k] = '\0';
         if (replace_all(&buf, &kl, t->dec_from, t->dec_to) != 0) {
@@ -526,7 +529,7 @@ pp_status pp_tokenizer_decode(pp_tokenizer *t, const int32_t *ids, size_t n, cha
         }
         k = kl;
     }
-    for (int i = 0; t->char_level && i < t->dec_strip && k && buf[0] == ' '; i++) {
+    for (int i = 0; char_pieces && i < t->dec_strip && k && buf[0] == ' '; i++) {
         memmove(buf, buf + 1, k - 1);
         k--;
     }

@@ -337,6 +337,32 @@ extern "C" void pp_spm_get_info(const pp_spm *m, pp_spm_info *info)
     }
 }
 
+// Field 1 of ModelProto: the pieces, each {1 piece, 2 score, 3 type}.
+extern "C" pp_status pp_spm_piece_types(const pp_spm *m, int *types, pp_error *err)
+{
+    return guarded(err, nullptr, "cannot read the SentencePiece model", [&]() -> pp_status {
+            int n = m->sp.GetPieceSize(), k = 0;
+            std::string proto = m->sp.serialized_model_proto();
+            auto b = reinterpret_cast<const unsigned char *>(proto.data());
+            walk(b, b + proto.size(),
+                 [&](unsigned field, unsigned wt, uint64_t, const unsigned char *d, size_t l) {
+                     if (field != 1 || wt != 2 || k >= n)
+                         return;
+                     int type = PP_SPM_NORMAL;
+                     walk(d, d + l, [&](unsigned f, unsigned w, uint64_t v, const unsigned char *,
+                                        size_t) {
+                         if (f == 3 && w == 0)
+                             type = static_cast<int>(v);
+                     });
+                     types[k++] = type;
+                 });
+            if (k != n)
+                return pp_error_set(err, PP_ERR_MODEL, nullptr, 0,
+                                    "the model proto lists %d pieces, the model %d", k, n);
+            return PP_OK;
+    });
+}
+
 extern "C" void pp_spm_free(pp_spm *m)
 {
     delete m;

@@ -1,21 +1,23 @@
 # tokenizers/tokenizers.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).
 # One tokenizer interface (SentencePiece, Hugging Face tokenizer.json,
 # tiktoken), culture-aware training and the per-language fairness audit.
-nobase_pkginclude_HEADERS += tokenizers/pp_tokenizer.h tokenizers/pp_tok_audit.h tokenizers/pp_tok_defaults.h
+nobase_pkginclude_HEADERS += tokenizers/pp_tokenizer.h tokenizers/pp_tok_audit.h tokenizers/pp_tok_defaults.h \
+	tokenizers/pp_tok_export.h
 libpolyphony_la_SOURCES += tokenizers/pp_tokenizer.h tokenizers/tok_internal.h \
 	tokenizers/pp_tokenizer.c tokenizers/tok_util.c tokenizers/tok_bpe.c \
 	tokenizers/tok_pretok.c tokenizers/tok_tiktoken.c tokenizers/tok_hf.c \
 	tokenizers/tok_unigram.c tokenizers/pp_tok_audit.h tokenizers/pp_tok_audit.c \
-	tokenizers/pp_tok_defaults.h tokenizers/pp_tok_defaults.c
+	tokenizers/pp_tok_defaults.h tokenizers/pp_tok_defaults.c \
+	tokenizers/pp_tok_export.h tokenizers/pp_tok_export.c
 
 polyphony_SOURCES += tokenizers/cmd_tokenizer.c
 
 check_PROGRAMS += tests/check_tokenizer
-TESTS += tests/check_tokenizer tests/cli/tokenizer.sh
+TESTS += tests/check_tokenizer tests/cli/tokenizer.sh tests/cli/tokenizer-export.sh
 tests_check_tokenizer_SOURCES = tests/check_tokenizer.c
 tests_check_tokenizer_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_tokenizer_LDADD = $(PP_TEST_LIBS)
-EXTRA_DIST += tests/cli/tokenizer.sh tests/data/tokenizers/SOURCE.md \
+EXTRA_DIST += tests/cli/tokenizer.sh tests/cli/tokenizer-export.sh tests/data/tokenizers/SOURCE.md \
 	tests/data/tokenizers/regenerate.sh tests/data/tokenizers/reference.mjs \
 	tests/data/tokenizers/udhr-dev.mjs tests/data/tokenizers/sample.jsonl \
 	tests/data/tokenizers/cl100k_base.tiktoken.zst tests/data/tokenizers/cl100k_base.expected.jsonl \
@@ -24,4 +26,5 @@ EXTRA_DIST += tests/cli/tokenizer.sh tests/data/tokenizers/SOURCE.md \
 	tests/data/tokenizers/llama2-small.tokenizer.json tests/data/tokenizers/llama2-small.expected.jsonl \
 	tests/data/tokenizers/yo-udhr-train.jsonl tests/data/tokenizers/yo-news.txt
 dist_man_MANS += docs/man/polyphony-tokenizer.1
-EXTRA_DIST += bench/tokenizers/run.sh bench/tokenizers/verify-full.sh docs/tokenizers.md
+EXTRA_DIST += bench/tokenizers/run.sh bench/tokenizers/verify-full.sh docs/tokenizers.md \
+	bench/tokenizers/export-transformersjs.sh

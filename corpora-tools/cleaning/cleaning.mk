@@ -14,7 +14,8 @@ TESTS += tests/check_filter
 tests_check_filter_SOURCES = tests/check_filter.c
 tests_check_filter_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_filter_LDADD = $(PP_TEST_LIBS)
-EXTRA_DIST += tests/data/filter/udhr-yo-am.jsonl tests/data/filter/SOURCE.md
+EXTRA_DIST += tests/data/filter/udhr-yo-am.jsonl tests/data/filter/SOURCE.md \
+	tests/data/filter/codemix.jsonl tests/data/filter/regenerate-codemix.py
 TESTS += tests/cli/filter.sh
 EXTRA_DIST += tests/cli/filter.sh
 dist_man_MANS += docs/man/polyphony-filter.1

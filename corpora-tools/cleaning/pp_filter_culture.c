@@ -34,8 +34,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
+#include <unicode/uscript.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
@@ -49,8 +51,15 @@
 #define MWL_MIN_WORDS 10   /* mean word length needs this many words */
 #define REP_MIN_WORDS 30   /* n-gram repetition needs this many words */
 #define EX_MIN_COVER 0.9   /* CLDR exemplars must cover this share of the language's letters */
+#define EX_MIN_SCRIPT 0.1  /* estimated exemplars: scripts with this share of the letters */
 
 enum { S_WORDS, S_MWL, S_SCRIPT, S_FUNC, S_SYM, S_DUPL, S_TOP2, S_DUP5, NS };
+/* junk rules: language-independent, for short records (fewer than
+ * FW_MIN_WORDS words) where the calibrated rules have little to stand on */
+enum { J_NOLETTER = NS, J_ADDRESS, J_REPEAT, J_LOREM, J_FOREIGN };
+#define J_REPEAT_RUN 6       /* the same character this many times in a row */
+#define J_FOREIGN_MIN 3      /* letters the short-record script rule needs */
+#define J_FOREIGN_SHARE 0.5  /* exemplar share below which a short record is foreign */
 
 static const pp_frule_info RULES[] = {
     {"culture_word_count", "ICU words >= exp(median(log words) - 4 max(MAD, 0.5)), clamped to [1, 20]"},
@@ -61,6 +70,11 @@ static const pp_frule_info RULES[] = {
     {"culture_dup_line_chars", "characters in duplicate lines <= median + 4 max(MAD, 0.05), clamped to [0.2, 0.8]"},
     {"culture_top_2gram", "characters in the top word 2-gram <= median + 4 max(MAD, 0.03), clamped to [0.2, 0.6] (>= 30 words)"},
     {"culture_dup_5gram", "characters in duplicate word 5-grams <= median + 4 max(MAD, 0.05), clamped to [0.15, 0.6] (>= 30 words)"},
+    {"junk_no_letters", "short records (< 25 words) have a letter"},
+    {"junk_address_only", "short records have a word that is not a URL, e-mail, handle, hashtag, name or markup"},
+    {"junk_repeated_chars", "short records have no character 6 times in a row"},
+    {"junk_lorem_ipsum", "short records are not lorem ipsum placeholder text"},
+    {"junk_foreign_letters", "short records with 3 to 9 letters (names, addresses left out) have >= 0.5 of them in the language's exemplar characters"},
 };
 
 /* ------------------------------------------------------------ growable map */
@@ -144,6 +158,8 @@ typedef struct vword {
 typedef struct flang {
     char *tag;
     USet *ex;
+    USet *mix;               /* letters of the profile's accepted mixing scripts, or NULL */
+    double mix_share;        /* how much of a text's letters they may make up */
     const char *ex_src;      /* "profile", "cldr", "estimated", "none" */
     double ex_cover;         /* share of the data's letters CLDR's set covers (NAN: not checked) */
     int ex_tried;
@@ -187,6 +203,8 @@ static void flang_free(flang *L)
     free(L->tag);
     if (L->ex)
         uset_close(L->ex);
+    if (L->mix)
+        uset_close(L->mix);
     gmap_free(&L->fw);
     for (size_t i = 0; i < L->nfw; i++)
         free(L->fw_words[i]);
@@ -271,6 +289,25 @@ static void apply_profile(flang *L)
             L->ex_src = "profile";
             L->ex_tried = 1;
         }
+    }
+    /* accepted mixing: the letters of the declared scripts (folded, as the
+     * exemplar sets are), up to the largest declared share */
+    for (size_t i = 0; i < pp_profile_nmixing(pr); i++) {
+        int32_t code = u_getPropertyValueEnum(UCHAR_SCRIPT, pp_profile_mixing_script(pr, i));
+        if (code == UCHAR_INVALID_CODE)
+            continue;
+        USet *in = uset_openEmpty();
+        UErrorCode st = U_ZERO_ERROR;
+        uset_applyIntPropertyValue(in, UCHAR_SCRIPT, code, &st);
+        if (U_SUCCESS(st)) {
+            uset_closeOver(in, USET_CASE_INSENSITIVE);
+            if (!L->mix)
+                L->mix = uset_openEmpty();
+            uset_addAll(L->mix, in);
+            if (pp_profile_mixing_share(pr, i) > L->mix_share)
+                L->mix_share = pp_profile_mixing_share(pr, i);
+        }
+        uset_close(in);
     }
     pp_profile_free(pr);
 }
@@ -370,7 +407,7 @@ static pp_status cdoc_compute(cdoc *cd, flang *L, const char *lang, const char *
     cd->x[S_DUP5] = cd->d.dup_ngram[0];
     cd->has[S_SCRIPT] = 0;
     if (L && L->ex) {
-        s = pp_fdoc_exemplar_share(&cd->d, L->ex, err);
+        s = pp_fdoc_exemplar_share_mixed(&cd->d, L->ex, L->mix, L->mix_share, err);
         if (s != PP_OK) {
             pp_fdoc_clear(&cd->d);
             return s;
@@ -451,11 +488,28 @@ static pp_status observe0(cstate *c, const char *lang, const char *text, size_t 
         pp_fdoc_clear(&d);
     }
     {
-        /* letters, for estimated exemplars and for checking CLDR's (folded NFD code points) */
+        /* letters, for estimated exemplars and for checking CLDR's (folded NFD
+         * code points); addresses and capitalised words (names, often in
+         * another script) say nothing about the language's own letters */
         UErrorCode st = U_ZERO_ERROR;
         const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
+        int32_t tok_end = 0;
         for (int32_t i = 0; i < (int32_t)len;) {
             UChar32 ch;
+            if (i >= tok_end && !(text[i] == ' ' || text[i] == '\t' || text[i] == '\n')) {
+                int32_t e = i;
+                while (e < (int32_t)len && !(text[e] == ' ' || text[e] == '\t' || text[e] == '\n'))
+                    e++;
+                tok_end = e;
+                UChar32 c0;
+                int32_t k = i;
+                U8_NEXT(text, k, (int32_t)len, c0);
+                if (pp_fdoc_neutral_token(text + i, (size_t)(e - i)) || u_isupper(c0) ||
+                    u_istitle(c0)) {
+                    i = e;
+                    continue;
+                }
+            }
             U8_NEXT(text, i, (int32_t)len, ch);
             if (ch < 0)
                 continue;
@@ -555,11 +609,29 @@ static pp_status end_pass0(cstate *c, pp_error *err)
             }
         }
         if (!L->ex && L->docs0 >= CAL_MIN_DOCS && L->nletters) {
-            USet *set = uset_openEmpty();
+            /* letters of the scripts the language is written in: a script
+             * holding less than EX_MIN_SCRIPT of its letters is mixing
+             * (loanwords, junk), not its orthography */
+            double per_script[USCRIPT_CODE_LIMIT] = {0};
             for (size_t i = 0; i < L->chars.cap; i++)
-                if (L->chars.k[i] &&
-                    (double)L->chars.v[i] >= EX_MIN_SHARE * (double)L->nletters)
-                    uset_add(set, (UChar32)(L->chars.k[i] - 1));
+                if (L->chars.k[i]) {
+                    UErrorCode se = U_ZERO_ERROR;
+                    UScriptCode sc = uscript_getScript((UChar32)(L->chars.k[i] - 1), &se);
+                    if (U_SUCCESS(se) && sc >= 0 && sc < USCRIPT_CODE_LIMIT)
+                        per_script[sc] += L->chars.v[i];
+                }
+            USet *set = uset_openEmpty();
+            for (size_t i = 0; i < L->chars.cap; i++) {
+                if (!L->chars.k[i] ||
+                    (double)L->chars.v[i] < EX_MIN_SHARE * (double)L->nletters)
+                    continue;
+                UErrorCode se = U_ZERO_ERROR;
+                UScriptCode sc = uscript_getScript((UChar32)(L->chars.k[i] - 1), &se);
+                if (U_SUCCESS(se) && sc > USCRIPT_INHERITED && sc < USCRIPT_CODE_LIMIT &&
+                    per_script[sc] < EX_MIN_SCRIPT * (double)L->nletters)
+                    continue;
+                uset_add(set, (UChar32)(L->chars.k[i] - 1));
+            }
             pp_exemplar_set_widen(set);
             L->ex = set;
             L->ex_src = "estimated";
@@ -706,6 +778,51 @@ static pp_status end_pass(void *st, int pass, pp_error *err)
 
 /* ------------------------------------------------------------ judging */
 
+/* The junk rules on a short record; cd has its statistics (exemplar share
+ * when the language has exemplar characters). */
+static void judge_junk(const flang *L, const cdoc *cd, const char *text, size_t len,
+                       pp_filter_result *res)
+{
+    size_t letters = 0, run = 0, longest = 0;
+    UChar32 prev = -1;
+    for (int32_t i = 0; i < (int32_t)len;) {
+        UChar32 c;
+        U8_NEXT(text, i, (int32_t)len, c);
+        if (c < 0)
+            continue;
+        letters += u_isalpha(c) != 0;
+        run = c == prev && !u_isspace(c) ? run + 1 : 1;
+        prev = c;
+        if (run > longest)
+            longest = run;
+    }
+    if (!letters) {
+        pp_fresult_fail(res, RULES, J_NOLETTER, "no letter");
+        return;
+    }
+    if (L && L->ex && cd->d.n_plain_tokens == 0) {
+        pp_fresult_fail(res, RULES, J_ADDRESS, "%zu address or name token(s), no word",
+                        cd->d.n_neutral);
+        return;
+    }
+    if (longest >= J_REPEAT_RUN)
+        pp_fresult_fail(res, RULES, J_REPEAT, "a character %zu times in a row", longest);
+    static const char *const lorem[] = {"lorem ipsum", "dolor sit amet"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t kl = strlen(lorem[k]);
+        for (size_t i = 0; i + kl <= len; i++)
+            if (strncasecmp(text + i, lorem[k], kl) == 0) {
+                pp_fresult_fail(res, RULES, J_LOREM, "\"%s\"", lorem[k]);
+                k = 2;
+                break;
+            }
+    }
+    if (L && L->ex && cd->d.n_letters >= J_FOREIGN_MIN && cd->d.n_letters < EX_MIN_LETTERS &&
+        cd->d.exemplar_share < J_FOREIGN_SHARE)
+        pp_fresult_fail(res, RULES, J_FOREIGN, "%.3f of %zu letters in the exemplars",
+                        cd->d.exemplar_share, cd->d.n_letters);
+}
+
 static pp_status judge(void *st, const char *lang, const char *text, size_t len,
                        pp_filter_result *res, pp_error *err)
 {
@@ -747,6 +864,8 @@ static pp_status judge(void *st, const char *lang, const char *text, size_t len,
                 pp_fresult_fail(res, RULES, k, "%.3f > %.3f", x, L->hi[k]);
         }
     }
+    if (cd.d.nwords < FW_MIN_WORDS)
+        judge_junk(L, &cd, text, len, res);
     pp_fdoc_clear(&cd.d);
     return PP_OK;
 }
@@ -779,6 +898,8 @@ static json_t *thresholds(const void *st, const char *lang)
                         json_pack("{s:I,s:s}", "docs", (json_int_t)L->docs1, "source",
                                   L->pooled ? "pooled" : "language"));
     json_object_set_new(o, "exemplars", json_string(L->ex_src));
+    if (L->mix)
+        json_object_set_new(o, "accepted_mixing_share", json_real(L->mix_share));
     if (isfinite(L->ex_cover))
         json_object_set_new(o, "cldr_exemplar_coverage", json_real(L->ex_cover));
     json_t *fw = json_array();

@@ -10,11 +10,14 @@
  * feeds, paragraphs on runs of two or more. */
 #include "config.h"
 #include "corpora-tools/cleaning/pp_filter_stats.h"
+#include "corpora-tools/cleaning/pp_pii.h"
 #include "src/pp_text.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unicode/uchar.h>
 #include <unicode/ulocdata.h>
 #include <unicode/uscript.h>
@@ -468,27 +471,106 @@ static int is_letterish(UChar32 c)
     return u_isalpha(c) || t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK;
 }
 
+/* A URL, an e-mail address (the PII detector's), a handle (@name) or a
+ * hashtag (#tag): text that names something rather than writing the
+ * language. */
+static int is_address(const char *t, size_t len)
+{
+    if (len > 1 && (t[0] == '@' || t[0] == '#'))
+        return 1;
+    if ((len > 7 && strncasecmp(t, "http://", 7) == 0) ||
+        (len > 8 && strncasecmp(t, "https://", 8) == 0) || (len > 4 && strncasecmp(t, "www.", 4) == 0))
+        return 1;
+    if (memchr(t, '@', len)) {
+        pp_pii_span *sp = NULL;
+        size_t n = 0;
+        int hit = pp_pii_find(t, len, PP_PII_EMAIL, &sp, &n, NULL) == PP_OK && n > 0;
+        free(sp);
+        return hit;
+    }
+    return 0;
+}
+
+int pp_fdoc_neutral_token(const char *t, size_t len) { return is_address(t, len); }
+
+/* Markup: an element tag or an entity (<br/>, </p>, &amp;). */
+static int is_markup(const char *t, size_t len)
+{
+    return (len >= 3 && t[0] == '<' && t[len - 1] == '>') ||
+           (len >= 3 && t[0] == '&' && t[len - 1] == ';');
+}
+
 pp_status pp_fdoc_exemplar_share(pp_fdoc *d, const USet *set, pp_error *err)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t n = 0;
-    UChar *u = nfd_u16(d->text, d->len, &n, &st);
-    if (!u)
-        return pp_error_set(err, PP_ERR_ICU, NULL, 0, "cannot normalize text: %s",
-                            u_errorName(st));
-    size_t letters = 0, in = 0;
-    for (int32_t i = 0; i < n;) {
-        UChar32 c;
-        U16_NEXT(u, i, n, c);
-        if (!is_letterish(c))
+    return pp_fdoc_exemplar_share_mixed(d, set, NULL, 0.0, err);
+}
+
+pp_status pp_fdoc_exemplar_share_mixed(pp_fdoc *d, const USet *set, const USet *mix,
+                                       double mix_share, pp_error *err)
+{
+    /* Whitespace tokens one by one: addresses and names (a capitalised word
+     * whose first letter is outside the language's characters: a Latin-script
+     * name in Ethiopic text) are neutral, neither the language's letters nor
+     * foreign ones; the letters of the other tokens are counted. */
+    size_t letters = 0, in = 0, neutral = 0, plain = 0, mixed = 0;
+    const char *s = d->text;
+    size_t len = d->len;
+    for (size_t a = 0; a < len;) {
+        while (a < len && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n' || s[a] == '\r'))
+            a++;
+        size_t b = a;
+        while (b < len && !(s[b] == ' ' || s[b] == '\t' || s[b] == '\n' || s[b] == '\r'))
+            b++;
+        if (b == a)
+            break;
+        if (is_address(s + a, b - a)) {
+            neutral++;
+            a = b;
             continue;
-        letters++;
-        if (uset_contains(set, u_foldCase(c, U_FOLD_CASE_DEFAULT)))
-            in++;
+        }
+        UErrorCode st = U_ZERO_ERROR;
+        int32_t n = 0;
+        UChar *u = nfd_u16(s + a, b - a, &n, &st);
+        if (!u)
+            return pp_error_set(err, PP_ERR_ICU, NULL, 0, "cannot normalize text: %s",
+                                u_errorName(st));
+        size_t tl = 0, ti = 0, tm = 0;
+        int first = 1, name = 0;
+        for (int32_t i = 0; i < n;) {
+            UChar32 c;
+            U16_NEXT(u, i, n, c);
+            if (!is_letterish(c))
+                continue;
+            if (first) {
+                name = (u_isupper(c) || u_istitle(c)) &&
+                       !uset_contains(set, u_foldCase(c, U_FOLD_CASE_DEFAULT));
+                first = 0;
+            }
+            tl++;
+            UChar32 f = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+            if (uset_contains(set, f))
+                ti++;
+            else if (mix && uset_contains(mix, f))
+                tm++;
+        }
+        free(u);
+        if (name) {
+            neutral++;
+        } else {
+            letters += tl;
+            in += ti;
+            mixed += tm;
+            if (tl && !is_markup(s + a, b - a))
+                plain++;
+        }
+        a = b;
     }
-    free(u);
     d->n_letters = letters;
-    d->exemplar_share = letters ? (double)in / (double)letters : 1.0;
+    d->n_neutral = neutral;
+    d->n_plain_tokens = plain;
+    /* accepted mixing counts as the language's own, up to its share */
+    double ok = (double)in + fmin((double)mixed, mix_share * (double)letters);
+    d->exemplar_share = letters ? ok / (double)letters : 1.0;
     return PP_OK;
 }
 

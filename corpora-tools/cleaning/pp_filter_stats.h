@@ -48,7 +48,9 @@ typedef struct pp_fdoc {
     double top_ngram[3];      /* n = 2, 3, 4: top n-gram characters / document characters */
     double dup_ngram[6];      /* n = 5..10: characters in duplicated n-grams / document characters */
     /* script consistency, filled by pp_fdoc_exemplar_share() */
-    size_t n_letters;         /* letters and combining marks (NFD) */
+    size_t n_letters;         /* letters and combining marks (NFD), neutral tokens left out */
+    size_t n_neutral;         /* tokens that are URLs, e-mails, handles, hashtags or names */
+    size_t n_plain_tokens;    /* tokens with letters that are neither neutral nor markup */
     double exemplar_share;    /* share of them inside the exemplar set */
 } pp_fdoc;
 
@@ -58,8 +60,18 @@ pp_status pp_fdoc_compute(pp_fdoc *d, const char *text, size_t len, pp_word_mode
 void pp_fdoc_clear(pp_fdoc *d);
 
 /* Share of letters (NFD code points that are alphabetic or combining marks,
- * case-folded) inside `set`. */
+ * case-folded) inside `set`, over the whitespace tokens that are not
+ * neutral: URLs, e-mail addresses (pp_pii), handles, hashtags, and names (a
+ * capitalised word whose first letter is outside `set`) are left out, so
+ * that code-mixed writing is not counted as foreign text. */
 pp_status pp_fdoc_exemplar_share(pp_fdoc *d, const USet *set, pp_error *err);
+/* The same, with a profile's accepted mixing: letters outside `set` but in
+ * `mix` count as inside, up to mix_share of the letters. */
+pp_status pp_fdoc_exemplar_share_mixed(pp_fdoc *d, const USet *set, const USet *mix,
+                                       double mix_share, pp_error *err);
+
+/* 1 when a whitespace token is a URL, an e-mail address, a handle or a hashtag. */
+int pp_fdoc_neutral_token(const char *t, size_t len);
 
 /* xxh3 of the case-folded UTF-8 form of s (used for function words). */
 uint64_t pp_fold_hash(const char *s, size_t len);

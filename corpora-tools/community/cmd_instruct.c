@@ -335,7 +335,7 @@ int cmd_instruct_build(int argc, char **argv)
     pp_instruct_opts o = {maxn, (unsigned long long)seed, (const char *const *)langs.v, langs.n};
     lang_tally *tally = NULL;
     size_t ntally = 0;
-    long total = 0, skipped_total = 0;
+    long total = 0, skipped_total = 0, unmet_templates = 0;
     for (size_t i = 0; i < tfiles.n && rc == 0; i++) {
         pp_template *t = NULL;
         if (pp_template_load(tfiles.v[i], NULL, &t, &e) != PP_OK) {
@@ -378,7 +378,40 @@ int cmd_instruct_build(int argc, char **argv)
         }
         total += (long)cnt.items;
         skipped_total += (long)cnt.skipped;
+        if (cnt.items == 0 && cnt.in_language) {
+            /* a template of a language the data has, which made nothing: why */
+            char why[512] = "";
+            for (unsigned bit = PP_NEED_TEXT; bit <= PP_NEED_ARTICLE; bit <<= 1)
+                if (cnt.unmet & bit) {
+                    size_t l = strlen(why);
+                    pp_template_need_describe(t, bit, why + l + (l ? 2 : 0),
+                                              sizeof why - l - (l ? 2 : 0));
+                    if (l)
+                        memcpy(why + l, ", ", 2);
+                }
+            if (!why[0])
+                snprintf(why, sizeof why, "records with the fields, pair or cloze word it reads");
+            unmet_templates++;
+            if (!quiet)
+                fprintf(stderr,
+                        "polyphony instruct build: skipped %s (%s): it needs %s; none of the "
+                        "%zu %s records provides it\n",
+                        pp_template_id(t), tfiles.v[i], why, cnt.in_language, pp_template_lang(t));
+        }
         pp_template_free(t);
+    }
+    if (rc == 0 && total == 0) {
+        if (unmet_templates)
+            pp_error_set(&e, PP_ERR_NOT_FOUND, NULL, 0,
+                         "no items: %ld template(s) of the data's languages skipped for what "
+                         "they need (see above)",
+                         unmet_templates);
+        else
+            pp_error_set(&e, PP_ERR_NOT_FOUND, NULL, 0,
+                         "no items: no template is written for a language of the data "
+                         "(%zu templates read)",
+                         tfiles.n);
+        rc = cli_fail(cmd, &e);
     }
     if (rc == 0) {
         if (pp_writer_close(b.w, &e) != PP_OK)

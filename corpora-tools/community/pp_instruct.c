@@ -172,10 +172,9 @@ static int group_key(const pp_template *t, const char *dataset, const irec *r, c
 {
     const char *doc = r->canon;
     char tmp[256];
-    if (t->pair_doc) {
-        const json_t *v = field_get(r->rec, t->pair_doc);
-        if (!json_is_string(v))
-            return 0;
+    /* a corpus whose records name no document: the language is the document */
+    const json_t *v = t->pair_doc ? field_get(r->rec, t->pair_doc) : NULL;
+    if (json_is_string(v)) {
         snprintf(tmp, sizeof tmp, "doc=%s", json_string_value(v));
         doc = tmp;
     }
@@ -333,8 +332,29 @@ static int choice_of(const pp_template *t, const irec *r)
 }
 
 /* Indices of the records template `t` reads, in data order. */
+/* What a record lacks of the template's record-level needs (PP_NEED_* bits;
+ * a parallel text is looked for when rendering). */
+static unsigned record_lacks(const pp_template *t, const json_t *rec)
+{
+    unsigned lacks = 0;
+    const json_t *v = json_object_get(rec, "text");
+    if ((t->needs & PP_NEED_TEXT) && !(json_is_string(v) && json_string_length(v)))
+        lacks |= PP_NEED_TEXT;
+    v = field_get(rec, "meta.title");
+    if ((t->needs & PP_NEED_TITLE) && !(json_is_string(v) && json_string_length(v)))
+        lacks |= PP_NEED_TITLE;
+    if ((t->needs & PP_NEED_ARTICLE) && !json_is_number(field_get(rec, "meta.article")))
+        lacks |= PP_NEED_ARTICLE;
+    return lacks;
+}
+
+typedef struct cand_stats {
+    size_t in_language; /* records of the language, split and dataset */
+    unsigned met;       /* needs at least one of them met */
+} cand_stats;
+
 static pp_status candidates(const pp_template *t, const pp_instruct_data *d, size_t **idx,
-                            size_t *n, pp_error *err)
+                            size_t *n, cand_stats *counts, pp_error *err)
 {
     *idx = NULL;
     *n = 0;
@@ -353,7 +373,7 @@ static pp_status candidates(const pp_template *t, const pp_instruct_data *d, siz
     for (size_t i = 0; i < d->n; i++) {
         const irec *r = &d->recs[i];
         const char *src = pp_record_str(r->rec, "source");
-        if (!src || strcmp(src, t->dataset) != 0)
+        if (t->dataset && (!src || strcmp(src, t->dataset) != 0))
             continue;
         if (t->split) {
             const json_t *sp = field_get(r->rec, "meta.split");
@@ -367,6 +387,13 @@ static pp_status candidates(const pp_template *t, const pp_instruct_data *d, siz
                          : !rec_has_key(r, t->srckeys, t->nsrckeys)) {
             continue;
         }
+        if (counts)
+            counts->in_language++;
+        unsigned lacks = record_lacks(t, r->rec);
+        if (counts)
+            counts->met |= t->needs & ~lacks;
+        if (lacks)
+            continue;
         if (!where_ok(t, r->rec))
             continue;
         v[k++] = i;
@@ -578,13 +605,17 @@ static json_t *make_item(const pp_template *t, const irec *r, const rendered *x)
     /* the template file relative to the data directory when it is installed
      * data (items do not carry this machine's paths) */
     const char *tfile = t->path, *dd = pp_data_dir();
+    /* the corpus the item came from: the record's own source */
+    const char *corpus = pp_record_str(r->rec, "source");
+    if (!corpus)
+        corpus = t->dataset ? t->dataset : "unknown";
     size_t ddl = dd ? strlen(dd) : 0;
     if (ddl && strncmp(tfile, dd, ddl) == 0 && tfile[ddl] == '/')
         tfile += ddl + 1;
     json_t *item = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:s,s:o,s:o,s:s,s:s,"
                              "s:s,s:o,s:s,s:s}",
                              "id", id, "template", t->id, "task", t->task, "lang", t->lang,
-                             "variety", t->variety, "locale", t->locale, "dataset", t->dataset,
+                             "variety", t->variety, "locale", t->locale, "dataset", corpus,
                              "source_id", sid, "source_ids", ids, "license",
                              lic ? lic : "unknown", "licenses", lics, "review_status",
                              t->review_status, "authors", str_array(t->authors, t->nauthors),
@@ -604,7 +635,7 @@ static json_t *make_item(const pp_template *t, const irec *r, const rendered *x)
     }
     /* `source` and `script` as in corpus records (datasheets count them) */
     if (item)
-        json_object_set_new(item, "source", json_string(t->dataset));
+        json_object_set_new(item, "source", json_string(corpus));
     const char *script = pp_record_str(r->rec, "script");
     if (item && script)
         json_object_set_new(item, "script", json_string(script));
@@ -650,13 +681,14 @@ pp_status pp_instruct_render(const pp_template *t, const pp_instruct_data *cd,
                              pp_instruct_counts *counts, pp_error *err)
 {
     pp_instruct_data *d = (pp_instruct_data *)cd; /* the join index is a cache */
-    pp_instruct_counts c = {0, 0, 0};
+    pp_instruct_counts c = {0, 0, 0, 0, 0};
     if (counts)
         *counts = c;
     if (!lang_selected(t, o, d->reg))
         return PP_OK;
     size_t *idx = NULL, n = 0;
-    pp_status st = candidates(t, d, &idx, &n, err);
+    cand_stats cs = {0, 0};
+    pp_status st = candidates(t, d, &idx, &n, &cs, err);
     if (st != PP_OK)
         return st;
     c.candidates = n;
@@ -678,12 +710,14 @@ pp_status pp_instruct_render(const pp_template *t, const pp_instruct_data *cd,
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     }
     size_t k = 0;
+    int paired = 0;
     for (size_t i = 0; i < n && (max <= 0 || k < (size_t)max); i++) {
         rendered x;
         memset(&x, 0, sizeof x);
         pp_error e;
         pp_error_clear(&e);
         st = render_one(t, d, &d->recs[idx[i]], seed, &x, &e);
+        paired |= x.pair != NULL;
         if (st == PP_ERR_NOT_FOUND || st == PP_ERR_INVALID) {
             /* record-level: this record cannot feed the template */
             c.skipped++;
@@ -718,6 +752,11 @@ pp_status pp_instruct_render(const pp_template *t, const pp_instruct_data *cd,
     }
     free(items);
     free(idx);
+    c.in_language = cs.in_language;
+    if (cs.in_language)
+        c.unmet = t->needs & ~cs.met & ~(unsigned)PP_NEED_PARALLEL;
+    if ((t->needs & PP_NEED_PARALLEL) && n && !paired)
+        c.unmet |= PP_NEED_PARALLEL;
     if (counts)
         *counts = c;
     return st;
@@ -729,14 +768,15 @@ pp_status pp_template_try(const pp_template *t, const pp_instruct_data *cd, char
     pp_instruct_data *d = (pp_instruct_data *)cd;
     *prompt = *completion = NULL;
     size_t *idx = NULL, n = 0;
-    pp_status st = candidates(t, d, &idx, &n, err);
+    pp_status st = candidates(t, d, &idx, &n, NULL, err);
     if (st != PP_OK)
         return st;
     if (n == 0) {
         free(idx);
         return pp_error_set(err, PP_ERR_NOT_FOUND, t->path, t->input_line,
                             "template %s: no %s record in %s%s%s to render on", t->id,
-                            t->choices_language ? "choice-language" : t->variety, t->dataset,
+                            t->choices_language ? "choice-language" : t->variety,
+                            t->dataset ? t->dataset : "the data",
                             t->split ? " split " : "", t->split ? t->split : "");
     }
     pp_error first;

@@ -86,7 +86,23 @@ PP_API const char *pp_template_task(const pp_template *t);
 PP_API const char *pp_template_lang(const pp_template *t);     /* canonical BCP 47 */
 PP_API const char *pp_template_variety(const pp_template *t);  /* canonical BCP 47 */
 PP_API const char *pp_template_review_status(const pp_template *t);
+/* The dataset the template is limited to (<source dataset>), NULL when it
+ * renders on any corpus of its language. */
 PP_API const char *pp_template_dataset(const pp_template *t);
+
+/* What a record must provide for the template (<source needs="...">, plus
+ * what its fields imply): a text in the language, a parallel text in the
+ * <pair> language, a title (meta.title), an article number (meta.article). */
+enum {
+    PP_NEED_TEXT = 1,
+    PP_NEED_PARALLEL = 2,
+    PP_NEED_TITLE = 4,
+    PP_NEED_ARTICLE = 8
+};
+PP_API unsigned pp_template_needs(const pp_template *t);
+/* "a text in yo", "a parallel text in en (joined on meta.article meta.paragraph)",
+ * "a title (meta.title)", "an article number (meta.article)" for one PP_NEED_* bit. */
+PP_API void pp_template_need_describe(const pp_template *t, unsigned need, char *buf, size_t cap);
 PP_API size_t pp_template_nauthors(const pp_template *t);
 PP_API const char *pp_template_author(const pp_template *t, size_t i);
 PP_API size_t pp_template_nreviewers(const pp_template *t);
@@ -130,6 +146,8 @@ typedef struct pp_instruct_counts {
     size_t candidates; /* records the template could read */
     size_t items;      /* items rendered */
     size_t skipped;    /* records lacking a field, a pair or a cloze word */
+    size_t in_language;/* records of the template's language (and split, dataset) */
+    unsigned unmet;    /* PP_NEED_* bits no record of the language provided */
 } pp_instruct_counts;
 
 /* Render template `t` over the records of `d` and emit items:
@@ -138,6 +156,7 @@ typedef struct pp_instruct_counts {
  *    "template_file","source","script","family","metrics","choices_in_prompt",
  *    "choices" (when the template has them),"messages":[{"role":"user",...},
  *    {"role":"assistant",...}],"prompt","completion"}
+ * "source" and "dataset" name the corpus of the record the item came from.
  * Records of another split than the template's <source split> are never read. */
 PP_API pp_status pp_instruct_render(const pp_template *t, const pp_instruct_data *d,
                                     const pp_instruct_opts *o, pp_instruct_emit_fn emit, void *ud,

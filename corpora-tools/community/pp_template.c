@@ -373,6 +373,15 @@ static pp_status load_source(pp_template *t, xmlNode *src, pp_error *err)
 {
     t->dataset = attr(src, "dataset");
     t->split = attr(src, "split");
+    char *needs = attr(src, "needs");
+    t->needs = PP_NEED_TEXT;
+    for (char *save = NULL, *tok = needs ? strtok_r(needs, " ", &save) : NULL; tok;
+         tok = strtok_r(NULL, " ", &save))
+        t->needs |= strcmp(tok, "parallel") == 0  ? PP_NEED_PARALLEL
+                    : strcmp(tok, "title") == 0   ? PP_NEED_TITLE
+                    : strcmp(tok, "article") == 0 ? PP_NEED_ARTICLE
+                                                  : 0;
+    free(needs);
     char *langs = attr(src, "langs");
     pp_status lst = split_keys(langs ? langs : t->langkey, &t->srckeys, &t->nsrckeys, t->path,
                                xmlGetLineNo(src), err);
@@ -596,6 +605,15 @@ static pp_status load_doc(pp_template *t, xmlDoc *doc, pp_error *err)
     st = load_source(t, child(root, "source"), err);
     if (st != PP_OK)
         return st;
+    /* what the fields read imply, declared or not */
+    if (t->has_pair)
+        t->needs |= PP_NEED_PARALLEL;
+    for (size_t i = 0; i < t->nargs; i++) {
+        if (strcmp(t->args[i].field, "meta.article") == 0)
+            t->needs |= PP_NEED_ARTICLE;
+        if (strcmp(t->args[i].field, "meta.title") == 0)
+            t->needs |= PP_NEED_TITLE;
+    }
     xmlNode *ch = child(root, "choices");
     if (ch && (st = load_choices(t, ch, err)) != PP_OK)
         return st;
@@ -689,6 +707,26 @@ const char *pp_template_lang(const pp_template *t) { return t->lang; }
 const char *pp_template_variety(const pp_template *t) { return t->variety; }
 const char *pp_template_review_status(const pp_template *t) { return t->review_status; }
 const char *pp_template_dataset(const pp_template *t) { return t->dataset; }
+unsigned pp_template_needs(const pp_template *t) { return t->needs; }
+
+void pp_template_need_describe(const pp_template *t, unsigned need, char *buf, size_t cap)
+{
+    switch (need) {
+    case PP_NEED_PARALLEL: {
+        char on[256] = "";
+        for (size_t i = 0; i < t->npair_on; i++) {
+            size_t l = strlen(on);
+            snprintf(on + l, sizeof on - l, "%s%s", i ? " " : "", t->pair_on[i]);
+        }
+        snprintf(buf, cap, "a parallel text in %s (joined on %s)",
+                 t->pair_lang ? t->pair_lang : "?", on);
+        break;
+    }
+    case PP_NEED_TITLE: snprintf(buf, cap, "a title (meta.title)"); break;
+    case PP_NEED_ARTICLE: snprintf(buf, cap, "an article number (meta.article)"); break;
+    default: snprintf(buf, cap, "a text in %s", t->lang); break;
+    }
+}
 const char *pp_template_locale(const pp_template *t) { return t->locale; }
 long pp_template_input_line(const pp_template *t) { return t->input_line; }
 size_t pp_template_nauthors(const pp_template *t) { return t->nauthors; }

@@ -66,6 +66,7 @@ struct pp_template {
     char **metrics;
     size_t nmetrics;
     int choices_in_prompt;
+    unsigned needs; /* PP_NEED_* bits: what a record must provide */
 };
 
 /* Canonical primary language subtag of a tag ("yor" -> "yo", "arb" -> "ar",

@@ -145,7 +145,7 @@ int cmd_instruct_build(int argc, char **argv);
 int cmd_instruct_validate(int argc, char **argv);
 int cmd_prefs_synth(int argc, char **argv);
 int cmd_prefs_sub(int argc, char **argv);       /* import, validate, stats */
-int cmd_tokenizer_sub(int argc, char **argv);   /* train, audit, encode, decode */
+int cmd_tokenizer_sub(int argc, char **argv);   /* train, audit, encode, decode, export */
 int cmd_eval_sets_sub(int argc, char **argv);   /* list, build, baseline, score */
 
 /* Help texts, one per command or group of sub-commands sharing options. */
@@ -174,6 +174,7 @@ void usage_tokenizer_train(FILE *fp);
 void usage_tokenizer_audit(FILE *fp);
 void usage_tokenizer_encode(FILE *fp);
 void usage_tokenizer_decode(FILE *fp);
+void usage_tokenizer_export(FILE *fp);
 void usage_instruct(FILE *fp);
 void usage_instruct_build(FILE *fp);
 void usage_instruct_validate(FILE *fp);

@@ -33,6 +33,7 @@ static const cli_subcommand tokenizer_subs[] = {
     {"audit", cmd_tokenizer_sub, "measure what a tokenizer costs each language", usage_tokenizer_audit},
     {"encode", cmd_tokenizer_sub, "encode text to token ids or pieces", usage_tokenizer_encode},
     {"decode", cmd_tokenizer_sub, "decode token ids to text", usage_tokenizer_decode},
+    {"export", cmd_tokenizer_sub, "write a trained model as a Hugging Face tokenizer.json", usage_tokenizer_export},
     {NULL, NULL, NULL, NULL},
 };
 

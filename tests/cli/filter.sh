@@ -141,4 +141,35 @@ check "sample with --rejects failed on a malformed line" \
 expect_grep '"line":2' "$TMP/srej2.jsonl"
 expect_status 1 pp datasheet "$TMP/trunc.jsonl"
 expect_grep "trunc.jsonl:2:" "$TMP/err"
+# code-mixed news: names, handles, hashtags, URLs and e-mail addresses are
+# neutral, so every clean line of Amharic, Yoruba and Hausa is kept; planted
+# junk (no letters, addresses only, repeated characters, lorem ipsum, Latin
+# letters labelled Amharic) goes, each rule reported per language
+F=$TESTDATA/filter/codemix.jsonl
+expect_status 0 pp filter -q --explain --rejects "$TMP/cm-rej.jsonl" -o "$TMP/cm-kept.jsonl" "$F"
+for l in am yo ha; do
+    expect_eq "$(jq -c "select(.lang == \"$l\" and .meta.planted == \"clean\")" "$TMP/cm-kept.jsonl" | wc -l | tr -d ' ')" \
+        40 "$l: clean code-mixed lines kept"
+done
+expect_eq "$(jq -c 'select(.meta.planted == "junk")' "$TMP/cm-kept.jsonl" | wc -l | tr -d ' ')" 4 \
+    "junk kept (only the English phrases labelled yo and ha)"
+expect_eq "$(jq -r 'select(.meta.planted == "junk") | .lang' "$TMP/cm-kept.jsonl" | sort -u | tr '\n' ' ')" \
+    "ha yo " "languages of the junk kept"
+expect_grep '"id":"am-junk-0".*junk_no_letters' "$TMP/cm-rej.jsonl"
+expect_grep '"id":"am-junk-3".*junk_address_only' "$TMP/cm-rej.jsonl"
+expect_grep '"id":"yo-junk-6".*junk_lorem_ipsum' "$TMP/cm-rej.jsonl"
+expect_grep '"id":"ha-junk-9".*junk_repeated_chars' "$TMP/cm-rej.jsonl"
+expect_grep '"id":"am-junk-14".*(junk_foreign_letters|culture_script)' "$TMP/cm-rej.jsonl"
+expect_status 0 pp filter -q --compare culture-aware --json "$F"
+expect_jq '.presets[0].rules | map(select(.rule | startswith("junk_"))) | length == 5 and
+    all(.[]; .removed | has("am") and has("yo") and has("ha"))' "$TMP/out"
+# accepted mixing declared by the Amharic profile (Latin up to 0.2 of the
+# letters): a line with two Latin loanwords is kept; without profiles, the
+# script rule removes it
+{ cat "$F"; echo '{"id":"am-mix","lang":"am","text":"ዛሬ ጠዋት በአዲስ አበባ የታየው መቋረጥ streaming አገልግሎቶችን update ማድረግ አስቸግሯል"}'; } >"$TMP/cm2.jsonl"
+expect_status 0 pp filter -q --thresholds "$TMP/cm-th.json" "$TMP/cm2.jsonl"
+expect_grep '"id":"am-mix"' "$TMP/out"
+expect_jq '.["culture-aware"].am.accepted_mixing_share == 0.2' "$TMP/cm-th.json"
+expect_status 0 pp filter -q --no-profiles --explain --rejects "$TMP/cm2-rej.jsonl" "$TMP/cm2.jsonl"
+expect_grep '"id":"am-mix".*culture_script' "$TMP/cm2-rej.jsonl"
 finish

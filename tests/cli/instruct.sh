@@ -65,4 +65,36 @@ check "rebuild" pp instruct build --quiet --max-per-template 5 --seed 3 --out "$
 expect_same "$TMP/seed.jsonl" "$TMP/seed2.jsonl" "build not reproducible"
 check "--langs" pp instruct build --quiet --langs yor,amh --max-per-template 2 > "$TMP/two.jsonl"
 expect_eq "$(grep -o '"lang":"[^"]*"' "$TMP/two.jsonl" | sort -u | tr -d '\n')" '"lang":"am""lang":"yo"' "--langs filter"
+# a community corpus without UDHR metadata: the monolingual seed templates
+# render on it, the others are named with what they need; the items say
+# which corpus they came from
+jq -R -c '{id: ("news-" + (input_line_number | tostring)), text: ., lang: "yo", source: "yo-news"}' \
+    "$TESTDATA/tokenizers/yo-news.txt" >"$TMP/news.jsonl"
+expect_status 0 pp instruct build --langs yo --data "$TMP/news.jsonl" --out "$TMP/news-items.jsonl"
+expect_jq_slurp 'map(.template) | unique == ["yor-udhr-cloze", "yor-udhr-language-id"]' "$TMP/news-items.jsonl"
+expect_jq '.source == "yo-news" and .dataset == "yo-news"' "$TMP/news-items.jsonl"
+expect_grep 'skipped yor-udhr-article-qa .*needs an article number \(meta.article\)' "$TMP/err"
+expect_grep 'skipped yor-udhr-translation-from-eng .*needs a parallel text in en' "$TMP/err"
+# the datasheet of UDHR and news items says which corpus each came from
+check "UDHR items" pp instruct build --quiet --langs yo --max-per-template 2 --out "$TMP/udhr-items.jsonl"
+cat "$TMP/news-items.jsonl" "$TMP/udhr-items.jsonl" >"$TMP/both-items.jsonl"
+expect_status 0 pp datasheet "$TMP/both-items.jsonl"
+expect_grep '^\| yo-news \| 8 \|' "$TMP/out"
+expect_grep '^\| udhr \| 8 \|' "$TMP/out"
+# the community's own parallel text, aligned by article and paragraph
+jq -c '{id, text, lang, source: "community", meta: {article: 1, paragraph: input_line_number}}' \
+    "$TMP/news.jsonl" >"$TMP/par.jsonl"
+jq -c '{id: ("en-" + .id), text: ("English " + .id), lang: "en", source: "community",
+        meta: {article: 1, paragraph: input_line_number}}' "$TMP/news.jsonl" >>"$TMP/par.jsonl"
+expect_status 0 pp instruct build --langs yo --data "$TMP/par.jsonl" --out "$TMP/par-items.jsonl"
+expect_jq_slurp 'map(.template) | unique == ["yor-udhr-article-qa", "yor-udhr-cloze",
+    "yor-udhr-language-id", "yor-udhr-translation-from-eng"]' "$TMP/par-items.jsonl"
+# nothing to make: exit 1, saying why
+jq -c '.lang = "yo" | del(.text) | .text = ""' "$TMP/news.jsonl" >"$TMP/empty.jsonl"
+jq -c '.lang = "zz"' "$TMP/news.jsonl" >"$TMP/zz.jsonl"
+expect_status 1 pp instruct build --data "$TMP/zz.jsonl" --out "$TMP/none.jsonl"
+expect_grep 'no items: no template is written for a language of the data' "$TMP/err"
+expect_status 1 pp instruct build --langs yo --data "$TMP/empty.jsonl" --out "$TMP/none.jsonl"
+expect_grep 'needs a text in yo' "$TMP/err"
+expect_grep 'no items: 4 template' "$TMP/err"
 finish
