@@ -41,11 +41,13 @@ fuzz_one() {
     done
     "$top_builddir/$t" "$corpus" -max_total_time="$secs" -max_len="$(max_len "$name")" \
         -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -fork=1 -ignore_crashes=1 \
-        -ignore_timeouts=1 -ignore_ooms=1 -artifact_prefix="$art/" -print_final_stats=1 \
+        -ignore_timeouts=1 -ignore_ooms=1 -artifact_prefix="$art/" \
         >"fuzz-$name.log" 2>&1
-    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "fuzz-$name.log" | tail -n 1 |
-        grep -o '[0-9]*$')
-    echo "fuzzed $name for $secs s: ${execs:-?} runs, corpus $(ls "$corpus" | wc -l) inputs"
+    # fork mode's status lines: "#RUNS: cov: EDGES ft: FEATURES corp: N ..."
+    last=$(grep '^#[0-9]*: cov:' "fuzz-$name.log" | tail -n 1)
+    runs=$(echo "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
+    cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+    echo "fuzzed $name for $secs s: ${runs:-?} runs, ${cov:-?} edges, corpus $(ls "$corpus" | wc -l) inputs"
 }
 
 # Run one saved input alone; print "known ID" or "NEW".
