@@ -9,6 +9,7 @@
 # alone and its report matched against tests/fuzz/known.tsv: a known bug
 # (fixed elsewhere) is listed, anything else fails the run.
 #
+# SECONDS 0 only runs the saved inputs again (after a fix, say).
 # Environment: PP_FUZZ_TARGETS (the programs, relative to the build
 # directory), FUZZ_JOBS (targets run at the same time, default 1).
 set -u
@@ -56,10 +57,12 @@ classify() {
     name=$(basename "$t")
     timeout 60 "$top_builddir/$t" -runs=1 -timeout=10 -rss_limit_mb=2048 "$f" >"$f.log" 2>&1
     case $? in 0) echo "gone"; return ;; esac
+    # One line, so that a row can ask for a kind of report and a frame in it.
+    tr '\n' ' ' <"$f.log" >"$f.line"
     while IFS='	' read -r kt kid kre; do
         case $kt in '#'* | '') continue ;; esac
         [ "$kt" = "$name" ] || continue
-        if grep -Eq "$kre" "$f.log"; then
+        if grep -Eq "$kre" "$f.line"; then
             echo "known $kid"
             return
         fi
@@ -69,6 +72,7 @@ classify() {
 
 mkdir -p fuzz-corpus fuzz-artifacts
 lane=1
+[ "$secs" -gt 0 ] || lane=$((jobs + 1))
 while [ "$lane" -le "$jobs" ]; do
     (
         n=0
@@ -86,7 +90,7 @@ for t in $PP_FUZZ_TARGETS; do
     name=$(basename "$t")
     for f in fuzz-artifacts/"$name"/*; do
         [ -f "$f" ] || continue
-        case $f in *.log) continue ;; esac
+        case $f in *.log | *.line) continue ;; esac
         verdict=$(classify "$t" "$f")
         echo "$name: $(basename "$f"): $verdict"
         if [ "$verdict" = NEW ]; then
