@@ -93,7 +93,7 @@ tests_fuzz_fuzz_ledger_LDADD = $(PP_FUZZ_LIBS)
 TESTS += tests/fuzz/replay.sh
 AM_TESTS_ENVIRONMENT += PP_FUZZ_TARGETS='$(pp_fuzz_targets)'; export PP_FUZZ_TARGETS;
 EXTRA_DIST += tests/fuzz/replay.sh tests/fuzz/run.sh tests/fuzz/make-seeds.sh \
-	tests/fuzz/known.tsv tests/fuzz/seeds tests/fuzz/regressions tests/fuzz/known
+	tests/fuzz/known.tsv tests/fuzz/seeds tests/fuzz/regressions tests/fuzz/known tests/fuzz/dicts
 
 # make fuzz: build the targets; make fuzz-run FUZZ_SECONDS=N: fuzz each for
 # N seconds (tests/fuzz/run.sh; meant for a --enable-fuzzing build).

@@ -31,6 +31,14 @@ max_len() {
     esac
 }
 
+# Dictionary of tokens the mutations may insert (tests/fuzz/dicts/).
+dict() {
+    case $1 in
+    fuzz_jsonl* | fuzz_hf | fuzz_ledger) echo "-dict=$top_srcdir/tests/fuzz/dicts/json.dict" ;;
+    fuzz_profile | fuzz_template | fuzz_ingest_*) echo "-dict=$top_srcdir/tests/fuzz/dicts/xml.dict" ;;
+    esac
+}
+
 fuzz_one() {
     t=$1
     name=$(basename "$t")
@@ -40,7 +48,8 @@ fuzz_one() {
     for d in seeds regressions; do
         [ -d "$top_srcdir/tests/fuzz/$d/$name" ] && cp -n "$top_srcdir/tests/fuzz/$d/$name"/* "$corpus"/ 2>/dev/null
     done
-    "$top_builddir/$t" "$corpus" -max_total_time="$secs" -max_len="$(max_len "$name")" \
+    # shellcheck disable=SC2046
+    "$top_builddir/$t" "$corpus" $(dict "$name") -max_total_time="$secs" -max_len="$(max_len "$name")" \
         -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -fork=1 -ignore_crashes=1 \
         -ignore_timeouts=1 -ignore_ooms=1 -artifact_prefix="$art/" \
         >"fuzz-$name.log" 2>&1
