@@ -33,6 +33,12 @@ const char *fuzz_file(const char *suffix, const uint8_t *data, size_t size);
 /* A second scratch path in the same directory (for outputs); not created. */
 const char *fuzz_out_path(const char *suffix);
 
+/* Read every byte of a result (a string up to its NUL), so that the
+ * sanitizer sees a result that is too short or not terminated; the reads
+ * cannot be optimized away. NULL is ignored. */
+void fuzz_touch(const void *p, size_t n);
+void fuzz_touch_str(const char *s);
+
 /* The top of the source tree's data (POLYPHONY_DATA, else the configured
  * source directory), so schemas and the registry are found uninstalled. */
 void fuzz_use_source_data(void);

@@ -15,11 +15,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     int nl = pp_fasttext_nlabels(ft);
     for (int i = 0; i < nl; i++)
-        (void)strlen(pp_fasttext_label(ft, i));
+        fuzz_touch_str(pp_fasttext_label(ft, i));
     for (size_t t = 0; t < FUZZ_NTEXTS; t++) {
         pp_ft_prediction p[5];
         int n = 0;
-        pp_fasttext_predict(ft, fuzz_texts[t], 5, 0.0f, p, &n, NULL);
+        if (pp_fasttext_predict(ft, fuzz_texts[t], 5, 0.0f, p, &n, NULL) == PP_OK)
+            for (int i = 0; i < n; i++)
+                fuzz_touch_str(p[i].label);
     }
     pp_fasttext_free(ft);
     return 0;

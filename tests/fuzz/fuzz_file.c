@@ -54,6 +54,23 @@ const char *fuzz_file(const char *suffix, const uint8_t *data, size_t size)
     return path;
 }
 
+static volatile unsigned char sink;
+
+void fuzz_touch(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    unsigned char x = 0;
+    for (size_t i = 0; b && i < n; i++)
+        x ^= b[i];
+    sink = x;
+}
+
+void fuzz_touch_str(const char *s)
+{
+    if (s)
+        fuzz_touch(s, strlen(s));
+}
+
 void fuzz_use_source_data(void)
 {
     if (!getenv("POLYPHONY_DATA"))

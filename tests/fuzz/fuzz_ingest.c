@@ -9,6 +9,7 @@
 static pp_status emit(void *ctx, json_t *rec, pp_error *err)
 {
     char *s = json_dumps(rec, JSON_COMPACT);
+    fuzz_touch_str(s);
     free(s);
     json_decref(rec);
     return PP_OK;
@@ -17,8 +18,8 @@ static pp_status emit(void *ctx, json_t *rec, pp_error *err)
 static pp_status reject(void *ctx, const char *file, long line, const char *reason,
                         const char *raw, size_t rawlen, pp_error *err)
 {
-    if (raw && rawlen)
-        (void)(volatile char)raw[rawlen - 1];
+    fuzz_touch(raw, rawlen);
+    fuzz_touch_str(reason);
     return PP_OK;
 }
 

@@ -20,21 +20,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                             pp_profile_autonym(p),   pp_profile_family(p),
                             pp_profile_review(p)};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        if (fields[i])
-            (void)strlen(fields[i]);
+        fuzz_touch_str(fields[i]);
     for (size_t i = 0; i < pp_profile_nstopwords(p); i++)
-        (void)strlen(pp_profile_stopword(p, i));
+        fuzz_touch_str(pp_profile_stopword(p, i));
     for (size_t i = 0; i < pp_profile_nvarieties(p); i++) {
-        (void)strlen(pp_profile_variety_tag(p, i));
-        (void)strlen(pp_profile_variety_name(p, i));
+        fuzz_touch_str(pp_profile_variety_tag(p, i));
+        fuzz_touch_str(pp_profile_variety_name(p, i));
     }
     for (size_t i = 0; i < pp_profile_nsources(p); i++) {
-        (void)strlen(pp_profile_source_name(p, i));
-        (void)strlen(pp_profile_source_license(p, i));
+        fuzz_touch_str(pp_profile_source_name(p, i));
+        fuzz_touch_str(pp_profile_source_license(p, i));
     }
     for (size_t i = 0; i < pp_profile_ncontacts(p); i++) {
-        (void)strlen(pp_profile_contact(p, i));
-        (void)strlen(pp_profile_contact_role(p, i));
+        fuzz_touch_str(pp_profile_contact(p, i));
+        fuzz_touch_str(pp_profile_contact_role(p, i));
     }
     pp_profile_free(p);
     return 0;

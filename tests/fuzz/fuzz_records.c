@@ -24,8 +24,8 @@ void fuzz_read_records(const char *path)
         if (s == PP_OK) {
             if (!rec)
                 break;
-            (void)pp_record_str(rec, "text");
-            (void)pp_record_str(rec, "lang");
+            fuzz_touch_str(pp_record_str(rec, "text"));
+            fuzz_touch_str(pp_record_str(rec, "lang"));
             pp_writer_put(w, rec, NULL);
             json_decref(rec);
             continue;

@@ -19,8 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int nv = pp_spm_vocab_size(m);
     for (int i = 0; i < nv && i < 4096; i++) {
         const char *p = pp_spm_id_to_piece(m, i);
-        if (p)
-            (void)strlen(p);
+        fuzz_touch_str(p);
         (void)pp_spm_is_unknown(m, i);
         (void)pp_spm_is_byte(m, i);
         (void)pp_spm_score(m, i);
@@ -31,8 +30,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t *b = NULL, *e = NULL, n = 0;
         if (pp_spm_encode_spans(m, s, strlen(s), &ids, &b, &e, &n, NULL) == PP_OK) {
             char *back = NULL;
-            if (pp_spm_decode_ids(m, ids, n, &back, NULL) == PP_OK)
+            if (pp_spm_decode_ids(m, ids, n, &back, NULL) == PP_OK) {
+                fuzz_touch_str(back);
                 free(back);
+            }
         }
         free(ids), free(b), free(e);
     }

@@ -18,12 +18,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                             pp_template_variety(t), pp_template_review_status(t),
                             pp_template_dataset(t), pp_template_locale(t)};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        if (fields[i])
-            (void)strlen(fields[i]);
+        fuzz_touch_str(fields[i]);
     for (size_t i = 0; i < pp_template_nauthors(t); i++)
-        (void)strlen(pp_template_author(t, i));
+        fuzz_touch_str(pp_template_author(t, i));
     for (size_t i = 0; i < pp_template_nreviewers(t); i++)
-        (void)strlen(pp_template_reviewer(t, i));
+        fuzz_touch_str(pp_template_reviewer(t, i));
     pp_template_free(t);
     return 0;
 }
