@@ -43,9 +43,11 @@ ft="--input $TD/lid/train.jsonl --dim 4 --bucket 500 --epoch 5 --maxn 3 --quiet"
 cp "$tmp/small.ftz" "$tmp/small.bin" "$S/fuzz_fasttext/"
 
 # SentencePiece: a unigram and a BPE model on the Yoruba fixture.
+# A model records its training file names: train in the scratch directory
+# under a relative name so that no path of this machine ends up in the seed.
 for m in unigram bpe; do
-    "$POLYPHONY" tokenizer train -q --lang yo --vocab-size 400 --no-exemplars --model-type "$m" \
-        --input "$TD/tokenizers/yo-udhr-train.jsonl" --output "$tmp/yo-$m"
+    (cd "$tmp" && "$POLYPHONY" tokenizer train -q --lang yo --vocab-size 400 --no-exemplars \
+        --model-type "$m" --input "$TD/tokenizers/yo-udhr-train.jsonl" --output "yo-$m")
     cp "$tmp/yo-$m.model" "$S/fuzz_spm/yo-$m.model"
 done
 
