@@ -80,6 +80,13 @@ classify() {
 }
 
 mkdir -p fuzz-corpus fuzz-artifacts
+# The targets' scratch files, in one directory removed at the end: an input
+# that crashes or times out ends its process before it can clean up.
+base=${TMPDIR:-/tmp}
+[ -n "${TMPDIR:-}" ] || [ ! -w /dev/shm ] || base=/dev/shm
+TMPDIR=$(mktemp -d "$base/pp-fuzz-run.XXXXXX") || exit 1
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 lane=1
 [ "$secs" -gt 0 ] || lane=$((jobs + 1))
 while [ "$lane" -le "$jobs" ]; do
