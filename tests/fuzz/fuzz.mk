@@ -39,8 +39,7 @@ tests_fuzz_fuzz_ingest_tei_SOURCES = tests/fuzz/fuzz_ingest_tei.c $(pp_fuzz_inge
 tests_fuzz_fuzz_ingest_udhr_SOURCES = tests/fuzz/fuzz_ingest_udhr.c $(pp_fuzz_ingest) $(pp_fuzz_common)
 tests_fuzz_fuzz_ingest_html_SOURCES = tests/fuzz/fuzz_ingest_html.c $(pp_fuzz_ingest) $(pp_fuzz_common)
 # The ledger reader is the audit command's own code, compiled in.
-tests_fuzz_fuzz_ledger_SOURCES = tests/fuzz/fuzz_ledger.c eval-sets/audit/audit.h \
-	eval-sets/audit/audit_ledger.c eval-sets/audit/audit_write.c $(pp_fuzz_common)
+tests_fuzz_fuzz_ledger_SOURCES = tests/fuzz/fuzz_ledger.c $(pp_audit_cmd_logic) $(pp_fuzz_common)
 
 # Every target gets the same flags (automake wants them per program).
 tests_fuzz_fuzz_jsonl_CPPFLAGS = $(PP_FUZZ_CPPFLAGS)
