@@ -50,6 +50,43 @@ PP_API const char *pp_reader_name(const pp_reader *r);
 PP_API long pp_reader_lineno(const pp_reader *r);
 PP_API void pp_reader_close(pp_reader *r);
 
+/* A record source: the records of several files (or stdin) read under one
+ * bad-input policy, so that every command treats a bad line, a record
+ * without text and a broken stream the same way.
+ *
+ * A bad line (see pp_reader_next) or a record whose `text_field` is not a
+ * string goes to `rejects` when given (and the source goes on); otherwise
+ * pp_source_next returns it as PP_ERR_PARSE/PP_ERR_ENCODING with file, line
+ * and reason, and the caller reports it and calls again (or stops, under
+ * `strict`). Anything else ends the input (a read or stream error, a
+ * rejects file that cannot be written). */
+typedef struct pp_source pp_source;
+typedef struct pp_source_opts {
+    const char *const *files; /* NULL or none: standard input */
+    int nfiles;
+    const char *text_field;   /* required string field, or NULL */
+    pp_writer *rejects;       /* where bad lines go, or NULL */
+    int strict;               /* the first bad line ends the run */
+} pp_source_opts;
+
+PP_API pp_status pp_source_open(const pp_source_opts *o, pp_source **out, pp_error *err);
+
+/* Next usable record (new reference) or *rec NULL at the end (PP_OK). */
+PP_API pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err);
+
+/* The reader of the current file (name, line, raw bytes of the last line). */
+PP_API pp_reader *pp_source_reader(const pp_source *s);
+
+/* Bad lines met so far, and those of them that went to `rejects`. */
+PP_API long pp_source_bad(const pp_source *s);
+PP_API long pp_source_kept(const pp_source *s);
+
+/* The exit-status rule: nonzero when input was lost (bad lines that did
+ * not go to a rejects file), so the run must not exit 0. */
+PP_API int pp_source_lost(const pp_source *s);
+
+PP_API void pp_source_close(pp_source *s);
+
 /* Open a JSONL writer ("-"/NULL: stdout; .gz/.zst by extension; files are
  * renamed into place on pp_writer_close()). */
 PP_API pp_status pp_writer_open(const char *path, pp_writer **out, pp_error *err);

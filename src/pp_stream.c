@@ -114,6 +114,9 @@ static void temp_drop(const char *name)
             temps[i] = NULL;
 }
 
+void pp_temp_track(const char *path) { temp_add((char *)path); }
+void pp_temp_untrack(const char *path) { temp_drop(path); }
+
 void pp_output_remove_temporaries(void)
 {
     for (int i = 0; i < MAX_TEMPS; i++) {

@@ -87,6 +87,12 @@ PP_API pp_status pp_output_check_path(const char *path, pp_error *err);
  * signal handler may call it before the process dies. */
 PP_API void pp_output_remove_temporaries(void);
 
+/* Add a temporary file written by other means (a training text, files a
+ * library writes under a temporary prefix) to those removed on a signal;
+ * `path` must stay valid until pp_temp_untrack(path). */
+PP_API void pp_temp_track(const char *path);
+PP_API void pp_temp_untrack(const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,7 @@
 # tests/bad-inputs.mk — inputs that once crashed, hung or lost data, fed to
 # the commands they broke (tests/data/bad-inputs/SOURCE.md).
-TESTS += tests/cli/bad-inputs.sh
-EXTRA_DIST += tests/cli/bad-inputs.sh tests/data/bad-inputs/SOURCE.md \
+TESTS += tests/cli/bad-inputs.sh tests/cli/bad-input-matrix.sh
+EXTRA_DIST += tests/cli/bad-inputs.sh tests/cli/bad-input-matrix.sh tests/data/bad-inputs/SOURCE.md \
 	tests/data/bad-inputs/stream-loop-trunc.jsonl.gz tests/data/bad-inputs/stream-loop-bitflip.jsonl.zst \
 	tests/data/bad-inputs/uaf-raw-after-stream-error.jsonl.gz tests/data/bad-inputs/good.jsonl \
 	tests/data/bad-inputs/small.ftz tests/data/bad-inputs/ftz-patches.txt \

@@ -124,6 +124,62 @@ START_TEST(test_nul_in_string)
 }
 END_TEST
 
+START_TEST(test_source_policy)
+{
+    char a[700], b[700], rj[700];
+    snprintf(a, sizeof a, "%s/src-a.jsonl", dir);
+    snprintf(b, sizeof b, "%s/src-b.jsonl", dir);
+    snprintf(rj, sizeof rj, "%s/src-rej.jsonl", dir);
+    const char da[] = "{\"text\":\"one\"}\n{\"text\":1}\n";
+    const char db[] = "[1]\n{\"text\":\"two\"}\n";
+    tu_write_file(a, da, sizeof da - 1);
+    tu_write_file(b, db, sizeof db - 1);
+    const char *files[] = {a, b};
+    pp_error err;
+    json_t *rec;
+    /* without rejects: bad lines come back to the caller, the source goes on */
+    pp_source_opts o = {files, 2, "text", NULL, 0};
+    pp_source *s;
+    ck_assert_int_eq(pp_source_open(&o, &s, &err), PP_OK);
+    ck_assert_int_eq(pp_source_next(s, &rec, &err), PP_OK);
+    ck_assert_str_eq(pp_record_str(rec, "text"), "one");
+    json_decref(rec);
+    ck_assert_int_eq(pp_source_next(s, &rec, &err), PP_ERR_PARSE);
+    ck_assert_str_eq(err.file, a);
+    ck_assert_int_eq(err.line, 2);
+    ck_assert_int_eq(pp_source_next(s, &rec, &err), PP_ERR_PARSE);
+    ck_assert_str_eq(err.file, b);
+    ck_assert_int_eq(err.line, 1);
+    ck_assert_int_eq(pp_source_next(s, &rec, &err), PP_OK);
+    ck_assert_str_eq(pp_record_str(rec, "text"), "two");
+    json_decref(rec);
+    ck_assert_int_eq(pp_source_next(s, &rec, &err), PP_OK);
+    ck_assert_ptr_null(rec);
+    ck_assert_int_eq(pp_source_bad(s), 2);
+    ck_assert(pp_source_lost(s));
+    pp_source_close(s);
+    /* with rejects: kept there, nothing lost */
+    pp_writer *w;
+    ck_assert_int_eq(pp_writer_open(rj, &w, &err), PP_OK);
+    o.rejects = w;
+    ck_assert_int_eq(pp_source_open(&o, &s, &err), PP_OK);
+    int n = 0;
+    while (pp_source_next(s, &rec, &err) == PP_OK && rec) {
+        n++;
+        json_decref(rec);
+    }
+    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(pp_source_kept(s), 2);
+    ck_assert(!pp_source_lost(s));
+    pp_source_close(s);
+    ck_assert_int_eq(pp_writer_close(w, &err), PP_OK);
+    size_t len;
+    char *data = tu_read_file(rj, &len);
+    ck_assert(strstr(data, "\"reason\":\"record has no \\\"text\\\" string\"") != NULL);
+    free(data);
+}
+END_TEST
+
 START_TEST(test_reject_file_is_valid_utf8)
 {
     char path[700];
@@ -178,6 +234,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_roundtrip_zst);
     tcase_add_test(tc, test_bad_lines);
     tcase_add_test(tc, test_nul_in_string);
+    tcase_add_test(tc, test_source_policy);
     tcase_add_test(tc, test_reject_file_is_valid_utf8);
     tcase_add_test(tc, test_utf8_valid);
     suite_add_tcase(s, tc);

@@ -22,6 +22,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdint.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1018,8 +1019,19 @@ static int run_train(const char *cmd, train_opts *o)
     snprintf(tmp, pl + 32, "%s.train-XXXXXX", o->output);
     int fd = -1;
     FILE *tf = NULL;
+    /* SentencePiece writes PREFIX.model and PREFIX.vocab itself: it gets the
+     * training text's temporary name as its prefix, and both files are
+     * renamed into place once it has finished, like every other output. */
+    char *tmp_model = malloc(pl + 48), *tmp_vocab = malloc(pl + 48);
     if (!rc) {
         fd = mkstemp(tmp);
+        if (fd >= 0) {
+            pp_temp_track(tmp);
+            snprintf(tmp_model, pl + 48, "%s.model", tmp);
+            snprintf(tmp_vocab, pl + 48, "%s.vocab", tmp);
+            pp_temp_track(tmp_model);
+            pp_temp_track(tmp_vocab);
+        }
         tf = fd >= 0 ? fdopen(fd, "w") : NULL;
         if (!tf) {
             pp_error_set(&err, PP_ERR_IO, tmp, 0, "cannot create the training text file");
@@ -1111,7 +1123,7 @@ static int run_train(const char *cmd, train_opts *o)
     size_t nk = 0;
 #define KV(k, v) (keys[nk] = (k), vals[nk] = (v), nk++)
     KV("input", tmp);
-    KV("model_prefix", o->output);
+    KV("model_prefix", tmp);
     KV("vocab_size", vs);
     KV("model_type", o->model_type);
     KV("normalization_rule_name", rule);
@@ -1129,8 +1141,27 @@ static int run_train(const char *cmd, train_opts *o)
 #undef KV
     if (!rc && pp_spm_train_kv(keys, vals, nk, &err) != PP_OK)
         rc = cli_fail(cmd, &err);
-    if (fd >= 0)
+    if (fd >= 0) {
         unlink(tmp);
+        pp_temp_untrack(tmp);
+        const char *from[2] = {tmp_model, tmp_vocab}, *ext[2] = {".model", ".vocab"};
+        for (int k = 0; k < 2; k++) {
+            char *final = malloc(pl + 8);
+            snprintf(final, pl + 8, "%s%s", o->output, ext[k]);
+            if (!rc && pp_output_check_path(final, &err) != PP_OK)
+                rc = cli_fail(cmd, &err);
+            if (!rc && rename(from[k], final) != 0) {
+                pp_error_set(&err, PP_ERR_IO, final, 0,
+                             "cannot rename the trained file into place: %s", strerror(errno));
+                rc = cli_fail(cmd, &err);
+            }
+            unlink(from[k]); /* after a failure (or a failed rename) */
+            pp_temp_untrack(from[k]);
+            free(final);
+        }
+    }
+    free(tmp_model);
+    free(tmp_vocab);
     /* the sidecar */
     if (!rc) {
         json_t *side = json_object(), *langs = json_array(), *corpus = json_array();

@@ -820,7 +820,7 @@ static int run_apply(opts *o, int nfiles, char **files)
     tab_row *rows = NULL;
     size_t nrows = 0, cap = 0;
     int rc = 0, listed = 0;
-    long declared = 0;
+    long declared = 0, other_rows = 0;
     for (;;) {
         json_t *j = NULL;
         if (pp_reader_next(tr, &j, &err) != PP_OK) {
@@ -846,6 +846,11 @@ static int run_apply(opts *o, int nfiles, char **files)
             rc = cli_fail(CMD, &err);
             break;
         }
+        const char *ks = pp_record_str(j, "kept_shard");
+        if (ks && strcmp(ks, shard) == 0)
+            listed = 1; /* an old table still names it as holding originals */
+        else if (strcmp(s, shard) != 0)
+            other_rows++;
         if (strcmp(s, shard) == 0) {
             if (nrows == cap) {
                 cap = cap ? cap * 2 : 256;
@@ -866,6 +871,14 @@ static int run_apply(opts *o, int nfiles, char **files)
         json_decref(j);
     }
     pp_reader_close(tr);
+    if (rc == 0 && declared == 0 && nrows == 0 && !listed && other_rows > 0) {
+        /* a table from before the shard rows: it names other shards only */
+        pp_error_set(&err, PP_ERR_INVALID, o->table, 0,
+                     "no row names a shard '%s' and the table does not list the shards it was "
+                     "made for (make it again with dedup merge, or give the shard's --name)",
+                     shard);
+        rc = cli_fail(CMD, &err);
+    }
     if (rc == 0 && declared > 0 && !listed) {
         pp_error_set(&err, PP_ERR_INVALID, o->table, 0,
                      "the table was not made for a shard named '%s' (sign it under the name "

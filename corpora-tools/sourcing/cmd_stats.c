@@ -131,75 +131,59 @@ int cmd_stats(int argc, char **argv)
     char *stdin_only[] = {"-"};
     char **files = optind < argc ? argv + optind : stdin_only;
     int nfiles = optind < argc ? argc - optind : 1;
-    for (int f = 0; f < nfiles && rc == 0; f++) {
-        pp_reader *r;
-        if (pp_reader_open(files[f], &r, &err) != PP_OK) {
+    pp_source *src = NULL;
+    pp_source_opts so = {(const char *const *)files, nfiles, "text", NULL, strict};
+    if (pp_source_open(&so, &src, &err) != PP_OK)
+        rc = cli_fail("stats", &err);
+    while (rc == 0) {
+        json_t *rec;
+        pp_status s = pp_source_next(src, &rec, &err);
+        if (pp_reader_can_go_on(s)) { /* a bad line, not kept */
+            if (strict) {
+                rc = cli_fail("stats", &err);
+                break;
+            }
+            char buf[2048];
+            cli_warn("stats", "%s (line skipped)", pp_error_format(&err, buf, sizeof buf));
+            continue;
+        }
+        if (s != PP_OK) {
             rc = cli_fail("stats", &err);
             break;
         }
-        for (;;) {
-            json_t *rec;
-            pp_status s = pp_reader_next(r, &rec, &err);
-            if (s == PP_ERR_PARSE || s == PP_ERR_ENCODING) {
-                if (strict) {
-                    rc = cli_fail("stats", &err);
-                    break;
-                }
-                char buf[2048];
-                cli_warn("stats", "%s (line skipped)", pp_error_format(&err, buf, sizeof buf));
-                bad_lines++;
-                continue;
-            }
-            if (s != PP_OK) {
-                rc = cli_fail("stats", &err);
-                break;
-            }
-            if (!rec)
-                break;
-            if (!json_is_string(json_object_get(rec, "text"))) { /* not a text record */
-                pp_error_set(&err, PP_ERR_PARSE, pp_reader_name(r), pp_reader_lineno(r),
-                             "record has no \"text\" string");
-                json_decref(rec);
-                if (strict) {
-                    rc = cli_fail("stats", &err);
-                    break;
-                }
-                char buf[2048];
-                cli_warn("stats", "%s (line skipped)", pp_error_format(&err, buf, sizeof buf));
-                bad_lines++;
-                continue;
-            }
-            const char *key = pp_record_str(rec, key_field);
-            if (!key || !*key) {
-                key = "und";
-                missing++;
-            }
-            const char *text = pp_record_str(rec, "text");
-            size_t tlen = text ? strlen(text) : 0;
-            group *g = find_group(&t, key);
-            if (!g) {
-                json_decref(rec);
-                pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-                rc = cli_fail("stats", &err);
-                break;
-            }
-            g->records++;
-            g->chars += (long)pp_utf8_length(text ? text : "", tlen);
-            g->bytes += (long)tlen;
-            const char *sc = pp_record_str(rec, "script");
-            char detected[5];
-            if (!sc && text) {
-                pp_script_of(text, tlen, detected, NULL);
-                sc = detected;
-            }
-            add_script(g, sc);
-            total_records++;
-            total_chars += (long)pp_utf8_length(text ? text : "", tlen);
-            pp_progress_add(prog, 1, (long)tlen + 1);
-            json_decref(rec);
+        if (!rec)
+            break;
+        const char *key = pp_record_str(rec, key_field);
+        if (!key || !*key) {
+            key = "und";
+            missing++;
         }
-        pp_reader_close(r);
+        const char *text = pp_record_str(rec, "text");
+        size_t tlen = text ? strlen(text) : 0;
+        group *g = find_group(&t, key);
+        if (!g) {
+            json_decref(rec);
+            pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+            rc = cli_fail("stats", &err);
+            break;
+        }
+        g->records++;
+        g->chars += (long)pp_utf8_length(text ? text : "", tlen);
+        g->bytes += (long)tlen;
+        const char *sc = pp_record_str(rec, "script");
+        char detected[5];
+        if (!sc && text) {
+            pp_script_of(text, tlen, detected, NULL);
+            sc = detected;
+        }
+        add_script(g, sc);
+        total_records++;
+        total_chars += (long)pp_utf8_length(text ? text : "", tlen);
+        pp_progress_add(prog, 1, (long)tlen + 1);
+        json_decref(rec);
     }
+    bad_lines = pp_source_bad(src);
+    pp_source_close(src);
     pp_progress_done(prog);
     if (rc == 0) {
         if (t.n > 1)

@@ -167,6 +167,10 @@ cp "$C" "$TMP/other.jsonl"
 expect_status 1 pp dedup apply --table "$TMP/d.table" -o "$TMP/o.jsonl" "$TMP/other.jsonl"
 expect_grep "d.table: the table was not made for a shard named 'other.jsonl'" "$TMP/err"
 expect_status 0 pp dedup apply --table "$TMP/d.table" --name corpus.jsonl -o "$TMP/o.jsonl" "$TMP/other.jsonl"
+grep -v '"records"' "$TMP/d.table" > "$TMP/old.table" # a table without its shard rows
+expect_status 1 pp dedup apply --table "$TMP/old.table" -o "$TMP/o.jsonl" "$TMP/other.jsonl"
+expect_grep "no row names a shard 'other.jsonl'" "$TMP/err"
+expect_status 0 pp dedup apply --table "$TMP/old.table" -o "$TMP/o.jsonl" "$C"
 
 # --- ingest and instruct build: rejected input makes the run exit 1 unless
 # --rejects kept it, -q or not; a NUL in a text rejects the unit.

@@ -1,0 +1,102 @@
+/* pp_source.c — records of several files under one bad-input policy
+ * (pp_record.h): bad lines to --rejects or back to the caller, a broken
+ * stream ends the input, and the count that decides the exit status. */
+#include "config.h"
+#include "src/pp_record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct pp_source {
+    pp_source_opts o;
+    int next_file; /* index of the file to open after the current one */
+    pp_reader *r;
+    long bad, kept;
+};
+
+pp_status pp_source_open(const pp_source_opts *o, pp_source **out, pp_error *err)
+{
+    *out = NULL;
+    pp_source *s = calloc(1, sizeof *s);
+    if (!s)
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    s->o = *o;
+    const char *first = o->nfiles > 0 && o->files ? o->files[0] : "-";
+    pp_status st = pp_reader_open(first, &s->r, err);
+    if (st != PP_OK) {
+        free(s);
+        return st;
+    }
+    s->next_file = 1;
+    *out = s;
+    return PP_OK;
+}
+
+static pp_status give(pp_error *err, const pp_error *e, pp_status st)
+{
+    if (err && st != PP_OK)
+        *err = *e;
+    return st;
+}
+
+pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err)
+{
+    *rec = NULL;
+    pp_error e;
+    for (;;) {
+        if (!s->r)
+            return PP_OK;
+        pp_error_clear(&e);
+        json_t *j = NULL;
+        pp_status st = pp_reader_next(s->r, &j, &e);
+        if (st != PP_OK && !pp_reader_can_go_on(st))
+            return give(err, &e, st); /* the input ends: never a line to skip */
+        if (st == PP_OK && !j) {
+            pp_reader_close(s->r);
+            s->r = NULL;
+            if (s->next_file < s->o.nfiles) {
+                st = pp_reader_open(s->o.files[s->next_file++], &s->r, &e);
+                if (st != PP_OK)
+                    return give(err, &e, st);
+            }
+            continue;
+        }
+        if (st == PP_OK && s->o.text_field &&
+            !json_is_string(pp_record_get(j, s->o.text_field)))
+            st = pp_error_set(&e, PP_ERR_PARSE, pp_reader_name(s->r), pp_reader_lineno(s->r),
+                              "record has no \"%s\" string", s->o.text_field);
+        if (st == PP_OK) {
+            *rec = j;
+            return PP_OK;
+        }
+        s->bad++;
+        if (s->o.rejects && !s->o.strict) {
+            size_t rawlen;
+            const char *raw = pp_reader_raw(s->r, &rawlen);
+            pp_error we;
+            pp_error_clear(&we);
+            pp_status ws =
+                pp_reject_put(s->o.rejects, e.file, e.line, e.message, j, raw, rawlen, &we);
+            json_decref(j);
+            if (ws != PP_OK)
+                return give(err, &we, ws);
+            s->kept++;
+            continue;
+        }
+        json_decref(j);
+        return give(err, &e, st);
+    }
+}
+
+pp_reader *pp_source_reader(const pp_source *s) { return s ? s->r : NULL; }
+long pp_source_bad(const pp_source *s) { return s ? s->bad : 0; }
+long pp_source_kept(const pp_source *s) { return s ? s->kept : 0; }
+int pp_source_lost(const pp_source *s) { return s && s->bad > s->kept; }
+
+void pp_source_close(pp_source *s)
+{
+    if (!s)
+        return;
+    pp_reader_close(s->r);
+    free(s);
+}
