@@ -13,15 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Known bugs (fixed elsewhere, inputs under tests/fuzz/known/) that a target
- * would otherwise hit on nearly every run, hiding everything behind them.
- * With PP_FUZZ_AVOID_KNOWN=1 a target steps around them the way the fixed
- * library will behave (a stream error ends the input); set it to 0 to see
- * them again. */
-#ifndef PP_FUZZ_AVOID_KNOWN
-#define PP_FUZZ_AVOID_KNOWN 1
-#endif
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Write `data` to this process's scratch file with the given suffix
