@@ -1,1 +1,18 @@
 # align/align.mk — automake fragment included by the top-level Makefile.am (paths relative to the top).
+# The model stage: a Llama-architecture transformer (config, layers with naive
+# references, AdamW, checkpoints in the Hugging Face layout).
+libpolyphony_la_SOURCES += align/pp_llama_config.c align/pp_model.c align/pp_model_internal.h \
+	align/pp_ops.h align/pp_ops_dense.c align/pp_ops_attention.c align/pp_optim.c \
+	align/pp_safetensors.c align/pp_checkpoint.c align/pp_decode.c
+pkginclude_HEADERS += align/pp_model.h align/pp_safetensors.h
+libpolyphony_la_CPPFLAGS += -I$(top_srcdir)
+
+# Tests: against the PyTorch fixtures in tests/data/model (regenerate.py writes them).
+check_PROGRAMS += tests/check_model
+TESTS += tests/check_model
+tests_check_model_SOURCES = tests/check_model.c tests/testutil.h
+tests_check_model_CPPFLAGS = $(PP_TEST_CPPFLAGS) -I$(top_srcdir)
+tests_check_model_LDADD = $(PP_TEST_LIBS)
+EXTRA_DIST += align/README.md tests/data/model/regenerate.py tests/data/model/fixtures.safetensors \
+	tests/data/model/tiny/config.json tests/data/model/tiny/model.safetensors \
+	tests/data/model/tiny-bf16/config.json tests/data/model/tiny-bf16/model.safetensors

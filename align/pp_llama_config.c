@@ -1,0 +1,250 @@
+/* pp_llama_config.c — config.json with LlamaForCausalLM field names: parse, validate,
+ * write, count parameters. */
+#include "config.h"
+#include "align/pp_model.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+/* An integer field: required (absent -> error) or default `def`. */
+static pp_status get_int(json_t *o, const char *key, int required, int def, int *out,
+                         const char *src, pp_error *err)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v)) {
+        if (required)
+            return pp_error_set(err, PP_ERR_INVALID, src, 0, "missing field \"%s\"", key);
+        *out = def;
+        return PP_OK;
+    }
+    if (!json_is_integer(v))
+        return pp_error_set(err, PP_ERR_INVALID, src, 0, "field \"%s\" must be an integer", key);
+    json_int_t x = json_integer_value(v);
+    if (x < -1 || x > 0x7fffffff)
+        return pp_error_set(err, PP_ERR_INVALID, src, 0, "field \"%s\" is out of range (%lld)",
+                            key, (long long)x);
+    *out = (int)x;
+    return PP_OK;
+}
+
+static pp_status get_float(json_t *o, const char *key, float def, float *out, const char *src,
+                           pp_error *err)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v)) {
+        *out = def;
+        return PP_OK;
+    }
+    if (!json_is_number(v))
+        return pp_error_set(err, PP_ERR_INVALID, src, 0, "field \"%s\" must be a number", key);
+    *out = (float)json_number_value(v);
+    return PP_OK;
+}
+
+/* bos/eos may be an integer or a list of integers (the first is used). */
+static pp_status get_token_id(json_t *o, const char *key, int *out, const char *src,
+                              pp_error *err)
+{
+    json_t *v = json_object_get(o, key);
+    if (json_is_array(v))
+        v = json_array_size(v) > 0 ? json_array_get(v, 0) : NULL;
+    if (!v || json_is_null(v)) {
+        *out = -1;
+        return PP_OK;
+    }
+    if (!json_is_integer(v))
+        return pp_error_set(err, PP_ERR_INVALID, src, 0, "field \"%s\" must be a token id", key);
+    *out = (int)json_integer_value(v);
+    return PP_OK;
+}
+
+static pp_status config_from_json(json_t *o, const char *src, pp_llama_config *c, pp_error *err)
+{
+    if (!json_is_object(o))
+        return pp_error_set(err, PP_ERR_PARSE, src, 0, "the configuration is not a JSON object");
+    json_t *mt = json_object_get(o, "model_type");
+    if (mt && !(json_is_string(mt) && strcmp(json_string_value(mt), "llama") == 0))
+        return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0,
+                            "model_type \"%s\" is not supported (only \"llama\")",
+                            json_is_string(mt) ? json_string_value(mt) : "?");
+    json_t *arch = json_object_get(o, "architectures");
+    if (json_is_array(arch) && json_array_size(arch) > 0) {
+        int llama = 0;
+        size_t i;
+        json_t *a;
+        json_array_foreach(arch, i, a) llama |=
+            json_is_string(a) && strcmp(json_string_value(a), "LlamaForCausalLM") == 0;
+        if (!llama)
+            return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0,
+                                "architectures [\"%s\", ...] is not supported (only "
+                                "LlamaForCausalLM)",
+                                json_is_string(json_array_get(arch, 0))
+                                    ? json_string_value(json_array_get(arch, 0))
+                                    : "?");
+    }
+    json_t *act = json_object_get(o, "hidden_act");
+    if (act && !(json_is_string(act) && strcmp(json_string_value(act), "silu") == 0))
+        return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0,
+                            "hidden_act \"%s\" is not supported (only \"silu\")",
+                            json_is_string(act) ? json_string_value(act) : "?");
+    json_t *rs = json_object_get(o, "rope_scaling");
+    if (rs && !json_is_null(rs)) {
+        json_t *kind = json_object_get(rs, "rope_type");
+        if (!kind)
+            kind = json_object_get(rs, "type");
+        return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0,
+                            "rope_scaling \"%s\" is not supported (only rope_scaling: null)",
+                            json_is_string(kind) ? json_string_value(kind) : "?");
+    }
+    json_t *ab = json_object_get(o, "attention_bias");
+    if (json_is_true(ab))
+        return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0,
+                            "attention_bias true is not supported");
+    json_t *mb = json_object_get(o, "mlp_bias");
+    if (json_is_true(mb))
+        return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0, "mlp_bias true is not supported");
+
+    memset(c, 0, sizeof *c);
+    pp_status st;
+    if ((st = get_int(o, "vocab_size", 1, 0, &c->vocab_size, src, err)) ||
+        (st = get_int(o, "hidden_size", 1, 0, &c->hidden_size, src, err)) ||
+        (st = get_int(o, "intermediate_size", 1, 0, &c->intermediate_size, src, err)) ||
+        (st = get_int(o, "num_hidden_layers", 1, 0, &c->num_hidden_layers, src, err)) ||
+        (st = get_int(o, "num_attention_heads", 1, 0, &c->num_attention_heads, src, err)) ||
+        (st = get_int(o, "num_key_value_heads", 0, c->num_attention_heads,
+                      &c->num_key_value_heads, src, err)) ||
+        (st = get_int(o, "max_position_embeddings", 0, 2048, &c->max_position_embeddings, src,
+                      err)) ||
+        (st = get_float(o, "rms_norm_eps", 1e-6f, &c->rms_norm_eps, src, err)) ||
+        (st = get_float(o, "rope_theta", 10000.0f, &c->rope_theta, src, err)) ||
+        (st = get_token_id(o, "bos_token_id", &c->bos_token_id, src, err)) ||
+        (st = get_token_id(o, "eos_token_id", &c->eos_token_id, src, err)))
+        return st;
+    int hd_default = c->num_attention_heads > 0 ? c->hidden_size / c->num_attention_heads : 0;
+    if (c->num_attention_heads > 0 && c->hidden_size % c->num_attention_heads != 0 &&
+        !json_object_get(o, "head_dim"))
+        return pp_error_set(err, PP_ERR_INVALID, src, 0,
+                            "num_attention_heads (%d) does not divide hidden_size (%d) and "
+                            "head_dim is not given",
+                            c->num_attention_heads, c->hidden_size);
+    if ((st = get_int(o, "head_dim", 0, hd_default, &c->head_dim, src, err)))
+        return st;
+    json_t *tie = json_object_get(o, "tie_word_embeddings");
+    if (tie && !json_is_boolean(tie))
+        return pp_error_set(err, PP_ERR_INVALID, src, 0,
+                            "field \"tie_word_embeddings\" must be true or false");
+    c->tie_word_embeddings = tie ? json_is_true(tie) : 0; /* LlamaConfig's default is false */
+    return pp_llama_config_validate(c, src, err);
+}
+
+pp_status pp_llama_config_parse(const char *text, const char *source, pp_llama_config *cfg,
+                                pp_error *err)
+{
+    json_error_t je;
+    json_t *o = json_loads(text, 0, &je);
+    if (!o)
+        return pp_error_set(err, PP_ERR_PARSE, source, je.line, "invalid JSON: %s", je.text);
+    pp_status st = config_from_json(o, source, cfg, err);
+    json_decref(o);
+    return st;
+}
+
+pp_status pp_llama_config_load(const char *path, pp_llama_config *cfg, pp_error *err)
+{
+    json_error_t je;
+    json_t *o = json_load_file(path, 0, &je);
+    if (!o)
+        return pp_error_set(err, je.line > 0 ? PP_ERR_PARSE : PP_ERR_IO, path, je.line, "%s",
+                            je.text);
+    pp_status st = config_from_json(o, path, cfg, err);
+    json_decref(o);
+    return st;
+}
+
+pp_status pp_llama_config_validate(const pp_llama_config *c, const char *src, pp_error *err)
+{
+#define POSITIVE(f)                                                                              \
+    if (c->f <= 0)                                                                               \
+        return pp_error_set(err, PP_ERR_INVALID, src, 0, "field \"" #f "\" must be positive (%d)", \
+                            c->f);
+    POSITIVE(vocab_size)
+    POSITIVE(hidden_size)
+    POSITIVE(intermediate_size)
+    POSITIVE(num_hidden_layers)
+    POSITIVE(num_attention_heads)
+    POSITIVE(num_key_value_heads)
+    POSITIVE(head_dim)
+    POSITIVE(max_position_embeddings)
+#undef POSITIVE
+    if (c->num_attention_heads % c->num_key_value_heads != 0)
+        return pp_error_set(err, PP_ERR_INVALID, src, 0,
+                            "num_key_value_heads (%d) does not divide num_attention_heads (%d)",
+                            c->num_key_value_heads, c->num_attention_heads);
+    if (c->head_dim % 2 != 0)
+        return pp_error_set(err, PP_ERR_INVALID, src, 0,
+                            "head_dim (%d) must be even for rotary embeddings", c->head_dim);
+    if (!(c->rms_norm_eps > 0.0f))
+        return pp_error_set(err, PP_ERR_INVALID, src, 0, "field \"rms_norm_eps\" must be positive");
+    if (!(c->rope_theta > 0.0f))
+        return pp_error_set(err, PP_ERR_INVALID, src, 0, "field \"rope_theta\" must be positive");
+    if (c->bos_token_id >= c->vocab_size)
+        return pp_error_set(err, PP_ERR_INVALID, src, 0,
+                            "bos_token_id (%d) is outside the vocabulary (vocab_size %d)",
+                            c->bos_token_id, c->vocab_size);
+    if (c->eos_token_id >= c->vocab_size)
+        return pp_error_set(err, PP_ERR_INVALID, src, 0,
+                            "eos_token_id (%d) is outside the vocabulary (vocab_size %d)",
+                            c->eos_token_id, c->vocab_size);
+    /* every tensor must be addressable with int sizes in the kernels */
+    if ((double)c->vocab_size * c->hidden_size > 2147483647.0 ||
+        (double)c->intermediate_size * c->hidden_size > 2147483647.0 ||
+        (double)c->num_attention_heads * c->head_dim * c->hidden_size > 2147483647.0)
+        return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0, "a weight matrix is too large");
+    return PP_OK;
+}
+
+pp_status pp_llama_config_save(const pp_llama_config *c, const char *path, pp_error *err)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "architectures", json_pack("[s]", "LlamaForCausalLM"));
+    json_object_set_new(o, "model_type", json_string("llama"));
+    json_object_set_new(o, "vocab_size", json_integer(c->vocab_size));
+    json_object_set_new(o, "hidden_size", json_integer(c->hidden_size));
+    json_object_set_new(o, "intermediate_size", json_integer(c->intermediate_size));
+    json_object_set_new(o, "num_hidden_layers", json_integer(c->num_hidden_layers));
+    json_object_set_new(o, "num_attention_heads", json_integer(c->num_attention_heads));
+    json_object_set_new(o, "num_key_value_heads", json_integer(c->num_key_value_heads));
+    json_object_set_new(o, "head_dim", json_integer(c->head_dim));
+    json_object_set_new(o, "max_position_embeddings", json_integer(c->max_position_embeddings));
+    json_object_set_new(o, "rms_norm_eps", json_real(c->rms_norm_eps));
+    json_object_set_new(o, "rope_theta", json_real(c->rope_theta));
+    json_object_set_new(o, "rope_scaling", json_null());
+    json_object_set_new(o, "hidden_act", json_string("silu"));
+    json_object_set_new(o, "attention_bias", json_false());
+    json_object_set_new(o, "mlp_bias", json_false());
+    json_object_set_new(o, "tie_word_embeddings", json_boolean(c->tie_word_embeddings));
+    if (c->bos_token_id >= 0)
+        json_object_set_new(o, "bos_token_id", json_integer(c->bos_token_id));
+    if (c->eos_token_id >= 0)
+        json_object_set_new(o, "eos_token_id", json_integer(c->eos_token_id));
+    json_object_set_new(o, "torch_dtype", json_string("float32"));
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int rc = json_dump_file(o, tmp, JSON_INDENT(2) | JSON_REAL_PRECISION(9));
+    json_decref(o);
+    if (rc != 0 || rename(tmp, path) != 0) {
+        remove(tmp);
+        return pp_error_set(err, PP_ERR_IO, path, 0, "cannot write the configuration");
+    }
+    return PP_OK;
+}
+
+size_t pp_llama_config_num_params(const pp_llama_config *c)
+{
+    size_t C = (size_t)c->hidden_size, V = (size_t)c->vocab_size, I = (size_t)c->intermediate_size;
+    size_t QD = (size_t)c->num_attention_heads * c->head_dim;
+    size_t KVD = (size_t)c->num_key_value_heads * c->head_dim;
+    size_t layer = C + QD * C + 2 * KVD * C + C * QD + C + 3 * I * C;
+    return V * C + (size_t)c->num_hidden_layers * layer + C + (c->tie_word_embeddings ? 0 : V * C);
+}

@@ -1,0 +1,245 @@
+/* pp_model.h — a decoder-only transformer with the semantics of Hugging Face's
+ * LlamaForCausalLM: configuration, parameters, forward/backward, AdamW, learning-rate
+ * schedules, scoring, one-token-at-a-time decoding with a KV cache, and checkpoints in
+ * the Hugging Face directory layout (config.json + model.safetensors).
+ *
+ * Shapes use B = batch, T = sequence length, C = hidden_size, V = vocab_size,
+ * NH = num_attention_heads, NKV = num_key_value_heads, HD = head_dim,
+ * I = intermediate_size, L = num_hidden_layers.
+ *
+ * Ownership: a pp_model owns its parameters, gradients, optimizer moments and
+ * activation arena; pointers handed out by accessors stay valid until the next
+ * pp_model_prepare() or pp_model_free(). The library never prints except into a
+ * FILE * the caller passes. */
+#ifndef PP_MODEL_H
+#define PP_MODEL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "src/pp_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- configuration (config.json with LlamaForCausalLM field names) ---- */
+
+typedef struct pp_llama_config {
+    int vocab_size;              /* V */
+    int hidden_size;             /* C */
+    int intermediate_size;       /* I */
+    int num_hidden_layers;       /* L */
+    int num_attention_heads;     /* NH */
+    int num_key_value_heads;     /* NKV (defaults to NH) */
+    int head_dim;                /* HD (defaults to C / NH) */
+    int max_position_embeddings; /* longest sequence the model accepts */
+    float rms_norm_eps;          /* default 1e-6 */
+    float rope_theta;            /* default 10000 */
+    int tie_word_embeddings;     /* 1: lm_head shares model.embed_tokens.weight */
+    int bos_token_id;            /* -1 when absent */
+    int eos_token_id;            /* -1 when absent */
+} pp_llama_config;
+
+/* Read config.json at `path` (model_type must be "llama" or absent;
+ * architectures, when given, must include LlamaForCausalLM; rope_scaling must be
+ * null or absent, other kinds are refused by name; hidden_act must be "silu";
+ * attention_bias and mlp_bias must be false or absent). Validates with pp_llama_config_validate(). Errors
+ * name the file and the field. */
+PP_API pp_status pp_llama_config_load(const char *path, pp_llama_config *cfg, pp_error *err);
+
+/* Same from a JSON text already in memory; `source` names it in errors. */
+PP_API pp_status pp_llama_config_parse(const char *json_text, const char *source,
+                                       pp_llama_config *cfg, pp_error *err);
+
+/* Check the fields agree: all sizes positive, num_key_value_heads divides
+ * num_attention_heads, head_dim even (RoPE pairs), rms_norm_eps > 0, rope_theta > 0,
+ * token ids inside the vocabulary. Errors name `source` and the field. */
+PP_API pp_status pp_llama_config_validate(const pp_llama_config *cfg, const char *source,
+                                          pp_error *err);
+
+/* Write config.json (LlamaForCausalLM field names, torch_dtype float32) to `path`. */
+PP_API pp_status pp_llama_config_save(const pp_llama_config *cfg, const char *path,
+                                      pp_error *err);
+
+/* Number of parameters (tied head counted once). */
+PP_API size_t pp_llama_config_num_params(const pp_llama_config *cfg);
+
+/* ---- memory plan ---- */
+
+/* Bytes of every part; total is their sum. For inference (training == 0) the
+ * grads/moments are 0 and kv_cache is the cache for one sequence of T tokens. */
+typedef struct pp_memory_plan {
+    size_t params;
+    size_t grads;
+    size_t adam_m;
+    size_t adam_v;
+    size_t activations; /* forward activations kept for backward + logits */
+    size_t scratch;     /* backward's activation gradients */
+    size_t kv_cache;
+    size_t total;
+} pp_memory_plan;
+
+PP_API pp_memory_plan pp_memory_plan_compute(const pp_llama_config *cfg, int B, int T,
+                                             int training);
+
+/* Print the plan, one part a line, human sizes, into `fp`. */
+PP_API void pp_memory_plan_print(const pp_memory_plan *plan, FILE *fp);
+
+/* ---- the model ---- */
+
+typedef struct pp_model pp_model;
+
+/* A model with all parameters zero (use pp_model_init_random or load weights). */
+PP_API pp_status pp_model_new(const pp_llama_config *cfg, pp_model **out, pp_error *err);
+PP_API void pp_model_free(pp_model *m);
+
+/* The usual Llama initialization: every linear and embedding weight ~ N(0, std)
+ * (std 0.02 is Hugging Face's initializer_range), RMSNorm weights 1. Deterministic
+ * for a given seed whatever the thread count. */
+PP_API void pp_model_init_random(pp_model *m, uint64_t seed, float std);
+
+PP_API const pp_llama_config *pp_model_config(const pp_model *m);
+PP_API size_t pp_model_num_params(const pp_model *m);
+
+/* All parameters as one contiguous float array of pp_model_num_params() floats,
+ * and (after pp_model_prepare with training) the gradients in the same layout. */
+PP_API float *pp_model_params(pp_model *m);
+PP_API float *pp_model_grads(pp_model *m);
+
+/* A parameter tensor by its Hugging Face name ("model.layers.0.self_attn.q_proj.weight",
+ * "lm_head.weight", ...): pointer into the params (and, if grad != NULL and
+ * gradients exist, into the grads), the number of dims (1 or 2) and the shape.
+ * PP_ERR_NOT_FOUND for an unknown name. For a tied model "lm_head.weight" is not
+ * a tensor of its own. */
+PP_API pp_status pp_model_tensor(pp_model *m, const char *name, float **data, float **grad,
+                                 int *ndim, int64_t shape[2], pp_error *err);
+
+/* Number of named tensors and the i-th name (HF order of a checkpoint). */
+PP_API int pp_model_tensor_count(const pp_model *m);
+PP_API const char *pp_model_tensor_name(const pp_model *m, int i);
+
+/* Size the activation arena for batches up to B x T (T <= max_position_embeddings).
+ * training != 0 also allocates gradients and AdamW moments (once, zeroed) and keeps
+ * what backward needs. Called before the first step; nothing grows afterwards. */
+PP_API pp_status pp_model_prepare(pp_model *m, int B, int T, int training, pp_error *err);
+
+/* The plan of what pp_model_prepare allocated (its B, T, training). */
+PP_API pp_memory_plan pp_model_memory_plan(const pp_model *m);
+
+/* Forward pass. inputs: (B,T) token ids; targets: (B,T) ids or NULL (logits only);
+ * a target < 0 is ignored (SFT masks). *loss (if not NULL) receives the mean
+ * cross-entropy over the targets that are not ignored (0 if none). B, T must not
+ * exceed the prepared sizes. Ids outside [0, V) are an error. */
+PP_API pp_status pp_model_forward(pp_model *m, const int32_t *inputs, const int32_t *targets,
+                                  int B, int T, float *loss, pp_error *err);
+
+/* Logits (B,T,V) of the last forward, row-major. After a forward with targets
+ * they are overwritten by the probabilities' gradient when backward runs. */
+PP_API const float *pp_model_logits(const pp_model *m);
+
+/* Number of target positions (>= 0) the last forward's loss averaged over. */
+PP_API long pp_model_num_targets(const pp_model *m);
+
+PP_API void pp_model_zero_grad(pp_model *m);
+
+/* Backward of the last forward (which must have had targets); ADDS to the
+ * gradients (so gradient accumulation is zero_grad, then K forward/backward with
+ * loss_scale = 1/K). loss_scale multiplies d(loss). */
+PP_API pp_status pp_model_backward(pp_model *m, float loss_scale, pp_error *err);
+
+/* ---- optimization ---- */
+
+typedef struct pp_adamw {
+    float beta1, beta2, eps, weight_decay;
+} pp_adamw;
+
+/* Global L2 norm of the gradients. */
+PP_API float pp_model_grad_norm(const pp_model *m);
+
+/* Scale gradients so their global norm is at most max_norm (as
+ * torch.nn.utils.clip_grad_norm_: factor max_norm / (norm + 1e-6) when below 1).
+ * Returns the norm before clipping. max_norm <= 0: no clipping. */
+PP_API float pp_model_clip_grad_norm(pp_model *m, float max_norm);
+
+/* One AdamW update as torch.optim.AdamW: decoupled weight decay p -= lr*wd*p,
+ * bias-corrected moments. `step` is the 1-based number of this update. Weight decay
+ * applies to every tensor (as torch with one parameter group) unless
+ * decay_norms == 0, in which case RMSNorm weights are not decayed. */
+PP_API void pp_model_adamw_step(pp_model *m, const pp_adamw *opt, float lr, long step,
+                                int decay_norms);
+
+/* AdamW moments (contiguous, same layout as params); NULL before a training prepare. */
+PP_API float *pp_model_adam_m(pp_model *m);
+PP_API float *pp_model_adam_v(pp_model *m);
+
+typedef enum pp_lr_schedule {
+    PP_LR_CONSTANT = 0,
+    PP_LR_COSINE,
+    PP_LR_LINEAR
+} pp_lr_schedule;
+
+/* "constant", "cosine", "linear" -> schedule; PP_ERR_INVALID naming the value. */
+PP_API pp_status pp_lr_schedule_parse(const char *name, pp_lr_schedule *out, pp_error *err);
+
+/* Learning rate of 0-based `step` of `total` steps: linear warmup from lr/warmup to
+ * lr over the first `warmup` steps (step+1)/warmup, then constant, cosine decay to
+ * min_lr, or linear decay to min_lr at `total`. */
+PP_API float pp_lr_at(pp_lr_schedule s, float lr, float min_lr, long step, long warmup,
+                      long total);
+
+/* ---- using a model ---- */
+
+/* Log-probabilities of a sequence: out[i] = log p(ids[i+1] | ids[0..i]) for
+ * i in [0, n-1). Needs n >= 2; when the prepared arena is smaller than 1 x (n-1) it is
+ * prepared again for that size (keeping the training flag). n - 1 must not exceed
+ * max_position_embeddings. Overwrites the logits of the last forward. */
+PP_API pp_status pp_model_logprobs(pp_model *m, const int32_t *ids, int n, float *out,
+                                   pp_error *err);
+
+/* A key/value cache for one sequence of up to max_len tokens. */
+typedef struct pp_kv_cache pp_kv_cache;
+
+PP_API pp_status pp_kv_cache_new(const pp_model *m, int max_len, pp_kv_cache **out,
+                                 pp_error *err);
+PP_API void pp_kv_cache_free(pp_kv_cache *c);
+PP_API void pp_kv_cache_reset(pp_kv_cache *c);
+PP_API int pp_kv_cache_len(const pp_kv_cache *c);
+
+/* Feed one token at the next position of the cache; logits (V floats) receive the
+ * distribution of the token after it. PP_ERR_INVALID when the cache is full or
+ * the id is outside the vocabulary. */
+PP_API pp_status pp_model_decode(pp_model *m, pp_kv_cache *c, int32_t token, float *logits,
+                                 pp_error *err);
+
+/* ---- checkpoints (Hugging Face layout) ---- */
+
+/* Load DIR/config.json and DIR/model.safetensors, or the shards listed in
+ * DIR/model.safetensors.index.json. F32, F16 and BF16 tensors are accepted.
+ * Every expected tensor must be present with the config's shape; errors name the
+ * file and the tensor. */
+PP_API pp_status pp_model_load(const char *dir, pp_model **out, pp_error *err);
+
+/* Write DIR/config.json, DIR/generation_config.json and DIR/model.safetensors
+ * (F32, Hugging Face names). DIR is created if missing; files are written under
+ * temporary names and renamed when complete. */
+PP_API pp_status pp_model_save(const pp_model *m, const char *dir, pp_error *err);
+
+/* Training state for resuming, DIR/training_state.bin (format in align/README.md):
+ * the step count, the data position, the RNG state, and the AdamW moments of `m`. */
+typedef struct pp_train_state {
+    int64_t step;        /* updates done */
+    int64_t data_pos;    /* caller-defined position in the data (e.g. rows consumed) */
+    uint64_t rng[4];     /* caller's RNG state */
+} pp_train_state;
+
+PP_API pp_status pp_train_state_save(const pp_model *m, const pp_train_state *st,
+                                     const char *dir, pp_error *err);
+/* m must have been prepared for training (the moments are read into it). */
+PP_API pp_status pp_train_state_load(pp_model *m, pp_train_state *st, const char *dir,
+                                     pp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
