@@ -4,7 +4,7 @@
 libpolyphony_la_SOURCES += align/pp_llama_config.c align/pp_model.c align/pp_model_internal.h \
 	align/pp_ops.h align/pp_ops_dense.c align/pp_ops_attention.c align/pp_optim.c \
 	align/pp_safetensors.c align/pp_checkpoint.c align/pp_decode.c
-pkginclude_HEADERS += align/pp_model.h align/pp_safetensors.h
+nobase_pkginclude_HEADERS += align/pp_model.h align/pp_safetensors.h
 libpolyphony_la_CPPFLAGS += -I$(top_srcdir)
 
 # Tests: against the PyTorch fixtures in tests/data/model (regenerate.py writes them).
