@@ -29,13 +29,17 @@ void usage_score(FILE *fp)
             "      --input-format F     text (the field tokenized after a leading BOS) or ids\n"
             "                           (a list of ids scored as given; the first is context)\n"
             "      --field F            the field to score (default text, or ids)\n"
+            "      --window N           score long records in windows of N predictions, each\n"
+            "                           window's context starting at its own first token\n"
+            "                           (default: a record is one window; longer than\n"
+            "                           max_position_embeddings is an error)\n"
             "      --step NAME          the ledger rows' step (default model)\n"
             "      --threads N          OpenMP/BLAS threads (default: all)\n"
             "  -o, --output FILE        scored records (default stdout)\n"
             "      --ledger FILE        append bits_per_byte per language (stage score)\n"
             "  -q, --quiet              no summary on stderr\n"
             "  -h, --help               show this help\n"
-            "Records longer than the model's max_position_embeddings are an error.\n"
+
             "See polyphony-score(1).\n");
 }
 
@@ -84,16 +88,17 @@ static pp_status record_ids(const json_t *v, const char *field, int32_t **ids, s
 
 int cmd_score(int argc, char **argv)
 {
-    enum { O_FMT = 1, O_FIELD, O_STEP, O_THREADS };
+    enum { O_FMT = 1, O_FIELD, O_STEP, O_THREADS, O_WINDOW };
     static const struct option opts[] = {
         {"model", required_argument, NULL, 'm'}, {"input-format", required_argument, NULL, O_FMT},
         {"field", required_argument, NULL, O_FIELD}, {"step", required_argument, NULL, O_STEP},
-        {"threads", required_argument, NULL, O_THREADS}, CLI_LONG_OUTPUT, CLI_LONG_LEDGER,
+        {"threads", required_argument, NULL, O_THREADS}, {"window", required_argument, NULL, O_WINDOW},
+        CLI_LONG_OUTPUT, CLI_LONG_LEDGER,
         CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
     cli_common co;
     cli_common_init(&co, CMD, NULL);
     const char *model_dir = NULL, *fmt = "text", *field = NULL, *step = "model";
-    long threads = 0;
+    long threads = 0, window = 0;
     int c, cr;
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
@@ -104,6 +109,10 @@ int cmd_score(int argc, char **argv)
         case O_STEP: step = optarg; break;
         case O_THREADS:
             if (!cli_parse_long(CMD, "--threads", optarg, 1, 4096, &threads))
+                return 2;
+            break;
+        case O_WINDOW:
+            if (!cli_parse_long(CMD, "--window", optarg, 1, 1 << 24, &window))
                 return 2;
             break;
         default:
@@ -158,7 +167,7 @@ int cmd_score(int argc, char **argv)
             size_t n = 0;
             st = record_ids(json_object_get(rec, field), field, &ids, &n, &err);
             if (st == PP_OK)
-                st = pp_score_ids(m, ids, n, 0, &lp, &err);
+                st = pp_score_ids(m, ids, n, (int)window, &lp, &err);
             ntok = n > 0 ? (long)n - 1 : 0;
             const char *text = pp_record_str(rec, "text");
             if (st == PP_OK && text) {
@@ -179,7 +188,7 @@ int cmd_score(int argc, char **argv)
             else {
                 bytes = (long)json_string_length(tv);
                 st = pp_score_text(m, tok, cfg->bos_token_id, json_string_value(tv),
-                                   json_string_length(tv), 0, &lp, &ntok, &err);
+                                   json_string_length(tv), (int)window, &lp, &ntok, &err);
             }
         }
         if (st != PP_OK) {

@@ -17,5 +17,5 @@ if HAVE_MPI
 TESTS += tests/cli/train-mpi.sh
 endif
 dist_check_SCRIPTS += tests/cli/train-mpi.sh
-EXTRA_DIST += tests/data/model/train/SOURCE.md \
+EXTRA_DIST += docs/train.md tests/data/model/train/SOURCE.md \
 	tests/data/model/train/config.json

@@ -12,6 +12,10 @@ pp_status pp_score_ids(pp_model *m, const int32_t *ids, size_t n, int window, do
     *logprob = 0;
     if (n < 2)
         return PP_OK;
+    if (window > c->max_position_embeddings)
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                            "window %d is longer than max_position_embeddings (%d)", window,
+                            c->max_position_embeddings);
     if (window <= 0) {
         if (n - 1 > (size_t)c->max_position_embeddings)
             return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
