@@ -18,12 +18,11 @@ expect_status 0 pp train $ARGS --out "$TMP/one" --log-json "$TMP/one.log"
 expect_status 0 bounded mpirun -np 2 "$POLYPHONY" train $ARGS --out "$TMP/two" --log-json "$TMP/two.log"
 expect_lines 8 "$TMP/two.log"
 # one log line per step: rank 1 writes nothing
-jq -s '[.[] | .loss]' "$TMP/one.log" >"$TMP/one.loss"
 check "2 ranks give 1 rank's losses and gradient norms (relative 1e-5)" \
     jq -e -s --slurpfile a "$TMP/one.log" '. as $b | [range(0; 8)] |
         all(($a[.].loss - $b[.].loss | fabs) <= 1e-5 * $a[.].loss and
             ($a[.].grad_norm - $b[.].grad_norm | fabs) <= 1e-4 * $a[.].grad_norm and
-            $a[.].lr == $b[.].lr)' "$TMP/two.log"
+            $a[.].lr == $b[.].lr)' "$TMP/two.log" >/dev/null
 expect_file "$TMP/two/model.safetensors"
 expect_file "$TMP/two/training_state.bin"
 # a batch that does not split over the ranks is a usage error
