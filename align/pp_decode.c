@@ -114,7 +114,7 @@ pp_status pp_model_decode(pp_model *m, pp_kv_cache *c, int32_t token, float *log
         pp_op_matmul_forward(c->lin, c->xn, pp_param(m, PK_WV, l, (size_t)KVD * C), 1, C, KVD);
         for (int g = 0; g < NKV; g++)
             memcpy(Vc + ((size_t)g * ML + pos) * HD, c->lin + (size_t)g * HD, sizeof(float) * HD);
-#pragma omp parallel for if ((long)NH * S * HD >= PP_OMP_MIN_WORK) schedule(static)
+        /* one query per head: too little work to wake a thread team */
         for (int h = 0; h < NH; h++) {
             const float *q = c->q + (size_t)h * HD;
             const float *Kh = K + (size_t)(h / G) * ML * HD, *Vh = Vc + (size_t)(h / G) * ML * HD;

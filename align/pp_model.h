@@ -212,6 +212,22 @@ PP_API int pp_kv_cache_len(const pp_kv_cache *c);
 PP_API pp_status pp_model_decode(pp_model *m, pp_kv_cache *c, int32_t token, float *logits,
                                  pp_error *err);
 
+/* Choosing the next token. temperature <= 0 (or top_k == 1) is greedy: the first
+ * highest logit. Otherwise softmax(logits / temperature), restricted to the top_k
+ * most probable tokens (0 = all), then to the smallest prefix of them whose
+ * probability reaches top_p (1 or 0 = all; at least one token is kept). */
+typedef struct pp_sampler {
+    float temperature;
+    int top_k;
+    float top_p;
+} pp_sampler;
+
+/* Draw a token from logits (V floats) with the sampler `s` (NULL: greedy). *rng is a
+ * splitmix64 state (any value, e.g. the seed) advanced by one step per draw.
+ * PP_ERR_INVALID for top_p outside [0, 1] or top_k < 0. */
+PP_API pp_status pp_sample_token(const float *logits, int V, const pp_sampler *s, uint64_t *rng,
+                                 int32_t *out, pp_error *err);
+
 /* ---- checkpoints (Hugging Face layout) ---- */
 
 /* Load DIR/config.json and DIR/model.safetensors, or the shards listed in

@@ -168,7 +168,7 @@ pp_status pp_safetensors_open(const char *path, pp_safetensors **out, pp_error *
         return pp_error_set(err, PP_ERR_IO, path, 0, "cannot read the header");
     }
     json_error_t je;
-    json_t *h = json_loadb(hdr, n, 0, &je);
+    json_t *h = json_loadb(hdr, n, JSON_REJECT_DUPLICATES, &je);
     free(hdr);
     if (!json_is_object(h)) {
         json_decref(h);

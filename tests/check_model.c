@@ -746,6 +746,10 @@ START_TEST(safetensors_bad_input)
         {"{\"w\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[8,4]}}", 16, "\"w\""},
         /* not JSON */
         {"{\"w\":", 16, "JSON"},
+        /* the same tensor twice */
+        {"{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+         "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}",
+         16, "duplicate"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         write_st(p, cases[i].header, data, cases[i].len);
@@ -854,6 +858,49 @@ START_TEST(checkpoint_bad_input)
     ck_assert_ptr_nonnull(strstr(e.message, "gate_proj"));
     free(ts);
     pp_model_free(m);
+    tu_rmtree(dir);
+}
+END_TEST
+
+/* Damaged headers: random bytes of the header (and its length) changed, 300 times;
+ * every load either succeeds or fails with an error naming the file. */
+START_TEST(checkpoint_damaged_headers)
+{
+    char dir[512], p[600];
+    tu_tmpdir(dir, sizeof dir);
+    copy_tiny(dir);
+    snprintf(p, sizeof p, "%s/model.safetensors", dir);
+    size_t len = 0;
+    unsigned char *orig = (unsigned char *)tu_read_file(p, &len);
+    uint64_t hl = 0;
+    for (int i = 7; i >= 0; i--)
+        hl = (hl << 8) | orig[i];
+    unsigned char *b = malloc(len);
+    uint64_t r = 2024;
+    int failed = 0;
+    for (int it = 0; it < 300; it++) {
+        memcpy(b, orig, len);
+        for (int k = 0; k < 1 + it % 3; k++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            size_t at = (size_t)((r >> 33) % (8 + hl));
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            static const char junk[] = "0123456789\"{}[],:-";
+            b[at] = it % 2 ? (unsigned char)(r >> 56) : (unsigned char)junk[(r >> 40) % 18];
+        }
+        tu_write_file(p, b, len);
+        pp_model *m = NULL;
+        pp_error e;
+        pp_status st = pp_model_load(dir, &m, &e);
+        if (st != PP_OK) {
+            ck_assert_ptr_null(m);
+            ck_assert_msg(strstr(e.file, dir) != NULL, "iteration %d: error without the file", it);
+            failed++;
+        }
+        pp_model_free(m);
+    }
+    ck_assert_int_gt(failed, 100);
+    free(b);
+    free(orig);
     tu_rmtree(dir);
 }
 END_TEST
@@ -999,6 +1046,55 @@ START_TEST(gradient_accumulation)
 }
 END_TEST
 
+START_TEST(sampling)
+{
+    float logits[5] = {0.5f, 2.0f, 1.9f, -1.0f, 2.0f};
+    uint64_t rng = 99;
+    int32_t tok;
+    pp_error e;
+    ck_assert_int_eq(pp_sample_token(logits, 5, NULL, &rng, &tok, &e), PP_OK);
+    ck_assert_int_eq(tok, 1); /* greedy: the first highest */
+    pp_sampler s = {.temperature = 1.0f, .top_k = 2, .top_p = 1.0f};
+    int counts[5] = {0};
+    for (int i = 0; i < 4000; i++) {
+        ck_assert_int_eq(pp_sample_token(logits, 5, &s, &rng, &tok, &e), PP_OK);
+        counts[tok]++;
+    }
+    /* top-2 keeps ids 1 and 4 (equal logits, ties by id), each about half */
+    ck_assert_int_eq(counts[0] + counts[2] + counts[3], 0);
+    ck_assert_int_gt(counts[1], 1800);
+    ck_assert_int_gt(counts[4], 1800);
+    /* top-p 0.3: the most probable token alone reaches it */
+    s = (pp_sampler){.temperature = 1.0f, .top_k = 0, .top_p = 0.3f};
+    for (int i = 0; i < 100; i++) {
+        ck_assert_int_eq(pp_sample_token(logits, 5, &s, &rng, &tok, &e), PP_OK);
+        ck_assert_int_eq(tok, 1);
+    }
+    /* plain temperature sampling follows the softmax */
+    s = (pp_sampler){.temperature = 0.5f, .top_k = 0, .top_p = 1.0f};
+    memset(counts, 0, sizeof counts);
+    for (int i = 0; i < 20000; i++) {
+        pp_sample_token(logits, 5, &s, &rng, &tok, &e);
+        counts[tok]++;
+    }
+    double z = 0, p2;
+    for (int v = 0; v < 5; v++)
+        z += exp(logits[v] / 0.5);
+    p2 = exp(logits[2] / 0.5) / z;
+    ck_assert(fabs(counts[2] / 20000.0 - p2) < 0.02);
+    /* the same seed draws the same tokens */
+    uint64_t r1 = 5, r2 = 5;
+    int32_t t1, t2;
+    for (int i = 0; i < 50; i++) {
+        pp_sample_token(logits, 5, &s, &r1, &t1, &e);
+        pp_sample_token(logits, 5, &s, &r2, &t2, &e);
+        ck_assert_int_eq(t1, t2);
+    }
+    s.top_p = 1.5f;
+    ck_assert_int_eq(pp_sample_token(logits, 5, &s, &rng, &tok, &e), PP_ERR_INVALID);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
     Suite *s = suite_create("model");
@@ -1026,6 +1122,7 @@ static Suite *model_suite(void)
     tcase_add_test(tc, fast_matmul_vs_naive);
     tcase_add_test(tc, fast_attention_vs_naive);
     tcase_add_test(tc, lr_schedules);
+    tcase_add_test(tc, sampling);
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_add_test(tc, config_validation);
@@ -1034,6 +1131,7 @@ static Suite *model_suite(void)
     tcase_add_test(tc, safetensors_dtypes);
     tcase_add_test(tc, safetensors_bad_input);
     tcase_add_test(tc, checkpoint_bad_input);
+    tcase_add_test(tc, checkpoint_damaged_headers);
     tcase_add_test(tc, model_bad_input);
     tcase_add_test(tc, export_for_torch);
     suite_add_tcase(s, tc);
