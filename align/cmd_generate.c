@@ -2,7 +2,7 @@
  * token at a time through the KV cache (the prompt is fed once, never
  * recomputed); temperature 0 is greedy, otherwise top-k / top-p sampling with a
  * seeded generator. Stops at EOS (or the chat template's end of turn) or after
- * --max-new-tokens. */
+ * --max-new-tokens. The choice of each token is pp_sample_token's. */
 #include "config.h"
 #include "align/pp_model.h"
 #include "align/pp_model_dir.h"
@@ -50,61 +50,6 @@ typedef struct gopts {
     long max_new, top_k, seed;
     double temperature, top_p;
 } gopts;
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-typedef struct cand {
-    float p;
-    int32_t id;
-} cand;
-
-static int cmp_cand(const void *a, const void *b)
-{
-    float x = ((const cand *)a)->p, y = ((const cand *)b)->p;
-    if (x != y)
-        return x > y ? -1 : 1;
-    return ((const cand *)a)->id - ((const cand *)b)->id;
-}
-
-/* The next token from logits[V]. */
-static int32_t pick(const float *logits, int V, const gopts *o, cand *c, uint64_t *rng)
-{
-    int32_t best = 0;
-    for (int i = 1; i < V; i++)
-        if (logits[i] > logits[best])
-            best = i;
-    if (o->temperature <= 0)
-        return best;
-    double sum = 0;
-    for (int i = 0; i < V; i++) {
-        c[i].id = i;
-        c[i].p = (float)exp((logits[i] - logits[best]) / o->temperature);
-        sum += c[i].p;
-    }
-    qsort(c, (size_t)V, sizeof *c, cmp_cand);
-    int keep = o->top_k > 0 && o->top_k < V ? (int)o->top_k : V;
-    double kept = 0;
-    for (int i = 0; i < keep; i++) {
-        kept += c[i].p;
-        if (o->top_p < 1 && kept / sum >= o->top_p) {
-            keep = i + 1;
-            break;
-        }
-    }
-    double u = (double)(rng_next(rng) >> 11) / 9007199254740992.0 * kept, acc = 0;
-    for (int i = 0; i < keep; i++) {
-        acc += c[i].p;
-        if (u < acc)
-            return c[i].id;
-    }
-    return c[keep - 1].id;
-}
 
 /* The prompt ids of one record. */
 static pp_status prompt_ids(json_t *rec, const gopts *o, pp_tokenizer *tok, pp_chat_kind chat,
@@ -165,8 +110,7 @@ static pp_status prompt_ids(json_t *rec, const gopts *o, pp_tokenizer *tok, pp_c
 }
 
 static pp_status generate_one(pp_model *m, pp_tokenizer *tok, pp_chat_kind chat, const gopts *o,
-                              json_t *rec, float *logits, cand *cands, uint64_t *rng,
-                              pp_error *err)
+                              json_t *rec, float *logits, uint64_t *rng, pp_error *err)
 {
     const pp_llama_config *cfg = pp_model_config(m);
     pp_chat_ids p = {0};
@@ -195,8 +139,11 @@ static pp_status generate_one(pp_model *m, pp_tokenizer *tok, pp_chat_kind chat,
     for (size_t i = 0; i < p.n && st == PP_OK; i++)
         st = pp_model_decode(m, kv, p.ids[i], logits, err);
     int32_t stop2 = chat && tok ? pp_chat_end_token(tok, chat) : -1;
+    pp_sampler smp = {(float)o->temperature, (int)o->top_k, (float)o->top_p};
     while (st == PP_OK && nout < (size_t)o->max_new) {
-        int32_t next = pick(logits, cfg->vocab_size, o, cands, rng);
+        int32_t next = -1;
+        if ((st = pp_sample_token(logits, cfg->vocab_size, &smp, rng, &next, err)) != PP_OK)
+            break;
         if (next == cfg->eos_token_id || next == stop2)
             break;
         out[nout++] = next;
@@ -315,7 +262,6 @@ int cmd_generate(int argc, char **argv)
     pp_reader *r = NULL;
     pp_writer *w = NULL;
     float *logits = NULL;
-    cand *cands = NULL;
     int rc = 0;
     uint64_t rng = (uint64_t)o.seed;
     if (pp_model_load(model_dir, &m, &err) != PP_OK)
@@ -330,8 +276,7 @@ int cmd_generate(int argc, char **argv)
     }
     int V = pp_model_config(m)->vocab_size;
     logits = malloc((size_t)V * sizeof *logits);
-    cands = malloc((size_t)V * sizeof *cands);
-    if (!logits || !cands) {
+    if (!logits) {
         pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         goto fail;
     }
@@ -339,7 +284,7 @@ int cmd_generate(int argc, char **argv)
         goto fail;
     if (prompt) {
         json_t *rec = json_pack("{s:s}", "prompt", prompt);
-        pp_status st = generate_one(m, tok, chat, &o, rec, logits, cands, &rng, &err);
+        pp_status st = generate_one(m, tok, chat, &o, rec, logits, &rng, &err);
         if (st == PP_OK)
             st = pp_writer_put(w, rec, &err);
         json_decref(rec);
@@ -351,7 +296,7 @@ int cmd_generate(int argc, char **argv)
         json_t *rec = NULL;
         pp_status st;
         while ((st = pp_reader_next(r, &rec, &err)) == PP_OK && rec) {
-            st = generate_one(m, tok, chat, &o, rec, logits, cands, &rng, &err);
+            st = generate_one(m, tok, chat, &o, rec, logits, &rng, &err);
             if (st != PP_OK && !err.file[0]) {
                 snprintf(err.file, sizeof err.file, "%s", pp_reader_name(r));
                 err.line = pp_reader_lineno(r);
@@ -377,7 +322,6 @@ out:
         pp_writer_abort(w);
     pp_reader_close(r);
     free(logits);
-    free(cands);
     pp_tokenizer_free(tok);
     pp_model_free(m);
     return rc;
