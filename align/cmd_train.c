@@ -407,11 +407,13 @@ int cmd_train(int argc, char **argv)
                          cfgp->vocab_size);
             goto fail;
         }
-        /* a fresh config without BOS/EOS takes the tokenizer's <s> and </s> */
-        if (cfgp->bos_token_id < 0)
-            cfgp->bos_token_id = pp_tokenizer_find_piece(tok, "<s>");
-        if (cfgp->eos_token_id < 0)
-            cfgp->eos_token_id = pp_tokenizer_find_piece(tok, "</s>");
+        /* a fresh config without BOS/EOS takes the tokenizer's (<s>, </s> or Llama 3's) */
+        static const char *bos_names[] = {"<s>", "<|begin_of_text|>", "<|endoftext|>"};
+        static const char *eos_names[] = {"</s>", "<|end_of_text|>", "<|endoftext|>"};
+        for (size_t i = 0; cfgp->bos_token_id < 0 && i < 3; i++)
+            cfgp->bos_token_id = pp_tokenizer_find_piece(tok, bos_names[i]);
+        for (size_t i = 0; cfgp->eos_token_id < 0 && i < 3; i++)
+            cfgp->eos_token_id = pp_tokenizer_find_piece(tok, eos_names[i]);
     }
     if (o.T == 0)
         o.T = cfgp->max_position_embeddings < 256 ? cfgp->max_position_embeddings : 256;

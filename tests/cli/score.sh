@@ -89,6 +89,21 @@ jq '.chat_template = "{% for m in messages %}[{{ m.role }}] {{ m.content }}{% en
 expect_status 1 pp generate --model "$TMP/t-other" --input-format messages "$TMP/chat.jsonl"
 expect_grep 'chat template not recognised: only ChatML and Llama 3' "$TMP/err"
 
+# a Hugging Face tokenizer.json travels into the checkpoint; its BOS is Llama 3's
+jq '.vocab_size = 1600' "$M/train/config.json" >"$TMP/c1600.json"
+expect_status 0 pp train --config "$TMP/c1600.json" --tokenizer "$TESTDATA/tokenizers/llama3-small.tokenizer.json" \
+    --out "$TMP/hf" --steps 1 --batch-size 2 --seq-len 32 --threads 1 -q --data "$TMP/short.jsonl"
+expect_file "$TMP/hf/tokenizer.json"
+want_bos=$(jq '.added_tokens[] | select(.content == "<|begin_of_text|>") | .id' "$TESTDATA/tokenizers/llama3-small.tokenizer.json")
+expect_jq ".bos_token_id == $want_bos" "$TMP/hf/config.json"
+expect_status 0 pp score --model "$TMP/hf" --window 64 -q "$TMP/short.jsonl"
+expect_jq '.bits_per_byte > 0' "$TMP/out"
+# a Llama 3 template is recognised (and needs its header markers in the vocabulary)
+jq -n '{chat_template: "{% for m in messages %}<|start_header_id|>{{ m.role }}<|end_header_id|>\n\n{{ m.content | trim }}<|eot_id|>{% endfor %}"}' \
+    >"$TMP/hf/tokenizer_config.json"
+expect_status 1 pp generate --model "$TMP/hf" --input-format messages "$TMP/chat.jsonl"
+expect_grep 'the tokenizer has no special token <\|start_header_id\|>' "$TMP/err"
+
 # --- model info
 expect_status 0 pp model info "$TMP/t"
 expect_grep '^parameters: +31392 ' "$TMP/out"

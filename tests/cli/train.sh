@@ -122,6 +122,9 @@ expect_grep 'needs --tokenizer' "$TMP/err"
 # --- text: a tokenizer trained with the ChatML markers; a mixture; held-out rows
 expect_status 0 pp tokenizer train -q --lang yo --vocab-size 400 --no-exemplars --chat-markers \
     -i "$TESTDATA/tokenizers/yo-udhr-train.jsonl" -o "$TMP/yo" || stop "tokenizer training failed"
+expect_grep '^<\|im_start\|>	' "$TMP/yo.vocab"
+expect_grep '^<\|im_end\|>	' "$TMP/yo.vocab"
+expect_jq '.user_defined_symbols == "<|im_start|>,<|im_end|>"' "$TMP/yo.json"
 expect_status 1 pp train --config "$TINY" --tokenizer "$TMP/yo.model" --out "$TMP/x" --steps 1 \
     --data "$TESTDATA/tokenizers/yo-udhr-train.jsonl" -q
 expect_grep 'the tokenizer has 400 tokens, more than vocab_size 64' "$TMP/err"
