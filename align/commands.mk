@@ -19,3 +19,8 @@ endif
 dist_check_SCRIPTS += tests/cli/train-mpi.sh
 EXTRA_DIST += docs/train.md tests/data/model/train/SOURCE.md \
 	tests/data/model/train/config.json
+check_PROGRAMS += tests/check_train
+TESTS += tests/check_train
+tests_check_train_SOURCES = tests/check_train.c tests/testutil.h
+tests_check_train_CPPFLAGS = $(PP_TEST_CPPFLAGS)
+tests_check_train_LDADD = $(PP_TEST_LIBS)
