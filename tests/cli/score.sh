@@ -109,6 +109,9 @@ expect_status 0 pp model info "$TMP/t"
 expect_grep '^parameters: +31392 ' "$TMP/out"
 expect_grep 'tokenizer: .*tokenizer.model .*chat template chatml' "$TMP/out"
 expect_grep 'dtypes: +F32 x 20' "$TMP/out"
+expect_status 0 pp model info "$M/tiny-bf16"
+expect_grep 'dtypes: +BF16 x 21' "$TMP/out"
+expect_grep 'tokenizer: +none' "$TMP/out"
 expect_status 0 pp model info --config "$TINY" --batch-size 2 --seq-len 8 --json
 # 19616 parameters of 4 bytes; training keeps gradients and both moments of the same size
 expect_jq '.parameters == 19616 and .training.memory.params == 78464 and .training.memory.grads == 78464 and .training.memory.adam_v == 78464 and .inference.memory.grads == 0 and .training.memory.total == (.training.memory | .params + .grads + .adam_m + .adam_v + .activations + .scratch + .kv_cache)' "$TMP/out"
