@@ -6,13 +6,12 @@ libpolyphony_la_SOURCES += align/pp_llama_config.c align/pp_model.c align/pp_mod
 	align/pp_safetensors.c align/pp_checkpoint.c align/pp_decode.c \
 	align/pp_sample.c
 nobase_pkginclude_HEADERS += align/pp_model.h align/pp_safetensors.h
-libpolyphony_la_CPPFLAGS += -I$(top_srcdir)
 
 # Tests: against the PyTorch fixtures in tests/data/model (regenerate.py writes them).
 check_PROGRAMS += tests/check_model
 TESTS += tests/check_model
 tests_check_model_SOURCES = tests/check_model.c tests/testutil.h
-tests_check_model_CPPFLAGS = $(PP_TEST_CPPFLAGS) -I$(top_srcdir)
+tests_check_model_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_model_LDADD = $(PP_TEST_LIBS)
 EXTRA_DIST += align/README.md tests/data/model/regenerate.py tests/data/model/fixtures.safetensors \
 	tests/data/model/tiny/config.json tests/data/model/tiny/model.safetensors \

@@ -5,7 +5,7 @@ EXTRA_DIST += bench/audit/run.sh
 # train_bench on demand with `make bench/train/train_bench`).
 EXTRA_PROGRAMS = bench/train/train_bench
 bench_train_train_bench_SOURCES = bench/train/train_bench.c
-bench_train_train_bench_CPPFLAGS = $(AM_CPPFLAGS) $(DEP_CFLAGS) -I$(top_srcdir)
+bench_train_train_bench_CPPFLAGS = $(AM_CPPFLAGS) $(DEP_CFLAGS)
 bench_train_train_bench_LDADD = libpolyphony.la $(DEP_LIBS)
 EXTRA_DIST += bench/train/run.sh bench/train/torch_bench.py
 CLEANFILES += bench/train/train_bench

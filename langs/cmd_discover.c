@@ -83,7 +83,8 @@ static const char **sorted_keys(json_t *obj, size_t *n)
     json_t *v;
     json_object_foreach(obj, key, v) k[(*n)++] = key;
     sort_obj = obj;
-    qsort(k, *n, sizeof *k, by_chars);
+    if (*n > 1)
+        qsort(k, *n, sizeof *k, by_chars);
     return k;
 }
 

@@ -106,6 +106,15 @@ extern "C" void pp_ft_train_opts_init(pp_ft_train_opts *o)
 //         uint8[codesize], PQ, and if qnorm: uint8[m], PQ;
 //   PQ = int32 dim, nsubq, dsub, lastdsub, float[dim * 256].
 namespace {
+// What the walk learned about one matrix, for the consistency checks.
+struct mat_info {
+    bool quant = false, qnorm = false;
+    int64_t m = 0, n = 0;
+    int32_t codesize = 0;
+    int32_t pq[4] = {0, 0, 0, 0};  // dim, nsubq, dsub, lastdsub
+    int32_t npq[4] = {0, 0, 0, 0}; // the norm quantizer's (qnorm)
+};
+
 struct walker {
     std::istream &in;
     long long size;
@@ -128,10 +137,9 @@ struct walker {
         in.seekg(n, std::ios::cur);
         return true;
     }
-    bool pq()
+    bool pq(int32_t d[4])
     {
-        int32_t d[4];
-        if (!get(d, sizeof d))
+        if (!get(d, 4 * sizeof(int32_t)))
             return false;
         if (d[0] <= 0 || d[0] > 100000 || d[1] <= 0 || d[2] <= 0 || d[3] < 0) {
             why = "implausible product quantizer sizes (corrupt file)";
@@ -139,8 +147,9 @@ struct walker {
         }
         return skip((long long)d[0] * 256 * (long long)sizeof(float));
     }
-    bool matrix(bool quant)
+    bool matrix(bool quant, mat_info &mi)
     {
+        mi.quant = quant;
         if (!quant) {
             int64_t mn[2];
             if (!get(mn, sizeof mn))
@@ -149,6 +158,7 @@ struct walker {
                 why = "implausible matrix sizes (corrupt file)";
                 return false;
             }
+            mi.m = mn[0], mi.n = mn[1];
             return skip(mn[0] * mn[1] * (long long)sizeof(float));
         }
         uint8_t qnorm;
@@ -160,13 +170,73 @@ struct walker {
             why = "implausible quantized matrix sizes (corrupt file)";
             return false;
         }
-        if (!skip(codesize) || !pq())
+        mi.qnorm = qnorm != 0, mi.m = mn[0], mi.n = mn[1], mi.codesize = codesize;
+        if (!skip(codesize) || !pq(mi.pq))
             return false;
-        if (qnorm && (!skip(mn[0]) || !pq()))
+        if (qnorm && (!skip(mn[0]) || !pq(mi.npq)))
             return false;
         return true;
     }
 };
+
+// fastText trusts the numbers in a file: a dimension that disagrees with a
+// matrix, a row count that is not the vocabulary plus the hash buckets, or a
+// quantizer that does not cover the dimension makes its code divide by zero,
+// assert, or read and free outside its arrays. Each field is checked against
+// the others here; the message names the one that disagrees.
+static bool check_matrix(const mat_info &mi, const char *which, int32_t dim, int64_t rows,
+                         const char *rows_what, std::string &why)
+{
+    std::string w(which);
+    if (mi.n != dim) {
+        why = w + " matrix has " + std::to_string(mi.n) + " columns but the header's dim is " +
+              std::to_string(dim);
+        return false;
+    }
+    if (mi.m != rows) {
+        why = w + " matrix has " + std::to_string(mi.m) + " rows, expected " +
+              std::to_string(rows) + " (" + rows_what + ")";
+        return false;
+    }
+    if (!mi.quant)
+        return true;
+    const int32_t *q = mi.pq;
+    if (q[0] != dim) {
+        why = w + " quantizer's dim is " + std::to_string(q[0]) + " but the header's dim is " +
+              std::to_string(dim);
+        return false;
+    }
+    // fastText's own rule: nsubq = ceil(dim / dsub), lastdsub = the remainder or dsub.
+    int32_t dsub = q[2];
+    int32_t nsubq = dim / dsub + (dim % dsub ? 1 : 0);
+    int32_t lastdsub = dim % dsub ? dim % dsub : dsub;
+    if (dsub > dim) {
+        why = w + " quantizer's dsub (" + std::to_string(dsub) + ") exceeds dim (" +
+              std::to_string(dim) + ")";
+        return false;
+    }
+    if (q[1] != nsubq) {
+        why = w + " quantizer's nsubq is " + std::to_string(q[1]) + ", expected " +
+              std::to_string(nsubq) + " for dim " + std::to_string(dim) + " and dsub " +
+              std::to_string(dsub);
+        return false;
+    }
+    if (q[3] != lastdsub) {
+        why = w + " quantizer's lastdsub is " + std::to_string(q[3]) + ", expected " +
+              std::to_string(lastdsub);
+        return false;
+    }
+    if ((int64_t)mi.codesize != mi.m * nsubq) {
+        why = w + " matrix has " + std::to_string(mi.codesize) + " codes, expected rows x nsubq = " +
+              std::to_string(mi.m * nsubq);
+        return false;
+    }
+    if (mi.qnorm && (mi.npq[0] != 1 || mi.npq[1] != 1 || mi.npq[2] != 1 || mi.npq[3] != 1)) {
+        why = w + " matrix's norm quantizer is not 1-dimensional";
+        return false;
+    }
+    return true;
+}
 } // namespace
 
 static bool check_file(std::istream &in, long long fsize, std::string &why)
@@ -196,16 +266,28 @@ static bool check_file(std::istream &in, long long fsize, std::string &why)
         why = "truncated header";
         return false;
     }
-    int32_t dim = a[0], loss = a[6], model = a[7], bucket = a[8], minn = a[9], maxn = a[10];
+    int32_t dim = a[0], word_ngrams = a[5], loss = a[6], model = a[7], bucket = a[8],
+            minn = a[9], maxn = a[10];
     if (dim <= 0 || dim > 100000 || loss < 1 || loss > 4 || model < 1 || model > 3 ||
         bucket < 0 || bucket > 100000000 || minn < 0 || maxn < 0 || minn > 64 || maxn > 64) {
         why = "implausible model arguments in the header (corrupt file)";
         return false;
     }
+    // Character n-grams and word n-grams are hashed modulo bucket.
+    if (bucket == 0 && (maxn > 0 || word_ngrams > 1)) {
+        why = "bucket is 0 but the model hashes " +
+              std::string(maxn > 0 ? "character" : "word") + " n-grams into buckets";
+        return false;
+    }
     int32_t size = d[0], nwords = d[1], nlabels = d[2];
+    int64_t prune = d2[1];
     if (size < 0 || nwords < 0 || nlabels < 0 || (long long)nwords + nlabels != size ||
-        (long long)size > fsize || d2[0] < 0 || d2[1] < -1 || d2[1] > fsize) {
+        (long long)size > fsize || d2[0] < 0 || prune < -1 || prune > fsize) {
         why = "implausible dictionary sizes in the header (corrupt file)";
+        return false;
+    }
+    if (model == 3 /* supervised */ && nlabels == 0) {
+        why = "a classifier with no labels (nlabels is 0)";
         return false;
     }
     std::streambuf *sb = in.rdbuf();
@@ -230,23 +312,43 @@ static bool check_file(std::istream &in, long long fsize, std::string &why)
             why = "bad dictionary entry type (corrupt file)";
             return false;
         }
+        // fastText keeps words first, then labels, and indexes them so.
+        if (type != (i < nwords ? 0 : 1)) {
+            why = "dictionary entry " + std::to_string(i) + " is a " +
+                  (type ? "label" : "word") + " but nwords is " + std::to_string(nwords);
+            return false;
+        }
     }
-    if (d2[1] > 0 && !w.skip(d2[1] * 2 * (long long)sizeof(int32_t)))
-        return why = w.why, false;
+    // A pruned model maps each kept bucket to a row after the words.
+    for (int64_t i = 0; i < prune; i++) {
+        int32_t pr[2];
+        if (!w.get(pr, sizeof pr))
+            return why = w.why, false;
+        if (pr[0] < 0 || (bucket > 0 && pr[0] >= bucket) || pr[1] < 0 || pr[1] >= prune) {
+            why = "pruned bucket index out of range (corrupt file)";
+            return false;
+        }
+    }
     uint8_t quant_input, qout;
+    mat_info min, mout;
     if (!w.get(&quant_input, 1) || quant_input > 1)
         return why = w.why.empty() ? "bad matrix flag (corrupt file)" : w.why, false;
-    if (!w.matrix(quant_input))
+    if (!w.matrix(quant_input, min))
         return why = w.why, false;
     if (!w.get(&qout, 1) || qout > 1)
         return why = w.why.empty() ? "bad matrix flag (corrupt file)" : w.why, false;
-    if (!w.matrix(quant_input && qout))
+    if (!w.matrix(quant_input && qout, mout))
         return why = w.why, false;
     if ((long long)in.tellg() != fsize) {
         why = "trailing bytes after the model (corrupt file)";
         return false;
     }
-    return true;
+    int64_t in_rows = (int64_t)nwords + (prune >= 0 ? prune : (int64_t)bucket);
+    if (!check_matrix(min, "the input", dim, in_rows,
+                      prune >= 0 ? "nwords + pruned buckets" : "nwords + bucket", why))
+        return false;
+    int64_t out_rows = model == 3 ? nlabels : nwords;
+    return check_matrix(mout, "the output", dim, out_rows, model == 3 ? "nlabels" : "nwords", why);
 }
 
 // Read the arrays the fast path needs (the file has passed check_file).
@@ -651,6 +753,10 @@ extern "C" pp_status pp_fasttext_train(const pp_ft_train_opts *o, pp_fasttext **
         if (!probe.good())
             return pp_error_set(err, PP_ERR_IO, o->input, 0, "cannot open training file");
         probe.close();
+        // fastText hashes n-grams modulo bucket (a division by zero otherwise).
+        if (o->bucket <= 0 && (o->maxn > 0 || o->word_ngrams > 1))
+            return pp_error_set(err, PP_ERR_INVALID, o->input, 0,
+                                "bucket must be at least 1 when the model uses n-grams");
         fasttext::Args a;
         a.input = o->input;
         a.output = o->output;

@@ -226,7 +226,8 @@ pp_status pp_profile_vec_from(const uint64_t *keys, const double *w, size_t n,
         t[i].w = w[i];
         norm += w[i] * w[i];
     }
-    qsort(t, n, sizeof *t, cmp_kw);
+    if (n > 1)
+        qsort(t, n, sizeof *t, cmp_kw);
     norm = sqrt(norm);
     for (size_t i = 0; i < n; i++) {
         v->key[i] = t[i].k;
@@ -339,7 +340,8 @@ pp_status pp_trigram_profile_pre(const char *p, size_t plen, pp_profile_vec **ou
         pp_profile_vec_free(v);
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    qsort(h, nh, sizeof *h, cmp_u64);
+    if (nh > 1)
+        qsort(h, nh, sizeof *h, cmp_u64);
     double norm = 0;
     for (size_t i = 0; i < nh;) {
         size_t j = i;

@@ -217,9 +217,10 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
             if (*e)
                 c = -1;
         }
-        if (c < 0) {
+        if (!(c >= 0) || !isfinite(c)) { /* nan, inf and negatives alike */
             st = pp_error_set(err, PP_ERR_PARSE, path, pp_input_lineno(in),
-                              "bad profile line (expected label, trigram, count)");
+                              "bad profile line (expected label, trigram, and a count that is "
+                              "a finite number >= 0)");
             goto done;
         }
         uint64_t h = XXH3_64bits(t1 + 1, (size_t)(t2 - t1 - 1));

@@ -147,7 +147,8 @@ static void rebuild(pp_lid_eval *e)
         if (json_integer_value(json_array_get(v, 0)) > 0)
             e->sorted[e->nsorted++] = k;
     }
-    qsort(e->sorted, e->nsorted, sizeof *e->sorted, cmpstr);
+    if (e->nsorted > 1)
+        qsort(e->sorted, e->nsorted, sizeof *e->sorted, cmpstr);
     e->dirty = 0;
 }
 
@@ -218,7 +219,8 @@ size_t pp_lid_eval_confusions(const pp_lid_eval *e, pp_lid_confusion *out, size_
     if (!ks)
         return 0;
     json_object_foreach(e->confusions, key, v) ks[n++] = key;
-    qsort(ks, n, sizeof *ks, cmpstr);
+    if (n > 1)
+        qsort(ks, n, sizeof *ks, cmpstr);
     /* stable selection sort by count, descending */
     size_t w = 0;
     int *used = calloc(n + 1, sizeof *used);

@@ -700,7 +700,8 @@ static int acc_compact(tri_acc *a)
 {
     if (a->nraw == 0)
         return 0;
-    qsort(a->raw, a->nraw, sizeof *a->raw, cmp_u64b);
+    if (a->nraw > 1)
+        qsort(a->raw, a->nraw, sizeof *a->raw, cmp_u64b);
     hc *out = malloc(sizeof *out * (a->npairs + a->nraw));
     if (!out)
         return -1;
@@ -843,7 +844,8 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
             st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
             goto done;
         }
-        qsort(acc[i].pairs, acc[i].npairs, sizeof *acc[i].pairs, cmp_count_desc);
+        if (acc[i].npairs > 1)
+            qsort(acc[i].pairs, acc[i].npairs, sizeof *acc[i].pairs, cmp_count_desc);
         if (acc[i].npairs > (size_t)o->top)
             acc[i].npairs = (size_t)o->top;
         nsel += acc[i].npairs;
@@ -859,7 +861,8 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
     for (size_t i = 0; i < nnames; i++)
         for (size_t j = 0; j < acc[i].npairs; j++)
             want[nw++] = acc[i].pairs[j].h;
-    qsort(want, nw, sizeof *want, cmp_u64b);
+    if (nw > 1)
+        qsort(want, nw, sizeof *want, cmp_u64b);
     size_t u = 0;
     for (size_t i = 0; i < nw; i++)
         if (u == 0 || want[u - 1] != want[i])
@@ -909,6 +912,12 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
         }
         free(b);
         free(off);
+    }
+    if (nnames == 0) { /* never replace a model's profiles with an empty file */
+        st = pp_error_set(err, PP_ERR_INVALID, o->input, 0,
+                          "no record with a text and a label: no profiles to write (%s is left "
+                          "as it was)", o->output);
+        goto done;
     }
     st = pp_output_open(o->output, &out, err);
     if (st != PP_OK)

@@ -265,8 +265,10 @@ pp_status pp_registry_open(const char *path, pp_registry **out, pp_error *err)
         if (*e->iso639_2b)
             r->by2b[r->n2b++] = e;
     }
-    qsort(r->by1, r->n1, sizeof *r->by1, cmp_1);
-    qsort(r->by2b, r->n2b, sizeof *r->by2b, cmp_2b);
+    if (r->n1 > 1)
+        qsort(r->by1, r->n1, sizeof *r->by1, cmp_1);
+    if (r->n2b > 1)
+        qsort(r->by2b, r->n2b, sizeof *r->by2b, cmp_2b);
     /* A macrolanguage has a UDHR text or a spell-checker when a member has. */
     for (size_t i = 0; i < r->n; i++) {
         entry *e = &r->e[i];

@@ -32,7 +32,9 @@ typedef enum pp_status {
     PP_ERR_UNSUPPORTED, /* a format or option this build does not handle */
     PP_ERR_MODEL,       /* a model file could not be loaded or used */
     PP_ERR_ICU,         /* an ICU call failed */
-    PP_ERR_NOT_FOUND    /* a named thing (language, field, file) is absent */
+    PP_ERR_NOT_FOUND,   /* a named thing (language, field, file) is absent */
+    PP_ERR_STREAM       /* a compressed stream is truncated or corrupt: the input ends
+                           there, unlike a bad line, which a reader can skip */
 } pp_status;
 
 /* Where an error happened and why. `file` and `line` are empty/0 when they

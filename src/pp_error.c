@@ -19,6 +19,7 @@ const char *pp_status_name(pp_status s)
     case PP_ERR_MODEL: return "model error";
     case PP_ERR_ICU: return "ICU error";
     case PP_ERR_NOT_FOUND: return "not found";
+    case PP_ERR_STREAM: return "corrupt compressed stream";
     }
     return "unknown error";
 }

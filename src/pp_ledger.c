@@ -1,6 +1,7 @@
 /* pp_ledger.c — append per-language metric rows (DESIGN.md). */
 #include "config.h"
 #include "src/pp_ledger.h"
+#include "src/pp_stream.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -22,6 +23,9 @@ pp_status pp_ledger_open(const char *path, const char *stage, pp_ledger **out, p
     *out = NULL;
     if (!path || !*path || !stage || !*stage)
         return pp_error_set(err, PP_ERR_INVALID, path, 0, "a ledger needs a path and a stage");
+    pp_status chk = pp_output_check_path(path, err); /* appending would corrupt an input */
+    if (chk != PP_OK)
+        return chk;
     pp_ledger *l = calloc(1, sizeof *l);
     if (!l)
         return pp_error_set(err, PP_ERR_NOMEM, path, 0, "out of memory");

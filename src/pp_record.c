@@ -63,9 +63,49 @@ static int is_blank(const char *s, size_t n)
     return 1;
 }
 
+/* A UTF-8 byte order mark, which some editors put at the start of a file. */
+static const char BOM[3] = {'\xEF', '\xBB', '\xBF'};
+
+pp_status pp_record_parse(const char *line, size_t len, const char *name, long lineno,
+                          json_t **rec, pp_error *err)
+{
+    *rec = NULL;
+    size_t skip = 0;
+    if (lineno == 1 && len >= 3 && memcmp(line, BOM, 3) == 0)
+        skip = 3;
+    line += skip;
+    len -= skip;
+    size_t bad;
+    if (!pp_utf8_valid(line, len, &bad))
+        return pp_error_set(err, PP_ERR_ENCODING, name, lineno,
+                            "invalid UTF-8 at byte %zu of the line", skip + bad + 1);
+    /* A NUL (\u0000) in a string is refused: every consumer handles
+     * strings as C strings and would silently use only what precedes it. */
+    json_error_t je;
+    json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+    if (!j && json_error_code(&je) == json_error_null_character)
+        return pp_error_set(err, PP_ERR_PARSE, name, lineno,
+                            "a string contains a NUL character (\\u0000 at column %d)", je.column);
+    if (!j) {
+        /* jansson reports a column; "premature end of input" means truncated. */
+        return pp_error_set(err, PP_ERR_PARSE, name, lineno, "malformed JSON at column %d: %s",
+                            je.column, je.text);
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return pp_error_set(err, PP_ERR_PARSE, name, lineno, "a record must be a JSON object");
+    }
+    *rec = j;
+    return PP_OK;
+}
+
 pp_status pp_reader_next(pp_reader *r, json_t **rec, pp_error *err)
 {
     *rec = NULL;
+    /* The previous line's bytes may be gone once getline refills or grows
+     * its buffer, even when it fails: never leave raw pointing at them. */
+    r->raw = NULL;
+    r->raw_len = 0;
     for (;;) {
         const char *line;
         size_t len;
@@ -78,27 +118,13 @@ pp_status pp_reader_next(pp_reader *r, json_t **rec, pp_error *err)
             return PP_OK;
         if (is_blank(line, len))
             continue;
-        const char *name = pp_input_name(r->in);
-        long lineno = pp_input_lineno(r->in);
-        size_t bad;
-        if (!pp_utf8_valid(line, len, &bad))
-            return pp_error_set(err, PP_ERR_ENCODING, name, lineno,
-                                "invalid UTF-8 at byte %zu of the line", bad + 1);
-        json_error_t je;
-        json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
-        if (!j) {
-            /* jansson reports a column; "premature end of input" means truncated. */
-            return pp_error_set(err, PP_ERR_PARSE, name, lineno, "malformed JSON at column %d: %s",
-                                je.column, je.text);
-        }
-        if (!json_is_object(j)) {
-            json_decref(j);
-            return pp_error_set(err, PP_ERR_PARSE, name, lineno,
-                                "a record must be a JSON object");
-        }
-        *rec = j;
-        return PP_OK;
+        return pp_record_parse(line, len, pp_input_name(r->in), pp_input_lineno(r->in), rec, err);
     }
+}
+
+int pp_reader_can_go_on(pp_status s)
+{
+    return s == PP_ERR_PARSE || s == PP_ERR_ENCODING;
 }
 
 const char *pp_reader_raw(const pp_reader *r, size_t *len)
@@ -243,4 +269,24 @@ const char *pp_record_str(const json_t *rec, const char *key)
 {
     json_t *v = json_object_get(rec, key);
     return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+json_t *pp_record_get(const json_t *rec, const char *path)
+{
+    if (!json_is_object(rec) || !path)
+        return NULL;
+    json_t *v = json_object_get(rec, path);
+    if (v || !strchr(path, '.'))
+        return v;
+    const json_t *o = rec;
+    const char *p = path;
+    for (;;) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        v = json_object_getn(o, p, n);
+        if (!dot || !json_is_object(v))
+            return dot ? NULL : v;
+        o = v;
+        p = dot + 1;
+    }
 }

@@ -25,11 +25,24 @@ PP_API pp_status pp_reader_open(const char *path, pp_reader **out, pp_error *err
 
 /* Next record. On PP_OK *rec is a new reference (caller json_decref()s it) or
  * NULL at end of input. Blank lines are skipped. A bad line returns
- * PP_ERR_PARSE (not JSON / not an object / truncated) or PP_ERR_ENCODING
+ * PP_ERR_PARSE (not JSON / not an object / truncated / a string holding a
+ * NUL character, which C strings would cut short) or PP_ERR_ENCODING
  * (invalid UTF-8) with err->file, err->line and a reason; the reader stays
- * usable and the next call moves to the following line. I/O errors return
- * PP_ERR_IO and end the stream. */
+ * usable and the next call moves to the following line. Anything else ends
+ * the input: a read error (PP_ERR_IO) or a truncated or corrupt gzip/zstd
+ * stream (PP_ERR_STREAM) is returned again by every later call, so a caller
+ * must stop on it (pp_reader_can_go_on() tells the two kinds apart). */
 PP_API pp_status pp_reader_next(pp_reader *r, json_t **rec, pp_error *err);
+
+/* Parse one line as a record by the reader's rules (UTF-8 checked first, a
+ * JSON object, no duplicate keys, no NUL in strings, a byte order mark
+ * skipped on line 1). PP_ERR_PARSE/PP_ERR_ENCODING name `name`:`lineno`. */
+PP_API pp_status pp_record_parse(const char *line, size_t len, const char *name, long lineno,
+                                 json_t **rec, pp_error *err);
+
+/* Nonzero when `s`, returned by pp_reader_next(), is a bad line the reader
+ * can skip; zero for PP_OK and for every status that ends the input. */
+PP_API int pp_reader_can_go_on(pp_status s);
 
 /* The raw bytes of the line last read (for rejects). Valid until the next call. */
 PP_API const char *pp_reader_raw(const pp_reader *r, size_t *len);
@@ -61,6 +74,10 @@ PP_API void pp_writer_abort(pp_writer *w);
 PP_API pp_status pp_reject_put(pp_writer *w, const char *file, long line, const char *reason,
                                const json_t *record, const char *raw, size_t rawlen,
                                pp_error *err);
+
+/* The value at `path`: the key itself when the record has it, else a dotted
+ * path into nested objects ("metadata.language"). NULL when absent. */
+PP_API json_t *pp_record_get(const json_t *rec, const char *path);
 
 /* Convenience accessors: the string value of `key`, or NULL if absent or not a string. */
 PP_API const char *pp_record_str(const json_t *rec, const char *key);

@@ -36,7 +36,92 @@ struct pp_input {
     char *line;
     size_t line_cap;
     long lineno;
+    /* A decoder or read failure ends the input: it is kept and returned by
+     * every later call, so no caller can read past it or report it twice as
+     * different lines. */
+    pp_status failed;
+    pp_error fail;
 };
+
+/* Process-wide lists, touched from the thread that opens and closes streams:
+ * the files read so far (device and inode), so that no output replaces one of
+ * them, and the temporary files not yet renamed, so that a signal handler can
+ * remove them. */
+typedef struct file_id {
+    dev_t dev;
+    ino_t ino;
+} file_id;
+static file_id *inputs_read;
+static size_t ninputs_read, inputs_cap;
+
+#define MAX_TEMPS 64
+static char *volatile temps[MAX_TEMPS];
+
+static void remember_input(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return;
+    for (size_t i = 0; i < ninputs_read; i++)
+        if (inputs_read[i].dev == st.st_dev && inputs_read[i].ino == st.st_ino)
+            return;
+    if (ninputs_read == inputs_cap) {
+        size_t nc = inputs_cap ? inputs_cap * 2 : 16;
+        file_id *n = realloc(inputs_read, nc * sizeof *n);
+        if (!n)
+            return;
+        inputs_read = n;
+        inputs_cap = nc;
+    }
+    inputs_read[ninputs_read].dev = st.st_dev;
+    inputs_read[ninputs_read].ino = st.st_ino;
+    ninputs_read++;
+}
+
+int pp_path_is_input(const char *path)
+{
+    struct stat st;
+    if (!path || strcmp(path, "-") == 0 || stat(path, &st) != 0)
+        return 0;
+    for (size_t i = 0; i < ninputs_read; i++)
+        if (inputs_read[i].dev == st.st_dev && inputs_read[i].ino == st.st_ino)
+            return 1;
+    return 0;
+}
+
+pp_status pp_output_check_path(const char *path, pp_error *err)
+{
+    if (pp_path_is_input(path))
+        return pp_error_set(err, PP_ERR_INVALID, path, 0,
+                            "this file is also an input of the run: writing it would destroy "
+                            "the input (choose another output name)");
+    return PP_OK;
+}
+
+static void temp_add(char *name)
+{
+    for (int i = 0; i < MAX_TEMPS; i++)
+        if (!temps[i]) {
+            temps[i] = name;
+            return;
+        }
+}
+
+static void temp_drop(const char *name)
+{
+    for (int i = 0; i < MAX_TEMPS; i++)
+        if (temps[i] == name)
+            temps[i] = NULL;
+}
+
+void pp_output_remove_temporaries(void)
+{
+    for (int i = 0; i < MAX_TEMPS; i++) {
+        char *t = temps[i];
+        if (t)
+            unlink(t); /* async-signal-safe */
+    }
+}
 
 static pp_status io_error(pp_error *err, const char *name, const char *what)
 {
@@ -95,6 +180,7 @@ pp_status pp_input_open(const char *path, pp_input **out, pp_error *err)
             return PP_ERR_IO;
         }
         in->own_fd = 1;
+        remember_input(in->fd);
     }
     /* Read until we have 4 bytes (or end) to recognise the format. */
     size_t have = 0;
@@ -137,8 +223,47 @@ pp_status pp_input_open(const char *path, pp_input **out, pp_error *err)
     return PP_OK;
 }
 
-/* Append more decompressed bytes after buf_end. Sets in->done at the end. */
+/* A decoder failure: the line being assembled is lost and so is the rest of
+ * the input. The message names the line that cannot be read and the last
+ * complete one, so the user knows how much of the file was used. */
+static pp_status stream_error(pp_input *in, pp_error *err, const char *what, const char *detail)
+{
+    char tail[128];
+    if (in->lineno > 0)
+        snprintf(tail, sizeof tail, "the input ends here (line %ld was the last complete line)",
+                 in->lineno);
+    else
+        snprintf(tail, sizeof tail, "no complete line could be read");
+    return pp_error_set(err, PP_ERR_STREAM, in->name, in->lineno + 1, "%s%s%s%s: %s", what,
+                        detail ? " (" : "", detail ? detail : "", detail ? ")" : "", tail);
+}
+
+static pp_status refill_once(pp_input *in, pp_error *err);
+
+/* Append more decompressed bytes after buf_end; a failure is kept (sticky). */
 static pp_status refill(pp_input *in, pp_error *err)
+{
+    if (in->failed) {
+        if (err)
+            *err = in->fail;
+        return in->failed;
+    }
+    pp_error e;
+    pp_error_clear(&e);
+    pp_status s = refill_once(in, &e);
+    if (s != PP_OK && s != PP_ERR_NOMEM) {
+        in->failed = s;
+        in->fail = e;
+        in->done = 1;
+        in->buf_start = in->buf_end = 0; /* a partial line is not a line */
+    }
+    if (s != PP_OK && err)
+        *err = e;
+    return s;
+}
+
+/* Append more decompressed bytes after buf_end. Sets in->done at the end. */
+static pp_status refill_once(pp_input *in, pp_error *err)
 {
     /* Compact the buffer. */
     if (in->buf_start > 0) {
@@ -171,8 +296,7 @@ static pp_status refill(pp_input *in, pp_error *err)
                     in->done = 1;
                     break;
                 }
-                return pp_error_set(err, PP_ERR_PARSE, in->name, in->lineno + 1,
-                                    "truncated gzip stream");
+                return stream_error(in, err, "truncated gzip stream", NULL);
             }
             if (in->zs_init == 2) { /* new member after a finished one */
                 inflateReset(&in->zs);
@@ -188,8 +312,8 @@ static pp_status refill(pp_input *in, pp_error *err)
             if (zr == Z_STREAM_END) {
                 in->zs_init = 2;
             } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
-                return pp_error_set(err, PP_ERR_PARSE, in->name, in->lineno + 1,
-                                    "corrupt gzip data (%s)", in->zs.msg ? in->zs.msg : "inflate failed");
+                return stream_error(in, err, "corrupt gzip data",
+                                    in->zs.msg ? in->zs.msg : "inflate failed");
             }
         } else { /* ZSTD */
             if (avail_raw == 0 && in->eof_raw) {
@@ -197,15 +321,13 @@ static pp_status refill(pp_input *in, pp_error *err)
                     in->done = 1;
                     break;
                 }
-                return pp_error_set(err, PP_ERR_PARSE, in->name, in->lineno + 1,
-                                    "truncated zstd stream");
+                return stream_error(in, err, "truncated zstd stream", NULL);
             }
             ZSTD_inBuffer ib = {in->raw, in->raw_len, in->raw_pos};
             ZSTD_outBuffer ob = {in->buf, in->buf_cap, in->buf_end};
             size_t zr = ZSTD_decompressStream(in->zd, &ob, &ib);
             if (ZSTD_isError(zr))
-                return pp_error_set(err, PP_ERR_PARSE, in->name, in->lineno + 1,
-                                    "corrupt zstd data (%s)", ZSTD_getErrorName(zr));
+                return stream_error(in, err, "corrupt zstd data", ZSTD_getErrorName(zr));
             in->raw_pos = ib.pos;
             in->buf_end = ob.pos;
             in->zs_init = zr != 0; /* 0: a frame is complete */
@@ -218,6 +340,8 @@ pp_status pp_input_getline(pp_input *in, const char **line, size_t *len, pp_erro
 {
     *line = NULL;
     *len = 0;
+    if (in->failed)
+        return refill(in, err);
     size_t scan_from = in->buf_start;
     for (;;) {
         char *nl = memchr(in->buf + scan_from, '\n', in->buf_end - scan_from);
@@ -261,6 +385,8 @@ pp_status pp_input_getline(pp_input *in, const char **line, size_t *len, pp_erro
 pp_status pp_input_read(pp_input *in, void *dst, size_t cap, size_t *got, pp_error *err)
 {
     *got = 0;
+    if (in->failed)
+        return refill(in, err);
     while (*got < cap) {
         if (in->buf_end == in->buf_start) {
             if (in->done)
@@ -389,6 +515,11 @@ pp_status pp_output_open_with(const char *path, pp_compression comp, pp_output *
     if (is_stdout) {
         o->fd = 1;
     } else {
+        pp_status chk = pp_output_check_path(path, err);
+        if (chk != PP_OK) {
+            pp_output_abort(o);
+            return chk;
+        }
         size_t n = strlen(path);
         o->tmpname = malloc(n + 16);
         if (!o->tmpname) {
@@ -404,6 +535,7 @@ pp_status pp_output_open_with(const char *path, pp_compression comp, pp_output *
             pp_output_abort(o);
             return s;
         }
+        temp_add(o->tmpname);
         /* mkstemp creates 0600; give the file the usual permissions. */
         mode_t um = umask(0);
         umask(um);
@@ -507,6 +639,8 @@ const char *pp_output_name(const pp_output *o) { return o ? o->name : ""; }
 
 static void output_free(pp_output *o)
 {
+    if (o->tmpname)
+        temp_drop(o->tmpname);
     if (o->zs_init)
         deflateEnd(&o->zs);
     ZSTD_freeCCtx(o->zc);
@@ -532,6 +666,8 @@ pp_status pp_output_close(pp_output *o, pp_error *err)
         if (close(o->fd) != 0 && s == PP_OK)
             s = io_error(err, o->name, "cannot close");
         o->fd = -1;
+        if (s == PP_OK) /* an input opened after this output began */
+            s = pp_output_check_path(o->name, err);
         if (s == PP_OK) {
             if (rename(o->tmpname, o->name) != 0)
                 s = io_error(err, o->name, "cannot rename temporary file into place");

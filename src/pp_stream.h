@@ -32,7 +32,10 @@ PP_API pp_status pp_input_open(const char *path, pp_input **out, pp_error *err);
 /* Read the next line (without its '\n'; a trailing '\r' is kept). *line points
  * into an internal buffer valid until the next call; *len is its length in
  * bytes (lines may contain NUL bytes). Returns PP_OK and sets *line NULL at end
- * of input. A final line without '\n' is returned as a line. */
+ * of input. A final line without '\n' is returned as a line. A truncated or
+ * corrupt compressed stream returns PP_ERR_STREAM (err->line: the line that
+ * cannot be read) and a read failure PP_ERR_IO; either ends the input and is
+ * returned again by every later call (pp_input_read() too). */
 PP_API pp_status pp_input_getline(pp_input *in, const char **line, size_t *len, pp_error *err);
 
 /* Read up to `cap` decompressed bytes. Returns the count in *got (0 at end). */
@@ -70,6 +73,19 @@ PP_API pp_status pp_output_close(pp_output *out, pp_error *err);
 PP_API void pp_output_abort(pp_output *out);
 
 PP_API const char *pp_output_name(const pp_output *out);
+
+/* Nonzero when `path` is a file (same device and inode) that this process
+ * has opened with pp_input_open(). */
+PP_API int pp_path_is_input(const char *path);
+
+/* PP_ERR_INVALID when writing `path` would replace one of the run's inputs.
+ * pp_output_open() checks it, and pp_output_close() again before renaming;
+ * other writers (ledgers, side files) call it themselves. */
+PP_API pp_status pp_output_check_path(const char *path, pp_error *err);
+
+/* Remove the temporary files of the outputs still open. Only unlink(), so a
+ * signal handler may call it before the process dies. */
+PP_API void pp_output_remove_temporaries(void);
 
 #ifdef __cplusplus
 }

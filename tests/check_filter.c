@@ -586,6 +586,6 @@ static Suite *filter_suite(void)
     return s;
 }
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 int main(void) { return tu_run(filter_suite()); }

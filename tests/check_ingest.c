@@ -474,6 +474,6 @@ static Suite *ingest_suite(void)
     return s;
 }
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 int main(void) { return tu_run(ingest_suite()); }

@@ -398,6 +398,6 @@ static Suite *suite(void)
     return s;
 }
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 int main(void) { return tu_run(suite()); }

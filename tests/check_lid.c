@@ -374,7 +374,7 @@ static Suite *suite(void)
     return s;
 }
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 int main(void)
 {

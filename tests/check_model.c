@@ -9,7 +9,7 @@
 #include "align/pp_model.h"
 #include "align/pp_ops.h"
 #include "align/pp_safetensors.h"
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -246,6 +246,6 @@ static Suite *suite(void)
     return s;
 }
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 int main(void) { return tu_run(suite()); }

@@ -98,6 +98,32 @@ START_TEST(test_bad_lines)
 }
 END_TEST
 
+START_TEST(test_nul_in_string)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/nul.jsonl", dir);
+    const char data[] = "{\"id\":\"a\",\"text\":\"before\\u0000after\"}\n"
+                        "{\"id\":\"b\\u0000\",\"text\":\"x\"}\n"
+                        "{\"id\":\"c\",\"text\":\"fine\"}\n";
+    tu_write_file(path, data, sizeof data - 1);
+    pp_reader *r;
+    pp_error err;
+    json_t *rec;
+    ck_assert_int_eq(pp_reader_open(path, &r, &err), PP_OK);
+    for (int line = 1; line <= 2; line++) {
+        ck_assert_int_eq(pp_reader_next(r, &rec, &err), PP_ERR_PARSE);
+        ck_assert_ptr_null(rec);
+        ck_assert_int_eq(err.line, line);
+        ck_assert_msg(strstr(err.message, "NUL character") != NULL, "%s", err.message);
+        ck_assert(pp_reader_can_go_on(PP_ERR_PARSE));
+    }
+    ck_assert_int_eq(pp_reader_next(r, &rec, &err), PP_OK);
+    ck_assert_str_eq(pp_record_str(rec, "text"), "fine");
+    json_decref(rec);
+    pp_reader_close(r);
+}
+END_TEST
+
 START_TEST(test_reject_file_is_valid_utf8)
 {
     char path[700];
@@ -151,6 +177,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_roundtrip_gz);
     tcase_add_test(tc, test_roundtrip_zst);
     tcase_add_test(tc, test_bad_lines);
+    tcase_add_test(tc, test_nul_in_string);
     tcase_add_test(tc, test_reject_file_is_valid_utf8);
     tcase_add_test(tc, test_utf8_valid);
     suite_add_tcase(s, tc);

@@ -7,7 +7,7 @@
 #include "align/pp_model.h"
 #include "align/pp_score.h"
 #include "align/pp_train_data.h"
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #include <math.h>
 #include <stdint.h>

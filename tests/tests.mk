@@ -21,7 +21,7 @@ tests_check_shims_LDADD = $(PP_TEST_LIBS)
 
 # The command-line basics (help, version, exit statuses).
 TESTS += tests/cli/basics.sh
-EXTRA_DIST += tests/cli/basics.sh tests/cli/lib.sh
+EXTRA_DIST += tests/README.md tests/cli/basics.sh tests/cli/lib.sh
 
 # The layering rule, on every #include of the tree; public headers are the
 # ones the fragments install.

@@ -123,29 +123,37 @@ static int load_model(const char *cmd, const char *model, const char *format, co
     return 0;
 }
 
-/* A line of input as a record: JSON objects as they are, other lines as {"text": line}. */
-static int line_record(const char *cmd, pp_input *in, const char *line, size_t len, json_t **rec)
+/* Is this input a file of records? Decided once per input (*records < 0 on
+ * the first line): a .jsonl/.json name, or a first line that opens a JSON
+ * object. Records are then read by the reader's rules, every line; other
+ * inputs are plain text, one {"text": line} per line. */
+static int is_record_input(const char *name, const char *line, size_t len)
+{
+    static const char *ext[] = {".jsonl", ".json", ".jsonl.gz", ".jsonl.zst", ".json.gz",
+                                ".json.zst"};
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+        size_t e = strlen(ext[i]);
+        if (n > e && strcmp(name + n - e, ext[i]) == 0)
+            return 1;
+    }
+    size_t i = len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    return i < len && line[i] == '{';
+}
+
+static int line_record(const char *cmd, pp_input *in, int *records, const char *line, size_t len,
+                       json_t **rec)
 {
     pp_error err;
     size_t bad = 0;
     *rec = NULL;
-    size_t i = 0;
-    while (i < len && (line[i] == ' ' || line[i] == '\t'))
-        i++;
-    if (i < len && line[i] == '{') {
-        json_error_t je;
-        *rec = json_loadb(line, len, 0, &je);
-        if (!*rec || !json_is_object(*rec)) {
-            json_decref(*rec);
-            *rec = NULL;
-            if (!pp_utf8_valid(line, len, &bad))
-                pp_error_set(&err, PP_ERR_ENCODING, pp_input_name(in), pp_input_lineno(in),
-                             "invalid UTF-8 at byte %zu", bad);
-            else
-                pp_error_set(&err, PP_ERR_PARSE, pp_input_name(in), pp_input_lineno(in),
-                             "not a JSON object: %s", je.text);
+    if (*records < 0)
+        *records = is_record_input(pp_input_name(in), line, len);
+    if (*records) {
+        if (pp_record_parse(line, len, pp_input_name(in), pp_input_lineno(in), rec, &err) != PP_OK)
             return cli_fail(cmd, &err);
-        }
         return 0;
     }
     /* jansson checks the UTF-8 of the string it makes */
@@ -198,13 +206,14 @@ static int run_codec(const char *cmd, int decode, const char *model, const char 
     const char *line;
     size_t len;
     pp_status st;
+    int records = -1;
     while ((st = pp_input_getline(in, &line, &len, &err)) == PP_OK && line) {
         if (len && line[len - 1] == '\r')
             len--;
         if (len == 0)
             continue;
         json_t *rec = NULL;
-        if ((rc = line_record(cmd, in, line, len, &rec)) != 0)
+        if ((rc = line_record(cmd, in, &records, line, len, &rec)) != 0)
             break;
         if (!decode) {
             json_t *tx = json_object_get(rec, "text");
@@ -359,14 +368,14 @@ static int audit_jsonl(audit_ctx *c, const char *file)
     const char *line;
     size_t len;
     pp_status st;
-    int rc = 0;
+    int rc = 0, records = -1;
     while (!rc && (st = pp_input_getline(in, &line, &len, &err)) == PP_OK && line) {
         if (len && line[len - 1] == '\r')
             len--;
         if (len == 0)
             continue;
         json_t *rec = NULL;
-        if ((rc = line_record(c->cmd, in, line, len, &rec)) != 0)
+        if ((rc = line_record(c->cmd, in, &records, line, len, &rec)) != 0)
             break;
         json_t *tx = json_object_get(rec, "text");
         const char *lang = pp_record_str(rec, "lang");
@@ -418,7 +427,8 @@ static int audit_dir(audit_ctx *c, const char *dir)
         names[n++] = strdup(de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_str);
     int rc = 0, files = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         size_t pl = strlen(dir) + strlen(names[i]) + 2;
@@ -799,13 +809,14 @@ static int run_train(const char *cmd, train_opts *o)
         const char *line;
         size_t len;
         pp_status st;
+        int records = -1;
         while (!rc && (st = pp_input_getline(in, &line, &len, &err)) == PP_OK && line) {
             if (len && line[len - 1] == '\r')
                 len--;
             if (len == 0)
                 continue;
             json_t *rec = NULL;
-            if ((rc = line_record(cmd, in, line, len, &rec)) != 0)
+            if ((rc = line_record(cmd, in, &records, line, len, &rec)) != 0)
                 break;
             json_t *tx = json_object_get(rec, "text");
             const char *lang = pp_record_str(rec, "lang");

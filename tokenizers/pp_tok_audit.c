@@ -194,7 +194,8 @@ static void note_lost(lang_acc *l, const char *want, size_t wl, const char *got,
         U8_NEXT(got, i, (int32_t)gl, c);
         have[nh++] = c;
     }
-    qsort(have, nh, sizeof *have, cmp_cp);
+    if (nh > 1)
+        qsort(have, nh, sizeof *have, cmp_cp);
     for (int32_t i = 0; i < (int32_t)wl && l->nlost < LOST_MAX;) {
         int32_t at = i;
         UChar32 c;
@@ -320,7 +321,8 @@ static double ratio(long a, long b) { return b > 0 ? (double)a / (double)b : NAN
 
 pp_status pp_tok_audit_finish(pp_tok_audit *a, const char *reference, pp_error *err)
 {
-    qsort(a->langs, a->n, sizeof *a->langs, cmp_lang);
+    if (a->n > 1)
+        qsort(a->langs, a->n, sizeof *a->langs, cmp_lang);
     lang_acc *ref = NULL;
     for (size_t i = 0; i < a->n; i++)
         if (reference && strcmp(a->langs[i].name, reference) == 0)
@@ -342,7 +344,8 @@ pp_status pp_tok_audit_finish(pp_tok_audit *a, const char *reference, pp_error *
         s->byte_fallback_rate = ratio(s->byte_tokens, s->tokens);
         s->roundtrip_lossless = ratio(s->lossless, s->lines);
         /* unigram distribution: sort the ids and count runs */
-        qsort(l->ids, l->nids, sizeof *l->ids, cmp_i32);
+        if (l->nids > 1)
+            qsort(l->ids, l->nids, sizeof *l->ids, cmp_i32);
         long *counts = malloc(sizeof(long) * (l->nids ? l->nids : 1));
         if (!counts)
             return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");

@@ -498,8 +498,12 @@ pp_status pp_tokenizer_decode(pp_tokenizer *t, const int32_t *ids, size_t n, cha
         size_t pl = 0;
         const char *p = pp_tokenizer_piece(t, ids[i], &pl);
         char one;
-        if (!p)
-            continue;
+        if (!p) { /* an id in a gap of the vocabulary: no text to give back */
+            free(buf);
+            return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                                "token id %d is not in the vocabulary (a gap in its ids)",
+                                (int)ids[i]);
+        }
         if (t->model == TOK_MODEL_UNIGRAM || t->char_level) {
             int b = byte_piece_value(p, pl);
             if (b >= 0 && t->byte_fallback) {

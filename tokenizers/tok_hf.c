@@ -380,6 +380,13 @@ static pp_status load_unigram(pp_tokenizer *t, json_t *model, const char *path, 
         if (tok_vocab_set(&u->vocab, (int32_t)i, piece, l) != 0)
             return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         u->score[i] = json_number_value(sc);
+        /* Scores are log-probabilities. Bounded, a sum over any text stays
+         * finite, so Viterbi always reaches the end (through unknowns). */
+        if (!(fabs(u->score[i]) <= PP_UNIGRAM_MAX_SCORE))
+            return pp_error_set(err, PP_ERR_MODEL, path, 0,
+                                "Unigram vocab entry %zu has score %g (a log-probability must "
+                                "be finite and within +-%g)",
+                                i, u->score[i], PP_UNIGRAM_MAX_SCORE);
         if (u->score[i] < min)
             min = u->score[i];
         if (l > u->max_len)

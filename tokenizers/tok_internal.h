@@ -123,6 +123,9 @@ int tok_cp_to_byte(uint32_t cp);
 
 /* ------------------------------------------------------------ Unigram */
 
+/* Largest |score| a Unigram piece may have (real models stay above -100). */
+#define PP_UNIGRAM_MAX_SCORE 1e9
+
 typedef struct tok_unigram {
     tok_vocab vocab;     /* pieces as UTF-8 (with U+2581 for spaces) */
     double *score;

@@ -18,6 +18,9 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
+/* Match-time bound in ICU steps, plus a quarter step per UTF-16 unit. */
+#define PRETOK_STEPS_BASE 200
+
 struct tok_regex {
     URegularExpression *re;
 };
@@ -105,6 +108,11 @@ pp_status tok_regex_split(tok_regex *r, const char *s, size_t len, size_t **span
     map[ulen] = len;
     UErrorCode st = U_ZERO_ERROR;
     uregex_setText(r->re, u, ulen, &st);
+    /* A pattern that backtracks exponentially (a nested quantifier such as
+     * (a+)+$) would hang on a short text: bound each match, in ICU's steps
+     * (about 10,000 engine operations each), generously in the text's length
+     * so linear patterns on long texts are never cut. */
+    uregex_setTimeLimit(r->re, PRETOK_STEPS_BASE + ulen / 4, &st);
     size_t last = 0;
     while (U_SUCCESS(st) && uregex_findNext(r->re, &st)) {
         int32_t a = uregex_start(r->re, 0, &st), b = uregex_end(r->re, 0, &st);
@@ -115,6 +123,12 @@ pp_status tok_regex_split(tok_regex *r, const char *s, size_t len, size_t **span
         if (push_span(&v, &cnt, &cap, map[a], map[b]) != 0)
             goto oom;
         last = map[b];
+    }
+    if (st == U_REGEX_TIME_OUT) {
+        ret = pp_error_set(err, PP_ERR_MODEL, NULL, 0,
+                           "the pre-tokenization pattern takes too long on this text "
+                           "(catastrophic backtracking in the tokenizer's regex)");
+        goto out;
     }
     if (U_FAILURE(st)) {
         ret = pp_error_set(err, PP_ERR_ICU, NULL, 0, "pre-tokenization failed: %s", u_errorName(st));

@@ -67,7 +67,13 @@ pp_status tok_unigram_encode(const tok_unigram *u, const char *s, size_t len, co
         }
         i = next;
     }
-    /* back-track */
+    /* back-track; the unknown piece makes every position reachable, but a
+     * model that breaks that must not send us to from[-1]. */
+    if (from[len] < 0) {
+        st = pp_error_set(err, PP_ERR_MODEL, NULL, 0,
+                          "Unigram segmentation found no path through the text (model scores)");
+        goto done;
+    }
     size_t np = 0;
     path = malloc(sizeof(int32_t) * (len + 1));
     if (!path)

@@ -212,7 +212,7 @@ static int next_item(opts *o, pp_reader *r, const char *display, int report, ite
         pp_status st = pp_reader_next(r, &rec, &err);
         const char *reason = NULL;
         char rbuf[1100];
-        if (st == PP_ERR_IO) {
+        if (st != PP_OK && !pp_reader_can_go_on(st)) { /* the input ends */
             snprintf(err.file, sizeof err.file, "%s", display);
             cli_fail(CMD, &err);
             return -1;
@@ -688,6 +688,11 @@ static int run_merge(opts *o, int nfiles, char **files)
     pp_dedup_params first;
     int rc = 0;
     pp_writer *w = NULL;
+    long *nrec = calloc((size_t)nfiles, sizeof *nrec); /* records per shard */
+    if (!nrec) {
+        pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        return cli_fail(CMD, &err);
+    }
     for (int i = 0; i < nfiles && rc == 0; i++) {
         pp_sig_reader *r = NULL;
         pp_dedup_params p;
@@ -731,6 +736,7 @@ static int run_merge(opts *o, int nfiles, char **files)
             }
             if (!more)
                 break;
+            nrec[i]++;
             if (e.id_is_position)
                 o->no_id++;
             if (!*e.lang)
@@ -743,6 +749,20 @@ static int run_merge(opts *o, int nfiles, char **files)
     }
     if (rc == 0 && pp_writer_open(o->output, &w, &err) != PP_OK)
         rc = cli_fail(CMD, &err);
+    /* One row per shard first, so that apply can tell a shard with no
+     * duplicates from a shard this table was not made for. */
+    for (int i = 0; rc == 0 && i < nfiles; i++) {
+        json_t *row = json_pack("{s:s,s:I}", "shard", pp_dedup_index_shard_name(ix, (uint32_t)i),
+                                "records", (json_int_t)nrec[i]);
+        if (!row || pp_writer_put(w, row, &err) != PP_OK) {
+            if (!row)
+                pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+            rc = cli_fail(CMD, &err);
+        }
+        json_decref(row);
+    }
+    free(nrec);
+    nrec = NULL;
     uint32_t n = ix ? pp_dedup_index_count(ix) : 0;
     for (uint32_t d = 0; rc == 0 && d < n; d++) {
         uint32_t kept = pp_dedup_index_kept(ix, d);
@@ -775,6 +795,7 @@ static int run_merge(opts *o, int nfiles, char **files)
     pp_writer_abort(w);
     notes(o);
     pp_dedup_index_free(ix);
+    free(nrec);
     return rc;
 }
 
@@ -798,7 +819,8 @@ static int run_apply(opts *o, int nfiles, char **files)
         return cli_fail(CMD, &err);
     tab_row *rows = NULL;
     size_t nrows = 0, cap = 0;
-    int rc = 0;
+    int rc = 0, listed = 0;
+    long declared = 0;
     for (;;) {
         json_t *j = NULL;
         if (pp_reader_next(tr, &j, &err) != PP_OK) {
@@ -810,6 +832,13 @@ static int run_apply(opts *o, int nfiles, char **files)
         const char *s = pp_record_str(j, "shard"), *dup = pp_record_str(j, "dup_of"),
                    *kind = pp_record_str(j, "kind");
         json_t *pos = json_object_get(j, "pos");
+        if (s && !pos && json_is_integer(json_object_get(j, "records"))) { /* a shard row */
+            declared++;
+            if (strcmp(s, shard) == 0)
+                listed = 1;
+            json_decref(j);
+            continue;
+        }
         if (!s || !dup || !json_is_integer(pos) || json_integer_value(pos) < 0) {
             pp_error_set(&err, PP_ERR_PARSE, o->table, pp_reader_lineno(tr),
                          "not a dedup table row (needs shard, pos, dup_of)");
@@ -837,9 +866,15 @@ static int run_apply(opts *o, int nfiles, char **files)
         json_decref(j);
     }
     pp_reader_close(tr);
+    if (rc == 0 && declared > 0 && !listed) {
+        pp_error_set(&err, PP_ERR_INVALID, o->table, 0,
+                     "the table was not made for a shard named '%s' (sign it under the name "
+                     "it had: --name)", shard);
+        rc = cli_fail(CMD, &err);
+    }
     pp_reader *r = NULL;
     pp_writer *w = NULL;
-    if (rc == 0)
+    if (rc == 0 && nrows > 1)
         qsort(rows, nrows, sizeof *rows, cmp_row);
     if (rc == 0 && !open_rejects(o))
         rc = 1;

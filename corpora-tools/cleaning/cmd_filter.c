@@ -168,7 +168,7 @@ static int next_usable(run *r, pp_reader *rd, int report_bad, json_t **rec, cons
         pp_error_clear(&e);
         json_t *j = NULL;
         pp_status s = pp_reader_next(rd, &j, &e);
-        if (s == PP_ERR_IO) {
+        if (s != PP_OK && !pp_reader_can_go_on(s)) { /* the input ends */
             *rc = cli_fail(CMD, &e);
             return -1;
         }
@@ -412,7 +412,8 @@ static double median_rate(const tallies *ts, int p, int rule)
         v[i] = rule < 0 ? 1.0 - (double)t->kept[p] / (double)t->n
                         : (double)t->failed[p][rule] / (double)t->n;
     }
-    qsort(v, ts->n, sizeof *v, cmp_dbl);
+    if (ts->n > 1)
+        qsort(v, ts->n, sizeof *v, cmp_dbl);
     double m = ts->n % 2 ? v[ts->n / 2] : 0.5 * (v[ts->n / 2 - 1] + v[ts->n / 2]);
     free(v);
     return m;

@@ -195,7 +195,7 @@ int cmd_pii(int argc, char **argv)
             json_t *rec = NULL;
             pp_error_clear(&err);
             pp_status st = pp_reader_next(r, &rec, &err);
-            if (st == PP_ERR_IO) {
+            if (st != PP_OK && !pp_reader_can_go_on(st)) { /* the input ends */
                 rc = cli_fail(CMD, &err);
                 break;
             }

@@ -275,7 +275,12 @@ pp_status pp_sig_reader_next(pp_sig_reader *r, pp_sig_entry *e, int *more, pp_er
     r->id[idlen] = '\0';
     r->lang[langlen] = '\0';
     if (nsh) {
-        unsigned char blk[PP_DEDUP_MAX_PERM * 4];
+        /* Sized for the largest block the header check admits: k <= MAX_PERM
+         * MinHash values of 4 bytes, bands <= k band hashes of 8 bytes. */
+        unsigned char blk[PP_DEDUP_MAX_PERM * 8];
+        if ((size_t)r->k * 4 > sizeof blk || (size_t)r->bands * 8 > sizeof blk)
+            return pp_error_set(err, PP_ERR_PARSE, r->name, 0,
+                                "signature header has invalid parameters");
         if ((st = get(r, blk, (size_t)r->k * 4, err)) != PP_OK)
             return st;
         for (int i = 0; i < r->k; i++) {

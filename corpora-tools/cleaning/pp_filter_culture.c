@@ -530,7 +530,8 @@ static pp_status end_pass0(cstate *c, pp_error *err)
             for (size_t i = 0; i < L->nvoc; i++)
                 if (L->voc[i].cplen <= med && L->voc[i].df >= 2)
                     cand[nc++] = &L->voc[i];
-            qsort(cand, nc, sizeof *cand, cmp_df);
+            if (nc > 1)
+                qsort(cand, nc, sizeof *cand, cmp_df);
             for (size_t i = 0; i < nc && i < FW_K; i++) {
                 pp_status s = add_function_word(L, cand[i]->word, err);
                 if (s != PP_OK) {
@@ -609,7 +610,8 @@ static int cmp_double(const void *a, const void *b)
 
 static double median_of(double *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_double);
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 

@@ -603,10 +603,20 @@ int cmd_datasheet(int argc, char **argv)
     for (;;) {
         json_t *rec = NULL;
         pp_status s = pp_reader_next(rd, &rec, &e);
-        if (s == PP_ERR_IO) {
+        if (s != PP_OK && !pp_reader_can_go_on(s)) { /* the input ends */
             pp_reader_close(rd);
             rc = cli_fail(CMD, &e);
             goto done;
+        }
+        json_t *tx = rec ? json_object_get(rec, "text") : NULL;
+        if (s == PP_OK && rec &&
+            (tx ? !json_is_string(tx)
+                : !json_object_get(rec, "messages") && !json_object_get(rec, "prompt"))) {
+            pp_error_set(&e, PP_ERR_PARSE, pp_reader_name(rd), pp_reader_lineno(rd),
+                         "record has no \"text\" string (nor \"messages\" or \"prompt\")");
+            json_decref(rec);
+            rec = NULL;
+            s = PP_ERR_PARSE; /* not a text record: a bad line like a malformed one */
         }
         if (s != PP_OK) {
             sh.bad++;

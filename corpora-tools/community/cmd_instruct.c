@@ -169,14 +169,16 @@ static int collect_templates(const char *cmd, strv *dirs, strv *files)
             return 0;
         }
     }
-    qsort(files->v, files->n, sizeof *files->v, cmp_str);
+    if (files->n > 1)
+        qsort(files->v, files->n, sizeof *files->v, cmp_str);
     return 1;
 }
 
 /* Load records; `train_only` keeps meta.split == "train" (the bundled UDHR:
  * the test split belongs to evaluation). */
-static int load_data(const char *cmd, strv *files, pp_instruct_data *d, int strict)
+static int load_data(const char *cmd, strv *files, pp_instruct_data *d, int strict, long *nbad)
 {
+    *nbad = 0;
     strv def = {0};
     strv *use = files;
     int train_only = 0;
@@ -215,13 +217,16 @@ static int load_data(const char *cmd, strv *files, pp_instruct_data *d, int stri
             if (st == PP_OK)
                 st = pp_instruct_data_add(d, rec, pp_reader_name(r), pp_reader_lineno(r), &e);
             json_decref(rec);
-            if (st == PP_ERR_IO || st == PP_ERR_NOMEM || (st != PP_OK && strict)) {
+            if (st == PP_ERR_IO || st == PP_ERR_STREAM || st == PP_ERR_NOMEM ||
+                (st != PP_OK && strict)) {
                 cli_fail(cmd, &e);
                 ok = 0;
                 break;
             }
-            if (st != PP_OK)
+            if (st != PP_OK) {
                 cli_fail(cmd, &e); /* reported, line skipped */
+                ++*nbad;
+            }
         }
         pp_reader_close(r);
     }
@@ -315,7 +320,8 @@ int cmd_instruct_build(int argc, char **argv)
     pp_error e;
     pp_error_clear(&e);
     pp_instruct_data_new(&data, &e);
-    if (!data || !load_data(cmd, &dfiles, data, strict)) {
+    long nbad = 0;
+    if (!data || !load_data(cmd, &dfiles, data, strict, &nbad)) {
         pp_instruct_data_free(data);
         rc = 1;
         goto done;
@@ -410,6 +416,12 @@ int cmd_instruct_build(int argc, char **argv)
                     skipped_total);
         fputc('\n', stderr);
     }
+    /* Bad input never exits 0: the skipped lines' records are not in the set. */
+    if (rc == 0 && nbad > 0) {
+        fprintf(stderr, "polyphony %s: %ld bad data line%s skipped (see above)\n", cmd, nbad,
+                nbad == 1 ? "" : "s");
+        rc = 1;
+    }
     free(tally);
     pp_instruct_data_free(data);
 done:
@@ -462,7 +474,8 @@ int cmd_instruct_validate(int argc, char **argv)
     pp_error_clear(&e);
     pp_instruct_data *data = NULL;
     pp_instruct_data_new(&data, &e);
-    if (!data || !load_data(cmd, &dfiles, data, 0)) {
+    long nbad = 0;
+    if (!data || !load_data(cmd, &dfiles, data, 0, &nbad)) {
         pp_instruct_data_free(data);
         rc = 1;
         goto done;
@@ -539,7 +552,7 @@ int cmd_instruct_validate(int argc, char **argv)
     pp_instruct_data_free(data);
     fprintf(stderr, "polyphony %s: %zu template(s), %zu valid (%zu of them uncertain), %zu invalid\n",
             cmd, tfiles.n, tfiles.n - bad, uncertain, bad);
-    rc = bad ? 1 : 0;
+    rc = bad || nbad ? 1 : 0;
 done:
     strv_clear(&dfiles);
     strv_clear(&tdirs);

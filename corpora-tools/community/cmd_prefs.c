@@ -101,7 +101,7 @@ static int read_all(const char *cmd, pp_prefset *set, strv *files, pp_writer *re
                 st = pp_prefset_add(set, rec, pp_reader_name(r), pp_reader_lineno(r), &e);
             if (st != PP_OK) {
                 (*nbad)++;
-                if (st == PP_ERR_IO || st == PP_ERR_NOMEM) {
+                if (st == PP_ERR_IO || st == PP_ERR_STREAM || st == PP_ERR_NOMEM) {
                     json_decref(rec);
                     pp_reader_close(r);
                     return cli_fail(cmd, &e), 0;

@@ -694,7 +694,7 @@ pp_status pp_instruct_render(const pp_template *t, const pp_instruct_data *cd,
         items[k].order = idx[i];
         items[k++].item = it;
     }
-    if (st == PP_OK)
+    if (st == PP_OK && k > 1)
         qsort(items, k, sizeof *items, cmp_out);
     for (size_t i = 0; i < k; i++) {
         if (st == PP_OK) {

@@ -401,7 +401,7 @@ pp_status pp_prefset_read(pp_prefset *s, const char *path, int keep_going, size_
             if (err)
                 *err = e;
         }
-        if (!keep_going || st == PP_ERR_IO || st == PP_ERR_NOMEM)
+        if (!keep_going || st == PP_ERR_IO || st == PP_ERR_STREAM || st == PP_ERR_NOMEM)
             break;
     }
     pp_reader_close(r);

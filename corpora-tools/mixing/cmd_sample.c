@@ -137,7 +137,8 @@ static int plan(slang *L, int chars)
         o[i].key = L->key[i];
         o[i].size = L->dsize[i];
     }
-    qsort(o, L->nd, sizeof *o, cmp_key);
+    if (L->nd > 1)
+        qsort(o, L->nd, sizeof *o, cmp_key);
     double acc = 0.0;
     size_t i = 0;
     /* docs: the rest is a whole number (largest-remainder rounding across
@@ -324,7 +325,7 @@ int cmd_sample(int argc, char **argv)
         json_t *rec = NULL;
         pp_error_clear(&e);
         pp_status s = pp_reader_next(rd, &rec, &e);
-        if (s == PP_ERR_IO) {
+        if (s != PP_OK && !pp_reader_can_go_on(s)) { /* the input ends */
             rc = cli_fail(CMD, &e);
             goto done;
         }
@@ -399,7 +400,8 @@ int cmd_sample(int argc, char **argv)
         rc = cli_fail(CMD, &e);
         goto done;
     }
-    qsort(st.l, st.n, sizeof *st.l, cmp_lang);
+    if (st.n > 1)
+        qsort(st.l, st.n, sizeof *st.l, cmp_lang);
     sizes = malloc(st.n * sizeof *sizes);
     alloc = malloc(st.n * sizeof *alloc);
     if (!sizes || !alloc) {
@@ -463,7 +465,7 @@ int cmd_sample(int argc, char **argv)
         for (;;) {
             json_t *rec = NULL;
             pp_status s = pp_reader_next(rd, &rec, &e);
-            if (s == PP_ERR_IO) {
+            if (s != PP_OK && !pp_reader_can_go_on(s)) {
                 free(pos);
                 rc = cli_fail(CMD, &e);
                 goto done;

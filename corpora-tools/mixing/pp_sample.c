@@ -71,7 +71,8 @@ pp_status pp_sample_unimax(const double *sizes, size_t n, double budget, double 
         order[i].size = sizes[i];
         order[i].i = i;
     }
-    qsort(order, n, sizeof *order, cmp_size);
+    if (n > 1)
+        qsort(order, n, sizeof *order, cmp_size);
     double left = budget;
     size_t nonempty = 0;
     for (size_t i = 0; i < n; i++)

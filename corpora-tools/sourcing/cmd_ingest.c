@@ -47,6 +47,9 @@ typedef struct ingest_ctx {
     pp_writer *rejects;
     pp_progress *prog;
     int strict;
+    long nempty; /* rejects that were empty units */
+    long nfallback; /* records tagged with the fallback language */
+    char fallback_reason[160];
     int quiet;
     long nrec;
     long nrej;
@@ -107,7 +110,8 @@ static pp_status write_ledger(ingest_ctx *c, const char *path, const char *step,
     pp_status s = pp_ledger_open(path, "ingest", &l, err);
     if (s != PP_OK)
         return s;
-    qsort(c->langs, c->nlangs, sizeof *c->langs, by_lang);
+    if (c->nlangs > 1)
+        qsort(c->langs, c->nlangs, sizeof *c->langs, by_lang);
     for (size_t i = 0; i < c->nlangs && s == PP_OK; i++) {
         const lang_count *k = &c->langs[i];
         s = pp_ledger_add(l, step, k->lang, "records", (double)k->records, k->records, NAN, NAN,
@@ -156,6 +160,8 @@ static pp_status on_reject(void *vctx, const char *file, long line, const char *
 {
     ingest_ctx *c = vctx;
     c->nrej++;
+    if (strcmp(reason, PP_INGEST_EMPTY) == 0)
+        c->nempty++;
     if (c->strict)
         return pp_error_set(err, PP_ERR_PARSE, file, line, "%s", reason);
     if (c->rejects)
@@ -166,6 +172,17 @@ static pp_status on_reject(void *vctx, const char *file, long line, const char *
         else
             fprintf(stderr, "polyphony ingest: %s: rejected: %s\n", file, reason);
     }
+    return PP_OK;
+}
+
+static pp_status on_fallback(void *vctx, const char *file, long line, const char *reason,
+                             pp_error *err)
+{
+    ingest_ctx *c = vctx;
+    if (c->strict)
+        return pp_error_set(err, PP_ERR_PARSE, file, line, "%s", reason);
+    if (c->nfallback++ == 0)
+        snprintf(c->fallback_reason, sizeof c->fallback_reason, "%s:%ld", file, line);
     return PP_OK;
 }
 
@@ -250,7 +267,7 @@ int cmd_ingest(int argc, char **argv)
         return cli_fail("ingest", &err);
     }
     c.prog = pp_progress_new(cli_progress_stream(progress), "ingest", "records");
-    pp_ingest_sink sink = {on_emit, on_reject, &c};
+    pp_ingest_sink sink = {on_emit, on_reject, &c, on_fallback};
 
     int nfiles = argc - optind;
     pp_status s = PP_OK;
@@ -276,8 +293,14 @@ int cmd_ingest(int argc, char **argv)
     }
     if (pp_writer_close(c.rejects, &err) != PP_OK)
         return cli_fail("ingest", &err);
-    if (c.nrej > 0 && !c.rejects && !quiet)
+    if (c.nfallback > 0)
+        fprintf(stderr, "polyphony ingest: %ld record%s without the language field '%s' (first: "
+                "%s): tagged %s\n", c.nfallback, c.nfallback == 1 ? "" : "s", o.lang_field,
+                c.fallback_reason, o.lang && *o.lang ? o.lang : "und");
+    /* Bad input never exits 0: rejected items are lost unless --rejects kept
+     * them (an empty unit loses nothing, so it is only counted). */
+    if (c.nrej > 0 && !c.rejects && (!quiet || c.nrej > c.nempty))
         fprintf(stderr, "polyphony ingest: %ld item%s rejected (use --rejects FILE to keep them)\n",
                 c.nrej, c.nrej == 1 ? "" : "s");
-    return 0;
+    return c.nrej > c.nempty && !c.rejects ? 1 : 0;
 }

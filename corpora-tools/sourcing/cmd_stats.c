@@ -156,6 +156,19 @@ int cmd_stats(int argc, char **argv)
             }
             if (!rec)
                 break;
+            if (!json_is_string(json_object_get(rec, "text"))) { /* not a text record */
+                pp_error_set(&err, PP_ERR_PARSE, pp_reader_name(r), pp_reader_lineno(r),
+                             "record has no \"text\" string");
+                json_decref(rec);
+                if (strict) {
+                    rc = cli_fail("stats", &err);
+                    break;
+                }
+                char buf[2048];
+                cli_warn("stats", "%s (line skipped)", pp_error_format(&err, buf, sizeof buf));
+                bad_lines++;
+                continue;
+            }
             const char *key = pp_record_str(rec, key_field);
             if (!key || !*key) {
                 key = "und";
@@ -189,7 +202,8 @@ int cmd_stats(int argc, char **argv)
     }
     pp_progress_done(prog);
     if (rc == 0) {
-        qsort(t.g, t.n, sizeof *t.g, by_records_desc);
+        if (t.n > 1)
+            qsort(t.g, t.n, sizeof *t.g, by_records_desc);
         /* Distinct scripts over all groups. */
         group all = {.scripts = strdup("")};
         for (size_t i = 0; i < t.n; i++) {

@@ -174,6 +174,10 @@ static pp_status text_unit(pp_ingest_run *r, const char *id, const char *text, s
         snprintf(reason, sizeof reason, "invalid UTF-8 at byte %zu of the text", bad + 1);
         return pp_ingest_reject(r, line, reason, text, len, err);
     }
+    /* As for records (pp_record_parse): a NUL would cut the text short in
+     * every later stage, so the unit is refused, never truncated. */
+    if (memchr(text, '\0', len))
+        return pp_ingest_reject(r, line, "text contains a NUL character", text, len, err);
     if (!lang || !*lang)
         lang = r->o->lang && *r->o->lang ? r->o->lang : "und";
     const char *canon;
@@ -221,7 +225,7 @@ static pp_status text_unit(pp_ingest_run *r, const char *id, const char *text, s
     }
     pp_status s = PP_OK;
     if (n == 0 || is_blank_line(t, n)) {
-        s = pp_ingest_reject(r, line, "empty text", text, len, err);
+        s = pp_ingest_reject(r, line, PP_INGEST_EMPTY, text, len, err);
     } else if (r->o->segment != PP_SEGMENT_SENTENCES) {
         s = emit_one(r, id, t, n, canon, license, meta, err);
     } else {

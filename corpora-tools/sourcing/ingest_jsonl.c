@@ -1,7 +1,8 @@
 /* ingest_jsonl.c — JSONL records with field mapping.
  *
  * The text comes from --text-field (default "text"), the language from
- * --lang-field (default "lang"), the id from --id-field (default "id"; a
+ * --lang-field (default "lang"; a dotted path such as metadata.language
+ * reaches into nested objects), the id from --id-field (default "id"; a
  * string or an integer). `source` and `license` are kept when the input has
  * them as strings. Every other top-level field (an unmapped "text", "lang"
  * or "id" included) moves into `meta` (next to
@@ -39,10 +40,16 @@ static pp_status one_record(pp_ingest_run *r, json_t *rec, long lineno, const ch
                  o->text_field);
         return pp_ingest_reject(r, lineno, reason, raw, rawlen, err);
     }
-    json_t *l = json_object_get(rec, o->lang_field);
+    json_t *l = pp_record_get(rec, o->lang_field); /* "metadata.language" too */
     if (l && !json_is_string(l) && !json_is_null(l)) {
         snprintf(reason, sizeof reason, "language field '%s' is not a string", o->lang_field);
         return pp_ingest_reject(r, lineno, reason, raw, rawlen, err);
+    }
+    if (!json_is_string(l) && r->sink->fallback) {
+        snprintf(reason, sizeof reason, "no language field '%s'", o->lang_field);
+        pp_status fs = r->sink->fallback(r->sink->ctx, r->name, lineno, reason, err);
+        if (fs != PP_OK)
+            return fs;
     }
     char idbuf[320];
     json_t *idv = json_object_get(rec, o->id_field);

@@ -69,6 +69,49 @@ static void keep_first(void *user, xmlErrorPtr e)
         fe->message[--n] = '\0';
 }
 
+/* Entity references stay nodes (the parser does not substitute them) and
+ * pp_xml_text() inserts an internal entity's text where it is referenced.
+ * Before that, every reference is checked: an external entity is never
+ * loaded, so its text would silently be missing; a nested reference is not
+ * expanded; and all insertions together are bounded, since a short file can
+ * reference a long entity many thousand times. */
+#define XML_MAX_ENTITY_TEXT (8L << 20)
+
+static pp_status check_entities(const xmlNode *n, xmlDocPtr doc, const char *name, long *total,
+                                pp_error *err)
+{
+    for (const xmlNode *c = n ? n->children : NULL; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE) {
+            pp_status s = check_entities(c, doc, name, total, err);
+            if (s != PP_OK)
+                return s;
+            continue;
+        }
+        if (c->type != XML_ENTITY_REF_NODE)
+            continue;
+        long line = c->parent ? xmlGetLineNo(c->parent) : 0;
+        xmlEntityPtr e = xmlGetDocEntity(doc, c->name);
+        if (!e || e->etype != XML_INTERNAL_GENERAL_ENTITY)
+            return pp_error_set(err, PP_ERR_UNSUPPORTED, name, line,
+                                "the entity &%s; is external or undeclared and is not loaded "
+                                "(no file outside the document is read), so the text would be "
+                                "incomplete",
+                                (const char *)c->name);
+        const char *v = e->content ? (const char *)e->content : "";
+        if (strchr(v, '&'))
+            return pp_error_set(err, PP_ERR_UNSUPPORTED, name, line,
+                                "the entity &%s; refers to other entities, which are not expanded",
+                                (const char *)c->name);
+        *total += (long)strlen(v);
+        if (*total > XML_MAX_ENTITY_TEXT)
+            return pp_error_set(err, PP_ERR_PARSE, name, line,
+                                "entity references expand to more than %ld MB of text "
+                                "(an entity amplification)",
+                                XML_MAX_ENTITY_TEXT >> 20);
+    }
+    return PP_OK;
+}
+
 pp_status pp_xml_load(const char *path, int html, xmlDocPtr *doc, pp_error *err)
 {
     *doc = NULL;
@@ -98,7 +141,7 @@ pp_status pp_xml_load(const char *path, int html, xmlDocPtr *doc, pp_error *err)
          * to UTF-8 unless the document declares another. */
         *doc = htmlCtxtReadMemory(ctxt, data, (int)len, name, declares_charset(data, len) ? NULL : "UTF-8",
                                   HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                      HTML_PARSE_NONET);
+                                      HTML_PARSE_NONET | XML_PARSE_HUGE);
         htmlFreeParserCtxt(ctxt);
         free(data);
         if (!*doc)
@@ -132,7 +175,13 @@ pp_status pp_xml_load(const char *path, int html, xmlDocPtr *doc, pp_error *err)
     }
     xmlFreeParserCtxt(ctxt);
     free(data);
-    return PP_OK;
+    long total = 0;
+    s = check_entities(xmlDocGetRootElement(*doc), *doc, name, &total, err);
+    if (s != PP_OK) {
+        xmlFreeDoc(*doc);
+        *doc = NULL;
+    }
+    return s;
 }
 
 int pp_xml_is(const xmlNode *n, const char *name)
@@ -153,7 +202,9 @@ char *pp_xml_lang(const xmlNode *n)
     for (; n; n = n->parent) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
-        xmlChar *v = xmlNodeGetLang(n); /* xml:lang, inherited */
+        /* xml:lang on this element only: xmlNodeGetLang() would walk up to the
+         * root from every ancestor, quadratic in the depth of the document. */
+        xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"lang", XML_XML_NAMESPACE);
         if (v && *v)
             return (char *)v;
         xmlFree(v);
@@ -206,10 +257,10 @@ int pp_xml_text(const xmlNode *n, const char *const *skip, pp_buf *b)
                 return 0;
             break;
         case XML_ENTITY_REF_NODE: {
-            xmlChar *v = xmlNodeGetContent(c);
-            int ok = !v || pp_buf_add(b, (const char *)v, strlen((const char *)v));
-            xmlFree(v);
-            if (!ok)
+            /* checked by pp_xml_load: internal, flat, bounded in total */
+            xmlEntityPtr e = xmlGetDocEntity(c->doc, c->name);
+            const char *v = e && e->content ? (const char *)e->content : "";
+            if (!pp_buf_add(b, v, strlen(v)))
                 return 0;
             break;
         }

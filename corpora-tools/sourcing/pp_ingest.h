@@ -57,15 +57,24 @@ PP_API void pp_ingest_opts_init(pp_ingest_opts *o);
 PP_API pp_status pp_ingest_format_parse(const char *name, pp_ingest_format *f, pp_error *err);
 PP_API pp_status pp_segment_mode_parse(const char *name, pp_segment_mode *m, pp_error *err);
 
+/* The reject reason of an empty unit (an empty <seg>, a blank element). */
+#define PP_INGEST_EMPTY "empty text"
+
 typedef struct pp_ingest_sink {
     /* Receives a new record; the callee takes the reference. Returning an
      * error stops the ingest. */
     pp_status (*emit)(void *ctx, json_t *rec, pp_error *err);
     /* Receives a rejected item (raw may be NULL). Returning an error (e.g.
-     * under --strict) stops the ingest. */
+     * under --strict) stops the ingest. A unit with no text at all comes
+     * with the reason PP_INGEST_EMPTY: nothing of the input is lost there. */
     pp_status (*reject)(void *ctx, const char *file, long line, const char *reason,
                         const char *raw, size_t rawlen, pp_error *err);
     void *ctx;
+    /* Optional: a record lacks the language field (--lang-field), so the
+     * fallback tag (--lang, else und) is used. Returning an error (under
+     * --strict) stops the ingest. */
+    pp_status (*fallback)(void *ctx, const char *file, long line, const char *reason,
+                          pp_error *err);
 } pp_ingest_sink;
 
 /* Ingest one file ("-" for stdin; XML formats read it whole). */

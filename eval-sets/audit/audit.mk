@@ -4,15 +4,22 @@
 pp_audit_public = eval-sets/audit/pp_gap.h
 nobase_pkginclude_HEADERS += $(pp_audit_public)
 libpolyphony_la_SOURCES += $(pp_audit_public) eval-sets/audit/pp_gap.c
-polyphony_SOURCES += eval-sets/audit/audit.h eval-sets/audit/audit_ledger.c \
-	eval-sets/audit/audit_speakers.c eval-sets/audit/audit_write.c \
-	eval-sets/audit/audit_html.c eval-sets/audit/cmd_audit.c
+# The command's logic prints its errors, so it stays out of the library; the
+# Check program below compiles it in.
+pp_audit_cmd_logic = eval-sets/audit/audit.h eval-sets/audit/audit_ledger.c \
+	eval-sets/audit/audit_speakers.c eval-sets/audit/audit_write.c eval-sets/audit/audit_html.c
+polyphony_SOURCES += $(pp_audit_cmd_logic) eval-sets/audit/cmd_audit.c
 
 check_PROGRAMS += tests/check_audit
 TESTS += tests/check_audit
 tests_check_audit_SOURCES = tests/check_audit.c
 tests_check_audit_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_audit_LDADD = $(PP_TEST_LIBS)
+check_PROGRAMS += tests/check_audit_report
+TESTS += tests/check_audit_report
+tests_check_audit_report_SOURCES = tests/check_audit_report.c tests/testutil.h $(pp_audit_cmd_logic)
+tests_check_audit_report_CPPFLAGS = $(PP_TEST_CPPFLAGS)
+tests_check_audit_report_LDADD = $(PP_TEST_LIBS)
 EXTRA_DIST += tests/data/eval/audit_reference.py tests/data/eval/audit_ledger.jsonl \
 	tests/data/eval/speakers.tsv tests/data/eval/audit_expected.json
 

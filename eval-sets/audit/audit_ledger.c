@@ -182,14 +182,16 @@ int audit_read(audit *a, char **files, int nfiles)
         return 0;
     }
     a->nrows = (long)n;
-    qsort(rows, n, sizeof *rows, cmp_row);
+    if (n > 1)
+        qsort(rows, n, sizeof *rows, cmp_row);
 
     /* Languages. */
     char **tags = malloc(n * sizeof *tags);
     size_t nt = 0;
     for (size_t i = 0; i < n; i++)
         tags[i] = rows[i].lang;
-    qsort(tags, n, sizeof *tags, cmp_str);
+    if (n > 1)
+        qsort(tags, n, sizeof *tags, cmp_str);
     a->l = calloc(n, sizeof *a->l);
     for (size_t i = 0; i < n; i++)
         if (i == 0 || strcmp(tags[i], tags[i - 1]) != 0) {

@@ -75,12 +75,12 @@ static int from_tsv(audit *a, const char *path)
             }
         char *end = NULL;
         double sp = nf >= 2 ? strtod(f[1], &end) : NAN;
-        if (nf < 2 || end == f[1] || *end || !(sp >= 0)) {
+        if (nf < 2 || end == f[1] || *end || !(sp >= 0) || !isfinite(sp)) {
             if (pp_input_lineno(in) == 1 && strcmp(f[0], "lang") == 0)
                 continue; /* a header line */
             fprintf(stderr,
                     "polyphony audit: %s:%ld: expected lang<TAB>speakers[<TAB>latitude<TAB>"
-                    "longitude] with a number of speakers\n",
+                    "longitude] with a finite number of speakers\n",
                     pp_input_name(in), pp_input_lineno(in));
             ok = 0;
             break;

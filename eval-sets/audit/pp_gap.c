@@ -40,7 +40,8 @@ double pp_gini(const double *a, size_t n)
     if (!s)
         return NAN;
     memcpy(s, a, n * sizeof *s);
-    qsort(s, n, sizeof *s, cmp_double);
+    if (n > 1)
+        qsort(s, n, sizeof *s, cmp_double);
     /* sum_i sum_j |a_i - a_j| = 2 sum_i (2i - n + 1) a_(i), sorted ascending, i from 0 */
     double num = 0.0, sum = 0.0;
     for (size_t i = 0; i < n; i++) {

@@ -130,7 +130,8 @@ pp_status eval_set_read(const char *path, pp_metric m, eval_set **out, pp_error 
         } else {
             for (size_t i = 0; i < s->n; i++)
                 by[i] = &s->items[i];
-            qsort(by, s->n, sizeof *by, cmp_id);
+            if (s->n > 1)
+                qsort(by, s->n, sizeof *by, cmp_id);
             for (size_t i = 1; i < s->n; i++)
                 if (strcmp(by[i]->id, by[i - 1]->id) == 0) {
                     long a = by[i]->line < by[i - 1]->line ? by[i]->line : by[i - 1]->line;
@@ -206,7 +207,8 @@ pp_status eval_cells(const eval_set *s, int kind, eval_cell **out, size_t *ncell
             idx[m++] = i;
     sort_set = s;
     sort_kind = kind;
-    qsort(idx, m, sizeof *idx, cmp_idx);
+    if (m > 1)
+        qsort(idx, m, sizeof *idx, cmp_idx);
     eval_cell *c = calloc(m ? m : 1, sizeof *c);
     if (!c) {
         free(idx);

@@ -141,8 +141,10 @@ static double f1_of(tok *a, size_t na, tok *b, size_t nb)
 {
     if (na == 0 || nb == 0)
         return na == nb ? 1.0 : 0.0;
-    qsort(a, na, sizeof *a, cmp_tok);
-    qsort(b, nb, sizeof *b, cmp_tok);
+    if (na > 1)
+        qsort(a, na, sizeof *a, cmp_tok);
+    if (nb > 1)
+        qsort(b, nb, sizeof *b, cmp_tok);
     size_t i = 0, j = 0, common = 0;
     while (i < na && j < nb) {
         int c = cmp_tok(&a[i], &b[j]);

@@ -89,7 +89,8 @@ void pp_bootstrap_interval(pp_metric m, const double *items, size_t n, uint64_t 
         if (isfinite(s))
             scores[good++] = s;
     }
-    qsort(scores, good, sizeof *scores, cmp_double);
+    if (good > 1)
+        qsort(scores, good, sizeof *scores, cmp_double);
     *lo = quantile(scores, good, 0.025);
     *hi = quantile(scores, good, 0.975);
     free(scores);
@@ -137,7 +138,8 @@ void pp_paired_test(pp_metric m, const double *ia, const double *ib, size_t n, u
         ge += x >= 0;
     }
     if (good) {
-        qsort(d, good, sizeof *d, cmp_double);
+        if (good > 1)
+            qsort(d, good, sizeof *d, cmp_double);
         res->delta_lo = quantile(d, good, 0.025);
         res->delta_hi = quantile(d, good, 0.975);
         double p = 2.0 * (1.0 + (double)(le < ge ? le : ge)) / (1.0 + (double)good);

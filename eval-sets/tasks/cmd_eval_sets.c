@@ -124,7 +124,8 @@ static int score(udhr_task t, const char *prompts_path, const char *outputs_path
             goto end;
         }
     }
-    qsort(by, no, sizeof *by, cmp_id);
+    if (no > 1)
+        qsort(by, no, sizeof *by, cmp_id);
     for (size_t i = 1; i < no; i++)
         if (cmp_id(&by[i], &by[i - 1]) == 0) {
             fprintf(stderr, "polyphony eval-sets: %s:%lld: duplicate answer for id '%s'\n",

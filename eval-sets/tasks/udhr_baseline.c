@@ -164,7 +164,8 @@ static char *frequent_word(const udhr_lang *L)
         }
     char *best = NULL;
     if (w) {
-        qsort(w, nw, sizeof *w, cmp_w);
+        if (nw > 1)
+            qsort(w, nw, sizeof *w, cmp_w);
         size_t bn = 0, bfirst = 0;
         for (size_t i = 0; i < nw;) {
             size_t j = i, first = w[i].first;

@@ -132,7 +132,8 @@ static size_t profile(const udhr_lang *L, uint32_t li, feat *out)
             all[n].h = t.h[i], all[n].w = t.c[i], all[n++].lang = li;
     size_t keep = 0;
     if (all) {
-        qsort(all, n, sizeof *all, cmp_count_desc);
+        if (n > 1)
+            qsort(all, n, sizeof *all, cmp_count_desc);
         keep = n < PROFILE ? n : PROFILE;
         double norm = 0;
         for (size_t i = 0; i < keep; i++)
@@ -159,7 +160,8 @@ pp_status udhr_lid_baseline(const udhr_set *s, const json_t *prompts, json_t *ou
     size_t nf = 0;
     for (size_t i = 0; i < s->nl; i++)
         nf += profile(&s->l[i], (uint32_t)i, f + nf);
-    qsort(f, nf, sizeof *f, cmp_hash);
+    if (nf > 1)
+        qsort(f, nf, sizeof *f, cmp_hash);
     pp_status st = PP_OK;
     for (size_t p = 0; p < json_array_size(prompts); p++) {
         const json_t *rec = json_array_get(prompts, p);

@@ -92,7 +92,8 @@ pp_status udhr_load(const char *path, size_t min_test, udhr_set **out, pp_error 
     if (st == PP_OK && !s)
         st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     if (st == PP_OK) {
-        qsort(r, n, sizeof *r, cmp_raw);
+        if (n > 1)
+            qsort(r, n, sizeof *r, cmp_raw);
         s->l = calloc(n ? n : 1, sizeof *s->l);
         s->texts = calloc(n ? n : 1, sizeof *s->texts);
         for (size_t i = 0; i < n;) {

@@ -142,7 +142,8 @@ static void load_iso639_3(const char *path)
         l->joshi = -1;
     }
     json_decref(root);
-    qsort(langs, nlangs, sizeof *langs, cmp_lang);
+    if (nlangs > 1)
+        qsort(langs, nlangs, sizeof *langs, cmp_lang);
 }
 
 /* ---------------------------------------------------------------- XML */

@@ -2,7 +2,10 @@
 #include "config.h"
 #include "src/cli/cli.h"
 #include "src/pp_data.h"
+#include "src/pp_stream.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,7 +73,25 @@ int cmd_version(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* Standard output is checked once, here, for every command: a table or a
+ * report that could not be written (a full disk, > /dev/full) is a failed
+ * run, not a success with nothing to show. */
+static int finish_stdout(const char *name, int rc)
+{
+    int bad = fflush(stdout) != 0 || ferror(stdout);
+    int e = errno;
+    if (fclose(stdout) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (!bad)
+        return rc;
+    fprintf(stderr, "polyphony%s%s: cannot write standard output: %s\n", name ? " " : "",
+            name ? name : "", strerror(e));
+    return rc ? rc : 1;
+}
+
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         print_overview(stderr);
@@ -89,4 +110,30 @@ int main(int argc, char **argv)
         return 2;
     }
     return cli_dispatch(c, argc - 1, argv + 1);
+}
+
+/* Interrupted or terminated: no half-written temporary file stays behind
+ * (the final names are only ever complete files). */
+static void on_signal(int sig)
+{
+    pp_output_remove_temporaries();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+int main(int argc, char **argv)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        struct sigaction old;
+        /* keep a signal the caller chose to ignore (nohup, background jobs) ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+    int rc = run(argc, argv);
+    return finish_stdout(argc >= 2 && argv[1][0] != '-' ? argv[1] : NULL, rc);
 }

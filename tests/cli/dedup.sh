@@ -46,7 +46,9 @@ for s in 0 1; do
 done
 check "merge" pp dedup merge --ledger "$TMP/ledger.jsonl" "$TMP/part-0.sig" "$TMP/part-1.sig" \
     >"$TMP/table.jsonl" 2>/dev/null
-expect_lines 6 "$TMP/table.jsonl"
+grep '"pos"' "$TMP/table.jsonl" > "$TMP/dups.jsonl"
+expect_lines 6 "$TMP/dups.jsonl"
+expect_grep '^\{"shard":"part-1.jsonl","records":[0-9]+\}$' "$TMP/table.jsonl"
 expect_grep '"shard":"part-1.jsonl","pos":2,"id":"th-2","dup_of":"th-1","kept_shard":"part-0.jsonl","kind":"near"' "$TMP/table.jsonl"
 for mode in "" "--mark"; do
     : >"$TMP/sharded.jsonl"
