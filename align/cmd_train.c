@@ -501,8 +501,13 @@ int cmd_train(int argc, char **argv)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* a signal the caller chose to ignore (nohup, background jobs) stays ignored */
+    static const int stop_sigs[] = {SIGINT, SIGTERM};
+    for (size_t i = 0; i < 2; i++) {
+        struct sigaction old;
+        if (sigaction(stop_sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(stop_sigs[i], &sa, NULL);
+    }
 
     pp_adamw opt = {(float)o.beta1, (float)o.beta2, (float)o.eps, (float)o.wd};
     double t_start = now_s();
