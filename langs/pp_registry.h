@@ -75,6 +75,39 @@ PP_API const char *pp_language_cldr_locale(const pp_language *l);
  * combining marks appear on their own. */
 PP_API pp_status pp_exemplar_chars(const char *tag, char **out, pp_error *err);
 
+/* ------------------------------------------------------- language identity
+ *
+ * The one rule every command uses to decide whether a record belongs to a
+ * language asked for (`--lang`, `--langs`) and under which code a record is
+ * counted (the audit's --lang-level). A tag is read by its language subtag
+ * through the registry, so "sw", "swa" and "sw-KE" name one language.
+ *
+ *   pp_lang_matches: a request for an individual language selects that
+ *   language; a request for a macrolanguage ("sw") selects the
+ *   macrolanguage's own records and those of every individual language it
+ *   contains ("swh", "swc"). When the request has script or region subtags
+ *   ("sr-Latn"), the record's tag must carry the same ones. Codes unknown to
+ *   the registry match by their canonical language subtag.
+ *
+ *   pp_lang_key: the canonical BCP 47 tag under which a record is counted.
+ *   PP_LANG_INDIVIDUAL keeps the language; PP_LANG_MACROLANGUAGE replaces an
+ *   individual language that belongs to a macrolanguage by the macrolanguage
+ *   ("swh" -> "sw", "arb-EG" -> "ar-EG"). */
+typedef enum pp_lang_level { PP_LANG_INDIVIDUAL = 0, PP_LANG_MACROLANGUAGE = 1 } pp_lang_level;
+
+/* 1 when a record tagged `tag` belongs to the language requested as `want`
+ * (either may be ISO 639-1/639-3 or BCP 47; `r` may be NULL: then only equal
+ * canonical language subtags match). */
+PP_API int pp_lang_matches(const pp_registry *r, const char *want, const char *tag);
+
+/* The key of `tag` at `level` (see above), written to out (cap bytes).
+ * PP_ERR_INVALID when the tag is not well-formed BCP 47. */
+PP_API pp_status pp_lang_key(const pp_registry *r, const char *tag, pp_lang_level level,
+                             char *out, size_t cap, pp_error *err);
+
+/* The macrolanguage entry of an individual language, or NULL. */
+PP_API const pp_language *pp_language_macrolanguage(const pp_registry *r, const pp_language *l);
+
 /* ------------------------------------------------------------ profiles */
 
 typedef struct pp_profile pp_profile;

@@ -3,6 +3,7 @@
 # `polyphony langs`.
 nobase_pkginclude_HEADERS += langs/pp_registry.h
 libpolyphony_la_SOURCES += langs/pp_registry.h langs/pp_registry.c langs/pp_exemplars.c \
+	langs/pp_lang_identity.c \
 	langs/pp_profile.c
 polyphony_SOURCES += langs/cmd_langs.c
 

@@ -53,6 +53,13 @@ pp_status pp_ledger_open(const char *path, const char *stage, pp_ledger **out, p
 pp_status pp_ledger_add(pp_ledger *l, const char *step, const char *lang, const char *metric,
                         double value, long n, double lo, double hi, pp_error *err)
 {
+    return pp_ledger_add_extra(l, step, lang, metric, value, n, lo, hi, NULL, err);
+}
+
+pp_status pp_ledger_add_extra(pp_ledger *l, const char *step, const char *lang, const char *metric,
+                              double value, long n, double lo, double hi, json_t *extra,
+                              pp_error *err)
+{
     if (!lang || !metric)
         return pp_error_set(err, PP_ERR_INVALID, l->path, 0, "a ledger row needs lang and metric");
     json_t *j = json_object();
@@ -68,6 +75,8 @@ pp_status pp_ledger_add(pp_ledger *l, const char *step, const char *lang, const 
     if (isfinite(hi))
         json_object_set_new(j, "hi", json_real(hi));
     json_object_set_new(j, "run", json_string(l->run));
+    if (extra)
+        json_object_update_missing(j, extra);
     int rc = json_dumpf(j, l->fp, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(j);
     if (rc != 0 || fputc('\n', l->fp) == EOF)

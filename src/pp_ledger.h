@@ -9,6 +9,8 @@
 
 #include "src/pp_common.h"
 
+#include <jansson.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -25,6 +27,12 @@ PP_API pp_status pp_ledger_open(const char *path, const char *stage, pp_ledger *
 PP_API pp_status pp_ledger_add(pp_ledger *l, const char *step, const char *lang,
                                const char *metric, double value, long n, double lo, double hi,
                                pp_error *err);
+
+/* The same with more fields (an object whose members are added after the
+ * standard ones; members named like a standard field are ignored). */
+PP_API pp_status pp_ledger_add_extra(pp_ledger *l, const char *step, const char *lang,
+                                     const char *metric, double value, long n, double lo,
+                                     double hi, json_t *extra, pp_error *err);
 
 PP_API const char *pp_ledger_run(const pp_ledger *l);
 

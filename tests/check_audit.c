@@ -66,10 +66,13 @@ START_TEST(against_reference)
             json_t *r = json_object_get(langs, l[i].lang);
             ck_assert_double_eq_tol(l[i].u, json_number_value(json_object_get(r, "u")), TOL);
             ck_assert_double_eq_tol(l[i].gap, json_number_value(json_object_get(r, "gap")), TOL);
-            ck_assert_double_eq_tol(l[i].priority, json_number_value(json_object_get(r, "priority")),
-                                    TOL);
-            ck_assert_int_eq(l[i].speakers_imputed,
-                             json_is_true(json_object_get(r, "speakers_imputed")));
+            json_t *pr = json_object_get(r, "priority");
+            if (json_is_null(pr))
+                ck_assert(isnan(l[i].priority)); /* no speaker count: no weight */
+            else
+                ck_assert_double_eq_tol(l[i].priority, json_number_value(pr), TOL);
+            ck_assert_int_eq(isfinite(l[i].speakers) && l[i].speakers > 0,
+                             json_is_true(json_object_get(r, "speakers_known")));
         }
         free(l);
         free(l2);
@@ -105,8 +108,10 @@ START_TEST(directions_and_edges)
     ck_assert_int_eq(pp_gap_compute(l, 1, 0, 1.0, &s, NULL), PP_OK);
     ck_assert_double_eq(l[0].u, 1.0);
     ck_assert_double_eq(s.gini, 0.0);
-    ck_assert_double_eq(s.utility_demographic, 1.0);
+    ck_assert(isnan(s.utility_demographic)); /* no speaker count: nothing to weight */
+    ck_assert_double_eq(s.utility_linguistic, 1.0);
     ck_assert_uint_eq(s.speakers_missing, 1);
+    ck_assert(isnan(l[0].priority));
     /* Tau 0 weights every language the same whatever the speakers. */
     pp_gap_lang m[2] = {{.lang = "a", .value = 1, .speakers = 1e9}, {.lang = "b", .value = 0.5, .speakers = 10}};
     ck_assert_int_eq(pp_gap_compute(m, 2, 0, 0.0, &s, NULL), PP_OK);
@@ -122,6 +127,33 @@ START_TEST(directions_and_edges)
 }
 END_TEST
 
+/* Utilities on declared scales: a lower-is-better share whose best is 0 no
+ * longer makes every other language's utility 0. */
+START_TEST(scaled_utilities)
+{
+    pp_gap_scale share = {1, 0.0, 1.0};
+    pp_gap_lang l[3] = {{.lang = "en", .value = 0.001, .speakers = 1e9},
+                        {.lang = "yo", .value = 0.0, .speakers = 4.5e7},
+                        {.lang = "ha", .value = 0.4, .speakers = 8e7}};
+    pp_gap_summary s;
+    ck_assert_int_eq(pp_gap_compute_scaled(l, 3, &share, 1.0, &s, NULL), PP_OK);
+    ck_assert_double_eq_tol(l[0].u, 0.999, TOL);
+    ck_assert_double_eq(l[1].u, 1.0);
+    ck_assert_double_eq_tol(l[2].u, 0.6, TOL);
+    /* the language losing 40% has the largest priority per speaker */
+    ck_assert_double_gt(l[2].priority / l[2].speakers, l[0].priority / l[0].speakers);
+    /* higher is better on [lo, hi]: u = (a - lo) / (best - lo) */
+    pp_gap_scale corr = {0, -1.0, 1.0};
+    ck_assert_double_eq_tol(pp_gap_utility(0.0, 0.5, -1.0, &corr), 1.0 / 1.5, TOL);
+    /* lower is better, unbounded, best 0: the observed range */
+    pp_gap_scale cost = {1, 0.0, INFINITY};
+    ck_assert_double_eq_tol(pp_gap_utility(1.0, 0.0, 4.0, &cost), 0.75, TOL);
+    ck_assert_double_eq_tol(pp_gap_utility(3.0, 1.5, 4.0, &cost), 0.5, TOL);
+    /* outside the declared range: clamped */
+    ck_assert_double_eq(pp_gap_utility(1.5, 0.0, 1.5, &share), 0.0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("audit");
@@ -129,6 +161,7 @@ static Suite *suite(void)
     tcase_add_test(t, against_reference);
     tcase_add_test(t, gini_cases);
     tcase_add_test(t, directions_and_edges);
+    tcase_add_test(t, scaled_utilities);
     suite_add_tcase(s, t);
     return s;
 }

@@ -235,6 +235,104 @@ START_TEST(rng_uniform)
 }
 END_TEST
 
+/* BLEU and TER equal the independent reference (bleu_ter_reference.py,
+ * itself checked against sacreBLEU's published scores) on multilingual
+ * UDHR text: every item's statistics exactly, corpus scores per language. */
+START_TEST(bleu_ter_fixtures)
+{
+    pp_reader *in = NULL, *ex = NULL;
+    ck_assert_int_eq(pp_reader_open(TESTDATA "/eval/chrf_input.jsonl", &in, NULL), PP_OK);
+    ck_assert_int_eq(pp_reader_open(TESTDATA "/eval/bleu_ter_expected.jsonl", &ex, NULL), PP_OK);
+    json_t *items[256];
+    size_t n = 0, nlang = 0, nitems = 0;
+    json_t *rec;
+    while (pp_reader_next(in, &rec, NULL) == PP_OK && rec && n < 256)
+        items[n++] = rec;
+    const char *keys[4] = {"bleu_13a", "bleu_intl", "bleu_char", "ter"};
+    const pp_bleu_tokenize toks[3] = {PP_BLEU_TOK_13A, PP_BLEU_TOK_INTL, PP_BLEU_TOK_CHAR};
+    while (pp_reader_next(ex, &rec, NULL) == PP_OK && rec) {
+        const char *lang = pp_record_str(rec, "lang");
+        json_t *want_items = json_object_get(rec, "items");
+        for (int k = 0; k < 4; k++) {
+            pp_metric m = k < 3 ? PP_METRIC_BLEU : PP_METRIC_TER;
+            double sums[PP_METRIC_MAX_STATS] = {0}, st[PP_METRIC_MAX_STATS];
+            size_t ns = pp_metric_nstats(m);
+            for (size_t i = 0; i < n; i++) {
+                if (strcmp(pp_record_str(items[i], "lang"), lang) != 0)
+                    continue;
+                ck_assert_int_eq(pp_metric_item_tok(m, items[i], lang, k < 3 ? toks[k] : 0, st, NULL),
+                                 PP_OK);
+                json_t *w = json_object_get(json_object_get(want_items, pp_record_str(items[i], "id")),
+                                            keys[k]);
+                ck_assert_uint_eq(json_array_size(w), ns);
+                for (size_t j = 0; j < ns; j++) {
+                    ck_assert_msg(fabs(st[j] - json_number_value(json_array_get(w, j))) < 1e-9,
+                                  "%s %s stat %zu: %g vs reference %g", pp_record_str(items[i], "id"),
+                                  keys[k], j, st[j], json_number_value(json_array_get(w, j)));
+                    sums[j] += st[j];
+                }
+                nitems++;
+            }
+            double want = json_number_value(json_object_get(rec, keys[k]));
+            ck_assert_msg(fabs(pp_metric_score(m, sums) - want) < 1e-9, "%s %s: %f vs %f", lang,
+                          keys[k], pp_metric_score(m, sums), want);
+        }
+        json_decref(rec);
+        nlang++;
+    }
+    ck_assert_uint_ge(nlang, 10);
+    ck_assert_uint_ge(nitems, 4 * 50);
+    for (size_t i = 0; i < n; i++)
+        json_decref(items[i]);
+    pp_reader_close(in);
+    pp_reader_close(ex);
+}
+END_TEST
+
+/* The scores sacreBLEU publishes in its own tests, and the tokenizers it
+ * has that this build does not are refused by name. */
+START_TEST(bleu_ter_published)
+{
+    const char *hyp[3] = {"The dog bit the man.", "It wasn't surprising.",
+                          "The man had just bitten him."};
+    const char *r1[3] = {"The dog bit the man.", "It was not unexpected.", "The man bit him first."};
+    const char *r2[3] = {"The dog had bit the man.", "No one was surprised.",
+                         "The man had bitten the dog."};
+    const struct {
+        pp_bleu_tokenize t;
+        double want;
+    } cases[] = {{PP_BLEU_TOK_13A, 48.530827}, {PP_BLEU_TOK_NONE, 49.1919566},
+                 {PP_BLEU_TOK_INTL, 43.91623493}};
+    for (size_t c = 0; c < 3; c++) {
+        double sums[PP_BLEU_NSTATS] = {0}, st[PP_BLEU_NSTATS];
+        for (int i = 0; i < 3; i++) {
+            const char *refs[2] = {r1[i], r2[i]};
+            ck_assert_int_eq(pp_bleu_stats(hyp[i], refs, 2, cases[c].t, st, NULL), PP_OK);
+            for (int j = 0; j < PP_BLEU_NSTATS; j++)
+                sums[j] += st[j];
+        }
+        ck_assert_double_eq_tol(pp_bleu_score(sums), cases[c].want, 1e-6);
+    }
+    double st[PP_TER_NSTATS];
+    const char *ref[1] = {"a b c d e f g h"};
+    ck_assert_int_eq(pp_ter_stats("d e f g h a b c", ref, 1, st, NULL), PP_OK);
+    ck_assert_double_eq_tol(pp_ter_score(st), 12.5, 1e-9); /* one shift */
+    const char *ref2[1] = {"aaaa bbbb cccc"};
+    ck_assert_int_eq(pp_ter_stats("dddd eeee ffff", ref2, 1, st, NULL), PP_OK);
+    ck_assert_double_eq_tol(pp_ter_score(st), 100.0, 1e-9);
+    const char *ref3[1] = {"a"};
+    ck_assert_int_eq(pp_ter_stats("", ref3, 1, st, NULL), PP_OK);
+    ck_assert_double_eq_tol(pp_ter_score(st), 100.0, 1e-9);
+    pp_bleu_tokenize t;
+    pp_error e;
+    ck_assert_int_eq(pp_bleu_tokenize_parse("ja-mecab", &t, &e), PP_ERR_INVALID);
+    ck_assert_ptr_nonnull(strstr(e.message, "'ja-mecab' is not available"));
+    ck_assert_int_eq(pp_bleu_tokenize_parse("zh", &t, &e), PP_ERR_INVALID);
+    ck_assert_int_eq(pp_bleu_tokenize_parse("intl", &t, &e), PP_OK);
+    ck_assert_int_eq(t, PP_BLEU_TOK_INTL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("eval");
@@ -247,6 +345,8 @@ static Suite *suite(void)
     tcase_add_test(t, bootstrap_determinism);
     tcase_add_test(t, paired);
     tcase_add_test(t, rng_uniform);
+    tcase_add_test(t, bleu_ter_fixtures);
+    tcase_add_test(t, bleu_ter_published);
     tcase_set_timeout(t, 60);
     suite_add_tcase(s, t);
     return s;

@@ -258,6 +258,46 @@ START_TEST(test_all_profiles)
 }
 END_TEST
 
+START_TEST(test_lang_identity)
+{
+    /* a macrolanguage request selects its individual languages */
+    ck_assert(pp_lang_matches(reg, "sw", "swh"));
+    ck_assert(pp_lang_matches(reg, "swa", "swc"));
+    ck_assert(pp_lang_matches(reg, "sw", "sw-KE"));
+    ck_assert(pp_lang_matches(reg, "sw", "swa"));
+    ck_assert(pp_lang_matches(reg, "yo", "yor"));
+    ck_assert(pp_lang_matches(reg, "ar", "arb"));
+    /* an individual request selects only itself */
+    ck_assert(!pp_lang_matches(reg, "swh", "swc"));
+    ck_assert(!pp_lang_matches(reg, "swh", "sw"));
+    ck_assert(!pp_lang_matches(reg, "yo", "ig"));
+    /* extra subtags in the request must be in the record */
+    ck_assert(pp_lang_matches(reg, "sr-Latn", "sr-Latn-RS") == 0);
+    ck_assert(pp_lang_matches(reg, "sr-Latn", "sr-Latn"));
+    ck_assert(!pp_lang_matches(reg, "sr-Latn", "sr-Cyrl"));
+    ck_assert(!pp_lang_matches(reg, "sw", ""));
+    /* without a registry only equal language subtags match */
+    ck_assert(pp_lang_matches(NULL, "yor", "yo"));
+    ck_assert(!pp_lang_matches(NULL, "sw", "swh"));
+    char k[64];
+    pp_error err;
+    ck_assert_int_eq(pp_lang_key(reg, "swh", PP_LANG_MACROLANGUAGE, k, sizeof k, &err), PP_OK);
+    ck_assert_str_eq(k, "sw");
+    ck_assert_int_eq(pp_lang_key(reg, "swh", PP_LANG_INDIVIDUAL, k, sizeof k, &err), PP_OK);
+    ck_assert_str_eq(k, "swh");
+    ck_assert_int_eq(pp_lang_key(reg, "yor", PP_LANG_INDIVIDUAL, k, sizeof k, &err), PP_OK);
+    ck_assert_str_eq(k, "yo");
+    ck_assert_int_eq(pp_lang_key(reg, "arb-EG", PP_LANG_MACROLANGUAGE, k, sizeof k, &err), PP_OK);
+    ck_assert_str_eq(k, "ar-EG");
+    ck_assert_int_eq(pp_lang_key(reg, "not a tag", PP_LANG_INDIVIDUAL, k, sizeof k, &err),
+                     PP_ERR_INVALID);
+    const pp_language *m = pp_language_macrolanguage(reg, pp_registry_get(reg, "swh"));
+    ck_assert_ptr_nonnull(m);
+    ck_assert_str_eq(m->iso639_3, "swa");
+    ck_assert_ptr_null(pp_language_macrolanguage(reg, m));
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("registry");
@@ -272,6 +312,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_profile_load);
     tcase_add_test(tc, test_profile_invalid);
     tcase_add_test(tc, test_all_profiles);
+    tcase_add_test(tc, test_lang_identity);
     suite_add_tcase(s, tc);
     return s;
 }

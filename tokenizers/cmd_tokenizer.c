@@ -14,6 +14,7 @@
 #include "tokenizers/pp_tok_audit.h"
 #include "tokenizers/pp_tokenizer.h"
 #include "tokenizers/pp_tok_defaults.h"
+#include "langs/pp_registry.h"
 
 #include <dirent.h>
 #include <getopt.h>
@@ -798,8 +799,15 @@ static int run_train(const char *cmd, train_opts *o)
         memcpy(required + reqlen, o->required_extra, rl + 1);
         reqlen += rl;
     }
-    /* read the corpus */
+    /* read the corpus; records join a language by the registry's identity
+     * rule (--lang sw takes swh and swc records too) */
     long skipped = 0;
+    pp_registry *reg = NULL;
+    if (pp_registry_open(NULL, &reg, NULL) != PP_OK)
+        reg = NULL; /* without the registry: equal language subtags only */
+    char last_lang[64] = "";
+    lang_data *last_target = NULL;
+    int have_last = 0;
     for (int f = 0; f < o->ninputs && !rc; f++) {
         pp_input *in = NULL;
         if (pp_input_open(o->inputs[f], &in, &err) != PP_OK) {
@@ -833,14 +841,21 @@ static int run_train(const char *cmd, train_opts *o)
                                  "with several languages every record needs \"lang\"");
                     rc = cli_fail(cmd, &err);
                 }
+            } else if (have_last && strcmp(lang, last_lang) == 0) {
+                target = last_target; /* corpora come in runs of one tag */
+                if (!target)
+                    skipped++;
             } else {
-                char iso[4];
-                pp_langtag_iso639_3(lang, iso);
                 for (size_t i = 0; i < nl && !target; i++)
-                    if (strcmp(lang, L[i].code) == 0 || (*iso && strcmp(iso, L[i].iso) == 0))
+                    if (strcmp(lang, L[i].code) == 0 || pp_lang_matches(reg, L[i].code, lang))
                         target = &L[i];
                 if (!target)
                     skipped++;
+                have_last = strlen(lang) < sizeof last_lang;
+                if (have_last) {
+                    strcpy(last_lang, lang);
+                    last_target = target;
+                }
             }
             if (target && json_string_length(tx) &&
                 add_line(target, json_string_value(tx), json_string_length(tx), prenorm_nfc) != 0) {
@@ -853,6 +868,7 @@ static int run_train(const char *cmd, train_opts *o)
             rc = cli_fail(cmd, &err);
         pp_input_close(in);
     }
+    pp_registry_free(reg);
     if (!rc && skipped && !o->quiet)
         cli_warn(cmd, "%ld records in other languages skipped", skipped);
     /* sampling */

@@ -316,6 +316,32 @@ static void md_section_questions(FILE *o, const json_t *qs, const char *section)
         md_answer(o, q);
 }
 
+/* A number as a reader writes it: integers in full, decimals plain (up to
+ * 6 significant digits), never an exponent. Uses one of 4 rotating buffers
+ * so a call can appear several times in one printf. */
+static const char *plain(double v)
+{
+    static char bufs[4][64];
+    static int k;
+    char *b = bufs[k++ & 3];
+    if (!isfinite(v))
+        return "-";
+    if (v == floor(v) && fabs(v) < 1e15) {
+        snprintf(b, 64, "%.0f", v);
+        return b;
+    }
+    double a = fabs(v);
+    int dec = a >= 1 ? 6 - 1 - (int)floor(log10(a)) : 5 - (int)floor(log10(a));
+    dec = dec < 0 ? 0 : dec > 12 ? 12 : dec;
+    snprintf(b, 64, "%.*f", dec, v);
+    size_t n = strlen(b);
+    while (n > 1 && b[n - 1] == '0')
+        b[--n] = '\0';
+    if (b[n - 1] == '.')
+        b[n - 1] = '\0';
+    return b;
+}
+
 static double num(const json_t *v) { return json_is_number(v) ? json_number_value(v) : NAN; }
 
 static void write_md(FILE *o, const json_t *doc, const json_t *qs)
@@ -405,12 +431,12 @@ static void write_md(FILE *o, const json_t *doc, const json_t *qs)
                         (long long)json_integer_value(json_object_get(r, "n")), "[", 1.0 - hi,
                         1.0 - lo, "]");
             else if (isfinite(lo))
-                fprintf(o, "| %s | %s | %s | %g | %lld | [%g, %g] |\n", pp_record_str(r, "step"),
-                        lang ? lang : "", pp_record_str(r, "metric"), val,
-                        (long long)json_integer_value(json_object_get(r, "n")), lo, hi);
+                fprintf(o, "| %s | %s | %s | %s | %lld | [%s, %s] |\n", pp_record_str(r, "step"),
+                        lang ? lang : "", pp_record_str(r, "metric"), plain(val),
+                        (long long)json_integer_value(json_object_get(r, "n")), plain(lo), plain(hi));
             else
-                fprintf(o, "| %s | %s | %s | %g | %lld | |\n", pp_record_str(r, "step"),
-                        lang ? lang : "", pp_record_str(r, "metric"), val,
+                fprintf(o, "| %s | %s | %s | %s | %lld | |\n", pp_record_str(r, "step"),
+                        lang ? lang : "", pp_record_str(r, "metric"), plain(val),
                         (long long)json_integer_value(json_object_get(r, "n")));
         }
         fprintf(o, "\n");
@@ -427,8 +453,8 @@ static void write_md(FILE *o, const json_t *doc, const json_t *qs)
         json_t *r;
         json_array_foreach(pii, i, r) {
             const char *lang = pp_record_str(r, "lang");
-            fprintf(o, "| %s | %s | %s | %g | %lld |\n", pp_record_str(r, "step"),
-                    lang ? lang : "", pp_record_str(r, "metric"), num(json_object_get(r, "value")),
+            fprintf(o, "| %s | %s | %s | %s | %lld |\n", pp_record_str(r, "step"),
+                    lang ? lang : "", pp_record_str(r, "metric"), plain(num(json_object_get(r, "value"))),
                     (long long)json_integer_value(json_object_get(r, "n")));
         }
         fprintf(o, "\n");
@@ -448,8 +474,8 @@ static void write_md(FILE *o, const json_t *doc, const json_t *qs)
         json_t *r;
         json_array_foreach(v, i, r) {
             const char *lang = pp_record_str(r, "lang");
-            fprintf(o, "| %s | %s | %s | %g | %lld |\n", pp_record_str(r, "step"),
-                    lang ? lang : "", pp_record_str(r, "metric"), num(json_object_get(r, "value")),
+            fprintf(o, "| %s | %s | %s | %s | %lld |\n", pp_record_str(r, "step"),
+                    lang ? lang : "", pp_record_str(r, "metric"), plain(num(json_object_get(r, "value"))),
                     (long long)json_integer_value(json_object_get(r, "n")));
         }
     }

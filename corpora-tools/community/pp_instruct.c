@@ -24,12 +24,16 @@ typedef struct irec {
     char key[16];  /* canonical primary language subtag of `lang` */
     char key2[16]; /* same for meta.iso639_3 ("arb" where lang says "ar") */
     char *canon;   /* canonical full tag of `lang` */
+    char macro[16]; /* the macrolanguage's key ("sw" for swh), "" when none: a
+                       request for the macrolanguage selects the record
+                       (pp_lang_matches, computed once here) */
 } irec;
 
 struct pp_instruct_data {
     irec *recs;
     size_t n, cap;
     json_t *pairs; /* "dataset\x1f" "langkey\x1f" "joinvalues" -> index (first record wins) */
+    pp_registry *reg; /* NULL when the registry cannot be opened: equal codes only */
 };
 
 static char *xstrdup(const char *s)
@@ -46,6 +50,8 @@ pp_status pp_instruct_data_new(pp_instruct_data **out, pp_error *err)
     pp_instruct_data *d = calloc(1, sizeof *d);
     if (!d)
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    if (pp_registry_open(NULL, &d->reg, NULL) != PP_OK)
+        d->reg = NULL;
     *out = d;
     return PP_OK;
 }
@@ -61,6 +67,7 @@ void pp_instruct_data_free(pp_instruct_data *d)
     }
     free(d->recs);
     json_decref(d->pairs);
+    pp_registry_free(d->reg);
     free(d);
 }
 
@@ -96,6 +103,9 @@ pp_status pp_instruct_data_add(pp_instruct_data *d, json_t *rec, const char *fil
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     }
     pp_tpl_langkey(canon, r->key, sizeof r->key);
+    const pp_language *ml = pp_language_macrolanguage(d->reg, pp_registry_get(d->reg, r->key));
+    if (ml && ml->bcp47)
+        pp_tpl_langkey(ml->bcp47, r->macro, sizeof r->macro);
     const json_t *iso = json_object_get(json_object_get(rec, "meta"), "iso639_3");
     if (json_is_string(iso))
         pp_tpl_langkey(json_string_value(iso), r->key2, sizeof r->key2);
@@ -308,7 +318,8 @@ static int where_ok(const pp_template *t, const json_t *rec)
 static int rec_has_key(const irec *r, char *const *keys, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(r->key, keys[i]) == 0 || (r->key2[0] && strcmp(r->key2, keys[i]) == 0))
+        if (strcmp(r->key, keys[i]) == 0 || (r->key2[0] && strcmp(r->key2, keys[i]) == 0) ||
+            (r->macro[0] && strcmp(r->macro, keys[i]) == 0))
             return 1;
     return 0;
 }
@@ -606,14 +617,15 @@ static json_t *make_item(const pp_template *t, const irec *r, const rendered *x)
     return item;
 }
 
-static int lang_selected(const pp_template *t, const pp_instruct_opts *o)
+static int lang_selected(const pp_template *t, const pp_instruct_opts *o, const pp_registry *reg)
 {
     if (!o || !o->langs || !o->nlangs)
         return 1;
     for (size_t i = 0; i < o->nlangs; i++) {
         char k[32];
         pp_tpl_langkey(o->langs[i], k, sizeof k);
-        if (strcmp(k, t->langkey) == 0 || strcmp(o->langs[i], t->variety) == 0)
+        if (strcmp(k, t->langkey) == 0 || strcmp(o->langs[i], t->variety) == 0 ||
+            pp_lang_matches(reg, o->langs[i], t->langkey))
             return 1;
         for (size_t j = 0; j < t->nsrckeys; j++)
             if (strcmp(k, t->srckeys[j]) == 0)
@@ -641,7 +653,7 @@ pp_status pp_instruct_render(const pp_template *t, const pp_instruct_data *cd,
     pp_instruct_counts c = {0, 0, 0};
     if (counts)
         *counts = c;
-    if (!lang_selected(t, o))
+    if (!lang_selected(t, o, d->reg))
         return PP_OK;
     size_t *idx = NULL, n = 0;
     pp_status st = candidates(t, d, &idx, &n, err);

@@ -229,7 +229,7 @@ int cmd_stats(int argc, char **argv)
                                     total_chars ? (double)t.g[i].chars / (double)total_chars : 0.0,
                                     "scripts", t.g[i].scripts));
             json_object_set_new(o, "rows", rows);
-            json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+            json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15)); /* no 1.33682e+06 */
             putchar('\n');
             json_decref(o);
         } else {

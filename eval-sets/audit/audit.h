@@ -4,6 +4,7 @@
 #define PP_AUDIT_H
 
 #include "eval-sets/audit/pp_gap.h"
+#include "langs/pp_registry.h"
 
 #include <stdio.h>
 
@@ -14,10 +15,15 @@ typedef struct audit_cell {
     long n;
 } audit_cell;
 
+typedef enum audit_kind { AUDIT_QUALITY = 0, AUDIT_COST, AUDIT_INVENTORY } audit_kind;
+
 typedef struct audit_metric {
     char *key;          /* "eval.chrf", "filter.gopher.survival" */
     char *stage, *step, *name;
     int lower;          /* lower is better */
+    audit_kind kind;
+    double lo, hi;      /* range of the values (hi may be INFINITY) */
+    int declared;       /* 1: the kind comes from metric-kinds.tsv or the rows; 0: assumed */
     size_t ncells;
     audit_cell *cells;  /* sorted by language */
     pp_gap_lang *gap;   /* parallel to cells */
@@ -26,9 +32,12 @@ typedef struct audit_metric {
 } audit_metric;
 
 typedef struct audit_lang {
-    char *lang;         /* canonical BCP 47 */
+    char *lang;         /* canonical BCP 47, at the audit's --lang-level */
     char *name;         /* from the registry or the UDHR metadata; may be NULL */
     double speakers;    /* < 0 unknown */
+    char *speakers_from;/* NULL: the language's own figure; else the macrolanguage
+                           whose figure it carries ("swa") */
+    char *merged;       /* other tags whose rows were counted here ("swh, sw"), or NULL */
     double lat, lon;    /* NAN unknown */
 } audit_lang;
 
@@ -38,14 +47,28 @@ typedef struct audit {
     audit_lang *l;
     size_t nl;
     double tau;
+    pp_lang_level level;
     const char *speakers_source; /* "registry", a file name, or "none" */
     long nrows;
     long nfiles;
 } audit;
 
-/* Read ledger files, keep the last row of each (stage, step, metric, lang),
- * group by metric in pipeline order. Returns 0 after printing an error. */
+/* Read ledger files, count each row under its language at a->level (the
+ * registry's identity rule, pp_lang_key; at the individual level a
+ * macrolanguage tag joins its only individual language present, "sw" rows
+ * with "swh" rows), keep the last row of each (stage, step, metric, lang),
+ * group by metric in pipeline order and give each metric its kind.
+ * Returns 0 after printing an error. */
 int audit_read(audit *a, char **files, int nfiles);
+
+/* The kind, direction and range of metric `m` from the shipped table
+ * (eval-sets/audit/metric-kinds.tsv); row-level fields override it later.
+ * Returns 0 after printing an error. */
+int audit_kind_of(audit_metric *m);
+const char *audit_kind_name(audit_kind k);
+
+/* Pipeline rank of a stage name (DESIGN.md order; unknown stages last). */
+int audit_stage_rank(const char *stage);
 
 /* Speaker counts and coordinates: "registry" or a TSV file
  * (lang<TAB>speakers[<TAB>latitude<TAB>longitude]). Coordinates missing there
@@ -61,6 +84,20 @@ int audit_write_table(const audit *a, FILE *fp, int top);
 int audit_write_json(const audit *a, FILE *fp);
 int audit_write_csv(const audit *a, FILE *fp);
 int audit_write_html(const audit *a, FILE *fp);
+
+/* An axis with "nice" ticks: lo, lo + step, ..., hi, step 1, 2 or 5 x 10^k. */
+typedef struct audit_axis {
+    double lo, hi, step;
+    int n; /* number of ticks */
+} audit_axis;
+
+/* The axis covering [lo, hi] with about `target` intervals. */
+void audit_nice_axis(double lo, double hi, int target, audit_axis *ax);
+
+/* A number as people write it: integers in full ("171610296"), decimals
+ * plain with up to 4 significant digits ("0.0123", "58.2"), never an
+ * exponent; "-" when not finite. */
+void audit_fmt_num(char *buf, size_t cap, double v);
 
 /* Index of a language in a->l, or (size_t)-1. */
 size_t audit_lang_index(const audit *a, const char *lang);

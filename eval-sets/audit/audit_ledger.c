@@ -10,17 +10,22 @@
 
 typedef struct row {
     char *key, *stage, *step, *name, *lang;
+    char *tag;  /* the tag as the ledger wrote it (canonical BCP 47) */
     double value, lo, hi;
     long n;
     long seq; /* order of reading: the last row of a (key, lang) wins */
+    int kind; /* -1, or the row's own "kind" */
+    int lower; /* -1, or the row's own "better" */
+    double rlo, rhi; /* the row's own "range", NAN when absent */
 } row;
 
 /* The pipeline order of stages (DESIGN.md); others follow alphabetically. */
-static int stage_rank(const char *s)
+int audit_stage_rank(const char *s)
 {
-    static const char *const order[] = {"ingest", "lid", "langs", "discover", "normalize",
-                                        "filter", "dedup", "pii", "sample", "tokenizers",
-                                        "tokenizer", "instruct", "align", "train", "eval"};
+    static const char *const order[] = {"ingest", "corpus", "lid", "langs", "discover",
+                                        "normalize", "filter", "dedup", "pii", "sample",
+                                        "tokenizers", "tokenizer", "instruct", "prefs", "align",
+                                        "train", "eval"};
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
         if (strcmp(s, order[i]) == 0)
             return (int)i;
@@ -30,7 +35,7 @@ static int stage_rank(const char *s)
 static int cmp_row(const void *a, const void *b)
 {
     const row *x = a, *y = b;
-    int c = stage_rank(x->stage) - stage_rank(y->stage);
+    int c = audit_stage_rank(x->stage) - audit_stage_rank(y->stage);
     if (!c)
         c = strcmp(x->key, y->key);
     if (!c)
@@ -71,6 +76,7 @@ static void free_rows(row *r, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(r[i].key), free(r[i].stage), free(r[i].step), free(r[i].name), free(r[i].lang);
+        free(r[i].tag);
     }
     free(r);
 }
@@ -119,6 +125,39 @@ static int read_ledger(const char *path, row **rows, size_t *n, size_t *cap)
             pp_error_set(&err, PP_ERR_INVALID, fname, line, "'lang' \"%s\" is not a BCP 47 tag", lang);
             ok = 0;
         }
+        /* optional: the row says what its metric is */
+        const char *kind = pp_record_str(j, "kind"), *better = pp_record_str(j, "better");
+        const json_t *range = json_object_get(j, "range");
+        int rkind = -1, rlower = -1;
+        double rlo = NAN, rhi = NAN;
+        if (ok && kind) {
+            rkind = strcmp(kind, "quality") == 0 ? AUDIT_QUALITY : strcmp(kind, "cost") == 0 ? AUDIT_COST
+                    : strcmp(kind, "inventory") == 0 ? AUDIT_INVENTORY : -1;
+            if (rkind < 0) {
+                pp_error_set(&err, PP_ERR_INVALID, fname, line,
+                             "'kind' is quality, cost or inventory, not \"%s\"", kind);
+                ok = 0;
+            }
+        }
+        if (ok && better) {
+            rlower = strcmp(better, "lower") == 0 ? 1 : strcmp(better, "higher") == 0 ? 0 : -1;
+            if (rlower < 0) {
+                pp_error_set(&err, PP_ERR_INVALID, fname, line,
+                             "'better' is higher or lower, not \"%s\"", better);
+                ok = 0;
+            }
+        }
+        if (ok && range) {
+            const json_t *r0 = json_array_get(range, 0), *r1 = json_array_get(range, 1);
+            rlo = json_is_number(r0) ? json_number_value(r0) : json_is_null(r0) ? -INFINITY : NAN;
+            rhi = json_is_number(r1) ? json_number_value(r1) : json_is_null(r1) ? INFINITY : NAN;
+            if (!json_is_array(range) || json_array_size(range) != 2 || isnan(rlo) || isnan(rhi) ||
+                !(rlo < rhi)) {
+                pp_error_set(&err, PP_ERR_INVALID, fname, line,
+                             "'range' must be [lo, hi] with lo < hi (null: unbounded)");
+                ok = 0;
+            }
+        }
         if (!ok) {
             report(&err);
             json_decref(j);
@@ -142,6 +181,11 @@ static int read_ledger(const char *path, row **rows, size_t *n, size_t *cap)
         r->step = step && *step ? strdup(step) : NULL;
         r->name = strdup(metric);
         r->lang = strdup(tag);
+        r->tag = strdup(tag);
+        r->kind = rkind;
+        r->lower = rlower;
+        r->rlo = rlo;
+        r->rhi = rhi;
         size_t kl = strlen(stage) + strlen(metric) + (r->step ? strlen(r->step) : 0) + 3;
         r->key = malloc(kl);
         if (r->key)
@@ -154,13 +198,124 @@ static int read_ledger(const char *path, row **rows, size_t *n, size_t *cap)
         r->n = json_is_integer(nn) ? (long)json_integer_value(nn) : -1;
         r->seq = (long)*n;
         json_decref(j);
-        if (!r->stage || !r->name || !r->lang || !r->key) {
+        if (!r->stage || !r->name || !r->lang || !r->tag || !r->key) {
             fprintf(stderr, "polyphony audit: out of memory\n");
             ok = 0;
         }
     }
     pp_reader_close(rd);
     return ok;
+}
+
+/* Replace each row's tag by its key at a->level (pp_lang_key). At the
+ * individual level a macrolanguage tag ("sw") joins its individual language
+ * when exactly one of its members ("swh") is in the ledger. */
+static int lang_keys(audit *a, row *rows, size_t n)
+{
+    pp_registry *reg = NULL;
+    if (pp_registry_open(NULL, &reg, NULL) != PP_OK)
+        reg = NULL; /* canonical tags as they are */
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++) {
+        char k[128];
+        pp_error err;
+        if (pp_lang_key(reg, rows[i].lang, a->level, k, sizeof k, &err) != PP_OK)
+            continue; /* canonicalized already: cannot fail */
+        if (strcmp(k, rows[i].lang) != 0) {
+            char *d = strdup(k);
+            if (!d) {
+                ok = 0;
+                break;
+            }
+            free(rows[i].lang);
+            rows[i].lang = d;
+        }
+    }
+    if (ok && reg && a->level == PP_LANG_INDIVIDUAL) {
+        /* over the distinct tags (a ledger has few languages and many rows) */
+        char **u = malloc((n ? n : 1) * sizeof *u);
+        const char **to = calloc(n ? n : 1, sizeof *to);
+        size_t nu = 0;
+        if (!u || !to) {
+            ok = 0;
+        } else {
+            for (size_t i = 0; i < n; i++)
+                u[i] = rows[i].lang;
+            qsort(u, n, sizeof *u, cmp_str);
+            for (size_t i = 0; i < n; i++)
+                if (i == 0 || strcmp(u[i], u[nu - 1]) != 0)
+                    u[nu++] = u[i];
+            /* own copies, so rows can drop their strings below */
+            for (size_t i = 0; i < nu && ok; i++)
+                if (!(u[i] = strdup(u[i]))) {
+                    nu = i;
+                    ok = 0;
+                }
+            /* a macrolanguage tag with exactly one member among the tags */
+            for (size_t i = 0; i < nu; i++) {
+                const pp_language *m = strchr(u[i], '-') ? NULL : pp_registry_get(reg, u[i]);
+                if (!m || m->scope != 'M')
+                    continue;
+                const char *member = NULL;
+                int several = 0;
+                for (size_t j = 0; j < nu && !several; j++) {
+                    if (j == i || strchr(u[j], '-'))
+                        continue;
+                    const pp_language *e = pp_registry_get(reg, u[j]);
+                    if (e && pp_language_macrolanguage(reg, e) == m) {
+                        several = member != NULL;
+                        member = u[j];
+                    }
+                }
+                if (member && !several)
+                    to[i] = member;
+            }
+            for (size_t i = 0; i < n && ok && nu; i++) {
+                char **hit = bsearch(&rows[i].lang, u, nu, sizeof *u, cmp_str);
+                const char *t = hit ? to[hit - u] : NULL;
+                if (t) {
+                    char *d = strdup(t);
+                    if (!d) {
+                        ok = 0;
+                        break;
+                    }
+                    free(rows[i].lang);
+                    rows[i].lang = d;
+                }
+            }
+            for (size_t i = 0; i < nu; i++)
+                free(u[i]);
+        }
+        free(u);
+        free(to);
+    }
+    pp_registry_free(reg);
+    if (!ok)
+        fprintf(stderr, "polyphony audit: out of memory\n");
+    return ok;
+}
+
+/* Note on the language the tags that were counted under it. */
+static void note_merged(audit_lang *l, const char *tag)
+{
+    if (strcmp(l->lang, tag) == 0)
+        return;
+    if (l->merged) {
+        /* already listed? */
+        size_t tl = strlen(tag);
+        for (const char *p = l->merged; (p = strstr(p, tag)) != NULL; p += tl)
+            if ((p == l->merged || p[-1] == ' ') && (p[tl] == ',' || p[tl] == '\0'))
+                return;
+        size_t len = strlen(l->merged) + tl + 3;
+        char *m = malloc(len);
+        if (!m)
+            return;
+        snprintf(m, len, "%s, %s", l->merged, tag);
+        free(l->merged);
+        l->merged = m;
+    } else {
+        l->merged = strdup(tag);
+    }
 }
 
 int audit_read(audit *a, char **files, int nfiles)
@@ -182,6 +337,10 @@ int audit_read(audit *a, char **files, int nfiles)
         return 0;
     }
     a->nrows = (long)n;
+    if (!lang_keys(a, rows, n)) {
+        free_rows(rows, n);
+        return 0;
+    }
     if (n > 1)
         qsort(rows, n, sizeof *rows, cmp_row);
 
@@ -202,6 +361,8 @@ int audit_read(audit *a, char **files, int nfiles)
         }
     a->nl = nt;
     free(tags);
+    for (size_t i = 0; i < n; i++)
+        note_merged(&a->l[audit_lang_index(a, rows[i].lang)], rows[i].tag);
 
     /* Metrics: rows are sorted by stage rank, key, lang, reading order. */
     a->m = calloc(n, sizeof *a->m);
@@ -214,9 +375,23 @@ int audit_read(audit *a, char **files, int nfiles)
         m->stage = strdup(rows[i].stage);
         m->step = rows[i].step ? strdup(rows[i].step) : NULL;
         m->name = strdup(rows[i].name);
-        m->lower = pp_gap_lower_is_better(m->name);
+        if (!audit_kind_of(m)) {
+            free_rows(rows, n);
+            return 0;
+        }
+        size_t conflicts = 0;
         m->cells = calloc(j - i, sizeof *m->cells);
         for (size_t k = i; k < j; k++) {
+            /* the row's own kind, direction and range (the last row saying so wins) */
+            if (rows[k].kind >= 0)
+                m->kind = (audit_kind)rows[k].kind, m->declared = 1;
+            if (rows[k].lower >= 0)
+                m->lower = rows[k].lower, m->declared = 1;
+            if (!isnan(rows[k].rlo))
+                m->lo = rows[k].rlo, m->hi = rows[k].rhi;
+            if (k + 1 < j && strcmp(rows[k + 1].lang, rows[k].lang) == 0 &&
+                strcmp(rows[k + 1].tag, rows[k].tag) != 0)
+                conflicts++;
             /* the last row of this language wins */
             if (k + 1 < j && strcmp(rows[k + 1].lang, rows[k].lang) == 0)
                 continue;
@@ -231,6 +406,10 @@ int audit_read(audit *a, char **files, int nfiles)
             c->hi = rows[k].hi;
             c->n = rows[k].n;
         }
+        if (conflicts)
+            fprintf(stderr, "polyphony audit: %s: %zu row(s) of different tags fall on one "
+                            "language at the %s level; the last one read is kept\n",
+                    m->key, conflicts, a->level == PP_LANG_MACROLANGUAGE ? "macrolanguage" : "individual");
         i = j;
     }
     free_rows(rows, n);
@@ -245,7 +424,7 @@ void audit_free(audit *a)
     }
     free(a->m);
     for (size_t i = 0; i < a->nl; i++)
-        free(a->l[i].lang), free(a->l[i].name);
+        free(a->l[i].lang), free(a->l[i].name), free(a->l[i].speakers_from), free(a->l[i].merged);
     free(a->l);
 }
 
@@ -253,8 +432,8 @@ int audit_compute(audit *a)
 {
     for (size_t i = 0; i < a->nm; i++) {
         audit_metric *m = &a->m[i];
-        if (m->ncells == 0)
-            continue;
+        if (m->ncells == 0 || m->kind == AUDIT_INVENTORY)
+            continue; /* inventory is context: no gaps */
         m->gap = calloc(m->ncells, sizeof *m->gap);
         if (!m->gap) {
             fprintf(stderr, "polyphony audit: out of memory\n");
@@ -263,10 +442,16 @@ int audit_compute(audit *a)
         for (size_t k = 0; k < m->ncells; k++) {
             m->gap[k].lang = a->l[m->cells[k].lang].lang;
             m->gap[k].value = m->cells[k].value;
-            m->gap[k].speakers = a->l[m->cells[k].lang].speakers;
+            /* --speakers none: every language weighs the same (M_1 = M_0) */
+            m->gap[k].speakers = a->speakers_source && strcmp(a->speakers_source, "none") == 0
+                                     ? 1.0
+                                     : a->l[m->cells[k].lang].speakers;
         }
         pp_error err;
-        if (pp_gap_compute(m->gap, m->ncells, m->lower, a->tau, &m->sum, &err) != PP_OK) {
+        for (size_t k = 0; k < m->ncells; k++)
+            m->gap[k].speakers_imputed = a->l[m->cells[k].lang].speakers_from != NULL;
+        pp_gap_scale sc = {m->lower, m->lo, m->hi};
+        if (pp_gap_compute_scaled(m->gap, m->ncells, &sc, a->tau, &m->sum, &err) != PP_OK) {
             fprintf(stderr, "polyphony audit: metric %s: %s\n", m->key, err.message);
             return 0;
         }

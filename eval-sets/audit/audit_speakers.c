@@ -27,8 +27,15 @@ static int from_registry(audit *a)
         const pp_language *l = pp_registry_get(r, a->l[i].lang);
         if (!l)
             continue;
-        if (l->speakers > 0)
+        const pp_language *m = pp_language_macrolanguage(r, l);
+        if (l->speakers > 0) {
             a->l[i].speakers = l->speakers;
+        } else if (m && m->speakers > 0) {
+            /* CLDR counts some languages only under their macrolanguage
+             * (swh under swa): the macrolanguage's figure, flagged */
+            a->l[i].speakers = m->speakers;
+            a->l[i].speakers_from = strdup(m->iso639_3);
+        }
         if (isfinite(l->latitude) && isfinite(l->longitude)) {
             a->l[i].lat = l->latitude;
             a->l[i].lon = l->longitude;
@@ -52,6 +59,7 @@ static int from_tsv(audit *a, const char *path)
     const char *line;
     size_t len;
     int ok = 1;
+    json_t *seen = json_object(); /* every tag of the file -> its count */
     while (ok && pp_input_getline(in, &line, &len, &err) == PP_OK && line) {
         char buf[1024];
         if (len == 0 || line[0] == '#')
@@ -92,6 +100,7 @@ static int from_tsv(audit *a, const char *path)
             ok = 0;
             break;
         }
+        json_object_set_new(seen, tag, json_real(sp));
         size_t i = audit_lang_index(a, tag);
         if (i == (size_t)-1)
             continue;
@@ -103,6 +112,26 @@ static int from_tsv(audit *a, const char *path)
         }
     }
     pp_input_close(in);
+    /* an individual language the file has no line for carries its
+     * macrolanguage's count when the file has that one (flagged) */
+    pp_registry *r = NULL;
+    if (ok && pp_registry_open(NULL, &r, NULL) == PP_OK) {
+        for (size_t i = 0; i < a->nl; i++) {
+            if (a->l[i].speakers > 0)
+                continue;
+            const pp_language *m = pp_language_macrolanguage(r, pp_registry_get(r, a->l[i].lang));
+            char mt[128];
+            if (!m || !m->bcp47 || pp_langtag_canonicalize(m->bcp47, mt, sizeof mt, NULL) != PP_OK)
+                continue;
+            const json_t *v = json_object_get(seen, mt);
+            if (json_is_number(v) && json_number_value(v) > 0) {
+                a->l[i].speakers = json_number_value(v);
+                a->l[i].speakers_from = strdup(m->iso639_3);
+            }
+        }
+        pp_registry_free(r);
+    }
+    json_decref(seen);
     return ok;
 }
 

@@ -18,9 +18,15 @@ void usage_audit(FILE *fp)
             "Join the ledger rows of every stage into per-community scorecards and gap\n"
             "statistics per metric: gap to the best language, worst language, utility\n"
             "u_l, M_tau (speaker-weighted tau=1, every language equal tau=0), Gini and\n"
-            "priorities w_l(tau)(1 - u_l). With no LEDGER, or '-', read standard input.\n"
+            "priorities w_l(tau)(1 - u_l), for quality and cost metrics; inventory\n"
+            "metrics (counts, shares of a mix) are shown as context. Each metric's kind,\n"
+            "direction and range come from the shipped table metric-kinds.tsv (or the\n"
+            "rows' kind/better/range fields). With no LEDGER, or '-', read standard input.\n"
             "\n"
             "Options:\n"
+            "      --lang-level L   group rows by 'individual' language (default; a\n"
+            "                       macrolanguage tag joins its only individual language\n"
+            "                       in the ledger) or by 'macrolanguage' (swh -> sw)\n"
             "      --speakers SRC   'registry' (default), 'none', or a TSV file of\n"
             "                       lang<TAB>speakers[<TAB>latitude<TAB>longitude]\n"
             "      --tau T          tau for the priorities and utility_tau (default 1)\n"
@@ -68,12 +74,14 @@ int cmd_audit(int argc, char **argv)
         {"speakers", required_argument, NULL, 'p'}, {"tau", required_argument, NULL, 't'},
         {"json", no_argument, NULL, 'j'},           {"csv", required_argument, NULL, 'c'},
         {"html", required_argument, NULL, 'H'},     {"top", required_argument, NULL, 'n'},
+        {"lang-level", required_argument, NULL, 'L'},
         CLI_LONG_QUIET, CLI_LONG_HELP,              {NULL, 0, NULL, 0}};
     cli_common co;
     cli_common_init(&co, "audit", NULL);
     const char *speakers = "registry", *csv = NULL, *html = NULL;
     int json_out = 0;
     double tau = 1.0;
+    pp_lang_level level = PP_LANG_INDIVIDUAL;
     long top = 5;
     optind = 1;
     int c, cr;
@@ -85,6 +93,15 @@ int cmd_audit(int argc, char **argv)
                 return 2;
             break;
         case 'j': json_out = 1; break;
+        case 'L':
+            if (strcmp(optarg, "individual") == 0)
+                level = PP_LANG_INDIVIDUAL;
+            else if (strcmp(optarg, "macrolanguage") == 0)
+                level = PP_LANG_MACROLANGUAGE;
+            else
+                return cli_usage("audit", "--lang-level is individual or macrolanguage, not '%s'",
+                                 optarg);
+            break;
         case 'c': csv = optarg; break;
         case 'H': html = optarg; break;
         case 'n':
@@ -104,14 +121,18 @@ int cmd_audit(int argc, char **argv)
     audit a;
     memset(&a, 0, sizeof a);
     a.tau = tau;
+    a.level = level;
     int rc = 1;
     if (!audit_read(&a, files, nfiles) || !audit_speakers(&a, speakers) || !audit_compute(&a))
         goto done;
 
-    /* Say which languages lack a speaker count and how they were weighted. */
-    size_t nosp = 0;
-    for (size_t l = 0; l < a.nl; l++)
+    /* Say which languages lack a speaker count and which carry their
+     * macrolanguage's. */
+    size_t nosp = 0, nmac = 0;
+    for (size_t l = 0; l < a.nl; l++) {
         nosp += !(a.l[l].speakers > 0);
+        nmac += a.l[l].speakers_from != NULL;
+    }
     if (nosp && strcmp(a.speakers_source, "none") != 0) {
         fprintf(stderr, "polyphony audit: no speaker count (%s) for %zu of %zu languages:",
                 a.speakers_source, nosp, a.nl);
@@ -119,10 +140,15 @@ int cmd_audit(int argc, char **argv)
         for (size_t l = 0; l < a.nl && shown < 20; l++)
             if (!(a.l[l].speakers > 0))
                 fprintf(stderr, "%s %s", shown++ ? "," : "", a.l[l].lang);
-        fprintf(stderr, "%s; each is weighted as the smallest known count among the languages "
-                        "of the metric (all equally when none is known)\n",
+        fprintf(stderr, "%s; they are left out of the speaker-weighted figures (M_1, "
+                        "priorities) and count in M_0\n",
                 nosp > shown ? ", ..." : "");
     }
+    for (size_t l = 0; l < a.nl && nmac; l++)
+        if (a.l[l].speakers_from)
+            fprintf(stderr, "polyphony audit: %s has no speaker count of its own; it carries "
+                            "its macrolanguage %s's (%.0f)\n",
+                    a.l[l].lang, a.l[l].speakers_from, a.l[l].speakers);
     for (size_t i = 0; i < a.nm; i++)
         if (a.m[i].nskipped)
             cli_warn("audit", "%s: %zu row(s) without a value left out", a.m[i].key, a.m[i].nskipped);

@@ -55,36 +55,60 @@ double pp_gini(const double *a, size_t n)
     return 2.0 * num / (2.0 * (double)n * (double)n * mean);
 }
 
-static double utility(double a, double best, int lower)
+static double clamp01(double u)
 {
-    if (!lower) {
-        if (best <= 0)
-            return a >= best ? 1.0 : 0.0;
-        double u = a / best;
-        return u < 0 ? 0.0 : (u > 1 ? 1.0 : u);
-    }
-    if (a <= best)
-        return 1.0;
-    if (best <= 0)
-        return 0.0;
-    return best / a;
+    return !(u > 0) ? 0.0 : u > 1 ? 1.0 : u;
 }
 
-/* Weights s_l^tau / sum s^tau (speakers already filled in). */
+double pp_gap_utility(double a, double best, double worst, const pp_gap_scale *sc)
+{
+    if (a == best)
+        return 1.0;
+    if (!sc->lower) {
+        double lo = isfinite(sc->lo) ? sc->lo : 0.0;
+        if (best <= lo)
+            return 1.0;
+        return clamp01((a - lo) / (best - lo));
+    }
+    if (isfinite(sc->hi)) {
+        if (best >= sc->hi)
+            return 1.0;
+        return clamp01((sc->hi - a) / (sc->hi - best));
+    }
+    if (best > 0)
+        return clamp01(best / a);
+    if (worst <= best)
+        return 1.0;
+    return clamp01((worst - a) / (worst - best));
+}
+
+/* Weights s_l^tau / sum s^tau over languages with a count (NAN for the
+ * others when tau > 0). */
 static void weights(const pp_gap_lang *l, size_t n, double tau, double *w)
 {
     double tot = 0.0;
     for (size_t i = 0; i < n; i++) {
-        w[i] = tau == 0.0 ? 1.0 : pow(l[i].speakers, tau);
-        tot += w[i];
+        int known = isfinite(l[i].speakers) && l[i].speakers > 0;
+        w[i] = tau == 0.0 ? 1.0 : known ? pow(l[i].speakers, tau) : NAN;
+        if (isfinite(w[i]))
+            tot += w[i];
     }
     for (size_t i = 0; i < n; i++)
-        w[i] = tot > 0 ? w[i] / tot : 1.0 / (double)n;
+        if (isfinite(w[i]))
+            w[i] = tot > 0 ? w[i] / tot : NAN;
 }
 
 pp_status pp_gap_compute(pp_gap_lang *l, size_t n, int lower, double tau, pp_gap_summary *out,
                          pp_error *err)
 {
+    pp_gap_scale sc = {lower ? 1 : 0, 0.0, INFINITY};
+    return pp_gap_compute_scaled(l, n, &sc, tau, out, err);
+}
+
+pp_status pp_gap_compute_scaled(pp_gap_lang *l, size_t n, const pp_gap_scale *sc, double tau,
+                                pp_gap_summary *out, pp_error *err)
+{
+    int lower = sc->lower;
     memset(out, 0, sizeof *out);
     out->tau = tau;
     if (n == 0)
@@ -97,7 +121,6 @@ pp_status pp_gap_compute(pp_gap_lang *l, size_t n, int lower, double tau, pp_gap
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     }
     out->n = n;
-    double minsp = INFINITY;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(l[i].value)) {
             free(a), free(w);
@@ -105,8 +128,6 @@ pp_status pp_gap_compute(pp_gap_lang *l, size_t n, int lower, double tau, pp_gap
                                 l[i].lang ? l[i].lang : "?");
         }
         a[i] = l[i].value;
-        if (isfinite(l[i].speakers) && l[i].speakers > 0 && l[i].speakers < minsp)
-            minsp = l[i].speakers;
         if ((lower ? a[i] < a[out->best_index] : a[i] > a[out->best_index]))
             out->best_index = i;
         if ((lower ? a[i] > a[out->worst_index] : a[i] < a[out->worst_index]))
@@ -114,28 +135,31 @@ pp_status pp_gap_compute(pp_gap_lang *l, size_t n, int lower, double tau, pp_gap
     }
     out->best = a[out->best_index];
     out->worst = a[out->worst_index];
-    out->imputed_speakers = isfinite(minsp) ? minsp : NAN;
+    out->imputed_speakers = NAN;
     for (size_t i = 0; i < n; i++) {
-        l[i].speakers_imputed = 0;
-        if (!(isfinite(l[i].speakers) && l[i].speakers > 0)) {
-            l[i].speakers = isfinite(minsp) ? minsp : 1.0;
-            l[i].speakers_imputed = 1;
+        if (!(isfinite(l[i].speakers) && l[i].speakers > 0))
             out->speakers_missing++;
-        }
-        l[i].u = utility(a[i], out->best, lower);
+        l[i].u = pp_gap_utility(a[i], out->best, out->worst, sc);
         l[i].gap = lower ? a[i] - out->best : out->best - a[i];
     }
     double *w1 = w, *w0 = w + n, *wt = w + 2 * n;
     weights(l, n, 1.0, w1);
     weights(l, n, 0.0, w0);
     weights(l, n, tau, wt);
+    int any1 = 0, anyt = 0;
     for (size_t i = 0; i < n; i++) {
-        out->utility_demographic += w1[i] * l[i].u;
+        if (isfinite(w1[i]))
+            out->utility_demographic += w1[i] * l[i].u, any1 = 1;
         out->utility_linguistic += w0[i] * l[i].u;
-        out->utility_tau += wt[i] * l[i].u;
+        if (isfinite(wt[i]))
+            out->utility_tau += wt[i] * l[i].u, anyt = 1;
         l[i].weight = wt[i];
-        l[i].priority = wt[i] * (1.0 - l[i].u);
+        l[i].priority = isfinite(wt[i]) ? wt[i] * (1.0 - l[i].u) : NAN;
     }
+    if (!any1)
+        out->utility_demographic = NAN;
+    if (!anyt)
+        out->utility_tau = NAN;
     out->gini = pp_gini(a, n);
     free(a);
     free(w);

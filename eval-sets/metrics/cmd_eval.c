@@ -5,6 +5,7 @@
 #include "src/cli/cli.h"
 #include "eval-sets/metrics/eval_input.h"
 #include "src/pp_ledger.h"
+#include "src/pp_langtag.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -14,16 +15,30 @@
 void usage_eval(FILE *fp)
 {
     fprintf(fp,
-            "Usage: polyphony eval --metric M [options] [PREDICTIONS.jsonl]\n"
+            "Usage: polyphony eval --metric M[,M...] [options] [PREDICTIONS.jsonl]\n"
+            "       polyphony eval --metric M[,M...] --lang L [options] HYP.txt REF.txt [REF2.txt...]\n"
             "\n"
             "Score predictions per language (and per group) with a 95%% percentile\n"
             "bootstrap interval. Records: id, lang, optional group, and\n"
-            "  prediction + reference (or references)   accuracy exact_match token_f1 chrf chrf++\n"
+            "  prediction + reference (or references)   accuracy exact_match token_f1\n"
+            "                                            chrf chrf++ bleu ter\n"
             "  choices + answer + prediction (index/text) accuracy\n"
             "  logprob (natural log) + bytes              bits_per_byte\n"
+            "Plain-text input (two or more files): line i of HYP against line i of\n"
+            "each REF, all in the language given by --lang. BLEU, TER, chrF and\n"
+            "chrF++ follow sacreBLEU 2.x and print a signature to cite.\n"
             "\n"
             "Options:\n"
-            "  -m, --metric M       accuracy, exact_match, token_f1, chrf, chrf++, bits_per_byte\n"
+            "  -m, --metric M,...   accuracy, exact_match, token_f1, chrf, chrf++, bleu, ter,\n"
+            "                       bits_per_byte (several: one result each)\n"
+            "      --tokenize T     BLEU tokenizer: 13a (default), intl, char, none\n"
+            "      --lang L         only records of language L (the registry's rule: sw\n"
+            "                       takes swh); the language of plain-text lines and of\n"
+            "                       records without one\n"
+            "      --prediction-field F  field of the prediction (default prediction)\n"
+            "      --reference-field F   field of the reference(s) (default reference or\n"
+            "                       references; an array holds several)\n"
+            "      --lang-field F   field of the language (default lang)\n"
             "  -l, --ledger FILE    append one row per language (stage eval, metric M)\n"
             "      --step NAME      step name for the ledger rows (e.g. the task)\n"
             "      --stage NAME     stage of the ledger rows (default eval; e.g. lid when\n"
@@ -32,7 +47,9 @@ void usage_eval(FILE *fp)
             "  -B, --resamples N    bootstrap resamples (default 1000; 0: no intervals)\n"
             "  -s, --seed S         seed of the resampling (default 1)\n"
             "  -c, --compare FILE   paired bootstrap and approximate randomization against\n"
-            "                       a second system's predictions (same ids)\n"
+            "                       a second system's predictions (same ids); with\n"
+            "                       --ledger, rows of both systems and of their difference\n"
+            "                       with its p-values\n"
             "  -h, --help           show this help\n");
 }
 
@@ -245,80 +262,66 @@ static void print_rows(const char *title, const cell_result *r, size_t n, int co
     }
 }
 
-int cmd_eval(int argc, char **argv)
+/* A sacreBLEU-style signature of a score: what was computed, how. */
+static void signature(const eval_set *a, long resamples, long seed, char *out, size_t cap)
 {
-    static const struct option opts[] = {
-        {"metric", required_argument, NULL, 'm'}, CLI_LONG_LEDGER,
-        {"step", required_argument, NULL, 'S'},   {"json", no_argument, NULL, 'j'},
-        {"stage", required_argument, NULL, 'G'},
-        {"resamples", required_argument, NULL, 'B'}, {"seed", required_argument, NULL, 's'},
-        {"compare", required_argument, NULL, 'c'}, CLI_LONG_QUIET, CLI_LONG_HELP,
-        {NULL, 0, NULL, 0}};
-    cli_common co;
-    cli_common_init(&co, "eval", NULL);
-    const char *metric_name = NULL, *ledger_path = NULL, *step = NULL, *other = NULL;
-    const char *stage = "eval";
-    int json_out = 0;
-    long resamples = 1000, seed = 1;
-    optind = 1;
-    int c, cr;
-    while ((c = getopt_long(argc, argv, "m:l:jB:s:c:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
-        switch (c) {
-        case 'm': metric_name = optarg; break;
-        case 'l': /* -l is --ledger */
-        case CLI_OPT_LEDGER: ledger_path = optarg; break;
-        case 'S': step = optarg; break;
-        case 'G':
-            if (!*optarg)
-                return cli_usage("eval", "--stage needs a name");
-            stage = optarg;
-            break;
-        case 'j': json_out = 1; break;
-        case 'B':
-            if (!cli_parse_long("eval", "--resamples", optarg, 0, 100000000, &resamples))
-                return 2;
-            break;
-        case 's':
-            if (!cli_parse_long("eval", "--seed", optarg, 0, 0x7fffffffffffffffL, &seed))
-                return 2;
-            break;
-        case 'c': other = optarg; break;
-        default:
-            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
-                return cr;
-            break;
-        }
+    char nrefs[32];
+    if (a->nrefs_min == a->nrefs_max)
+        snprintf(nrefs, sizeof nrefs, "%zu", a->nrefs_min);
+    else
+        snprintf(nrefs, sizeof nrefs, "var");
+    switch (a->metric) {
+    case PP_METRIC_BLEU:
+        snprintf(out, cap, "BLEU|nrefs:%s|case:mixed|eff:no|tok:%s|smooth:exp|", nrefs,
+                 pp_bleu_tokenize_name(a->tok));
+        break;
+    case PP_METRIC_TER:
+        snprintf(out, cap, "TER|nrefs:%s|case:lc|tok:tercom|norm:no|punct:yes|asian:no|", nrefs);
+        break;
+    case PP_METRIC_CHRF:
+    case PP_METRIC_CHRFPP:
+        snprintf(out, cap, "chrF2%s|nrefs:%s|case:mixed|eff:yes|nc:6|nw:%d|space:no|",
+                 a->metric == PP_METRIC_CHRFPP ? "++" : "", nrefs,
+                 a->metric == PP_METRIC_CHRFPP ? 2 : 0);
+        break;
+    default:
+        snprintf(out, cap, "%s|", pp_metric_name(a->metric));
+        break;
     }
-    if (!metric_name)
-        return cli_usage("eval", "--metric is required");
-    if (argc - optind > 1)
-        return cli_usage("eval", "one PREDICTIONS file at most");
-    const char *path = optind < argc ? argv[optind] : "-";
+    size_t l = strlen(out);
+    snprintf(out + l, cap - l, "bs:%ld|seed:%ld|version:polyphony-%s", resamples, seed,
+             PACKAGE_VERSION);
+}
+
+/* The step of a system's ledger rows: "STEP:NAME" (or NAME), NAME the
+ * file's base name without its extensions ("mt:system-a"). */
+static void system_step(const char *step, const char *file, char *out, size_t cap)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    size_t n = strcspn(base, ".");
+    snprintf(out, cap, "%s%s%.*s", step ? step : "", step ? ":" : "", (int)(n ? n : strlen(base)),
+             base);
+}
+
+typedef struct eval_run {
+    const char *stage, *step;
+    long resamples, seed;
+    int json_out;
+    pp_ledger *ledger;
+} eval_run;
+
+/* One metric over sets a (and b): table or JSON object, ledger rows. */
+static int run_metric(const eval_set *a, const eval_set *b, const size_t *map, const eval_run *r,
+                      json_t *jout)
+{
     pp_error err;
     pp_error_clear(&err);
-    pp_metric m;
-    if (pp_metric_parse(metric_name, &m, &err) != PP_OK)
-        return cli_usage("eval", "%s", err.message);
-
-    eval_set *a = NULL, *b = NULL;
-    if (eval_set_read(path, m, &a, &err) != PP_OK)
-        return cli_fail("eval", &err);
-    size_t *map = NULL;
-    if (other) {
-        if (eval_set_read(other, m, &b, &err) != PP_OK) {
-            eval_set_free(a);
-            return cli_fail("eval", &err);
-        }
-        if (!match_ids(a, b, &map)) {
-            eval_set_free(a);
-            eval_set_free(b);
-            return 1;
-        }
-    }
-
+    pp_metric m = a->metric;
     int rc = 0;
     eval_cell *langs = NULL, *groups = NULL, all;
     size_t nl = 0, ng = 0;
+    cell_result *rl = NULL, *rg = NULL, ra;
     if (eval_cells(a, 0, &langs, &nl, &err) != PP_OK || eval_cells(a, 1, &groups, &ng, &err) != PP_OK) {
         rc = cli_fail("eval", &err);
         goto done;
@@ -328,31 +331,35 @@ int cmd_eval(int argc, char **argv)
     all.idx = malloc(a->n * sizeof(size_t));
     for (size_t i = 0; all.idx && i < a->n; i++)
         all.idx[i] = i;
-    cell_result *rl = calloc(nl + 1, sizeof *rl), *rg = calloc(ng + 1, sizeof *rg), ra;
+    rl = calloc(nl + 1, sizeof *rl);
+    rg = calloc(ng + 1, sizeof *rg);
     if (!all.idx || !rl || !rg) {
         fprintf(stderr, "polyphony eval: out of memory\n");
-        free(all.idx), free(rl), free(rg);
+        free(all.idx);
         rc = 1;
         goto done;
     }
-    score_cells(a, b, map, langs, nl, resamples, (unsigned long long)seed, "lang:", rl);
-    score_cells(a, b, map, groups, ng, resamples, (unsigned long long)seed, "group:", rg);
-    score_cells(a, b, map, &all, 1, resamples, (unsigned long long)seed, "", &ra);
+    score_cells(a, b, map, langs, nl, r->resamples, (unsigned long long)r->seed, "lang:", rl);
+    score_cells(a, b, map, groups, ng, r->resamples, (unsigned long long)r->seed, "group:", rg);
+    score_cells(a, b, map, &all, 1, r->resamples, (unsigned long long)r->seed, "", &ra);
     free(all.idx);
-
     note_single(rl, nl, "language");
     note_single(rg, ng, "group");
-
-    int prec = (m == PP_METRIC_CHRF || m == PP_METRIC_CHRFPP) ? 2 : 4;
-    if (json_out) {
+    char sig[256];
+    signature(a, r->resamples, r->seed, sig, sizeof sig);
+    int scaled = m == PP_METRIC_CHRF || m == PP_METRIC_CHRFPP || m == PP_METRIC_BLEU ||
+                 m == PP_METRIC_TER;
+    int prec = scaled ? 2 : 4;
+    if (r->json_out) {
         json_t *o = json_object(), *jl = json_array(), *jg = json_array();
         json_object_set_new(o, "metric", json_string(pp_metric_name(m)));
+        json_object_set_new(o, "signature", json_string(sig));
         json_object_set_new(o, "file", json_string(a->file));
         if (b)
             json_object_set_new(o, "compare", json_string(b->file));
         json_object_set_new(o, "higher_is_better", json_boolean(!pp_metric_lower_is_better(m)));
-        json_object_set_new(o, "resamples", json_integer(resamples));
-        json_object_set_new(o, "seed", json_integer(seed));
+        json_object_set_new(o, "resamples", json_integer(r->resamples));
+        json_object_set_new(o, "seed", json_integer(r->seed));
         for (size_t i = 0; i < nl; i++)
             json_array_append_new(jl, cell_json(&rl[i], "lang", b != NULL));
         for (size_t i = 0; i < ng; i++)
@@ -360,17 +367,15 @@ int cmd_eval(int argc, char **argv)
         json_object_set_new(o, "languages", jl);
         json_object_set_new(o, "groups", jg);
         json_object_set_new(o, "all", cell_json(&ra, "lang", b != NULL));
-        json_dumpf(o, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
-        printf("\n");
-        json_decref(o);
+        json_array_append_new(jout, o);
     } else {
         if (b)
             printf("%s: %s (A) vs %s (B); paired bootstrap and approximate randomization, %ld "
                    "resamples, seed %ld\n",
-                   pp_metric_name(m), a->file, b->file, resamples, seed);
+                   pp_metric_name(m), a->file, b->file, r->resamples, r->seed);
         else
             printf("%s: %s; 95%% percentile bootstrap, %ld resamples, seed %ld%s\n",
-                   pp_metric_name(m), a->file, resamples, seed,
+                   pp_metric_name(m), a->file, r->resamples, r->seed,
                    pp_metric_lower_is_better(m) ? " (lower is better)" : "");
         print_rows("lang", rl, nl, b != NULL, prec);
         if (ng) {
@@ -379,33 +384,174 @@ int cmd_eval(int argc, char **argv)
         }
         printf("\n");
         print_rows("", &ra, 1, b != NULL, prec);
+        printf("signature: %s\n", sig);
     }
-    if (ledger_path && !b) {
-        pp_ledger *lg = NULL;
-        if (pp_ledger_open(ledger_path, stage, &lg, &err) != PP_OK) {
-            rc = cli_fail("eval", &err);
-        } else {
-            for (size_t i = 0; i < nl && rc == 0; i++)
-                if (pp_ledger_add(lg, step, rl[i].key, pp_metric_name(m), rl[i].value,
-                                  (long)rl[i].n, rl[i].lo, rl[i].hi, &err) != PP_OK)
-                    rc = cli_fail("eval", &err);
-            if (pp_ledger_close(lg, &err) != PP_OK && rc == 0)
+    for (size_t i = 0; r->ledger && i < nl && rc == 0; i++) {
+        const char *mn = pp_metric_name(m);
+        if (!b) {
+            if (pp_ledger_add(r->ledger, r->step, rl[i].key, mn, rl[i].value, (long)rl[i].n,
+                              rl[i].lo, rl[i].hi, &err) != PP_OK)
                 rc = cli_fail("eval", &err);
+            continue;
         }
-    } else if (ledger_path) {
-        cli_warn("eval", "--ledger is ignored with --compare (a ledger row holds one system)");
+        /* both systems (their step names the file unless --step is given),
+         * and their difference with the paired tests' p-values */
+        const pp_paired_result *p = &rl[i].paired;
+        char sa[512], sb[512], md[64];
+        system_step(r->step, a->file, sa, sizeof sa);
+        system_step(r->step, b->file, sb, sizeof sb);
+        snprintf(md, sizeof md, "%s_delta", mn);
+        json_t *ex = json_pack("{s:s,s:f,s:f,s:s,s:s,s:s}", "kind", "inventory", "p_bootstrap",
+                               p->p_bootstrap, "p_randomization", p->p_randomization, "a", a->file,
+                               "b", b->file, "signature", sig);
+        if (pp_ledger_add(r->ledger, sa, rl[i].key, mn, p->a, (long)rl[i].n, NAN, NAN, &err) !=
+                PP_OK ||
+            pp_ledger_add(r->ledger, sb, rl[i].key, mn, p->b, (long)rl[i].n, NAN, NAN, &err) !=
+                PP_OK ||
+            pp_ledger_add_extra(r->ledger, r->step, rl[i].key, md, p->delta, (long)rl[i].n,
+                                p->delta_lo, p->delta_hi, ex, &err) != PP_OK)
+            rc = cli_fail("eval", &err);
+        json_decref(ex);
     }
+done:
+    free(rl);
+    free(rg);
+    eval_cells_free(langs, nl);
+    eval_cells_free(groups, ng);
+    return rc;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    enum { O_TOK = 256, O_LANG, O_PF, O_RF, O_LF };
+    static const struct option opts[] = {
+        {"metric", required_argument, NULL, 'm'}, CLI_LONG_LEDGER,
+        {"step", required_argument, NULL, 'S'},   {"json", no_argument, NULL, 'j'},
+        {"stage", required_argument, NULL, 'G'},
+        {"resamples", required_argument, NULL, 'B'}, {"seed", required_argument, NULL, 's'},
+        {"compare", required_argument, NULL, 'c'}, {"tokenize", required_argument, NULL, O_TOK},
+        {"lang", required_argument, NULL, O_LANG}, {"prediction-field", required_argument, NULL, O_PF},
+        {"reference-field", required_argument, NULL, O_RF},
+        {"lang-field", required_argument, NULL, O_LF}, CLI_LONG_QUIET, CLI_LONG_HELP,
+        {NULL, 0, NULL, 0}};
+    cli_common co;
+    cli_common_init(&co, "eval", NULL);
+    const char *metric_names = NULL, *ledger_path = NULL, *other = NULL, *tok_name = "13a";
+    eval_run run = {"eval", NULL, 1000, 1, 0, NULL};
+    eval_opts eo;
+    memset(&eo, 0, sizeof eo);
+    optind = 1;
+    int c, cr;
+    while ((c = getopt_long(argc, argv, "m:l:jB:s:c:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': metric_names = optarg; break;
+        case 'l': /* -l is --ledger */
+        case CLI_OPT_LEDGER: ledger_path = optarg; break;
+        case 'S': run.step = optarg; break;
+        case 'G':
+            if (!*optarg)
+                return cli_usage("eval", "--stage needs a name");
+            run.stage = optarg;
+            break;
+        case 'j': run.json_out = 1; break;
+        case 'B':
+            if (!cli_parse_long("eval", "--resamples", optarg, 0, 100000000, &run.resamples))
+                return 2;
+            break;
+        case 's':
+            if (!cli_parse_long("eval", "--seed", optarg, 0, 0x7fffffffffffffffL, &run.seed))
+                return 2;
+            break;
+        case 'c': other = optarg; break;
+        case O_TOK: tok_name = optarg; break;
+        case O_LANG:
+            if (pp_langtag_canonicalize(optarg, (char[128]){0}, 128, NULL) != PP_OK)
+                return cli_usage("eval", "--lang '%s' is not a BCP 47 tag", optarg);
+            eo.lang = optarg;
+            break;
+        case O_PF: eo.prediction_field = optarg; break;
+        case O_RF: eo.reference_field = optarg; break;
+        case O_LF: eo.lang_field = optarg; break;
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
+        }
+    }
+    if (!metric_names)
+        return cli_usage("eval", "--metric is required");
+    pp_error err;
+    pp_error_clear(&err);
+    if (pp_bleu_tokenize_parse(tok_name, &eo.tok, &err) != PP_OK)
+        return cli_usage("eval", "--tokenize: %s", err.message);
+    /* the metrics, in the order given */
+    pp_metric ms[16];
+    size_t nm = 0;
+    char *list = strdup(metric_names);
+    if (!list)
+        return cli_usage("eval", "out of memory");
+    for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (nm == 16 || pp_metric_parse(t, &ms[nm], &err) != PP_OK) {
+            free(list);
+            return cli_usage("eval", "%s", nm == 16 ? "at most 16 metrics" : err.message);
+        }
+        nm++;
+    }
+    free(list);
+    if (!nm)
+        return cli_usage("eval", "--metric names no metric");
+    int nfiles = argc - optind;
+    int text = nfiles >= 2;
+    if (text && !eo.lang)
+        return cli_usage("eval", "plain-text input (HYP REF...) needs --lang");
+    if (text && other)
+        return cli_usage("eval", "--compare reads JSONL predictions, not plain text");
+    pp_registry *reg = NULL;
+    if (eo.lang && pp_registry_open(NULL, &reg, NULL) != PP_OK)
+        reg = NULL; /* equal language subtags only */
+    eo.reg = reg;
+
+    const char *path = optind < argc ? argv[optind] : "-";
+    eval_set *a = NULL, *b = NULL;
+    size_t *map = NULL;
+    int rc = 0;
+    pp_status st = text ? eval_set_read_text(argv[optind], argv + optind + 1, (size_t)nfiles - 1,
+                                             ms[0], &eo, &a, &err)
+                        : eval_set_read(path, ms[0], &eo, &a, &err);
+    if (st == PP_OK && other && (st = eval_set_read(other, ms[0], &eo, &b, &err)) == PP_OK &&
+        !match_ids(a, b, &map))
+        rc = 1;
+    if (st != PP_OK)
+        rc = cli_fail("eval", &err);
+    if (!rc && ledger_path && pp_ledger_open(ledger_path, run.stage, &run.ledger, &err) != PP_OK)
+        rc = cli_fail("eval", &err);
+    json_t *jout = json_array();
+    for (size_t i = 0; !rc && i < nm; i++) {
+        if (i && (eval_set_restat(a, ms[i], eo.tok, &err) != PP_OK ||
+                  (b && eval_set_restat(b, ms[i], eo.tok, &err) != PP_OK))) {
+            rc = cli_fail("eval", &err);
+            break;
+        }
+        if (i && !run.json_out)
+            printf("\n");
+        rc = run_metric(a, b, map, &run, jout);
+    }
+    if (run.ledger && pp_ledger_close(run.ledger, rc ? NULL : &err) != PP_OK && rc == 0)
+        rc = cli_fail("eval", &err);
+    if (!rc && run.json_out) {
+        /* one metric: its object; several: an array of them */
+        json_dumpf(nm == 1 ? json_array_get(jout, 0) : jout, stdout,
+                   JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+        printf("\n");
+    }
+    json_decref(jout);
     if (fflush(stdout) != 0 && rc == 0) {
         fprintf(stderr, "polyphony eval: cannot write the results\n");
         rc = 1;
     }
-    free(rl);
-    free(rg);
-done:
-    eval_cells_free(langs, nl);
-    eval_cells_free(groups, ng);
     free(map);
     eval_set_free(a);
     eval_set_free(b);
+    pp_registry_free(reg);
     return rc;
 }

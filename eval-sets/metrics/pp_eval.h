@@ -8,8 +8,9 @@
  * bootstrap therefore resamples items and recomputes the score from the
  * resampled sums, exactly as the corpus score itself is computed.
  *
- * Scales: accuracy, exact_match and token_f1 in [0, 1]; chrf and chrf++ in
- * [0, 100] as sacreBLEU reports them; bits_per_byte >= 0 (lower is better). */
+ * Scales: accuracy, exact_match and token_f1 in [0, 1]; chrf, chrf++ and
+ * bleu in [0, 100] as sacreBLEU reports them; ter >= 0 and bits_per_byte
+ * >= 0 (lower is better). */
 #ifndef PP_EVAL_H
 #define PP_EVAL_H
 
@@ -28,15 +29,29 @@ typedef enum pp_metric {
     PP_METRIC_TOKEN_F1,
     PP_METRIC_CHRF,   /* character order 6, word order 0, beta 2 */
     PP_METRIC_CHRFPP, /* character order 6, word order 2, beta 2 */
-    PP_METRIC_BPB     /* bits per byte from natural-log probabilities */
+    PP_METRIC_BPB,    /* bits per byte from natural-log probabilities */
+    PP_METRIC_BLEU,   /* sacreBLEU BLEU (0-100), tokenizer chosen per run */
+    PP_METRIC_TER     /* sacreBLEU TER (0-100+, lower is better) */
 } pp_metric;
+
+/* The tokenizers of sacreBLEU's BLEU this library has. */
+typedef enum pp_bleu_tokenize {
+    PP_BLEU_TOK_13A = 0, /* mteval-v13a, sacreBLEU's default */
+    PP_BLEU_TOK_INTL,    /* mteval-v14 international (Unicode punctuation and symbols) */
+    PP_BLEU_TOK_CHAR,    /* every character a token */
+    PP_BLEU_TOK_NONE     /* white space only */
+} pp_bleu_tokenize;
+
+#define PP_BLEU_NSTATS 10 /* hyp length, closest ref length, matches 1-4, totals 1-4 */
+#define PP_TER_NSTATS 2   /* edits, average reference length */
 
 #define PP_CHRF_CHAR_ORDER 6
 #define PP_CHRF_BETA 2.0
 /* Largest number of statistics any metric uses (chrF++: 3 * (6 + 2)). */
 #define PP_METRIC_MAX_STATS 24
 
-/* "accuracy", "exact_match", "token_f1", "chrf", "chrf++", "bits_per_byte".
+/* "accuracy", "exact_match", "token_f1", "chrf", "chrf++", "bits_per_byte",
+ * "bleu", "ter".
  * PP_ERR_INVALID (listing the names) for anything else. */
 PP_API pp_status pp_metric_parse(const char *name, pp_metric *m, pp_error *err);
 PP_API const char *pp_metric_name(pp_metric m);
@@ -53,6 +68,35 @@ PP_API double pp_metric_score(pp_metric m, const double *sums);
  * with a message naming the field (file and line left for the caller). */
 PP_API pp_status pp_metric_item(pp_metric m, const json_t *rec, const char *lang, double *stats,
                                 pp_error *err);
+/* The same with BLEU's tokenizer (pp_metric_item uses 13a). */
+PP_API pp_status pp_metric_item_tok(pp_metric m, const json_t *rec, const char *lang,
+                                    pp_bleu_tokenize tok, double *stats, pp_error *err);
+
+/* ------------------------------------------------------------ BLEU, TER */
+
+/* "13a", "intl", "char", "none"; sacreBLEU's other tokenizers ("zh",
+ * "ja-mecab", "ko-mecab", "spm", "flores101", "flores200") are refused by
+ * name with PP_ERR_INVALID: they need segmenters this build does not have. */
+PP_API pp_status pp_bleu_tokenize_parse(const char *name, pp_bleu_tokenize *t, pp_error *err);
+PP_API const char *pp_bleu_tokenize_name(pp_bleu_tokenize t);
+
+/* sacreBLEU BLEU statistics of a hypothesis against references (UTF-8):
+ * PP_BLEU_NSTATS numbers (see above; matches clipped by the most any
+ * reference has, the reference length closest to the hypothesis, the
+ * shorter on ties). */
+PP_API pp_status pp_bleu_stats(const char *hyp, const char *const *refs, size_t nrefs,
+                               pp_bleu_tokenize tok, double *stats, pp_error *err);
+/* BLEU (0-100) from summed statistics: geometric mean of the four
+ * precisions with sacreBLEU's 'exp' smoothing, times the brevity penalty;
+ * 0 when no unigram matches. */
+PP_API double pp_bleu_score(const double *sums);
+
+/* sacreBLEU TER statistics (default settings: lower-cased, white-space
+ * tokens): [fewest edits over the references, their average length]. */
+PP_API pp_status pp_ter_stats(const char *hyp, const char *const *refs, size_t nrefs,
+                              double *stats, pp_error *err);
+/* TER (0-100, more when the edits outnumber the reference words). */
+PP_API double pp_ter_score(const double *sums);
 
 /* ------------------------------------------------------------ chrF */
 

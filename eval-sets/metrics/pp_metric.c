@@ -17,6 +17,8 @@ static const struct {
     [PP_METRIC_CHRF] = {"chrf", 3 * PP_CHRF_CHAR_ORDER, 0},
     [PP_METRIC_CHRFPP] = {"chrf++", 3 * (PP_CHRF_CHAR_ORDER + 2), 0},
     [PP_METRIC_BPB] = {"bits_per_byte", 2, 1},
+    [PP_METRIC_BLEU] = {"bleu", PP_BLEU_NSTATS, 0},
+    [PP_METRIC_TER] = {"ter", PP_TER_NSTATS, 1},
 };
 #define NMETRICS (sizeof metrics / sizeof metrics[0])
 
@@ -29,7 +31,7 @@ pp_status pp_metric_parse(const char *name, pp_metric *m, pp_error *err)
         }
     return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
                         "unknown metric '%s' (accuracy, exact_match, token_f1, chrf, chrf++, "
-                        "bits_per_byte)",
+                        "bleu, ter, bits_per_byte)",
                         name ? name : "");
 }
 
@@ -46,6 +48,10 @@ double pp_metric_score(pp_metric m, const double *s)
         return pp_chrf_score(s, PP_CHRF_CHAR_ORDER + 2, PP_CHRF_BETA);
     case PP_METRIC_BPB:
         return s[1] > 0 ? s[0] / (M_LN2 * s[1]) : NAN;
+    case PP_METRIC_BLEU:
+        return pp_bleu_score(s);
+    case PP_METRIC_TER:
+        return pp_ter_score(s);
     default:
         return s[1] > 0 ? s[0] / s[1] : NAN;
     }
@@ -137,6 +143,12 @@ static long choice_index(const json_t *choices, const json_t *v, const char *fie
 pp_status pp_metric_item(pp_metric m, const json_t *rec, const char *lang, double *st,
                          pp_error *err)
 {
+    return pp_metric_item_tok(m, rec, lang, PP_BLEU_TOK_13A, st, err);
+}
+
+pp_status pp_metric_item_tok(pp_metric m, const json_t *rec, const char *lang,
+                             pp_bleu_tokenize tok, double *st, pp_error *err)
+{
     if (m == PP_METRIC_BPB) {
         const json_t *lp = json_object_get(rec, "logprob"), *by = json_object_get(rec, "bytes");
         if (!lp || !by)
@@ -206,6 +218,12 @@ pp_status pp_metric_item(pp_metric m, const json_t *rec, const char *lang, doubl
     case PP_METRIC_CHRF:
     case PP_METRIC_CHRFPP:
         s = pp_chrf_stats(p, refs, nrefs, m == PP_METRIC_CHRFPP ? 2 : 0, st, err);
+        break;
+    case PP_METRIC_BLEU:
+        s = pp_bleu_stats(p, refs, nrefs, tok, st, err);
+        break;
+    case PP_METRIC_TER:
+        s = pp_ter_stats(p, refs, nrefs, st, err);
         break;
     default:
         s = pp_error_set(err, PP_ERR_INVALID, NULL, 0, "unknown metric");

@@ -9,8 +9,8 @@ D=$TESTDATA/eval
 expect_status 0 pp eval --help
 expect_grep "--compare" "$TMP/out"
 expect_status 2 pp eval "$D/chrf_input.jsonl"
-expect_status 2 pp eval --metric bleu "$D/chrf_input.jsonl"
-expect_grep "unknown metric 'bleu'" "$TMP/err"
+expect_status 2 pp eval --metric meteor "$D/chrf_input.jsonl"
+expect_grep "unknown metric 'meteor'" "$TMP/err"
 expect_status 2 pp eval --metric chrf --resamples lots "$D/chrf_input.jsonl"
 
 # chrF on the fixture: table, JSON, determinism
@@ -88,5 +88,63 @@ expect_grep '"p_randomization"' "$TMP/out"
 head -n 20 "$TMP/worse.jsonl" >"$TMP/short.jsonl"
 expect_status 1 pp eval --metric chrf --compare "$TMP/short.jsonl" "$D/chrf_input.jsonl"
 expect_grep "ids differ: .*chrf_input.jsonl:[0-9]*: id '.*' is not in .*short.jsonl" "$TMP/err"
+
+# BLEU and TER: sacreBLEU's README example as plain text, several metrics in
+# one run, each with its signature (scores published by sacreBLEU: BLEU
+# 48.53 with 13a, 43.92 with intl; chrF 59.73)
+printf 'The dog bit the man.\nIt wasn'"'"'t surprising.\nThe man had just bitten him.\n' >"$TMP/hyp.txt"
+printf 'The dog bit the man.\nIt was not unexpected.\nThe man bit him first.\n' >"$TMP/ref1.txt"
+printf 'The dog had bit the man.\nNo one was surprised.\nThe man had bitten the dog.\n' >"$TMP/ref2.txt"
+expect_status 0 pp eval -m bleu,chrf,ter --lang en -B 0 "$TMP/hyp.txt" "$TMP/ref1.txt" "$TMP/ref2.txt"
+expect_grep '^all +3 +48.53 ' "$TMP/out"
+expect_grep '^all +3 +59.73 ' "$TMP/out"
+expect_grep '^signature: BLEU\|nrefs:2\|case:mixed\|eff:no\|tok:13a\|smooth:exp\|' "$TMP/out"
+expect_grep '^signature: chrF2\|nrefs:2\|' "$TMP/out"
+expect_grep '^signature: TER\|nrefs:2\|case:lc\|tok:tercom' "$TMP/out"
+expect_status 0 pp eval -m bleu --tokenize intl --lang en -B 0 --json "$TMP/hyp.txt" "$TMP/ref1.txt" "$TMP/ref2.txt"
+expect_jq '(.all.value - 43.91623493 | fabs) < 1e-6 and (.signature | test("tok:intl"))' "$TMP/out"
+expect_status 0 pp eval -m bleu,ter --lang en -B 0 --json "$TMP/hyp.txt" "$TMP/ref1.txt"
+expect_jq 'length == 2 and .[0].metric == "bleu" and .[1].metric == "ter"' "$TMP/out"
+# the C scores equal the independent reference on the multilingual fixture
+if command -v python3 >/dev/null 2>&1; then
+    jq -r 'select(.lang == "yo") | .prediction' "$D/chrf_input.jsonl" >"$TMP/yo.hyp"
+    jq -r 'select(.lang == "yo") | .reference' "$D/chrf_input.jsonl" >"$TMP/yo.ref"
+    for t in 13a intl char; do
+        want=$(python3 "$D/bleu_ter_reference.py" bleu $t "$TMP/yo.hyp" "$TMP/yo.ref")
+        expect_status 0 pp eval -m bleu --tokenize $t --lang yo -B 0 --json "$TMP/yo.hyp" "$TMP/yo.ref"
+        expect_jq "(.all.value - $want | fabs) < 0.01" "$TMP/out"
+    done
+    want=$(python3 "$D/bleu_ter_reference.py" ter - "$TMP/yo.hyp" "$TMP/yo.ref")
+    expect_status 0 pp eval -m ter --lang yo -B 0 --json "$TMP/yo.hyp" "$TMP/yo.ref"
+    expect_jq "(.all.value - $want | fabs) < 0.01" "$TMP/out"
+fi
+# tokenizers this build lacks are refused by name; text needs --lang
+expect_status 2 pp eval -m bleu --tokenize ja-mecab --lang ja "$TMP/hyp.txt" "$TMP/ref1.txt"
+expect_grep "tokenizer 'ja-mecab' is not available" "$TMP/err"
+expect_status 2 pp eval -m bleu "$TMP/hyp.txt" "$TMP/ref1.txt"
+expect_grep "needs --lang" "$TMP/err"
+head -n 2 "$TMP/ref1.txt" >"$TMP/short.txt"
+expect_status 1 pp eval -m chrf --lang en "$TMP/hyp.txt" "$TMP/short.txt"
+expect_grep "short.txt:2: ends here but .*hyp.txt goes on" "$TMP/err"
+
+# Other field names; --lang selects records by the registry's rule (sw takes swh)
+printf '{"id":1,"language":"swh","hyp":"habari ya asubuhi","ref":"habari za asubuhi"}\n{"id":2,"language":"yo","hyp":"a","ref":"b"}\n' >"$TMP/fields.jsonl"
+expect_status 0 pp eval -m chrf --prediction-field hyp --reference-field ref --lang-field language \
+    --lang sw -B 0 --json "$TMP/fields.jsonl"
+expect_jq '.languages | length == 1 and .[0].lang == "swh" and .[0].n == 1' "$TMP/out"
+expect_status 1 pp eval -m chrf --prediction-field hyp --reference-field ref --lang-field language \
+    --lang ha "$TMP/fields.jsonl"
+expect_grep "no records to evaluate in language ha" "$TMP/err"
+
+# --compare with --ledger: both systems and their difference with p-values
+expect_status 0 pp eval -m chrf -B 100 --compare "$TMP/worse.jsonl" --step mt \
+    --ledger "$TMP/cmp.jsonl" "$D/chrf_input.jsonl"
+expect_lines 42 "$TMP/cmp.jsonl"
+expect_jq_slurp '[.[] | select(.metric == "chrf_delta")] | length == 14 and
+    all(.p_bootstrap >= 0 and .p_bootstrap <= 1 and .p_randomization > 0 and .kind == "inventory")' "$TMP/cmp.jsonl"
+expect_jq_slurp '[.[] | select(.metric == "chrf") | .step] | unique | length == 2' "$TMP/cmp.jsonl"
+expect_status 0 pp audit "$TMP/cmp.jsonl"
+expect_grep "eval.mt:chrf_input.chrf +quality" "$TMP/out"
+expect_grep "eval.mt:worse.chrf +quality" "$TMP/out"
 
 finish

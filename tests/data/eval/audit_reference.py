@@ -10,8 +10,9 @@ For each metric (key stage[.step].metric), following the definitions in
 docs/audit.md, computed directly (no shared code with the C version):
   u_l    a_l / max a  (higher is better)   or   min a / a_l  (lower is better)
   gap_l  max a - a_l                       or   a_l - min a
-  w_l(tau) = s_l^tau / sum_k s_k^tau; a language without a speaker count
-         gets the smallest count known among the metric's languages
+  w_l(tau) = s_l^tau / sum_k s_k^tau over the languages with a speaker
+         count; a language without one has no weight when tau > 0 (null
+         priority) and is left out of M_tau (tau > 0); nothing is imputed
   M_tau = sum_l w_l(tau) u_l   for tau = 1 (demographic), 0 (linguistic), 0.5
   Gini  = sum_i sum_j |a_i - a_j| / (2 N^2 mean)   (double loop)
   priority_l = w_l(1) (1 - u_l)
@@ -59,25 +60,27 @@ def main(speakers_path, ledger_path):
             else:
                 u.append(min(1.0, max(0.0, x / best)))
                 gap.append(best - x)
-        known = [speakers[l] for l in langs if speakers.get(l, 0) > 0]
-        fill = min(known) if known else 1.0
-        s = [speakers[l] if speakers.get(l, 0) > 0 else fill for l in langs]
+        s = [speakers[l] if speakers.get(l, 0) > 0 else None for l in langs]
 
         def weights(tau):
-            raw = [1.0 if tau == 0 else x ** tau for x in s]
-            t = sum(raw)
-            return [x / t for x in raw]
+            raw = [1.0 if tau == 0 else (None if x is None else x ** tau) for x in s]
+            t = sum(x for x in raw if x is not None)
+            return [None if x is None else x / t for x in raw]
+
+        def m(ws):
+            return sum(w * x for w, x in zip(ws, u) if w is not None)
 
         w1, w0, wh = weights(1.0), weights(0.0), weights(0.5)
         mean = sum(a) / n
         gini = 0.0 if mean == 0 else sum(abs(x - y) for x in a for y in a) / (2 * n * n * mean)
         out[key] = {
             "gini": gini,
-            "utility_demographic": sum(w * x for w, x in zip(w1, u)),
-            "utility_linguistic": sum(w * x for w, x in zip(w0, u)),
-            "utility_half": sum(w * x for w, x in zip(wh, u)),
-            "languages": {l: {"value": v, "u": uu, "gap": g, "priority": w * (1 - uu),
-                              "speakers_imputed": not speakers.get(l, 0) > 0}
+            "utility_demographic": m(w1),
+            "utility_linguistic": m(w0),
+            "utility_half": m(wh),
+            "languages": {l: {"value": v, "u": uu, "gap": g,
+                              "priority": None if w is None else w * (1 - uu),
+                              "speakers_known": speakers.get(l, 0) > 0}
                           for l, v, uu, g, w in zip(langs, a, u, gap, w1)},
         }
     json.dump(out, sys.stdout, indent=1, sort_keys=True)

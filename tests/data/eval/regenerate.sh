@@ -8,6 +8,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 python3 "$here/chrf_reference.py" --selftest
 python3 "$here/chrf_reference.py" "$here/chrf_input.jsonl" > "$here/chrf_expected.jsonl.tmp"
 mv "$here/chrf_expected.jsonl.tmp" "$here/chrf_expected.jsonl"
+python3 "$here/bleu_ter_reference.py" --self-test
+python3 "$here/bleu_ter_reference.py" --jsonl "$here/chrf_input.jsonl" > "$here/bleu_ter_expected.jsonl.tmp"
+mv "$here/bleu_ter_expected.jsonl.tmp" "$here/bleu_ter_expected.jsonl"
 if [ -f "$here/audit_reference.py" ]; then
     python3 "$here/audit_reference.py" "$here/speakers.tsv" "$here/audit_ledger.jsonl" \
         > "$here/audit_expected.json.tmp"
