@@ -68,6 +68,7 @@
     "                          (with --normalization nmt_nfkc --no-byte-fallback:\n" \
     "                          SentencePiece's own defaults)\n" \
     "      --user-symbols A,B  pieces that are never split\n" \
+    "      --chat-markers      add <|im_start|> and <|im_end|> (ChatML) as special tokens\n" \
     "      --required-chars S  characters to keep in addition to the language's own\n" \
     "      --character-coverage F  share of characters to cover (default 0.9995)\n" \
     "      --sampling M        temperature (default) or unimax, for several languages\n" \
@@ -1282,7 +1283,7 @@ int cmd_tokenizer_sub(int argc, char **argv)
     enum {
         O_FORMAT = 256, O_PATTERN, O_PARALLEL, O_REFERENCE, O_JSON, O_PIECES, O_LANG,
         O_LANGS, O_VOCAB, O_TYPE, O_NORM, O_NOBF, O_NOSD, O_USER, O_REQ, O_COV, O_SAMPLING,
-        O_TEMP, O_UNIMAX, O_BUDGET, O_SEED, O_NOEX
+        O_TEMP, O_UNIMAX, O_BUDGET, O_SEED, O_NOEX, O_CHAT
     };
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'},     {"format", required_argument, 0, 'f'},
@@ -1299,6 +1300,7 @@ int cmd_tokenizer_sub(int argc, char **argv)
         {"no-split-digits", no_argument, 0, O_NOSD},
         {"no-exemplars", no_argument, 0, O_NOEX},
         {"user-symbols", required_argument, 0, O_USER},
+        {"chat-markers", no_argument, 0, O_CHAT},
         {"required-chars", required_argument, 0, O_REQ},
         {"character-coverage", required_argument, 0, O_COV},
         {"sampling", required_argument, 0, O_SAMPLING},
@@ -1309,7 +1311,8 @@ int cmd_tokenizer_sub(int argc, char **argv)
         {0, 0, 0, 0}};
     const char *model = NULL, *format = NULL, *pattern = NULL, *dir = NULL, *reference = NULL,
                *ledger = NULL;
-    int as_json = 0, pieces = 0, progress = -1;
+    int as_json = 0, pieces = 0, progress = -1, chat_markers = 0;
+    char *user_symbols = NULL;
     train_opts t = {0};
     t.model_type = "unigram";
     t.sampling = "temperature";
@@ -1347,6 +1350,7 @@ int cmd_tokenizer_sub(int argc, char **argv)
         case O_NOSD: t.split_digits = 0; break;
         case O_NOEX: t.exemplars = 0; break;
         case O_USER: t.user_symbols = optarg; break;
+        case O_CHAT: chat_markers = 1; break;
         case O_REQ: t.required_extra = optarg; break;
         case O_COV:
             if (!cli_parse_double(cmd, "--character-coverage", optarg, 0.5, 1.0, &t.coverage))
@@ -1392,7 +1396,21 @@ int cmd_tokenizer_sub(int argc, char **argv)
         for (int i = 0; i < rest; i++)
             inputs[t.ninputs++] = files[i];
         t.inputs = inputs;
+        if (chat_markers) {
+            /* ChatML's markers as user-defined symbols: never split, one id each */
+            const char *mk = "<|im_start|>,<|im_end|>";
+            size_t ul = t.user_symbols ? strlen(t.user_symbols) : 0;
+            user_symbols = malloc(ul + strlen(mk) + 2);
+            if (!user_symbols) {
+                free(inputs);
+                return 1;
+            }
+            snprintf(user_symbols, ul + strlen(mk) + 2, "%s%s%s", ul ? t.user_symbols : "",
+                     ul ? "," : "", mk);
+            t.user_symbols = user_symbols;
+        }
         rc = run_train(cmd, &t);
+        free(user_symbols);
     } else if (is_export) {
         rc = rest ? cli_usage(cmd, "unexpected argument '%s'", files[0])
                   : run_export(cmd, model, format, co.output, co.quiet);

@@ -95,6 +95,28 @@ static void read_sidecar(pp_tokenizer *t, const char *path)
     json_decref(j);
 }
 
+/* A SentencePiece model copied away from its sidecar (into a checkpoint as
+ * tokenizer.model) gets its pre-normalization from the caller. */
+pp_status pp_tokenizer_set_prenormalize(pp_tokenizer *t, const char *form, pp_error *err)
+{
+    if (t->format != PP_TOK_SPM)
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                            "only SentencePiece models take a pre-normalization");
+    pp_norm_form f;
+    pp_status st = pp_norm_form_parse(form, &f, err);
+    if (st != PP_OK)
+        return st;
+    const char *base = t->normalization;
+    if (t->prenorm_form == PP_NFC && strncmp(base, "NFC+", 4) == 0)
+        base += 4;
+    char buf[sizeof t->normalization + 8];
+    snprintf(buf, sizeof buf, "%s%s", f == PP_NFC ? "NFC+" : "", base);
+    snprintf(t->normalization, sizeof t->normalization, "%.*s",
+             (int)sizeof t->normalization - 1, buf);
+    t->prenorm_form = (int)f;
+    return PP_OK;
+}
+
 static pp_status load_spm(pp_tokenizer *t, const char *path, pp_error *err)
 {
     pp_input *in = NULL;

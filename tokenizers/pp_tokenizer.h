@@ -45,6 +45,10 @@ PP_API pp_status pp_tokenizer_load(const char *path, pp_tok_format fmt, const ch
                                    pp_tokenizer **out, pp_error *err);
 PP_API void pp_tokenizer_free(pp_tokenizer *t);
 
+/* Set the Unicode form ("NFC", "NFKC", ...) applied before a SentencePiece
+ * model, as a PREFIX.json sidecar would (for a model copied without it). */
+PP_API pp_status pp_tokenizer_set_prenormalize(pp_tokenizer *t, const char *form, pp_error *err);
+
 /* The result of one encoding. `text` is the text the spans refer to: the
  * input after the tokenizer's own normalization where that changes lengths
  * (hf normalizers, the spm pre-normalization), otherwise the input itself. */

@@ -59,6 +59,11 @@ static const cli_subcommand eval_sets_subs[] = {
     {NULL, NULL, NULL, NULL},
 };
 
+static const cli_subcommand model_subs[] = {
+    {"info", cmd_model_info, "parameters, config, tokenizer, dtypes and memory plan of a model", usage_model_info},
+    {NULL, NULL, NULL, NULL},
+};
+
 const cli_command cli_commands[] = {
     /* sourcing */
     {"ingest", cmd_ingest, "turn text, JSONL, UDHR, HTML, CES, TMX or TEI files into corpus records", usage_ingest, NULL},
@@ -78,6 +83,11 @@ const cli_command cli_commands[] = {
     /* community resources */
     {"instruct", NULL, "build instruction data from community-written templates", usage_instruct, instruct_subs},
     {"prefs", NULL, "preference data that keeps annotator groups and their disagreement", usage_prefs, prefs_subs},
+    /* the model */
+    {"train", cmd_train, "train a Llama-architecture model (resumable; MPI data parallel)", usage_train, NULL},
+    {"score", cmd_score, "log-probability and bits per byte of each record under a model", usage_score, NULL},
+    {"generate", cmd_generate, "continue prompts with a model (KV cache; greedy or sampled)", usage_generate, NULL},
+    {"model", NULL, "inspect models: info", usage_model, model_subs},
     /* evaluation and the gap audit */
     {"eval-sets", cmd_eval_sets, "list, build and score the bundled evaluation tasks (UDHR)", usage_eval_sets, eval_sets_subs},
     {"eval", cmd_eval, "score predictions per language with bootstrap intervals", usage_eval, NULL},

@@ -1,0 +1,219 @@
+/* cmd_model.c — `polyphony model info`: what a checkpoint (or a config not yet
+ * trained) holds and what it costs: parameters, configuration, tokenizer, the
+ * dtypes of its tensors and the memory plan for inference and for training. */
+#include "config.h"
+#include "align/pp_model.h"
+#include "align/pp_model_dir.h"
+#include "align/pp_safetensors.h"
+#include "src/cli/cli.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *CMD = "model";
+
+void usage_model(FILE *fp)
+{
+    fprintf(fp, "Usage: polyphony model info (DIR | --config CONFIG.json) [OPTIONS]\n"
+                "Describe a model checkpoint or configuration.\n");
+}
+
+void usage_model_info(FILE *fp)
+{
+    fprintf(fp,
+            "Usage: polyphony model info (DIR | --config CONFIG.json) [OPTIONS]\n"
+            "Parameters, configuration, tokenizer, tensor dtypes and the memory plan for\n"
+            "inference and for training of a checkpoint directory or a config.json.\n"
+            "\n"
+            "      --config FILE      a config.json (a model not trained yet)\n"
+            "  -b, --batch-size B     rows per training step for the plan (default 8)\n"
+            "  -T, --seq-len T        tokens per row (default 256 or max_position_embeddings)\n"
+            "      --json             one JSON object instead of the text\n"
+            "  -h, --help             show this help\n"
+            "See polyphony-model(1).\n");
+}
+
+static json_t *plan_json(const pp_memory_plan *p)
+{
+    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "params", (json_int_t)p->params,
+                     "grads", (json_int_t)p->grads, "adam_m", (json_int_t)p->adam_m, "adam_v",
+                     (json_int_t)p->adam_v, "activations", (json_int_t)p->activations, "scratch",
+                     (json_int_t)p->scratch, "kv_cache", (json_int_t)p->kv_cache, "total",
+                     (json_int_t)p->total);
+}
+
+/* dtype name -> tensor count, from the checkpoint's safetensors files */
+static pp_status dtypes(const char *dir, json_t *out, pp_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/model.safetensors", dir);
+    json_t *files = json_array();
+    if (access(path, F_OK) == 0) {
+        json_array_append_new(files, json_string(path));
+    } else {
+        snprintf(path, sizeof path, "%s/model.safetensors.index.json", dir);
+        json_error_t je;
+        json_t *idx = json_load_file(path, 0, &je);
+        json_t *wm = json_object_get(idx, "weight_map");
+        const char *k;
+        json_t *v;
+        json_object_foreach(wm, k, v) {
+            char shard[4096];
+            snprintf(shard, sizeof shard, "%s/%s", dir, json_string_value(v));
+            size_t i;
+            json_t *x;
+            int seen = 0;
+            json_array_foreach(files, i, x) seen |= strcmp(json_string_value(x), shard) == 0;
+            if (!seen)
+                json_array_append_new(files, json_string(shard));
+        }
+        json_decref(idx);
+    }
+    size_t i;
+    json_t *f;
+    pp_status st = PP_OK;
+    json_array_foreach(files, i, f) {
+        pp_safetensors *sf = NULL;
+        if ((st = pp_safetensors_open(json_string_value(f), &sf, err)) != PP_OK)
+            break;
+        for (int t = 0; t < pp_safetensors_count(sf); t++) {
+            const char *d = pp_safetensors_at(sf, t)->dtype_name;
+            json_int_t n = json_integer_value(json_object_get(out, d));
+            json_object_set_new(out, d, json_integer(n + 1));
+        }
+        pp_safetensors_close(sf);
+    }
+    json_decref(files);
+    return st;
+}
+
+int cmd_model_info(int argc, char **argv)
+{
+    enum { O_CONFIG = 1, O_JSON };
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, O_CONFIG}, {"batch-size", required_argument, NULL, 'b'},
+        {"seq-len", required_argument, NULL, 'T'}, {"json", no_argument, NULL, O_JSON},
+        CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
+    cli_common co;
+    cli_common_init(&co, CMD, "info");
+    const char *config = NULL;
+    long B = 8, T = 0;
+    int as_json = 0, c, cr;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "b:T:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
+        switch (c) {
+        case O_CONFIG: config = optarg; break;
+        case 'b':
+            if (!cli_parse_long(CMD, "--batch-size", optarg, 1, 1 << 20, &B))
+                return 2;
+            break;
+        case 'T':
+            if (!cli_parse_long(CMD, "--seq-len", optarg, 1, 1 << 24, &T))
+                return 2;
+            break;
+        case O_JSON: as_json = 1; break;
+        default:
+            if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
+                return cr;
+            break;
+        }
+    }
+    const char *dir = optind < argc ? argv[optind] : NULL;
+    if (!dir == !config)
+        return cli_usage("model info", "give a checkpoint DIR or --config CONFIG.json");
+    if (argc - optind > 1)
+        return cli_usage("model info", "one DIR at most");
+    pp_error err;
+    pp_error_clear(&err);
+    pp_llama_config cfg;
+    char cpath[4096];
+    snprintf(cpath, sizeof cpath, "%s/config.json", dir ? dir : "");
+    if (pp_llama_config_load(config ? config : cpath, &cfg, &err) != PP_OK)
+        return cli_fail("model info", &err);
+    if (T == 0)
+        T = cfg.max_position_embeddings < 256 ? cfg.max_position_embeddings : 256;
+    if (T > cfg.max_position_embeddings) {
+        pp_error_set(&err, PP_ERR_INVALID, config ? config : cpath, 0,
+                     "--seq-len %ld is longer than max_position_embeddings %d", T,
+                     cfg.max_position_embeddings);
+        return cli_fail("model info", &err);
+    }
+    json_t *dt = json_object();
+    pp_tokenizer *tok = NULL;
+    pp_chat_kind chat = PP_CHAT_NONE;
+    const char *tok_path = NULL;
+    if (dir) {
+        if (dtypes(dir, dt, &err) != PP_OK) {
+            json_decref(dt);
+            return cli_fail("model info", &err);
+        }
+        pp_status s = pp_model_dir_tokenizer(dir, &tok, &chat, &tok_path, &err);
+        if (s != PP_OK && s != PP_ERR_NOT_FOUND) {
+            json_decref(dt);
+            return cli_fail("model info", &err);
+        }
+    }
+    /* inference: one sequence of T tokens with its KV cache; training: B x T */
+    pp_memory_plan inf = pp_memory_plan_compute(&cfg, 1, (int)T, 0);
+    pp_memory_plan tr = pp_memory_plan_compute(&cfg, (int)B, (int)T, 1);
+    size_t np = pp_llama_config_num_params(&cfg);
+    if (as_json) {
+        json_t *o = json_pack(
+            "{s:s,s:I,s:{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:f,s:f,s:b,s:i,s:i},s:o,s:o,s:{s:i,s:i,s:o},s:{s:i,s:o}}",
+            "source", dir ? dir : config, "parameters", (json_int_t)np, "config", "vocab_size",
+            cfg.vocab_size, "hidden_size", cfg.hidden_size, "intermediate_size",
+            cfg.intermediate_size, "num_hidden_layers", cfg.num_hidden_layers,
+            "num_attention_heads", cfg.num_attention_heads, "num_key_value_heads",
+            cfg.num_key_value_heads, "head_dim", cfg.head_dim, "max_position_embeddings",
+            cfg.max_position_embeddings, "rms_norm_eps", (double)cfg.rms_norm_eps, "rope_theta",
+            (double)cfg.rope_theta, "tie_word_embeddings", cfg.tie_word_embeddings,
+            "bos_token_id", cfg.bos_token_id, "eos_token_id", cfg.eos_token_id, "dtypes", dt,
+            "tokenizer",
+            tok ? json_pack("{s:s,s:s,s:I,s:s}", "file", tok_path, "kind",
+                            pp_tokenizer_describe(tok), "vocab_size",
+                            (json_int_t)pp_tokenizer_vocab_size(tok), "chat_template",
+                            pp_chat_kind_name(chat))
+                : json_null(),
+            "training", "batch_size", (int)B, "seq_len", (int)T, "memory", plan_json(&tr),
+            "inference", "seq_len", (int)T, "memory", plan_json(&inf));
+        char *s = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(9));
+        printf("%s\n", s);
+        free(s);
+        json_decref(o);
+    } else {
+        printf("model:        %s\n", dir ? dir : config);
+        printf("architecture: LlamaForCausalLM\n");
+        printf("parameters:   %zu (%.2f M)\n", np, (double)np / 1e6);
+        printf("config:       vocab %d, hidden %d, intermediate %d, layers %d, heads %d, "
+               "kv heads %d, head_dim %d, max positions %d, rope_theta %g, rms_norm_eps %g, "
+               "%s embeddings, bos %d, eos %d\n",
+               cfg.vocab_size, cfg.hidden_size, cfg.intermediate_size, cfg.num_hidden_layers,
+               cfg.num_attention_heads, cfg.num_key_value_heads, cfg.head_dim,
+               cfg.max_position_embeddings, (double)cfg.rope_theta, (double)cfg.rms_norm_eps,
+               cfg.tie_word_embeddings ? "tied" : "untied", cfg.bos_token_id, cfg.eos_token_id);
+        if (tok)
+            printf("tokenizer:    %s (%s, %zu entries; chat template %s)\n", tok_path,
+                   pp_tokenizer_describe(tok), pp_tokenizer_vocab_size(tok),
+                   pp_chat_kind_name(chat));
+        else
+            printf("tokenizer:    none\n");
+        if (dir) {
+            printf("dtypes:      ");
+            const char *k;
+            json_t *v;
+            json_object_foreach(dt, k, v) printf(" %s x %lld", k, (long long)json_integer_value(v));
+            printf(" (tensors)\n");
+        }
+        printf("\ninference, one sequence of %ld tokens:\n", T);
+        pp_memory_plan_print(&inf, stdout);
+        printf("\ntraining, batch %ld x %ld:\n", B, T);
+        pp_memory_plan_print(&tr, stdout);
+        json_decref(dt);
+    }
+    pp_tokenizer_free(tok);
+    return 0;
+}
