@@ -10,7 +10,8 @@ nobase_pkginclude_HEADERS += align/pp_model.h align/pp_safetensors.h
 # Tests: against the PyTorch fixtures in tests/data/model (regenerate.py writes them).
 check_PROGRAMS += tests/check_model
 TESTS += tests/check_model
-tests_check_model_SOURCES = tests/check_model.c tests/testutil.h
+tests_check_model_SOURCES = tests/check_model.c tests/testutil.h align/pp_ops_dense.c \
+	align/pp_ops_attention.c
 tests_check_model_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_model_LDADD = $(PP_TEST_LIBS)
 EXTRA_DIST += align/README.md tests/data/model/regenerate.py tests/data/model/fixtures.safetensors \
