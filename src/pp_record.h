@@ -71,6 +71,11 @@ typedef struct pp_source_opts {
 
 PP_API pp_status pp_source_open(const pp_source_opts *o, pp_source **out, pp_error *err);
 
+/* Send bad lines to `rejects` from now on (NULL: back to the caller). For
+ * commands that open their outputs after their inputs, so that an output
+ * naming an input is refused (pp_output_check_path). */
+PP_API void pp_source_set_rejects(pp_source *s, pp_writer *rejects);
+
 /* Next usable record (new reference) or *rec NULL at the end (PP_OK). */
 PP_API pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err);
 

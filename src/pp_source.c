@@ -88,6 +88,12 @@ pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err)
     }
 }
 
+void pp_source_set_rejects(pp_source *s, pp_writer *rejects)
+{
+    if (s)
+        s->o.rejects = rejects;
+}
+
 pp_reader *pp_source_reader(const pp_source *s) { return s ? s->r : NULL; }
 long pp_source_bad(const pp_source *s) { return s ? s->bad : 0; }
 long pp_source_kept(const pp_source *s) { return s ? s->kept : 0; }
