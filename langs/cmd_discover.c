@@ -201,7 +201,7 @@ int cmd_discover(int argc, char **argv)
     size_t *assign = NULL;
     json_t *report = NULL;
     const char *const files[] = {file};
-    pp_source_opts so = {files, 1, field, NULL, 0}; /* the first bad line ends the run */
+    pp_source_opts so = {files, 1, field, NULL, 0, NULL}; /* the first bad line ends the run */
     if (pp_source_open(&so, &src, &err) != PP_OK) {
         rc = cli_fail(cmd, &err);
         goto out;

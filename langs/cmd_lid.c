@@ -738,7 +738,7 @@ int cmd_lid(int argc, char **argv)
     long docs = 0;
     pp_progress *pg = pp_progress_new(cli_progress_stream(progress), "lid", "records");
     const char *const files[] = {file};
-    pp_source_opts so = {files, 1, field, NULL, 0};
+    pp_source_opts so = {files, 1, field, NULL, 0, NULL};
     /* Inputs first, so an output naming one is refused; without --rejects
      * a bad line comes back here and ends the run. */
     if (pp_source_open(&so, &src, &err) != PP_OK || pp_writer_open(output, &w, &err) != PP_OK ||

@@ -67,8 +67,11 @@ typedef struct pp_source_opts {
     const char *text_field;   /* required string field, or NULL */
     pp_writer *rejects;       /* where bad lines go, or NULL */
     int strict;               /* the first bad line ends the run */
+    const char *const *names; /* how each file is named in messages and rejects
+                               * (NULL, or a NULL entry: its path) */
 } pp_source_opts;
 
+/* The arrays in `o` are copied; the strings they point to must outlive the source. */
 PP_API pp_status pp_source_open(const pp_source_opts *o, pp_source **out, pp_error *err);
 
 /* Send bad lines to `rejects` from now on (NULL: back to the caller). For

@@ -184,7 +184,7 @@ int cmd_pii(int argc, char **argv)
         pp_writer_abort(rj);
         return cli_fail(CMD, &err);
     }
-    pp_source_opts so = {(const char *const *)files, nfiles, "text", rj, strict};
+    pp_source_opts so = {(const char *const *)files, nfiles, "text", rj, strict, NULL};
     if (pp_source_open(&so, &src, &err) != PP_OK) {
         pp_writer_abort(w);
         pp_writer_abort(rj);
