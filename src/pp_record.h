@@ -82,6 +82,14 @@ PP_API void pp_source_set_rejects(pp_source *s, pp_writer *rejects);
 /* Next usable record (new reference) or *rec NULL at the end (PP_OK). */
 PP_API pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err);
 
+/* A record the caller finds unusable (`reason`, e.g. a field it needs is
+ * missing), under the same policy as a bad line: counted, and sent to
+ * `rejects` (PP_OK) or returned as PP_ERR_PARSE with file, line and reason
+ * for the caller to report. A rejects file that cannot be written is
+ * returned as its error. Does not steal `rec`. */
+PP_API pp_status pp_source_reject(pp_source *s, const json_t *rec, const char *reason,
+                                  pp_error *err);
+
 /* The reader of the current file (name, line, raw bytes of the last line). */
 PP_API pp_reader *pp_source_reader(const pp_source *s);
 

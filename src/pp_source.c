@@ -127,6 +127,26 @@ pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err)
     }
 }
 
+pp_status pp_source_reject(pp_source *s, const json_t *rec, const char *reason, pp_error *err)
+{
+    pp_error e;
+    pp_error_set(&e, PP_ERR_PARSE, pp_reader_name(s->r), pp_reader_lineno(s->r), "%s", reason);
+    rename_file(s, &e);
+    s->bad++;
+    if (s->o.rejects && !s->o.strict) {
+        size_t rawlen;
+        const char *raw = pp_reader_raw(s->r, &rawlen);
+        pp_error we;
+        pp_error_clear(&we);
+        pp_status ws = pp_reject_put(s->o.rejects, e.file, e.line, e.message, rec, raw, rawlen, &we);
+        if (ws != PP_OK)
+            return give(s, err, &we, ws, 0);
+        s->kept++;
+        return PP_OK;
+    }
+    return give(s, err, &e, PP_ERR_PARSE, 0);
+}
+
 void pp_source_set_rejects(pp_source *s, pp_writer *rejects)
 {
     if (s)
