@@ -190,7 +190,7 @@ int cmd_discover(int argc, char **argv)
     }
 
     int rc = 0;
-    pp_reader *r = NULL;
+    pp_source *src = NULL;
     json_t *inv = json_object();   /* "lang\tscript" -> [docs, chars] */
     json_t *pairs = json_object(); /* "a\tb" -> [docs, mass*1e6] */
     json_t *langdocs = json_object();
@@ -200,26 +200,21 @@ int cmd_discover(int argc, char **argv)
     pp_profile_vec **vec = NULL;
     size_t *assign = NULL;
     json_t *report = NULL;
-    if (pp_reader_open(file, &r, &err) != PP_OK) {
+    const char *const files[] = {file};
+    pp_source_opts so = {files, 1, field, NULL, 0, NULL}; /* the first bad line ends the run */
+    if (pp_source_open(&so, &src, &err) != PP_OK) {
         rc = cli_fail(cmd, &err);
         goto out;
     }
     for (;;) {
         json_t *rec = NULL;
-        if (pp_reader_next(r, &rec, &err) != PP_OK) {
+        if (pp_source_next(src, &rec, &err) != PP_OK) {
             rc = cli_fail(cmd, &err);
             goto out;
         }
         if (!rec)
             break;
-        const char *text = pp_record_str(rec, field);
-        if (!text) {
-            pp_error_set(&err, PP_ERR_PARSE, pp_reader_name(r), pp_reader_lineno(r),
-                         "record has no \"%s\" string field", field);
-            json_decref(rec);
-            rc = cli_fail(cmd, &err);
-            goto out;
-        }
+        const char *text = json_string_value(pp_record_get(rec, field));
         size_t len = strlen(text);
         long nch = (long)pp_utf8_length(text, len);
         pp_lid_result res;
@@ -265,7 +260,7 @@ int cmd_discover(int argc, char **argv)
                 }
                 const char *id = pp_record_str(rec, "id");
                 char lineid[64];
-                snprintf(lineid, sizeof lineid, "line %ld", pp_reader_lineno(r));
+                snprintf(lineid, sizeof lineid, "line %ld", pp_reader_lineno(pp_source_reader(src)));
                 ud[nud].text = strdup(text);
                 ud[nud].id = strdup(id ? id : lineid);
                 snprintf(ud[nud].script, sizeof ud[nud].script, "%s", res.text_script);
@@ -576,7 +571,7 @@ out:
     json_decref(inv);
     json_decref(pairs);
     json_decref(langdocs);
-    pp_reader_close(r);
+    pp_source_close(src);
     pp_registry_free(reg);
     pp_lid_free(lid);
     return rc;

@@ -330,7 +330,7 @@ int cmd_lid_eval(int argc, char **argv)
             pp_lid_set_rerank(lid, (int)rerank, rerank_w);
     }
     pp_error err;
-    pp_reader *r = NULL;
+    pp_source *src = NULL;
     pp_lid_eval *ev = pp_lid_eval_new();
     pp_ledger *lg = NULL;
     json_t *fold = NULL;
@@ -354,13 +354,16 @@ int cmd_lid_eval(int argc, char **argv)
         rc = cli_fail(cmd, &err);
         goto out;
     }
-    if (pp_reader_open(file, &r, &err) != PP_OK) {
+    const char *const files[] = {file};
+    /* the first bad line ends the run; the text is needed unless --pred */
+    pp_source_opts so = {files, 1, pred ? NULL : "text", NULL, 0, NULL};
+    if (pp_source_open(&so, &src, &err) != PP_OK) {
         rc = cli_fail(cmd, &err);
         goto out;
     }
     for (;;) {
         json_t *rec = NULL;
-        if (pp_reader_next(r, &rec, &err) != PP_OK) {
+        if (pp_source_next(src, &rec, &err) != PP_OK) {
             rc = cli_fail(cmd, &err);
             goto out;
         }
@@ -368,8 +371,9 @@ int cmd_lid_eval(int argc, char **argv)
             break;
         const char *g = pp_record_str(rec, gold);
         if (!g) {
-            pp_error_set(&err, PP_ERR_NOT_FOUND, pp_reader_name(r), pp_reader_lineno(r),
-                         "record has no \"%s\" string field", gold);
+            char why[300];
+            snprintf(why, sizeof why, "record has no \"%s\" string", gold);
+            pp_source_reject(src, rec, why, &err);
             json_decref(rec);
             rc = cli_fail(cmd, &err);
             goto out;
@@ -380,14 +384,7 @@ int cmd_lid_eval(int argc, char **argv)
             const char *p = pp_record_str(rec, pred);
             to_iso3(p, piso);
         } else {
-            const char *text = pp_record_str(rec, "text");
-            if (!text) {
-                pp_error_set(&err, PP_ERR_NOT_FOUND, pp_reader_name(r), pp_reader_lineno(r),
-                             "record has no \"text\" string field");
-                json_decref(rec);
-                rc = cli_fail(cmd, &err);
-                goto out;
-            }
+            const char *text = pp_record_str(rec, "text"); /* checked by the source */
             pp_lid_result res;
             if (pp_lid_identify(lid, text, strlen(text), 1, &res, &err) != PP_OK) {
                 json_decref(rec);
@@ -490,7 +487,7 @@ out:
     json_decref(fold);
     pp_registry_free(reg);
     pp_ledger_close(lg, NULL);
-    pp_reader_close(r);
+    pp_source_close(src);
     pp_lid_eval_free(ev);
     pp_lid_free(lid);
     return rc;
@@ -732,55 +729,32 @@ int cmd_lid(int argc, char **argv)
         pp_lid_set_rerank_min_prob(lid, rr_min);
     pp_lid_set_min_similarity(lid, min_sim);
     pp_error err;
-    pp_reader *r = NULL;
+    pp_source *src = NULL;
     pp_writer *w = NULL, *rj = NULL;
     json_t *counts = json_object();
     long docs = 0;
     pp_progress *pg = pp_progress_new(cli_progress_stream(progress), "lid", "records");
-    if (pp_reader_open(file, &r, &err) != PP_OK || pp_writer_open(output, &w, &err) != PP_OK ||
+    const char *const files[] = {file};
+    pp_source_opts so = {files, 1, field, NULL, 0, NULL};
+    /* Inputs first, so an output naming one is refused; without --rejects
+     * a bad line comes back here and ends the run. */
+    if (pp_source_open(&so, &src, &err) != PP_OK || pp_writer_open(output, &w, &err) != PP_OK ||
         (rejects && pp_writer_open(rejects, &rj, &err) != PP_OK)) {
         rc = cli_fail(cmd, &err);
         goto out;
     }
+    pp_source_set_rejects(src, rj);
     for (;;) {
         json_t *rec = NULL;
-        pp_status st = pp_reader_next(r, &rec, &err);
-        if (st == PP_ERR_PARSE || st == PP_ERR_ENCODING) {
-            if (!rj) {
-                rc = cli_fail(cmd, &err);
-                goto out;
-            }
-            size_t rl;
-            const char *raw = pp_reader_raw(r, &rl);
-            if (pp_reject_put(rj, err.file, err.line, err.message, NULL, raw, rl, &err)) {
-                rc = cli_fail(cmd, &err);
-                goto out;
-            }
-            continue;
-        }
+        pp_status st = pp_source_next(src, &rec, &err);
         if (st != PP_OK) {
             rc = cli_fail(cmd, &err);
             goto out;
         }
         if (!rec)
             break;
-        const char *text = pp_record_str(rec, field);
-        if (!text) {
-            pp_error_set(&err, PP_ERR_PARSE, pp_reader_name(r), pp_reader_lineno(r),
-                         "record has no \"%s\" string field", field);
-            if (!rj) {
-                json_decref(rec);
-                rc = cli_fail(cmd, &err);
-                goto out;
-            }
-            st = pp_reject_put(rj, err.file, err.line, err.message, rec, NULL, 0, &err);
-            json_decref(rec);
-            if (st) {
-                rc = cli_fail(cmd, &err);
-                goto out;
-            }
-            continue;
-        }
+        const char *text = json_string_value(pp_record_get(rec, field));
+        pp_reader *r = pp_source_reader(src);
         pp_lid_result res;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         st = pp_lid_identify(lid, text, strlen(text), top > 0 ? (int)top : 2, &res, &err);
@@ -875,7 +849,7 @@ out:
     pp_progress_done(pg);
     pp_writer_abort(w);
     pp_writer_abort(rj);
-    pp_reader_close(r);
+    pp_source_close(src);
     json_decref(counts);
     pp_lid_free(lid);
     return rc;

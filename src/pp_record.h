@@ -67,12 +67,28 @@ typedef struct pp_source_opts {
     const char *text_field;   /* required string field, or NULL */
     pp_writer *rejects;       /* where bad lines go, or NULL */
     int strict;               /* the first bad line ends the run */
+    const char *const *names; /* how each file is named in messages and rejects
+                               * (NULL, or a NULL entry: its path) */
 } pp_source_opts;
 
+/* The arrays in `o` are copied; the strings they point to must outlive the source. */
 PP_API pp_status pp_source_open(const pp_source_opts *o, pp_source **out, pp_error *err);
+
+/* Send bad lines to `rejects` from now on (NULL: back to the caller). For
+ * commands that open their outputs after their inputs, so that an output
+ * naming an input is refused (pp_output_check_path). */
+PP_API void pp_source_set_rejects(pp_source *s, pp_writer *rejects);
 
 /* Next usable record (new reference) or *rec NULL at the end (PP_OK). */
 PP_API pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err);
+
+/* A record the caller finds unusable (`reason`, e.g. a field it needs is
+ * missing), under the same policy as a bad line: counted, and sent to
+ * `rejects` (PP_OK) or returned as PP_ERR_PARSE with file, line and reason
+ * for the caller to report. A rejects file that cannot be written is
+ * returned as its error. Does not steal `rec`. */
+PP_API pp_status pp_source_reject(pp_source *s, const json_t *rec, const char *reason,
+                                  pp_error *err);
 
 /* The reader of the current file (name, line, raw bytes of the last line). */
 PP_API pp_reader *pp_source_reader(const pp_source *s);

@@ -4,15 +4,25 @@
 #include "config.h"
 #include "src/pp_record.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct pp_source {
     pp_source_opts o;
     int next_file; /* index of the file to open after the current one */
+    int cur;       /* index of the current file */
     pp_reader *r;
     long bad, kept;
 };
+
+/* The file's name as the caller wants it shown (opts.names). */
+static void rename_file(const pp_source *s, pp_error *e)
+{
+    const char *n = s->o.names && s->cur < s->o.nfiles ? s->o.names[s->cur] : NULL;
+    if (n)
+        snprintf(e->file, sizeof e->file, "%s", n);
+}
 
 pp_status pp_source_open(const pp_source_opts *o, pp_source **out, pp_error *err)
 {
@@ -21,10 +31,33 @@ pp_status pp_source_open(const pp_source_opts *o, pp_source **out, pp_error *err
     if (!s)
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     s->o = *o;
-    const char *first = o->nfiles > 0 && o->files ? o->files[0] : "-";
+    /* Own copies of the two arrays (not of the strings), so a caller may
+     * build them on its stack. */
+    int n = o->nfiles > 0 && o->files ? o->nfiles : 0;
+    s->o.nfiles = n;
+    s->o.files = NULL;
+    s->o.names = NULL;
+    if (n) {
+        const char **f = malloc((size_t)n * sizeof *f), **nm = NULL;
+        if (f && o->names)
+            nm = malloc((size_t)n * sizeof *nm);
+        if (!f || (o->names && !nm)) {
+            free(f);
+            free(s);
+            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        }
+        memcpy(f, o->files, (size_t)n * sizeof *f);
+        if (nm)
+            memcpy(nm, o->names, (size_t)n * sizeof *nm);
+        s->o.files = f;
+        s->o.names = nm;
+    }
+    const char *first = n ? o->files[0] : "-";
     pp_status st = pp_reader_open(first, &s->r, err);
     if (st != PP_OK) {
-        free(s);
+        if (err)
+            rename_file(s, err);
+        pp_source_close(s);
         return st;
     }
     s->next_file = 1;
@@ -32,8 +65,12 @@ pp_status pp_source_open(const pp_source_opts *o, pp_source **out, pp_error *err
     return PP_OK;
 }
 
-static pp_status give(pp_error *err, const pp_error *e, pp_status st)
+/* Hand `e` to the caller; an error of the input (not of the rejects file)
+ * names the file as the caller wants it shown. */
+static pp_status give(const pp_source *s, pp_error *err, pp_error *e, pp_status st, int input)
 {
+    if (st != PP_OK && input)
+        rename_file(s, e);
     if (err && st != PP_OK)
         *err = *e;
     return st;
@@ -50,14 +87,15 @@ pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err)
         json_t *j = NULL;
         pp_status st = pp_reader_next(s->r, &j, &e);
         if (st != PP_OK && !pp_reader_can_go_on(st))
-            return give(err, &e, st); /* the input ends: never a line to skip */
+            return give(s, err, &e, st, 1); /* the input ends: never a line to skip */
         if (st == PP_OK && !j) {
             pp_reader_close(s->r);
             s->r = NULL;
             if (s->next_file < s->o.nfiles) {
+                s->cur = s->next_file;
                 st = pp_reader_open(s->o.files[s->next_file++], &s->r, &e);
                 if (st != PP_OK)
-                    return give(err, &e, st);
+                    return give(s, err, &e, st, 1);
             }
             continue;
         }
@@ -70,6 +108,7 @@ pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err)
             return PP_OK;
         }
         s->bad++;
+        rename_file(s, &e);
         if (s->o.rejects && !s->o.strict) {
             size_t rawlen;
             const char *raw = pp_reader_raw(s->r, &rawlen);
@@ -79,13 +118,39 @@ pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err)
                 pp_reject_put(s->o.rejects, e.file, e.line, e.message, j, raw, rawlen, &we);
             json_decref(j);
             if (ws != PP_OK)
-                return give(err, &we, ws);
+                return give(s, err, &we, ws, 0);
             s->kept++;
             continue;
         }
         json_decref(j);
-        return give(err, &e, st);
+        return give(s, err, &e, st, 0); /* already renamed */
     }
+}
+
+pp_status pp_source_reject(pp_source *s, const json_t *rec, const char *reason, pp_error *err)
+{
+    pp_error e;
+    pp_error_set(&e, PP_ERR_PARSE, pp_reader_name(s->r), pp_reader_lineno(s->r), "%s", reason);
+    rename_file(s, &e);
+    s->bad++;
+    if (s->o.rejects && !s->o.strict) {
+        size_t rawlen;
+        const char *raw = pp_reader_raw(s->r, &rawlen);
+        pp_error we;
+        pp_error_clear(&we);
+        pp_status ws = pp_reject_put(s->o.rejects, e.file, e.line, e.message, rec, raw, rawlen, &we);
+        if (ws != PP_OK)
+            return give(s, err, &we, ws, 0);
+        s->kept++;
+        return PP_OK;
+    }
+    return give(s, err, &e, PP_ERR_PARSE, 0);
+}
+
+void pp_source_set_rejects(pp_source *s, pp_writer *rejects)
+{
+    if (s)
+        s->o.rejects = rejects;
 }
 
 pp_reader *pp_source_reader(const pp_source *s) { return s ? s->r : NULL; }
@@ -98,5 +163,7 @@ void pp_source_close(pp_source *s)
     if (!s)
         return;
     pp_reader_close(s->r);
+    free((void *)s->o.files);
+    free((void *)s->o.names);
     free(s);
 }

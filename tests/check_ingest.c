@@ -385,7 +385,7 @@ START_TEST(test_jsonl_mapping)
     ck_assert_uint_eq(json_array_size(C.rejects), 3);
     ck_assert_str_eq(reason(0), "empty text");
     ck_assert_ptr_nonnull(strstr(reason(1), "bad language tag"));
-    ck_assert_str_eq(reason(2), "no field 'content'");
+    ck_assert_str_eq(reason(2), "record has no \"content\" string");
     /* paragraphs: the second record splits in two */
     teardown();
     setup();

@@ -138,7 +138,7 @@ START_TEST(test_source_policy)
     pp_error err;
     json_t *rec;
     /* without rejects: bad lines come back to the caller, the source goes on */
-    pp_source_opts o = {files, 2, "text", NULL, 0};
+    pp_source_opts o = {files, 2, "text", NULL, 0, NULL};
     pp_source *s;
     ck_assert_int_eq(pp_source_open(&o, &s, &err), PP_OK);
     ck_assert_int_eq(pp_source_next(s, &rec, &err), PP_OK);
@@ -158,10 +158,12 @@ START_TEST(test_source_policy)
     ck_assert_int_eq(pp_source_bad(s), 2);
     ck_assert(pp_source_lost(s));
     pp_source_close(s);
-    /* with rejects: kept there, nothing lost */
+    /* with rejects: kept there, nothing lost; the second file shown as named */
     pp_writer *w;
     ck_assert_int_eq(pp_writer_open(rj, &w, &err), PP_OK);
     o.rejects = w;
+    const char *names[] = {NULL, "shard-b"};
+    o.names = names;
     ck_assert_int_eq(pp_source_open(&o, &s, &err), PP_OK);
     int n = 0;
     while (pp_source_next(s, &rec, &err) == PP_OK && rec) {
@@ -176,6 +178,8 @@ START_TEST(test_source_policy)
     size_t len;
     char *data = tu_read_file(rj, &len);
     ck_assert(strstr(data, "\"reason\":\"record has no \\\"text\\\" string\"") != NULL);
+    ck_assert(strstr(data, "{\"file\":\"shard-b\",\"line\":1,") != NULL);
+    ck_assert(strstr(data, a) != NULL);
     free(data);
 }
 END_TEST

@@ -201,56 +201,43 @@ typedef struct {
     long line;
 } item;
 
+/* Open `path` as a record source named `display` in messages and rejects.
+ * With `report` zero (pass two) bad lines come back quietly to be skipped:
+ * pass one reported them. 0 on success, else the exit status (printed). */
+static int open_source(opts *o, const char *path, const char *display, int report,
+                       pp_source **src)
+{
+    pp_error err;
+    const char *const files[] = {path}, *const names[] = {display};
+    pp_source_opts so = {files, 1, "text", report ? o->rejects : NULL, report && o->strict,
+                         names};
+    if (pp_source_open(&so, src, &err) != PP_OK)
+        return cli_fail(CMD, &err);
+    return 0;
+}
+
 /* 1: a usable record in *it; 0: end; -1: error (printed). When `report` is
  * zero the bad lines are skipped quietly (they were reported in pass one). */
-static int next_item(opts *o, pp_reader *r, const char *display, int report, item *it)
+static int next_item(opts *o, pp_source *src, const char *display, int report, item *it)
 {
     for (;;) {
         pp_error err;
         pp_error_clear(&err);
         json_t *rec = NULL;
-        pp_status st = pp_reader_next(r, &rec, &err);
-        const char *reason = NULL;
-        char rbuf[1100];
-        if (st != PP_OK && !pp_reader_can_go_on(st)) { /* the input ends */
-            snprintf(err.file, sizeof err.file, "%s", display);
+        pp_status st = pp_source_next(src, &rec, &err);
+        if (st != PP_OK && pp_reader_can_go_on(st) && !report)
+            continue;
+        if (st != PP_OK) {
             cli_fail(CMD, &err);
+            if (pp_reader_can_go_on(st) && !o->rejects)
+                fprintf(stderr, "polyphony %s: use --rejects FILE to set bad lines aside "
+                                "and go on\n", CMD);
             return -1;
         }
-        if (st != PP_OK) {
-            snprintf(rbuf, sizeof rbuf, "%s", err.message);
-            reason = rbuf;
-        } else if (!rec) {
+        if (!rec)
             return 0;
-        } else {
-            json_t *t = json_object_get(rec, "text");
-            if (!json_is_string(t))
-                reason = "record has no string \"text\"";
-        }
+        pp_reader *r = pp_source_reader(src);
         long line = pp_reader_lineno(r);
-        if (reason) {
-            if (report) {
-                if (!o->rejects || o->strict) {
-                    fprintf(stderr, "polyphony %s: %s:%ld: %s\n", CMD, display, line, reason);
-                    if (!o->rejects)
-                        fprintf(stderr, "polyphony %s: use --rejects FILE to set bad lines aside "
-                                        "and go on\n", CMD);
-                    json_decref(rec);
-                    return -1;
-                }
-                size_t rawlen = 0;
-                const char *raw = pp_reader_raw(r, &rawlen);
-                if (pp_reject_put(o->rejects, display, line, reason, rec, raw, rawlen, &err) !=
-                    PP_OK) {
-                    json_decref(rec);
-                    cli_fail(CMD, &err);
-                    return -1;
-                }
-                o->nrejected++;
-            }
-            json_decref(rec);
-            continue;
-        }
         json_t *t = json_object_get(rec, "text");
         it->rec = rec;
         it->raw = pp_reader_raw(r, &it->rawlen);
@@ -466,12 +453,11 @@ static int skip_seen(void *ud, const uint8_t exact[16])
 static int sign_file(opts *o, const char *path, const char *display, const char *shardname,
                      pp_dedup_index *ix, uint32_t shard, pp_sig_writer *sw, pp_progress *pg)
 {
-    pp_reader *r = NULL;
+    pp_source *r = NULL;
     pp_error err;
-    if (pp_reader_open(path, &r, &err) != PP_OK) {
-        snprintf(err.file, sizeof err.file, "%s", display);
-        return cli_fail(CMD, &err);
-    }
+    int orc = open_source(o, path, shardname, 1, &r);
+    if (orc)
+        return orc;
     int k = o->p.bands * o->p.rows;
     uint32_t *mh = malloc(sizeof(uint32_t) * (size_t)k);
     uint64_t *bh = malloc(sizeof(uint64_t) * (size_t)o->p.bands);
@@ -519,7 +505,8 @@ static int sign_file(opts *o, const char *path, const char *display, const char 
     free(bh);
     free(set.keys);
     free(set.used);
-    pp_reader_close(r);
+    o->nrejected += pp_source_kept(r);
+    pp_source_close(r);
     return rc;
 }
 
@@ -590,11 +577,9 @@ static int run_single(opts *o, int nfiles, char **files)
         int isin = strcmp(files[i], "-") == 0;
         const char *path = isin ? stdin_file : files[i];
         const char *display = isin ? "<stdin>" : files[i];
-        pp_reader *r = NULL;
-        if (pp_reader_open(path, &r, &err) != PP_OK) {
-            rc = cli_fail(CMD, &err);
+        pp_source *r = NULL;
+        if ((rc = open_source(o, path, display, 0, &r)) != 0)
             break;
-        }
         item it;
         int got;
         while ((got = next_item(o, r, display, 0, &it)) > 0) {
@@ -615,7 +600,7 @@ static int run_single(opts *o, int nfiles, char **files)
         }
         if (got < 0)
             rc = 1;
-        pp_reader_close(r);
+        pp_source_close(r);
     }
     if (rc == 0 && d != n) {
         pp_error_set(&err, PP_ERR_IO, NULL, 0, "input changed between passes");
@@ -885,14 +870,14 @@ static int run_apply(opts *o, int nfiles, char **files)
                      "it had: --name)", shard);
         rc = cli_fail(CMD, &err);
     }
-    pp_reader *r = NULL;
+    pp_source *r = NULL;
     pp_writer *w = NULL;
     if (rc == 0 && nrows > 1)
         qsort(rows, nrows, sizeof *rows, cmp_row);
     if (rc == 0 && !open_rejects(o))
         rc = 1;
-    if (rc == 0 && pp_reader_open(files[0], &r, &err) != PP_OK)
-        rc = cli_fail(CMD, &err);
+    if (rc == 0)
+        rc = open_source(o, files[0], display, 1, &r);
     if (rc == 0 && pp_writer_open(o->output, &w, &err) != PP_OK)
         rc = cli_fail(CMD, &err);
     size_t at = 0;
@@ -939,7 +924,8 @@ static int run_apply(opts *o, int nfiles, char **files)
         w = NULL;
     }
     pp_writer_abort(w);
-    pp_reader_close(r);
+    o->nrejected += pp_source_kept(r);
+    pp_source_close(r);
     if (rc)
         pp_writer_abort(o->rejects), o->rejects = NULL;
     else

@@ -134,46 +134,50 @@ typedef struct run {
     pp_writer *rejects;
     int strict, explain, quiet;
     long bad;                 /* malformed or unusable records */
+    int lost;                 /* some of them not kept in --rejects (pp_source_lost) */
     FILE *progress;
 } run;
 
-/* A record-level problem: reject (with --rejects) or warn; error under --strict. */
-static int bad_record(run *r, pp_reader *rd, const pp_error *e, const json_t *rec)
+/* Open a record source over `path` under the run's policy; `report` zero
+ * (calibration) gives the bad lines back to be skipped quietly. */
+static int open_source(run *r, const char *path, int report, pp_source **src)
 {
-    r->bad++;
+    pp_error e;
+    const char *const files[] = {path ? path : "-"};
+    pp_source_opts so = {files, 1, "text", report ? r->rejects : NULL, r->strict, NULL};
+    if (pp_source_open(&so, src, &e) != PP_OK)
+        return cli_fail(CMD, &e);
+    return 0;
+}
+
+/* A bad line or unusable record the source gave back (not kept in a
+ * rejects file): an error under --strict, else a warning. */
+static int bad_record(run *r, const pp_error *e)
+{
     if (r->strict)
         return cli_fail(CMD, e);
-    if (r->rejects) {
-        size_t rawlen = 0;
-        const char *raw = pp_reader_raw(rd, &rawlen);
-        pp_error we;
-        if (pp_reject_put(r->rejects, e->file, e->line, e->message, rec, rec ? NULL : raw,
-                          rec ? 0 : rawlen, &we) != PP_OK)
-            return cli_fail(CMD, &we);
-    } else {
-        char buf[1700];
-        cli_warn(CMD, "%s (record skipped; use --rejects FILE to keep it)",
-                 pp_error_format(e, buf, sizeof buf));
-    }
+    char buf[1700];
+    cli_warn(CMD, "%s (record skipped; use --rejects FILE to keep it)",
+             pp_error_format(e, buf, sizeof buf));
     return 0;
 }
 
 /* Read the next usable record: returns 1 with the record, its lang and text;
  * 0 at the end; -1 on a fatal error (message printed, *rc set). */
-static int next_usable(run *r, pp_reader *rd, int report_bad, json_t **rec, const char **lang,
+static int next_usable(run *r, pp_source *src, int report_bad, json_t **rec, const char **lang,
                        const char **text, size_t *len, int *rc)
 {
     for (;;) {
         pp_error e;
         pp_error_clear(&e);
         json_t *j = NULL;
-        pp_status s = pp_reader_next(rd, &j, &e);
+        pp_status s = pp_source_next(src, &j, &e);
         if (s != PP_OK && !pp_reader_can_go_on(s)) { /* the input ends */
             *rc = cli_fail(CMD, &e);
             return -1;
         }
         if (s != PP_OK) {
-            if (report_bad && (*rc = bad_record(r, rd, &e, NULL)) != 0)
+            if (report_bad && (*rc = bad_record(r, &e)) != 0)
                 return -1;
             continue;
         }
@@ -181,16 +185,15 @@ static int next_usable(run *r, pp_reader *rd, int report_bad, json_t **rec, cons
             return 0;
         json_t *jt = json_object_get(j, "text");
         const char *l = pp_record_str(j, "lang");
-        const char *why = NULL;
-        if (!json_is_string(jt))
-            why = "record has no \"text\" string";
-        else if (!l || !*l)
-            why = "record has no \"lang\" (identify the language first: polyphony lid)";
-        if (why) {
+        if (!l || !*l) {
             if (report_bad) {
-                pp_error_set(&e, PP_ERR_PARSE, pp_reader_name(rd), pp_reader_lineno(rd), "%s",
-                             why);
-                *rc = bad_record(r, rd, &e, j);
+                s = pp_source_reject(
+                    src, j, "record has no \"lang\" (identify the language first: polyphony lid)",
+                    &e);
+                if (s != PP_OK && !pp_reader_can_go_on(s))
+                    *rc = cli_fail(CMD, &e);
+                else if (s != PP_OK)
+                    *rc = bad_record(r, &e);
             }
             json_decref(j);
             if (report_bad && *rc)
@@ -213,9 +216,10 @@ static int calibrate(run *r, pp_filter **fs, int nf)
             passes = pp_filter_calibration_passes(fs[i]);
     for (int pass = 0; pass < passes; pass++) {
         pp_error e;
-        pp_reader *rd = NULL;
-        if (pp_reader_open(r->calib, &rd, &e) != PP_OK)
-            return cli_fail(CMD, &e);
+        pp_source *rd = NULL;
+        int orc = open_source(r, r->calib, 0, &rd);
+        if (orc)
+            return orc;
         pp_progress *pg = pp_progress_new(r->progress, pass ? "calibrating (statistics)"
                                                             : "calibrating (vocabulary)",
                                           "records");
@@ -234,7 +238,7 @@ static int calibrate(run *r, pp_filter **fs, int nf)
                 break;
         }
         pp_progress_done(pg);
-        pp_reader_close(rd);
+        pp_source_close(rd);
         if (got < 0 || rc)
             return rc ? rc : 1;
         for (int i = 0; i < nf; i++)
@@ -277,15 +281,16 @@ static int write_thresholds(const char *path, pp_filter **fs, int nf, const tall
 static int filter_pass(run *r, pp_filter **fs, int nf, tallies *ts, pp_writer *out)
 {
     pp_error e;
-    pp_reader *rd = NULL;
-    if (pp_reader_open(r->input, &rd, &e) != PP_OK)
-        return cli_fail(CMD, &e);
+    pp_source *src = NULL;
+    int orc = open_source(r, r->input, 1, &src);
+    if (orc)
+        return orc;
     pp_progress *pg = pp_progress_new(r->progress, "filtering", "records");
     json_t *rec;
     const char *lang, *text;
     size_t len;
     int rc = 0, got;
-    while ((got = next_usable(r, rd, 1, &rec, &lang, &text, &len, &rc)) > 0) {
+    while ((got = next_usable(r, src, 1, &rec, &lang, &text, &len, &rc)) > 0) {
         tally *t = tally_get(ts, lang);
         if (!t) {
             pp_error_set(&e, PP_ERR_NOMEM, NULL, 0, "out of memory");
@@ -296,8 +301,8 @@ static int filter_pass(run *r, pp_filter **fs, int nf, tallies *ts, pp_writer *o
         for (int p = 0; p < nf && rc == 0; p++) {
             pp_filter_result res;
             if (pp_filter_apply(fs[p], lang, text, len, &res, &e) != PP_OK) {
-                e.line = pp_reader_lineno(rd);
-                snprintf(e.file, sizeof e.file, "%s", pp_reader_name(rd));
+                e.line = pp_reader_lineno(pp_source_reader(src));
+                snprintf(e.file, sizeof e.file, "%s", pp_reader_name(pp_source_reader(src)));
                 rc = cli_fail(CMD, &e);
                 break;
             }
@@ -329,6 +334,7 @@ static int filter_pass(run *r, pp_filter **fs, int nf, tallies *ts, pp_writer *o
                         snprintf(reason, sizeof reason, "filtered by %s",
                                  pp_filter_preset_name(pp_filter_get_preset(fs[p])));
                     }
+                    pp_reader *rd = pp_source_reader(src);
                     if (pp_reject_put(r->rejects, pp_reader_name(rd), pp_reader_lineno(rd),
                                       reason, rec, NULL, 0, &e) != PP_OK)
                         rc = cli_fail(CMD, &e);
@@ -342,7 +348,9 @@ static int filter_pass(run *r, pp_filter **fs, int nf, tallies *ts, pp_writer *o
             break;
     }
     pp_progress_done(pg);
-    pp_reader_close(rd);
+    r->bad = pp_source_bad(src);
+    r->lost = pp_source_lost(src);
+    pp_source_close(src);
     if (got < 0 && !rc)
         rc = 1;
     return rc;
@@ -737,7 +745,7 @@ int cmd_filter(int argc, char **argv)
         pp_error_set(&e, PP_ERR_IO, "<stdout>", 0, "cannot write");
         rc = cli_fail(CMD, &e);
     }
-    if (r.bad && !rejects && rc == 0)
+    if (r.lost && rc == 0)
         rc = 1; /* skipped without a --rejects file to hold them: not a clean run */
 done:
     pp_writer_abort(out);

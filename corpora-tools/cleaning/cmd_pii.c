@@ -174,6 +174,7 @@ int cmd_pii(int argc, char **argv)
         files = def;
     }
     pp_writer *w = NULL, *rj = NULL;
+    pp_source *src = NULL;
     ltab tab = {0};
     long nrejected = 0, no_lang = 0;
     int rc = 0;
@@ -183,81 +184,55 @@ int cmd_pii(int argc, char **argv)
         pp_writer_abort(rj);
         return cli_fail(CMD, &err);
     }
+    pp_source_opts so = {(const char *const *)files, nfiles, "text", rj, strict, NULL};
+    if (pp_source_open(&so, &src, &err) != PP_OK) {
+        pp_writer_abort(w);
+        pp_writer_abort(rj);
+        return cli_fail(CMD, &err);
+    }
     pp_progress *pg = pp_progress_new(cli_progress_stream(progress), "pii", "records");
-    for (int f = 0; f < nfiles && rc == 0; f++) {
-        pp_reader *r = NULL;
-        if (pp_reader_open(files[f], &r, &err) != PP_OK) {
+    for (;;) {
+        json_t *rec = NULL;
+        pp_error_clear(&err);
+        pp_status st = pp_source_next(src, &rec, &err);
+        if (st != PP_OK) {
+            rc = cli_fail(CMD, &err);
+            if (!rj && pp_reader_can_go_on(st))
+                fprintf(stderr, "polyphony %s: use --rejects FILE to set bad lines aside "
+                                "and go on\n", CMD);
+            break;
+        }
+        if (!rec)
+            break;
+        const char *display = pp_reader_name(pp_source_reader(src));
+        long line = pp_reader_lineno(pp_source_reader(src));
+        const char *lang = pp_record_str(rec, "lang");
+        if (!lang || !*lang) {
+            lang = "und";
+            no_lang++;
+        }
+        lrow *lr = lang_row(&tab, lang);
+        if (!lr) {
+            json_decref(rec);
+            pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
             rc = cli_fail(CMD, &err);
             break;
         }
-        const char *display = pp_reader_name(r);
-        for (;;) {
-            json_t *rec = NULL;
-            pp_error_clear(&err);
-            pp_status st = pp_reader_next(r, &rec, &err);
-            if (st != PP_OK && !pp_reader_can_go_on(st)) { /* the input ends */
-                rc = cli_fail(CMD, &err);
-                break;
-            }
-            if (st == PP_OK && !rec)
-                break;
-            const char *reason = NULL;
-            char rbuf[1100];
-            if (st != PP_OK) {
-                snprintf(rbuf, sizeof rbuf, "%s", err.message);
-                reason = rbuf;
-            } else if (!json_is_string(json_object_get(rec, "text"))) {
-                reason = "record has no string \"text\"";
-            }
-            long line = pp_reader_lineno(r);
-            if (reason) {
-                if (!rj || strict) {
-                    fprintf(stderr, "polyphony %s: %s:%ld: %s\n", CMD, display, line, reason);
-                    if (!rj)
-                        fprintf(stderr, "polyphony %s: use --rejects FILE to set bad lines aside "
-                                        "and go on\n", CMD);
-                    json_decref(rec);
-                    rc = 1;
-                    break;
-                }
-                size_t rawlen = 0;
-                const char *raw = pp_reader_raw(r, &rawlen);
-                if (pp_reject_put(rj, display, line, reason, rec, raw, rawlen, &err) != PP_OK) {
-                    json_decref(rec);
-                    rc = cli_fail(CMD, &err);
-                    break;
-                }
-                nrejected++;
-                json_decref(rec);
-                continue;
-            }
-            const char *lang = pp_record_str(rec, "lang");
-            if (!lang || !*lang) {
-                lang = "und";
-                no_lang++;
-            }
-            lrow *lr = lang_row(&tab, lang);
-            if (!lr) {
-                json_decref(rec);
-                pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-                rc = cli_fail(CMD, &err);
-                break;
-            }
-            size_t tl = json_string_length(json_object_get(rec, "text"));
-            if (!process(rec, mask, redact, lr, &err) || pp_writer_put(w, rec, &err) != PP_OK) {
-                if (!err.file[0]) {
-                    snprintf(err.file, sizeof err.file, "%s", display);
-                    err.line = line;
-                }
-                json_decref(rec);
-                rc = cli_fail(CMD, &err);
-                break;
+        size_t tl = json_string_length(json_object_get(rec, "text"));
+        if (!process(rec, mask, redact, lr, &err) || pp_writer_put(w, rec, &err) != PP_OK) {
+            if (!err.file[0]) {
+                snprintf(err.file, sizeof err.file, "%s", display);
+                err.line = line;
             }
             json_decref(rec);
-            pp_progress_add(pg, 1, (long)tl);
+            rc = cli_fail(CMD, &err);
+            break;
         }
-        pp_reader_close(r);
+        json_decref(rec);
+        pp_progress_add(pg, 1, (long)tl);
     }
+    nrejected = pp_source_kept(src);
+    pp_source_close(src);
     pp_progress_done(pg);
     if (rc == 0) {
         if (pp_writer_close(w, &err) != PP_OK)

@@ -621,16 +621,18 @@ int cmd_datasheet(int argc, char **argv)
         if ((rc = read_ledger(ledgers[i], rows)) != 0)
             goto done;
     /* the records */
-    pp_reader *rd = NULL;
-    if (pp_reader_open(input, &rd, &e) != PP_OK) {
+    pp_source *rd = NULL;
+    const char *const files[] = {input ? input : "-"};
+    pp_source_opts so = {files, 1, NULL, NULL, strict, NULL};
+    if (pp_source_open(&so, &rd, &e) != PP_OK) {
         rc = cli_fail(CMD, &e);
         goto done;
     }
     for (;;) {
         json_t *rec = NULL;
-        pp_status s = pp_reader_next(rd, &rec, &e);
+        pp_status s = pp_source_next(rd, &rec, &e);
         if (s != PP_OK && !pp_reader_can_go_on(s)) { /* the input ends */
-            pp_reader_close(rd);
+            pp_source_close(rd);
             rc = cli_fail(CMD, &e);
             goto done;
         }
@@ -638,16 +640,16 @@ int cmd_datasheet(int argc, char **argv)
         if (s == PP_OK && rec &&
             (tx ? !json_is_string(tx)
                 : !json_object_get(rec, "messages") && !json_object_get(rec, "prompt"))) {
-            pp_error_set(&e, PP_ERR_PARSE, pp_reader_name(rd), pp_reader_lineno(rd),
-                         "record has no \"text\" string (nor \"messages\" or \"prompt\")");
+            /* not a text record: a bad line like a malformed one */
+            s = pp_source_reject(rd, rec,
+                                 "record has no \"text\" string (nor \"messages\" or \"prompt\")",
+                                 &e);
             json_decref(rec);
             rec = NULL;
-            s = PP_ERR_PARSE; /* not a text record: a bad line like a malformed one */
         }
         if (s != PP_OK) {
-            sh.bad++;
             if (strict) {
-                pp_reader_close(rd);
+                pp_source_close(rd);
                 rc = cli_fail(CMD, &e);
                 goto done;
             }
@@ -660,7 +662,8 @@ int cmd_datasheet(int argc, char **argv)
         count_record(&sh, rec);
         json_decref(rec);
     }
-    pp_reader_close(rd);
+    sh.bad = pp_source_bad(rd);
+    pp_source_close(rd);
     /* questions with answers */
     for (size_t i = 0; i < sizeof QUESTIONS / sizeof QUESTIONS[0]; i++) {
         json_t *a = ans ? json_object_get(ans, QUESTIONS[i].id) : NULL;

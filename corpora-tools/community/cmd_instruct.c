@@ -182,8 +182,8 @@ static int load_data(const char *cmd, strv *files, pp_instruct_data *d, int stri
     strv def = {0};
     strv *use = files;
     int train_only = 0;
+    char p[4096]; /* outlives the source that reads it */
     if (files->n == 0) {
-        char p[4096];
         pp_error e;
         pp_error_clear(&e);
         if (pp_data_path(UDHR_REL, p, sizeof p, &e) != PP_OK)
@@ -193,43 +193,43 @@ static int load_data(const char *cmd, strv *files, pp_instruct_data *d, int stri
         train_only = 1;
     }
     int ok = 1;
-    for (size_t i = 0; i < use->n && ok; i++) {
-        pp_reader *r = NULL;
-        pp_error e;
-        pp_error_clear(&e);
-        if (pp_reader_open(use->v[i], &r, &e) != PP_OK) {
+    pp_source *src = NULL;
+    pp_error e;
+    pp_error_clear(&e);
+    pp_source_opts so = {(const char *const *)use->v, (int)use->n, NULL, NULL, strict, NULL};
+    if (pp_source_open(&so, &src, &e) != PP_OK) {
+        cli_fail(cmd, &e);
+        ok = 0;
+    }
+    while (ok) {
+        json_t *rec = NULL;
+        pp_status st = pp_source_next(src, &rec, &e);
+        if (st == PP_OK && !rec)
+            break;
+        if (st == PP_OK && train_only) {
+            json_t *sp = json_object_get(json_object_get(rec, "meta"), "split");
+            if (!json_is_string(sp) || strcmp(json_string_value(sp), "train") != 0) {
+                json_decref(rec);
+                continue;
+            }
+        }
+        if (st == PP_OK) {
+            pp_reader *r = pp_source_reader(src);
+            st = pp_instruct_data_add(d, rec, pp_reader_name(r), pp_reader_lineno(r), &e);
+            if (st != PP_OK && st != PP_ERR_NOMEM) /* an unusable record: the source's policy */
+                st = pp_source_reject(src, rec, e.message, &e);
+        }
+        json_decref(rec);
+        if (st != PP_OK && (!pp_reader_can_go_on(st) || strict)) {
             cli_fail(cmd, &e);
             ok = 0;
             break;
         }
-        for (;;) {
-            json_t *rec = NULL;
-            pp_status st = pp_reader_next(r, &rec, &e);
-            if (st == PP_OK && !rec)
-                break;
-            if (st == PP_OK && train_only) {
-                json_t *sp = json_object_get(json_object_get(rec, "meta"), "split");
-                if (!json_is_string(sp) || strcmp(json_string_value(sp), "train") != 0) {
-                    json_decref(rec);
-                    continue;
-                }
-            }
-            if (st == PP_OK)
-                st = pp_instruct_data_add(d, rec, pp_reader_name(r), pp_reader_lineno(r), &e);
-            json_decref(rec);
-            if (st == PP_ERR_IO || st == PP_ERR_STREAM || st == PP_ERR_NOMEM ||
-                (st != PP_OK && strict)) {
-                cli_fail(cmd, &e);
-                ok = 0;
-                break;
-            }
-            if (st != PP_OK) {
-                cli_fail(cmd, &e); /* reported, line skipped */
-                ++*nbad;
-            }
-        }
-        pp_reader_close(r);
+        if (st != PP_OK)
+            cli_fail(cmd, &e); /* reported, line skipped */
     }
+    *nbad = pp_source_bad(src);
+    pp_source_close(src);
     strv_clear(&def);
     return ok;
 }

@@ -86,50 +86,36 @@ static int read_all(const char *cmd, pp_prefset *set, strv *files, pp_writer *re
     char **v = files->n ? files->v : (char **)stdin_only;
     size_t n = files->n ? files->n : 1;
     *nbad = 0;
-    for (size_t f = 0; f < n; f++) {
-        pp_reader *r = NULL;
-        pp_error e;
-        pp_error_clear(&e);
-        if (pp_reader_open(v[f], &r, &e) != PP_OK)
-            return cli_fail(cmd, &e), 0;
-        for (;;) {
-            json_t *rec = NULL;
-            pp_status st = pp_reader_next(r, &rec, &e);
-            if (st == PP_OK && !rec)
-                break;
-            if (st == PP_OK)
-                st = pp_prefset_add(set, rec, pp_reader_name(r), pp_reader_lineno(r), &e);
-            if (st != PP_OK) {
-                (*nbad)++;
-                if (st == PP_ERR_IO || st == PP_ERR_STREAM || st == PP_ERR_NOMEM) {
-                    json_decref(rec);
-                    pp_reader_close(r);
-                    return cli_fail(cmd, &e), 0;
-                }
-                if (rej) {
-                    size_t len;
-                    const char *raw = pp_reader_raw(r, &len);
-                    pp_error e2;
-                    pp_error_clear(&e2);
-                    if (pp_reject_put(rej, e.file, e.line, e.message, rec, raw, len, &e2) != PP_OK) {
-                        json_decref(rec);
-                        pp_reader_close(r);
-                        return cli_fail(cmd, &e2), 0;
-                    }
-                } else {
-                    cli_fail(cmd, &e);
-                    if (!report_all) {
-                        json_decref(rec);
-                        pp_reader_close(r);
-                        return 0;
-                    }
-                }
-            }
-            json_decref(rec);
+    pp_source *src = NULL;
+    pp_error e;
+    pp_error_clear(&e);
+    pp_source_opts so = {(const char *const *)v, (int)n, NULL, rej, 0, NULL};
+    if (pp_source_open(&so, &src, &e) != PP_OK)
+        return cli_fail(cmd, &e), 0;
+    int ok = 1;
+    for (;;) {
+        json_t *rec = NULL;
+        pp_status st = pp_source_next(src, &rec, &e);
+        if (st == PP_OK && !rec)
+            break;
+        if (st == PP_OK) {
+            pp_reader *r = pp_source_reader(src);
+            st = pp_prefset_add(set, rec, pp_reader_name(r), pp_reader_lineno(r), &e);
+            if (st != PP_OK && st != PP_ERR_NOMEM) /* an unusable record: the source's policy */
+                st = pp_source_reject(src, rec, e.message, &e);
         }
-        pp_reader_close(r);
+        json_decref(rec);
+        if (st == PP_OK)
+            continue;
+        cli_fail(cmd, &e);
+        if (!pp_reader_can_go_on(st) || !report_all) {
+            ok = 0;
+            break;
+        }
     }
-    return 1;
+    *nbad = (size_t)pp_source_bad(src);
+    pp_source_close(src);
+    return ok;
 }
 
 static pp_status emit_pair(const json_t *p, void *ud, pp_error *err)

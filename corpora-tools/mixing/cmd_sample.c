@@ -300,11 +300,11 @@ int cmd_sample(int argc, char **argv)
 
     char *spool = NULL;
     sstate st = {0};
-    pp_reader *rd = NULL;
+    pp_source *rd = NULL;
     pp_writer *out = NULL, *rej = NULL;
     double *sizes = NULL, *alloc = NULL;
     long bad = 0;
-    int rc = 0;
+    int rc = 0, lost = 0;
     if (!dry && cmd_spool_stdin(input, &spool, &e) != PP_OK) {
         rc = cli_fail(CMD, &e);
         goto done;
@@ -316,7 +316,9 @@ int cmd_sample(int argc, char **argv)
         goto done;
     }
     /* pass 1 */
-    if (pp_reader_open(input, &rd, &e) != PP_OK) {
+    const char *const files[] = {input ? input : "-"};
+    pp_source_opts so = {files, 1, "text", rej, strict, NULL};
+    if (pp_source_open(&so, &rd, &e) != PP_OK) {
         rc = cli_fail(CMD, &e);
         goto done;
     }
@@ -324,7 +326,7 @@ int cmd_sample(int argc, char **argv)
     for (;;) {
         json_t *rec = NULL;
         pp_error_clear(&e);
-        pp_status s = pp_reader_next(rd, &rec, &e);
+        pp_status s = pp_source_next(rd, &rec, &e);
         if (s != PP_OK && !pp_reader_can_go_on(s)) { /* the input ends */
             rc = cli_fail(CMD, &e);
             goto done;
@@ -333,33 +335,25 @@ int cmd_sample(int argc, char **argv)
             break;
         const char *lang = rec ? pp_record_str(rec, "lang") : NULL;
         json_t *jt = rec ? json_object_get(rec, "text") : NULL;
-        if (s == PP_OK && (!lang || !*lang || !json_is_string(jt))) {
-            pp_error_set(&e, PP_ERR_PARSE, pp_reader_name(rd), pp_reader_lineno(rd),
-                         "record has no \"lang\" or no \"text\"");
-            s = PP_ERR_PARSE;
-        }
-        if (s != PP_OK) {
-            bad++;
-            if (strict) {
-                json_decref(rec);
+        if (s == PP_OK && (!lang || !*lang)) {
+            s = pp_source_reject(rd, rec, "record has no \"lang\"", &e);
+            json_decref(rec);
+            rec = NULL;
+            if (s == PP_OK)
+                continue; /* kept in --rejects */
+            if (!pp_reader_can_go_on(s)) {
                 rc = cli_fail(CMD, &e);
                 goto done;
             }
-            size_t rl = 0;
-            const char *raw = pp_reader_raw(rd, &rl);
-            if (rej) {
-                pp_error we;
-                if (pp_reject_put(rej, e.file, e.line, e.message, rec, rec ? NULL : raw,
-                                  rec ? 0 : rl, &we) != PP_OK) {
-                    json_decref(rec);
-                    rc = cli_fail(CMD, &we);
-                    goto done;
-                }
-            } else {
-                char buf[1700];
-                cli_warn(CMD, "%s (record skipped)", pp_error_format(&e, buf, sizeof buf));
-            }
+        }
+        if (s != PP_OK) { /* a bad line or record not kept in --rejects */
             json_decref(rec);
+            if (strict) {
+                rc = cli_fail(CMD, &e);
+                goto done;
+            }
+            char buf[1700];
+            cli_warn(CMD, "%s (record skipped)", pp_error_format(&e, buf, sizeof buf));
             continue;
         }
         slang *L = slang_get(&st, lang);
@@ -392,7 +386,9 @@ int cmd_sample(int argc, char **argv)
         L->chars += chars ? sz : 0.0;
         L->size += sz;
     }
-    pp_reader_close(rd);
+    bad = pp_source_bad(rd);
+    lost = pp_source_lost(rd);
+    pp_source_close(rd);
     rd = NULL;
     if (st.n == 0) {
         pp_error_set(&e, PP_ERR_INVALID, input ? input : "<stdin>", 0,
@@ -452,7 +448,10 @@ int cmd_sample(int argc, char **argv)
     }
     /* pass 2 */
     if (!dry) {
-        if (pp_writer_open(output, &out, &e) != PP_OK || pp_reader_open(input, &rd, &e) != PP_OK) {
+        /* pass 2: the same source with bad lines given back, to skip quietly */
+        so.rejects = NULL;
+        so.strict = 0;
+        if (pp_writer_open(output, &out, &e) != PP_OK || pp_source_open(&so, &rd, &e) != PP_OK) {
             rc = cli_fail(CMD, &e);
             goto done;
         }
@@ -464,7 +463,7 @@ int cmd_sample(int argc, char **argv)
         }
         for (;;) {
             json_t *rec = NULL;
-            pp_status s = pp_reader_next(rd, &rec, &e);
+            pp_status s = pp_source_next(rd, &rec, &e);
             if (s != PP_OK && !pp_reader_can_go_on(s)) {
                 free(pos);
                 rc = cli_fail(CMD, &e);
@@ -473,7 +472,7 @@ int cmd_sample(int argc, char **argv)
             if (s == PP_OK && !rec)
                 break;
             const char *lang = rec ? pp_record_str(rec, "lang") : NULL;
-            if (s != PP_OK || !lang || !*lang || !json_is_string(json_object_get(rec, "text"))) {
+            if (s != PP_OK || !lang || !*lang) {
                 json_decref(rec);
                 continue;
             }
@@ -579,10 +578,10 @@ int cmd_sample(int argc, char **argv)
     }
     if (bad && !quiet)
         cli_warn(CMD, "%ld malformed or unusable records were skipped", bad);
-    if (bad && !rejects && rc == 0)
+    if (lost && rc == 0)
         rc = 1; /* skipped without a --rejects file to hold them: not a clean run */
 done:
-    pp_reader_close(rd);
+    pp_source_close(rd);
     pp_writer_abort(out);
     pp_writer_abort(rej);
     free(sizes);

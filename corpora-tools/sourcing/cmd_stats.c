@@ -132,7 +132,7 @@ int cmd_stats(int argc, char **argv)
     char **files = optind < argc ? argv + optind : stdin_only;
     int nfiles = optind < argc ? argc - optind : 1;
     pp_source *src = NULL;
-    pp_source_opts so = {(const char *const *)files, nfiles, "text", NULL, strict};
+    pp_source_opts so = {(const char *const *)files, nfiles, "text", NULL, strict, NULL};
     if (pp_source_open(&so, &src, &err) != PP_OK)
         rc = cli_fail("stats", &err);
     while (rc == 0) {

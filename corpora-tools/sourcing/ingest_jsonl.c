@@ -102,18 +102,22 @@ static pp_status one_record(pp_ingest_run *r, json_t *rec, long lineno, const ch
 
 pp_status pp_ingest_jsonl(pp_ingest_run *r, const char *path, pp_error *err)
 {
-    pp_reader *rd = NULL;
-    pp_status s = pp_reader_open(path, &rd, err);
+    /* The record source finds bad lines and records without the text
+     * string; they go to the ingest's own rejects (its sink). */
+    const char *const files[] = {path};
+    pp_source_opts so = {files, 1, r->o->text_field, NULL, 0, NULL};
+    pp_source *src = NULL;
+    pp_status s = pp_source_open(&so, &src, err);
     if (s != PP_OK)
         return s;
     for (;;) {
         json_t *rec = NULL;
         pp_error e;
         pp_error_clear(&e);
-        s = pp_reader_next(rd, &rec, &e);
-        if (s == PP_ERR_PARSE || s == PP_ERR_ENCODING) {
-            size_t rawlen;
-            const char *raw = pp_reader_raw(rd, &rawlen);
+        s = pp_source_next(src, &rec, &e);
+        size_t rawlen;
+        const char *raw = pp_reader_raw(pp_source_reader(src), &rawlen);
+        if (pp_reader_can_go_on(s)) {
             s = pp_ingest_reject(r, e.line, e.message, raw, rawlen, err);
             if (s != PP_OK)
                 break;
@@ -126,13 +130,11 @@ pp_status pp_ingest_jsonl(pp_ingest_run *r, const char *path, pp_error *err)
         }
         if (!rec)
             break;
-        size_t rawlen;
-        const char *raw = pp_reader_raw(rd, &rawlen);
-        s = one_record(r, rec, pp_reader_lineno(rd), raw, rawlen, err);
+        s = one_record(r, rec, pp_reader_lineno(pp_source_reader(src)), raw, rawlen, err);
         json_decref(rec);
         if (s != PP_OK)
             break;
     }
-    pp_reader_close(rd);
+    pp_source_close(src);
     return s;
 }
