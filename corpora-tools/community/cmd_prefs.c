@@ -5,6 +5,7 @@
 #include "src/cli/cli.h"
 #include "src/pp_ledger.h"
 #include "corpora-tools/community/pp_prefs.h"
+#include "corpora-tools/community/cmd_prefs_lewidi.h"
 #include "src/pp_record.h"
 
 #include <getopt.h>
@@ -15,12 +16,14 @@
 
 /* The help of prefs, pieced so that each sub-command prints its own part. */
 static const char syn_import[] =
-    "polyphony prefs import   --annotators FILE [--out FILE] [--rejects FILE] [FILE...]\n";
+    "polyphony prefs import   --annotators FILE [--out FILE] [--rejects FILE] [FILE...]\n"
+    "       polyphony prefs import   --format lewidi --annotators META.json --group-by FIELD[,FIELD]\n"
+    "                                [--out FILE] [--rejects FILE] ITEMS.json...\n";
 static const char syn_validate[] = "polyphony prefs validate --annotators FILE [FILE...]\n";
 static const char syn_stats[] =
     "polyphony prefs stats    --annotators FILE [--by DIM] [--json] [--ledger FILE]\n"
     "                                [--aggregate majority|per-group|distribution --out FILE]\n"
-    "                                [FILE...]\n";
+    "                                [--format lewidi --group-by FIELD[,FIELD]] [FILE...]\n";
 static const char syn_synth[] =
     "polyphony prefs synth    [--seed S] [--noise P] --out FILE --annotators-out FILE\n";
 static const char about[] =
@@ -28,13 +31,21 @@ static const char about[] =
     "version, or a prompt with responses and per-annotator judgements. Every\n"
     "annotator is declared, with their groups (community, language, region...), in\n"
     "the annotators file (JSON array or JSONL of {\"id\",\"groups\":{...}}).\n";
-static const char opt_import[] = "  import     merge and check records; write them in canonical form\n";
+static const char opt_import[] =
+    "  import     merge and check records; write them in canonical form\n"
+    "             --format lewidi  LeWiDi shared-task items (JSON keyed by id, per-\n"
+    "                          annotator labels) with --annotators the annotator\n"
+    "                          metadata: writes one preference record per item and\n"
+    "                          group of --group-by (the group's preferred label as\n"
+    "                          chosen, p_chosen its share); see docs/prefs.md\n";
 static const char opt_validate[] = "  validate   check every record; report each bad line (file:line)\n";
 static const char opt_stats[] =
     "  stats      Krippendorff's alpha (nominal) pooled and within each group,\n"
     "             agreement within vs between groups, and every prompt where\n"
     "             groups disagree; never collapsed to a majority\n"
     "             --by DIM       only this group dimension\n"
+    "             --format lewidi --group-by FIELD[,FIELD]  LeWiDi items, grouped\n"
+    "                            by annotator metadata (--annotators META.json)\n"
     "             --json         the report as JSON\n"
     "             --ledger FILE  append per-language rows (alpha pooled and per\n"
     "                            group, agreement within/across groups)\n"
@@ -314,9 +325,13 @@ static int prefs_main(const char *sub, int argc, char **argv)
                                          {"json", no_argument, 0, 'j'},
                                          {"aggregate", required_argument, 0, 'g'},
                                          CLI_LONG_LEDGER,
+                                         {"format", required_argument, 0, 'F'},
+                                         {"group-by", required_argument, 0, 'G'},
                                          CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
     const char *annf = NULL, *out = NULL, *rejf = NULL, *by = NULL, *ledger = NULL;
+    const char *group_by = NULL;
+    int lewidi = 0;
     int json = 0, have_agg = 0, c, cr;
     pp_prefs_aggregate agg = PP_AGG_MAJORITY;
     optind = 1;
@@ -326,6 +341,13 @@ static int prefs_main(const char *sub, int argc, char **argv)
         case 'o': out = optarg; break;
         case 'b': by = optarg; break;
         case 'j': json = 1; break;
+        case 'F':
+            if (strcmp(optarg, "lewidi") == 0)
+                lewidi = 1;
+            else if (strcmp(optarg, "records") != 0)
+                return cli_usage(cmd, "--format expects records or lewidi");
+            break;
+        case 'G': group_by = optarg; break;
         case 'g':
             if (!parse_agg(optarg, &agg))
                 return cli_usage(cmd, "--aggregate expects majority, per-group or distribution");
@@ -342,7 +364,13 @@ static int prefs_main(const char *sub, int argc, char **argv)
     if (!annf)
         return cli_usage(cmd, "--annotators FILE is required (who judged, and their groups)");
     int is_import = strcmp(sub, "import") == 0, is_stats = strcmp(sub, "stats") == 0;
-    if ((rejf && !is_import) || ((by || json || have_agg || ledger) && !is_stats) ||
+    if (lewidi && !group_by)
+        return cli_usage(cmd, "--format lewidi needs --group-by FIELD[,FIELD] (annotator metadata)");
+    if (group_by && !lewidi)
+        return cli_usage(cmd, "--group-by is for --format lewidi (records carry their groups)");
+    if (lewidi && optind >= argc)
+        return cli_usage(cmd, "--format lewidi needs the items file(s) (JSON keyed by item id)");
+    if ((rejf && !is_import && !lewidi) || ((by || json || have_agg || ledger) && !is_stats) ||
         (out && !is_import && !have_agg))
         return cli_usage(cmd, "option not valid here (see --help)");
     if (have_agg && !out)
@@ -356,15 +384,37 @@ static int prefs_main(const char *sub, int argc, char **argv)
     pp_error_clear(&e);
     pp_annotators *ann = NULL;
     pp_prefset *set = NULL;
+    pp_lewidi *lw = NULL;
     pp_writer *rej = NULL, *w = NULL;
     int rc = 0;
     size_t nbad = 0;
-    if (pp_annotators_load(annf, &ann, &e) != PP_OK || pp_prefset_new(ann, &set, &e) != PP_OK ||
-        (rejf && pp_writer_open(rejf, &rej, &e) != PP_OK)) {
+    if (lewidi) {
+        if (rejf && pp_writer_open(rejf, &rej, &e) != PP_OK) {
+            rc = cli_fail(cmd, &e);
+            goto done;
+        }
+        rc = prefs_lewidi_load(cmd, files.v, files.n, annf, group_by, rej, &lw);
+        if (rc == 0 && is_import)
+            rc = prefs_lewidi_import(cmd, lw, out, rej, rejf);
+        if (rc == 0 && !is_import && pp_lewidi_prefset(lw, &ann, &set, &e) != PP_OK)
+            rc = cli_fail(cmd, &e);
+        if (rc == 0 && !by && is_stats)
+            by = pp_lewidi_dimension(lw);
+        if (rc == 0 && strcmp(sub, "validate") == 0)
+            fprintf(stderr, "polyphony %s: %zu items, no bad judgement\n", cmd,
+                    pp_lewidi_item_count(lw));
+        if (rej && pp_writer_close(rej, &e) != PP_OK && rc == 0)
+            rc = cli_fail(cmd, &e);
+        rej = NULL;
+        if (rc || !is_stats)
+            goto done;
+    } else if (pp_annotators_load(annf, &ann, &e) != PP_OK ||
+               pp_prefset_new(ann, &set, &e) != PP_OK ||
+               (rejf && pp_writer_open(rejf, &rej, &e) != PP_OK)) {
         rc = cli_fail(cmd, &e);
         goto done;
     }
-    if (!read_all(cmd, set, &files, rej, strcmp(sub, "validate") == 0, &nbad)) {
+    if (!lewidi && !read_all(cmd, set, &files, rej, strcmp(sub, "validate") == 0, &nbad)) {
         rc = 1;
         goto done;
     }
@@ -445,6 +495,7 @@ done:
     pp_writer_abort(w);
     pp_prefset_free(set);
     pp_annotators_free(ann);
+    pp_lewidi_free(lw);
     free(files.v);
     return rc;
 }

@@ -2,11 +2,14 @@
 # Community resources: instruction sets from community-written templates (ICU
 # MessageFormat with named arguments), preference sets that keep annotator
 # disagreement, and datasheets that document a corpus per language.
-nobase_pkginclude_HEADERS += corpora-tools/community/pp_instruct.h corpora-tools/community/pp_prefs.h
+nobase_pkginclude_HEADERS += corpora-tools/community/pp_instruct.h corpora-tools/community/pp_prefs.h \
+	corpora-tools/community/pp_prefs_lewidi.h
 libpolyphony_la_SOURCES += corpora-tools/community/pp_instruct.h corpora-tools/community/pp_template_int.h \
 	corpora-tools/community/msgformat_shim.cc corpora-tools/community/pp_template.c corpora-tools/community/pp_instruct.c \
-	corpora-tools/community/pp_prefs.h corpora-tools/community/pp_prefs.c corpora-tools/community/pp_prefs_synth.c
+	corpora-tools/community/pp_prefs.h corpora-tools/community/pp_prefs.c corpora-tools/community/pp_prefs_synth.c \
+	corpora-tools/community/pp_prefs_lewidi.h corpora-tools/community/pp_prefs_lewidi.c
 polyphony_SOURCES += corpora-tools/community/cmd_instruct.c corpora-tools/community/cmd_prefs.c \
+	corpora-tools/community/cmd_prefs_lewidi.h corpora-tools/community/cmd_prefs_lewidi.c \
 	corpora-tools/community/cmd_datasheet.c
 
 check_PROGRAMS += tests/check_instruct tests/check_prefs

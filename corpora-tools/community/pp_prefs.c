@@ -155,6 +155,33 @@ pp_status pp_annotators_load(const char *path, pp_annotators **out, pp_error *er
     return PP_OK;
 }
 
+pp_status pp_annotators_from_json(const json_t *entries, const char *name, pp_annotators **out,
+                                  pp_error *err)
+{
+    *out = NULL;
+    pp_annotators *a = calloc(1, sizeof *a);
+    if (!a)
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    a->byid = json_object();
+    a->dims = json_array();
+    snprintf(a->path, sizeof a->path, "%s", name ? name : "-");
+    pp_status st = PP_OK;
+    size_t i;
+    json_t *e;
+    json_array_foreach(entries, i, e) {
+        if (st == PP_OK)
+            st = annot_add(a, e, a->path, 0, err);
+    }
+    if (st == PP_OK && json_object_size(a->byid) == 0)
+        st = pp_error_set(err, PP_ERR_INVALID, a->path, 0, "no annotator declared");
+    if (st != PP_OK) {
+        pp_annotators_free(a);
+        return st;
+    }
+    *out = a;
+    return PP_OK;
+}
+
 /* ================================================================ records */
 
 struct pp_prefset {

@@ -31,6 +31,10 @@ typedef struct pp_annotators pp_annotators;
  * entry needs a string "id" and an object "groups" whose values are strings
  * (or arrays of strings). Duplicate ids are an error naming file:line. */
 PP_API pp_status pp_annotators_load(const char *path, pp_annotators **out, pp_error *err);
+/* The same from entries in memory ({"id","groups"} objects); `name` stands
+ * for the file in messages. */
+PP_API pp_status pp_annotators_from_json(const json_t *entries, const char *name,
+                                         pp_annotators **out, pp_error *err);
 PP_API void pp_annotators_free(pp_annotators *a);
 PP_API size_t pp_annotators_count(const pp_annotators *a);
 /* The groups object of annotator `id` (borrowed), or NULL when undeclared. */
