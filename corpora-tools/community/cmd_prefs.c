@@ -5,7 +5,7 @@
 #include "src/cli/cli.h"
 #include "src/pp_ledger.h"
 #include "corpora-tools/community/pp_prefs.h"
-#include "corpora-tools/community/cmd_prefs_lewidi.h"
+#include "corpora-tools/community/cmd_prefs_int.h"
 #include "src/pp_record.h"
 
 #include <getopt.h>
@@ -25,7 +25,9 @@ static const char syn_stats[] =
     "                                [--aggregate majority|per-group|distribution --out FILE]\n"
     "                                [--format lewidi --group-by FIELD[,FIELD]] [FILE...]\n";
 static const char syn_synth[] =
-    "polyphony prefs synth    [--seed S] [--noise P] --out FILE --annotators-out FILE\n";
+    "polyphony prefs synth    [--seed S] [--noise P] --out FILE --annotators-out FILE\n"
+    "       polyphony prefs synth    --variants CODE_A,CODE_B [--majority 0.7] [--seed S]\n"
+    "                                [--udhr FILE] [--max-chars N] --out FILE [--eval-out FILE]\n";
 static const char about[] =
     "Preference records: prompt/chosen/rejected with an annotator and a guideline\n"
     "version, or a prompt with responses and per-annotator judgements. Every\n"
@@ -56,7 +58,14 @@ static const char opt_stats[] =
 static const char opt_synth[] =
     "  synth      the documented controlled set: groups with opposed, known\n"
     "             preferences (register, variety) on the same prompts\n"
-    "             --seed S (default 1), --noise P (flip rate, default 0.1)\n";
+    "             --seed S (default 1), --noise P (flip rate, default 0.1)\n"
+    "             --variants A,B  instead: the same UDHR paragraph in two written\n"
+    "                          variants of one language (declaration codes, e.g.\n"
+    "                          ron_1953,ron_1993); group A-convention prefers A's text\n"
+    "                          and B-convention B's; --majority P (default 0.7) of the\n"
+    "                          training pairs and of the population side with A;\n"
+    "                          UDHR dev/test paragraphs give both groups' pairs\n"
+    "                          (split \"eval\", or to --eval-out FILE)\n";
 
 void usage_prefs(FILE *f)
 {
@@ -249,12 +258,19 @@ int cmd_prefs_synth(int argc, char **argv)
                                          {"noise", required_argument, 0, 'n'},
                                          {"out", required_argument, 0, 'o'},
                                          {"annotators-out", required_argument, 0, 'a'},
+                                         {"variants", required_argument, 0, 'V'},
+                                         {"majority", required_argument, 0, 'm'},
+                                         {"udhr", required_argument, 0, 'u'},
+                                         {"max-chars", required_argument, 0, 'x'},
+                                         {"eval-out", required_argument, 0, 'E'},
                                          CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
     long seed = 1;
     double noise = 0.1;
-    const char *out = NULL, *aout = NULL;
-    int c, cr;
+    const char *out = NULL, *aout = NULL, *variants = NULL, *udhr = NULL, *eval_out = NULL;
+    double majority = 0.7;
+    long max_chars = 0;
+    int c, cr, have_noise = 0, have_variant_opt = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
@@ -265,7 +281,21 @@ int cmd_prefs_synth(int argc, char **argv)
         case 'n':
             if (!cli_parse_double(cmd, "--noise", optarg, 0, 0.49, &noise))
                 return 2;
+            have_noise = 1;
             break;
+        case 'V': variants = optarg; break;
+        case 'm':
+            if (!cli_parse_double(cmd, "--majority", optarg, 0.5, 0.99, &majority))
+                return 2;
+            have_variant_opt = 1;
+            break;
+        case 'u': udhr = optarg, have_variant_opt = 1; break;
+        case 'x':
+            if (!cli_parse_long(cmd, "--max-chars", optarg, 1, 1000000L, &max_chars))
+                return 2;
+            have_variant_opt = 1;
+            break;
+        case 'E': eval_out = optarg, have_variant_opt = 1; break;
         case 'o': out = optarg; break;
         case 'a': aout = optarg; break;
         default:
@@ -274,6 +304,17 @@ int cmd_prefs_synth(int argc, char **argv)
             break;
         }
     }
+    if (variants) {
+        if (aout || have_noise)
+            return cli_usage(cmd, "--annotators-out and --noise are for the controlled set, not "
+                                  "--variants");
+        if (!out)
+            return cli_usage(cmd, "--variants needs --out FILE");
+        return prefs_synth_variants(cmd, variants, majority, seed, udhr, max_chars, out,
+                                    eval_out);
+    }
+    if (have_variant_opt)
+        return cli_usage(cmd, "--majority, --udhr, --max-chars and --eval-out go with --variants");
     if (!out || !aout)
         return cli_usage(cmd, "--out FILE and --annotators-out FILE are required");
     json_t *recs = NULL, *anns = NULL;

@@ -3,7 +3,7 @@
  * judgements, write group-conditioned preference records. */
 #include "config.h"
 
-#include "corpora-tools/community/cmd_prefs_lewidi.h"
+#include "corpora-tools/community/cmd_prefs_int.h"
 #include "src/cli/cli.h"
 
 #include <stdio.h>

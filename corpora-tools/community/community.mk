@@ -7,9 +7,11 @@ nobase_pkginclude_HEADERS += corpora-tools/community/pp_instruct.h corpora-tools
 libpolyphony_la_SOURCES += corpora-tools/community/pp_instruct.h corpora-tools/community/pp_template_int.h \
 	corpora-tools/community/msgformat_shim.cc corpora-tools/community/pp_template.c corpora-tools/community/pp_instruct.c \
 	corpora-tools/community/pp_prefs.h corpora-tools/community/pp_prefs.c corpora-tools/community/pp_prefs_synth.c \
-	corpora-tools/community/pp_prefs_lewidi.h corpora-tools/community/pp_prefs_lewidi.c
+	corpora-tools/community/pp_prefs_lewidi.h corpora-tools/community/pp_prefs_lewidi.c \
+	corpora-tools/community/pp_prefs_variants.c
 polyphony_SOURCES += corpora-tools/community/cmd_instruct.c corpora-tools/community/cmd_prefs.c \
-	corpora-tools/community/cmd_prefs_lewidi.h corpora-tools/community/cmd_prefs_lewidi.c \
+	corpora-tools/community/cmd_prefs_int.h corpora-tools/community/cmd_prefs_lewidi.c \
+	corpora-tools/community/cmd_prefs_variants.c \
 	corpora-tools/community/cmd_datasheet.c
 
 check_PROGRAMS += tests/check_instruct tests/check_prefs

@@ -118,6 +118,35 @@ PP_API pp_status pp_prefs_aggregate_pairs(const pp_prefset *s, pp_prefs_aggregat
 PP_API pp_status pp_prefs_synth(unsigned long long seed, double noise, json_t **records,
                                 json_t **annotators, pp_error *err);
 
+/* ----------------------------------------------------------- UDHR variants */
+
+/* Preference pairs between two written variants of one language in the
+ * bundled UDHR (docs/prefs.md, "Orthography preference sets"): the same
+ * article and paragraph in declaration `code_a` and `code_b` (differing
+ * texts only). Two groups, "<code_a>-convention" preferring code_a's text
+ * and "<code_b>-convention" preferring code_b's. The share `majority` is a
+ * share of pairs and of the population: of the training paragraphs (UDHR
+ * split "train"), round(majority * N) drawn with `seed` get a record of
+ * group A and the others one of group B, and every record's p_chosen is the
+ * population share preferring its chosen text (majority for A's texts,
+ * 1 - majority for B's). Evaluation paragraphs (UDHR splits dev and test)
+ * get one record of each group, split "eval". */
+typedef struct pp_prefs_variants_opts {
+    const char *udhr;             /* udhr.jsonl(.zst) */
+    const char *code_a, *code_b;  /* declaration codes; A is the majority */
+    double majority;              /* in [0.5, 1) */
+    unsigned long long seed;
+    long max_chars;               /* > 0: leave out pairs with a longer text */
+} pp_prefs_variants_opts;
+
+typedef struct pp_prefs_variants_counts {
+    size_t train_a, train_b, eval_pairs, identical, too_long;
+} pp_prefs_variants_counts;
+
+PP_API pp_status pp_prefs_variants(const pp_prefs_variants_opts *o, pp_prefs_emit_fn emit_train,
+                                   pp_prefs_emit_fn emit_eval, void *ud,
+                                   pp_prefs_variants_counts *counts, pp_error *err);
+
 #ifdef __cplusplus
 }
 #endif
