@@ -17,7 +17,7 @@
 /* The help of prefs, pieced so that each sub-command prints its own part. */
 static const char syn_import[] =
     "polyphony prefs import   --annotators FILE [--out FILE] [--rejects FILE] [FILE...]\n"
-    "       polyphony prefs import   --format lewidi --annotators META.json --group-by FIELD[,FIELD]\n"
+    "   or: polyphony prefs import   --format lewidi --annotators META.json --group-by FIELD[,FIELD]\n"
     "                                [--out FILE] [--rejects FILE] ITEMS.json...\n";
 static const char syn_validate[] = "polyphony prefs validate --annotators FILE [FILE...]\n";
 static const char syn_stats[] =
@@ -26,7 +26,7 @@ static const char syn_stats[] =
     "                                [--format lewidi --group-by FIELD[,FIELD]] [FILE...]\n";
 static const char syn_synth[] =
     "polyphony prefs synth    [--seed S] [--noise P] --out FILE --annotators-out FILE\n"
-    "       polyphony prefs synth    --variants CODE_A,CODE_B [--majority 0.7] [--seed S]\n"
+    "   or: polyphony prefs synth    --variants CODE_A,CODE_B [--majority 0.7] [--seed S]\n"
     "                                [--udhr FILE] [--max-chars N] --out FILE [--eval-out FILE]\n";
 static const char about[] =
     "Preference records: prompt/chosen/rejected with an annotator and a guideline\n"
