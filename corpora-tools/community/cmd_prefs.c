@@ -416,7 +416,7 @@ static int prefs_main(const char *sub, int argc, char **argv)
         return cli_usage(cmd, "option not valid here (see --help)");
     if (have_agg && !out)
         return cli_usage(cmd, "--aggregate needs --out FILE");
-    if (have_agg && agg == PP_AGG_PER_GROUP && !by)
+    if (have_agg && agg == PP_AGG_PER_GROUP && !by && !lewidi)
         return cli_usage(cmd, "--aggregate per-group needs --by DIM");
     strv files = {0};
     for (int i = optind; i < argc; i++)

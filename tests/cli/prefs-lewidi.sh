@@ -93,6 +93,14 @@ expect_grep 'prompts where the groups. preferences differ: 3 of 6' "$TMP/out"
 check "stats --ledger" pp prefs stats --format lewidi --annotators "$L/mp_annotators_meta.json" --group-by Nationality \
     --ledger "$TMP/ledger.jsonl" "$L/mp_items.json" > /dev/null
 expect_grep '"step":"Nationality=United Kingdom","lang":"de","metric":"alpha"' "$TMP/ledger.jsonl"
+# two fields: each alone is a dimension too
+expect_status 0 pp prefs stats --format lewidi --annotators "$L/mp_annotators_meta.json" --group-by Nationality,Gender \
+    --by Gender "$L/mp_items.json"
+expect_grep '^by Gender:' "$TMP/out"
+# the pairs --aggregate writes are preference records too
+check "stats --aggregate per-group" pp prefs stats --format lewidi --annotators "$L/mp_annotators_meta.json" \
+    --group-by Nationality --aggregate per-group --out "$TMP/agg.jsonl" "$L/mp_items.json" > /dev/null
+expect_jq_slurp 'length > 0 and all(.[]; has("group") and has("lang") and .p_chosen > 0.5)' "$TMP/agg.jsonl"
 
 # prefs synth --variants: the same UDHR paragraphs in two orthographies
 V="--variants lin,lin_tones"
