@@ -22,6 +22,11 @@ tests_check_instruct_LDADD = $(PP_TEST_LIBS)
 tests_check_prefs_SOURCES = tests/check_prefs.c
 tests_check_prefs_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_prefs_LDADD = $(PP_TEST_LIBS)
+check_PROGRAMS += tests/check_prefs_lewidi
+TESTS += tests/check_prefs_lewidi
+tests_check_prefs_lewidi_SOURCES = tests/check_prefs_lewidi.c
+tests_check_prefs_lewidi_CPPFLAGS = $(PP_TEST_CPPFLAGS)
+tests_check_prefs_lewidi_LDADD = $(PP_TEST_LIBS)
 TESTS += tests/cli/instruct.sh tests/cli/prefs.sh tests/cli/prefs-lewidi.sh
 EXTRA_DIST += tests/cli/instruct.sh tests/cli/prefs.sh tests/cli/prefs-lewidi.sh \
 	tests/data/instruct/SOURCE.md tests/data/instruct/udhr-sample.jsonl \
