@@ -34,7 +34,8 @@ START_TEST(test_lewidi_groups_and_shares)
     pp_lewidi *l = NULL;
     pp_error e;
     pp_error_clear(&e);
-    ck_assert_int_eq(pp_lewidi_read(items, 1, LDIR "/mp_annotators_meta.json", "Nationality", &l, &e),
+    ck_assert_int_eq(pp_lewidi_read(items, 1, LDIR "/mp_annotators_meta.json", "Nationality", NULL, &l,
+                                    &e),
                      PP_OK);
     ck_assert_uint_eq(json_array_size(pp_lewidi_issues(l)), 0);
     ck_assert_uint_eq(pp_lewidi_item_count(l), 6);
@@ -85,7 +86,8 @@ START_TEST(test_lewidi_bad_input)
     pp_lewidi *l = NULL;
     pp_error e;
     pp_error_clear(&e);
-    ck_assert_int_eq(pp_lewidi_read(items, 1, LDIR "/mp_annotators_meta.json", "Nationality", &l, &e),
+    ck_assert_int_eq(pp_lewidi_read(items, 1, LDIR "/mp_annotators_meta.json", "Nationality", NULL, &l,
+                                    &e),
                      PP_OK);
     const json_t *is = pp_lewidi_issues(l);
     ck_assert_uint_eq(json_array_size(is), 4);
@@ -95,13 +97,13 @@ START_TEST(test_lewidi_bad_input)
     ck_assert_str_eq(json_string_value(json_object_get(json_array_get(is, 3), "kind")), "item");
     pp_lewidi_free(l);
     /* a field nobody has, a missing file, a metadata file that is not an object */
-    ck_assert_int_ne(pp_lewidi_read(items, 1, LDIR "/mp_annotators_meta.json", "Religion", &l, &e),
+    ck_assert_int_ne(pp_lewidi_read(items, 1, LDIR "/mp_annotators_meta.json", "Religion", NULL, &l, &e),
                      PP_OK);
     ck_assert_ptr_null(l);
     const char *none[] = {LDIR "/no-such.json"};
-    ck_assert_int_ne(pp_lewidi_read(none, 1, LDIR "/mp_annotators_meta.json", "Gender", &l, &e),
+    ck_assert_int_ne(pp_lewidi_read(none, 1, LDIR "/mp_annotators_meta.json", "Gender", NULL, &l, &e),
                      PP_OK);
-    ck_assert_int_ne(pp_lewidi_read(items, 1, LDIR "/alpha_reference.py", "Gender", &l, &e), PP_OK);
+    ck_assert_int_ne(pp_lewidi_read(items, 1, LDIR "/alpha_reference.py", "Gender", NULL, &l, &e), PP_OK);
 }
 END_TEST
 

@@ -18,7 +18,7 @@
 static const char syn_import[] =
     "polyphony prefs import   --annotators FILE [--out FILE] [--rejects FILE] [FILE...]\n"
     "   or: polyphony prefs import   --format lewidi --annotators META.json --group-by FIELD[,FIELD]\n"
-    "                                [--out FILE] [--rejects FILE] ITEMS.json...\n";
+    "                                [--labels L1,L2,...] [--out FILE] [--rejects FILE] ITEMS.json...\n";
 static const char syn_validate[] = "polyphony prefs validate --annotators FILE [FILE...]\n";
 static const char syn_stats[] =
     "polyphony prefs stats    --annotators FILE [--by DIM] [--json] [--ledger FILE]\n"
@@ -39,7 +39,9 @@ static const char opt_import[] =
     "                          annotator labels) with --annotators the annotator\n"
     "                          metadata: writes one preference record per item and\n"
     "                          group of --group-by (the group's preferred label as\n"
-    "                          chosen, p_chosen its share); see docs/prefs.md\n";
+    "                          chosen, p_chosen its share); see docs/prefs.md\n"
+    "             --labels L1,L2,...  the label set, when soft_label does not name\n"
+    "                          the annotation scale (ConvAbuse: --labels=-3,-2,-1,0,1)\n";
 static const char opt_validate[] = "  validate   check every record; report each bad line (file:line)\n";
 static const char opt_stats[] =
     "  stats      Krippendorff's alpha (nominal) pooled and within each group,\n"
@@ -368,10 +370,11 @@ static int prefs_main(const char *sub, int argc, char **argv)
                                          CLI_LONG_LEDGER,
                                          {"format", required_argument, 0, 'F'},
                                          {"group-by", required_argument, 0, 'G'},
+                                         {"labels", required_argument, 0, 'L'},
                                          CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
     const char *annf = NULL, *out = NULL, *rejf = NULL, *by = NULL, *ledger = NULL;
-    const char *group_by = NULL;
+    const char *group_by = NULL, *labels = NULL;
     int lewidi = 0;
     int json = 0, have_agg = 0, c, cr;
     pp_prefs_aggregate agg = PP_AGG_MAJORITY;
@@ -389,6 +392,7 @@ static int prefs_main(const char *sub, int argc, char **argv)
                 return cli_usage(cmd, "--format expects records or lewidi");
             break;
         case 'G': group_by = optarg; break;
+        case 'L': labels = optarg; break;
         case 'g':
             if (!parse_agg(optarg, &agg))
                 return cli_usage(cmd, "--aggregate expects majority, per-group or distribution");
@@ -407,8 +411,9 @@ static int prefs_main(const char *sub, int argc, char **argv)
     int is_import = strcmp(sub, "import") == 0, is_stats = strcmp(sub, "stats") == 0;
     if (lewidi && !group_by)
         return cli_usage(cmd, "--format lewidi needs --group-by FIELD[,FIELD] (annotator metadata)");
-    if (group_by && !lewidi)
-        return cli_usage(cmd, "--group-by is for --format lewidi (records carry their groups)");
+    if ((group_by || labels) && !lewidi)
+        return cli_usage(cmd, "--group-by and --labels are for --format lewidi (records carry "
+                              "their groups)");
     if (lewidi && optind >= argc)
         return cli_usage(cmd, "--format lewidi needs the items file(s) (JSON keyed by item id)");
     if ((rejf && !is_import && !lewidi) || ((by || json || have_agg || ledger) && !is_stats) ||
@@ -434,7 +439,7 @@ static int prefs_main(const char *sub, int argc, char **argv)
             rc = cli_fail(cmd, &e);
             goto done;
         }
-        rc = prefs_lewidi_load(cmd, files.v, files.n, annf, group_by, rej, &lw);
+        rc = prefs_lewidi_load(cmd, files.v, files.n, annf, group_by, labels, rej, &lw);
         if (rc == 0 && is_import)
             rc = prefs_lewidi_import(cmd, lw, out, rej, rejf);
         if (rc == 0 && !is_import && pp_lewidi_prefset(lw, &ann, &set, &e) != PP_OK)

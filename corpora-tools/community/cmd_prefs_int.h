@@ -9,7 +9,7 @@
 /* Read items and metadata; bad judgements go to `rej` when given, else each
  * is reported (file: item: reason) and the result is 1. 0 on success. */
 int prefs_lewidi_load(const char *cmd, char **files, size_t n, const char *meta,
-                      const char *group_by, pp_writer *rej, pp_lewidi **out);
+                      const char *group_by, const char *labels, pp_writer *rej, pp_lewidi **out);
 
 /* Write the preference records to `out` ("-" or NULL: stdout); ties go to
  * `rej` when given. Exit status. */

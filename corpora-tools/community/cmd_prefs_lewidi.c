@@ -40,12 +40,12 @@ static size_t route_issues(const char *cmd, const json_t *issues, size_t from, p
 }
 
 int prefs_lewidi_load(const char *cmd, char **files, size_t n, const char *meta,
-                      const char *group_by, pp_writer *rej, pp_lewidi **out)
+                      const char *group_by, const char *labels, pp_writer *rej, pp_lewidi **out)
 {
     pp_error e;
     pp_error_clear(&e);
     *out = NULL;
-    if (pp_lewidi_read((const char *const *)files, n, meta, group_by, out, &e) != PP_OK)
+    if (pp_lewidi_read((const char *const *)files, n, meta, group_by, labels, out, &e) != PP_OK)
         return cli_fail(cmd, &e);
     int ok = 1;
     size_t bad = route_issues(cmd, pp_lewidi_issues(*out), 0, rej, &ok);

@@ -40,7 +40,8 @@ EXTRA_DIST += tests/cli/instruct.sh tests/cli/prefs.sh tests/cli/prefs-lewidi.sh
 	tests/data/prefs/lewidi/alpha_expected.json tests/data/prefs/lewidi/mp_items.json \
 	tests/data/prefs/lewidi/mp_annotators_meta.json tests/data/prefs/lewidi/brexit_items.json \
 	tests/data/prefs/lewidi/brexit_annotators.json tests/data/prefs/lewidi/nli_items.json \
-	tests/data/prefs/lewidi/nli_annotators_meta.json tests/data/prefs/lewidi/bad_items.json
+	tests/data/prefs/lewidi/nli_annotators_meta.json tests/data/prefs/lewidi/bad_items.json \
+	tests/data/prefs/lewidi/conv_items.json tests/data/prefs/lewidi/conv_annotators.json
 
 dist_man_MANS += docs/man/polyphony-instruct.1 docs/man/polyphony-prefs.1 \
 	docs/man/polyphony-datasheet.1

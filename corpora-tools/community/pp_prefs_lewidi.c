@@ -15,6 +15,7 @@
 struct pp_lewidi {
     json_t *meta;   /* annotator id -> metadata object */
     json_t *fields; /* group-by field names */
+    json_t *labels; /* declared labels given by the caller, or NULL */
     json_t *items;  /* normalised items (see item_read) */
     json_t *issues;
     char *dim;
@@ -27,6 +28,7 @@ void pp_lewidi_free(pp_lewidi *l)
         return;
     json_decref(l->meta);
     json_decref(l->fields);
+    json_decref(l->labels);
     json_decref(l->items);
     json_decref(l->issues);
     free(l->dim);
@@ -238,9 +240,9 @@ static void item_read(pp_lewidi *l, const char *file, const char *id, const json
     const char *lang = json_string_value(json_object_get(it, "lang"));
     const char *split = json_string_value(json_object_get(it, "split"));
     /* the declared labels: soft_label's keys, else those seen */
-    json_t *declared = NULL;
+    json_t *declared = l->labels ? json_copy(l->labels) : NULL;
     const json_t *soft = json_object_get(it, "soft_label");
-    if (json_is_object(soft) && json_object_size(soft)) {
+    if (!declared && json_is_object(soft) && json_object_size(soft)) {
         declared = json_array();
         const char *k;
         json_t *v;
@@ -478,7 +480,8 @@ static pp_status meta_load(pp_lewidi *l, const char *path, pp_error *err)
 }
 
 pp_status pp_lewidi_read(const char *const *items, size_t nitems, const char *meta,
-                         const char *group_by, pp_lewidi **out, pp_error *err)
+                         const char *group_by, const char *labels, pp_lewidi **out,
+                         pp_error *err)
 {
     *out = NULL;
     if (!group_by || !*group_by)
@@ -505,6 +508,27 @@ pp_status pp_lewidi_read(const char *const *items, size_t nitems, const char *me
         if (!c)
             break;
         p = c + 1;
+    }
+    if (labels) {
+        /* in the order given (not split_labels, which sorts) */
+        l->labels = json_array();
+        for (const char *p = labels;;) {
+            const char *c = strchr(p, ',');
+            size_t n = c ? (size_t)(c - p) : strlen(p);
+            char piece[256], lab[256];
+            snprintf(piece, sizeof piece, "%.*s", (int)(n < 255 ? n : 255), p);
+            label_canon(piece, lab, sizeof lab);
+            if (*lab && !arr_has(l->labels, lab))
+                json_array_append_new(l->labels, json_string(lab));
+            if (!c)
+                break;
+            p = c + 1;
+        }
+        if (json_array_size(l->labels) < 2) {
+            pp_lewidi_free(l);
+            return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                                "the declared labels \"%s\" name fewer than two labels", labels);
+        }
     }
     snprintf(l->meta_path, sizeof l->meta_path, "%s", meta);
     pp_status st = meta_load(l, meta, err);

@@ -22,13 +22,17 @@ typedef struct pp_lewidi pp_lewidi;
 /* Read the annotator metadata (`meta`: a JSON object keyed by annotator id,
  * or an array of objects with "Annotator_id") and one or more items files.
  * `group_by` names metadata fields, comma-separated ("Gender,Nationality").
+ * `labels` (comma-separated) declares the labels when the soft labels do
+ * not name the annotation scale (ConvAbuse: annotations -3..1, soft labels
+ * 0/1); NULL: each item's soft_label keys, else the labels it was given.
  * Problems that concern one item or one judgement (unknown annotator,
  * missing metadata, a label outside the declared set, annotators and
  * annotations of different lengths) do not fail the read: they are kept as
  * issues (pp_lewidi_issues) and the judgement or item is left out. A file
  * that cannot be read or is not LeWiDi JSON is an error. */
 PP_API pp_status pp_lewidi_read(const char *const *items, size_t nitems, const char *meta,
-                                const char *group_by, pp_lewidi **out, pp_error *err);
+                                const char *group_by, const char *labels, pp_lewidi **out,
+                                pp_error *err);
 PP_API void pp_lewidi_free(pp_lewidi *l);
 
 /* The issues found: an array of {"file","item","annotator"?,"reason"}

@@ -64,6 +64,19 @@ expect_lines 8 "$TMP/hs.jsonl"
 expect_jq_slurp '.[] | select(.id == "2/target") | .chosen == "1" and .p_chosen == 1' "$TMP/hs.jsonl"
 expect_jq_slurp '.[] | select(.id == "2/control") | .chosen == "0" and (.p_chosen - 2/3 | fabs) < 1e-9' "$TMP/hs.jsonl"
 
+# ConvAbuse-like: turns in a JSON string, annotations on -3..1 but soft
+# labels 0/1, metadata as an array with Annotator_id: --labels names the scale
+expect_status 1 pp prefs import --format lewidi --annotators "$L/conv_annotators.json" --group-by Background \
+    "$L/conv_items.json"
+expect_grep 'item c1: annotator Ann1 gives label "-1", not one of the declared labels \["0","1"\]' "$TMP/err"
+check "import conv --labels" pp prefs import --format lewidi --annotators "$L/conv_annotators.json" \
+    --group-by Background --labels=-3,-2,-1,0,1 --out "$TMP/conv.jsonl" "$L/conv_items.json" 2>/dev/null
+expect_jq_slurp '.[] | select(.id == "c2/linguistics") | .chosen == "0" and .rejected == "-1" and .p_rejected == 0 and (.prompt | test("\nuser: none of your business\nLabel \\(-3, -2, -1, 0, 1\\):$"))' "$TMP/conv.jsonl"
+expect_jq_slurp '.[] | select(.id == "c2/gender studies") | .chosen == "-1" and .p_chosen == 1' "$TMP/conv.jsonl"
+expect_status 2 pp prefs import --labels=0,1 --annotators "$L/conv_annotators.json" "$L/conv_items.json"
+expect_status 1 pp prefs import --format lewidi --annotators "$L/conv_annotators.json" --group-by Background \
+    --labels=0 "$L/conv_items.json"
+
 # VariErrNLI-like multi-label answers count once for each label
 check "import nli" pp prefs import --format lewidi --annotators "$L/nli_annotators_meta.json" --group-by Nationality \
     --out "$TMP/nli.jsonl" "$L/nli_items.json" 2>/dev/null
