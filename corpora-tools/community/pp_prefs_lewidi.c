@@ -57,6 +57,35 @@ static void issue(pp_lewidi *l, const char *file, const char *item, const char *
     json_array_append_new(l->issues, o);
 }
 
+/* Remove, in place, each comma that only white space separates from a
+ * closing } or ] (outside strings). Returns the new length. */
+static size_t drop_trailing_commas(char *d, size_t len)
+{
+    size_t w = 0;
+    int in_str = 0, esc = 0;
+    for (size_t r = 0; r < len; r++) {
+        char c = d[r];
+        if (in_str) {
+            if (esc)
+                esc = 0;
+            else if (c == '\\')
+                esc = 1;
+            else if (c == '"')
+                in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == ',') {
+            size_t k = r + 1;
+            while (k < len && (d[k] == ' ' || d[k] == '\t' || d[k] == '\n' || d[k] == '\r'))
+                k++;
+            if (k < len && (d[k] == '}' || d[k] == ']'))
+                continue;
+        }
+        d[w++] = c;
+    }
+    return w;
+}
+
 static pp_status slurp_json(const char *path, json_t **out, pp_error *err)
 {
     pp_input *in = NULL;
@@ -70,6 +99,13 @@ static pp_status slurp_json(const char *path, json_t **out, pp_error *err)
         return st;
     json_error_t je;
     *out = json_loadb(data, len, 0, &je);
+    if (!*out) {
+        /* a comma before a closing bracket is not JSON, but the published
+         * VariErrNLI metadata has them: drop those commas and try again */
+        size_t n = drop_trailing_commas(data, len);
+        if (n != len)
+            *out = json_loadb(data, n, 0, NULL);
+    }
     free(data);
     if (!*out)
         return pp_error_set(err, PP_ERR_PARSE, path, je.line, "not JSON: %s", je.text);

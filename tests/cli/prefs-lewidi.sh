@@ -81,6 +81,11 @@ expect_status 1 pp prefs import --format lewidi --annotators "$L/conv_annotators
 check "import nli" pp prefs import --format lewidi --annotators "$L/nli_annotators_meta.json" --group-by Nationality \
     --out "$TMP/nli.jsonl" "$L/nli_items.json" 2>/dev/null
 expect_jq_slurp '.[] | select(.id == "n1/Germany") | .chosen == "contradiction" and .rejected == "neutral" and .p_chosen == 1 and .p_rejected == 0.5' "$TMP/nli.jsonl"
+# its metadata has commas before closing braces (as the published file does)
+# and a value with a comma and quotes
+check "import nli by Education" pp prefs import --format lewidi --annotators "$L/nli_annotators_meta.json" \
+    --group-by Education --out "$TMP/nli2.jsonl" "$L/nli_items.json" 2>/dev/null
+expect_jq_slurp '[.[].group] | unique == ["Master, \"NLP\"", "PhD"]' "$TMP/nli2.jsonl"
 
 # stats: Krippendorff's alpha pooled and per group, agreement within and
 # across groups, against the independent reference (alpha_reference.py)

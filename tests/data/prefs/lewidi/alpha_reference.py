@@ -15,6 +15,7 @@ Run: python3 tests/data/prefs/lewidi/alpha_reference.py
 import itertools
 import json
 import os
+import re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = [  # name, items, metadata, group-by fields
@@ -76,7 +77,8 @@ def main():
         with open(os.path.join(HERE, items_f), encoding="utf-8") as f:
             items = json.load(f)
         with open(os.path.join(HERE, meta_f), encoding="utf-8") as f:
-            meta = json.load(f)
+            # the VariErrNLI-like metadata has commas before closing braces
+            meta = json.loads(re.sub(r",(\s*[}\]])", r"\1", f.read()))
         js = judgements(items, meta, fields)
         by_item = {}
         for iid, _a, v, g in js:
