@@ -10,7 +10,13 @@
  * with responses given as plain strings. Annotators and their groups are
  * declared once in an annotators file (JSON array or JSONL of
  * {"id":"a1","groups":{"community":"a","region":"PT"}}); a judgement by an
- * undeclared annotator is an error naming the file and line. */
+ * undeclared annotator is an error naming the file and line.
+ *
+ * The training pairs written from such data (pp_prefs_aggregate_pairs), from
+ * LeWiDi rating data (pp_prefs_lewidi.h) and from the UDHR variants
+ * (pp_prefs_variants) are preference records {"id","prompt","chosen",
+ * "rejected","group","lang","p_chosen",...}: docs/prefs.md, "Preference
+ * records". */
 #ifndef PP_PREFS_H
 #define PP_PREFS_H
 
