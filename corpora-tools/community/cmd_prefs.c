@@ -5,6 +5,7 @@
 #include "src/cli/cli.h"
 #include "src/pp_ledger.h"
 #include "corpora-tools/community/pp_prefs.h"
+#include "corpora-tools/community/cmd_prefs_int.h"
 #include "src/pp_record.h"
 
 #include <getopt.h>
@@ -15,26 +16,40 @@
 
 /* The help of prefs, pieced so that each sub-command prints its own part. */
 static const char syn_import[] =
-    "polyphony prefs import   --annotators FILE [--out FILE] [--rejects FILE] [FILE...]\n";
+    "polyphony prefs import   --annotators FILE [--out FILE] [--rejects FILE] [FILE...]\n"
+    "   or: polyphony prefs import   --format lewidi --annotators META.json --group-by FIELD[,FIELD]\n"
+    "                                [--labels L1,L2,...] [--out FILE] [--rejects FILE] ITEMS.json...\n";
 static const char syn_validate[] = "polyphony prefs validate --annotators FILE [FILE...]\n";
 static const char syn_stats[] =
     "polyphony prefs stats    --annotators FILE [--by DIM] [--json] [--ledger FILE]\n"
     "                                [--aggregate majority|per-group|distribution --out FILE]\n"
-    "                                [FILE...]\n";
+    "                                [--format lewidi --group-by FIELD[,FIELD]] [FILE...]\n";
 static const char syn_synth[] =
-    "polyphony prefs synth    [--seed S] [--noise P] --out FILE --annotators-out FILE\n";
+    "polyphony prefs synth    [--seed S] [--noise P] --out FILE --annotators-out FILE\n"
+    "   or: polyphony prefs synth    --variants CODE_A,CODE_B [--majority 0.7] [--seed S]\n"
+    "                                [--udhr FILE] [--max-chars N] --out FILE [--eval-out FILE]\n";
 static const char about[] =
     "Preference records: prompt/chosen/rejected with an annotator and a guideline\n"
     "version, or a prompt with responses and per-annotator judgements. Every\n"
     "annotator is declared, with their groups (community, language, region...), in\n"
     "the annotators file (JSON array or JSONL of {\"id\",\"groups\":{...}}).\n";
-static const char opt_import[] = "  import     merge and check records; write them in canonical form\n";
+static const char opt_import[] =
+    "  import     merge and check records; write them in canonical form\n"
+    "             --format lewidi  LeWiDi shared-task items (JSON keyed by id, per-\n"
+    "                          annotator labels) with --annotators the annotator\n"
+    "                          metadata: writes one preference record per item and\n"
+    "                          group of --group-by (the group's preferred label as\n"
+    "                          chosen, p_chosen its share); see docs/prefs.md\n"
+    "             --labels L1,L2,...  the label set, when soft_label does not name\n"
+    "                          the annotation scale (ConvAbuse: --labels=-3,-2,-1,0,1)\n";
 static const char opt_validate[] = "  validate   check every record; report each bad line (file:line)\n";
 static const char opt_stats[] =
     "  stats      Krippendorff's alpha (nominal) pooled and within each group,\n"
     "             agreement within vs between groups, and every prompt where\n"
     "             groups disagree; never collapsed to a majority\n"
     "             --by DIM       only this group dimension\n"
+    "             --format lewidi --group-by FIELD[,FIELD]  LeWiDi items, grouped\n"
+    "                            by annotator metadata (--annotators META.json)\n"
     "             --json         the report as JSON\n"
     "             --ledger FILE  append per-language rows (alpha pooled and per\n"
     "                            group, agreement within/across groups)\n"
@@ -45,7 +60,14 @@ static const char opt_stats[] =
 static const char opt_synth[] =
     "  synth      the documented controlled set: groups with opposed, known\n"
     "             preferences (register, variety) on the same prompts\n"
-    "             --seed S (default 1), --noise P (flip rate, default 0.1)\n";
+    "             --seed S (default 1), --noise P (flip rate, default 0.1)\n"
+    "             --variants A,B  instead: the same UDHR paragraph in two written\n"
+    "                          variants of one language (declaration codes, e.g.\n"
+    "                          ron_1953,ron_1993); group A-convention prefers A's text\n"
+    "                          and B-convention B's; --majority P (default 0.7) of the\n"
+    "                          training pairs and of the population side with A;\n"
+    "                          UDHR dev/test paragraphs give both groups' pairs\n"
+    "                          (split \"eval\", or to --eval-out FILE)\n";
 
 void usage_prefs(FILE *f)
 {
@@ -238,12 +260,19 @@ int cmd_prefs_synth(int argc, char **argv)
                                          {"noise", required_argument, 0, 'n'},
                                          {"out", required_argument, 0, 'o'},
                                          {"annotators-out", required_argument, 0, 'a'},
+                                         {"variants", required_argument, 0, 'V'},
+                                         {"majority", required_argument, 0, 'm'},
+                                         {"udhr", required_argument, 0, 'u'},
+                                         {"max-chars", required_argument, 0, 'x'},
+                                         {"eval-out", required_argument, 0, 'E'},
                                          CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
     long seed = 1;
     double noise = 0.1;
-    const char *out = NULL, *aout = NULL;
-    int c, cr;
+    const char *out = NULL, *aout = NULL, *variants = NULL, *udhr = NULL, *eval_out = NULL;
+    double majority = 0.7;
+    long max_chars = 0;
+    int c, cr, have_noise = 0, have_variant_opt = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
@@ -254,7 +283,21 @@ int cmd_prefs_synth(int argc, char **argv)
         case 'n':
             if (!cli_parse_double(cmd, "--noise", optarg, 0, 0.49, &noise))
                 return 2;
+            have_noise = 1;
             break;
+        case 'V': variants = optarg; break;
+        case 'm':
+            if (!cli_parse_double(cmd, "--majority", optarg, 0.5, 0.99, &majority))
+                return 2;
+            have_variant_opt = 1;
+            break;
+        case 'u': udhr = optarg, have_variant_opt = 1; break;
+        case 'x':
+            if (!cli_parse_long(cmd, "--max-chars", optarg, 1, 1000000L, &max_chars))
+                return 2;
+            have_variant_opt = 1;
+            break;
+        case 'E': eval_out = optarg, have_variant_opt = 1; break;
         case 'o': out = optarg; break;
         case 'a': aout = optarg; break;
         default:
@@ -263,6 +306,17 @@ int cmd_prefs_synth(int argc, char **argv)
             break;
         }
     }
+    if (variants) {
+        if (aout || have_noise)
+            return cli_usage(cmd, "--annotators-out and --noise are for the controlled set, not "
+                                  "--variants");
+        if (!out)
+            return cli_usage(cmd, "--variants needs --out FILE");
+        return prefs_synth_variants(cmd, variants, majority, seed, udhr, max_chars, out,
+                                    eval_out);
+    }
+    if (have_variant_opt)
+        return cli_usage(cmd, "--majority, --udhr, --max-chars and --eval-out go with --variants");
     if (!out || !aout)
         return cli_usage(cmd, "--out FILE and --annotators-out FILE are required");
     json_t *recs = NULL, *anns = NULL;
@@ -314,9 +368,14 @@ static int prefs_main(const char *sub, int argc, char **argv)
                                          {"json", no_argument, 0, 'j'},
                                          {"aggregate", required_argument, 0, 'g'},
                                          CLI_LONG_LEDGER,
+                                         {"format", required_argument, 0, 'F'},
+                                         {"group-by", required_argument, 0, 'G'},
+                                         {"labels", required_argument, 0, 'L'},
                                          CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
     const char *annf = NULL, *out = NULL, *rejf = NULL, *by = NULL, *ledger = NULL;
+    const char *group_by = NULL, *labels = NULL;
+    int lewidi = 0;
     int json = 0, have_agg = 0, c, cr;
     pp_prefs_aggregate agg = PP_AGG_MAJORITY;
     optind = 1;
@@ -326,6 +385,14 @@ static int prefs_main(const char *sub, int argc, char **argv)
         case 'o': out = optarg; break;
         case 'b': by = optarg; break;
         case 'j': json = 1; break;
+        case 'F':
+            if (strcmp(optarg, "lewidi") == 0)
+                lewidi = 1;
+            else if (strcmp(optarg, "records") != 0)
+                return cli_usage(cmd, "--format expects records or lewidi");
+            break;
+        case 'G': group_by = optarg; break;
+        case 'L': labels = optarg; break;
         case 'g':
             if (!parse_agg(optarg, &agg))
                 return cli_usage(cmd, "--aggregate expects majority, per-group or distribution");
@@ -342,12 +409,19 @@ static int prefs_main(const char *sub, int argc, char **argv)
     if (!annf)
         return cli_usage(cmd, "--annotators FILE is required (who judged, and their groups)");
     int is_import = strcmp(sub, "import") == 0, is_stats = strcmp(sub, "stats") == 0;
-    if ((rejf && !is_import) || ((by || json || have_agg || ledger) && !is_stats) ||
+    if (lewidi && !group_by)
+        return cli_usage(cmd, "--format lewidi needs --group-by FIELD[,FIELD] (annotator metadata)");
+    if ((group_by || labels) && !lewidi)
+        return cli_usage(cmd, "--group-by and --labels are for --format lewidi (records carry "
+                              "their groups)");
+    if (lewidi && optind >= argc)
+        return cli_usage(cmd, "--format lewidi needs the items file(s) (JSON keyed by item id)");
+    if ((rejf && !is_import && !lewidi) || ((by || json || have_agg || ledger) && !is_stats) ||
         (out && !is_import && !have_agg))
         return cli_usage(cmd, "option not valid here (see --help)");
     if (have_agg && !out)
         return cli_usage(cmd, "--aggregate needs --out FILE");
-    if (have_agg && agg == PP_AGG_PER_GROUP && !by)
+    if (have_agg && agg == PP_AGG_PER_GROUP && !by && !lewidi)
         return cli_usage(cmd, "--aggregate per-group needs --by DIM");
     strv files = {0};
     for (int i = optind; i < argc; i++)
@@ -356,15 +430,37 @@ static int prefs_main(const char *sub, int argc, char **argv)
     pp_error_clear(&e);
     pp_annotators *ann = NULL;
     pp_prefset *set = NULL;
+    pp_lewidi *lw = NULL;
     pp_writer *rej = NULL, *w = NULL;
     int rc = 0;
     size_t nbad = 0;
-    if (pp_annotators_load(annf, &ann, &e) != PP_OK || pp_prefset_new(ann, &set, &e) != PP_OK ||
-        (rejf && pp_writer_open(rejf, &rej, &e) != PP_OK)) {
+    if (lewidi) {
+        if (rejf && pp_writer_open(rejf, &rej, &e) != PP_OK) {
+            rc = cli_fail(cmd, &e);
+            goto done;
+        }
+        rc = prefs_lewidi_load(cmd, files.v, files.n, annf, group_by, labels, rej, &lw);
+        if (rc == 0 && is_import)
+            rc = prefs_lewidi_import(cmd, lw, out, rej, rejf);
+        if (rc == 0 && !is_import && pp_lewidi_prefset(lw, &ann, &set, &e) != PP_OK)
+            rc = cli_fail(cmd, &e);
+        if (rc == 0 && !by && is_stats)
+            by = pp_lewidi_dimension(lw);
+        if (rc == 0 && strcmp(sub, "validate") == 0)
+            fprintf(stderr, "polyphony %s: %zu items, no bad judgement\n", cmd,
+                    pp_lewidi_item_count(lw));
+        if (rej && pp_writer_close(rej, &e) != PP_OK && rc == 0)
+            rc = cli_fail(cmd, &e);
+        rej = NULL;
+        if (rc || !is_stats)
+            goto done;
+    } else if (pp_annotators_load(annf, &ann, &e) != PP_OK ||
+               pp_prefset_new(ann, &set, &e) != PP_OK ||
+               (rejf && pp_writer_open(rejf, &rej, &e) != PP_OK)) {
         rc = cli_fail(cmd, &e);
         goto done;
     }
-    if (!read_all(cmd, set, &files, rej, strcmp(sub, "validate") == 0, &nbad)) {
+    if (!lewidi && !read_all(cmd, set, &files, rej, strcmp(sub, "validate") == 0, &nbad)) {
         rc = 1;
         goto done;
     }
@@ -445,6 +541,7 @@ done:
     pp_writer_abort(w);
     pp_prefset_free(set);
     pp_annotators_free(ann);
+    pp_lewidi_free(lw);
     free(files.v);
     return rc;
 }

@@ -155,6 +155,33 @@ pp_status pp_annotators_load(const char *path, pp_annotators **out, pp_error *er
     return PP_OK;
 }
 
+pp_status pp_annotators_from_json(const json_t *entries, const char *name, pp_annotators **out,
+                                  pp_error *err)
+{
+    *out = NULL;
+    pp_annotators *a = calloc(1, sizeof *a);
+    if (!a)
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    a->byid = json_object();
+    a->dims = json_array();
+    snprintf(a->path, sizeof a->path, "%s", name ? name : "-");
+    pp_status st = PP_OK;
+    size_t i;
+    json_t *e;
+    json_array_foreach(entries, i, e) {
+        if (st == PP_OK)
+            st = annot_add(a, e, a->path, 0, err);
+    }
+    if (st == PP_OK && json_object_size(a->byid) == 0)
+        st = pp_error_set(err, PP_ERR_INVALID, a->path, 0, "no annotator declared");
+    if (st != PP_OK) {
+        pp_annotators_free(a);
+        return st;
+    }
+    *out = a;
+    return PP_OK;
+}
+
 /* ================================================================ records */
 
 struct pp_prefset {
@@ -975,10 +1002,14 @@ pp_status pp_prefs_aggregate_pairs(const pp_prefset *s, pp_prefs_aggregate how, 
             int m = argmax_unique(c, nr);
             if (m < 0)
                 drop++;
+            size_t tot = 0;
+            for (size_t r = 0; r < nr; r++)
+                tot += c[r];
             for (size_t r = 0; m >= 0 && r < nr && st == PP_OK; r++) {
                 if ((int)r == m)
                     continue;
                 json_t *p = pair_base(item, "majority", (size_t)m, r);
+                json_object_set_new(p, "p_chosen", json_real((double)c[m] / (double)tot));
                 json_object_set_new(p, "votes_chosen", json_integer((json_int_t)c[m]));
                 json_object_set_new(p, "votes_rejected", json_integer((json_int_t)c[r]));
                 st = emit(p, ud, err);
@@ -1012,6 +1043,7 @@ pp_status pp_prefs_aggregate_pairs(const pp_prefset *s, pp_prefs_aggregate how, 
                     json_object_set_new(p, "id", json_string(gid));
                     json_object_set_new(p, "group", json_string(g));
                     json_object_set_new(p, "group_dimension", json_string(by));
+                    json_object_set_new(p, "p_chosen", json_real((double)c[m] / (double)tot));
                     json_object_set_new(p, "votes_chosen", json_integer((json_int_t)c[m]));
                     json_object_set_new(p, "votes_rejected", json_integer((json_int_t)c[r]));
                     st = emit(p, ud, err);
@@ -1058,6 +1090,7 @@ pp_status pp_prefs_aggregate_pairs(const pp_prefset *s, pp_prefs_aggregate how, 
                         continue;
                     json_t *p = pair_base(item, "distribution", a, b);
                     json_object_set_new(p, "weight", json_real((double)c[a] / (double)tot));
+                    json_object_set_new(p, "p_chosen", json_real((double)c[a] / (double)tot));
                     json_object_set(p, "distribution", dist);
                     json_object_set(p, "group_distribution", gd);
                     st = emit(p, ud, err);

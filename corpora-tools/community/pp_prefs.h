@@ -10,7 +10,13 @@
  * with responses given as plain strings. Annotators and their groups are
  * declared once in an annotators file (JSON array or JSONL of
  * {"id":"a1","groups":{"community":"a","region":"PT"}}); a judgement by an
- * undeclared annotator is an error naming the file and line. */
+ * undeclared annotator is an error naming the file and line.
+ *
+ * The training pairs written from such data (pp_prefs_aggregate_pairs), from
+ * LeWiDi rating data (pp_prefs_lewidi.h) and from the UDHR variants
+ * (pp_prefs_variants) are preference records {"id","prompt","chosen",
+ * "rejected","group","lang","p_chosen",...}: docs/prefs.md, "Preference
+ * records". */
 #ifndef PP_PREFS_H
 #define PP_PREFS_H
 
@@ -31,6 +37,10 @@ typedef struct pp_annotators pp_annotators;
  * entry needs a string "id" and an object "groups" whose values are strings
  * (or arrays of strings). Duplicate ids are an error naming file:line. */
 PP_API pp_status pp_annotators_load(const char *path, pp_annotators **out, pp_error *err);
+/* The same from entries in memory ({"id","groups"} objects); `name` stands
+ * for the file in messages. */
+PP_API pp_status pp_annotators_from_json(const json_t *entries, const char *name,
+                                         pp_annotators **out, pp_error *err);
 PP_API void pp_annotators_free(pp_annotators *a);
 PP_API size_t pp_annotators_count(const pp_annotators *a);
 /* The groups object of annotator `id` (borrowed), or NULL when undeclared. */
@@ -113,6 +123,35 @@ PP_API pp_status pp_prefs_aggregate_pairs(const pp_prefset *s, pp_prefs_aggregat
  * *annotators a JSON array for the annotators file. */
 PP_API pp_status pp_prefs_synth(unsigned long long seed, double noise, json_t **records,
                                 json_t **annotators, pp_error *err);
+
+/* ----------------------------------------------------------- UDHR variants */
+
+/* Preference pairs between two written variants of one language in the
+ * bundled UDHR (docs/prefs.md, "Orthography preference sets"): the same
+ * article and paragraph in declaration `code_a` and `code_b` (differing
+ * texts only). Two groups, "<code_a>-convention" preferring code_a's text
+ * and "<code_b>-convention" preferring code_b's. The share `majority` is a
+ * share of pairs and of the population: of the training paragraphs (UDHR
+ * split "train"), round(majority * N) drawn with `seed` get a record of
+ * group A and the others one of group B, and every record's p_chosen is the
+ * population share preferring its chosen text (majority for A's texts,
+ * 1 - majority for B's). Evaluation paragraphs (UDHR splits dev and test)
+ * get one record of each group, split "eval". */
+typedef struct pp_prefs_variants_opts {
+    const char *udhr;             /* udhr.jsonl(.zst) */
+    const char *code_a, *code_b;  /* declaration codes; A is the majority */
+    double majority;              /* in [0.5, 1) */
+    unsigned long long seed;
+    long max_chars;               /* > 0: leave out pairs with a longer text */
+} pp_prefs_variants_opts;
+
+typedef struct pp_prefs_variants_counts {
+    size_t train_a, train_b, eval_pairs, identical, too_long;
+} pp_prefs_variants_counts;
+
+PP_API pp_status pp_prefs_variants(const pp_prefs_variants_opts *o, pp_prefs_emit_fn emit_train,
+                                   pp_prefs_emit_fn emit_eval, void *ud,
+                                   pp_prefs_variants_counts *counts, pp_error *err);
 
 #ifdef __cplusplus
 }
