@@ -17,5 +17,10 @@ dist_guideexamples_DATA = tests/data/guide/SOURCE.md tests/data/guide/habari.txt
 	tests/data/guide/mt-outputs.jsonl
 guidetemplatesdir = $(docdir)/examples/guide/templates
 dist_guidetemplates_DATA = tests/data/guide/templates/kijiji-cloze.xml
+# The pages of each stage (distributed by their stages' fragments) are
+# installed in the documentation directory too, since the guide links to them.
+doc_DATA = docs/ingest.md docs/registry.md docs/lid.md docs/filter.md docs/dedup.md \
+	docs/pii.md docs/scale.md docs/tokenizers.md docs/instruct.md docs/prefs.md \
+	docs/train.md docs/audit.md
 TESTS += tests/guide.sh
 EXTRA_DIST += tests/guide.sh tests/data/guide/regenerate.sh
