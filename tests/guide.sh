@@ -85,6 +85,30 @@ matches() {
     ' "$1" "$2"
 }
 
+# The matcher itself, on cases whose answer is known: a matcher that accepted
+# anything would let the guide drift silently.
+# expect_match yes|no WANT GOT (lines separated by |)
+expect_match() {
+    printf '%s\n' "$2" | tr '|' '\n' >"$TMP/m.want"
+    printf '%s\n' "$3" | tr '|' '\n' >"$TMP/m.got"
+    [ "$3" = "" ] && : >"$TMP/m.got"
+    [ "$2" = "" ] && : >"$TMP/m.want"
+    if matches "$TMP/m.want" "$TMP/m.got"; then _r=yes; else _r=no; fi
+    expect_eq "$_r" "$1" "matcher: '$2' against '$3'"
+}
+expect_match yes 'a|b' 'a|b'
+expect_match no 'a|b' 'a|c'
+expect_match no 'a|b' 'a|b|c'
+expect_match yes 'a|…|d' 'a|b|c|d'
+expect_match yes 'a|…|d' 'a|d'
+expect_match no 'a|…|d' 'a|b|c'
+expect_match yes 'x 1.2… s' 'x 1.234 s'
+expect_match no 'x 1.2… s' 'x 1.334 s'
+expect_match yes '…: done' 'polyphony: done'
+expect_match no '' 'something'
+expect_match yes '' ''
+expect_match yes 'a' 'a   '
+
 pages=$(ls "$guide"/*.md)
 for page in $pages; do
     name=$(basename "$page" .md)
