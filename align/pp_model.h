@@ -78,6 +78,7 @@ typedef struct pp_memory_plan {
     size_t scratch;     /* backward's activation gradients */
     size_t kv_cache;
     size_t total;
+    size_t adapters;    /* LoRA adapter weights (FP32); 0 without an adapter */
 } pp_memory_plan;
 
 PP_API pp_memory_plan pp_memory_plan_compute(const pp_llama_config *cfg, int B, int T,

@@ -90,6 +90,8 @@ struct pp_model {
     int32_t *inputs, *targets; /* (capB*capT) copies */
     int have_targets;
     long ntargets;
+
+    struct pp_lora *lora; /* attached adapter (align/pp_lora_internal.h) or NULL */
 };
 
 static inline float *pp_param(const pp_model *m, int kind, int layer, size_t per_layer)
