@@ -86,9 +86,9 @@ static uint64_t splitmix64(uint64_t *s)
 /* uniform in [0, 1) from the top 24 bits */
 static float unit_float(uint64_t x) { return (float)(x >> 40) * (1.0f / 16777216.0f); }
 
-pp_status pp_lora_attach(pp_model *m, const pp_lora_config *c, uint64_t seed, pp_error *err)
+pp_status pp_lora_config_check(const pp_llama_config *mc, const pp_lora_config *c,
+                               pp_error *err)
 {
-    const pp_llama_config *mc = &m->cfg;
     if (!c->targets || c->targets >= (1u << PP_LORA_NTARGETS))
         return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "no valid target modules");
     if (!(c->dropout >= 0.0f && c->dropout < 1.0f))
@@ -108,6 +108,17 @@ pp_status pp_lora_attach(pp_model *m, const pp_lora_config *c, uint64_t seed, pp
                                 "rank %d for %s (%d x %d): it must be between 1 and %d", c->r,
                                 TARGET_NAMES[t], out[t], in[t], lim);
     }
+    return PP_OK;
+}
+
+pp_status pp_lora_attach(pp_model *m, const pp_lora_config *c, uint64_t seed, pp_error *err)
+{
+    const pp_llama_config *mc = &m->cfg;
+    pp_status st = pp_lora_config_check(mc, c, err);
+    if (st)
+        return st;
+    int in[PP_LORA_NTARGETS], out[PP_LORA_NTARGETS];
+    target_dims(mc, in, out);
     struct pp_lora *lo = calloc(1, sizeof *lo);
     if (!lo)
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
@@ -144,7 +155,7 @@ pp_status pp_lora_attach(pp_model *m, const pp_lora_config *c, uint64_t seed, pp
     pp_lora_free(m->lora);
     m->lora = lo;
     if (m->capB > 0) {
-        pp_status st = pp_lora_prepare(lo, m->capB * m->capT, m->training, err);
+        st = pp_lora_prepare(lo, m->capB * m->capT, m->training, err);
         if (st) {
             pp_lora_detach(m);
             return st;

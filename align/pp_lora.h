@@ -58,6 +58,11 @@ PP_API pp_status pp_lora_targets_parse(const char *list, unsigned *mask, pp_erro
 /* Module name of a target ("q_proj"). */
 PP_API const char *pp_lora_target_name(pp_lora_target t);
 
+/* Check an adapter configuration against a model configuration (the errors of
+ * pp_lora_attach, before anything is allocated). */
+PP_API pp_status pp_lora_config_check(const pp_llama_config *mc, const pp_lora_config *c,
+                                      pp_error *err);
+
 /* Attach a fresh adapter (PEFT initialization from `seed`) to m, replacing any.
  * Errors: rank 0 or larger than min(in, out) of a targeted layer (naming it), no
  * targets, dropout outside [0, 1). Call before pp_model_prepare for training, or
