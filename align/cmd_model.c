@@ -36,6 +36,7 @@ void usage_model_info(FILE *fp)
             "  -T, --seq-len T        tokens per row (default 256 or max_position_embeddings)\n"
             "      --lora-rank R      also the plan of LoRA training at rank R (frozen base)\n"
             "      --lora-targets L   modules the adapters target (default all linear layers)\n"
+            "      --base-dtype D     f32 or bf16: the frozen base's dtype in the LoRA plan\n"
             "      --json             one JSON object instead of the text\n"
             "  -h, --help             show this help\n"
             "See polyphony-model(1).\n");
@@ -98,17 +99,18 @@ static pp_status dtypes(const char *dir, json_t *out, pp_error *err)
 
 int cmd_model_info(int argc, char **argv)
 {
-    enum { O_CONFIG = 1, O_JSON };
+    enum { O_CONFIG = 1, O_JSON, O_DTYPE };
     static const struct option opts[] = {
         {"config", required_argument, NULL, O_CONFIG}, {"batch-size", required_argument, NULL, 'b'},
         {"seq-len", required_argument, NULL, 'T'}, {"json", no_argument, NULL, O_JSON},
         {"lora-rank", required_argument, NULL, LORA_OPT_RANK},
-        {"lora-targets", required_argument, NULL, LORA_OPT_TARGETS}, CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
+        {"lora-targets", required_argument, NULL, LORA_OPT_TARGETS},
+        {"base-dtype", required_argument, NULL, O_DTYPE}, CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
     cli_common co;
     cli_common_init(&co, CMD, "info");
     const char *config = NULL;
     long B = 8, T = 0;
-    int as_json = 0, c, cr;
+    int as_json = 0, c, cr, wbytes = 4;
     lora_cli lo;
     lora_cli_init(&lo);
     optind = 1;
@@ -124,6 +126,11 @@ int cmd_model_info(int argc, char **argv)
                 return 2;
             break;
         case O_JSON: as_json = 1; break;
+        case O_DTYPE:
+            if (strcmp(optarg, "f32") != 0 && strcmp(optarg, "bf16") != 0)
+                return cli_usage("model info", "--base-dtype is f32 or bf16, not '%s'", optarg);
+            wbytes = optarg[0] == 'b' ? 2 : 4;
+            break;
         default:
             if ((cr = lora_cli_opt(&lo, "model info", c, optarg)) >= 0) {
                 if (cr)
@@ -183,7 +190,7 @@ int cmd_model_info(int argc, char **argv)
             pp_tokenizer_free(tok);
             return cli_fail("model info", &err);
         }
-        trl = pp_lora_memory_plan(&cfg, lc.r, lc.targets, (int)B, (int)T, 4);
+        trl = pp_lora_memory_plan(&cfg, lc.r, lc.targets, (int)B, (int)T, wbytes);
     }
     size_t np = pp_llama_config_num_params(&cfg);
     if (as_json) {
@@ -207,8 +214,9 @@ int cmd_model_info(int argc, char **argv)
             "inference", "seq_len", (int)T, "memory", plan_json(&inf));
         if (lo.rank)
             json_object_set_new(o, "lora_training",
-                                json_pack("{s:i,s:f,s:I,s:i,s:i,s:o}", "r", lc.r, "lora_alpha",
-                                          (double)lc.alpha, "trainable",
+                                json_pack("{s:i,s:f,s:s,s:I,s:i,s:i,s:o}", "r", lc.r,
+                                          "lora_alpha", (double)lc.alpha, "base_dtype",
+                                          wbytes == 2 ? "bf16" : "f32", "trainable",
                                           (json_int_t)(trl.adapters / sizeof(float)),
                                           "batch_size", (int)B, "seq_len", (int)T, "memory",
                                           plan_json(&trl)));
@@ -245,9 +253,9 @@ int cmd_model_info(int argc, char **argv)
         printf("\ntraining, batch %ld x %ld:\n", B, T);
         pp_memory_plan_print(&tr, stdout);
         if (lo.rank) {
-            printf("\nLoRA training, rank %d (%zu trainable parameters, frozen F32 base), "
+            printf("\nLoRA training, rank %d (%zu trainable parameters, frozen %s base), "
                    "batch %ld x %ld:\n",
-                   lc.r, trl.adapters / sizeof(float), B, T);
+                   lc.r, trl.adapters / sizeof(float), wbytes == 2 ? "BF16" : "F32", B, T);
             pp_memory_plan_print(&trl, stdout);
         }
         json_decref(dt);

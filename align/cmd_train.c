@@ -68,6 +68,8 @@ void usage_train(FILE *fp)
             "      --init-std S         standard deviation of a fresh initialization (0.02)\n"
             "      --seed S             initialization and mixing seed (default 1)\n"
             "      --threads N          OpenMP/BLAS threads (default: all)\n"
+            "      --base-dtype D       f32 or bf16: the frozen base of a LoRA run kept in BF16\n"
+            "                           (half the memory; default f32)\n"
             "      --max-memory SIZE    refuse (with the memory plan) a run whose plan exceeds\n"
             "                           SIZE bytes (suffix K, M, G; default: physical memory)\n"
             "\n"
@@ -100,6 +102,7 @@ typedef struct topts {
     int ndata, restart;
     lora_cli lora;
     double max_mem;
+    const char *base_dtype;
     long steps, B, T, K, warmup, seed, threads, save_every, eval_every;
     double lr, min_lr, wd, beta1, beta2, eps, clip, init_std;
 } topts;
@@ -231,7 +234,7 @@ static int parse_args(int argc, char **argv, topts *o, cli_common *co)
     enum {
         O_CONFIG = 1, O_TOK, O_INIT, O_RESTART, O_OBJ, O_DATA, O_FMT, O_FIELD, O_MIX, O_STEPS,
         O_BATCH, O_SEQ, O_ACCUM, O_LR, O_MINLR, O_SCHED, O_WARM, O_WD, O_B1, O_B2, O_EPS,
-        O_CLIP, O_STD, O_SEED, O_THREADS, O_SAVE, O_LOG, O_EVAL, O_EVERY, O_MAXMEM
+        O_CLIP, O_STD, O_SEED, O_THREADS, O_SAVE, O_LOG, O_EVAL, O_EVERY, O_MAXMEM, O_DTYPE
     };
     static const struct option opts[] = {
         {"config", required_argument, NULL, O_CONFIG}, {"tokenizer", required_argument, NULL, O_TOK},
@@ -249,7 +252,8 @@ static int parse_args(int argc, char **argv, topts *o, cli_common *co)
         {"seed", required_argument, NULL, O_SEED}, {"threads", required_argument, NULL, O_THREADS},
         {"save-every", required_argument, NULL, O_SAVE}, {"log-json", required_argument, NULL, O_LOG},
         {"eval-data", required_argument, NULL, O_EVAL}, {"eval-every", required_argument, NULL, O_EVERY},
-        {"max-memory", required_argument, NULL, O_MAXMEM}, LORA_CLI_LONG_TRAIN,
+        {"max-memory", required_argument, NULL, O_MAXMEM}, {"base-dtype", required_argument, NULL, O_DTYPE},
+        LORA_CLI_LONG_TRAIN,
         CLI_LONG_LEDGER, CLI_LONG_PROGRESS, CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
     int c, cr;
     const long BIG = 1L << 40;
@@ -286,6 +290,7 @@ static int parse_args(int argc, char **argv, topts *o, cli_common *co)
         case O_LOG: o->log_json = optarg; break;
         case O_EVAL: o->eval_data = optarg; break;
         case O_EVERY: if (!cli_parse_long(CMD, "--eval-every", optarg, 1, BIG, &o->eval_every)) return 2; break;
+        case O_DTYPE: o->base_dtype = optarg; break;
         case O_MAXMEM: {
             char *end;
             double v = strtod(optarg, &end);
@@ -331,6 +336,10 @@ static int parse_args(int argc, char **argv, topts *o, cli_common *co)
         return cr;
     if (lora_cli_active(&o->lora) && !o->init)
         return cli_usage(CMD, "LoRA adapts a trained model: give its checkpoint with --init DIR");
+    if (o->base_dtype && strcmp(o->base_dtype, "f32") != 0 && strcmp(o->base_dtype, "bf16") != 0)
+        return cli_usage(CMD, "--base-dtype is f32 or bf16, not '%s'", o->base_dtype);
+    if (o->base_dtype && strcmp(o->base_dtype, "bf16") == 0 && !lora_cli_active(&o->lora))
+        return cli_usage(CMD, "--base-dtype bf16 keeps a frozen base: it needs --lora-rank or --adapter");
     return -1;
 }
 
@@ -393,6 +402,7 @@ int cmd_train(int argc, char **argv)
     int needs_tok = (o.ndata && strcmp(o.format, "tokens") != 0) || o.eval_data;
     pp_train_state ts = {0};
     const char *src_name = o.config ? o.config : o.init;
+    int bf16 = o.base_dtype && strcmp(o.base_dtype, "bf16") == 0;
 
     /* the model */
     if (o.config) {
@@ -401,7 +411,8 @@ int cmd_train(int argc, char **argv)
             pp_model_new(&cfg, &m, &err) != PP_OK)
             goto fail;
         pp_model_init_random(m, (uint64_t)o.seed, (float)o.init_std);
-    } else if (pp_model_load(o.init, &m, &err) != PP_OK) {
+    } else if (bf16 ? pp_model_load_bf16(o.init, &m, &err) != PP_OK
+                    : pp_model_load(o.init, &m, &err) != PP_OK) {
         goto fail;
     }
     pp_llama_config *cfgp = (pp_llama_config *)pp_model_config(m);
@@ -459,7 +470,7 @@ int cmd_train(int argc, char **argv)
     {
         /* refuse before the activations are allocated when the plan cannot fit */
         const pp_lora_config *lc = pp_model_lora(m);
-        pp_memory_plan plan = lc ? pp_lora_memory_plan(cfgp, lc->r, lc->targets, Bl, T, 4)
+        pp_memory_plan plan = lc ? pp_lora_memory_plan(cfgp, lc->r, lc->targets, Bl, T, bf16 ? 2 : 4)
                                  : pp_memory_plan_compute(cfgp, Bl, T, 1);
         double limit = o.max_mem;
         if (limit <= 0) {

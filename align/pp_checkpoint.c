@@ -121,8 +121,32 @@ pp_status pp_model_load(const char *dir, pp_model **out, pp_error *err)
     pp_model *m;
     if ((st = pp_model_new(&cfg, &m, err)))
         return st;
+    st = pp_checkpoint_read_each(dir, m, err);
+    if (st) {
+        pp_model_free(m);
+        return st;
+    }
+    *out = m;
+    return PP_OK;
+}
+
+/* Every tensor of the checkpoint into m's parameters (F32), or through a buffer of
+ * one tensor into its BF16 block. */
+pp_status pp_checkpoint_read_each(const char *dir, pp_model *m, pp_error *err)
+{
+    float *buf = NULL;
+    if (m->params_bf16) {
+        size_t mx = 0;
+        for (int i = 0; i < m->ntensors; i++) {
+            size_t k = (size_t)m->tensors[i].shape[0] *
+                       (size_t)(m->tensors[i].ndim == 2 ? m->tensors[i].shape[1] : 1);
+            mx = k > mx ? k : mx;
+        }
+        if (!(buf = malloc(mx * sizeof(float))))
+            return pp_error_set(err, PP_ERR_NOMEM, dir, 0, "out of memory");
+    }
     shards s;
-    st = shards_open(dir, &s, err);
+    pp_status st = shards_open(dir, &s, err);
     for (int i = 0; !st && i < m->ntensors; i++) {
         const pp_named_tensor *nt = &m->tensors[i];
         const pp_st_tensor *t;
@@ -160,19 +184,24 @@ pp_status pp_model_load(const char *dir, pp_model **out, pp_error *err)
                               t->dtype_name);
             break;
         }
-        st = pp_safetensors_read_f32(f, t, m->params + nt->offset, pp_st_numel(t), err);
+        if (buf) {
+            st = pp_safetensors_read_f32(f, t, buf, pp_st_numel(t), err);
+            if (st == PP_OK)
+                pp_model_bf16_store(m, nt->offset, buf, pp_st_numel(t));
+        } else {
+            st = pp_safetensors_read_f32(f, t, m->params + nt->offset, pp_st_numel(t), err);
+        }
     }
     shards_close(&s);
-    if (st) {
-        pp_model_free(m);
-        return st;
-    }
-    *out = m;
-    return PP_OK;
+    free(buf);
+    return st;
 }
 
 pp_status pp_model_save(const pp_model *m, const char *dir, pp_error *err)
 {
+    if (!m->params)
+        return pp_error_set(err, PP_ERR_INVALID, dir, 0,
+                            "a BF16 base is not saved (its adapter is)");
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
         return pp_error_set(err, PP_ERR_IO, dir, 0, "cannot create the directory: %s",
                             strerror(errno));

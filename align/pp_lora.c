@@ -161,7 +161,8 @@ pp_status pp_lora_attach(pp_model *m, const pp_lora_config *c, uint64_t seed, pp
             return st;
         }
         if (m->training) /* the base keeps no gradients while an adapter trains */
-            m->plan = pp_lora_memory_plan(mc, c->r, c->targets, m->capB, m->capT, 4);
+            m->plan = pp_lora_memory_plan(mc, c->r, c->targets, m->capB, m->capT,
+                                          m->params_bf16 ? 2 : 4);
     }
     return PP_OK;
 }
@@ -311,6 +312,9 @@ pp_status pp_lora_merge(pp_model *m, pp_error *err)
     struct pp_lora *lo = m->lora;
     if (!lo)
         return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "no adapter to merge");
+    if (!m->params)
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "an adapter merges into F32 weights, "
+                                                          "not a BF16 base");
     int r = lo->cfg.r;
     for (int l = 0; l < lo->L; l++)
         for (int t = 0; t < PP_LORA_NTARGETS; t++) {
@@ -355,6 +359,8 @@ pp_memory_plan pp_lora_memory_plan(const pp_llama_config *c, int r, unsigned tar
     /* kept A x of every adapted layer, the dropout / input-gradient scratch, du */
     p.activations += (nt * c->num_hidden_layers * N * r + N * r) * sizeof(float);
     p.scratch += N * (size_t)maxin * sizeof(float);
+    if (bytes_per_weight == 2) /* one layer, the embeddings and the final norm in F32 */
+        p.scratch += pp_model_bf16_scratch_floats(c) * sizeof(float);
     p.total = p.params + p.adapters + p.grads + p.adam_m + p.adam_v + p.activations + p.scratch +
               p.kv_cache;
     return p;

@@ -102,6 +102,8 @@ void pp_model_free(pp_model *m)
     if (!m)
         return;
     free(m->params);
+    free(m->params_bf16);
+    free(m->wscratch);
     free(m->grads);
     free(m->adam_m);
     free(m->adam_v);
@@ -127,6 +129,8 @@ static uint64_t splitmix64(uint64_t *s)
 
 void pp_model_init_random(pp_model *m, uint64_t seed, float std)
 {
+    if (!m->params) /* a BF16 base */
+        return;
     uint64_t s = seed;
     for (int i = 0; i < m->ntensors; i++) {
         pp_named_tensor *t = &m->tensors[i];
@@ -171,6 +175,9 @@ pp_status pp_model_tensor(pp_model *m, const char *name, float **data, float **g
         pp_named_tensor *t = &m->tensors[i];
         if (strcmp(t->name, name) != 0)
             continue;
+        if (!m->params)
+            return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                                "tensor \"%s\" is held in BF16 (a frozen base)", name);
         if (data)
             *data = m->params + t->offset;
         if (grad)
@@ -370,7 +377,8 @@ pp_status pp_model_prepare(pp_model *m, int B, int T, int training, pp_error *er
     m->capT = T;
     m->training = training;
     m->plan = m->lora && training
-                  ? pp_lora_memory_plan(c, m->lora->cfg.r, m->lora->cfg.targets, B, T, 4)
+                  ? pp_lora_memory_plan(c, m->lora->cfg.r, m->lora->cfg.targets, B, T,
+                                        m->params_bf16 ? 2 : 4)
                   : pp_memory_plan_compute(c, B, T, training);
     return PP_OK;
 }
@@ -420,8 +428,10 @@ pp_status pp_model_forward(pp_model *m, const int32_t *inputs, const int32_t *ta
     if (lo)             \
     pp_lora_forward_hook(lo, l, t, out, x, N)
 
-    pp_op_embedding_forward(RES(0), inputs, m->params + m->kind_offset[PK_WTE], N, C);
+    pp_op_embedding_forward(RES(0), inputs, pp_model_weight(m, PK_WTE), N, C);
+    pp_layer_w lw; /* the layer's F32 weights (converted from a BF16 base) */
     for (int l = 0; l < L; l++) {
+        pp_model_layer_weights(m, l, &lw);
         float *ln1 = a->ln1 + LY(l) * cN * C, *ln1r = a->ln1_rstd + LY(l) * cN;
         float *q = a->q + LY(l) * cN * QD, *k = a->k + LY(l) * cN * KVD;
         float *v = a->v + LY(l) * cN * KVD, *att = a->att + LY(l) * cAtt;
@@ -429,15 +439,10 @@ pp_status pp_model_forward(pp_model *m, const int32_t *inputs, const int32_t *ta
         float *ln2 = a->ln2 + LY(l) * cN * C, *ln2r = a->ln2_rstd + LY(l) * cN;
         float *gate = a->gate + LY(l) * cN * I, *up = a->up + LY(l) * cN * I;
         float *h = a->h + LY(l) * cN * I;
-        const float *wq = pp_param(m, PK_WQ, l, (size_t)QD * C);
-        const float *wk = pp_param(m, PK_WK, l, (size_t)KVD * C);
-        const float *wv = pp_param(m, PK_WV, l, (size_t)KVD * C);
-        const float *wo = pp_param(m, PK_WO, l, (size_t)C * QD);
-        const float *wg = pp_param(m, PK_WGATE, l, (size_t)I * C);
-        const float *wu = pp_param(m, PK_WUP, l, (size_t)I * C);
-        const float *wd = pp_param(m, PK_WDOWN, l, (size_t)C * I);
+        const float *wq = lw.w[PK_WQ], *wk = lw.w[PK_WK], *wv = lw.w[PK_WV], *wo = lw.w[PK_WO];
+        const float *wg = lw.w[PK_WGATE], *wu = lw.w[PK_WUP], *wd = lw.w[PK_WDOWN];
 
-        pp_op_rmsnorm_forward(ln1, ln1r, RES(l), pp_param(m, PK_LN1, l, C), N, C, c->rms_norm_eps);
+        pp_op_rmsnorm_forward(ln1, ln1r, RES(l), lw.w[PK_LN1], N, C, c->rms_norm_eps);
         pp_op_matmul_forward(a->lin, ln1, wq, N, C, QD);                 /* (N,QD) */
         LORA(PP_LORA_Q, a->lin, ln1);
         pp_op_rope_forward(q, a->lin, m->rope_cos, m->rope_sin, B, T, NH, HD);
@@ -451,7 +456,7 @@ pp_status pp_model_forward(pp_model *m, const int32_t *inputs, const int32_t *ta
         pp_op_matmul_forward(rmid, atty, wo, N, QD, C);                  /* (N,C) */
         LORA(PP_LORA_O, rmid, atty);
         pp_op_add_inplace(rmid, RES(l), (long)N * C);
-        pp_op_rmsnorm_forward(ln2, ln2r, rmid, pp_param(m, PK_LN2, l, C), N, C, c->rms_norm_eps);
+        pp_op_rmsnorm_forward(ln2, ln2r, rmid, lw.w[PK_LN2], N, C, c->rms_norm_eps);
         pp_op_matmul_forward(gate, ln2, wg, N, C, I);                    /* (N,I) */
         LORA(PP_LORA_GATE, gate, ln2);
         pp_op_matmul_forward(up, ln2, wu, N, C, I);
@@ -462,9 +467,9 @@ pp_status pp_model_forward(pp_model *m, const int32_t *inputs, const int32_t *ta
         pp_op_add_inplace(RES(l + 1), rmid, (long)N * C);
     }
 #undef LORA
-    pp_op_rmsnorm_forward(a->lnf, a->lnf_rstd, RES(L), m->params + m->kind_offset[PK_LNF], N, C,
+    pp_op_rmsnorm_forward(a->lnf, a->lnf_rstd, RES(L), pp_model_weight(m, PK_LNF), N, C,
                           c->rms_norm_eps);
-    const float *head = m->params + m->kind_offset[c->tie_word_embeddings ? PK_WTE : PK_HEAD];
+    const float *head = pp_model_weight(m, c->tie_word_embeddings ? PK_WTE : PK_HEAD);
     pp_op_matmul_forward(a->logits, a->lnf, head, N, C, V);              /* (N,V) */
 
     m->ntargets = 0;
@@ -517,12 +522,14 @@ pp_status pp_model_backward(pp_model *m, float loss_scale, pp_error *err)
     m->have_targets = 0; /* the logits now hold their gradient */
     int head_kind = c->tie_word_embeddings ? PK_WTE : PK_HEAD;
     pp_op_matmul_backward(d->dln, g ? g + m->kind_offset[head_kind] : NULL, a->logits, a->lnf,
-                          m->params + m->kind_offset[head_kind], N, C, V, 0);
+                          pp_model_weight(m, head_kind), N, C, V, 0);
     memset(d->dres, 0, sizeof(float) * (size_t)N * C);
     pp_op_rmsnorm_backward(d->dres, g ? g + m->kind_offset[PK_LNF] : NULL, d->dln, RES(L), a->lnf_rstd,
-                           m->params + m->kind_offset[PK_LNF], N, C);
+                           pp_model_weight(m, PK_LNF), N, C);
 
+    pp_layer_w lw;
     for (int l = L - 1; l >= 0; l--) {
+        pp_model_layer_weights(m, l, &lw);
         float *ln1 = a->ln1 + LY(l) * cN * C, *ln1r = a->ln1_rstd + LY(l) * cN;
         float *q = a->q + LY(l) * cN * QD, *k = a->k + LY(l) * cN * KVD;
         float *v = a->v + LY(l) * cN * KVD, *att = a->att + LY(l) * cAtt;
@@ -530,7 +537,7 @@ pp_status pp_model_backward(pp_model *m, float loss_scale, pp_error *err)
         float *ln2 = a->ln2 + LY(l) * cN * C, *ln2r = a->ln2_rstd + LY(l) * cN;
         float *gate = a->gate + LY(l) * cN * I, *up = a->up + LY(l) * cN * I;
         float *h = a->h + LY(l) * cN * I;
-#define P(kind, per) pp_param(m, kind, l, per)
+#define P(kind, per) lw.w[kind]
 #define G(kind, per) (g ? g + m->kind_offset[kind] + (size_t)l * (per) : NULL)
 #define LORA(t, dx, dout, x) \
     if (lo)                  \

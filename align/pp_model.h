@@ -237,6 +237,16 @@ PP_API pp_status pp_sample_token(const float *logits, int V, const pp_sampler *s
  * file and the tensor. */
 PP_API pp_status pp_model_load(const char *dir, pp_model **out, pp_error *err);
 
+/* Load a checkpoint as a frozen BF16 base (half the memory of F32): BF16 tensors
+ * are kept exactly, F32/F16 ones rounded to nearest even. Such a model trains only
+ * through a LoRA adapter (align/pp_lora.h); forward and backward convert one layer's
+ * weights at a time to F32 into one scratch buffer. pp_model_params() is NULL and
+ * saving, decoding, pp_model_tensor() and merging need an F32 model. */
+PP_API pp_status pp_model_load_bf16(const char *dir, pp_model **out, pp_error *err);
+/* Convert a model's weights to a BF16 base (rounding to nearest even). */
+PP_API pp_status pp_model_to_bf16(pp_model *m, pp_error *err);
+PP_API int pp_model_is_bf16(const pp_model *m);
+
 /* Write DIR/config.json, DIR/generation_config.json and DIR/model.safetensors
  * (F32, Hugging Face names). DIR is created if missing; files are written under
  * temporary names and renamed when complete. */

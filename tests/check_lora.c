@@ -8,6 +8,7 @@
 #include "config.h"
 #include "align/pp_lora.h"
 #include "align/pp_lora_internal.h"
+#include "align/pp_model_internal.h"
 #include "align/pp_safetensors.h"
 #include "tests/testutil.h"
 
@@ -332,6 +333,119 @@ START_TEST(dropout_gradient)
 }
 END_TEST
 
+/* ---- a BF16 frozen base ---- */
+
+/* BF16 tensors load exactly: every weight a BF16 base hands forward equals the F32
+ * load of the same file; log-probabilities and adapter gradients are bit for bit
+ * those of the F32 model, and match PyTorch's on the rounded weights. */
+START_TEST(bf16_base_exact)
+{
+    pp_error e;
+    pp_model *f = NULL, *h = NULL;
+    ck_assert_int_eq(pp_model_load(FIXDIR "/tiny-bf16", &f, &e), PP_OK);
+    pp_status st = pp_model_load_bf16(FIXDIR "/tiny-bf16", &h, &e);
+    ck_assert_msg(st == PP_OK, "%s: %s", e.file, e.message);
+    ck_assert(pp_model_is_bf16(h) && !pp_model_is_bf16(f));
+    ck_assert_ptr_null(pp_model_params(h));
+    const pp_llama_config *c = pp_model_config(f);
+    size_t per_layer = 0;
+    for (int l = 0; l < c->num_hidden_layers; l++) {
+        pp_layer_w wf, wh;
+        pp_model_layer_weights(f, l, &wf);
+        pp_model_layer_weights(h, l, &wh);
+        int kinds[] = {PK_LN1, PK_WQ, PK_WK, PK_WV, PK_WO, PK_LN2, PK_WGATE, PK_WUP, PK_WDOWN};
+        for (int i = 0; i < 9; i++) {
+            size_t n = f->kind_size[kinds[i]] / (size_t)c->num_hidden_layers;
+            ck_assert_int_eq(memcmp(wf.w[kinds[i]], wh.w[kinds[i]], n * sizeof(float)), 0);
+            per_layer += n;
+        }
+    }
+    ck_assert_uint_eq(per_layer, pp_model_num_params(f) - f->kind_size[PK_WTE] -
+                                     f->kind_size[PK_HEAD] - f->kind_size[PK_LNF]);
+    int kinds[] = {PK_WTE, PK_HEAD, PK_LNF};
+    for (int i = 0; i < 3; i++) {
+        const float *a = pp_model_weight(f, kinds[i]), *b = pp_model_weight(h, kinds[i]);
+        ck_assert_int_eq(memcmp(a, b, f->kind_size[kinds[i]] * sizeof(float)), 0);
+    }
+    /* log-probabilities: PyTorch on the BF16 weights, and the F32 model exactly */
+    pp_safetensors *fx;
+    ck_assert_int_eq(pp_safetensors_open(FIXDIR "/fixtures.safetensors", &fx, &e), PP_OK);
+    uint64_t n;
+    float *fin = fixture(fx, "inputs", &n), *want = fixture(fx, "logprobs.bf16", NULL);
+    int T = (int)n / 2;
+    int32_t *ids = ids_of(fin, (uint64_t)T);
+    float *lf = malloc(sizeof(float) * T), *lh = malloc(sizeof(float) * T);
+    ck_assert_int_eq(pp_model_logprobs(f, ids, T, lf, &e), PP_OK);
+    ck_assert_int_eq(pp_model_logprobs(h, ids, T, lh, &e), PP_OK);
+    assert_close("bf16 logprobs", lh, want, (uint64_t)T - 1, 1e-4, 0);
+    ck_assert_int_eq(memcmp(lf, lh, sizeof(float) * (T - 1)), 0);
+    /* the same adapter on both: the same loss and gradients, bit for bit */
+    ck_assert_int_eq(pp_lora_load(f, FIXDIR "/tiny-lora", &e), PP_OK);
+    ck_assert_int_eq(pp_lora_load(h, FIXDIR "/tiny-lora", &e), PP_OK);
+    ck_assert_int_eq(pp_model_prepare(f, 2, T, 1, &e), PP_OK);
+    ck_assert_int_eq(pp_model_prepare(h, 2, T, 1, &e), PP_OK);
+    pp_memory_plan pf = pp_model_memory_plan(f), ph = pp_model_memory_plan(h);
+    ck_assert_uint_eq(ph.params * 2, pf.params);
+    ck_assert_uint_eq(ph.scratch, pf.scratch + pp_model_bf16_scratch_floats(c) * sizeof(float));
+    float *ftg = fixture(fx, "targets", NULL);
+    int32_t *in = ids_of(fin, n), *tg = ids_of(ftg, n);
+    float l1, l2;
+    pp_model_zero_grad(f);
+    pp_model_zero_grad(h);
+    ck_assert_int_eq(pp_model_forward(f, in, tg, 2, T, &l1, &e), PP_OK);
+    ck_assert_int_eq(pp_model_forward(h, in, tg, 2, T, &l2, &e), PP_OK);
+    ck_assert(l1 == l2);
+    ck_assert_int_eq(pp_model_backward(f, 1.0f, &e), PP_OK);
+    ck_assert_int_eq(pp_model_backward(h, 1.0f, &e), PP_OK);
+    ck_assert_int_eq(memcmp(pp_model_grads(f), pp_model_grads(h),
+                            pp_model_num_trainable(f) * sizeof(float)),
+                     0);
+    /* what needs F32 weights says so */
+    ck_assert_int_eq(pp_lora_merge(h, &e), PP_ERR_INVALID);
+    ck_assert_int_eq(pp_model_save(h, "unused", &e), PP_ERR_INVALID);
+    free(fin);
+    free(ftg);
+    free(want);
+    free(ids);
+    free(in);
+    free(tg);
+    free(lf);
+    free(lh);
+    pp_safetensors_close(fx);
+    pp_model_free(f);
+    pp_model_free(h);
+}
+END_TEST
+
+/* From an F32 file the weights are rounded to the nearest BF16. */
+START_TEST(bf16_from_f32_rounds)
+{
+    pp_error e;
+    pp_model *f = load_tiny(), *h = NULL;
+    ck_assert_int_eq(pp_model_load_bf16(FIXDIR "/tiny", &h, &e), PP_OK);
+    pp_layer_w wf, wh;
+    pp_model_layer_weights(f, 1, &wf);
+    pp_model_layer_weights(h, 1, &wh);
+    size_t n = f->kind_size[PK_WUP] / 2;
+    int changed = 0;
+    for (size_t i = 0; i < n; i++) {
+        float a = wf.w[PK_WUP][i], b = wh.w[PK_WUP][i];
+        ck_assert_msg(fabsf(a - b) <= fabsf(a) / 256.0f, "%g rounded to %g", a, b);
+        uint32_t bits;
+        memcpy(&bits, &b, 4);
+        ck_assert_uint_eq(bits & 0xffffu, 0);
+        changed += a != b;
+    }
+    ck_assert_int_gt(changed, (int)n / 2);
+    pp_model_to_bf16(f, &e);
+    pp_model_layer_weights(f, 1, &wf);
+    pp_model_layer_weights(h, 1, &wh);
+    ck_assert_int_eq(memcmp(wf.w[PK_WUP], wh.w[PK_WUP], n * sizeof(float)), 0);
+    pp_model_free(f);
+    pp_model_free(h);
+}
+END_TEST
+
 /* ---- files ---- */
 
 START_TEST(save_load_as_peft)
@@ -536,6 +650,8 @@ static Suite *lora_suite(void)
     tcase_add_test(tc, fixture_logprobs_and_merge);
     tcase_add_test(tc, fast_lora_vs_naive);
     tcase_add_test(tc, dropout_gradient);
+    tcase_add_test(tc, bf16_base_exact);
+    tcase_add_test(tc, bf16_from_f32_rounds);
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_add_test(tc, save_load_as_peft);

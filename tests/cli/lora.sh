@@ -78,6 +78,22 @@ expect_jq '.output_ids[0] == 24' "$TMP/out"
 expect_status 0 pp train --init "$BASE" --out "$TMP/d" --steps 5 $TR --lora-rank 4 --lora-dropout 0.1 -q
 expect_jq '.lora_dropout > 0.09 and .lora_dropout < 0.11' "$TMP/d/adapter_config.json"
 
+# --- a BF16 base: the same adapter as the F32 load of the same BF16 file, bit for bit
+# shellcheck disable=SC2086
+expect_status 0 pp train --init "$M/tiny-bf16" --out "$TMP/h32" --steps 5 $TR --lora-rank 4 -q
+# shellcheck disable=SC2086
+expect_status 0 pp train --init "$M/tiny-bf16" --out "$TMP/h16" --steps 5 $TR --lora-rank 4 \
+    --base-dtype bf16
+expect_grep 'parameters +38\.3 KiB' "$TMP/err"
+expect_same "$TMP/h32/adapter_model.safetensors" "$TMP/h16/adapter_model.safetensors" "BF16 base"
+# an F32 checkpoint is rounded to BF16
+# shellcheck disable=SC2086
+expect_status 0 pp train --init "$BASE" --out "$TMP/h" --steps 2 $TR --lora-rank 4 --base-dtype bf16 -q
+# shellcheck disable=SC2086
+expect_status 2 pp train --init "$BASE" --out "$TMP/x" --steps 1 $TR --base-dtype bf16
+# shellcheck disable=SC2086
+expect_status 2 pp train --init "$BASE" --out "$TMP/x" --steps 1 $TR --lora-rank 4 --base-dtype f16
+
 # --- the plan: model info and --max-memory
 expect_status 0 pp model info "$BASE" --lora-rank 4 -b 4 -T 16
 expect_grep 'LoRA training, rank 4 \(3712 trainable parameters' "$TMP/out"
