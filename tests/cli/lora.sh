@@ -78,6 +78,28 @@ expect_jq '.output_ids[0] == 24' "$TMP/out"
 expect_status 0 pp train --init "$BASE" --out "$TMP/d" --steps 5 $TR --lora-rank 4 --lora-dropout 0.1 -q
 expect_jq '.lora_dropout > 0.09 and .lora_dropout < 0.11' "$TMP/d/adapter_config.json"
 
+# --- SFT with an adapter: ChatML records, only the assistant turns learned, held-out
+# bits per byte scored through the adapter
+expect_status 0 pp tokenizer train -q --lang yo --vocab-size 400 --no-exemplars --chat-markers \
+    -i "$TESTDATA/tokenizers/yo-udhr-train.jsonl" -o "$TMP/yo" || stop "tokenizer training failed"
+expect_status 0 pp train --config "$M/train/config.json" --tokenizer "$TMP/yo.model" \
+    --out "$TMP/chatbase" --steps 0 -q
+head -n 40 "$TESTDATA/tokenizers/yo-udhr-train.jsonl" |
+    jq -c '{lang, messages: [{role: "user", content: "Kí ni èyí?"}, {role: "assistant", content: .text}]}' \
+    >"$TMP/chat.jsonl"
+tail -n 4 "$TESTDATA/tokenizers/yo-udhr-train.jsonl" >"$TMP/heldout.jsonl"
+expect_status 0 pp train --init "$TMP/chatbase" --out "$TMP/sft" --steps 8 --objective sft \
+    --data-format messages --data "$TMP/chat.jsonl" --batch-size 2 --seq-len 64 --lr 1e-2 \
+    --lora-rank 8 --lora-alpha 16 --lora-dropout 0.05 --threads 1 --log-json "$TMP/sft.log" \
+    --eval-data "$TMP/heldout.jsonl"
+expect_lines 8 "$TMP/sft.log"
+expect_jq_slurp '.[-1].loss < .[0].loss' "$TMP/sft.log"
+expect_grep 'eval step 8: yo +bits_per_byte' "$TMP/err"
+expect_file "$TMP/sft/tokenizer.model"
+expect_file "$TMP/sft/adapter_model.safetensors"
+expect_status 0 pp score --model "$TMP/chatbase" --adapter "$TMP/sft" --window 64 "$TMP/heldout.jsonl"
+expect_jq '.bits_per_byte > 0' "$TMP/out"
+
 # --- a BF16 base: the same adapter as the F32 load of the same BF16 file, bit for bit
 # shellcheck disable=SC2086
 expect_status 0 pp train --init "$M/tiny-bf16" --out "$TMP/h32" --steps 5 $TR --lora-rank 4 -q

@@ -12,7 +12,9 @@ functions below.
                                 bfloat16) and fixtures.safetensors
   regenerate.py --verify-adapter DIR   check an adapter polyphony wrote (names,
                                 shapes, adapter_config.json keys) as PEFT reads it;
-                                base_model_name_or_path must lead to its base
+                                base_model_name_or_path must lead to its base; with
+                                DIR/score.jsonl (polyphony score --adapter DIR
+                                --input-format ids) also compare the scores
   regenerate.py --verify DIR    load a checkpoint polyphony wrote (DIR/config.json,
                                 DIR/model.safetensors) and compare the log-probabilities
                                 it gives with DIR/logprobs.json (written beside it by
@@ -353,7 +355,23 @@ def verify_adapter(d):
         o, i = s[mod + ".weight"]
         assert tuple(t.shape) == ((r, i) if ".lora_A." in n else (o, r)), (n, t.shape)
     print("%d adapter tensors, names, shapes and config keys as PEFT expects" % len(W))
-    return 0
+    # DIR/score.jsonl (polyphony score --adapter DIR --input-format ids output): the
+    # summed log-probability of each record with the adapter applied here
+    sp = os.path.join(d, "score.jsonl")
+    if not os.path.exists(sp):
+        return 0
+    P = {n: t.double() for n, t in st_read(os.path.join(base, "model.safetensors")).items()}
+    lora = (conf["lora_alpha"] / r, {n: t.double() for n, t in W.items()})
+    worst = 0.0
+    with open(sp) as f:
+        for line in f:
+            rec = json.loads(line)
+            ids = torch.tensor([rec["ids"]])
+            lp = torch.log_softmax(forward(cfg, P, ids, lora), -1)[0, :-1]
+            lp = float(lp.gather(-1, ids[0, 1:, None]).sum())
+            worst = max(worst, abs(lp - rec["logprob"]))
+    print("scores with the adapter: largest difference %.3g" % worst)
+    return 0 if worst < 1e-3 else 1
 
 
 def verify(d):
