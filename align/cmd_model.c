@@ -37,6 +37,7 @@ void usage_model_info(FILE *fp)
             "      --lora-rank R      also the plan of LoRA training at rank R (frozen base)\n"
             "      --lora-targets L   modules the adapters target (default all linear layers)\n"
             "      --base-dtype D     f32 or bf16: the frozen base's dtype in the LoRA plan\n"
+            "      --recompute        training plans with gradient checkpointing\n"
             "      --json             one JSON object instead of the text\n"
             "  -h, --help             show this help\n"
             "See polyphony-model(1).\n");
@@ -99,18 +100,19 @@ static pp_status dtypes(const char *dir, json_t *out, pp_error *err)
 
 int cmd_model_info(int argc, char **argv)
 {
-    enum { O_CONFIG = 1, O_JSON, O_DTYPE };
+    enum { O_CONFIG = 1, O_JSON, O_DTYPE, O_RECOMP };
     static const struct option opts[] = {
         {"config", required_argument, NULL, O_CONFIG}, {"batch-size", required_argument, NULL, 'b'},
         {"seq-len", required_argument, NULL, 'T'}, {"json", no_argument, NULL, O_JSON},
         {"lora-rank", required_argument, NULL, LORA_OPT_RANK},
         {"lora-targets", required_argument, NULL, LORA_OPT_TARGETS},
-        {"base-dtype", required_argument, NULL, O_DTYPE}, CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
+        {"base-dtype", required_argument, NULL, O_DTYPE},
+        {"recompute", no_argument, NULL, O_RECOMP}, CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
     cli_common co;
     cli_common_init(&co, CMD, "info");
     const char *config = NULL;
     long B = 8, T = 0;
-    int as_json = 0, c, cr, wbytes = 4;
+    int as_json = 0, c, cr, wbytes = 4, recompute = 0;
     lora_cli lo;
     lora_cli_init(&lo);
     optind = 1;
@@ -126,6 +128,7 @@ int cmd_model_info(int argc, char **argv)
                 return 2;
             break;
         case O_JSON: as_json = 1; break;
+        case O_RECOMP: recompute = 1; break;
         case O_DTYPE:
             if (strcmp(optarg, "f32") != 0 && strcmp(optarg, "bf16") != 0)
                 return cli_usage("model info", "--base-dtype is f32 or bf16, not '%s'", optarg);
@@ -181,7 +184,7 @@ int cmd_model_info(int argc, char **argv)
     }
     /* inference: one sequence of T tokens with its KV cache; training: B x T */
     pp_memory_plan inf = pp_memory_plan_compute(&cfg, 1, (int)T, 0);
-    pp_memory_plan tr = pp_memory_plan_compute(&cfg, (int)B, (int)T, 1);
+    pp_memory_plan tr = pp_memory_plan_compute(&cfg, (int)B, (int)T, recompute ? 2 : 1);
     pp_lora_config lc = lora_cli_config(&lo);
     pp_memory_plan trl = {0};
     if (lo.rank) {
@@ -190,7 +193,7 @@ int cmd_model_info(int argc, char **argv)
             pp_tokenizer_free(tok);
             return cli_fail("model info", &err);
         }
-        trl = pp_lora_memory_plan(&cfg, lc.r, lc.targets, (int)B, (int)T, wbytes);
+        trl = pp_lora_memory_plan(&cfg, lc.r, lc.targets, (int)B, (int)T, wbytes, recompute);
     }
     size_t np = pp_llama_config_num_params(&cfg);
     if (as_json) {
@@ -250,7 +253,7 @@ int cmd_model_info(int argc, char **argv)
         }
         printf("\ninference, one sequence of %ld tokens:\n", T);
         pp_memory_plan_print(&inf, stdout);
-        printf("\ntraining, batch %ld x %ld:\n", B, T);
+        printf("\ntraining, batch %ld x %ld%s:\n", B, T, recompute ? ", recomputing layers" : "");
         pp_memory_plan_print(&tr, stdout);
         if (lo.rank) {
             printf("\nLoRA training, rank %d (%zu trainable parameters, frozen %s base), "

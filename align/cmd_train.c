@@ -70,6 +70,8 @@ void usage_train(FILE *fp)
             "      --threads N          OpenMP/BLAS threads (default: all)\n"
             "      --base-dtype D       f32 or bf16: the frozen base of a LoRA run kept in BF16\n"
             "                           (half the memory; default f32)\n"
+            "      --recompute          gradient checkpointing: keep only the residual stream\n"
+            "                           between layers; backward recomputes each layer\n"
             "      --max-memory SIZE    refuse (with the memory plan) a run whose plan exceeds\n"
             "                           SIZE bytes (suffix K, M, G; default: physical memory)\n"
             "\n"
@@ -103,6 +105,7 @@ typedef struct topts {
     lora_cli lora;
     double max_mem;
     const char *base_dtype;
+    int recompute;
     long steps, B, T, K, warmup, seed, threads, save_every, eval_every;
     double lr, min_lr, wd, beta1, beta2, eps, clip, init_std;
 } topts;
@@ -234,7 +237,7 @@ static int parse_args(int argc, char **argv, topts *o, cli_common *co)
     enum {
         O_CONFIG = 1, O_TOK, O_INIT, O_RESTART, O_OBJ, O_DATA, O_FMT, O_FIELD, O_MIX, O_STEPS,
         O_BATCH, O_SEQ, O_ACCUM, O_LR, O_MINLR, O_SCHED, O_WARM, O_WD, O_B1, O_B2, O_EPS,
-        O_CLIP, O_STD, O_SEED, O_THREADS, O_SAVE, O_LOG, O_EVAL, O_EVERY, O_MAXMEM, O_DTYPE
+        O_CLIP, O_STD, O_SEED, O_THREADS, O_SAVE, O_LOG, O_EVAL, O_EVERY, O_MAXMEM, O_DTYPE, O_RECOMP
     };
     static const struct option opts[] = {
         {"config", required_argument, NULL, O_CONFIG}, {"tokenizer", required_argument, NULL, O_TOK},
@@ -253,6 +256,7 @@ static int parse_args(int argc, char **argv, topts *o, cli_common *co)
         {"save-every", required_argument, NULL, O_SAVE}, {"log-json", required_argument, NULL, O_LOG},
         {"eval-data", required_argument, NULL, O_EVAL}, {"eval-every", required_argument, NULL, O_EVERY},
         {"max-memory", required_argument, NULL, O_MAXMEM}, {"base-dtype", required_argument, NULL, O_DTYPE},
+        {"recompute", no_argument, NULL, O_RECOMP},
         LORA_CLI_LONG_TRAIN,
         CLI_LONG_LEDGER, CLI_LONG_PROGRESS, CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
     int c, cr;
@@ -291,6 +295,7 @@ static int parse_args(int argc, char **argv, topts *o, cli_common *co)
         case O_EVAL: o->eval_data = optarg; break;
         case O_EVERY: if (!cli_parse_long(CMD, "--eval-every", optarg, 1, BIG, &o->eval_every)) return 2; break;
         case O_DTYPE: o->base_dtype = optarg; break;
+        case O_RECOMP: o->recompute = 1; break;
         case O_MAXMEM: {
             char *end;
             double v = strtod(optarg, &end);
@@ -470,8 +475,9 @@ int cmd_train(int argc, char **argv)
     {
         /* refuse before the activations are allocated when the plan cannot fit */
         const pp_lora_config *lc = pp_model_lora(m);
-        pp_memory_plan plan = lc ? pp_lora_memory_plan(cfgp, lc->r, lc->targets, Bl, T, bf16 ? 2 : 4)
-                                 : pp_memory_plan_compute(cfgp, Bl, T, 1);
+        pp_memory_plan plan = lc ? pp_lora_memory_plan(cfgp, lc->r, lc->targets, Bl, T,
+                                                       bf16 ? 2 : 4, o.recompute)
+                                 : pp_memory_plan_compute(cfgp, Bl, T, o.recompute ? 2 : 1);
         double limit = o.max_mem;
         if (limit <= 0) {
             long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
@@ -486,7 +492,7 @@ int cmd_train(int argc, char **argv)
             goto fail;
         }
     }
-    if (pp_model_prepare(m, Bl, T, 1, &err) != PP_OK)
+    if (pp_model_prepare(m, Bl, T, o.recompute ? 2 : 1, &err) != PP_OK)
         goto fail;
     if (!quiet) {
         pp_memory_plan plan = pp_model_memory_plan(m);

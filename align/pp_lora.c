@@ -162,7 +162,7 @@ pp_status pp_lora_attach(pp_model *m, const pp_lora_config *c, uint64_t seed, pp
         }
         if (m->training) /* the base keeps no gradients while an adapter trains */
             m->plan = pp_lora_memory_plan(mc, c->r, c->targets, m->capB, m->capT,
-                                          m->params_bf16 ? 2 : 4);
+                                          m->params_bf16 ? 2 : 4, m->training == 2);
     }
     return PP_OK;
 }
@@ -338,9 +338,9 @@ pp_status pp_lora_merge(pp_model *m, pp_error *err)
 }
 
 pp_memory_plan pp_lora_memory_plan(const pp_llama_config *c, int r, unsigned targets, int B,
-                                   int T, int bytes_per_weight)
+                                   int T, int bytes_per_weight, int recompute)
 {
-    pp_memory_plan p = pp_memory_plan_compute(c, B, T, 1);
+    pp_memory_plan p = pp_memory_plan_compute(c, B, T, recompute ? 2 : 1);
     int in[PP_LORA_NTARGETS], out[PP_LORA_NTARGETS], maxin = 0;
     target_dims(c, in, out);
     size_t n = 0, nt = 0;

@@ -107,9 +107,10 @@ PP_API size_t pp_model_num_trainable(const pp_model *m);
 
 /* The memory plan of LoRA training with rank r on every target of `targets`:
  * frozen weights in their dtype (bytes_per_weight 4 or 2), the adapters, their
- * gradients and AdamW moments, activations and activation gradients. */
+ * gradients and AdamW moments, activations (one layer's with recompute != 0) and
+ * activation gradients. */
 PP_API pp_memory_plan pp_lora_memory_plan(const pp_llama_config *cfg, int r, unsigned targets,
-                                          int B, int T, int bytes_per_weight);
+                                          int B, int T, int bytes_per_weight, int recompute);
 
 #ifdef __cplusplus
 }

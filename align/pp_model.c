@@ -201,7 +201,9 @@ static size_t layout_acts(const pp_llama_config *c, int B, int T, int training, 
                           pp_acts *a)
 {
     size_t N = (size_t)B * T, C = (size_t)c->hidden_size, I = (size_t)c->intermediate_size;
-    size_t L = training ? (size_t)c->num_hidden_layers : 1;
+    /* training 1 keeps every layer's activations; 2 (recomputation) one layer's and the
+     * residual stream between layers */
+    size_t L = training == 1 ? (size_t)c->num_hidden_layers : 1;
     size_t HD = (size_t)c->head_dim, NH = (size_t)c->num_attention_heads;
     size_t NKV = (size_t)c->num_key_value_heads, V = (size_t)c->vocab_size;
     size_t maxh = NH > NKV ? NH : NKV;
@@ -212,7 +214,7 @@ static size_t layout_acts(const pp_llama_config *c, int B, int T, int training, 
             a->field = base + off;                                                               \
         off += (n);                                                                              \
     } while (0)
-    A(res, (training ? L + 1 : 2) * N * C);
+    A(res, (training ? (size_t)c->num_hidden_layers + 1 : 2) * N * C);
     A(ln1, L * N * C);
     A(ln1_rstd, L * N);
     A(q, L * N * NH * HD);
@@ -271,7 +273,7 @@ pp_memory_plan pp_memory_plan_compute(const pp_llama_config *c, int B, int T, in
     p.params = P * sizeof(float);
     if (training) {
         p.grads = p.adam_m = p.adam_v = p.params;
-        p.activations = layout_acts(c, B, T, 1, NULL, &a) * sizeof(float);
+        p.activations = layout_acts(c, B, T, training, NULL, &a) * sizeof(float);
         p.scratch = layout_dacts(c, B, T, NULL, &d) * sizeof(float);
     } else {
         p.activations = layout_acts(c, B, T, 0, NULL, &a) * sizeof(float);
@@ -378,59 +380,36 @@ pp_status pp_model_prepare(pp_model *m, int B, int T, int training, pp_error *er
     m->training = training;
     m->plan = m->lora && training
                   ? pp_lora_memory_plan(c, m->lora->cfg.r, m->lora->cfg.targets, B, T,
-                                        m->params_bf16 ? 2 : 4)
+                                        m->params_bf16 ? 2 : 4, training == 2)
                   : pp_memory_plan_compute(c, B, T, training);
     return PP_OK;
 }
 
 /* ---- forward ---- */
 
-pp_status pp_model_forward(pp_model *m, const int32_t *inputs, const int32_t *targets, int B,
-                           int T, float *loss, pp_error *err)
+/* Layers [l0, l1) of the last forward (m->B, m->T): from the residual stream res[l0]
+ * to res[l1], keeping what backward needs. Backward with recomputation calls it for
+ * one layer at a time. */
+static void forward_layers(pp_model *m, int l0, int l1)
 {
     const pp_llama_config *c = &m->cfg;
-    if (!m->arena || B <= 0 || T <= 0 || B > m->capB || T > m->capT)
-        return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
-                            "batch %d x %d does not fit the prepared %d x %d", B, T, m->capB,
-                            m->capT);
-    int N = B * T, C = c->hidden_size, I = c->intermediate_size, V = c->vocab_size;
+    int B = m->B, T = m->T, N = B * T, C = c->hidden_size, I = c->intermediate_size;
     int NH = c->num_attention_heads, NKV = c->num_key_value_heads, HD = c->head_dim;
-    int QD = NH * HD, KVD = NKV * HD, L = c->num_hidden_layers;
-    for (int n = 0; n < N; n++) {
-        if (inputs[n] < 0 || inputs[n] >= V)
-            return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
-                                "input id %d at position %d is outside the vocabulary (%d)",
-                                inputs[n], n, V);
-        if (targets && targets[n] >= V)
-            return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
-                                "target id %d at position %d is outside the vocabulary (%d)",
-                                targets[n], n, V);
-    }
-    m->B = B;
-    m->T = T;
-    memcpy(m->inputs, inputs, sizeof(int32_t) * (size_t)N);
-    m->have_targets = targets != NULL;
-    if (targets)
-        memcpy(m->targets, targets, sizeof(int32_t) * (size_t)N);
-
+    int QD = NH * HD, KVD = NKV * HD;
     /* per-layer strides use the prepared capacity so layer slices never move */
     size_t cN = (size_t)m->capB * m->capT;
     size_t cAtt = (size_t)m->capB * NH * m->capT * m->capT;
     pp_acts *a = &m->a;
+    /* training 1: every layer's activations kept; 2 (recompute) or 0: one layer's */
     int tr = m->training;
 #define RES(l) (a->res + (size_t)(tr ? (l) : ((l) & 1)) * cN * C)
-#define LY(l) ((size_t)(tr ? (l) : 0))
-
+#define LY(l) ((size_t)(tr == 1 ? (l) : 0))
     struct pp_lora *lo = m->lora;
-    if (lo) /* PEFT's dropout is active in training, i.e. on forwards with targets */
-        pp_lora_begin_forward(lo, tr && targets != NULL);
 #define LORA(t, out, x) \
     if (lo)             \
     pp_lora_forward_hook(lo, l, t, out, x, N)
-
-    pp_op_embedding_forward(RES(0), inputs, pp_model_weight(m, PK_WTE), N, C);
     pp_layer_w lw; /* the layer's F32 weights (converted from a BF16 base) */
-    for (int l = 0; l < L; l++) {
+    for (int l = l0; l < l1; l++) {
         pp_model_layer_weights(m, l, &lw);
         float *ln1 = a->ln1 + LY(l) * cN * C, *ln1r = a->ln1_rstd + LY(l) * cN;
         float *q = a->q + LY(l) * cN * QD, *k = a->k + LY(l) * cN * KVD;
@@ -467,6 +446,42 @@ pp_status pp_model_forward(pp_model *m, const int32_t *inputs, const int32_t *ta
         pp_op_add_inplace(RES(l + 1), rmid, (long)N * C);
     }
 #undef LORA
+}
+
+pp_status pp_model_forward(pp_model *m, const int32_t *inputs, const int32_t *targets, int B,
+                           int T, float *loss, pp_error *err)
+{
+    const pp_llama_config *c = &m->cfg;
+    if (!m->arena || B <= 0 || T <= 0 || B > m->capB || T > m->capT)
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                            "batch %d x %d does not fit the prepared %d x %d", B, T, m->capB,
+                            m->capT);
+    int N = B * T, C = c->hidden_size, V = c->vocab_size, L = c->num_hidden_layers;
+    for (int n = 0; n < N; n++) {
+        if (inputs[n] < 0 || inputs[n] >= V)
+            return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                                "input id %d at position %d is outside the vocabulary (%d)",
+                                inputs[n], n, V);
+        if (targets && targets[n] >= V)
+            return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                                "target id %d at position %d is outside the vocabulary (%d)",
+                                targets[n], n, V);
+    }
+    m->B = B;
+    m->T = T;
+    memcpy(m->inputs, inputs, sizeof(int32_t) * (size_t)N);
+    m->have_targets = targets != NULL;
+    if (targets)
+        memcpy(m->targets, targets, sizeof(int32_t) * (size_t)N);
+
+    size_t cN = (size_t)m->capB * m->capT; /* the stride of RES() */
+    pp_acts *a = &m->a;
+    int tr = m->training;
+    if (m->lora) /* PEFT's dropout is active in training, i.e. on forwards with targets */
+        pp_lora_begin_forward(m->lora, tr && targets != NULL);
+
+    pp_op_embedding_forward(RES(0), inputs, pp_model_weight(m, PK_WTE), N, C);
+    forward_layers(m, 0, L);
     pp_op_rmsnorm_forward(a->lnf, a->lnf_rstd, RES(L), pp_model_weight(m, PK_LNF), N, C,
                           c->rms_norm_eps);
     const float *head = pp_model_weight(m, c->tie_word_embeddings ? PK_WTE : PK_HEAD);
@@ -515,7 +530,7 @@ pp_status pp_model_backward(pp_model *m, float loss_scale, pp_error *err)
     pp_acts *a = &m->a;
     pp_dacts *d = &m->d;
     float *g = lo ? NULL : m->grads; /* NULL: the base is frozen (LoRA) */
-    int tr = 1;
+    int tr = m->training;
 
     /* loss -> logits -> final norm */
     pp_op_crossentropy_backward(a->logits, m->targets, N, V, m->ntargets, loss_scale);
@@ -529,6 +544,8 @@ pp_status pp_model_backward(pp_model *m, float loss_scale, pp_error *err)
 
     pp_layer_w lw;
     for (int l = L - 1; l >= 0; l--) {
+        if (tr == 2) /* recomputation: this layer's activations again from res[l] */
+            forward_layers(m, l, l + 1);
         pp_model_layer_weights(m, l, &lw);
         float *ln1 = a->ln1 + LY(l) * cN * C, *ln1r = a->ln1_rstd + LY(l) * cN;
         float *q = a->q + LY(l) * cN * QD, *k = a->k + LY(l) * cN * KVD;

@@ -68,7 +68,8 @@ PP_API size_t pp_llama_config_num_params(const pp_llama_config *cfg);
 /* ---- memory plan ---- */
 
 /* Bytes of every part; total is their sum. For inference (training == 0) the
- * grads/moments are 0 and kv_cache is the cache for one sequence of T tokens. */
+ * grads/moments are 0 and kv_cache is the cache for one sequence of T tokens;
+ * training == 2 is training with recomputation (pp_model_prepare). */
 typedef struct pp_memory_plan {
     size_t params;
     size_t grads;
@@ -122,7 +123,10 @@ PP_API const char *pp_model_tensor_name(const pp_model *m, int i);
 
 /* Size the activation arena for batches up to B x T (T <= max_position_embeddings).
  * training != 0 also allocates gradients and AdamW moments (once, zeroed) and keeps
- * what backward needs. Called before the first step; nothing grows afterwards. */
+ * what backward needs: training == 1 every layer's activations, training == 2
+ * (gradient checkpointing) only the residual stream between layers, backward running
+ * each layer's forward again (the same gradients, one more forward of compute).
+ * Called before the first step; nothing grows afterwards. */
 PP_API pp_status pp_model_prepare(pp_model *m, int B, int T, int training, pp_error *err);
 
 /* The plan of what pp_model_prepare allocated (its B, T, training). */

@@ -333,6 +333,69 @@ START_TEST(dropout_gradient)
 }
 END_TEST
 
+/* Recomputation (training == 2) keeps one layer's activations and gives the same
+ * loss and gradients, bit for bit: full training, LoRA with dropout, BF16 base. */
+static void grads_of(pp_model *m, int training, float *loss, float **grads, size_t *n,
+                     pp_memory_plan *plan)
+{
+    pp_error e;
+    int32_t in[12] = {3, 9, 27, 17, 5, 40, 11, 2, 63, 8, 8, 1};
+    int32_t tg[12] = {9, 27, 17, 5, 40, -1, 2, 63, 8, 8, 1, 4};
+    ck_assert_int_eq(pp_model_prepare(m, 2, 6, training, &e), PP_OK);
+    pp_model_zero_grad(m);
+    pp_lora_set_dropout_seed(m, 5);
+    ck_assert_int_eq(pp_model_forward(m, in, tg, 2, 6, loss, &e), PP_OK);
+    ck_assert_int_eq(pp_model_backward(m, 1.0f, &e), PP_OK);
+    *n = pp_model_num_trainable(m);
+    *grads = malloc(*n * sizeof(float));
+    memcpy(*grads, pp_model_grads(m), *n * sizeof(float));
+    *plan = pp_model_memory_plan(m);
+}
+
+START_TEST(recompute_same_gradients)
+{
+    pp_error e;
+    for (int variant = 0; variant < 3; variant++) {
+        float l1, l2, *g1, *g2;
+        size_t n1, n2;
+        pp_memory_plan p1, p2;
+        pp_model *m[2];
+        for (int i = 0; i < 2; i++) {
+            if (variant == 2) {
+                ck_assert_int_eq(pp_model_load_bf16(FIXDIR "/tiny-bf16", &m[i], &e), PP_OK);
+            } else {
+                m[i] = load_tiny();
+            }
+            if (variant > 0) {
+                pp_lora_config lc = {.r = 3, .alpha = 6, .dropout = 0.2f, .targets = 0x7f};
+                ck_assert_int_eq(pp_lora_attach(m[i], &lc, 11, &e), PP_OK);
+                rng_state = 9;
+                for (int l = 0; l < 2; l++) {
+                    char name[128];
+                    snprintf(name, sizeof name,
+                             "base_model.model.model.layers.%d.mlp.up_proj.lora_B.weight", l);
+                    float *d;
+                    int64_t sh[2];
+                    ck_assert_int_eq(pp_lora_tensor(m[i], name, &d, NULL, sh, &e), PP_OK);
+                    fill(d, (size_t)(sh[0] * sh[1]), 0.3f);
+                }
+            }
+        }
+        grads_of(m[0], 1, &l1, &g1, &n1, &p1);
+        grads_of(m[1], 2, &l2, &g2, &n2, &p2);
+        ck_assert_uint_eq(n1, n2);
+        ck_assert_msg(l1 == l2, "variant %d: loss %g vs %g", variant, l1, l2);
+        ck_assert_msg(memcmp(g1, g2, n1 * sizeof(float)) == 0, "variant %d: gradients differ",
+                      variant);
+        ck_assert_uint_lt(p2.activations, p1.activations);
+        free(g1);
+        free(g2);
+        pp_model_free(m[0]);
+        pp_model_free(m[1]);
+    }
+}
+END_TEST
+
 /* ---- a BF16 frozen base ---- */
 
 /* BF16 tensors load exactly: every weight a BF16 base hands forward equals the F32
@@ -652,6 +715,7 @@ static Suite *lora_suite(void)
     tcase_add_test(tc, dropout_gradient);
     tcase_add_test(tc, bf16_base_exact);
     tcase_add_test(tc, bf16_from_f32_rounds);
+    tcase_add_test(tc, recompute_same_gradients);
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_add_test(tc, save_load_as_peft);

@@ -100,6 +100,18 @@ expect_file "$TMP/sft/adapter_model.safetensors"
 expect_status 0 pp score --model "$TMP/chatbase" --adapter "$TMP/sft" --window 64 "$TMP/heldout.jsonl"
 expect_jq '.bits_per_byte > 0' "$TMP/out"
 
+# --- recomputation: the same adapter, less activation memory in the plan
+# shellcheck disable=SC2086
+expect_status 0 pp train --init "$BASE" --out "$TMP/rc" --steps 15 $TR --lora-rank 4 --lora-alpha 8 \
+    --recompute -q
+expect_same "$TMP/r/adapter_model.safetensors" "$TMP/rc/adapter_model.safetensors" "recomputed"
+expect_status 0 pp model info "$BASE" --lora-rank 4 --recompute --json
+cp "$TMP/out" "$TMP/rc.json"
+expect_status 0 pp model info "$BASE" --lora-rank 4 --json
+jq -s '.' "$TMP/rc.json" "$TMP/out" >"$TMP/plans.json"
+expect_jq '.[0].lora_training.memory.activations < .[1].lora_training.memory.activations / 1.5
+    and .[0].training.memory.activations < .[1].training.memory.activations' "$TMP/plans.json"
+
 # --- a BF16 base: the same adapter as the F32 load of the same BF16 file, bit for bit
 # shellcheck disable=SC2086
 expect_status 0 pp train --init "$M/tiny-bf16" --out "$TMP/h32" --steps 5 $TR --lora-rank 4 -q
