@@ -5,9 +5,9 @@
 #   vocabulary 80000 (untied head), hidden 896, 24 layers, 14 heads, 2 KV heads,
 #   head_dim 64, intermediate 4864: 501 M parameters;
 # the adapter is rank 16 on all seven linear modules, the base BF16 (and, for
-# comparison, F32), batch B x T of random tokens, a few steps.
+# comparison, F32; and BF16 with --recompute), batch B x T of random tokens, a few steps.
 # Needs: a configured build tree (run from it or set BUILD), ~3 GB in $TMPDIR.
-# Usage: bench/lora/run.sh [THREADS [STEPS [B [T]]]]
+# Usage: [VARIANTS="bf16 f32 bf16-recompute"] bench/lora/run.sh [THREADS [STEPS [B [T]]]]
 set -eu
 build=${BUILD:-$(pwd)}
 threads=${1:-2}
@@ -27,14 +27,17 @@ JSON
 perl -e 'srand(7); print pack("V*", map { 3 + int(rand(79990)) } 1 .. 65536)' >"$work/tokens.bin"
 "$pp" train --config "$work/config.json" --out "$work/base" --steps 0 --threads "$threads" -q
 "$pp" model info "$work/base" --lora-rank 16 --base-dtype bf16 -b "$B" -T "$T" | sed -n '3p'
-for dtype in bf16 f32; do
-    echo "== LoRA rank 16, $dtype base, batch $B x $T, $steps steps, $threads threads"
-    /usr/bin/time -v "$build/polyphony" train --init "$work/base" --out "$work/adapter-$dtype" \
-        --lora-rank 16 --lora-alpha 32 --base-dtype $dtype --data-format tokens \
+# VARIANTS: the base dtype, "-recompute" for gradient checkpointing
+for v in ${VARIANTS:-bf16 f32 bf16-recompute}; do
+    dtype=${v%%-*}
+    rc=; [ "$v" = "${v%-recompute}" ] || rc=--recompute
+    echo "== LoRA rank 16, $dtype base${rc:+, $rc}, batch $B x $T, $steps steps, $threads threads"
+    /usr/bin/time -v "$build/polyphony" train --init "$work/base" --out "$work/adapter-$v" \
+        --lora-rank 16 --lora-alpha 32 --base-dtype "$dtype" $rc --data-format tokens \
         --data "$work/tokens.bin" --steps "$steps" --batch-size "$B" --seq-len "$T" \
-        --threads "$threads" --log-json "$work/log-$dtype.jsonl" 2>"$work/err-$dtype"
-    sed -n '/^memory plan/,/total/p' "$work/err-$dtype"
-    grep -E 'Maximum resident set size|Elapsed \(wall' "$work/err-$dtype" | sed 's/^[[:space:]]*//'
+        --threads "$threads" --log-json "$work/log-$v.jsonl" 2>"$work/err-$v"
+    sed -n '/^memory plan/,/total/p' "$work/err-$v"
+    grep -E 'Maximum resident set size|Elapsed \(wall' "$work/err-$v" | sed 's/^[[:space:]]*//'
     # the first step also pages the weights in: report the later ones
-    tail -n +2 "$work/log-$dtype.jsonl" | sed 's/.*"tokens_per_s":\([0-9.]*\).*/tokens_per_s \1/'
+    tail -n +2 "$work/log-$v.jsonl" | sed 's/.*"tokens_per_s":\([0-9.]*\).*/tokens_per_s \1/'
 done
