@@ -4,6 +4,7 @@
  * seeded generator. Stops at EOS (or the chat template's end of turn) or after
  * --max-new-tokens. The choice of each token is pp_sample_token's. */
 #include "config.h"
+#include "align/lora_options.h"
 #include "align/pp_model.h"
 #include "align/pp_model_dir.h"
 #include "src/cli/cli.h"
@@ -25,6 +26,8 @@ void usage_generate(FILE *fp)
             "`output` (the new text) and, with --output-format ids, `output_ids`.\n"
             "\n"
             "  -m, --model DIR          checkpoint directory (Hugging Face layout)\n"
+            "      --adapter DIR        apply a LoRA adapter (PEFT layout), merged into the\n"
+            "                           weights in memory\n"
             "      --input-format F     text (field prompt, else text; a leading BOS),\n"
             "                           messages (rendered with the model's chat template)\n"
             "                           or ids (field ids, used as given)\n"
@@ -183,8 +186,10 @@ int cmd_generate(int argc, char **argv)
         {"prompt", required_argument, NULL, 'p'}, {"max-new-tokens", required_argument, NULL, 'n'},
         {"temperature", required_argument, NULL, 't'}, {"top-k", required_argument, NULL, 'k'},
         {"top-p", required_argument, NULL, O_TOPP}, {"seed", required_argument, NULL, O_SEED},
-        {"threads", required_argument, NULL, O_THREADS}, CLI_LONG_OUTPUT, CLI_LONG_QUIET,
-        CLI_LONG_HELP, {NULL, 0, NULL, 0}};
+        {"threads", required_argument, NULL, O_THREADS}, CLI_LONG_OUTPUT, LORA_CLI_LONG_USE,
+        CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
+    lora_cli lo;
+    lora_cli_init(&lo);
     cli_common co;
     cli_common_init(&co, CMD, NULL);
     gopts o = {.max_new = 64, .seed = 1, .temperature = 1.0, .top_p = 1.0};
@@ -224,6 +229,11 @@ int cmd_generate(int argc, char **argv)
                 return 2;
             break;
         default:
+            if ((cr = lora_cli_opt(&lo, CMD, c, optarg)) >= 0) {
+                if (cr)
+                    return cr;
+                break;
+            }
             if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
                 return cr;
             break;
@@ -264,7 +274,9 @@ int cmd_generate(int argc, char **argv)
     float *logits = NULL;
     int rc = 0;
     uint64_t rng = (uint64_t)o.seed;
-    if (pp_model_load(model_dir, &m, &err) != PP_OK)
+    /* decoding has no adapter hooks: the adapter is merged (W + (alpha/r) B A) */
+    if (pp_model_load(model_dir, &m, &err) != PP_OK || lora_cli_attach(&lo, m, 0, &err) != PP_OK ||
+        (lo.adapter && pp_lora_merge(m, &err) != PP_OK))
         goto fail;
     pp_status ts = pp_model_dir_tokenizer(model_dir, &tok, &chat, NULL, &err);
     if (ts != PP_OK && (o.fmt_in != 2 || !o.ids_out || ts != PP_ERR_NOT_FOUND))

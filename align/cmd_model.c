@@ -2,6 +2,7 @@
  * trained) holds and what it costs: parameters, configuration, tokenizer, the
  * dtypes of its tensors and the memory plan for inference and for training. */
 #include "config.h"
+#include "align/lora_options.h"
 #include "align/pp_model.h"
 #include "align/pp_model_dir.h"
 #include "align/pp_safetensors.h"
@@ -19,7 +20,8 @@ static const char *CMD = "model";
 void usage_model(FILE *fp)
 {
     fprintf(fp, "Usage: polyphony model info (DIR | --config CONFIG.json) [OPTIONS]\n"
-                "Describe a model checkpoint or configuration.\n");
+                "       polyphony model merge --model BASE --adapter DIR --out OUT\n"
+                "Describe a model checkpoint or configuration; merge a LoRA adapter.\n");
 }
 
 void usage_model_info(FILE *fp)
@@ -32,6 +34,10 @@ void usage_model_info(FILE *fp)
             "      --config FILE      a config.json (a model not trained yet)\n"
             "  -b, --batch-size B     rows per training step for the plan (default 8)\n"
             "  -T, --seq-len T        tokens per row (default 256 or max_position_embeddings)\n"
+            "      --lora-rank R      also the plan of LoRA training at rank R (frozen base)\n"
+            "      --lora-targets L   modules the adapters target (default all linear layers)\n"
+            "      --base-dtype D     f32 or bf16: the frozen base's dtype in the LoRA plan\n"
+            "      --recompute        training plans with gradient checkpointing\n"
             "      --json             one JSON object instead of the text\n"
             "  -h, --help             show this help\n"
             "See polyphony-model(1).\n");
@@ -39,7 +45,8 @@ void usage_model_info(FILE *fp)
 
 static json_t *plan_json(const pp_memory_plan *p)
 {
-    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "params", (json_int_t)p->params,
+    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "params", (json_int_t)p->params,
+                     "adapters", (json_int_t)p->adapters,
                      "grads", (json_int_t)p->grads, "adam_m", (json_int_t)p->adam_m, "adam_v",
                      (json_int_t)p->adam_v, "activations", (json_int_t)p->activations, "scratch",
                      (json_int_t)p->scratch, "kv_cache", (json_int_t)p->kv_cache, "total",
@@ -93,16 +100,21 @@ static pp_status dtypes(const char *dir, json_t *out, pp_error *err)
 
 int cmd_model_info(int argc, char **argv)
 {
-    enum { O_CONFIG = 1, O_JSON };
+    enum { O_CONFIG = 1, O_JSON, O_DTYPE, O_RECOMP };
     static const struct option opts[] = {
         {"config", required_argument, NULL, O_CONFIG}, {"batch-size", required_argument, NULL, 'b'},
         {"seq-len", required_argument, NULL, 'T'}, {"json", no_argument, NULL, O_JSON},
-        CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
+        {"lora-rank", required_argument, NULL, LORA_OPT_RANK},
+        {"lora-targets", required_argument, NULL, LORA_OPT_TARGETS},
+        {"base-dtype", required_argument, NULL, O_DTYPE},
+        {"recompute", no_argument, NULL, O_RECOMP}, CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
     cli_common co;
     cli_common_init(&co, CMD, "info");
     const char *config = NULL;
     long B = 8, T = 0;
-    int as_json = 0, c, cr;
+    int as_json = 0, c, cr, wbytes = 4, recompute = 0;
+    lora_cli lo;
+    lora_cli_init(&lo);
     optind = 1;
     while ((c = getopt_long(argc, argv, "b:T:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
@@ -116,7 +128,18 @@ int cmd_model_info(int argc, char **argv)
                 return 2;
             break;
         case O_JSON: as_json = 1; break;
+        case O_RECOMP: recompute = 1; break;
+        case O_DTYPE:
+            if (strcmp(optarg, "f32") != 0 && strcmp(optarg, "bf16") != 0)
+                return cli_usage("model info", "--base-dtype is f32 or bf16, not '%s'", optarg);
+            wbytes = optarg[0] == 'b' ? 2 : 4;
+            break;
         default:
+            if ((cr = lora_cli_opt(&lo, "model info", c, optarg)) >= 0) {
+                if (cr)
+                    return cr;
+                break;
+            }
             if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
                 return cr;
             break;
@@ -127,6 +150,8 @@ int cmd_model_info(int argc, char **argv)
         return cli_usage("model info", "give a checkpoint DIR or --config CONFIG.json");
     if (argc - optind > 1)
         return cli_usage("model info", "one DIR at most");
+    if ((cr = lora_cli_check(&lo, "model info")) >= 0)
+        return cr;
     pp_error err;
     pp_error_clear(&err);
     pp_llama_config cfg;
@@ -159,7 +184,17 @@ int cmd_model_info(int argc, char **argv)
     }
     /* inference: one sequence of T tokens with its KV cache; training: B x T */
     pp_memory_plan inf = pp_memory_plan_compute(&cfg, 1, (int)T, 0);
-    pp_memory_plan tr = pp_memory_plan_compute(&cfg, (int)B, (int)T, 1);
+    pp_memory_plan tr = pp_memory_plan_compute(&cfg, (int)B, (int)T, recompute ? 2 : 1);
+    pp_lora_config lc = lora_cli_config(&lo);
+    pp_memory_plan trl = {0};
+    if (lo.rank) {
+        if (pp_lora_config_check(&cfg, &lc, &err) != PP_OK) {
+            json_decref(dt);
+            pp_tokenizer_free(tok);
+            return cli_fail("model info", &err);
+        }
+        trl = pp_lora_memory_plan(&cfg, lc.r, lc.targets, (int)B, (int)T, wbytes, recompute);
+    }
     size_t np = pp_llama_config_num_params(&cfg);
     if (as_json) {
         json_t *o = json_pack(
@@ -180,6 +215,14 @@ int cmd_model_info(int argc, char **argv)
                 : json_null(),
             "training", "batch_size", (int)B, "seq_len", (int)T, "memory", plan_json(&tr),
             "inference", "seq_len", (int)T, "memory", plan_json(&inf));
+        if (lo.rank)
+            json_object_set_new(o, "lora_training",
+                                json_pack("{s:i,s:f,s:s,s:I,s:i,s:i,s:o}", "r", lc.r,
+                                          "lora_alpha", (double)lc.alpha, "base_dtype",
+                                          wbytes == 2 ? "bf16" : "f32", "trainable",
+                                          (json_int_t)(trl.adapters / sizeof(float)),
+                                          "batch_size", (int)B, "seq_len", (int)T, "memory",
+                                          plan_json(&trl)));
         char *s = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(9));
         printf("%s\n", s);
         free(s);
@@ -210,8 +253,14 @@ int cmd_model_info(int argc, char **argv)
         }
         printf("\ninference, one sequence of %ld tokens:\n", T);
         pp_memory_plan_print(&inf, stdout);
-        printf("\ntraining, batch %ld x %ld:\n", B, T);
+        printf("\ntraining, batch %ld x %ld%s:\n", B, T, recompute ? ", recomputing layers" : "");
         pp_memory_plan_print(&tr, stdout);
+        if (lo.rank) {
+            printf("\nLoRA training, rank %d (%zu trainable parameters, frozen %s base), "
+                   "batch %ld x %ld:\n",
+                   lc.r, trl.adapters / sizeof(float), wbytes == 2 ? "BF16" : "F32", B, T);
+            pp_memory_plan_print(&trl, stdout);
+        }
         json_decref(dt);
     }
     pp_tokenizer_free(tok);

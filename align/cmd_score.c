@@ -3,6 +3,7 @@
  * written beside the record so that `polyphony eval --metric bits_per_byte`
  * reads it; per-language bits per byte to the ledger. */
 #include "config.h"
+#include "align/lora_options.h"
 #include "align/pp_model.h"
 #include "align/pp_model_dir.h"
 #include "align/pp_score.h"
@@ -26,6 +27,8 @@ void usage_score(FILE *fp)
             "given those before it), tokens, bytes and bits_per_byte are added to the record.\n"
             "\n"
             "  -m, --model DIR          checkpoint directory (Hugging Face layout)\n"
+            "      --adapter DIR        apply a LoRA adapter (PEFT layout) to --model,\n"
+            "                           unmerged: W x + (alpha/r) B A x\n"
             "      --input-format F     text (the field tokenized after a leading BOS) or ids\n"
             "                           (a list of ids scored as given; the first is context)\n"
             "      --field F            the field to score (default text, or ids)\n"
@@ -93,8 +96,10 @@ int cmd_score(int argc, char **argv)
         {"model", required_argument, NULL, 'm'}, {"input-format", required_argument, NULL, O_FMT},
         {"field", required_argument, NULL, O_FIELD}, {"step", required_argument, NULL, O_STEP},
         {"threads", required_argument, NULL, O_THREADS}, {"window", required_argument, NULL, O_WINDOW},
-        CLI_LONG_OUTPUT, CLI_LONG_LEDGER,
+        CLI_LONG_OUTPUT, CLI_LONG_LEDGER, LORA_CLI_LONG_USE,
         CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
+    lora_cli lo;
+    lora_cli_init(&lo);
     cli_common co;
     cli_common_init(&co, CMD, NULL);
     const char *model_dir = NULL, *fmt = "text", *field = NULL, *step = "model";
@@ -116,6 +121,11 @@ int cmd_score(int argc, char **argv)
                 return 2;
             break;
         default:
+            if ((cr = lora_cli_opt(&lo, CMD, c, optarg)) >= 0) {
+                if (cr)
+                    return cr;
+                break;
+            }
             if ((cr = cli_common_opt(&co, c, optarg)) >= 0)
                 return cr;
             break;
@@ -148,7 +158,7 @@ int cmd_score(int argc, char **argv)
     size_t nacc = 0;
     long nrec = 0;
     int rc = 0;
-    if (pp_model_load(model_dir, &m, &err) != PP_OK)
+    if (pp_model_load(model_dir, &m, &err) != PP_OK || lora_cli_attach(&lo, m, 0, &err) != PP_OK)
         goto fail;
     pp_status ts = pp_model_dir_tokenizer(model_dir, &tok, &chat, NULL, &err);
     if (ts != PP_OK && (!ids_in || ts != PP_ERR_NOT_FOUND))

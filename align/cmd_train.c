@@ -3,6 +3,7 @@
  * exactly, a per-step JSON log, per-language held-out loss in the ledger and,
  * when built with MPI, data parallelism over ranks (train_mpi.h). */
 #include "config.h"
+#include "align/lora_options.h"
 #include "align/pp_model.h"
 #include "align/pp_model_dir.h"
 #include "align/pp_score.h"
@@ -67,6 +68,16 @@ void usage_train(FILE *fp)
             "      --init-std S         standard deviation of a fresh initialization (0.02)\n"
             "      --seed S             initialization and mixing seed (default 1)\n"
             "      --threads N          OpenMP/BLAS threads (default: all)\n"
+            "      --base-dtype D       f32 or bf16: the frozen base of a LoRA run kept in BF16\n"
+            "                           (half the memory; default f32)\n"
+            "      --recompute          gradient checkpointing: keep only the residual stream\n"
+            "                           between layers; backward recomputes each layer\n"
+            "      --max-memory SIZE    refuse (with the memory plan) a run whose plan exceeds\n"
+            "                           SIZE bytes (suffix K, M, G; default: physical memory)\n"
+            "\n"
+            "LoRA (needs --init: the checkpoint is the frozen base):\n");
+    lora_cli_usage(fp, 1);
+    fprintf(fp,
             "\n"
             "Output:\n"
             "      --save-every N       also write DIR/step-NNNNNN every N steps\n"
@@ -91,6 +102,10 @@ typedef struct topts {
     const char *log_json, *eval_data, *schedule;
     const char **data;
     int ndata, restart;
+    lora_cli lora;
+    double max_mem;
+    const char *base_dtype;
+    int recompute;
     long steps, B, T, K, warmup, seed, threads, save_every, eval_every;
     double lr, min_lr, wd, beta1, beta2, eps, clip, init_std;
 } topts;
@@ -116,11 +131,12 @@ static int mkdir_p(const char *dir)
     return mkdir(dir, 0777) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-/* Model, training state and tokenizer into dir. */
+/* Model (or, in a LoRA run, the adapter with a pointer to `base`), training state and
+ * tokenizer into dir. */
 static pp_status save_all(const pp_model *m, const pp_train_state *ts, const char *dir,
-                          const char *tok_src_dir, pp_error *err)
+                          const char *tok_src_dir, const char *base, pp_error *err)
 {
-    pp_status st = pp_model_save(m, dir, err);
+    pp_status st = pp_model_lora(m) ? pp_lora_save(m, dir, base, err) : pp_model_save(m, dir, err);
     if (st == PP_OK)
         st = pp_train_state_save(m, ts, dir, err);
     if (st == PP_OK && tok_src_dir && strcmp(tok_src_dir, dir) != 0)
@@ -221,7 +237,7 @@ static int parse_args(int argc, char **argv, topts *o, cli_common *co)
     enum {
         O_CONFIG = 1, O_TOK, O_INIT, O_RESTART, O_OBJ, O_DATA, O_FMT, O_FIELD, O_MIX, O_STEPS,
         O_BATCH, O_SEQ, O_ACCUM, O_LR, O_MINLR, O_SCHED, O_WARM, O_WD, O_B1, O_B2, O_EPS,
-        O_CLIP, O_STD, O_SEED, O_THREADS, O_SAVE, O_LOG, O_EVAL, O_EVERY
+        O_CLIP, O_STD, O_SEED, O_THREADS, O_SAVE, O_LOG, O_EVAL, O_EVERY, O_MAXMEM, O_DTYPE, O_RECOMP
     };
     static const struct option opts[] = {
         {"config", required_argument, NULL, O_CONFIG}, {"tokenizer", required_argument, NULL, O_TOK},
@@ -239,6 +255,9 @@ static int parse_args(int argc, char **argv, topts *o, cli_common *co)
         {"seed", required_argument, NULL, O_SEED}, {"threads", required_argument, NULL, O_THREADS},
         {"save-every", required_argument, NULL, O_SAVE}, {"log-json", required_argument, NULL, O_LOG},
         {"eval-data", required_argument, NULL, O_EVAL}, {"eval-every", required_argument, NULL, O_EVERY},
+        {"max-memory", required_argument, NULL, O_MAXMEM}, {"base-dtype", required_argument, NULL, O_DTYPE},
+        {"recompute", no_argument, NULL, O_RECOMP},
+        LORA_CLI_LONG_TRAIN,
         CLI_LONG_LEDGER, CLI_LONG_PROGRESS, CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
     int c, cr;
     const long BIG = 1L << 40;
@@ -275,7 +294,23 @@ static int parse_args(int argc, char **argv, topts *o, cli_common *co)
         case O_LOG: o->log_json = optarg; break;
         case O_EVAL: o->eval_data = optarg; break;
         case O_EVERY: if (!cli_parse_long(CMD, "--eval-every", optarg, 1, BIG, &o->eval_every)) return 2; break;
+        case O_DTYPE: o->base_dtype = optarg; break;
+        case O_RECOMP: o->recompute = 1; break;
+        case O_MAXMEM: {
+            char *end;
+            double v = strtod(optarg, &end);
+            double mul = *end == 'K' ? 1024.0 : *end == 'M' ? 1048576.0 : *end == 'G' ? 1073741824.0 : 1.0;
+            if (end == optarg || !(v > 0) || (*end && (mul == 1.0 || end[1])))
+                return cli_usage(CMD, "--max-memory takes a size in bytes (suffix K, M or G), not '%s'", optarg);
+            o->max_mem = v * mul;
+            break;
+        }
         default:
+            if ((cr = lora_cli_opt(&o->lora, CMD, c, optarg)) >= 0) {
+                if (cr)
+                    return cr;
+                break;
+            }
             if ((cr = cli_common_opt(co, c, optarg)) >= 0)
                 return cr;
             break;
@@ -302,6 +337,14 @@ static int parse_args(int argc, char **argv, topts *o, cli_common *co)
         return cli_usage(CMD, "no training data (--data FILE)");
     if (o->eval_every && !o->eval_data)
         return cli_usage(CMD, "--eval-every needs --eval-data");
+    if ((cr = lora_cli_check(&o->lora, CMD)) >= 0)
+        return cr;
+    if (lora_cli_active(&o->lora) && !o->init)
+        return cli_usage(CMD, "LoRA adapts a trained model: give its checkpoint with --init DIR");
+    if (o->base_dtype && strcmp(o->base_dtype, "f32") != 0 && strcmp(o->base_dtype, "bf16") != 0)
+        return cli_usage(CMD, "--base-dtype is f32 or bf16, not '%s'", o->base_dtype);
+    if (o->base_dtype && strcmp(o->base_dtype, "bf16") == 0 && !lora_cli_active(&o->lora))
+        return cli_usage(CMD, "--base-dtype bf16 keeps a frozen base: it needs --lora-rank or --adapter");
     return -1;
 }
 
@@ -313,6 +356,7 @@ int cmd_train(int argc, char **argv)
     o.data = calloc((size_t)argc + 1, sizeof *o.data);
     if (!o.data)
         return 1;
+    lora_cli_init(&o.lora);
     cli_common co;
     cli_common_init(&co, CMD, NULL);
     int rc = parse_args(argc, argv, &o, &co);
@@ -363,6 +407,7 @@ int cmd_train(int argc, char **argv)
     int needs_tok = (o.ndata && strcmp(o.format, "tokens") != 0) || o.eval_data;
     pp_train_state ts = {0};
     const char *src_name = o.config ? o.config : o.init;
+    int bf16 = o.base_dtype && strcmp(o.base_dtype, "bf16") == 0;
 
     /* the model */
     if (o.config) {
@@ -371,7 +416,8 @@ int cmd_train(int argc, char **argv)
             pp_model_new(&cfg, &m, &err) != PP_OK)
             goto fail;
         pp_model_init_random(m, (uint64_t)o.seed, (float)o.init_std);
-    } else if (pp_model_load(o.init, &m, &err) != PP_OK) {
+    } else if (bf16 ? pp_model_load_bf16(o.init, &m, &err) != PP_OK
+                    : pp_model_load(o.init, &m, &err) != PP_OK) {
         goto fail;
     }
     pp_llama_config *cfgp = (pp_llama_config *)pp_model_config(m);
@@ -424,19 +470,46 @@ int cmd_train(int argc, char **argv)
         goto fail;
     }
     int Bl = (int)(o.B / mp.size), T = (int)o.T, K = (int)o.K;
-    if (pp_model_prepare(m, Bl, T, 1, &err) != PP_OK)
+    if (lora_cli_attach(&o.lora, m, (uint64_t)o.seed, &err) != PP_OK)
+        goto fail;
+    {
+        /* refuse before the activations are allocated when the plan cannot fit */
+        const pp_lora_config *lc = pp_model_lora(m);
+        pp_memory_plan plan = lc ? pp_lora_memory_plan(cfgp, lc->r, lc->targets, Bl, T,
+                                                       bf16 ? 2 : 4, o.recompute)
+                                 : pp_memory_plan_compute(cfgp, Bl, T, o.recompute ? 2 : 1);
+        double limit = o.max_mem;
+        if (limit <= 0) {
+            long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+            limit = pages > 0 && psz > 0 ? (double)pages * (double)psz : 0;
+        }
+        if (limit > 0 && (double)plan.total > limit) {
+            fprintf(stderr, "polyphony train: memory plan for batch %d x %d:\n", Bl, T);
+            pp_memory_plan_print(&plan, stderr);
+            pp_error_set(&err, PP_ERR_NOMEM, src_name, 0,
+                         "the plan needs %.1f MiB, more than the %.1f MiB allowed (--max-memory)",
+                         (double)plan.total / 1048576.0, limit / 1048576.0);
+            goto fail;
+        }
+    }
+    if (pp_model_prepare(m, Bl, T, o.recompute ? 2 : 1, &err) != PP_OK)
         goto fail;
     if (!quiet) {
         pp_memory_plan plan = pp_model_memory_plan(m);
-        fprintf(stderr, "polyphony train: %zu parameters; memory plan for batch %d x %d%s:\n",
-                pp_model_num_params(m), Bl, T, mp.size > 1 ? " per rank" : "");
+        fprintf(stderr, "polyphony train: %zu parameters", pp_model_num_params(m));
+        if (pp_model_lora(m))
+            fprintf(stderr, " (frozen), %zu in the LoRA adapter", pp_model_num_trainable(m));
+        fprintf(stderr, "; memory plan for batch %d x %d%s:\n", Bl, T,
+                mp.size > 1 ? " per rank" : "");
         pp_memory_plan_print(&plan, stderr);
     }
     /* the training state of a checkpoint */
-    if (o.init && !o.restart) {
+    /* (of the adapter in a LoRA run: the base's own state is not this run's) */
+    const char *state_dir = lora_cli_active(&o.lora) ? o.lora.adapter : o.init;
+    if (state_dir && !o.restart) {
         char p[4096];
-        snprintf(p, sizeof p, "%s/training_state.bin", o.init);
-        if (access(p, F_OK) == 0 && pp_train_state_load(m, &ts, o.init, &err) != PP_OK)
+        snprintf(p, sizeof p, "%s/training_state.bin", state_dir);
+        if (access(p, F_OK) == 0 && pp_train_state_load(m, &ts, state_dir, &err) != PP_OK)
             goto fail;
     }
 
@@ -522,6 +595,10 @@ int cmd_train(int argc, char **argv)
                 pp_train_data_row(&data, ts.data_pos + (int64_t)j * o.B + (int64_t)mp.rank * Bl + r,
                                   T, in + (size_t)r * T, tg + (size_t)r * T);
             float l = 0;
+            /* LoRA dropout masks: a function of the seed, step, micro-batch and rank, so a
+             * resumed run draws the same ones */
+            pp_lora_set_dropout_seed(m, (uint64_t)o.seed * 0x9E3779B97F4A7C15ull +
+                                            ((uint64_t)s * K + j) * 1024 + (uint64_t)mp.rank);
             if (pp_model_forward(m, in, tg, Bl, T, &l, &err) != PP_OK)
                 goto fail;
             /* every target of the global micro-batch weighs the same, whichever
@@ -534,7 +611,7 @@ int cmd_train(int argc, char **argv)
             if (pp_model_backward(m, (float)scale, &err) != PP_OK)
                 goto fail;
         }
-        train_mpi_sum_floats(&mp, pp_model_grads(m), pp_model_num_params(m));
+        train_mpi_sum_floats(&mp, pp_model_grads(m), pp_model_num_trainable(m));
         float gnorm = o.clip > 0 ? pp_model_clip_grad_norm(m, (float)o.clip) : pp_model_grad_norm(m);
         pp_model_adamw_step(m, &opt, lr, s + 1, 1);
         ts.step = s + 1;
@@ -572,7 +649,7 @@ int cmd_train(int argc, char **argv)
         if (o.save_every && (s + 1) % o.save_every == 0 && !last && mp.rank == 0) {
             char dir[4096];
             snprintf(dir, sizeof dir, "%s/step-%06ld", o.out, s + 1);
-            if (save_all(m, &ts, dir, tok_dir, &err) != PP_OK)
+            if (save_all(m, &ts, dir, tok_dir, o.init, &err) != PP_OK)
                 goto fail;
         }
         int sig = train_mpi_any_flag(&mp, stop_signal != 0);
@@ -580,19 +657,25 @@ int cmd_train(int argc, char **argv)
             if (mp.rank == 0) {
                 if (prog)
                     fputc('\n', prog);
-                if (save_all(m, &ts, o.out, tok_dir, &err) != PP_OK)
+                if (save_all(m, &ts, o.out, tok_dir, o.init, &err) != PP_OK)
                     goto fail;
-                fprintf(stderr,
-                        "polyphony train: interrupted after step %ld; checkpoint in %s "
-                        "(continue with --init %s)\n",
-                        s + 1, o.out, o.out);
+                if (pp_model_lora(m))
+                    fprintf(stderr,
+                            "polyphony train: interrupted after step %ld; adapter in %s "
+                            "(continue with --init %s --adapter %s)\n",
+                            s + 1, o.out, o.init, o.out);
+                else
+                    fprintf(stderr,
+                            "polyphony train: interrupted after step %ld; checkpoint in %s "
+                            "(continue with --init %s)\n",
+                            s + 1, o.out, o.out);
             }
             rc = 1;
             goto out;
         }
     }
     if (mp.rank == 0) {
-        if (save_all(m, &ts, o.out, tok_dir, &err) != PP_OK)
+        if (save_all(m, &ts, o.out, tok_dir, o.init, &err) != PP_OK)
             goto fail;
         if (!quiet)
             fprintf(stderr, "polyphony train: %ld steps; checkpoint in %s\n", (long)ts.step, o.out);

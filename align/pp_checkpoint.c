@@ -2,6 +2,7 @@
  * generation_config.json, model.safetensors or shards listed in
  * model.safetensors.index.json) and the training state for resuming. */
 #include "config.h"
+#include "align/pp_lora_internal.h"
 #include "align/pp_model_internal.h"
 #include "align/pp_safetensors.h"
 
@@ -120,8 +121,32 @@ pp_status pp_model_load(const char *dir, pp_model **out, pp_error *err)
     pp_model *m;
     if ((st = pp_model_new(&cfg, &m, err)))
         return st;
+    st = pp_checkpoint_read_each(dir, m, err);
+    if (st) {
+        pp_model_free(m);
+        return st;
+    }
+    *out = m;
+    return PP_OK;
+}
+
+/* Every tensor of the checkpoint into m's parameters (F32), or through a buffer of
+ * one tensor into its BF16 block. */
+pp_status pp_checkpoint_read_each(const char *dir, pp_model *m, pp_error *err)
+{
+    float *buf = NULL;
+    if (m->params_bf16) {
+        size_t mx = 0;
+        for (int i = 0; i < m->ntensors; i++) {
+            size_t k = (size_t)m->tensors[i].shape[0] *
+                       (size_t)(m->tensors[i].ndim == 2 ? m->tensors[i].shape[1] : 1);
+            mx = k > mx ? k : mx;
+        }
+        if (!(buf = malloc(mx * sizeof(float))))
+            return pp_error_set(err, PP_ERR_NOMEM, dir, 0, "out of memory");
+    }
     shards s;
-    st = shards_open(dir, &s, err);
+    pp_status st = shards_open(dir, &s, err);
     for (int i = 0; !st && i < m->ntensors; i++) {
         const pp_named_tensor *nt = &m->tensors[i];
         const pp_st_tensor *t;
@@ -159,19 +184,24 @@ pp_status pp_model_load(const char *dir, pp_model **out, pp_error *err)
                               t->dtype_name);
             break;
         }
-        st = pp_safetensors_read_f32(f, t, m->params + nt->offset, pp_st_numel(t), err);
+        if (buf) {
+            st = pp_safetensors_read_f32(f, t, buf, pp_st_numel(t), err);
+            if (st == PP_OK)
+                pp_model_bf16_store(m, nt->offset, buf, pp_st_numel(t));
+        } else {
+            st = pp_safetensors_read_f32(f, t, m->params + nt->offset, pp_st_numel(t), err);
+        }
     }
     shards_close(&s);
-    if (st) {
-        pp_model_free(m);
-        return st;
-    }
-    *out = m;
-    return PP_OK;
+    free(buf);
+    return st;
 }
 
 pp_status pp_model_save(const pp_model *m, const char *dir, pp_error *err)
 {
+    if (!m->params)
+        return pp_error_set(err, PP_ERR_INVALID, dir, 0,
+                            "a BF16 base is not saved (its adapter is)");
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
         return pp_error_set(err, PP_ERR_IO, dir, 0, "cannot create the directory: %s",
                             strerror(errno));
@@ -215,7 +245,8 @@ pp_status pp_model_save(const pp_model *m, const char *dir, pp_error *err)
 
 /* ---- training state: training_state.bin ----
  * little-endian: "PPTRAIN1" (8 bytes), step i64, data_pos i64, rng u64[4],
- * num_params u64, then AdamW m (num_params f32) and v (num_params f32). */
+ * num_params u64, then AdamW m (num_params f32) and v (num_params f32). With a LoRA
+ * adapter attached, num_params and the moments are the adapter's. */
 
 static const char TS_MAGIC[8] = {'P', 'P', 'T', 'R', 'A', 'I', 'N', '1'};
 
@@ -225,17 +256,19 @@ pp_status pp_train_state_save(const pp_model *m, const pp_train_state *s, const 
     char path[PATHLEN], tmp[PATHLEN + 8];
     snprintf(path, sizeof path, "%s/training_state.bin", dir);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (!m->adam_m)
+    const float *am = m->lora ? m->lora->adam_m : m->adam_m;
+    const float *av = m->lora ? m->lora->adam_v : m->adam_v;
+    if (!am)
         return pp_error_set(err, PP_ERR_INVALID, path, 0,
                             "the model has no optimizer state (not prepared for training)");
     FILE *fp = fopen(tmp, "wb");
     if (!fp)
         return pp_error_set(err, PP_ERR_IO, path, 0, "cannot write: %s", strerror(errno));
-    uint64_t np = m->num_params;
+    uint64_t np = pp_model_num_trainable(m);
     int ok = fwrite(TS_MAGIC, 1, 8, fp) == 8 && fwrite(&s->step, 8, 1, fp) == 1 &&
              fwrite(&s->data_pos, 8, 1, fp) == 1 && fwrite(s->rng, 8, 4, fp) == 4 &&
-             fwrite(&np, 8, 1, fp) == 1 && fwrite(m->adam_m, 4, np, fp) == np &&
-             fwrite(m->adam_v, 4, np, fp) == np;
+             fwrite(&np, 8, 1, fp) == 1 && fwrite(am, 4, np, fp) == np &&
+             fwrite(av, 4, np, fp) == np;
     if (fclose(fp) != 0)
         ok = 0;
     if (!ok || rename(tmp, path) != 0) {
@@ -249,7 +282,10 @@ pp_status pp_train_state_load(pp_model *m, pp_train_state *s, const char *dir, p
 {
     char path[PATHLEN];
     snprintf(path, sizeof path, "%s/training_state.bin", dir);
-    if (!m->adam_m)
+    float *am = m->lora ? m->lora->adam_m : m->adam_m;
+    float *av = m->lora ? m->lora->adam_v : m->adam_v;
+    size_t want = pp_model_num_trainable(m);
+    if (!am)
         return pp_error_set(err, PP_ERR_INVALID, path, 0,
                             "prepare the model for training before loading its optimizer state");
     FILE *fp = fopen(path, "rb");
@@ -265,13 +301,13 @@ pp_status pp_train_state_load(pp_model *m, pp_train_state *s, const char *dir, p
     }
     ok = fread(&t.step, 8, 1, fp) == 1 && fread(&t.data_pos, 8, 1, fp) == 1 &&
          fread(t.rng, 8, 4, fp) == 4 && fread(&np, 8, 1, fp) == 1;
-    if (ok && np != m->num_params) {
+    if (ok && np != want) {
         fclose(fp);
         return pp_error_set(err, PP_ERR_MODEL, path, 0,
-                            "optimizer state for %llu parameters, the model has %zu",
-                            (unsigned long long)np, m->num_params);
+                            "optimizer state for %llu parameters, the model trains %zu%s",
+                            (unsigned long long)np, want, m->lora ? " (adapter)" : "");
     }
-    ok = ok && fread(m->adam_m, 4, np, fp) == np && fread(m->adam_v, 4, np, fp) == np;
+    ok = ok && fread(am, 4, np, fp) == np && fread(av, 4, np, fp) == np;
     fclose(fp);
     if (!ok)
         return pp_error_set(err, PP_ERR_PARSE, path, 0, "truncated training state");

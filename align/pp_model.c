@@ -1,6 +1,7 @@
 /* pp_model.c — parameter layout, the activation arena and its memory plan,
  * and the model's forward and backward passes (layers in pp_ops_*.c). */
 #include "config.h"
+#include "align/pp_lora_internal.h"
 #include "align/pp_model_internal.h"
 #include "align/pp_ops.h"
 
@@ -101,6 +102,8 @@ void pp_model_free(pp_model *m)
     if (!m)
         return;
     free(m->params);
+    free(m->params_bf16);
+    free(m->wscratch);
     free(m->grads);
     free(m->adam_m);
     free(m->adam_v);
@@ -111,6 +114,7 @@ void pp_model_free(pp_model *m)
     free(m->rope_sin);
     free(m->inputs);
     free(m->targets);
+    pp_lora_free(m->lora);
     free(m);
 }
 
@@ -125,6 +129,8 @@ static uint64_t splitmix64(uint64_t *s)
 
 void pp_model_init_random(pp_model *m, uint64_t seed, float std)
 {
+    if (!m->params) /* a BF16 base */
+        return;
     uint64_t s = seed;
     for (int i = 0; i < m->ntensors; i++) {
         pp_named_tensor *t = &m->tensors[i];
@@ -149,9 +155,9 @@ void pp_model_init_random(pp_model *m, uint64_t seed, float std)
 const pp_llama_config *pp_model_config(const pp_model *m) { return &m->cfg; }
 size_t pp_model_num_params(const pp_model *m) { return m->num_params; }
 float *pp_model_params(pp_model *m) { return m->params; }
-float *pp_model_grads(pp_model *m) { return m->grads; }
-float *pp_model_adam_m(pp_model *m) { return m->adam_m; }
-float *pp_model_adam_v(pp_model *m) { return m->adam_v; }
+float *pp_model_grads(pp_model *m) { return m->lora ? m->lora->grads : m->grads; }
+float *pp_model_adam_m(pp_model *m) { return m->lora ? m->lora->adam_m : m->adam_m; }
+float *pp_model_adam_v(pp_model *m) { return m->lora ? m->lora->adam_v : m->adam_v; }
 int pp_model_tensor_count(const pp_model *m) { return m->ntensors; }
 const float *pp_model_logits(const pp_model *m) { return m->a.logits; }
 long pp_model_num_targets(const pp_model *m) { return m->ntargets; }
@@ -169,6 +175,9 @@ pp_status pp_model_tensor(pp_model *m, const char *name, float **data, float **g
         pp_named_tensor *t = &m->tensors[i];
         if (strcmp(t->name, name) != 0)
             continue;
+        if (!m->params)
+            return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                                "tensor \"%s\" is held in BF16 (a frozen base)", name);
         if (data)
             *data = m->params + t->offset;
         if (grad)
@@ -192,7 +201,9 @@ static size_t layout_acts(const pp_llama_config *c, int B, int T, int training, 
                           pp_acts *a)
 {
     size_t N = (size_t)B * T, C = (size_t)c->hidden_size, I = (size_t)c->intermediate_size;
-    size_t L = training ? (size_t)c->num_hidden_layers : 1;
+    /* training 1 keeps every layer's activations; 2 (recomputation) one layer's and the
+     * residual stream between layers */
+    size_t L = training == 1 ? (size_t)c->num_hidden_layers : 1;
     size_t HD = (size_t)c->head_dim, NH = (size_t)c->num_attention_heads;
     size_t NKV = (size_t)c->num_key_value_heads, V = (size_t)c->vocab_size;
     size_t maxh = NH > NKV ? NH : NKV;
@@ -203,7 +214,7 @@ static size_t layout_acts(const pp_llama_config *c, int B, int T, int training, 
             a->field = base + off;                                                               \
         off += (n);                                                                              \
     } while (0)
-    A(res, (training ? L + 1 : 2) * N * C);
+    A(res, (training ? (size_t)c->num_hidden_layers + 1 : 2) * N * C);
     A(ln1, L * N * C);
     A(ln1_rstd, L * N);
     A(q, L * N * NH * HD);
@@ -262,7 +273,7 @@ pp_memory_plan pp_memory_plan_compute(const pp_llama_config *c, int B, int T, in
     p.params = P * sizeof(float);
     if (training) {
         p.grads = p.adam_m = p.adam_v = p.params;
-        p.activations = layout_acts(c, B, T, 1, NULL, &a) * sizeof(float);
+        p.activations = layout_acts(c, B, T, training, NULL, &a) * sizeof(float);
         p.scratch = layout_dacts(c, B, T, NULL, &d) * sizeof(float);
     } else {
         p.activations = layout_acts(c, B, T, 0, NULL, &a) * sizeof(float);
@@ -297,6 +308,8 @@ void pp_memory_plan_print(const pp_memory_plan *p, FILE *fp)
 {
     fprintf(fp, "memory plan:\n");
     print_size(fp, "parameters", p->params);
+    if (p->adapters)
+        print_size(fp, "adapters", p->adapters);
     if (p->grads)
         print_size(fp, "gradients", p->grads);
     if (p->adam_m)
@@ -345,13 +358,15 @@ pp_status pp_model_prepare(pp_model *m, int B, int T, int training, pp_error *er
         ok = m->darena != NULL;
         if (ok)
             layout_dacts(c, B, T, m->darena, &m->d);
-        if (ok && !m->grads) {
+        if (ok && !m->grads && !m->lora) { /* a LoRA base is frozen: no gradients */
             m->grads = calloc(m->num_params, sizeof(float));
             m->adam_m = calloc(m->num_params, sizeof(float));
             m->adam_v = calloc(m->num_params, sizeof(float));
             ok = m->grads && m->adam_m && m->adam_v;
         }
     }
+    if (ok && m->lora)
+        ok = pp_lora_prepare(m->lora, B * T, training, err) == PP_OK;
     if (!ok) {
         pp_memory_plan p = pp_memory_plan_compute(c, B, T, training);
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0,
@@ -363,11 +378,75 @@ pp_status pp_model_prepare(pp_model *m, int B, int T, int training, pp_error *er
     m->capB = B;
     m->capT = T;
     m->training = training;
-    m->plan = pp_memory_plan_compute(c, B, T, training);
+    m->plan = m->lora && training
+                  ? pp_lora_memory_plan(c, m->lora->cfg.r, m->lora->cfg.targets, B, T,
+                                        m->params_bf16 ? 2 : 4, training == 2)
+                  : pp_memory_plan_compute(c, B, T, training);
     return PP_OK;
 }
 
 /* ---- forward ---- */
+
+/* Layers [l0, l1) of the last forward (m->B, m->T): from the residual stream res[l0]
+ * to res[l1], keeping what backward needs. Backward with recomputation calls it for
+ * one layer at a time. */
+static void forward_layers(pp_model *m, int l0, int l1)
+{
+    const pp_llama_config *c = &m->cfg;
+    int B = m->B, T = m->T, N = B * T, C = c->hidden_size, I = c->intermediate_size;
+    int NH = c->num_attention_heads, NKV = c->num_key_value_heads, HD = c->head_dim;
+    int QD = NH * HD, KVD = NKV * HD;
+    /* per-layer strides use the prepared capacity so layer slices never move */
+    size_t cN = (size_t)m->capB * m->capT;
+    size_t cAtt = (size_t)m->capB * NH * m->capT * m->capT;
+    pp_acts *a = &m->a;
+    /* training 1: every layer's activations kept; 2 (recompute) or 0: one layer's */
+    int tr = m->training;
+#define RES(l) (a->res + (size_t)(tr ? (l) : ((l) & 1)) * cN * C)
+#define LY(l) ((size_t)(tr == 1 ? (l) : 0))
+    struct pp_lora *lo = m->lora;
+#define LORA(t, out, x) \
+    if (lo)             \
+    pp_lora_forward_hook(lo, l, t, out, x, N)
+    pp_layer_w lw; /* the layer's F32 weights (converted from a BF16 base) */
+    for (int l = l0; l < l1; l++) {
+        pp_model_layer_weights(m, l, &lw);
+        float *ln1 = a->ln1 + LY(l) * cN * C, *ln1r = a->ln1_rstd + LY(l) * cN;
+        float *q = a->q + LY(l) * cN * QD, *k = a->k + LY(l) * cN * KVD;
+        float *v = a->v + LY(l) * cN * KVD, *att = a->att + LY(l) * cAtt;
+        float *atty = a->atty + LY(l) * cN * QD, *rmid = a->res_mid + LY(l) * cN * C;
+        float *ln2 = a->ln2 + LY(l) * cN * C, *ln2r = a->ln2_rstd + LY(l) * cN;
+        float *gate = a->gate + LY(l) * cN * I, *up = a->up + LY(l) * cN * I;
+        float *h = a->h + LY(l) * cN * I;
+        const float *wq = lw.w[PK_WQ], *wk = lw.w[PK_WK], *wv = lw.w[PK_WV], *wo = lw.w[PK_WO];
+        const float *wg = lw.w[PK_WGATE], *wu = lw.w[PK_WUP], *wd = lw.w[PK_WDOWN];
+
+        pp_op_rmsnorm_forward(ln1, ln1r, RES(l), lw.w[PK_LN1], N, C, c->rms_norm_eps);
+        pp_op_matmul_forward(a->lin, ln1, wq, N, C, QD);                 /* (N,QD) */
+        LORA(PP_LORA_Q, a->lin, ln1);
+        pp_op_rope_forward(q, a->lin, m->rope_cos, m->rope_sin, B, T, NH, HD);
+        pp_op_matmul_forward(a->lin, ln1, wk, N, C, KVD);                /* (N,KVD) */
+        LORA(PP_LORA_K, a->lin, ln1);
+        pp_op_rope_forward(k, a->lin, m->rope_cos, m->rope_sin, B, T, NKV, HD);
+        pp_op_matmul_forward(a->lin, ln1, wv, N, C, KVD);
+        LORA(PP_LORA_V, a->lin, ln1);
+        pp_op_heads_split(v, a->lin, B, T, NKV, HD);
+        pp_op_attention_forward(atty, att, a->lin, q, k, v, B, T, NH, NKV, HD);
+        pp_op_matmul_forward(rmid, atty, wo, N, QD, C);                  /* (N,C) */
+        LORA(PP_LORA_O, rmid, atty);
+        pp_op_add_inplace(rmid, RES(l), (long)N * C);
+        pp_op_rmsnorm_forward(ln2, ln2r, rmid, lw.w[PK_LN2], N, C, c->rms_norm_eps);
+        pp_op_matmul_forward(gate, ln2, wg, N, C, I);                    /* (N,I) */
+        LORA(PP_LORA_GATE, gate, ln2);
+        pp_op_matmul_forward(up, ln2, wu, N, C, I);
+        LORA(PP_LORA_UP, up, ln2);
+        pp_op_swiglu_forward(h, gate, up, (long)N * I);
+        pp_op_matmul_forward(RES(l + 1), h, wd, N, I, C);                /* (N,C) */
+        LORA(PP_LORA_DOWN, RES(l + 1), h);
+        pp_op_add_inplace(RES(l + 1), rmid, (long)N * C);
+    }
+#undef LORA
+}
 
 pp_status pp_model_forward(pp_model *m, const int32_t *inputs, const int32_t *targets, int B,
                            int T, float *loss, pp_error *err)
@@ -377,9 +456,7 @@ pp_status pp_model_forward(pp_model *m, const int32_t *inputs, const int32_t *ta
         return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
                             "batch %d x %d does not fit the prepared %d x %d", B, T, m->capB,
                             m->capT);
-    int N = B * T, C = c->hidden_size, I = c->intermediate_size, V = c->vocab_size;
-    int NH = c->num_attention_heads, NKV = c->num_key_value_heads, HD = c->head_dim;
-    int QD = NH * HD, KVD = NKV * HD, L = c->num_hidden_layers;
+    int N = B * T, C = c->hidden_size, V = c->vocab_size, L = c->num_hidden_layers;
     for (int n = 0; n < N; n++) {
         if (inputs[n] < 0 || inputs[n] >= V)
             return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
@@ -397,51 +474,17 @@ pp_status pp_model_forward(pp_model *m, const int32_t *inputs, const int32_t *ta
     if (targets)
         memcpy(m->targets, targets, sizeof(int32_t) * (size_t)N);
 
-    /* per-layer strides use the prepared capacity so layer slices never move */
-    size_t cN = (size_t)m->capB * m->capT;
-    size_t cAtt = (size_t)m->capB * NH * m->capT * m->capT;
+    size_t cN = (size_t)m->capB * m->capT; /* the stride of RES() */
     pp_acts *a = &m->a;
     int tr = m->training;
-#define RES(l) (a->res + (size_t)(tr ? (l) : ((l) & 1)) * cN * C)
-#define LY(l) ((size_t)(tr ? (l) : 0))
+    if (m->lora) /* PEFT's dropout is active in training, i.e. on forwards with targets */
+        pp_lora_begin_forward(m->lora, tr && targets != NULL);
 
-    pp_op_embedding_forward(RES(0), inputs, m->params + m->kind_offset[PK_WTE], N, C);
-    for (int l = 0; l < L; l++) {
-        float *ln1 = a->ln1 + LY(l) * cN * C, *ln1r = a->ln1_rstd + LY(l) * cN;
-        float *q = a->q + LY(l) * cN * QD, *k = a->k + LY(l) * cN * KVD;
-        float *v = a->v + LY(l) * cN * KVD, *att = a->att + LY(l) * cAtt;
-        float *atty = a->atty + LY(l) * cN * QD, *rmid = a->res_mid + LY(l) * cN * C;
-        float *ln2 = a->ln2 + LY(l) * cN * C, *ln2r = a->ln2_rstd + LY(l) * cN;
-        float *gate = a->gate + LY(l) * cN * I, *up = a->up + LY(l) * cN * I;
-        float *h = a->h + LY(l) * cN * I;
-        const float *wq = pp_param(m, PK_WQ, l, (size_t)QD * C);
-        const float *wk = pp_param(m, PK_WK, l, (size_t)KVD * C);
-        const float *wv = pp_param(m, PK_WV, l, (size_t)KVD * C);
-        const float *wo = pp_param(m, PK_WO, l, (size_t)C * QD);
-        const float *wg = pp_param(m, PK_WGATE, l, (size_t)I * C);
-        const float *wu = pp_param(m, PK_WUP, l, (size_t)I * C);
-        const float *wd = pp_param(m, PK_WDOWN, l, (size_t)C * I);
-
-        pp_op_rmsnorm_forward(ln1, ln1r, RES(l), pp_param(m, PK_LN1, l, C), N, C, c->rms_norm_eps);
-        pp_op_matmul_forward(a->lin, ln1, wq, N, C, QD);                 /* (N,QD) */
-        pp_op_rope_forward(q, a->lin, m->rope_cos, m->rope_sin, B, T, NH, HD);
-        pp_op_matmul_forward(a->lin, ln1, wk, N, C, KVD);                /* (N,KVD) */
-        pp_op_rope_forward(k, a->lin, m->rope_cos, m->rope_sin, B, T, NKV, HD);
-        pp_op_matmul_forward(a->lin, ln1, wv, N, C, KVD);
-        pp_op_heads_split(v, a->lin, B, T, NKV, HD);
-        pp_op_attention_forward(atty, att, a->lin, q, k, v, B, T, NH, NKV, HD);
-        pp_op_matmul_forward(rmid, atty, wo, N, QD, C);                  /* (N,C) */
-        pp_op_add_inplace(rmid, RES(l), (long)N * C);
-        pp_op_rmsnorm_forward(ln2, ln2r, rmid, pp_param(m, PK_LN2, l, C), N, C, c->rms_norm_eps);
-        pp_op_matmul_forward(gate, ln2, wg, N, C, I);                    /* (N,I) */
-        pp_op_matmul_forward(up, ln2, wu, N, C, I);
-        pp_op_swiglu_forward(h, gate, up, (long)N * I);
-        pp_op_matmul_forward(RES(l + 1), h, wd, N, I, C);                /* (N,C) */
-        pp_op_add_inplace(RES(l + 1), rmid, (long)N * C);
-    }
-    pp_op_rmsnorm_forward(a->lnf, a->lnf_rstd, RES(L), m->params + m->kind_offset[PK_LNF], N, C,
+    pp_op_embedding_forward(RES(0), inputs, pp_model_weight(m, PK_WTE), N, C);
+    forward_layers(m, 0, L);
+    pp_op_rmsnorm_forward(a->lnf, a->lnf_rstd, RES(L), pp_model_weight(m, PK_LNF), N, C,
                           c->rms_norm_eps);
-    const float *head = m->params + m->kind_offset[c->tie_word_embeddings ? PK_WTE : PK_HEAD];
+    const float *head = pp_model_weight(m, c->tie_word_embeddings ? PK_WTE : PK_HEAD);
     pp_op_matmul_forward(a->logits, a->lnf, head, N, C, V);              /* (N,V) */
 
     m->ntargets = 0;
@@ -461,7 +504,9 @@ pp_status pp_model_forward(pp_model *m, const int32_t *inputs, const int32_t *ta
 
 void pp_model_zero_grad(pp_model *m)
 {
-    if (m->grads)
+    if (m->lora && m->lora->grads)
+        memset(m->lora->grads, 0, sizeof(float) * m->lora->n);
+    else if (m->grads)
         memset(m->grads, 0, sizeof(float) * m->num_params);
 }
 
@@ -470,7 +515,8 @@ void pp_model_zero_grad(pp_model *m)
 pp_status pp_model_backward(pp_model *m, float loss_scale, pp_error *err)
 {
     const pp_llama_config *c = &m->cfg;
-    if (!m->training || !m->grads)
+    struct pp_lora *lo = m->lora;
+    if (!m->training || !(lo ? lo->grads != NULL : m->grads != NULL))
         return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
                             "backward needs a model prepared for training");
     if (!m->have_targets)
@@ -483,20 +529,24 @@ pp_status pp_model_backward(pp_model *m, float loss_scale, pp_error *err)
     size_t cAtt = (size_t)m->capB * NH * m->capT * m->capT;
     pp_acts *a = &m->a;
     pp_dacts *d = &m->d;
-    float *g = m->grads;
-    int tr = 1;
+    float *g = lo ? NULL : m->grads; /* NULL: the base is frozen (LoRA) */
+    int tr = m->training;
 
     /* loss -> logits -> final norm */
     pp_op_crossentropy_backward(a->logits, m->targets, N, V, m->ntargets, loss_scale);
     m->have_targets = 0; /* the logits now hold their gradient */
     int head_kind = c->tie_word_embeddings ? PK_WTE : PK_HEAD;
-    pp_op_matmul_backward(d->dln, g + m->kind_offset[head_kind], a->logits, a->lnf,
-                          m->params + m->kind_offset[head_kind], N, C, V, 0);
+    pp_op_matmul_backward(d->dln, g ? g + m->kind_offset[head_kind] : NULL, a->logits, a->lnf,
+                          pp_model_weight(m, head_kind), N, C, V, 0);
     memset(d->dres, 0, sizeof(float) * (size_t)N * C);
-    pp_op_rmsnorm_backward(d->dres, g + m->kind_offset[PK_LNF], d->dln, RES(L), a->lnf_rstd,
-                           m->params + m->kind_offset[PK_LNF], N, C);
+    pp_op_rmsnorm_backward(d->dres, g ? g + m->kind_offset[PK_LNF] : NULL, d->dln, RES(L), a->lnf_rstd,
+                           pp_model_weight(m, PK_LNF), N, C);
 
+    pp_layer_w lw;
     for (int l = L - 1; l >= 0; l--) {
+        if (tr == 2) /* recomputation: this layer's activations again from res[l] */
+            forward_layers(m, l, l + 1);
+        pp_model_layer_weights(m, l, &lw);
         float *ln1 = a->ln1 + LY(l) * cN * C, *ln1r = a->ln1_rstd + LY(l) * cN;
         float *q = a->q + LY(l) * cN * QD, *k = a->k + LY(l) * cN * KVD;
         float *v = a->v + LY(l) * cN * KVD, *att = a->att + LY(l) * cAtt;
@@ -504,36 +554,48 @@ pp_status pp_model_backward(pp_model *m, float loss_scale, pp_error *err)
         float *ln2 = a->ln2 + LY(l) * cN * C, *ln2r = a->ln2_rstd + LY(l) * cN;
         float *gate = a->gate + LY(l) * cN * I, *up = a->up + LY(l) * cN * I;
         float *h = a->h + LY(l) * cN * I;
-#define P(kind, per) pp_param(m, kind, l, per)
-#define G(kind, per) (g + m->kind_offset[kind] + (size_t)l * (per))
+#define P(kind, per) lw.w[kind]
+#define G(kind, per) (g ? g + m->kind_offset[kind] + (size_t)l * (per) : NULL)
+#define LORA(t, dx, dout, x) \
+    if (lo)                  \
+    pp_lora_backward_hook(lo, l, t, dx, dout, x, N)
         /* MLP: res[l+1] = rmid + down(swiglu(gate(ln2), up(ln2))); dres passes to rmid */
         pp_op_matmul_backward(d->dh, G(PK_WDOWN, (size_t)C * I), d->dres, h,
                               P(PK_WDOWN, (size_t)C * I), N, I, C, 0);
+        LORA(PP_LORA_DOWN, d->dh, d->dres, h);
         pp_op_swiglu_backward(d->dgate, d->dup, d->dh, gate, up, (long)N * I);
         pp_op_matmul_backward(d->dln, G(PK_WGATE, (size_t)I * C), d->dgate, ln2,
                               P(PK_WGATE, (size_t)I * C), N, C, I, 0);
+        LORA(PP_LORA_GATE, d->dln, d->dgate, ln2);
         pp_op_matmul_backward(d->dln, G(PK_WUP, (size_t)I * C), d->dup, ln2,
                               P(PK_WUP, (size_t)I * C), N, C, I, 1);
+        LORA(PP_LORA_UP, d->dln, d->dup, ln2);
         pp_op_rmsnorm_backward(d->dres, G(PK_LN2, C), d->dln, rmid, ln2r, P(PK_LN2, C), N, C);
         /* attention: rmid = res[l] + o(attention(rope(q(ln1)), rope(k(ln1)), v(ln1))) */
         pp_op_matmul_backward(d->datty, G(PK_WO, (size_t)C * QD), d->dres, atty,
                               P(PK_WO, (size_t)C * QD), N, QD, C, 0);
+        LORA(PP_LORA_O, d->datty, d->dres, atty);
         pp_op_attention_backward(d->dq, d->dk, d->dv, d->attscratch, d->datty, att, q, k, v, B,
                                  T, NH, NKV, HD);
         pp_op_rope_backward(d->dlin, d->dq, m->rope_cos, m->rope_sin, B, T, NH, HD);
         pp_op_matmul_backward(d->dln, G(PK_WQ, (size_t)QD * C), d->dlin, ln1,
                               P(PK_WQ, (size_t)QD * C), N, C, QD, 0);
+        LORA(PP_LORA_Q, d->dln, d->dlin, ln1);
         pp_op_rope_backward(d->dlin, d->dk, m->rope_cos, m->rope_sin, B, T, NKV, HD);
         pp_op_matmul_backward(d->dln, G(PK_WK, (size_t)KVD * C), d->dlin, ln1,
                               P(PK_WK, (size_t)KVD * C), N, C, KVD, 1);
+        LORA(PP_LORA_K, d->dln, d->dlin, ln1);
         pp_op_heads_merge(d->dlin, d->dv, B, T, NKV, HD);
         pp_op_matmul_backward(d->dln, G(PK_WV, (size_t)KVD * C), d->dlin, ln1,
                               P(PK_WV, (size_t)KVD * C), N, C, KVD, 1);
+        LORA(PP_LORA_V, d->dln, d->dlin, ln1);
         pp_op_rmsnorm_backward(d->dres, G(PK_LN1, C), d->dln, RES(l), ln1r, P(PK_LN1, C), N, C);
 #undef P
 #undef G
+#undef LORA
     }
-    pp_op_embedding_backward(g + m->kind_offset[PK_WTE], d->dres, m->inputs, N, C);
+    if (g)
+        pp_op_embedding_backward(g + m->kind_offset[PK_WTE], d->dres, m->inputs, N, C);
     return PP_OK;
 }
 

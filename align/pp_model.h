@@ -68,7 +68,8 @@ PP_API size_t pp_llama_config_num_params(const pp_llama_config *cfg);
 /* ---- memory plan ---- */
 
 /* Bytes of every part; total is their sum. For inference (training == 0) the
- * grads/moments are 0 and kv_cache is the cache for one sequence of T tokens. */
+ * grads/moments are 0 and kv_cache is the cache for one sequence of T tokens;
+ * training == 2 is training with recomputation (pp_model_prepare). */
 typedef struct pp_memory_plan {
     size_t params;
     size_t grads;
@@ -78,6 +79,7 @@ typedef struct pp_memory_plan {
     size_t scratch;     /* backward's activation gradients */
     size_t kv_cache;
     size_t total;
+    size_t adapters;    /* LoRA adapter weights (FP32); 0 without an adapter */
 } pp_memory_plan;
 
 PP_API pp_memory_plan pp_memory_plan_compute(const pp_llama_config *cfg, int B, int T,
@@ -121,7 +123,10 @@ PP_API const char *pp_model_tensor_name(const pp_model *m, int i);
 
 /* Size the activation arena for batches up to B x T (T <= max_position_embeddings).
  * training != 0 also allocates gradients and AdamW moments (once, zeroed) and keeps
- * what backward needs. Called before the first step; nothing grows afterwards. */
+ * what backward needs: training == 1 every layer's activations, training == 2
+ * (gradient checkpointing) only the residual stream between layers, backward running
+ * each layer's forward again (the same gradients, one more forward of compute).
+ * Called before the first step; nothing grows afterwards. */
 PP_API pp_status pp_model_prepare(pp_model *m, int B, int T, int training, pp_error *err);
 
 /* The plan of what pp_model_prepare allocated (its B, T, training). */
@@ -235,6 +240,16 @@ PP_API pp_status pp_sample_token(const float *logits, int V, const pp_sampler *s
  * Every expected tensor must be present with the config's shape; errors name the
  * file and the tensor. */
 PP_API pp_status pp_model_load(const char *dir, pp_model **out, pp_error *err);
+
+/* Load a checkpoint as a frozen BF16 base (half the memory of F32): BF16 tensors
+ * are kept exactly, F32/F16 ones rounded to nearest even. Such a model trains only
+ * through a LoRA adapter (align/pp_lora.h); forward and backward convert one layer's
+ * weights at a time to F32 into one scratch buffer. pp_model_params() is NULL and
+ * saving, decoding, pp_model_tensor() and merging need an F32 model. */
+PP_API pp_status pp_model_load_bf16(const char *dir, pp_model **out, pp_error *err);
+/* Convert a model's weights to a BF16 base (rounding to nearest even). */
+PP_API pp_status pp_model_to_bf16(pp_model *m, pp_error *err);
+PP_API int pp_model_is_bf16(const pp_model *m);
 
 /* Write DIR/config.json, DIR/generation_config.json and DIR/model.safetensors
  * (F32, Hugging Face names). DIR is created if missing; files are written under

@@ -90,7 +90,26 @@ struct pp_model {
     int32_t *inputs, *targets; /* (capB*capT) copies */
     int have_targets;
     long ntargets;
+
+    struct pp_lora *lora; /* attached adapter (align/pp_lora_internal.h) or NULL */
+
+    /* a frozen BF16 base (align/pp_model_bf16.c): params is then NULL */
+    uint16_t *params_bf16; /* num_params, the layout of params */
+    float *wscratch;       /* pp_model_bf16_scratch_floats() */
 };
+
+/* The F32 weights of layer l (kinds PK_LN1 .. PK_WDOWN), or of a whole tensor kind
+ * (PK_WTE, PK_HEAD, PK_LNF): pointers into params, or, with a BF16 base, converted
+ * into the scratch (valid until the next call of either). */
+typedef struct pp_layer_w {
+    const float *w[PK_COUNT];
+} pp_layer_w;
+void pp_model_layer_weights(pp_model *m, int l, pp_layer_w *w);
+const float *pp_model_weight(pp_model *m, int kind);
+size_t pp_model_bf16_scratch_floats(const pp_llama_config *c);
+void pp_model_bf16_store(pp_model *m, size_t offset, const float *buf, size_t n);
+/* Read every tensor of the checkpoint in dir into m's BF16 block (pp_checkpoint.c). */
+pp_status pp_checkpoint_read_each(const char *dir, pp_model *m, pp_error *err);
 
 static inline float *pp_param(const pp_model *m, int kind, int layer, size_t per_layer)
 {

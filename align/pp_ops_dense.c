@@ -62,6 +62,8 @@ void pp_op_rmsnorm_backward(float *dx, float *dw, const float *dout, const float
         for (int c = 0; c < C; c++)
             dxn[c] += r * w[c] * gn[c] - k * xn[c];
     }
+    if (!dw) /* a frozen weight */
+        return;
     /* the weight gradient sums over rows: split by channel so threads never share a sum */
 #pragma omp parallel for if ((long)N * C >= PP_OMP_MIN_WORK) schedule(static)
     for (int c = 0; c < C; c++) {

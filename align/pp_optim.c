@@ -1,19 +1,23 @@
 /* pp_optim.c — gradient norm and clipping, AdamW (as torch.optim.AdamW) and the
  * learning-rate schedules. */
 #include "config.h"
+#include "align/pp_lora_internal.h"
 #include "align/pp_model_internal.h"
 #include "align/pp_ops.h"
 
 #include <math.h>
 #include <string.h>
 
+/* The trainable parameters: the adapter's while one is attached (pp_lora.h). */
+static float *trainable_grads(const pp_model *m) { return m->lora ? m->lora->grads : m->grads; }
+
 float pp_model_grad_norm(const pp_model *m)
 {
-    if (!m->grads)
+    const float *g = trainable_grads(m);
+    if (!g)
         return 0.0f;
     double s = 0.0;
-    const float *g = m->grads;
-    long n = (long)m->num_params;
+    long n = (long)pp_model_num_trainable(m);
 #pragma omp parallel for if (n >= PP_OMP_MIN_WORK) schedule(static) reduction(+ : s)
     for (long i = 0; i < n; i++)
         s += (double)g[i] * g[i];
@@ -23,12 +27,12 @@ float pp_model_grad_norm(const pp_model *m)
 float pp_model_clip_grad_norm(pp_model *m, float max_norm)
 {
     float norm = pp_model_grad_norm(m);
-    if (max_norm <= 0.0f || !m->grads)
+    float *g = trainable_grads(m);
+    if (max_norm <= 0.0f || !g)
         return norm;
     float coef = max_norm / (norm + 1e-6f);
     if (coef < 1.0f) {
-        float *g = m->grads;
-        long n = (long)m->num_params;
+        long n = (long)pp_model_num_trainable(m);
 #pragma omp parallel for if (n >= PP_OMP_MIN_WORK) schedule(static)
         for (long i = 0; i < n; i++)
             g[i] *= coef;
@@ -52,10 +56,16 @@ static void adamw_range(float *p, const float *g, float *mm, float *vv, size_t n
 
 void pp_model_adamw_step(pp_model *m, const pp_adamw *o, float lr, long step, int decay_norms)
 {
-    if (!m->grads || step < 1)
+    if (!trainable_grads(m) || step < 1)
         return;
     float bc1 = 1.0f - powf(o->beta1, (float)step);
     float bc2_sqrt = sqrtf(1.0f - powf(o->beta2, (float)step));
+    if (m->lora) { /* adapters only; they have no norm weights */
+        struct pp_lora *lo = m->lora;
+        adamw_range(lo->params, lo->grads, lo->adam_m, lo->adam_v, lo->n, o, lr,
+                    o->weight_decay, bc1, bc2_sqrt);
+        return;
+    }
     if (decay_norms) {
         adamw_range(m->params, m->grads, m->adam_m, m->adam_v, m->num_params, o, lr,
                     o->weight_decay, bc1, bc2_sqrt);

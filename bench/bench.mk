@@ -9,3 +9,6 @@ bench_train_train_bench_CPPFLAGS = $(AM_CPPFLAGS) $(DEP_CFLAGS)
 bench_train_train_bench_LDADD = libpolyphony.la $(DEP_LIBS)
 EXTRA_DIST += bench/train/run.sh bench/train/torch_bench.py
 CLEANFILES += bench/train/train_bench
+
+# bench/lora: LoRA fine-tuning of a 0.5B-parameter configuration, peak RSS beside the plan.
+EXTRA_DIST += bench/lora/run.sh bench/lora/speed.sh bench/lora/torch_lora.py

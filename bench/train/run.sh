@@ -5,7 +5,8 @@
 #   batch 8 x 256; one step = forward + backward + gradient clipping + AdamW.
 # Prints each side's JSON line (tokens/s; for polyphony also the achieved FLOP/s,
 # this machine's cblas_sgemm FLOP/s measured in the same run, the memory plan
-# against the peak RSS) and the ratio polyphony / PyTorch (target >= 1).
+# against the peak RSS) and the ratio polyphony / PyTorch (target >= 1); then the same
+# for LoRA training (bench/lora/speed.sh).
 #
 # Both sides run twice: with OpenMP's default wait policy and with
 # OMP_WAIT_POLICY=passive. With Debian's pthreads OpenBLAS, OpenMP threads that
@@ -33,3 +34,5 @@ for policy in default passive; do
     echo "polyphony / pytorch tokens/s: $(echo "scale=2; $a / $b" | bc -l)"
 done
 "$build/bench/train/train_bench" --steps 0 2>&1 >/dev/null | sed 's/^/polyphony /'
+# LoRA: the same configuration and batch, a rank-16 adapter on a frozen base, both sides
+"$top/bench/lora/speed.sh" "$threads" "$steps" 16

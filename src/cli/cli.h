@@ -197,10 +197,12 @@ int cmd_train(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_model_info(int argc, char **argv);
+int cmd_model_merge(int argc, char **argv);
 void usage_train(FILE *fp);
 void usage_score(FILE *fp);
 void usage_generate(FILE *fp);
 void usage_model(FILE *fp);
 void usage_model_info(FILE *fp);
+void usage_model_merge(FILE *fp);
 
 #endif

@@ -61,6 +61,7 @@ static const cli_subcommand eval_sets_subs[] = {
 
 static const cli_subcommand model_subs[] = {
     {"info", cmd_model_info, "parameters, config, tokenizer, dtypes and memory plan of a model", usage_model_info},
+    {"merge", cmd_model_merge, "merge a LoRA adapter into its base model (a full checkpoint)", usage_model_merge},
     {NULL, NULL, NULL, NULL},
 };
 

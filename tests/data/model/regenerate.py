@@ -10,6 +10,11 @@ functions below.
 
   regenerate.py                 write tiny/ (a checkpoint), tiny-bf16/ (the same in
                                 bfloat16) and fixtures.safetensors
+  regenerate.py --verify-adapter DIR   check an adapter polyphony wrote (names,
+                                shapes, adapter_config.json keys) as PEFT reads it;
+                                base_model_name_or_path must lead to its base; with
+                                DIR/score.jsonl (polyphony score --adapter DIR
+                                --input-format ids) also compare the scores
   regenerate.py --verify DIR    load a checkpoint polyphony wrote (DIR/config.json,
                                 DIR/model.safetensors) and compare the log-probabilities
                                 it gives with DIR/logprobs.json (written beside it by
@@ -150,7 +155,18 @@ def rope_tables(cfg, T, dtype):
     return emb.cos().to(dtype), emb.sin().to(dtype)
 
 
-def forward(cfg, P, ids):
+def lin(P, name, h, lora=None):
+    """h @ W^T for the linear layer `name` (without ".weight"), plus the LoRA update
+    scale * (h @ A^T) @ B^T when lora = (scale, {PEFT name: tensor}) adapts it"""
+    y = h @ P[name + ".weight"].T
+    if lora is not None and "base_model.model." + name + ".lora_A.weight" in lora[1]:
+        A = lora[1]["base_model.model." + name + ".lora_A.weight"]
+        B = lora[1]["base_model.model." + name + ".lora_B.weight"]
+        y = y + lora[0] * ((h @ A.T) @ B.T)
+    return y
+
+
+def forward(cfg, P, ids, lora=None):
     """ids (B,T) -> logits (B,T,V)"""
     Bn, Tn = ids.shape
     NH, NKV = cfg["num_attention_heads"], cfg["num_key_value_heads"]
@@ -162,19 +178,19 @@ def forward(cfg, P, ids):
     for l in range(cfg["num_hidden_layers"]):
         p = "model.layers.%d." % l
         h = rmsnorm(x, P[p + "input_layernorm.weight"], eps)
-        q = (h @ P[p + "self_attn.q_proj.weight"].T).view(Bn, Tn, NH, HD).transpose(1, 2)
-        k = (h @ P[p + "self_attn.k_proj.weight"].T).view(Bn, Tn, NKV, HD).transpose(1, 2)
-        v = (h @ P[p + "self_attn.v_proj.weight"].T).view(Bn, Tn, NKV, HD).transpose(1, 2)
+        q = lin(P, p + "self_attn.q_proj", h, lora).view(Bn, Tn, NH, HD).transpose(1, 2)
+        k = lin(P, p + "self_attn.k_proj", h, lora).view(Bn, Tn, NKV, HD).transpose(1, 2)
+        v = lin(P, p + "self_attn.v_proj", h, lora).view(Bn, Tn, NKV, HD).transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
         k = k.repeat_interleave(NH // NKV, dim=1)  # repeat_kv
         v = v.repeat_interleave(NH // NKV, dim=1)
         att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(HD) + mask, dim=-1)
         y = (att @ v).transpose(1, 2).reshape(Bn, Tn, NH * HD)
-        x = x + y @ P[p + "self_attn.o_proj.weight"].T
+        x = x + lin(P, p + "self_attn.o_proj", y, lora)
         h = rmsnorm(x, P[p + "post_attention_layernorm.weight"], eps)
-        g = torch.nn.functional.silu(h @ P[p + "mlp.gate_proj.weight"].T)
-        x = x + (g * (h @ P[p + "mlp.up_proj.weight"].T)) @ P[p + "mlp.down_proj.weight"].T
+        g = torch.nn.functional.silu(lin(P, p + "mlp.gate_proj", h, lora))
+        x = x + lin(P, p + "mlp.down_proj", g * lin(P, p + "mlp.up_proj", h, lora), lora)
     x = rmsnorm(x, P["model.norm.weight"], eps)
     head = P["model.embed_tokens.weight"] if cfg.get("tie_word_embeddings") else P["lm_head.weight"]
     return x @ head.T
@@ -259,6 +275,103 @@ def regenerate():
     st_write(os.path.join(tiny, "model.safetensors"), [(n, P32[n]) for n in param_names(cfg)], "BF16")
     st_write(os.path.join(HERE, "fixtures.safetensors"), out)
     print("loss %.6f, training losses %s" % (float(loss), " ".join("%.4f" % x for x in losses)))
+    regenerate_lora()
+
+
+# ---- LoRA (PEFT layout) on the tiny checkpoint ----
+
+LORA = {"r": 4, "lora_alpha": 8, "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj",
+                                                    "gate_proj", "up_proj", "down_proj"]}
+
+
+def lora_names(cfg, targets, r):
+    """PEFT tensor names and shapes: lora_A (r, in), lora_B (out, r)"""
+    s, out = shapes(cfg), []
+    for l in range(cfg["num_hidden_layers"]):
+        for mod in targets:
+            part = "mlp." if mod in ("gate_proj", "up_proj", "down_proj") else "self_attn."
+            name = "model.layers.%d.%s%s" % (l, part, mod)
+            o, i = s[name + ".weight"]
+            out.append(("base_model.model." + name + ".lora_A.weight", (r, i)))
+            out.append(("base_model.model." + name + ".lora_B.weight", (o, r)))
+    return out
+
+
+def regenerate_lora():
+    """tiny-lora/ (an adapter as PEFT writes it) and lora-fixtures.safetensors: the
+    loss, log-probabilities and the gradient of every adapter tensor (dropout 0).
+    B is random here (PEFT starts it at 0) so that every gradient is exercised."""
+    gen = torch.Generator().manual_seed(4321)
+    cfg = CONFIG
+    P = {n: t.double() for n, t in st_read(os.path.join(HERE, "tiny", "model.safetensors")).items()}
+    names = lora_names(cfg, LORA["target_modules"], LORA["r"])
+    W32 = {n: 0.3 * torch.randn(s, generator=gen) for n, s in names}
+    W = {n: t.double().requires_grad_(True) for n, t in W32.items()}
+    scale = LORA["lora_alpha"] / LORA["r"]
+    ids = torch.randint(0, cfg["vocab_size"], (B, T), generator=gen)
+    targets = torch.randint(0, cfg["vocab_size"], (B, T), generator=gen)
+    targets[1, 2] = -1
+    loss = loss_of(forward(cfg, P, ids, (scale, W)), targets)
+    loss.backward()
+    lp = torch.log_softmax(forward(cfg, P, ids[:1], (scale, W)), -1)
+    out = [("inputs", ids.float()), ("targets", targets.float()), ("loss", loss.detach().reshape(1)),
+           ("logprobs", lp[0, :-1].gather(-1, ids[0, 1:, None])[:, 0].detach())]
+    out += [("grad." + n, W[n].grad) for n, _ in names]
+    st_write(os.path.join(HERE, "lora-fixtures.safetensors"), out)
+    d = os.path.join(HERE, "tiny-lora")
+    os.makedirs(d, exist_ok=True)
+    conf = {"peft_type": "LORA", "task_type": "CAUSAL_LM", "base_model_name_or_path": "../tiny",
+            "r": LORA["r"], "lora_alpha": LORA["lora_alpha"], "lora_dropout": 0.0,
+            "target_modules": LORA["target_modules"], "bias": "none", "fan_in_fan_out": False,
+            "inference_mode": True, "init_lora_weights": True, "modules_to_save": None,
+            "layers_to_transform": None, "layers_pattern": None, "rank_pattern": {},
+            "alpha_pattern": {}, "revision": None, "use_rslora": False, "use_dora": False}
+    with open(os.path.join(d, "adapter_config.json"), "w") as f:
+        json.dump(conf, f, indent=2, sort_keys=True)
+        f.write("\n")
+    st_write(os.path.join(d, "adapter_model.safetensors"), [(n, W32[n]) for n, _ in names])
+    print("LoRA loss %.6f" % float(loss))
+
+
+def verify_adapter(d):
+    """An adapter polyphony wrote, read back as PEFT reads it: the config keys PEFT's
+    LoraConfig needs, the tensor names PEFT maps onto a LlamaForCausalLM, the shapes."""
+    with open(os.path.join(d, "adapter_config.json")) as f:
+        conf = json.load(f)
+    assert conf["peft_type"] == "LORA" and conf["task_type"] == "CAUSAL_LM", conf
+    for k in ("r", "lora_alpha", "lora_dropout", "target_modules", "base_model_name_or_path",
+              "bias", "fan_in_fan_out"):
+        assert k in conf, k
+    base = os.path.join(d, conf["base_model_name_or_path"])
+    with open(os.path.join(base, "config.json")) as f:
+        cfg = json.load(f)
+    W = st_read(os.path.join(d, "adapter_model.safetensors"))
+    names = lora_names(cfg, conf["target_modules"], conf["r"])
+    assert sorted(W) == sorted(n for n, _ in names), sorted(W)
+    r = conf["r"]
+    s = shapes(cfg)
+    for n, t in W.items():
+        mod = n[len("base_model.model."):].rsplit(".lora_", 1)[0]
+        o, i = s[mod + ".weight"]
+        assert tuple(t.shape) == ((r, i) if ".lora_A." in n else (o, r)), (n, t.shape)
+    print("%d adapter tensors, names, shapes and config keys as PEFT expects" % len(W))
+    # DIR/score.jsonl (polyphony score --adapter DIR --input-format ids output): the
+    # summed log-probability of each record with the adapter applied here
+    sp = os.path.join(d, "score.jsonl")
+    if not os.path.exists(sp):
+        return 0
+    P = {n: t.double() for n, t in st_read(os.path.join(base, "model.safetensors")).items()}
+    lora = (conf["lora_alpha"] / r, {n: t.double() for n, t in W.items()})
+    worst = 0.0
+    with open(sp) as f:
+        for line in f:
+            rec = json.loads(line)
+            ids = torch.tensor([rec["ids"]])
+            lp = torch.log_softmax(forward(cfg, P, ids, lora), -1)[0, :-1]
+            lp = float(lp.gather(-1, ids[0, 1:, None]).sum())
+            worst = max(worst, abs(lp - rec["logprob"]))
+    print("scores with the adapter: largest difference %.3g" % worst)
+    return 0 if worst < 1e-3 else 1
 
 
 def verify(d):
@@ -280,6 +393,8 @@ if __name__ == "__main__":
     torch.manual_seed(0)
     if len(sys.argv) == 3 and sys.argv[1] == "--verify":
         sys.exit(verify(sys.argv[2]))
+    if len(sys.argv) == 3 and sys.argv[1] == "--verify-adapter":
+        sys.exit(verify_adapter(sys.argv[2]))
     if len(sys.argv) != 1:
         sys.exit(__doc__)
     regenerate()
