@@ -246,7 +246,7 @@ void usage_lid_eval(FILE *f)
             "  --pred FIELD        score this field instead of running a model\n"
             "  --model M           model (default: the bundled UDHR model)\n"
             "  --threshold T       one threshold for every label (default: the sidecar's)\n"
-            "  --rerank N, --rerank-weight W   as for polyphony lid\n"
+            "  --rerank N, --rerank-weight W, --script-min-letters N   as for polyphony lid\n"
             "  --only LIST         score only these gold languages (comma-separated ISO 639-3)\n"
             "  --fold FILE         map codes first (lines: CODE TARGET, e.g. lvs lav)\n"
             "  --no-macro-fold     do not count an individual language (swh) as correct\n"
@@ -267,8 +267,8 @@ int cmd_lid_eval(int argc, char **argv)
     long nconf = 10;
     int json = 0, macro_fold = 1;
     enum { O_GOLD = 256, O_PRED, O_MODEL, O_THR, O_ONLY, O_CONF, O_JSON, O_FOLD,
-           O_RR, O_RRW, O_NOMACRO };
-    long rerank = -1;
+           O_RR, O_RRW, O_NOMACRO, O_SCRIPTMIN };
+    long rerank = -1, script_min = -1;
     double rerank_w = 0.0;
     static const struct option opts[] = {
         {"gold", required_argument, 0, O_GOLD}, {"pred", required_argument, 0, O_PRED},
@@ -277,13 +277,18 @@ int cmd_lid_eval(int argc, char **argv)
         {"json", no_argument, 0, O_JSON}, CLI_LONG_LEDGER, CLI_LONG_QUIET,
         {"fold", required_argument, 0, O_FOLD}, {"rerank", required_argument, 0, O_RR},
         {"rerank-weight", required_argument, 0, O_RRW}, CLI_LONG_HELP,
-        {"no-macro-fold", no_argument, 0, O_NOMACRO}, {0, 0, 0, 0}};
+        {"no-macro-fold", no_argument, 0, O_NOMACRO},
+        {"script-min-letters", required_argument, 0, O_SCRIPTMIN}, {0, 0, 0, 0}};
     int c, cr;
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
         case O_FOLD: foldf = optarg; break;
         case O_NOMACRO: macro_fold = 0; break;
+        case O_SCRIPTMIN:
+            if (!cli_parse_long(cmd, "script-min-letters", optarg, 0, 1000000, &script_min))
+                return 2;
+            break;
         case O_RR:
             if (!cli_parse_long(cmd, "rerank", optarg, 0, PP_LID_MAX_TOP, &rerank))
                 return 2;
@@ -328,6 +333,8 @@ int cmd_lid_eval(int argc, char **argv)
             pp_lid_set_threshold(lid, thr);
         if (rerank >= 0)
             pp_lid_set_rerank(lid, (int)rerank, rerank_w);
+        if (script_min >= 0)
+            pp_lid_set_script_rule(lid, (int)script_min);
     }
     pp_error err;
     pp_source *src = NULL;
@@ -409,6 +416,8 @@ int cmd_lid_eval(int argc, char **argv)
     size_t n = pp_lid_eval_nclasses(ev);
     double mp, mr, mf, mfpr, acc;
     pp_lid_eval_macro(ev, &mp, &mr, &mf, &mfpr, &acc);
+    pp_lid_abstention_stats ab;
+    pp_lid_eval_abstention(ev, &ab);
     pp_lid_confusion conf[1000];
     size_t nc = pp_lid_eval_confusions(ev, conf, (size_t)nconf);
     if (json) {
@@ -432,6 +441,12 @@ int cmd_lid_eval(int argc, char **argv)
         json_object_set_new(o, "macro",
                             json_pack("{s:f,s:f,s:f,s:f}", "precision", mp, "recall", mr, "f1",
                                       mf, "fpr", mfpr));
+        json_object_set_new(o, "abstention",
+                            json_pack("{s:I,s:I,s:I,s:f,s:f,s:f}", "abstained",
+                                      (json_int_t)ab.abstained, "gold_und",
+                                      (json_int_t)ab.gold_und, "correct", (json_int_t)ab.correct,
+                                      "rate", ab.rate, "precision", ab.precision, "recall",
+                                      ab.recall));
         json_object_set_new(o, "classes", cls);
         json_object_set_new(o, "confusions", cf);
         json_dumpf(o, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(6));
@@ -449,6 +464,11 @@ int cmd_lid_eval(int argc, char **argv)
         printf("%-10s %7ld %7.4f %7.4f %7.4f %8.6f\n", "macro", pp_lid_eval_items(ev), mp, mr,
                mf, mfpr);
         printf("accuracy %.4f over %ld items, %zu languages\n", acc, pp_lid_eval_items(ev), n);
+        printf("abstained %ld (rate %.4f)", ab.abstained, ab.rate);
+        if (ab.gold_und)
+            printf("; gold und %ld: %ld abstained on (precision %.4f, recall %.4f)",
+                   ab.gold_und, ab.correct, ab.precision, ab.recall);
+        printf("\n");
         if (nc) {
             printf("most confused (gold -> predicted):\n");
             for (size_t i = 0; i < nc; i++)
@@ -626,6 +646,11 @@ void usage_lid(FILE *f)
             "                      (the best two always; default 0.02; 0: all N)\n"
             "      --min-similarity S  abstain when the text's trigram cosine with the chosen\n"
             "                      language's profile is under S (default 0: off)\n"
+            "      --script-min-letters N  a text of N letters or more in a script only one\n"
+            "                      language of the model is written in gets that language\n"
+            "                      whatever its score (Chinese languages: their\n"
+            "                      macrolanguage); Han text without kana is not Japanese\n"
+            "                      (default 4; 0 turns the rule off)\n"
             "      --timing        report identification speed on stderr\n"
             "      --progress, -q/--quiet\n");
 }
@@ -653,8 +678,9 @@ int cmd_lid(int argc, char **argv)
     long top = 0;
     int progress = -1;
     enum { O_THRF = 256, O_FIELD, O_TIMING, O_RR, O_RRW,
-           O_MINSIM, O_RRMIN };
+           O_MINSIM, O_RRMIN, O_SCRIPTMIN };
     double min_sim = 0, rr_min = -1;
+    long script_min = -1;
     int timing = 0;
     long rerank = -1;
     double rerank_w = 0.0;
@@ -670,7 +696,7 @@ int cmd_lid(int argc, char **argv)
         {"rerank-weight", required_argument, 0, O_RRW},
         {"rerank-min-prob", required_argument, 0, O_RRMIN},
         {"min-similarity", required_argument, 0, O_MINSIM}, CLI_LONG_HELP,
-        {0, 0, 0, 0}};
+        {"script-min-letters", required_argument, 0, O_SCRIPTMIN}, {0, 0, 0, 0}};
     int c, cr;
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:t:k:o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
@@ -679,6 +705,10 @@ int cmd_lid(int argc, char **argv)
         case O_THRF: thresholds = optarg; break;
         case O_FIELD: field = optarg; break;
         case O_TIMING: timing = 1; break;
+        case O_SCRIPTMIN:
+            if (!cli_parse_long(cmd, "script-min-letters", optarg, 0, 1000000, &script_min))
+                return 2;
+            break;
         case O_MINSIM:
             if (!cli_parse_double(cmd, "min-similarity", optarg, 0.0, 1.0, &min_sim))
                 return 2;
@@ -728,6 +758,8 @@ int cmd_lid(int argc, char **argv)
     if (rr_min >= 0)
         pp_lid_set_rerank_min_prob(lid, rr_min);
     pp_lid_set_min_similarity(lid, min_sim);
+    if (script_min >= 0)
+        pp_lid_set_script_rule(lid, (int)script_min);
     pp_error err;
     pp_source *src = NULL;
     pp_writer *w = NULL, *rj = NULL;
@@ -773,6 +805,10 @@ int cmd_lid(int argc, char **argv)
         json_object_set_new(rec, "lid_score", json_real(res.best.prob));
         if (res.similarity >= 0)
             json_object_set_new(rec, "lid_similarity", json_real(res.similarity));
+        if (res.rule != PP_LID_BY_MODEL)
+            json_object_set_new(rec, "lid_rule", json_string(res.rule == PP_LID_BY_SCRIPT
+                                                                 ? "script"
+                                                                 : "macrolanguage"));
         if (top > 0) {
             json_t *arr = json_array();
             for (int i = 0; i < res.ntop; i++)

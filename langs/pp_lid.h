@@ -50,6 +50,13 @@ typedef enum pp_lid_abstain {
     PP_LID_DISSIMILAR    /* text too far from the chosen language's trigram profile */
 } pp_lid_abstain;
 
+/* What made a decision that is not an abstention. */
+typedef enum pp_lid_rule {
+    PP_LID_BY_MODEL = 0, /* the model's (re-ranked) best label, over its threshold */
+    PP_LID_BY_SCRIPT,    /* the only language of the label set written in the text's script */
+    PP_LID_BY_MACRO      /* the macrolanguage of every language written in that script */
+} pp_lid_rule;
+
 typedef struct pp_lid_result {
     pp_lid_label best;          /* the decision (lang "und_Latn" when abstaining) */
     pp_lid_abstain abstained;
@@ -60,6 +67,9 @@ typedef struct pp_lid_result {
                                    profile (-1 when the model has no profiles) */
     int ntop;                   /* filled entries of top[] (model order) */
     pp_lid_label top[PP_LID_MAX_TOP];
+    pp_lid_rule rule;           /* how a decision was taken */
+    char writing[8];            /* the text's writing system: its majority script, with
+                                   Han text read as "Jpan" (kana), "Kore" (Hangul) or "Hani" */
 } pp_lid_result;
 
 typedef struct pp_lid pp_lid;
@@ -101,6 +111,15 @@ PP_API void pp_lid_set_rerank_min_prob(pp_lid *lid, double p);
  * under `s` (needs profiles; 0 turns it off; default 0). */
 PP_API void pp_lid_set_min_similarity(pp_lid *lid, double s);
 PP_API int pp_lid_has_profiles(const pp_lid *lid);
+/* The script rule: when the text has at least `min_letters` letters and every
+ * label written in its writing system (pp_lid_writing_system) belongs to one
+ * language, that language is chosen whatever its score (no community is lost
+ * to a threshold because of its script); when they all belong to one
+ * macrolanguage (Chinese), a score under the threshold gives the
+ * macrolanguage instead of an abstention. Han text is given only to labels of
+ * its writing system (no Japanese label without kana). Default 4; 0 turns
+ * the rule off (the model's decision and thresholds alone). */
+PP_API void pp_lid_set_script_rule(pp_lid *lid, int min_letters);
 
 PP_API int pp_lid_nlabels(const pp_lid *lid);
 PP_API const char *pp_lid_label_at(const pp_lid *lid, int i);
@@ -115,6 +134,13 @@ PP_API pp_status pp_lid_identify(pp_lid *lid, const char *text, size_t len, int 
  * written in `scripts` (space-separated; "" accepts anything). Han, kana and
  * Hangul are matched against Jpan, Kore, Hans and Hant. */
 PP_API int pp_lid_script_ok(const char *scripts, const char *text_script);
+
+/* The writing system of preprocessed text whose majority script is
+ * `majority`: the majority script, except that Han, kana and Hangul are read
+ * together: "Kore" when Hangul is at least 20% of those letters, "Jpan" when
+ * kana is at least 5%, "Hani" otherwise. *letters: the number of letters. */
+PP_API void pp_lid_writing_system(const char *s, size_t len, const char *majority, char ws[8],
+                                  long *letters);
 
 /* ------------------------------------------------------------ training */
 
@@ -191,10 +217,22 @@ PP_API void pp_lid_eval_free(pp_lid_eval *e);
  * whose gold label is outside are ignored; predictions outside count as errors. */
 PP_API pp_status pp_lid_eval_restrict(pp_lid_eval *e, const char *langs, pp_error *err);
 /* One item: gold and predicted codes. pred NULL, "" or "und..." means the
- * identifier abstained (a miss, not a false positive of any class). Codes are
- * compared as given; callers normalize (e.g. to ISO 639-3) first. */
+ * identifier abstained (a miss, not a false positive of any class). A gold
+ * "und..." means the identifier should abstain: an abstention on it is
+ * correct (counted in the accuracy, not a miss), a decision a false positive
+ * of the class predicted; "und" is not a class. Codes are compared as given;
+ * callers normalize (e.g. to ISO 639-3) first. */
 PP_API void pp_lid_eval_add(pp_lid_eval *e, const char *gold, const char *pred);
 PP_API long pp_lid_eval_items(const pp_lid_eval *e);
+
+/* Abstentions: how often the identifier abstained (rate = abstained /
+ * items), and how many of them were on gold "und" items (precision =
+ * correct / abstained, recall = correct / gold_und). */
+typedef struct pp_lid_abstention_stats {
+    long items, abstained, gold_und, correct;
+    double rate, precision, recall;
+} pp_lid_abstention_stats;
+PP_API void pp_lid_eval_abstention(const pp_lid_eval *e, pp_lid_abstention_stats *out);
 /* Classes: every gold class (sorted by code). */
 PP_API size_t pp_lid_eval_nclasses(const pp_lid_eval *e);
 PP_API void pp_lid_eval_class(const pp_lid_eval *e, size_t i, pp_lid_class_stats *out);

@@ -109,6 +109,25 @@ if [ -f "$POLYPHONY_DATA/langs/models/udhr-lid.ftz" ]; then
         '{"text":"Каждое утро дети идут в школу вдоль реки."}' > "$TMP/def.in"
     check "default model" pp lid --top 3 < "$TMP/def.in" > "$TMP/def"
     expect_jq_slurp '.[0].lang=="fr" and .[1].lang=="ru" and (.[0].lid_top|length)==3' "$TMP/def"
+    # the script rule: with every threshold at 1 (the model never sure enough),
+    # a language alone in its script is still chosen; Han text goes to Chinese
+    # (its macrolanguage: several Chinese languages are labels) or, with
+    # kana, to Japanese; a Latin text, with many languages, is abstained on
+    printf '%s\n' '{"text":"วันนี้อากาศหนาวมาก เด็กๆ จึงอยู่ในบ้าน"}' \
+        '{"text":"今日はとても寒いので、子供たちは家にいます。"}' \
+        '{"text":"今天天气很冷，孩子们都待在家里。"}' \
+        '{"text":"오늘은 날씨가 매우 추워서 아이들이 집에 있습니다."}' \
+        '{"text":"The wind is very cold tonight."}' '{"text":"ไทย"}' > "$TMP/sr.in"
+    check "script rule" pp lid --threshold 1 < "$TMP/sr.in" > "$TMP/sr.out"
+    expect_jq_slurp '.[0].iso639_3=="tha" and .[0].lid_rule=="script" and .[0].script=="Thai"
+        and .[1].iso639_3=="jpn" and .[1].lid_rule=="script"
+        and .[2].lang=="zh" and .[2].iso639_3=="zho" and .[2].lid_rule=="macrolanguage"
+        and .[3].iso639_3=="kor" and .[3].lid_rule=="script"
+        and .[4].lang=="und_Latn" and (.[4]|has("lid_rule")|not)
+        and .[5].lang=="und_Thai"' "$TMP/sr.out"
+    check "script rule off" pp lid --threshold 1 --script-min-letters 0 < "$TMP/sr.in" > "$TMP/sr0.out"
+    expect_jq_slurp 'map(.iso639_3)==["und","und","und","und","und","und"]' "$TMP/sr0.out"
+    expect_status 2 pp lid --script-min-letters x < "$TMP/sr.in"
 fi
 
 # eval on a hand-checkable set: gold a a a b b c, predicted a a b b und a
@@ -136,6 +155,17 @@ expect_jq '.items==4' "$TMP/only.json"
 printf 'fra eng\n' > "$TMP/fold"
 pp lid eval --gold gold --pred pred --fold "$TMP/fold" --json "$TMP/ev.jsonl" > "$TMP/fold.json"
 expect_jq '.languages==2' "$TMP/fold.json"
+# gold und: the identifier should abstain (not a class; a correct abstention
+# counts in the accuracy); abstention rate and precision reported apart
+printf '%s\n' '{"gold":"und","pred":"und_Copt"}' '{"gold":"und","pred":"eng"}' \
+    '{"gold":"eng","pred":"und_Latn"}' '{"gold":"eng","pred":"eng"}' > "$TMP/und.jsonl"
+check "eval gold und" pp lid eval --gold gold --pred pred --json "$TMP/und.jsonl" > "$TMP/und.json"
+expect_jq '.items==4 and .languages==1 and .accuracy==0.5
+       and .abstention.abstained==2 and .abstention.gold_und==2 and .abstention.correct==1
+       and .abstention.rate==0.5 and .abstention.precision==0.5
+       and (.classes[0] | .lang=="eng" and .fp==1 and .tp==1)' "$TMP/und.json"
+pp lid eval --gold gold --pred pred "$TMP/und.jsonl" > "$TMP/und.txt"
+expect_grep '^abstained 2 .rate 0.5000.; gold und 2: 1 abstained on .precision 0.5000, recall 0.5000.$' "$TMP/und.txt"
 # a missing gold field; no --gold
 expect_status 1 pp lid eval --gold lang --pred pred "$TMP/ev.jsonl"
 expect_grep 'ev.jsonl:1' "$TMP/err"
