@@ -235,6 +235,20 @@ static void fold_code(const json_t *fold, char code[16])
         snprintf(code, 16, "%.15s", t);
 }
 
+/* --preprocess none|polyphony; 0 on a usage error (reported). */
+static int parse_preprocess(const char *cmd, const char *arg, pp_lid_preprocessing *out)
+{
+    if (strcmp(arg, "none") == 0)
+        *out = PP_LID_PREPROCESS_NONE;
+    else if (strcmp(arg, "polyphony") == 0)
+        *out = PP_LID_PREPROCESS_POLYPHONY;
+    else {
+        cli_usage(cmd, "--preprocess takes none or polyphony, not '%s'", arg);
+        return 0;
+    }
+    return 1;
+}
+
 void usage_lid_eval(FILE *f)
 {
     fprintf(f,
@@ -246,7 +260,8 @@ void usage_lid_eval(FILE *f)
             "  --pred FIELD        score this field instead of running a model\n"
             "  --model M           model (default: the bundled UDHR model)\n"
             "  --threshold T       one threshold for every label (default: the sidecar's)\n"
-            "  --rerank N, --rerank-weight W, --script-min-letters N   as for polyphony lid\n"
+            "  --rerank N, --rerank-weight W, --script-min-letters N, --preprocess P\n"
+            "                      as for polyphony lid\n"
             "  --only LIST         score only these gold languages (comma-separated ISO 639-3)\n"
             "  --fold FILE         map codes first (lines: CODE TARGET, e.g. lvs lav)\n"
             "  --no-macro-fold     do not count an individual language (swh) as correct\n"
@@ -267,8 +282,9 @@ int cmd_lid_eval(int argc, char **argv)
     long nconf = 10;
     int json = 0, macro_fold = 1;
     enum { O_GOLD = 256, O_PRED, O_MODEL, O_THR, O_ONLY, O_CONF, O_JSON, O_FOLD,
-           O_RR, O_RRW, O_NOMACRO, O_SCRIPTMIN };
+           O_RR, O_RRW, O_NOMACRO, O_SCRIPTMIN, O_PREP };
     long rerank = -1, script_min = -1;
+    pp_lid_preprocessing prep = PP_LID_PREPROCESS_POLYPHONY;
     double rerank_w = 0.0;
     static const struct option opts[] = {
         {"gold", required_argument, 0, O_GOLD}, {"pred", required_argument, 0, O_PRED},
@@ -278,11 +294,16 @@ int cmd_lid_eval(int argc, char **argv)
         {"fold", required_argument, 0, O_FOLD}, {"rerank", required_argument, 0, O_RR},
         {"rerank-weight", required_argument, 0, O_RRW}, CLI_LONG_HELP,
         {"no-macro-fold", no_argument, 0, O_NOMACRO},
-        {"script-min-letters", required_argument, 0, O_SCRIPTMIN}, {0, 0, 0, 0}};
+        {"script-min-letters", required_argument, 0, O_SCRIPTMIN},
+        {"preprocess", required_argument, 0, O_PREP}, {0, 0, 0, 0}};
     int c, cr;
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
+        case O_PREP:
+            if (!parse_preprocess(cmd, optarg, &prep))
+                return 2;
+            break;
         case O_FOLD: foldf = optarg; break;
         case O_NOMACRO: macro_fold = 0; break;
         case O_SCRIPTMIN:
@@ -335,6 +356,7 @@ int cmd_lid_eval(int argc, char **argv)
             pp_lid_set_rerank(lid, (int)rerank, rerank_w);
         if (script_min >= 0)
             pp_lid_set_script_rule(lid, (int)script_min);
+        pp_lid_set_preprocess(lid, prep);
     }
     pp_error err;
     pp_source *src = NULL;
@@ -651,6 +673,10 @@ void usage_lid(FILE *f)
             "                      whatever its score (Chinese languages: their\n"
             "                      macrolanguage); Han text without kana is not Japanese\n"
             "                      (default 4; 0 turns the rule off)\n"
+            "      --preprocess P  what the model reads: polyphony (default: NFC, lowercase,\n"
+            "                      no digits or punctuation, as the bundled model was\n"
+            "                      trained) or none (the text as it is, as `fasttext predict`\n"
+            "                      reads a line; records get lid_preprocess \"none\")\n"
             "      --timing        report identification speed on stderr\n"
             "      --progress, -q/--quiet\n");
 }
@@ -678,9 +704,10 @@ int cmd_lid(int argc, char **argv)
     long top = 0;
     int progress = -1;
     enum { O_THRF = 256, O_FIELD, O_TIMING, O_RR, O_RRW,
-           O_MINSIM, O_RRMIN, O_SCRIPTMIN };
+           O_MINSIM, O_RRMIN, O_SCRIPTMIN, O_PREP };
     double min_sim = 0, rr_min = -1;
     long script_min = -1;
+    pp_lid_preprocessing prep = PP_LID_PREPROCESS_POLYPHONY;
     int timing = 0;
     long rerank = -1;
     double rerank_w = 0.0;
@@ -696,11 +723,16 @@ int cmd_lid(int argc, char **argv)
         {"rerank-weight", required_argument, 0, O_RRW},
         {"rerank-min-prob", required_argument, 0, O_RRMIN},
         {"min-similarity", required_argument, 0, O_MINSIM}, CLI_LONG_HELP,
-        {"script-min-letters", required_argument, 0, O_SCRIPTMIN}, {0, 0, 0, 0}};
+        {"script-min-letters", required_argument, 0, O_SCRIPTMIN},
+        {"preprocess", required_argument, 0, O_PREP}, {0, 0, 0, 0}};
     int c, cr;
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:t:k:o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
+        case O_PREP:
+            if (!parse_preprocess(cmd, optarg, &prep))
+                return 2;
+            break;
         case 'm': model = optarg; break;
         case O_THRF: thresholds = optarg; break;
         case O_FIELD: field = optarg; break;
@@ -760,6 +792,7 @@ int cmd_lid(int argc, char **argv)
     pp_lid_set_min_similarity(lid, min_sim);
     if (script_min >= 0)
         pp_lid_set_script_rule(lid, (int)script_min);
+    pp_lid_set_preprocess(lid, prep);
     pp_error err;
     pp_source *src = NULL;
     pp_writer *w = NULL, *rj = NULL;
@@ -805,6 +838,8 @@ int cmd_lid(int argc, char **argv)
         json_object_set_new(rec, "lid_score", json_real(res.best.prob));
         if (res.similarity >= 0)
             json_object_set_new(rec, "lid_similarity", json_real(res.similarity));
+        if (prep == PP_LID_PREPROCESS_NONE) /* absent: polyphony's preprocessing */
+            json_object_set_new(rec, "lid_preprocess", json_string("none"));
         if (res.rule != PP_LID_BY_MODEL)
             json_object_set_new(rec, "lid_rule", json_string(res.rule == PP_LID_BY_SCRIPT
                                                                  ? "script"

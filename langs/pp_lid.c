@@ -41,6 +41,9 @@ struct pp_lid {
     double rerank_skip;  /* no re-ranking when the model's best score reaches this */
     double rerank_min_prob; /* candidates under this probability are not re-ranked */
     int script_min;      /* script rule: letters needed (0: off) */
+    pp_lid_preprocessing prep; /* what the model is given */
+    char *raw;           /* PP_LID_PREPROCESS_NONE: the text, NUL-terminated */
+    size_t rawcap;
     struct script_group {
         char ws[8];      /* writing system */
         char lone[8];    /* the one language written in it ("" if several or unknown) */
@@ -121,6 +124,7 @@ void pp_lid_free(pp_lid *l)
         return;
     pp_registry_free(l->reg);
     free(l->likely);
+    free(l->raw);
     if (l->scripts)
         for (int i = 0; i < l->nlabels; i++)
             free(l->scripts[i]);
@@ -503,6 +507,16 @@ const char *pp_lid_label_at(const pp_lid *l, int i)
     return pp_fasttext_label(l->ft, i);
 }
 
+void pp_lid_set_preprocess(pp_lid *l, pp_lid_preprocessing p)
+{
+    l->prep = p;
+}
+
+pp_lid_preprocessing pp_lid_get_preprocess(const pp_lid *l)
+{
+    return l->prep;
+}
+
 void pp_lid_set_script_rule(pp_lid *l, int min_letters)
 {
     l->script_min = min_letters < 0 ? 0 : min_letters;
@@ -679,7 +693,22 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     int n = 0;
     int rr = l->nprof > 0 && l->rerank > 1 ? l->rerank : 0;
     int kk = rr > k ? rr : k;
-    st = pp_fasttext_predict(l->ft, p, kk, 0.0f, preds, &n, err);
+    const char *input = p; /* what the model reads */
+    if (l->prep == PP_LID_PREPROCESS_NONE) {
+        if (len + 1 > l->rawcap) {
+            char *nr = realloc(l->raw, len + 1);
+            if (!nr) {
+                free(p);
+                return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+            }
+            l->raw = nr;
+            l->rawcap = len + 1;
+        }
+        memcpy(l->raw, text, len);
+        l->raw[len] = '\0';
+        input = l->raw;
+    }
+    st = pp_fasttext_predict(l->ft, input, kk, 0.0f, preds, &n, err);
     if (st != PP_OK) {
         free(p);
         return st;

@@ -111,6 +111,19 @@ PP_API void pp_lid_set_rerank_min_prob(pp_lid *lid, double p);
  * under `s` (needs profiles; 0 turns it off; default 0). */
 PP_API void pp_lid_set_min_similarity(pp_lid *lid, double s);
 PP_API int pp_lid_has_profiles(const pp_lid *lid);
+/* What the model is given: the text as pp_lid_preprocess leaves it
+ * (default: the bundled model was trained on it, and it helps lid.176 on
+ * news text too), or the text unchanged, as `fasttext predict` gives a line
+ * to the model (a text without newlines then gets fastText's own labels and
+ * probabilities in res->top, the re-ranking and script rule aside). The
+ * script, the trigram profiles and the abstention always read the
+ * preprocessed text. */
+typedef enum pp_lid_preprocessing {
+    PP_LID_PREPROCESS_POLYPHONY = 0,
+    PP_LID_PREPROCESS_NONE
+} pp_lid_preprocessing;
+PP_API void pp_lid_set_preprocess(pp_lid *lid, pp_lid_preprocessing p);
+PP_API pp_lid_preprocessing pp_lid_get_preprocess(const pp_lid *lid);
 /* The script rule: when the text has at least `min_letters` letters and every
  * label written in its writing system (pp_lid_writing_system) belongs to one
  * language, that language is chosen whatever its score (no community is lost

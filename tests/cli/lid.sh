@@ -62,6 +62,40 @@ done
 jq -c '{lang, iso639_3, script}' "$TMP/out.g" > "$TMP/f.g"
 jq -c '{lang, iso639_3, script}' "$TMP/out.b" > "$TMP/f.b"
 expect_same "$TMP/f.g" "$TMP/f.b" "label styles map to different fields"
+# --preprocess none: the model reads the text as fastText's own predict
+# reads a line, so lid_top gives fastText's labels and probabilities
+if command -v fasttext >/dev/null 2>&1; then
+    cat > "$TMP/raw.txt" <<'TXT'
+THE RIVER IS VERY COLD THIS MORNING!!!
+Сегодня ОЧЕНЬ холодный ветер... 2024
+Der Fluss ist heute Abend sehr kalt, oder?
+Le VENT est froid ; n'est-ce pas ?
+"Schule" -- 12:30, école?
+grandmother's GARDEN (small) behind her house
+TXT
+    jq -cR '{text: .}' "$TMP/raw.txt" > "$TMP/raw.jsonl"
+    fasttext predict-prob "$TMP/g.ftz" - 1 < "$TMP/raw.txt" > "$TMP/ft.out"
+    expect_lines 6 "$TMP/ft.out"
+    check "--preprocess none" pp lid --model "$TMP/g.ftz" --preprocess none --threshold 0 --rerank 0 \
+        --script-min-letters 0 --top 1 "$TMP/raw.jsonl" > "$TMP/none.out"
+    jq -r '"__label__" + .lid_top[0].label' "$TMP/none.out" > "$TMP/none.labels"
+    cut -d' ' -f1 "$TMP/ft.out" > "$TMP/ft.labels"
+    expect_same "$TMP/ft.labels" "$TMP/none.labels" "--preprocess none differs from fasttext predict"
+    # the same probabilities (fastText prints 5 significant digits)
+    cut -d' ' -f2 "$TMP/ft.out" | paste - "$TMP/none.out" | jq -R -s '
+        split("\n") | map(select(length > 0) | split("\t") |
+        ((.[0] | tonumber) - (.[1] | fromjson | .lid_top[0].score)) | fabs) | max < 1e-4' > "$TMP/close"
+    expect_eq "$(cat "$TMP/close")" true "probabilities of --preprocess none and fasttext predict"
+    expect_jq_slurp 'all(.lid_preprocess == "none")' "$TMP/none.out"
+    # the default preprocessing gives the model other input: other probabilities
+    pp lid --model "$TMP/g.ftz" --threshold 0 --rerank 0 --top 1 "$TMP/raw.jsonl" > "$TMP/poly.out"
+    expect_jq_slurp 'all(has("lid_preprocess") | not)' "$TMP/poly.out"
+    cut -d' ' -f2 "$TMP/ft.out" | paste - "$TMP/poly.out" | jq -R -s '
+        split("\n") | map(select(length > 0) | split("\t") |
+        ((.[0] | tonumber) - (.[1] | fromjson | .lid_top[0].score)) | fabs) | max > 1e-3' > "$TMP/far"
+    expect_eq "$(cat "$TMP/far")" true "the default preprocessing changes nothing"
+    expect_status 2 pp lid --preprocess lower "$TMP/raw.jsonl"
+fi
 # abstention under the threshold keeps the script
 pp lid --model "$TMP/g.ftz" --threshold 1 "$TMP/in.jsonl" > "$TMP/thr"
 head -1 "$TMP/thr" > "$TMP/thr1"
