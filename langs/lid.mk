@@ -28,7 +28,8 @@ lid-model: polyphony$(EXEEXT)
 	    --output $(top_srcdir)/langs/models/udhr-lid.ftz $(PP_LID_MODEL_OPTS)
 .PHONY: lid-model
 EXTRA_DIST += bench/lid/run.sh bench/lid/udhr-test.sh bench/lid/bible2jsonl.mjs \
-	bench/lid/franc.mjs bench/lid/cld2_driver.cc bench/lid/macro-fold.tsv
+	bench/lid/franc.mjs bench/lid/cld2_driver.cc bench/lid/macro-fold.tsv \
+	bench/lid/script-rule.sh bench/lid/catalogs2jsonl.py bench/lid/fasttext-parity.sh
 nobase_dist_pkgdata_DATA += langs/models/udhr-lid.ftz langs/models/udhr-lid.ftz.thresholds.json \
 	langs/models/udhr-lid.ftz.profiles.tsv.zst langs/models/README.md langs/models/LABELS.tsv \
 	langs/models/RESULTS.md
