@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Open --model or (NULL) the bundled default. */
 static int open_model(const char *cmd, const char *model, const char *thresholds, pp_lid **lid)
@@ -259,6 +260,7 @@ void usage_lid_eval(FILE *f)
             "  --gold FIELD        the field holding the true language\n"
             "  --pred FIELD        score this field instead of running a model\n"
             "  --model M           model (default: the bundled UDHR model)\n"
+            "  --thresholds F      thresholds sidecar (default MODEL.thresholds.json if present)\n"
             "  --threshold T       one threshold for every label (default: the sidecar's)\n"
             "  --rerank N, --rerank-weight W, --script-min-letters N, --preprocess P\n"
             "                      as for polyphony lid\n"
@@ -267,6 +269,12 @@ void usage_lid_eval(FILE *f)
             "  --no-macro-fold     do not count an individual language (swh) as correct\n"
             "                      for its gold macrolanguage (sw); by default it is\n"
             "  --confusions N      how many confused pairs to list (default 10)\n"
+            "  --calibrate OUT     identify with every threshold at 0 and write to OUT a copy\n"
+            "                      of the model's thresholds sidecar with a threshold per\n"
+            "                      writing system, for the decision taken, chosen on these\n"
+            "                      records (gold und, or a language the model does not\n"
+            "                      know: should abstain); use it with polyphony lid --thresholds\n"
+            "  --calibrate-min N   writing systems with fewer decisions get none (default 20)\n"
             "  --json              JSON output\n"
             "  --ledger FILE       append per-language rows (stage lid, step eval)\n");
 }
@@ -282,8 +290,9 @@ int cmd_lid_eval(int argc, char **argv)
     long nconf = 10;
     int json = 0, macro_fold = 1;
     enum { O_GOLD = 256, O_PRED, O_MODEL, O_THR, O_ONLY, O_CONF, O_JSON, O_FOLD,
-           O_RR, O_RRW, O_NOMACRO, O_SCRIPTMIN, O_PREP };
-    long rerank = -1, script_min = -1;
+           O_RR, O_RRW, O_NOMACRO, O_SCRIPTMIN, O_PREP, O_CALIB, O_CALIBMIN, O_THRF };
+    long rerank = -1, script_min = -1, calib_min = 20;
+    const char *calib = NULL, *thresholds = NULL;
     pp_lid_preprocessing prep = PP_LID_PREPROCESS_POLYPHONY;
     double rerank_w = 0.0;
     static const struct option opts[] = {
@@ -295,11 +304,20 @@ int cmd_lid_eval(int argc, char **argv)
         {"rerank-weight", required_argument, 0, O_RRW}, CLI_LONG_HELP,
         {"no-macro-fold", no_argument, 0, O_NOMACRO},
         {"script-min-letters", required_argument, 0, O_SCRIPTMIN},
-        {"preprocess", required_argument, 0, O_PREP}, {0, 0, 0, 0}};
+        {"preprocess", required_argument, 0, O_PREP},
+        {"calibrate", required_argument, 0, O_CALIB},
+        {"thresholds", required_argument, 0, O_THRF},
+        {"calibrate-min", required_argument, 0, O_CALIBMIN}, {0, 0, 0, 0}};
     int c, cr;
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
+        case O_CALIB: calib = optarg; break;
+        case O_THRF: thresholds = optarg; break;
+        case O_CALIBMIN:
+            if (!cli_parse_long(cmd, "calibrate-min", optarg, 1, 100000000, &calib_min))
+                return 2;
+            break;
         case O_PREP:
             if (!parse_preprocess(cmd, optarg, &prep))
                 return 2;
@@ -342,12 +360,16 @@ int cmd_lid_eval(int argc, char **argv)
         return cli_usage(cmd, "--gold FIELD is required");
     if (pred && model)
         return cli_usage(cmd, "--pred and --model exclude each other");
+    if (calib && pred)
+        return cli_usage(cmd, "--calibrate needs the model's decisions, not --pred");
+    if (calib && thr >= 0)
+        return cli_usage(cmd, "--calibrate identifies with every threshold at 0: no --threshold");
     if (argc - optind > 1)
         return cli_usage(cmd, "at most one input file");
     const char *file = optind < argc ? argv[optind] : "-";
     pp_lid *lid = NULL;
     if (!pred) {
-        int rc = open_model(cmd, model, NULL, &lid);
+        int rc = open_model(cmd, model, thresholds, &lid);
         if (rc)
             return rc;
         if (thr >= 0)
@@ -357,8 +379,12 @@ int cmd_lid_eval(int argc, char **argv)
         if (script_min >= 0)
             pp_lid_set_script_rule(lid, (int)script_min);
         pp_lid_set_preprocess(lid, prep);
+        if (calib)
+            pp_lid_set_threshold(lid, 0.0); /* every decision the model would take */
     }
     pp_error err;
+    pp_lid_calibrator *cal = NULL;
+    json_t *known = NULL; /* ISO 639-3 codes the model can name (folded, with macrolanguages) */
     pp_source *src = NULL;
     pp_lid_eval *ev = pp_lid_eval_new();
     pp_ledger *lg = NULL;
@@ -379,10 +405,32 @@ int cmd_lid_eval(int argc, char **argv)
                  pp_error_format(&err, buf, sizeof buf));
         reg = NULL;
     }
+    if (calib) {
+        cal = pp_lid_calibrator_new();
+        known = json_object();
+        if (!cal || !known) {
+            rc = cli_fail(cmd, &(pp_error){.code = PP_ERR_NOMEM, .message = "out of memory"});
+            goto out;
+        }
+        for (int i = 0; i < pp_lid_nlabels(lid); i++) {
+            pp_lid_label m;
+            char code[16];
+            if (pp_lid_label_map(pp_lid_label_at(lid, i), &m, NULL) != PP_OK || !m.iso639_3[0])
+                continue;
+            snprintf(code, sizeof code, "%s", m.iso639_3);
+            fold_code(fold, code);
+            json_object_set_new(known, code, json_true());
+            const pp_language *pl = reg ? pp_registry_get(reg, m.iso639_3) : NULL;
+            if (pl && pl->macrolanguage)
+                json_object_set_new(known, pl->macrolanguage, json_true());
+        }
+    }
     if (only && pp_lid_eval_restrict(ev, only, &err) != PP_OK) {
         rc = cli_fail(cmd, &err);
         goto out;
     }
+    pp_lid_result last; /* the decision of the current record (--calibrate) */
+    memset(&last, 0, sizeof last);
     const char *const files[] = {file};
     /* the first bad line ends the run; the text is needed unless --pred */
     pp_source_opts so = {files, 1, pred ? NULL : "text", NULL, 0, NULL};
@@ -421,6 +469,7 @@ int cmd_lid_eval(int argc, char **argv)
                 goto out;
             }
             snprintf(piso, sizeof piso, "%s", res.best.iso639_3[0] ? res.best.iso639_3 : "und");
+            last = res;
         }
         fold_code(fold, giso);
         fold_code(fold, piso);
@@ -433,6 +482,14 @@ int cmd_lid_eval(int argc, char **argv)
                 snprintf(piso, sizeof piso, "%s", giso);
         }
         pp_lid_eval_add(ev, giso, piso);
+        if (cal && last.abstained == PP_LID_DECIDED && last.rule == PP_LID_BY_MODEL &&
+            pp_lid_calibrator_add(cal, last.writing, last.best.prob, strcmp(giso, piso) == 0,
+                                  strcmp(giso, "und") == 0 || !json_object_get(known, giso),
+                                  &err) != PP_OK) {
+            json_decref(rec);
+            rc = cli_fail(cmd, &err);
+            goto out;
+        }
         json_decref(rec);
     }
     size_t n = pp_lid_eval_nclasses(ev);
@@ -525,8 +582,26 @@ int cmd_lid_eval(int argc, char **argv)
             pp_ledger_close(lg, NULL);
         lg = NULL;
     }
+    if (cal && rc == 0) {
+        /* a copy of the model's sidecar, with the per-writing-system thresholds */
+        char mpath[4096], base[4200];
+        const char *bp = NULL;
+        if (model)
+            snprintf(mpath, sizeof mpath, "%s", model);
+        else if (pp_data_path(PP_LID_BUNDLED_MODEL, mpath, sizeof mpath, NULL) != PP_OK)
+            mpath[0] = '\0';
+        snprintf(base, sizeof base, "%s.thresholds.json", mpath);
+        if (mpath[0] && access(base, R_OK) == 0)
+            bp = base;
+        const char *slash = strrchr(file, '/');
+        if (pp_lid_calibrate_write(cal, lid, bp, calib, calib_min, slash ? slash + 1 : file,
+                                   &err) != PP_OK)
+            rc = cli_fail(cmd, &err);
+    }
 out:
     json_decref(fold);
+    json_decref(known);
+    pp_lid_calibrator_free(cal);
     pp_registry_free(reg);
     pp_ledger_close(lg, NULL);
     pp_source_close(src);

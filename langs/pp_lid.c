@@ -41,6 +41,9 @@ struct pp_lid {
     double rerank_skip;  /* no re-ranking when the model's best score reaches this */
     double rerank_min_prob; /* candidates under this probability are not re-ranked */
     int script_min;      /* script rule: letters needed (0: off) */
+    struct { char ws[8]; double t; } wthr[64]; /* sidecar "writing_systems": thresholds of
+                                                  the decision taken, per writing system */
+    int nwthr;
     pp_lid_preprocessing prep; /* what the model is given */
     char *raw;           /* PP_LID_PREPROCESS_NONE: the text, NUL-terminated */
     size_t rawcap;
@@ -184,6 +187,20 @@ static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
             }
             free(l->scripts[i]);
             l->scripts[i] = dup;
+        }
+    }
+    json_t *ws = json_object_get(root, "writing_systems");
+    json_object_foreach(ws, key, v) {
+        json_t *t = json_object_get(v, "threshold");
+        if (!json_is_number(t) || strlen(key) >= sizeof l->wthr[0].ws) {
+            st = pp_error_set(err, PP_ERR_PARSE, path, 0,
+                              "bad thresholds file: writing system '%s' has no numeric threshold",
+                              key);
+            goto done;
+        }
+        if (l->nwthr < (int)(sizeof l->wthr / sizeof l->wthr[0])) {
+            snprintf(l->wthr[l->nwthr].ws, sizeof l->wthr[0].ws, "%s", key);
+            l->wthr[l->nwthr++].t = json_number_value(t);
         }
     }
 done:
@@ -495,6 +512,14 @@ const char *pp_lid_scripts(const pp_lid *l, const char *label)
 {
     int i = label_index(l, label);
     return i >= 0 ? l->scripts[i] : "";
+}
+
+double pp_lid_writing_threshold(const pp_lid *l, const char *ws)
+{
+    for (int i = 0; i < l->nwthr; i++)
+        if (strcmp(l->wthr[i].ws, ws) == 0)
+            return l->wthr[i].t;
+    return -1.0;
 }
 
 int pp_lid_nlabels(const pp_lid *l)
@@ -812,9 +837,20 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     }
     const pp_lid_label *b = &res->top[0];
     res->similarity = best_sim;
-    res->threshold = pp_lid_threshold(l, top_label);
+    /* A threshold calibrated for the writing system applies to the decision
+     * taken (the chosen label's probability); a label's own threshold to the
+     * model's best score, as it was calibrated. */
+    double wt = pp_lid_writing_threshold(l, res->writing);
+    int low;
+    if (l->override < 0 && wt >= 0) {
+        res->threshold = wt;
+        low = b->prob < wt;
+    } else {
+        res->threshold = pp_lid_threshold(l, top_label);
+        low = top_prob < res->threshold;
+    }
     pp_lid_abstain why = PP_LID_DECIDED;
-    if (top_prob < res->threshold)
+    if (low)
         why = PP_LID_LOW_SCORE;
     else if (!pp_lid_script_ok(pp_lid_scripts(l, b->label), res->text_script))
         why = PP_LID_WRONG_SCRIPT;

@@ -91,6 +91,12 @@ PP_API void pp_lid_set_threshold(pp_lid *lid, double t);
  * written in ("" when unknown: no script check for it). */
 PP_API double pp_lid_threshold(const pp_lid *lid, const char *label);
 PP_API const char *pp_lid_scripts(const pp_lid *lid, const char *label);
+/* The sidecar may also hold thresholds per writing system ("writing_systems":
+ * {"Thai": {"threshold": 0.2}, ...}, written by pp_lid_calibrate), calibrated
+ * out of domain on the decision taken: where the text's writing system has
+ * one, it applies to the chosen label's probability instead of the label's
+ * threshold. -1 when there is none (or --threshold overrides them all). */
+PP_API double pp_lid_writing_threshold(const pp_lid *lid, const char *writing);
 
 /* Re-ranking with trigram profiles (MODEL.profiles.tsv, written by
  * pp_lid_train; loaded when present): the `candidates` best labels of the
@@ -154,6 +160,24 @@ PP_API int pp_lid_script_ok(const char *scripts, const char *text_script);
  * kana is at least 5%, "Hani" otherwise. *letters: the number of letters. */
 PP_API void pp_lid_writing_system(const char *s, size_t len, const char *majority, char ws[8],
                                   long *letters);
+
+/* Calibration of the per-writing-system thresholds: identify out-of-domain
+ * items with every threshold at 0 and add each decision the model took
+ * (not those of the script rule): the text's writing system (res->writing),
+ * the chosen label's probability, whether it was right, and whether the
+ * identifier should have abstained (gold "und", or a language the model does
+ * not know). For each writing system with at least `min_items` items, the
+ * threshold with the most right outcomes (right decisions + abstentions on
+ * items to abstain on) is written, with the model's labels, into `out`: a
+ * copy of the sidecar `base` (NULL: a new one). `source` names the data. */
+typedef struct pp_lid_calibrator pp_lid_calibrator;
+PP_API pp_lid_calibrator *pp_lid_calibrator_new(void);
+PP_API void pp_lid_calibrator_free(pp_lid_calibrator *c);
+PP_API pp_status pp_lid_calibrator_add(pp_lid_calibrator *c, const char *writing, double prob,
+                                       int right, int should_abstain, pp_error *err);
+PP_API pp_status pp_lid_calibrate_write(pp_lid_calibrator *c, const pp_lid *lid,
+                                        const char *base, const char *out, long min_items,
+                                        const char *source, pp_error *err);
 
 /* ------------------------------------------------------------ training */
 

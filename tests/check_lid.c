@@ -254,6 +254,42 @@ START_TEST(test_identify)
 }
 END_TEST
 
+START_TEST(test_calibrate)
+{
+    pp_lid *lid = load_tiny();
+    pp_lid_calibrator *c = pp_lid_calibrator_new();
+    ck_assert_ptr_nonnull(c);
+    /* Latin, by score: 0.2 and 0.3 should be abstained on (unknown
+     * language), 0.5 is a wrong decision, 0.8 and 0.9 right ones: abstaining
+     * under 0.5 gives 4 right outcomes of 5 (2 at threshold 0) */
+    const double p[] = {0.9, 0.3, 0.8, 0.5, 0.2};
+    const int right[] = {1, 0, 1, 0, 0}, und[] = {0, 1, 0, 0, 1};
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(pp_lid_calibrator_add(c, "Latn", p[i], right[i], und[i], NULL), PP_OK);
+    ck_assert_int_eq(pp_lid_calibrator_add(c, "Cyrl", 0.4, 1, 0, NULL), PP_OK);
+    char out[600];
+    snprintf(out, sizeof out, "%s/cal.json", tmpdir);
+    pp_error err;
+    ck_assert_int_eq(pp_lid_calibrate_write(c, lid, NULL, out, 2, "test", &err), PP_OK);
+    pp_lid_calibrator_free(c);
+    pp_lid_free(lid);
+    /* the sidecar written: Latin gets 0.5, Cyrillic (one item) none */
+    pp_lid *cal = NULL;
+    ck_assert_int_eq(pp_lid_load(model, out, &cal, &err), PP_OK);
+    ck_assert_double_eq_tol(pp_lid_writing_threshold(cal, "Latn"), 0.5, 1e-9);
+    ck_assert_double_eq_tol(pp_lid_writing_threshold(cal, "Cyrl"), -1.0, 1e-9);
+    ck_assert_str_eq(pp_lid_scripts(cal, "eng_Latn"), "Latn"); /* labels kept */
+    pp_lid_result r;
+    identify(cal, "The river is very cold this morning.", &r);
+    ck_assert_double_eq_tol(r.threshold, 0.5, 1e-9); /* applied to the decision */
+    ck_assert_int_eq(r.abstained, r.best.prob >= 0.5 ? PP_LID_DECIDED : PP_LID_LOW_SCORE);
+    pp_lid_set_threshold(cal, 0.0); /* an override wins */
+    identify(cal, "The river is very cold this morning.", &r);
+    ck_assert_double_eq_tol(r.threshold, 0.0, 1e-9);
+    pp_lid_free(cal);
+}
+END_TEST
+
 static void write_bytes(const char *path, const void *b, size_t n)
 {
     FILE *f = fopen(path, "wb");
@@ -446,6 +482,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_label_map);
     tcase_add_test(tc, test_script_rule);
     tcase_add_test(tc, test_writing_system);
+    tcase_add_test(tc, test_calibrate);
     tcase_add_test(tc, test_identify);
     tcase_add_test(tc, test_corrupt_models);
     tcase_add_test(tc, test_eval_numbers);

@@ -96,6 +96,25 @@ TXT
     expect_eq "$(cat "$TMP/far")" true "the default preprocessing changes nothing"
     expect_status 2 pp lid --preprocess lower "$TMP/raw.jsonl"
 fi
+# --calibrate: thresholds per writing system for the decision taken
+cat > "$TMP/cal.jsonl" <<'JSON'
+{"gold":"en","text":"The children walk to the river every morning."}
+{"gold":"en","text":"My brother keeps a small boat near the old bridge."}
+{"gold":"de","text":"Die Kinder gehen jeden Morgen zum Fluss."}
+{"gold":"fr","text":"Les enfants vont à la rivière chaque matin."}
+{"gold":"und","text":"Ndakanaka kuona vana vachienda kurwizi mangwanani."}
+{"gold":"smn","text":"Párnááh mennih jyehi iđedist juuvân kuávlun."}
+{"gold":"ru","text":"Дети каждое утро ходят к реке."}
+JSON
+check "eval --calibrate" pp lid eval --model "$TMP/g.ftz" --gold gold --calibrate "$TMP/cal.json" \
+    --calibrate-min 2 "$TMP/cal.jsonl" > /dev/null
+expect_jq '(.writing_systems.Latn.threshold | type) == "number" and .writing_systems.Latn.items == 6
+       and (.writing_systems | has("Cyrl") | not) and .labels.eng_Latn.scripts == "Latn"
+       and .writing_systems.Latn.accuracy >= .writing_systems.Latn.accuracy_at_0
+       and .writing_systems_source == "cal.jsonl"' "$TMP/cal.json"
+check "lid --thresholds calibrated" pp lid --model "$TMP/g.ftz" --thresholds "$TMP/cal.json" "$TMP/cal.jsonl" > /dev/null
+expect_status 2 pp lid eval --gold gold --pred gold --calibrate "$TMP/x.json" "$TMP/cal.jsonl"
+expect_status 2 pp lid eval --gold gold --threshold 0.5 --calibrate "$TMP/x.json" "$TMP/cal.jsonl"
 # abstention under the threshold keeps the script
 pp lid --model "$TMP/g.ftz" --threshold 1 "$TMP/in.jsonl" > "$TMP/thr"
 head -1 "$TMP/thr" > "$TMP/thr1"
