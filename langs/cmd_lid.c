@@ -724,9 +724,9 @@ void usage_lid(FILE *f)
             "       polyphony lid labels [--model M]\n"
             "       polyphony lid profiles --input FILE --model M [options]\n"
             "Identify the language of each record's text; adds lang (BCP 47), iso639_3,\n"
-            "script, lid_score (and lid_top with --top). Abstains with und_<Script> when the\n"
-            "score is under the label's threshold or the language is not written in the\n"
-            "text's script.\n"
+            "script, lid_score (and lid_top with --top); a lang the record had is kept as\n"
+            "lang_in. Abstains with und_<Script> when the score is under the threshold or\n"
+            "the language is not written in the text's script.\n"
             "  -m, --model M       fastText model (.ftz/.bin; labels __label__en or\n"
             "                      __label__eng_Latn); default: the bundled UDHR model\n"
             "      --thresholds F  thresholds sidecar (default MODEL.thresholds.json if present)\n"
@@ -748,6 +748,9 @@ void usage_lid(FILE *f)
             "                      whatever its score (Chinese languages: their\n"
             "                      macrolanguage); Han text without kana is not Japanese\n"
             "                      (default 4; 0 turns the rule off)\n"
+            "      --keep LANGS    write only the records identified as one of LANGS\n"
+            "                      (comma-separated; a macrolanguage keeps its individual\n"
+            "                      languages: --keep sw keeps swh and swc); repeatable\n"
             "      --preprocess P  what the model reads: polyphony (default: NFC, lowercase,\n"
             "                      no digits or punctuation, as the bundled model was\n"
             "                      trained) or none (the text as it is, as `fasttext predict`\n"
@@ -768,6 +771,21 @@ static void tally(json_t *t, const char *lang, double score)
     json_real_set(json_array_get(e, 1), json_real_value(json_array_get(e, 1)) + score);
 }
 
+/* --keep: is the decision one of the languages asked for (an individual
+ * language of a macrolanguage asked for counts)? Abstentions never are. */
+static int kept(const pp_registry *reg, const json_t *keep, const pp_lid_result *res)
+{
+    if (res->abstained != PP_LID_DECIDED)
+        return 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(keep, i, v) {
+        if (pp_lang_matches(reg, json_string_value(v), res->best.lang))
+            return 1;
+    }
+    return 0;
+}
+
 int cmd_lid(int argc, char **argv)
 {
     const char *cmd = "lid";
@@ -779,7 +797,9 @@ int cmd_lid(int argc, char **argv)
     long top = 0;
     int progress = -1;
     enum { O_THRF = 256, O_FIELD, O_TIMING, O_RR, O_RRW,
-           O_MINSIM, O_RRMIN, O_SCRIPTMIN, O_PREP };
+           O_MINSIM, O_RRMIN, O_SCRIPTMIN, O_PREP, O_KEEP };
+    json_t *keep = NULL; /* --keep: languages whose records are written (NULL: all) */
+    pp_registry *kreg = NULL;
     double min_sim = 0, rr_min = -1;
     long script_min = -1;
     pp_lid_preprocessing prep = PP_LID_PREPROCESS_POLYPHONY;
@@ -799,11 +819,31 @@ int cmd_lid(int argc, char **argv)
         {"rerank-min-prob", required_argument, 0, O_RRMIN},
         {"min-similarity", required_argument, 0, O_MINSIM}, CLI_LONG_HELP,
         {"script-min-letters", required_argument, 0, O_SCRIPTMIN},
-        {"preprocess", required_argument, 0, O_PREP}, {0, 0, 0, 0}};
+        {"preprocess", required_argument, 0, O_PREP}, {"keep", required_argument, 0, O_KEEP},
+        {0, 0, 0, 0}};
     int c, cr;
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:t:k:o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
+        case O_KEEP:
+            if (!keep && !(keep = json_array()))
+                return cli_fail(cmd, &(pp_error){.code = PP_ERR_NOMEM, .message = "out of memory"});
+            for (const char *q = optarg; *q;) {
+                size_t n = strcspn(q, ", ");
+                if (n) {
+                    char code[64], canon[64];
+                    snprintf(code, sizeof code, "%.*s", (int)n, q);
+                    if (n >= sizeof code ||
+                        pp_langtag_canonicalize(code, canon, sizeof canon, NULL) != PP_OK) {
+                        json_decref(keep);
+                        return cli_usage(cmd, "--keep: '%.*s' is not a language code", (int)n, q);
+                    }
+                    json_array_append_new(keep, json_string(canon));
+                }
+                q += n;
+                q += strspn(q, ", ");
+            }
+            break;
         case O_PREP:
             if (!parse_preprocess(cmd, optarg, &prep))
                 return 2;
@@ -869,6 +909,12 @@ int cmd_lid(int argc, char **argv)
         pp_lid_set_script_rule(lid, (int)script_min);
     pp_lid_set_preprocess(lid, prep);
     pp_error err;
+    if (keep && pp_registry_open(NULL, &kreg, &err) != PP_OK) {
+        char buf[1200];
+        cli_warn(cmd, "%s; --keep matches language codes only as written",
+                 pp_error_format(&err, buf, sizeof buf));
+        kreg = NULL;
+    }
     pp_source *src = NULL;
     pp_writer *w = NULL, *rj = NULL;
     json_t *counts = json_object();
@@ -907,6 +953,9 @@ int cmd_lid(int argc, char **argv)
             rc = cli_fail(cmd, &err);
             goto out;
         }
+        json_t *orig = json_object_get(rec, "lang");
+        if (orig) /* the caller's own label is kept beside the identified one */
+            json_object_set(rec, "lang_in", orig);
         json_object_set_new(rec, "lang", json_string(res.best.lang));
         json_object_set_new(rec, "iso639_3", json_string(res.best.iso639_3));
         json_object_set_new(rec, "script", json_string(res.best.script));
@@ -931,6 +980,11 @@ int cmd_lid(int argc, char **argv)
         tally(counts, res.best.lang, res.best.prob);
         docs++;
         long text_bytes = (long)strlen(text);
+        if (keep && !kept(kreg, keep, &res)) {
+            json_decref(rec);
+            pp_progress_add(pg, 1, text_bytes);
+            continue;
+        }
         /* Scores with 6 significant digits, not the 17 of a full double. */
         char *line = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(6));
         st = line ? pp_writer_put_raw(w, line, strlen(line), &err)
@@ -997,6 +1051,8 @@ out:
     pp_writer_abort(rj);
     pp_source_close(src);
     json_decref(counts);
+    json_decref(keep);
+    pp_registry_free(kreg);
     pp_lid_free(lid);
     return rc;
 }

@@ -181,6 +181,17 @@ if [ -f "$POLYPHONY_DATA/langs/models/udhr-lid.ftz" ]; then
     check "script rule off" pp lid --threshold 1 --script-min-letters 0 < "$TMP/sr.in" > "$TMP/sr0.out"
     expect_jq_slurp 'map(.iso639_3)==["und","und","und","und","und","und"]' "$TMP/sr0.out"
     expect_status 2 pp lid --script-min-letters x < "$TMP/sr.in"
+    # --keep: a macrolanguage keeps its individual languages (sw: swh);
+    # the caller's lang stays as lang_in
+    printf '%s\n' '{"lang":"yo","text":"Kiswahili ni lugha inayozungumzwa na watu wengi katika Afrika Mashariki."}' \
+        '{"text":"Le vent est très froid ce soir et les enfants restent à la maison."}' \
+        '{"text":"Habari za asubuhi, watoto wanakwenda shuleni kila siku."}' > "$TMP/keep.in"
+    check "--keep sw" pp lid --keep sw < "$TMP/keep.in" > "$TMP/keep.out"
+    expect_jq_slurp 'length == 2 and all(.iso639_3 == "swh")
+        and .[0].lang_in == "yo" and (.[1] | has("lang_in") | not)' "$TMP/keep.out"
+    check "--keep fr --keep yo" pp lid --keep fr --keep yo < "$TMP/keep.in" > "$TMP/keep2.out"
+    expect_jq_slurp 'length == 1 and .[0].lang == "fr"' "$TMP/keep2.out"
+    expect_status 2 pp lid --keep 'x!' < "$TMP/keep.in"
 fi
 
 # eval on a hand-checkable set: gold a a a b b c, predicted a a b b und a
