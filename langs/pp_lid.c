@@ -790,6 +790,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     long letters = 0;
     const struct script_group *grp = NULL;
     double group_prob = 0.0;
+    int top_outside = 0; /* no candidate can be written in the text's writing system */
     snprintf(res->writing, sizeof res->writing, "%s", sc);
     if (l->script_min > 0) {
         pp_lid_writing_system(p, plen, sc, res->writing, &letters);
@@ -807,6 +808,8 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
             best_sim = i < ncs ? cs[i] : -1.0;
             break;
         }
+        int ixb = n > 0 ? label_index(l, preds[0].label) : -1;
+        top_outside = ixb >= 0 && in_writing(l, ixb, res->writing) == 0;
         for (int i = 0; i < n; i++) { /* the probability of the group's language(s) */
             int ix = label_index(l, preds[i].label);
             if (ix < 0)
@@ -852,8 +855,8 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     pp_lid_abstain why = PP_LID_DECIDED;
     if (low)
         why = PP_LID_LOW_SCORE;
-    else if (!pp_lid_script_ok(pp_lid_scripts(l, b->label), res->text_script))
-        why = PP_LID_WRONG_SCRIPT;
+    else if (top_outside || !pp_lid_script_ok(pp_lid_scripts(l, b->label), res->text_script))
+        why = PP_LID_WRONG_SCRIPT; /* (Han text without kana is not Japanese) */
     else if (l->min_sim > 0 && best_sim >= 0 && best_sim < l->min_sim)
         why = PP_LID_DISSIMILAR;
     if (why != PP_LID_DECIDED && grp && letters >= l->script_min &&
