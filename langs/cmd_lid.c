@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Open --model or (NULL) the bundled default. */
 static int open_model(const char *cmd, const char *model, const char *thresholds, pp_lid **lid)
@@ -235,6 +236,20 @@ static void fold_code(const json_t *fold, char code[16])
         snprintf(code, 16, "%.15s", t);
 }
 
+/* --preprocess none|polyphony; 0 on a usage error (reported). */
+static int parse_preprocess(const char *cmd, const char *arg, pp_lid_preprocessing *out)
+{
+    if (strcmp(arg, "none") == 0)
+        *out = PP_LID_PREPROCESS_NONE;
+    else if (strcmp(arg, "polyphony") == 0)
+        *out = PP_LID_PREPROCESS_POLYPHONY;
+    else {
+        cli_usage(cmd, "--preprocess takes none or polyphony, not '%s'", arg);
+        return 0;
+    }
+    return 1;
+}
+
 void usage_lid_eval(FILE *f)
 {
     fprintf(f,
@@ -245,13 +260,21 @@ void usage_lid_eval(FILE *f)
             "  --gold FIELD        the field holding the true language\n"
             "  --pred FIELD        score this field instead of running a model\n"
             "  --model M           model (default: the bundled UDHR model)\n"
+            "  --thresholds F      thresholds sidecar (default MODEL.thresholds.json if present)\n"
             "  --threshold T       one threshold for every label (default: the sidecar's)\n"
-            "  --rerank N, --rerank-weight W   as for polyphony lid\n"
+            "  --rerank N, --rerank-weight W, --script-min-letters N, --preprocess P\n"
+            "                      as for polyphony lid\n"
             "  --only LIST         score only these gold languages (comma-separated ISO 639-3)\n"
             "  --fold FILE         map codes first (lines: CODE TARGET, e.g. lvs lav)\n"
             "  --no-macro-fold     do not count an individual language (swh) as correct\n"
             "                      for its gold macrolanguage (sw); by default it is\n"
             "  --confusions N      how many confused pairs to list (default 10)\n"
+            "  --calibrate OUT     identify with every threshold at 0 and write to OUT a copy\n"
+            "                      of the model's thresholds sidecar with a threshold per\n"
+            "                      writing system, for the decision taken, chosen on these\n"
+            "                      records (gold und, or a language the model does not\n"
+            "                      know: should abstain); use it with polyphony lid --thresholds\n"
+            "  --calibrate-min N   writing systems with fewer decisions get none (default 20)\n"
             "  --json              JSON output\n"
             "  --ledger FILE       append per-language rows (stage lid, step eval)\n");
 }
@@ -267,8 +290,10 @@ int cmd_lid_eval(int argc, char **argv)
     long nconf = 10;
     int json = 0, macro_fold = 1;
     enum { O_GOLD = 256, O_PRED, O_MODEL, O_THR, O_ONLY, O_CONF, O_JSON, O_FOLD,
-           O_RR, O_RRW, O_NOMACRO };
-    long rerank = -1;
+           O_RR, O_RRW, O_NOMACRO, O_SCRIPTMIN, O_PREP, O_CALIB, O_CALIBMIN, O_THRF };
+    long rerank = -1, script_min = -1, calib_min = 20;
+    const char *calib = NULL, *thresholds = NULL;
+    pp_lid_preprocessing prep = PP_LID_PREPROCESS_POLYPHONY;
     double rerank_w = 0.0;
     static const struct option opts[] = {
         {"gold", required_argument, 0, O_GOLD}, {"pred", required_argument, 0, O_PRED},
@@ -277,13 +302,32 @@ int cmd_lid_eval(int argc, char **argv)
         {"json", no_argument, 0, O_JSON}, CLI_LONG_LEDGER, CLI_LONG_QUIET,
         {"fold", required_argument, 0, O_FOLD}, {"rerank", required_argument, 0, O_RR},
         {"rerank-weight", required_argument, 0, O_RRW}, CLI_LONG_HELP,
-        {"no-macro-fold", no_argument, 0, O_NOMACRO}, {0, 0, 0, 0}};
+        {"no-macro-fold", no_argument, 0, O_NOMACRO},
+        {"script-min-letters", required_argument, 0, O_SCRIPTMIN},
+        {"preprocess", required_argument, 0, O_PREP},
+        {"calibrate", required_argument, 0, O_CALIB},
+        {"thresholds", required_argument, 0, O_THRF},
+        {"calibrate-min", required_argument, 0, O_CALIBMIN}, {0, 0, 0, 0}};
     int c, cr;
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
+        case O_CALIB: calib = optarg; break;
+        case O_THRF: thresholds = optarg; break;
+        case O_CALIBMIN:
+            if (!cli_parse_long(cmd, "calibrate-min", optarg, 1, 100000000, &calib_min))
+                return 2;
+            break;
+        case O_PREP:
+            if (!parse_preprocess(cmd, optarg, &prep))
+                return 2;
+            break;
         case O_FOLD: foldf = optarg; break;
         case O_NOMACRO: macro_fold = 0; break;
+        case O_SCRIPTMIN:
+            if (!cli_parse_long(cmd, "script-min-letters", optarg, 0, 1000000, &script_min))
+                return 2;
+            break;
         case O_RR:
             if (!cli_parse_long(cmd, "rerank", optarg, 0, PP_LID_MAX_TOP, &rerank))
                 return 2;
@@ -316,20 +360,31 @@ int cmd_lid_eval(int argc, char **argv)
         return cli_usage(cmd, "--gold FIELD is required");
     if (pred && model)
         return cli_usage(cmd, "--pred and --model exclude each other");
+    if (calib && pred)
+        return cli_usage(cmd, "--calibrate needs the model's decisions, not --pred");
+    if (calib && thr >= 0)
+        return cli_usage(cmd, "--calibrate identifies with every threshold at 0: no --threshold");
     if (argc - optind > 1)
         return cli_usage(cmd, "at most one input file");
     const char *file = optind < argc ? argv[optind] : "-";
     pp_lid *lid = NULL;
     if (!pred) {
-        int rc = open_model(cmd, model, NULL, &lid);
+        int rc = open_model(cmd, model, thresholds, &lid);
         if (rc)
             return rc;
         if (thr >= 0)
             pp_lid_set_threshold(lid, thr);
         if (rerank >= 0)
             pp_lid_set_rerank(lid, (int)rerank, rerank_w);
+        if (script_min >= 0)
+            pp_lid_set_script_rule(lid, (int)script_min);
+        pp_lid_set_preprocess(lid, prep);
+        if (calib)
+            pp_lid_set_threshold(lid, 0.0); /* every decision the model would take */
     }
     pp_error err;
+    pp_lid_calibrator *cal = NULL;
+    json_t *known = NULL; /* ISO 639-3 codes the model can name (folded, with macrolanguages) */
     pp_source *src = NULL;
     pp_lid_eval *ev = pp_lid_eval_new();
     pp_ledger *lg = NULL;
@@ -350,10 +405,32 @@ int cmd_lid_eval(int argc, char **argv)
                  pp_error_format(&err, buf, sizeof buf));
         reg = NULL;
     }
+    if (calib) {
+        cal = pp_lid_calibrator_new();
+        known = json_object();
+        if (!cal || !known) {
+            rc = cli_fail(cmd, &(pp_error){.code = PP_ERR_NOMEM, .message = "out of memory"});
+            goto out;
+        }
+        for (int i = 0; i < pp_lid_nlabels(lid); i++) {
+            pp_lid_label m;
+            char code[16];
+            if (pp_lid_label_map(pp_lid_label_at(lid, i), &m, NULL) != PP_OK || !m.iso639_3[0])
+                continue;
+            snprintf(code, sizeof code, "%s", m.iso639_3);
+            fold_code(fold, code);
+            json_object_set_new(known, code, json_true());
+            const pp_language *pl = reg ? pp_registry_get(reg, m.iso639_3) : NULL;
+            if (pl && pl->macrolanguage)
+                json_object_set_new(known, pl->macrolanguage, json_true());
+        }
+    }
     if (only && pp_lid_eval_restrict(ev, only, &err) != PP_OK) {
         rc = cli_fail(cmd, &err);
         goto out;
     }
+    pp_lid_result last; /* the decision of the current record (--calibrate) */
+    memset(&last, 0, sizeof last);
     const char *const files[] = {file};
     /* the first bad line ends the run; the text is needed unless --pred */
     pp_source_opts so = {files, 1, pred ? NULL : "text", NULL, 0, NULL};
@@ -392,6 +469,7 @@ int cmd_lid_eval(int argc, char **argv)
                 goto out;
             }
             snprintf(piso, sizeof piso, "%s", res.best.iso639_3[0] ? res.best.iso639_3 : "und");
+            last = res;
         }
         fold_code(fold, giso);
         fold_code(fold, piso);
@@ -404,11 +482,21 @@ int cmd_lid_eval(int argc, char **argv)
                 snprintf(piso, sizeof piso, "%s", giso);
         }
         pp_lid_eval_add(ev, giso, piso);
+        if (cal && last.abstained == PP_LID_DECIDED && last.rule == PP_LID_BY_MODEL &&
+            pp_lid_calibrator_add(cal, last.writing, last.best.prob, strcmp(giso, piso) == 0,
+                                  strcmp(giso, "und") == 0 || !json_object_get(known, giso),
+                                  &err) != PP_OK) {
+            json_decref(rec);
+            rc = cli_fail(cmd, &err);
+            goto out;
+        }
         json_decref(rec);
     }
     size_t n = pp_lid_eval_nclasses(ev);
     double mp, mr, mf, mfpr, acc;
     pp_lid_eval_macro(ev, &mp, &mr, &mf, &mfpr, &acc);
+    pp_lid_abstention_stats ab;
+    pp_lid_eval_abstention(ev, &ab);
     pp_lid_confusion conf[1000];
     size_t nc = pp_lid_eval_confusions(ev, conf, (size_t)nconf);
     if (json) {
@@ -432,6 +520,12 @@ int cmd_lid_eval(int argc, char **argv)
         json_object_set_new(o, "macro",
                             json_pack("{s:f,s:f,s:f,s:f}", "precision", mp, "recall", mr, "f1",
                                       mf, "fpr", mfpr));
+        json_object_set_new(o, "abstention",
+                            json_pack("{s:I,s:I,s:I,s:f,s:f,s:f}", "abstained",
+                                      (json_int_t)ab.abstained, "gold_und",
+                                      (json_int_t)ab.gold_und, "correct", (json_int_t)ab.correct,
+                                      "rate", ab.rate, "precision", ab.precision, "recall",
+                                      ab.recall));
         json_object_set_new(o, "classes", cls);
         json_object_set_new(o, "confusions", cf);
         json_dumpf(o, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(6));
@@ -449,6 +543,11 @@ int cmd_lid_eval(int argc, char **argv)
         printf("%-10s %7ld %7.4f %7.4f %7.4f %8.6f\n", "macro", pp_lid_eval_items(ev), mp, mr,
                mf, mfpr);
         printf("accuracy %.4f over %ld items, %zu languages\n", acc, pp_lid_eval_items(ev), n);
+        printf("abstained %ld (rate %.4f)", ab.abstained, ab.rate);
+        if (ab.gold_und)
+            printf("; gold und %ld: %ld abstained on (precision %.4f, recall %.4f)",
+                   ab.gold_und, ab.correct, ab.precision, ab.recall);
+        printf("\n");
         if (nc) {
             printf("most confused (gold -> predicted):\n");
             for (size_t i = 0; i < nc; i++)
@@ -483,8 +582,26 @@ int cmd_lid_eval(int argc, char **argv)
             pp_ledger_close(lg, NULL);
         lg = NULL;
     }
+    if (cal && rc == 0) {
+        /* a copy of the model's sidecar, with the per-writing-system thresholds */
+        char mpath[4096], base[4200];
+        const char *bp = NULL;
+        if (model)
+            snprintf(mpath, sizeof mpath, "%s", model);
+        else if (pp_data_path(PP_LID_BUNDLED_MODEL, mpath, sizeof mpath, NULL) != PP_OK)
+            mpath[0] = '\0';
+        snprintf(base, sizeof base, "%s.thresholds.json", mpath);
+        if (mpath[0] && access(base, R_OK) == 0)
+            bp = base;
+        const char *slash = strrchr(file, '/');
+        if (pp_lid_calibrate_write(cal, lid, bp, calib, calib_min, slash ? slash + 1 : file,
+                                   &err) != PP_OK)
+            rc = cli_fail(cmd, &err);
+    }
 out:
     json_decref(fold);
+    json_decref(known);
+    pp_lid_calibrator_free(cal);
     pp_registry_free(reg);
     pp_ledger_close(lg, NULL);
     pp_source_close(src);
@@ -607,9 +724,9 @@ void usage_lid(FILE *f)
             "       polyphony lid labels [--model M]\n"
             "       polyphony lid profiles --input FILE --model M [options]\n"
             "Identify the language of each record's text; adds lang (BCP 47), iso639_3,\n"
-            "script, lid_score (and lid_top with --top). Abstains with und_<Script> when the\n"
-            "score is under the label's threshold or the language is not written in the\n"
-            "text's script.\n"
+            "script, lid_score (and lid_top with --top); a lang the record had is kept as\n"
+            "lang_in. Abstains with und_<Script> when the score is under the threshold or\n"
+            "the language is not written in the text's script.\n"
             "  -m, --model M       fastText model (.ftz/.bin; labels __label__en or\n"
             "                      __label__eng_Latn); default: the bundled UDHR model\n"
             "      --thresholds F  thresholds sidecar (default MODEL.thresholds.json if present)\n"
@@ -626,6 +743,18 @@ void usage_lid(FILE *f)
             "                      (the best two always; default 0.02; 0: all N)\n"
             "      --min-similarity S  abstain when the text's trigram cosine with the chosen\n"
             "                      language's profile is under S (default 0: off)\n"
+            "      --script-min-letters N  a text of N letters or more in a script only one\n"
+            "                      language of the model is written in gets that language\n"
+            "                      whatever its score (Chinese languages: their\n"
+            "                      macrolanguage); Han text without kana is not Japanese\n"
+            "                      (default 4; 0 turns the rule off)\n"
+            "      --keep LANGS    write only the records identified as one of LANGS\n"
+            "                      (comma-separated; a macrolanguage keeps its individual\n"
+            "                      languages: --keep sw keeps swh and swc); repeatable\n"
+            "      --preprocess P  what the model reads: polyphony (default: NFC, lowercase,\n"
+            "                      no digits or punctuation, as the bundled model was\n"
+            "                      trained) or none (the text as it is, as `fasttext predict`\n"
+            "                      reads a line; records get lid_preprocess \"none\")\n"
             "      --timing        report identification speed on stderr\n"
             "      --progress, -q/--quiet\n");
 }
@@ -642,6 +771,21 @@ static void tally(json_t *t, const char *lang, double score)
     json_real_set(json_array_get(e, 1), json_real_value(json_array_get(e, 1)) + score);
 }
 
+/* --keep: is the decision one of the languages asked for (an individual
+ * language of a macrolanguage asked for counts)? Abstentions never are. */
+static int kept(const pp_registry *reg, const json_t *keep, const pp_lid_result *res)
+{
+    if (res->abstained != PP_LID_DECIDED)
+        return 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(keep, i, v) {
+        if (pp_lang_matches(reg, json_string_value(v), res->best.lang))
+            return 1;
+    }
+    return 0;
+}
+
 int cmd_lid(int argc, char **argv)
 {
     const char *cmd = "lid";
@@ -653,8 +797,12 @@ int cmd_lid(int argc, char **argv)
     long top = 0;
     int progress = -1;
     enum { O_THRF = 256, O_FIELD, O_TIMING, O_RR, O_RRW,
-           O_MINSIM, O_RRMIN };
+           O_MINSIM, O_RRMIN, O_SCRIPTMIN, O_PREP, O_KEEP };
+    json_t *keep = NULL; /* --keep: languages whose records are written (NULL: all) */
+    pp_registry *kreg = NULL;
     double min_sim = 0, rr_min = -1;
+    long script_min = -1;
+    pp_lid_preprocessing prep = PP_LID_PREPROCESS_POLYPHONY;
     int timing = 0;
     long rerank = -1;
     double rerank_w = 0.0;
@@ -670,15 +818,44 @@ int cmd_lid(int argc, char **argv)
         {"rerank-weight", required_argument, 0, O_RRW},
         {"rerank-min-prob", required_argument, 0, O_RRMIN},
         {"min-similarity", required_argument, 0, O_MINSIM}, CLI_LONG_HELP,
+        {"script-min-letters", required_argument, 0, O_SCRIPTMIN},
+        {"preprocess", required_argument, 0, O_PREP}, {"keep", required_argument, 0, O_KEEP},
         {0, 0, 0, 0}};
     int c, cr;
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:t:k:o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
+        case O_KEEP:
+            if (!keep && !(keep = json_array()))
+                return cli_fail(cmd, &(pp_error){.code = PP_ERR_NOMEM, .message = "out of memory"});
+            for (const char *q = optarg; *q;) {
+                size_t n = strcspn(q, ", ");
+                if (n) {
+                    char code[64], canon[64];
+                    snprintf(code, sizeof code, "%.*s", (int)n, q);
+                    if (n >= sizeof code ||
+                        pp_langtag_canonicalize(code, canon, sizeof canon, NULL) != PP_OK) {
+                        json_decref(keep);
+                        return cli_usage(cmd, "--keep: '%.*s' is not a language code", (int)n, q);
+                    }
+                    json_array_append_new(keep, json_string(canon));
+                }
+                q += n;
+                q += strspn(q, ", ");
+            }
+            break;
+        case O_PREP:
+            if (!parse_preprocess(cmd, optarg, &prep))
+                return 2;
+            break;
         case 'm': model = optarg; break;
         case O_THRF: thresholds = optarg; break;
         case O_FIELD: field = optarg; break;
         case O_TIMING: timing = 1; break;
+        case O_SCRIPTMIN:
+            if (!cli_parse_long(cmd, "script-min-letters", optarg, 0, 1000000, &script_min))
+                return 2;
+            break;
         case O_MINSIM:
             if (!cli_parse_double(cmd, "min-similarity", optarg, 0.0, 1.0, &min_sim))
                 return 2;
@@ -728,7 +905,16 @@ int cmd_lid(int argc, char **argv)
     if (rr_min >= 0)
         pp_lid_set_rerank_min_prob(lid, rr_min);
     pp_lid_set_min_similarity(lid, min_sim);
+    if (script_min >= 0)
+        pp_lid_set_script_rule(lid, (int)script_min);
+    pp_lid_set_preprocess(lid, prep);
     pp_error err;
+    if (keep && pp_registry_open(NULL, &kreg, &err) != PP_OK) {
+        char buf[1200];
+        cli_warn(cmd, "%s; --keep matches language codes only as written",
+                 pp_error_format(&err, buf, sizeof buf));
+        kreg = NULL;
+    }
     pp_source *src = NULL;
     pp_writer *w = NULL, *rj = NULL;
     json_t *counts = json_object();
@@ -767,12 +953,21 @@ int cmd_lid(int argc, char **argv)
             rc = cli_fail(cmd, &err);
             goto out;
         }
+        json_t *orig = json_object_get(rec, "lang");
+        if (orig) /* the caller's own label is kept beside the identified one */
+            json_object_set(rec, "lang_in", orig);
         json_object_set_new(rec, "lang", json_string(res.best.lang));
         json_object_set_new(rec, "iso639_3", json_string(res.best.iso639_3));
         json_object_set_new(rec, "script", json_string(res.best.script));
         json_object_set_new(rec, "lid_score", json_real(res.best.prob));
         if (res.similarity >= 0)
             json_object_set_new(rec, "lid_similarity", json_real(res.similarity));
+        if (prep == PP_LID_PREPROCESS_NONE) /* absent: polyphony's preprocessing */
+            json_object_set_new(rec, "lid_preprocess", json_string("none"));
+        if (res.rule != PP_LID_BY_MODEL)
+            json_object_set_new(rec, "lid_rule", json_string(res.rule == PP_LID_BY_SCRIPT
+                                                                 ? "script"
+                                                                 : "macrolanguage"));
         if (top > 0) {
             json_t *arr = json_array();
             for (int i = 0; i < res.ntop; i++)
@@ -785,6 +980,11 @@ int cmd_lid(int argc, char **argv)
         tally(counts, res.best.lang, res.best.prob);
         docs++;
         long text_bytes = (long)strlen(text);
+        if (keep && !kept(kreg, keep, &res)) {
+            json_decref(rec);
+            pp_progress_add(pg, 1, text_bytes);
+            continue;
+        }
         /* Scores with 6 significant digits, not the 17 of a full double. */
         char *line = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(6));
         st = line ? pp_writer_put_raw(w, line, strlen(line), &err)
@@ -851,6 +1051,8 @@ out:
     pp_writer_abort(rj);
     pp_source_close(src);
     json_decref(counts);
+    json_decref(keep);
+    pp_registry_free(kreg);
     pp_lid_free(lid);
     return rc;
 }

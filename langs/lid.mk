@@ -2,7 +2,7 @@
 # Language identification (fastText), its evaluation, and corpus discovery.
 nobase_pkginclude_HEADERS += langs/pp_lid.h langs/pp_cluster.h
 libpolyphony_la_SOURCES += langs/pp_lid.h langs/pp_lid.c langs/pp_lid_text.c langs/pp_cluster.h langs/pp_cluster.c \
-	langs/pp_lid_train.c langs/pp_lid_eval.c
+	langs/pp_lid_train.c langs/pp_lid_eval.c langs/pp_lid_calibrate.c
 polyphony_SOURCES += langs/cmd_lid.c langs/cmd_discover.c
 
 check_PROGRAMS += tests/check_lid
@@ -28,7 +28,9 @@ lid-model: polyphony$(EXEEXT)
 	    --output $(top_srcdir)/langs/models/udhr-lid.ftz $(PP_LID_MODEL_OPTS)
 .PHONY: lid-model
 EXTRA_DIST += bench/lid/run.sh bench/lid/udhr-test.sh bench/lid/bible2jsonl.mjs \
-	bench/lid/franc.mjs bench/lid/cld2_driver.cc bench/lid/macro-fold.tsv
+	bench/lid/franc.mjs bench/lid/cld2_driver.cc bench/lid/macro-fold.tsv \
+	bench/lid/script-rule.sh bench/lid/catalogs2jsonl.py bench/lid/fasttext-parity.sh \
+	bench/lid/calibrate.sh
 nobase_dist_pkgdata_DATA += langs/models/udhr-lid.ftz langs/models/udhr-lid.ftz.thresholds.json \
 	langs/models/udhr-lid.ftz.profiles.tsv.zst langs/models/README.md langs/models/LABELS.tsv \
 	langs/models/RESULTS.md

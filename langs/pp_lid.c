@@ -40,6 +40,23 @@ struct pp_lid {
     double min_sim;      /* abstain under this profile similarity (0: off) */
     double rerank_skip;  /* no re-ranking when the model's best score reaches this */
     double rerank_min_prob; /* candidates under this probability are not re-ranked */
+    int script_min;      /* script rule: letters needed (0: off) */
+    struct { char ws[8]; double t; } wthr[64]; /* sidecar "writing_systems": thresholds of
+                                                  the decision taken, per writing system */
+    int nwthr;
+    pp_lid_preprocessing prep; /* what the model is given */
+    char *raw;           /* PP_LID_PREPROCESS_NONE: the text, NUL-terminated */
+    size_t rawcap;
+    struct script_group {
+        char ws[8];      /* writing system */
+        char lone[8];    /* the one language written in it ("" if several or unknown) */
+        char macro[8];   /* the macrolanguage all of them belong to ("" otherwise) */
+    } groups[48];        /* computed on first use */
+    int ngroups;
+    char (*likely)[5];   /* per label: its language's usual script, Han/kana/Hangul
+                            folded (fold_cjk); filled on first use */
+    pp_registry *reg;    /* for macrolanguages; opened on first use */
+    int reg_tried;
 };
 
 static void build_label_table(pp_lid *l);
@@ -108,6 +125,9 @@ void pp_lid_free(pp_lid *l)
 {
     if (!l)
         return;
+    pp_registry_free(l->reg);
+    free(l->likely);
+    free(l->raw);
     if (l->scripts)
         for (int i = 0; i < l->nlabels; i++)
             free(l->scripts[i]);
@@ -167,6 +187,20 @@ static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
             }
             free(l->scripts[i]);
             l->scripts[i] = dup;
+        }
+    }
+    json_t *ws = json_object_get(root, "writing_systems");
+    json_object_foreach(ws, key, v) {
+        json_t *t = json_object_get(v, "threshold");
+        if (!json_is_number(t) || strlen(key) >= sizeof l->wthr[0].ws) {
+            st = pp_error_set(err, PP_ERR_PARSE, path, 0,
+                              "bad thresholds file: writing system '%s' has no numeric threshold",
+                              key);
+            goto done;
+        }
+        if (l->nwthr < (int)(sizeof l->wthr / sizeof l->wthr[0])) {
+            snprintf(l->wthr[l->nwthr].ws, sizeof l->wthr[0].ws, "%s", key);
+            l->wthr[l->nwthr++].t = json_number_value(t);
         }
     }
 done:
@@ -335,6 +369,7 @@ pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, p
     if (!l)
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     l->override = -1;
+    l->script_min = 4;
     pp_status st = pp_fasttext_load(model, &l->ft, err);
     if (st != PP_OK) {
         pp_lid_free(l);
@@ -479,6 +514,14 @@ const char *pp_lid_scripts(const pp_lid *l, const char *label)
     return i >= 0 ? l->scripts[i] : "";
 }
 
+double pp_lid_writing_threshold(const pp_lid *l, const char *ws)
+{
+    for (int i = 0; i < l->nwthr; i++)
+        if (strcmp(l->wthr[i].ws, ws) == 0)
+            return l->wthr[i].t;
+    return -1.0;
+}
+
 int pp_lid_nlabels(const pp_lid *l)
 {
     return l ? l->nlabels : 0;
@@ -489,6 +532,129 @@ const char *pp_lid_label_at(const pp_lid *l, int i)
     return pp_fasttext_label(l->ft, i);
 }
 
+void pp_lid_set_preprocess(pp_lid *l, pp_lid_preprocessing p)
+{
+    l->prep = p;
+}
+
+pp_lid_preprocessing pp_lid_get_preprocess(const pp_lid *l)
+{
+    return l->prep;
+}
+
+void pp_lid_set_script_rule(pp_lid *l, int min_letters)
+{
+    l->script_min = min_letters < 0 ? 0 : min_letters;
+}
+
+static int has_word(const char *list, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *p = list; *p;) {
+        while (*p == ' ')
+            p++;
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        if ((size_t)(e - p) == n && n > 0 && memcmp(p, w, n) == 0)
+            return 1;
+        p = e;
+    }
+    return 0;
+}
+
+/* Is label i written in writing system ws? -1 when its scripts are unknown. */
+static int in_writing(const pp_lid *l, int i, const char *ws)
+{
+    const char *sc = l->scripts[i], *iso = l->map[i].iso639_3;
+    if (!*sc)
+        return -1;
+    int han = has_word(sc, "Hani") || has_word(sc, "Hans") || has_word(sc, "Hant");
+    if (strcmp(ws, "Jpan") == 0)
+        return has_word(sc, "Jpan") || has_word(sc, "Hira") || has_word(sc, "Kana") ||
+               (han && strcmp(iso, "jpn") == 0);
+    if (strcmp(ws, "Kore") == 0)
+        return has_word(sc, "Kore") || has_word(sc, "Hang") || (han && strcmp(iso, "kor") == 0);
+    if (strcmp(ws, "Hani") == 0)
+        return han && strcmp(iso, "jpn") != 0 && strcmp(iso, "kor") != 0;
+    return has_word(sc, ws);
+}
+
+/* Han, kana and Hangul scripts as the writing systems of pp_lid_writing_system. */
+static void fold_cjk(char sc[5])
+{
+    if (!strcmp(sc, "Hans") || !strcmp(sc, "Hant"))
+        snprintf(sc, 5, "Hani");
+    else if (!strcmp(sc, "Hira") || !strcmp(sc, "Kana"))
+        snprintf(sc, 5, "Jpan");
+    else if (!strcmp(sc, "Hang"))
+        snprintf(sc, 5, "Kore");
+}
+
+/* Is ws the usual script of the language of label i (ICU's likely script)?
+ * Vietnamese is written in Han too, but not usually: it does not keep Han
+ * text from Chinese. */
+static int usual_writing(pp_lid *l, int i, const char *ws)
+{
+    if (!l->likely && (l->likely = calloc((size_t)l->nlabels + 1, sizeof *l->likely)))
+        for (int j = 0; j < l->nlabels; j++) {
+            const pp_lid_label *m = &l->map[j];
+            pp_langtag_script(m->iso639_3[0] ? m->iso639_3 : m->lang, l->likely[j]);
+            fold_cjk(l->likely[j]);
+        }
+    if (!l->likely || !l->likely[i][0])
+        return 1;
+    char w[5];
+    snprintf(w, sizeof w, "%s", ws);
+    fold_cjk(w);
+    return strcmp(l->likely[i], w) == 0;
+}
+
+/* The languages of the label set written (usually) in ws, as one language or
+ * one macrolanguage (cached). */
+static const struct script_group *script_group(pp_lid *l, const char *ws)
+{
+    for (int g = 0; g < l->ngroups; g++)
+        if (strcmp(l->groups[g].ws, ws) == 0)
+            return &l->groups[g];
+    int cap = (int)(sizeof l->groups / sizeof l->groups[0]);
+    struct script_group *gr = &l->groups[l->ngroups < cap ? l->ngroups++ : cap - 1];
+    memset(gr, 0, sizeof *gr);
+    snprintf(gr->ws, sizeof gr->ws, "%s", ws);
+    char one[8] = "", macro[8] = "";
+    int several = 0, nomacro = 0;
+    for (int i = 0; i < l->nlabels; i++) {
+        const char *iso = l->map[i].iso639_3;
+        if (!iso[0] || strcmp(iso, "und") == 0)
+            continue;
+        int w = in_writing(l, i, ws);
+        if (w < 0)
+            return gr; /* a label of unknown script could be this one's: no rule */
+        if (!w || !usual_writing(l, i, ws))
+            continue;
+        if (!one[0])
+            snprintf(one, sizeof one, "%s", iso);
+        else if (strcmp(one, iso) != 0)
+            several = 1;
+        if (!l->reg_tried) {
+            l->reg_tried = 1;
+            if (pp_registry_open(NULL, &l->reg, NULL) != PP_OK)
+                l->reg = NULL;
+        }
+        const pp_language *pl = l->reg ? pp_registry_get(l->reg, iso) : NULL;
+        const char *m = pl && pl->macrolanguage ? pl->macrolanguage : iso;
+        if (!macro[0])
+            snprintf(macro, sizeof macro, "%s", m);
+        else if (strcmp(macro, m) != 0)
+            nomacro = 1;
+    }
+    if (one[0] && !several)
+        snprintf(gr->lone, sizeof gr->lone, "%s", one);
+    else if (macro[0] && !nomacro)
+        snprintf(gr->macro, sizeof gr->macro, "%s", macro);
+    return gr;
+}
+
 static void abstain(pp_lid_result *res, pp_lid_abstain why, double prob)
 {
     memset(&res->best, 0, sizeof res->best);
@@ -497,6 +663,33 @@ static void abstain(pp_lid_result *res, pp_lid_abstain why, double prob)
     snprintf(res->best.script, sizeof res->best.script, "%s", res->text_script);
     res->best.prob = prob;
     res->abstained = why;
+}
+
+/* The decision of the script rule: the group's one language (its label the
+ * model ranks best) or its macrolanguage, with the group's probability. */
+static void decide_by_script(const pp_lid *l, const struct script_group *grp, pp_lid_result *res,
+                             double prob)
+{
+    memset(&res->best, 0, sizeof res->best);
+    if (grp->lone[0]) {
+        int pick = -1;
+        for (int i = 0; i < res->ntop && pick < 0; i++)
+            if (strcmp(res->top[i].iso639_3, grp->lone) == 0)
+                pick = label_index(l, res->top[i].label);
+        for (int i = 0; i < l->nlabels && pick < 0; i++)
+            if (strcmp(l->map[i].iso639_3, grp->lone) == 0 && in_writing(l, i, res->writing) == 1)
+                pick = i;
+        if (pick >= 0)
+            res->best = l->map[pick];
+        res->rule = PP_LID_BY_SCRIPT;
+    } else {
+        pp_lid_label_map(grp->macro, &res->best, NULL);
+        res->rule = PP_LID_BY_MACRO;
+    }
+    if (!res->best.script[0] || strcmp(res->best.script, res->text_script) != 0)
+        snprintf(res->best.script, sizeof res->best.script, "%s", res->text_script);
+    res->best.prob = prob > 1.0 ? 1.0 : prob;
+    res->abstained = PP_LID_DECIDED;
 }
 
 pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid_result *res,
@@ -525,7 +718,22 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     int n = 0;
     int rr = l->nprof > 0 && l->rerank > 1 ? l->rerank : 0;
     int kk = rr > k ? rr : k;
-    st = pp_fasttext_predict(l->ft, p, kk, 0.0f, preds, &n, err);
+    const char *input = p; /* what the model reads */
+    if (l->prep == PP_LID_PREPROCESS_NONE) {
+        if (len + 1 > l->rawcap) {
+            char *nr = realloc(l->raw, len + 1);
+            if (!nr) {
+                free(p);
+                return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+            }
+            l->raw = nr;
+            l->rawcap = len + 1;
+        }
+        memcpy(l->raw, text, len);
+        l->raw[len] = '\0';
+        input = l->raw;
+    }
+    st = pp_fasttext_predict(l->ft, input, kk, 0.0f, preds, &n, err);
     if (st != PP_OK) {
         free(p);
         return st;
@@ -535,6 +743,8 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
      * the best candidates by trigram cosine + weight * probability. */
     double top_prob = n > 0 ? preds[0].prob : 0.0;
     double best_sim = -1.0;
+    double cs[PP_LID_MAX_TOP]; /* cosines of the re-ranked candidates */
+    int ncs = 0;
     char top_label[64];
     snprintf(top_label, sizeof top_label, "%s", n > 0 ? preds[0].label : "");
     if (rr && n > 1 && (preds[0].prob < l->rerank_skip || l->min_sim > 0)) {
@@ -549,7 +759,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
             free(p);
             return st;
         }
-        double rs[PP_LID_MAX_TOP], cs[PP_LID_MAX_TOP];
+        double rs[PP_LID_MAX_TOP];
         int m = n < rr ? n : rr;
         while (m > 2 && preds[m - 1].prob < l->rerank_min_prob)
             m--; /* unlikely candidates are not worth a profile look-up */
@@ -572,6 +782,43 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
                 preds[j - 1] = tp;
             }
         best_sim = cs[0];
+        ncs = m;
+    }
+    /* The script rule (pp_lid_set_script_rule): a best label that cannot be
+     * written in the text's writing system gives way to the best one that
+     * can (Han text without kana is not Japanese). */
+    long letters = 0;
+    const struct script_group *grp = NULL;
+    double group_prob = 0.0;
+    int top_outside = 0; /* no candidate can be written in the text's writing system */
+    snprintf(res->writing, sizeof res->writing, "%s", sc);
+    if (l->script_min > 0) {
+        pp_lid_writing_system(p, plen, sc, res->writing, &letters);
+        grp = script_group(l, res->writing);
+        int ix0 = n > 0 ? label_index(l, preds[0].label) : -1;
+        for (int i = 1; ix0 >= 0 && i < n && in_writing(l, ix0, res->writing) == 0; i++) {
+            int ix = label_index(l, preds[i].label);
+            if (ix < 0 || in_writing(l, ix, res->writing) != 1)
+                continue;
+            pp_ft_prediction t = preds[i];
+            memmove(preds + 1, preds, (size_t)i * sizeof *preds);
+            preds[0] = t;
+            top_prob = t.prob;
+            snprintf(top_label, sizeof top_label, "%s", t.label);
+            best_sim = i < ncs ? cs[i] : -1.0;
+            break;
+        }
+        int ixb = n > 0 ? label_index(l, preds[0].label) : -1;
+        top_outside = ixb >= 0 && in_writing(l, ixb, res->writing) == 0;
+        for (int i = 0; i < n; i++) { /* the probability of the group's language(s) */
+            int ix = label_index(l, preds[i].label);
+            if (ix < 0)
+                continue;
+            if (grp->lone[0] ? strcmp(l->map[ix].iso639_3, grp->lone) == 0
+                             : in_writing(l, ix, res->writing) == 1 &&
+                                   usual_writing(l, ix, res->writing))
+                group_prob += preds[i].prob;
+        }
     }
     free(p);
     if (n > k)
@@ -593,17 +840,32 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     }
     const pp_lid_label *b = &res->top[0];
     res->similarity = best_sim;
-    res->threshold = pp_lid_threshold(l, top_label);
-    if (top_prob < res->threshold) {
-        abstain(res, PP_LID_LOW_SCORE, b->prob);
+    /* A threshold calibrated for the writing system applies to the decision
+     * taken (the chosen label's probability); a label's own threshold to the
+     * model's best score, as it was calibrated. */
+    double wt = pp_lid_writing_threshold(l, res->writing);
+    int low;
+    if (l->override < 0 && wt >= 0) {
+        res->threshold = wt;
+        low = b->prob < wt;
+    } else {
+        res->threshold = pp_lid_threshold(l, top_label);
+        low = top_prob < res->threshold;
+    }
+    pp_lid_abstain why = PP_LID_DECIDED;
+    if (low)
+        why = PP_LID_LOW_SCORE;
+    else if (top_outside || !pp_lid_script_ok(pp_lid_scripts(l, b->label), res->text_script))
+        why = PP_LID_WRONG_SCRIPT; /* (Han text without kana is not Japanese) */
+    else if (l->min_sim > 0 && best_sim >= 0 && best_sim < l->min_sim)
+        why = PP_LID_DISSIMILAR;
+    if (why != PP_LID_DECIDED && grp && letters >= l->script_min &&
+        (grp->lone[0] || grp->macro[0])) {
+        decide_by_script(l, grp, res, group_prob);
         return PP_OK;
     }
-    if (!pp_lid_script_ok(pp_lid_scripts(l, b->label), res->text_script)) {
-        abstain(res, PP_LID_WRONG_SCRIPT, b->prob);
-        return PP_OK;
-    }
-    if (l->min_sim > 0 && best_sim >= 0 && best_sim < l->min_sim) {
-        abstain(res, PP_LID_DISSIMILAR, b->prob);
+    if (why != PP_LID_DECIDED) {
+        abstain(res, why, b->prob);
         return PP_OK;
     }
     res->best = *b;

@@ -50,6 +50,13 @@ typedef enum pp_lid_abstain {
     PP_LID_DISSIMILAR    /* text too far from the chosen language's trigram profile */
 } pp_lid_abstain;
 
+/* What made a decision that is not an abstention. */
+typedef enum pp_lid_rule {
+    PP_LID_BY_MODEL = 0, /* the model's (re-ranked) best label, over its threshold */
+    PP_LID_BY_SCRIPT,    /* the only language of the label set written in the text's script */
+    PP_LID_BY_MACRO      /* the macrolanguage of every language written in that script */
+} pp_lid_rule;
+
 typedef struct pp_lid_result {
     pp_lid_label best;          /* the decision (lang "und_Latn" when abstaining) */
     pp_lid_abstain abstained;
@@ -60,6 +67,9 @@ typedef struct pp_lid_result {
                                    profile (-1 when the model has no profiles) */
     int ntop;                   /* filled entries of top[] (model order) */
     pp_lid_label top[PP_LID_MAX_TOP];
+    pp_lid_rule rule;           /* how a decision was taken */
+    char writing[8];            /* the text's writing system: its majority script, with
+                                   Han text read as "Jpan" (kana), "Kore" (Hangul) or "Hani" */
 } pp_lid_result;
 
 typedef struct pp_lid pp_lid;
@@ -81,6 +91,12 @@ PP_API void pp_lid_set_threshold(pp_lid *lid, double t);
  * written in ("" when unknown: no script check for it). */
 PP_API double pp_lid_threshold(const pp_lid *lid, const char *label);
 PP_API const char *pp_lid_scripts(const pp_lid *lid, const char *label);
+/* The sidecar may also hold thresholds per writing system ("writing_systems":
+ * {"Thai": {"threshold": 0.2}, ...}, written by pp_lid_calibrate), calibrated
+ * out of domain on the decision taken: where the text's writing system has
+ * one, it applies to the chosen label's probability instead of the label's
+ * threshold. -1 when there is none (or --threshold overrides them all). */
+PP_API double pp_lid_writing_threshold(const pp_lid *lid, const char *writing);
 
 /* Re-ranking with trigram profiles (MODEL.profiles.tsv, written by
  * pp_lid_train; loaded when present): the `candidates` best labels of the
@@ -101,6 +117,28 @@ PP_API void pp_lid_set_rerank_min_prob(pp_lid *lid, double p);
  * under `s` (needs profiles; 0 turns it off; default 0). */
 PP_API void pp_lid_set_min_similarity(pp_lid *lid, double s);
 PP_API int pp_lid_has_profiles(const pp_lid *lid);
+/* What the model is given: the text as pp_lid_preprocess leaves it
+ * (default: the bundled model was trained on it, and it helps lid.176 on
+ * news text too), or the text unchanged, as `fasttext predict` gives a line
+ * to the model (a text without newlines then gets fastText's own labels and
+ * probabilities in res->top, the re-ranking and script rule aside). The
+ * script, the trigram profiles and the abstention always read the
+ * preprocessed text. */
+typedef enum pp_lid_preprocessing {
+    PP_LID_PREPROCESS_POLYPHONY = 0,
+    PP_LID_PREPROCESS_NONE
+} pp_lid_preprocessing;
+PP_API void pp_lid_set_preprocess(pp_lid *lid, pp_lid_preprocessing p);
+PP_API pp_lid_preprocessing pp_lid_get_preprocess(const pp_lid *lid);
+/* The script rule: when the text has at least `min_letters` letters and every
+ * label written in its writing system (pp_lid_writing_system) belongs to one
+ * language, that language is chosen whatever its score (no community is lost
+ * to a threshold because of its script); when they all belong to one
+ * macrolanguage (Chinese), a score under the threshold gives the
+ * macrolanguage instead of an abstention. Han text is given only to labels of
+ * its writing system (no Japanese label without kana). Default 4; 0 turns
+ * the rule off (the model's decision and thresholds alone). */
+PP_API void pp_lid_set_script_rule(pp_lid *lid, int min_letters);
 
 PP_API int pp_lid_nlabels(const pp_lid *lid);
 PP_API const char *pp_lid_label_at(const pp_lid *lid, int i);
@@ -115,6 +153,31 @@ PP_API pp_status pp_lid_identify(pp_lid *lid, const char *text, size_t len, int 
  * written in `scripts` (space-separated; "" accepts anything). Han, kana and
  * Hangul are matched against Jpan, Kore, Hans and Hant. */
 PP_API int pp_lid_script_ok(const char *scripts, const char *text_script);
+
+/* The writing system of preprocessed text whose majority script is
+ * `majority`: the majority script, except that Han, kana and Hangul are read
+ * together: "Kore" when Hangul is at least 20% of those letters, "Jpan" when
+ * kana is at least 5%, "Hani" otherwise. *letters: the number of letters. */
+PP_API void pp_lid_writing_system(const char *s, size_t len, const char *majority, char ws[8],
+                                  long *letters);
+
+/* Calibration of the per-writing-system thresholds: identify out-of-domain
+ * items with every threshold at 0 and add each decision the model took
+ * (not those of the script rule): the text's writing system (res->writing),
+ * the chosen label's probability, whether it was right, and whether the
+ * identifier should have abstained (gold "und", or a language the model does
+ * not know). For each writing system with at least `min_items` items, the
+ * threshold with the most right outcomes (right decisions + abstentions on
+ * items to abstain on) is written, with the model's labels, into `out`: a
+ * copy of the sidecar `base` (NULL: a new one). `source` names the data. */
+typedef struct pp_lid_calibrator pp_lid_calibrator;
+PP_API pp_lid_calibrator *pp_lid_calibrator_new(void);
+PP_API void pp_lid_calibrator_free(pp_lid_calibrator *c);
+PP_API pp_status pp_lid_calibrator_add(pp_lid_calibrator *c, const char *writing, double prob,
+                                       int right, int should_abstain, pp_error *err);
+PP_API pp_status pp_lid_calibrate_write(pp_lid_calibrator *c, const pp_lid *lid,
+                                        const char *base, const char *out, long min_items,
+                                        const char *source, pp_error *err);
 
 /* ------------------------------------------------------------ training */
 
@@ -191,10 +254,22 @@ PP_API void pp_lid_eval_free(pp_lid_eval *e);
  * whose gold label is outside are ignored; predictions outside count as errors. */
 PP_API pp_status pp_lid_eval_restrict(pp_lid_eval *e, const char *langs, pp_error *err);
 /* One item: gold and predicted codes. pred NULL, "" or "und..." means the
- * identifier abstained (a miss, not a false positive of any class). Codes are
- * compared as given; callers normalize (e.g. to ISO 639-3) first. */
+ * identifier abstained (a miss, not a false positive of any class). A gold
+ * "und..." means the identifier should abstain: an abstention on it is
+ * correct (counted in the accuracy, not a miss), a decision a false positive
+ * of the class predicted; "und" is not a class. Codes are compared as given;
+ * callers normalize (e.g. to ISO 639-3) first. */
 PP_API void pp_lid_eval_add(pp_lid_eval *e, const char *gold, const char *pred);
 PP_API long pp_lid_eval_items(const pp_lid_eval *e);
+
+/* Abstentions: how often the identifier abstained (rate = abstained /
+ * items), and how many of them were on gold "und" items (precision =
+ * correct / abstained, recall = correct / gold_und). */
+typedef struct pp_lid_abstention_stats {
+    long items, abstained, gold_und, correct;
+    double rate, precision, recall;
+} pp_lid_abstention_stats;
+PP_API void pp_lid_eval_abstention(const pp_lid_eval *e, pp_lid_abstention_stats *out);
 /* Classes: every gold class (sorted by code). */
 PP_API size_t pp_lid_eval_nclasses(const pp_lid_eval *e);
 PP_API void pp_lid_eval_class(const pp_lid_eval *e, size_t i, pp_lid_class_stats *out);

@@ -12,6 +12,7 @@ struct pp_lid_eval {
     json_t *confusions; /* "gold\tpred" -> n */
     json_t *only;       /* NULL or set of allowed gold classes */
     long items, correct;
+    long gold_und, abstained, right_abstained; /* abstentions, and those on gold "und" */
     /* sorted class names, rebuilt lazily */
     const char **sorted;
     size_t nsorted;
@@ -95,9 +96,29 @@ void pp_lid_eval_add(pp_lid_eval *e, const char *gold, const char *pred)
 {
     if (!gold || !*gold)
         return;
-    if (e->only && !json_object_get(e->only, gold))
+    int und = abstains(gold);
+    if (!und && e->only && !json_object_get(e->only, gold))
         return;
     e->items++;
+    if (abstains(pred))
+        e->abstained++;
+    if (und) { /* the identifier should abstain: not a class of its own */
+        e->gold_und++;
+        if (abstains(pred)) {
+            e->right_abstained++;
+            e->correct++;
+            return;
+        }
+        inc(cls(e, pred), 2);
+        char key[160];
+        snprintf(key, sizeof key, "und\t%s", pred);
+        json_t *c = json_object_get(e->confusions, key);
+        if (c)
+            inc(c, 2);
+        else
+            json_object_set_new(e->confusions, key, json_pack("[ssi]", "und", pred, 1));
+        return;
+    }
     json_t *g = cls(e, gold);
     inc(g, 0);
     if (abstains(pred)) {
@@ -124,6 +145,17 @@ void pp_lid_eval_add(pp_lid_eval *e, const char *gold, const char *pred)
 long pp_lid_eval_items(const pp_lid_eval *e)
 {
     return e->items;
+}
+
+void pp_lid_eval_abstention(const pp_lid_eval *e, pp_lid_abstention_stats *o)
+{
+    o->items = e->items;
+    o->abstained = e->abstained;
+    o->gold_und = e->gold_und;
+    o->correct = e->right_abstained;
+    o->rate = e->items ? (double)e->abstained / (double)e->items : 0.0;
+    o->precision = e->abstained ? (double)e->right_abstained / (double)e->abstained : 0.0;
+    o->recall = e->gold_und ? (double)e->right_abstained / (double)e->gold_und : 0.0;
 }
 
 static int cmpstr(const void *a, const void *b)

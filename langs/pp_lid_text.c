@@ -5,7 +5,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
@@ -185,4 +187,44 @@ int pp_lid_script_ok(const char *scripts, const char *ts)
     if ((han || kana) && (has_script(scripts, "Hira") || has_script(scripts, "Kana")))
         return 1; /* Japanese labelled by its kana */
     return 0;
+}
+
+/* Han, kana and Hangul are read together: Japanese mixes Han with kana,
+ * Korean may mix Han with Hangul, Chinese has neither. A few kana in Chinese
+ * text (a quoted name) are not Japanese: kana must be at least 5% of the
+ * CJK letters; Hangul at least 20%. */
+void pp_lid_writing_system(const char *s, size_t len, const char *majority, char ws[8],
+                           long *letters)
+{
+    long n = 0, han = 0, kana = 0, hangul = 0;
+    int is_cjk = strcmp(majority, "Hani") == 0 || strcmp(majority, "Hira") == 0 ||
+                 strcmp(majority, "Kana") == 0 || strcmp(majority, "Hang") == 0;
+    for (size_t i = 0; i < len;) {
+        UChar32 c;
+        U8_NEXT((const uint8_t *)s, i, len, c);
+        if (c < 0 || !u_isalpha(c))
+            continue;
+        n++;
+        if (!is_cjk)
+            continue; /* the script look-up is needed only to read Han text */
+        UErrorCode e = U_ZERO_ERROR;
+        UScriptCode sc = uscript_getScript(c, &e);
+        if (sc == USCRIPT_HAN)
+            han++;
+        else if (sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA)
+            kana++;
+        else if (sc == USCRIPT_HANGUL)
+            hangul++;
+    }
+    if (letters)
+        *letters = n;
+    long cjk = han + kana + hangul;
+    if (!is_cjk || cjk == 0)
+        snprintf(ws, 8, "%s", majority);
+    else if (hangul * 5 >= cjk)
+        snprintf(ws, 8, "Kore");
+    else if (kana * 20 >= cjk)
+        snprintf(ws, 8, "Jpan");
+    else
+        snprintf(ws, 8, "Hani");
 }

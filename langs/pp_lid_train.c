@@ -346,6 +346,35 @@ static pp_status write_text_file(const char *path, const exlist *train, const ch
     return PP_OK;
 }
 
+
+/* The index of label `lab` in label_ix, adding it when new: names[] and a
+ * parallel array of `esize`-byte elements (*extra, zeroed for the new label)
+ * grow together. -1 when out of memory. */
+static long label_slot(json_t *label_ix, const char *lab, const char ***names, void **extra,
+                       size_t esize, size_t *n, size_t *cap)
+{
+    json_t *ix = json_object_get(label_ix, lab);
+    if (ix)
+        return (long)json_integer_value(ix);
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        const char **nn = realloc(*names, nc * sizeof *nn);
+        if (nn)
+            *names = nn;
+        void *ne = realloc(*extra, nc * esize);
+        if (ne)
+            *extra = ne;
+        if (!nn || !ne)
+            return -1;
+        *cap = nc;
+    }
+    size_t li = (*n)++;
+    memset((char *)*extra + li * esize, 0, esize);
+    json_object_set_new(label_ix, lab, json_integer((json_int_t)li));
+    (*names)[li] = json_object_iter_key(json_object_iter_at(label_ix, lab));
+    return (long)li;
+}
+
 pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_error *err)
 {
     pp_lid_train_report dummy;
@@ -418,32 +447,18 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
             rep->skipped_und++;
             continue;
         }
-        json_t *ix = json_object_get(label_ix, lab);
-        int li;
-        if (ix)
-            li = (int)json_integer_value(ix);
-        else {
-            if (nnames == capnames) {
-                size_t nc = capnames ? capnames * 2 : 64;
-                const char **nn = realloc(names, nc * sizeof *nn);
-                json_t **ns = realloc(label_scripts, nc * sizeof *ns);
-                if (nn)
-                    names = nn;
-                if (ns)
-                    label_scripts = ns;
-                if (!nn || !ns) {
-                    json_decref(rec);
-                    st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-                    goto done;
-                }
-                capnames = nc;
-            }
-            li = (int)nnames;
-            json_object_set_new(label_ix, lab, json_integer(li));
-            names[nnames] = json_object_iter_key(json_object_iter_at(label_ix, lab));
-            label_scripts[nnames] = json_object();
-            nnames++;
+        void *ls = label_scripts;
+        long slot = label_slot(label_ix, lab, &names, &ls, sizeof *label_scripts, &nnames,
+                               &capnames);
+        label_scripts = ls;
+        if (slot < 0) {
+            json_decref(rec);
+            st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+            goto done;
         }
+        int li = (int)slot;
+        if (!label_scripts[li])
+            label_scripts[li] = json_object();
         char sc[5];
         pp_script_of(text, tlen, sc, NULL);
         json_t *cnt = json_object_get(label_scripts[li], sc);
@@ -792,31 +807,15 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
             json_decref(rec);
             continue;
         }
-        json_t *ix = json_object_get(label_ix, lab);
-        size_t li;
-        if (ix)
-            li = (size_t)json_integer_value(ix);
-        else {
-            if (nnames == cap) {
-                size_t nc = cap ? cap * 2 : 64;
-                tri_acc *na = realloc(acc, nc * sizeof *na);
-                if (na)
-                    acc = na;
-                const char **nn = realloc(names, nc * sizeof *nn);
-                if (nn)
-                    names = nn;
-                if (!na || !nn) {
-                    json_decref(rec);
-                    st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-                    goto done;
-                }
-                cap = nc;
-            }
-            li = nnames++;
-            memset(&acc[li], 0, sizeof acc[li]);
-            json_object_set_new(label_ix, lab, json_integer((json_int_t)li));
-            names[li] = json_object_iter_key(json_object_iter_at(label_ix, lab));
+        void *av = acc;
+        long slot = label_slot(label_ix, lab, &names, &av, sizeof *acc, &nnames, &cap);
+        acc = av;
+        if (slot < 0) {
+            json_decref(rec);
+            st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+            goto done;
         }
+        size_t li = (size_t)slot;
         char *p;
         size_t plen;
         st = pp_lid_preprocess(text, tlen, &p, &plen, err);

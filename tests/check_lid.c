@@ -13,6 +13,7 @@
 
 #include "langs/pp_cluster.h"
 #include "langs/pp_lid.h"
+#include "src/pp_text.h"
 
 static char tmpdir[256];
 static char model[512];
@@ -122,6 +123,36 @@ START_TEST(test_label_map)
 }
 END_TEST
 
+static void writing(const char *text, const char *want, long want_letters)
+{
+    char *p = NULL, sc[5], ws[8];
+    size_t n = 0;
+    double share;
+    long letters = -1;
+    ck_assert_int_eq(pp_lid_preprocess(text, strlen(text), &p, &n, NULL), PP_OK);
+    pp_script_of(p, n, sc, &share);
+    pp_lid_writing_system(p, n, sc, ws, &letters);
+    ck_assert_msg(strcmp(ws, want) == 0, "%s: %s, not %s", text, ws, want);
+    ck_assert_int_eq(letters, want_letters);
+    free(p);
+}
+
+START_TEST(test_writing_system)
+{
+    /* Han text is Chinese unless kana (Japanese) or Hangul (Korean) are
+     * among its letters */
+    writing("今天天气很冷。", "Hani", 6);
+    writing("今日はとても寒い。", "Jpan", 8);
+    writing("東京都庁", "Hani", 4); /* Han alone cannot be told from Chinese */
+    writing("大韓民國 헌법", "Kore", 6);
+    writing("오늘은 춥다", "Kore", 5);
+    /* one kana in a long Chinese text is a quoted name, not Japanese */
+    writing("这是一个很长的中文句子我们今天讨论的是语言识别问题的各种方法和结果ア", "Hani", 34);
+    writing("Сегодня холодно", "Cyrl", 14);
+    writing("ภาษาไทย", "Thai", 7);
+}
+END_TEST
+
 START_TEST(test_script_rule)
 {
     ck_assert(pp_lid_script_ok("Latn", "Latn"));
@@ -190,6 +221,27 @@ START_TEST(test_identify)
     identify(lid, "The river is very cold this morning.", &r);
     ck_assert_int_eq(r.abstained, PP_LID_LOW_SCORE);
     ck_assert_str_eq(r.best.lang, "und_Latn");
+    ck_assert_int_eq(r.rule, PP_LID_BY_MODEL);
+    /* ...but Russian is the only language of the model written in Cyrillic:
+     * chosen whatever its score when the text has enough letters */
+    identify(lid, "Сегодня очень холодный ветер.", &r);
+    ck_assert_int_eq(r.abstained, PP_LID_DECIDED);
+    ck_assert_int_eq(r.rule, PP_LID_BY_SCRIPT);
+    ck_assert_str_eq(r.best.lang, "ru");
+    ck_assert_str_eq(r.best.script, "Cyrl");
+    ck_assert_str_eq(r.writing, "Cyrl");
+    ck_assert(r.best.prob > 0.0 && r.best.prob <= 1.0);
+    identify(lid, "Да!", &r); /* two letters are not enough */
+    ck_assert_int_eq(r.abstained, PP_LID_LOW_SCORE);
+    ck_assert_str_eq(r.best.lang, "und_Cyrl");
+    pp_lid_set_script_rule(lid, 2);
+    identify(lid, "Да!", &r);
+    ck_assert_str_eq(r.best.lang, "ru");
+    pp_lid_set_script_rule(lid, 0); /* off: the threshold alone */
+    identify(lid, "Сегодня очень холодный ветер.", &r);
+    ck_assert_int_eq(r.abstained, PP_LID_LOW_SCORE);
+    ck_assert_str_eq(r.best.lang, "und_Cyrl");
+    pp_lid_set_script_rule(lid, 4);
     pp_lid_set_threshold(lid, -1);
     identify(lid, "The river is very cold this morning.", &r);
     ck_assert_int_eq(r.abstained, PP_LID_DECIDED);
@@ -199,6 +251,42 @@ START_TEST(test_identify)
     ck_assert_str_eq(r.best.lang, "de");
     pp_lid_free(lid);
     pp_lid_free(NULL);
+}
+END_TEST
+
+START_TEST(test_calibrate)
+{
+    pp_lid *lid = load_tiny();
+    pp_lid_calibrator *c = pp_lid_calibrator_new();
+    ck_assert_ptr_nonnull(c);
+    /* Latin, by score: 0.2 and 0.3 should be abstained on (unknown
+     * language), 0.5 is a wrong decision, 0.8 and 0.9 right ones: abstaining
+     * under 0.5 gives 4 right outcomes of 5 (2 at threshold 0) */
+    const double p[] = {0.9, 0.3, 0.8, 0.5, 0.2};
+    const int right[] = {1, 0, 1, 0, 0}, und[] = {0, 1, 0, 0, 1};
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(pp_lid_calibrator_add(c, "Latn", p[i], right[i], und[i], NULL), PP_OK);
+    ck_assert_int_eq(pp_lid_calibrator_add(c, "Cyrl", 0.4, 1, 0, NULL), PP_OK);
+    char out[600];
+    snprintf(out, sizeof out, "%s/cal.json", tmpdir);
+    pp_error err;
+    ck_assert_int_eq(pp_lid_calibrate_write(c, lid, NULL, out, 2, "test", &err), PP_OK);
+    pp_lid_calibrator_free(c);
+    pp_lid_free(lid);
+    /* the sidecar written: Latin gets 0.5, Cyrillic (one item) none */
+    pp_lid *cal = NULL;
+    ck_assert_int_eq(pp_lid_load(model, out, &cal, &err), PP_OK);
+    ck_assert_double_eq_tol(pp_lid_writing_threshold(cal, "Latn"), 0.5, 1e-9);
+    ck_assert_double_eq_tol(pp_lid_writing_threshold(cal, "Cyrl"), -1.0, 1e-9);
+    ck_assert_str_eq(pp_lid_scripts(cal, "eng_Latn"), "Latn"); /* labels kept */
+    pp_lid_result r;
+    identify(cal, "The river is very cold this morning.", &r);
+    ck_assert_double_eq_tol(r.threshold, 0.5, 1e-9); /* applied to the decision */
+    ck_assert_int_eq(r.abstained, r.best.prob >= 0.5 ? PP_LID_DECIDED : PP_LID_LOW_SCORE);
+    pp_lid_set_threshold(cal, 0.0); /* an override wins */
+    identify(cal, "The river is very cold this morning.", &r);
+    ck_assert_double_eq_tol(r.threshold, 0.0, 1e-9);
+    pp_lid_free(cal);
 }
 END_TEST
 
@@ -306,6 +394,34 @@ START_TEST(test_eval_numbers)
     pp_lid_eval_add(e2, "a", "b");
     ck_assert_int_eq(pp_lid_eval_items(e2), 2);
     pp_lid_eval_free(e2);
+    /* gold und: should abstain; a correct abstention is not a miss */
+    pp_lid_eval *e3 = pp_lid_eval_new();
+    pp_lid_eval_add(e3, "a", "a");
+    pp_lid_eval_add(e3, "a", "und_Latn");
+    pp_lid_eval_add(e3, "und", "und_Latn");
+    pp_lid_eval_add(e3, "und", "und_Copt");
+    pp_lid_eval_add(e3, "und", "a");
+    ck_assert_int_eq(pp_lid_eval_items(e3), 5);
+    ck_assert_uint_eq(pp_lid_eval_nclasses(e3), 1); /* und is not a class */
+    pp_lid_eval_class(e3, 0, &s);
+    ck_assert_int_eq(s.tp, 1);
+    ck_assert_int_eq(s.fp, 1);
+    ck_assert_int_eq(s.fn, 1);
+    pp_lid_eval_macro(e3, NULL, NULL, NULL, NULL, &acc);
+    ck_assert_double_eq_tol(acc, 3.0 / 5, 1e-12);
+    pp_lid_abstention_stats ab;
+    pp_lid_eval_abstention(e3, &ab);
+    ck_assert_int_eq(ab.abstained, 3);
+    ck_assert_int_eq(ab.gold_und, 3);
+    ck_assert_int_eq(ab.correct, 2);
+    ck_assert_double_eq_tol(ab.rate, 3.0 / 5, 1e-12);
+    ck_assert_double_eq_tol(ab.precision, 2.0 / 3, 1e-12);
+    ck_assert_double_eq_tol(ab.recall, 2.0 / 3, 1e-12);
+    nc = pp_lid_eval_confusions(e3, c, 5);
+    ck_assert_uint_eq(nc, 1);
+    ck_assert_str_eq(c[0].gold, "und");
+    ck_assert_str_eq(c[0].pred, "a");
+    pp_lid_eval_free(e3);
     pp_lid_eval_free(e);
     pp_lid_eval_free(NULL);
 }
@@ -365,6 +481,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_preprocess);
     tcase_add_test(tc, test_label_map);
     tcase_add_test(tc, test_script_rule);
+    tcase_add_test(tc, test_writing_system);
+    tcase_add_test(tc, test_calibrate);
     tcase_add_test(tc, test_identify);
     tcase_add_test(tc, test_corrupt_models);
     tcase_add_test(tc, test_eval_numbers);

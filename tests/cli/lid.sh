@@ -62,6 +62,59 @@ done
 jq -c '{lang, iso639_3, script}' "$TMP/out.g" > "$TMP/f.g"
 jq -c '{lang, iso639_3, script}' "$TMP/out.b" > "$TMP/f.b"
 expect_same "$TMP/f.g" "$TMP/f.b" "label styles map to different fields"
+# --preprocess none: the model reads the text as fastText's own predict
+# reads a line, so lid_top gives fastText's labels and probabilities
+if command -v fasttext >/dev/null 2>&1; then
+    cat > "$TMP/raw.txt" <<'TXT'
+THE RIVER IS VERY COLD THIS MORNING!!!
+Сегодня ОЧЕНЬ холодный ветер... 2024
+Der Fluss ist heute Abend sehr kalt, oder?
+Le VENT est froid ; n'est-ce pas ?
+"Schule" -- 12:30, école?
+grandmother's GARDEN (small) behind her house
+TXT
+    jq -cR '{text: .}' "$TMP/raw.txt" > "$TMP/raw.jsonl"
+    fasttext predict-prob "$TMP/g.ftz" - 1 < "$TMP/raw.txt" > "$TMP/ft.out"
+    expect_lines 6 "$TMP/ft.out"
+    check "--preprocess none" pp lid --model "$TMP/g.ftz" --preprocess none --threshold 0 --rerank 0 \
+        --script-min-letters 0 --top 1 "$TMP/raw.jsonl" > "$TMP/none.out"
+    jq -r '"__label__" + .lid_top[0].label' "$TMP/none.out" > "$TMP/none.labels"
+    cut -d' ' -f1 "$TMP/ft.out" > "$TMP/ft.labels"
+    expect_same "$TMP/ft.labels" "$TMP/none.labels" "--preprocess none differs from fasttext predict"
+    # the same probabilities (fastText prints 5 significant digits)
+    cut -d' ' -f2 "$TMP/ft.out" | paste - "$TMP/none.out" | jq -R -s '
+        split("\n") | map(select(length > 0) | split("\t") |
+        ((.[0] | tonumber) - (.[1] | fromjson | .lid_top[0].score)) | fabs) | max < 1e-4' > "$TMP/close"
+    expect_eq "$(cat "$TMP/close")" true "probabilities of --preprocess none and fasttext predict"
+    expect_jq_slurp 'all(.lid_preprocess == "none")' "$TMP/none.out"
+    # the default preprocessing gives the model other input: other probabilities
+    pp lid --model "$TMP/g.ftz" --threshold 0 --rerank 0 --top 1 "$TMP/raw.jsonl" > "$TMP/poly.out"
+    expect_jq_slurp 'all(has("lid_preprocess") | not)' "$TMP/poly.out"
+    cut -d' ' -f2 "$TMP/ft.out" | paste - "$TMP/poly.out" | jq -R -s '
+        split("\n") | map(select(length > 0) | split("\t") |
+        ((.[0] | tonumber) - (.[1] | fromjson | .lid_top[0].score)) | fabs) | max > 1e-3' > "$TMP/far"
+    expect_eq "$(cat "$TMP/far")" true "the default preprocessing changes nothing"
+    expect_status 2 pp lid --preprocess lower "$TMP/raw.jsonl"
+fi
+# --calibrate: thresholds per writing system for the decision taken
+cat > "$TMP/cal.jsonl" <<'JSON'
+{"gold":"en","text":"The children walk to the river every morning."}
+{"gold":"en","text":"My brother keeps a small boat near the old bridge."}
+{"gold":"de","text":"Die Kinder gehen jeden Morgen zum Fluss."}
+{"gold":"fr","text":"Les enfants vont à la rivière chaque matin."}
+{"gold":"und","text":"Ndakanaka kuona vana vachienda kurwizi mangwanani."}
+{"gold":"smn","text":"Párnááh mennih jyehi iđedist juuvân kuávlun."}
+{"gold":"ru","text":"Дети каждое утро ходят к реке."}
+JSON
+check "eval --calibrate" pp lid eval --model "$TMP/g.ftz" --gold gold --calibrate "$TMP/cal.json" \
+    --calibrate-min 2 "$TMP/cal.jsonl" > /dev/null
+expect_jq '(.writing_systems.Latn.threshold | type) == "number" and .writing_systems.Latn.items == 6
+       and (.writing_systems | has("Cyrl") | not) and .labels.eng_Latn.scripts == "Latn"
+       and .writing_systems.Latn.accuracy >= .writing_systems.Latn.accuracy_at_0
+       and .writing_systems_source == "cal.jsonl"' "$TMP/cal.json"
+check "lid --thresholds calibrated" pp lid --model "$TMP/g.ftz" --thresholds "$TMP/cal.json" "$TMP/cal.jsonl" > /dev/null
+expect_status 2 pp lid eval --gold gold --pred gold --calibrate "$TMP/x.json" "$TMP/cal.jsonl"
+expect_status 2 pp lid eval --gold gold --threshold 0.5 --calibrate "$TMP/x.json" "$TMP/cal.jsonl"
 # abstention under the threshold keeps the script
 pp lid --model "$TMP/g.ftz" --threshold 1 "$TMP/in.jsonl" > "$TMP/thr"
 head -1 "$TMP/thr" > "$TMP/thr1"
@@ -109,6 +162,36 @@ if [ -f "$POLYPHONY_DATA/langs/models/udhr-lid.ftz" ]; then
         '{"text":"Каждое утро дети идут в школу вдоль реки."}' > "$TMP/def.in"
     check "default model" pp lid --top 3 < "$TMP/def.in" > "$TMP/def"
     expect_jq_slurp '.[0].lang=="fr" and .[1].lang=="ru" and (.[0].lid_top|length)==3' "$TMP/def"
+    # the script rule: with every threshold at 1 (the model never sure enough),
+    # a language alone in its script is still chosen; Han text goes to Chinese
+    # (its macrolanguage: several Chinese languages are labels) or, with
+    # kana, to Japanese; a Latin text, with many languages, is abstained on
+    printf '%s\n' '{"text":"วันนี้อากาศหนาวมาก เด็กๆ จึงอยู่ในบ้าน"}' \
+        '{"text":"今日はとても寒いので、子供たちは家にいます。"}' \
+        '{"text":"今天天气很冷，孩子们都待在家里。"}' \
+        '{"text":"오늘은 날씨가 매우 추워서 아이들이 집에 있습니다."}' \
+        '{"text":"The wind is very cold tonight."}' '{"text":"ไทย"}' > "$TMP/sr.in"
+    check "script rule" pp lid --threshold 1 < "$TMP/sr.in" > "$TMP/sr.out"
+    expect_jq_slurp '.[0].iso639_3=="tha" and .[0].lid_rule=="script" and .[0].script=="Thai"
+        and .[1].iso639_3=="jpn" and .[1].lid_rule=="script"
+        and .[2].lang=="zh" and .[2].iso639_3=="zho" and .[2].lid_rule=="macrolanguage"
+        and .[3].iso639_3=="kor" and .[3].lid_rule=="script"
+        and .[4].lang=="und_Latn" and (.[4]|has("lid_rule")|not)
+        and .[5].lang=="und_Thai"' "$TMP/sr.out"
+    check "script rule off" pp lid --threshold 1 --script-min-letters 0 < "$TMP/sr.in" > "$TMP/sr0.out"
+    expect_jq_slurp 'map(.iso639_3)==["und","und","und","und","und","und"]' "$TMP/sr0.out"
+    expect_status 2 pp lid --script-min-letters x < "$TMP/sr.in"
+    # --keep: a macrolanguage keeps its individual languages (sw: swh);
+    # the caller's lang stays as lang_in
+    printf '%s\n' '{"lang":"yo","text":"Kiswahili ni lugha inayozungumzwa na watu wengi katika Afrika Mashariki."}' \
+        '{"text":"Le vent est très froid ce soir et les enfants restent à la maison."}' \
+        '{"text":"Habari za asubuhi, watoto wanakwenda shuleni kila siku."}' > "$TMP/keep.in"
+    check "--keep sw" pp lid --keep sw < "$TMP/keep.in" > "$TMP/keep.out"
+    expect_jq_slurp 'length == 2 and all(.iso639_3 == "swh")
+        and .[0].lang_in == "yo" and (.[1] | has("lang_in") | not)' "$TMP/keep.out"
+    check "--keep fr --keep yo" pp lid --keep fr --keep yo < "$TMP/keep.in" > "$TMP/keep2.out"
+    expect_jq_slurp 'length == 1 and .[0].lang == "fr"' "$TMP/keep2.out"
+    expect_status 2 pp lid --keep 'x!' < "$TMP/keep.in"
 fi
 
 # eval on a hand-checkable set: gold a a a b b c, predicted a a b b und a
@@ -136,6 +219,17 @@ expect_jq '.items==4' "$TMP/only.json"
 printf 'fra eng\n' > "$TMP/fold"
 pp lid eval --gold gold --pred pred --fold "$TMP/fold" --json "$TMP/ev.jsonl" > "$TMP/fold.json"
 expect_jq '.languages==2' "$TMP/fold.json"
+# gold und: the identifier should abstain (not a class; a correct abstention
+# counts in the accuracy); abstention rate and precision reported apart
+printf '%s\n' '{"gold":"und","pred":"und_Copt"}' '{"gold":"und","pred":"eng"}' \
+    '{"gold":"eng","pred":"und_Latn"}' '{"gold":"eng","pred":"eng"}' > "$TMP/und.jsonl"
+check "eval gold und" pp lid eval --gold gold --pred pred --json "$TMP/und.jsonl" > "$TMP/und.json"
+expect_jq '.items==4 and .languages==1 and .accuracy==0.5
+       and .abstention.abstained==2 and .abstention.gold_und==2 and .abstention.correct==1
+       and .abstention.rate==0.5 and .abstention.precision==0.5
+       and (.classes[0] | .lang=="eng" and .fp==1 and .tp==1)' "$TMP/und.json"
+pp lid eval --gold gold --pred pred "$TMP/und.jsonl" > "$TMP/und.txt"
+expect_grep '^abstained 2 .rate 0.5000.; gold und 2: 1 abstained on .precision 0.5000, recall 0.5000.$' "$TMP/und.txt"
 # a missing gold field; no --gold
 expect_status 1 pp lid eval --gold lang --pred pred "$TMP/ev.jsonl"
 expect_grep 'ev.jsonl:1' "$TMP/err"

@@ -1,0 +1,65 @@
+#!/bin/sh
+# bench/lid/calibrate.sh — per-writing-system abstention thresholds
+# calibrated out of domain (lid eval --calibrate) on half of the items and
+# measured on the other half, against the model's own sidecar and no
+# threshold. Items: Bible verses (CES Bible corpus) and translated
+# user-interface strings from the installed message catalogs; languages the
+# model cannot name get gold "und" (the identifier should abstain).
+#
+# Usage: bench/lid/calibrate.sh BIBLE_CORPUS_DIR
+#   Environment: POLYPHONY, MODEL, PER (default 200), WORK (default /tmp/pp-bench-lid).
+set -e
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+POLYPHONY=${POLYPHONY:-$top/polyphony}
+MODEL=${MODEL:-$top/langs/models/udhr-lid.ftz}
+WORK=${WORK:-/tmp/pp-bench-lid}
+PER=${PER:-200}
+[ -d "${1:-}/bibles" ] || { echo "usage: $0 BIBLE_CORPUS_DIR" >&2; exit 2; }
+mkdir -p "$WORK"
+node "$here/bible2jsonl.mjs" "$1" "$PER" > "$WORK/b.jsonl"
+python3 "$here/catalogs2jsonl.py" --per "$PER" th=tha km=khm lo=lao my=mya ja=jpn zh_CN=cmn \
+    zh_TW=cmn ko=kor ka=kat hy=hye el=ell he=heb am=amh ta=tam si=sin gu=guj bn=ben ml=mal \
+    kn=kan te=tel pa=pan dz=dzo bo=bod ru=rus uk=ukr bg=bul sr=srp mk=mkd be=bel kk=kaz \
+    ky=kir mn=khk tg=tgk tt=tat ar=arb fa=pes ur=urd ps=pus ug=uig hi=hin mr=mar ne=npi \
+    fr=fra de=deu es=spa it=ita pt=por nl=nld pl=pol cs=ces sk=slk sl=slv hr=hrv hu=hun \
+    ro=ron fi=fin et=ekk lv=lvs lt=lit sv=swe da=dan nb=nob is=isl ga=gle cy=cym eu=eus \
+    ca=cat gl=glg tr=tur az=azj uz=uzn id=ind ms=zsm vi=vie tl=tgl sw=swh yo=yor ha=hau \
+    ig=ibo zu=zul xh=xho af=afr wo=wol rw=kin so=som eo=epo > "$WORK/c.jsonl"
+"$POLYPHONY" lid labels --model "$MODEL" | cut -f3 | sort -u > "$WORK/known.txt"
+# gold und for the languages the model cannot name (after the macrolanguage fold)
+python3 - "$WORK" "$here/macro-fold.tsv" <<'PY'
+import json, sys
+work, foldf = sys.argv[1], sys.argv[2]
+fold = {}
+for line in open(foldf):
+    if line.strip() and not line.startswith('#'):
+        a, b = line.split()[:2]
+        fold[a] = b
+known = {l.strip() for l in open(f'{work}/known.txt')}
+known |= {fold[k] for k in list(known) if k in fold}
+lines = open(f'{work}/b.jsonl').readlines() + open(f'{work}/c.jsonl').readlines()
+for half, name in ((1, 'calA'), (0, 'calB')):
+    with open(f'{work}/{name}.jsonl', 'w') as o:
+        for i, line in enumerate(lines, 1):
+            if i % 2 != half:
+                continue
+            r = json.loads(line)
+            if r['gold'] not in known and fold.get(r['gold'], r['gold']) not in known:
+                r['gold'] = 'und'
+            o.write(json.dumps(r, ensure_ascii=False) + '\n')
+PY
+F="--fold $here/macro-fold.tsv"
+"$POLYPHONY" lid eval --model "$MODEL" --gold gold $F --calibrate "$WORK/cal.json" \
+    "$WORK/calA.jsonl" > /dev/null
+echo "calibrated on $(wc -l < "$WORK/calA.jsonl") items; thresholds above 0:"
+jq -r '.writing_systems | to_entries[] | select(.value.threshold > 0) |
+    "  \(.key) \(.value.threshold) (\(.value.items) items)"' "$WORK/cal.json"
+echo "held-out half, $(wc -l < "$WORK/calB.jsonl") items:"
+for t in sidecar calibrated none; do
+    case $t in
+    sidecar) o= ;; calibrated) o="--thresholds $WORK/cal.json" ;; none) o="--threshold 0" ;;
+    esac
+    "$POLYPHONY" lid eval --model "$MODEL" --gold gold $F $o --json "$WORK/calB.jsonl" |
+        jq -r --arg t "$t" '"  \($t): macro F1 \(.macro.f1), accuracy \(.accuracy), abstained \(.abstention.rate), abstention precision \(.abstention.precision) recall \(.abstention.recall)"'
+done
