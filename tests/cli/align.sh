@@ -90,5 +90,8 @@ expect_jq_slurp 'map(select(.group and .metric == "follows_other_group")) | all(
 expect_jq_any '.lang == "yo" and .metric == "distributional_match" and .value > 0 and .value <= 1' "$TMP/st.eval"
 # ledger rows: stage align, the group in its own field, the step names the objective
 expect_jq_slurp 'all(.stage == "align") and (map(select(.group == "plain" and .metric == "choice_accuracy")) | map(.step) == ["dpo", "steerable"])' "$TMP/ledger.jsonl"
-expect_status 0 pp audit --speakers none "$TMP/ledger.jsonl"
+expect_status 0 pp audit --speakers none --html "$TMP/report.html" "$TMP/ledger.jsonl"
+expect_grep '^align\.dpo\[plain\]\.reward_accuracy +quality higher' "$TMP/out"
+expect_grep '^align\.steerable\[tonal\]\.follows_other_group +cost +lower' "$TMP/out"
+expect_grep 'align\.dpo\[tonal\]\.choice_accuracy' "$TMP/report.html"
 finish
