@@ -216,9 +216,11 @@ int cmd_align_train(int argc, char **argv)
     pp_writer *rej = NULL;
     pp_ledger *lg = NULL;
     FILE *logf = NULL;
-    double *ref = NULL, *pol = NULL, *dc = NULL, *dr = NULL, *w = NULL, *gl = NULL;
+    double *ref = NULL, *dc = NULL, *dr = NULL, *w = NULL, *gl = NULL;
     pp_pref_pair *pairs = NULL;
     size_t *order = NULL;
+    long *ntok = NULL; /* completion tokens of every pair */
+    size_t *idx = NULL; /* the batch's pairs */
 
     if (setup_model(&o, &m, &err) != PP_OK ||
         pp_model_dir_tokenizer(o.init, &tok, &chat, NULL, &err) != PP_OK)
@@ -257,14 +259,14 @@ int cmd_align_train(int argc, char **argv)
         goto fail;
     int G = (int)train.ngroups, B = (int)o.B;
     ref = malloc(2 * n * sizeof *ref);
-    pol = malloc(2 * (size_t)B * sizeof *pol);
     dc = malloc((size_t)B * sizeof *dc);
     dr = malloc((size_t)B * sizeof *dr);
     w = malloc((size_t)G * sizeof *w);
     gl = calloc((size_t)G, sizeof *gl);
     pairs = malloc((size_t)B * sizeof *pairs);
     order = malloc(n * sizeof *order);
-    if (!ref || !pol || !dc || !dr || !w || !gl || !pairs || !order) {
+    idx = malloc((size_t)B * sizeof *idx);
+    if (!ref || !dc || !dr || !w || !gl || !pairs || !order || !idx) {
         pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         goto fail;
     }
@@ -275,14 +277,13 @@ int cmd_align_train(int argc, char **argv)
                 o.objective, n, G, pp_model_num_params(m));
 
     /* the reference pass: the initial model's summed log-probs, kept */
-    long *ntok = malloc(2 * n * sizeof *ntok);
+    ntok = malloc(2 * n * sizeof *ntok);
     if (!ntok) {
         pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < n; i++)
         if (align_pair_logps(m, &train.ex[i], ref + 2 * i, ntok + 2 * i, &err)) {
-            free(ntok);
             goto fail;
         }
     /* the order of the pairs: a seeded shuffle, cycled */
@@ -296,7 +297,6 @@ int cmd_align_train(int argc, char **argv)
         order[j] = t;
     }
     if (o.log_json && !(logf = fopen(o.log_json, "w"))) {
-        free(ntok);
         pp_error_set(&err, PP_ERR_IO, o.log_json, 0, "cannot open: %s", strerror(errno));
         goto fail;
     }
@@ -305,7 +305,6 @@ int cmd_align_train(int argc, char **argv)
     double t_start = now_s();
     for (long s = 0; s < o.steps; s++) {
         float lr = pp_lr_at(sched, (float)o.lr, (float)o.min_lr, s, o.warmup, o.steps);
-        size_t idx[B];
         /* pass 1: the policy's log-probs of the batch */
         for (int b = 0; b < B; b++) {
             size_t i = idx[b] = robust ? pick_stratified(&train, order, s, b, B)
@@ -314,7 +313,6 @@ int cmd_align_train(int argc, char **argv)
             double lp[2];
             long nt[2];
             if (align_pair_logps(m, x, lp, nt, &err)) {
-                free(ntok);
                 goto fail;
             }
             pairs[b] = (pp_pref_pair){lp[0], lp[1], ref[2 * i], ref[2 * i + 1],
@@ -323,7 +321,10 @@ int cmd_align_train(int argc, char **argv)
         double loss;
         if (pp_pref_batch_loss(&po, pairs, (size_t)B, robust ? w : NULL, G, o.eta,
                                robust ? gl : NULL, &loss, dc, dr, &err) != PP_OK) {
-            free(ntok);
+            goto fail;
+        }
+        if (!isfinite(loss)) {
+            pp_error_set(&err, PP_ERR_MODEL, NULL, 0, "the loss is not finite at step %ld", s + 1);
             goto fail;
         }
         /* pass 2: backward of each completion with its share of the loss */
@@ -333,18 +334,12 @@ int cmd_align_train(int argc, char **argv)
             const pp_pref_example *x = &train.ex[idx[b]];
             if (pp_pref_seq_backward(m, x->chosen.ids, x->chosen.target, x->chosen.n, dc[b], &err) != PP_OK ||
                 pp_pref_seq_backward(m, x->rejected.ids, x->rejected.target, x->rejected.n, dr[b], &err) != PP_OK) {
-                free(ntok);
                 goto fail;
             }
             acc += pp_pref_reward_margin(o.beta, &pairs[b]) > 0;
         }
         float gnorm = o.clip > 0 ? pp_model_clip_grad_norm(m, (float)o.clip) : pp_model_grad_norm(m);
         pp_model_adamw_step(m, &opt, lr, s + 1, 1);
-        if (!isfinite(loss)) {
-            free(ntok);
-            pp_error_set(&err, PP_ERR_MODEL, NULL, 0, "the loss is not finite at step %ld", s + 1);
-            goto fail;
-        }
         if (logf) {
             json_t *j = json_pack("{s:I, s:f, s:f, s:f, s:f}", "step", (json_int_t)(s + 1), "loss",
                                   loss, "lr", (double)lr, "grad_norm", (double)gnorm,
@@ -371,7 +366,6 @@ int cmd_align_train(int argc, char **argv)
             fflush(prog);
         }
     }
-    free(ntok);
     if (mkdir_p(o.out) != 0) {
         pp_error_set(&err, PP_ERR_IO, o.out, 0, "cannot create the directory: %s", strerror(errno));
         goto fail;
@@ -406,13 +400,14 @@ out:
     if (rej && pp_writer_close(rej, &err) != PP_OK && !rc)
         rc = cli_fail(CMD, &err);
     free(ref);
-    free(pol);
     free(dc);
     free(dr);
     free(w);
     free(gl);
     free(pairs);
     free(order);
+    free(ntok);
+    free(idx);
     pp_pref_set_clear(&train);
     pp_pref_set_clear(&held);
     pp_tokenizer_free(tok);
