@@ -15,3 +15,4 @@ TESTS += tests/cli/align.sh
 dist_check_SCRIPTS += tests/cli/align.sh
 EXTRA_DIST += tests/data/align/regenerate.py tests/data/align/yo-tones-train.jsonl tests/data/align/yo-tones-heldout.jsonl tests/data/align/SOURCE.md
 EXTRA_DIST += docs/alignment.md scripts/alignment-experiment.sh
+EXTRA_DIST += scripts/main-job-align.sh
