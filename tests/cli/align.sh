@@ -70,6 +70,18 @@ expect_jq '.objective == "group-robust" and .conditioning == "system-turn" and .
     "$TMP/gr/polyphony_alignment.json"
 expect_file "$TMP/gr/tokenizer.model"
 
+# --- every objective runs; at step 1 the policy is the reference (margin 0): the loss is
+# log 2 for the logistic ones and (1/(2 beta))^2 = 1 for IPO with beta 0.5
+for obj in dpo ipo cdpo distributional steerable; do
+    expect_status 0 pp align --objective $obj $COMMON --prefs "$TRAIN" --out "$TMP/o-$obj" --steps 2 \
+        --lr 1e-2 --log-json "$TMP/o-$obj.log"
+done
+expect_jq_slurp '.[0].loss - 0.693147 | fabs < 1e-4' "$TMP/o-dpo.log"
+expect_jq_slurp '.[0].loss - 0.693147 | fabs < 1e-4' "$TMP/o-cdpo.log"
+expect_jq_slurp '.[0].loss - 0.693147 | fabs < 1e-4' "$TMP/o-distributional.log"
+expect_jq_slurp '.[0].loss - 1 | fabs < 1e-4' "$TMP/o-ipo.log"
+expect_jq_slurp '.[1].loss != .[0].loss' "$TMP/o-ipo.log"
+
 # --- the tiny experiment: DPO follows the majority, steerable follows each group
 expect_status 0 pp align --objective dpo $COMMON --prefs "$TRAIN" --out "$TMP/dpo" --steps 60 --lr 3e-3 \
     --eval-prefs "$HELD" --ledger "$TMP/train-ledger.jsonl" || stop "dpo failed"
