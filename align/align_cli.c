@@ -11,7 +11,8 @@
 #include <string.h>
 
 int align_read_prefs(const char *cmd, const char *path, const pp_pref_render *r,
-                     const char *group_field, size_t max_len, pp_writer *rej, pp_pref_set *set)
+                     const char *group_field, size_t max_len, pp_writer *rej, int skip_bad,
+                     pp_pref_set *set)
 {
     const char *files[1] = {path};
     pp_source *src = NULL;
@@ -29,7 +30,9 @@ int align_read_prefs(const char *cmd, const char *path, const pp_pref_render *r,
         if (st == PP_OK) {
             long line = pp_reader_lineno(pp_source_reader(src));
             st = pp_pref_set_add(set, r, rec, group_field, max_len, line, &e);
-            if (st == PP_ERR_INVALID) /* an unusable record: the source's policy */
+            if (st == PP_ERR_INVALID && skip_bad) /* another process reports it */
+                st = PP_OK;
+            else if (st == PP_ERR_INVALID) /* an unusable record: the source's policy */
                 st = pp_source_reject(src, rec, e.message, &e);
         }
         json_decref(rec);

@@ -12,10 +12,12 @@
 #include <stdio.h>
 
 /* Read `path` into `set`. A record that cannot be used goes to `rej` (when
- * given) with its reason, else is reported as file:line and ends the read.
- * Returns 0, or 1 after printing the error. */
+ * given) with its reason, else is reported as file:line and ends the read;
+ * skip_bad drops it silently (an MPI rank other than 0, whose rank 0 keeps the
+ * rejects file). Returns 0, or 1 after printing the error. */
 int align_read_prefs(const char *cmd, const char *path, const pp_pref_render *r,
-                     const char *group_field, size_t max_len, pp_writer *rej, pp_pref_set *set);
+                     const char *group_field, size_t max_len, pp_writer *rej, int skip_bad,
+                     pp_pref_set *set);
 
 /* Length-normalized log-probs of one pair's completions under m. */
 int align_pair_logps(pp_model *m, const pp_pref_example *e, double lp[2], long nt[2],

@@ -10,6 +10,7 @@
 #include "align/pp_pref_data.h"
 #include "align/pp_pref_loss.h"
 #include "align/pp_pref_seq.h"
+#include "align/train_mpi.h"
 #include "align/train_util.h"
 #include "eval-sets/metrics/pp_eval.h"
 #include "src/cli/cli.h"
@@ -50,7 +51,7 @@ void usage_align(FILE *fp)
             "      --prefs FILE         preference records (JSONL)\n"
             "  -o, --out DIR            where the aligned checkpoint goes\n"
             "      --steps N            updates (default 100)\n"
-            "      --batch-size B       pairs per update (default 8)\n"
+            "      --batch-size B       pairs per update (default 8; split across MPI ranks)\n"
             "      --beta B             strength of the reference (default 0.1)\n"
             "      --label-smoothing E  cdpo's E in [0, 0.5] (default 0.1)\n"
             "      --group-field F      the field naming a pair's group (default group;\n"
@@ -207,8 +208,15 @@ int cmd_align_train(int argc, char **argv)
         openblas_set_num_threads((int)o.threads);
 #endif
     }
-    int quiet = co.quiet;
-    FILE *prog = cli_progress_stream(co.progress);
+    train_mpi mp;
+    if (train_mpi_init(&mp, &err) != PP_OK)
+        return cli_fail(CMD, &err);
+    if (o.B % mp.size != 0) {
+        train_mpi_finish(&mp);
+        return cli_usage(CMD, "--batch-size %ld does not split over %d ranks", o.B, mp.size);
+    }
+    int quiet = co.quiet || mp.rank != 0, failed = 0;
+    FILE *prog = mp.rank == 0 ? cli_progress_stream(co.progress) : NULL;
     pp_model *m = NULL;
     pp_tokenizer *tok = NULL;
     pp_chat_kind chat = PP_CHAT_NONE;
@@ -221,6 +229,7 @@ int cmd_align_train(int argc, char **argv)
     size_t *order = NULL;
     long *ntok = NULL; /* completion tokens of every pair */
     size_t *idx = NULL; /* the batch's pairs */
+    double *plp = NULL; /* their policy log-probs */
 
     if (setup_model(&o, &m, &err) != PP_OK ||
         pp_model_dir_tokenizer(o.init, &tok, &chat, NULL, &err) != PP_OK)
@@ -228,16 +237,17 @@ int cmd_align_train(int argc, char **argv)
     const pp_llama_config *cfg = pp_model_config(m);
     pp_pref_render rd = {tok, chat, cfg->bos_token_id, cond ? PP_PREF_GROUP_PREFIX : NULL};
     size_t max_len = (size_t)cfg->max_position_embeddings + 1;
-    if (co.rejects && pp_writer_open(co.rejects, &rej, &err) != PP_OK)
+    if (co.rejects && mp.rank == 0 && pp_writer_open(co.rejects, &rej, &err) != PP_OK)
         goto fail;
-    if ((rc = align_read_prefs(CMD, o.prefs, &rd, o.group_field, max_len, rej, &train)))
+    int skip = co.rejects && mp.rank != 0;
+    if ((rc = align_read_prefs(CMD, o.prefs, &rd, o.group_field, max_len, rej, skip, &train)))
         goto out;
     if (train.n == 0) {
         pp_error_set(&err, PP_ERR_INVALID, o.prefs, 0, "no usable preference pairs");
         goto fail;
     }
     if (o.eval_prefs) {
-        if ((rc = align_read_prefs(CMD, o.eval_prefs, &rd, o.group_field, max_len, rej, &held)))
+        if ((rc = align_read_prefs(CMD, o.eval_prefs, &rd, o.group_field, max_len, rej, skip, &held)))
             goto out;
         for (size_t g = 0; g < held.ngroups; g++)
             if (pp_pref_set_group(&train, held.groups[g]) < 0) {
@@ -266,7 +276,8 @@ int cmd_align_train(int argc, char **argv)
     pairs = malloc((size_t)B * sizeof *pairs);
     order = malloc(n * sizeof *order);
     idx = malloc((size_t)B * sizeof *idx);
-    if (!ref || !dc || !dr || !w || !gl || !pairs || !order || !idx) {
+    plp = malloc(2 * (size_t)B * sizeof *plp);
+    if (!ref || !dc || !dr || !w || !gl || !pairs || !order || !idx || !plp) {
         pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         goto fail;
     }
@@ -282,10 +293,26 @@ int cmd_align_train(int argc, char **argv)
         pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         goto fail;
     }
-    for (size_t i = 0; i < n; i++)
+    /* each rank scores every size-th pair; the sums over ranks give every rank all */
+    double *nt_d = calloc(2 * n, sizeof *nt_d);
+    if (!nt_d) {
+        pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        goto fail;
+    }
+    memset(ref, 0, 2 * n * sizeof *ref);
+    for (size_t i = (size_t)mp.rank; i < n; i += (size_t)mp.size) {
         if (align_pair_logps(m, &train.ex[i], ref + 2 * i, ntok + 2 * i, &err)) {
+            free(nt_d);
             goto fail;
         }
+        nt_d[2 * i] = (double)ntok[2 * i];
+        nt_d[2 * i + 1] = (double)ntok[2 * i + 1];
+    }
+    train_mpi_sum_doubles(&mp, ref, 2 * n);
+    train_mpi_sum_doubles(&mp, nt_d, 2 * n);
+    for (size_t i = 0; i < 2 * n; i++)
+        ntok[i] = (long)nt_d[i];
+    free(nt_d);
     /* the order of the pairs: a seeded shuffle, cycled */
     pp_rng rng;
     pp_rng_seed(&rng, (uint64_t)o.seed, "align");
@@ -296,7 +323,7 @@ int cmd_align_train(int argc, char **argv)
         order[i - 1] = order[j];
         order[j] = t;
     }
-    if (o.log_json && !(logf = fopen(o.log_json, "w"))) {
+    if (o.log_json && mp.rank == 0 && !(logf = fopen(o.log_json, "w"))) {
         pp_error_set(&err, PP_ERR_IO, o.log_json, 0, "cannot open: %s", strerror(errno));
         goto fail;
     }
@@ -305,17 +332,23 @@ int cmd_align_train(int argc, char **argv)
     double t_start = now_s();
     for (long s = 0; s < o.steps; s++) {
         float lr = pp_lr_at(sched, (float)o.lr, (float)o.min_lr, s, o.warmup, o.steps);
-        /* pass 1: the policy's log-probs of the batch */
+        /* pass 1: the policy's log-probs of the batch (rank r: pairs b = r mod size;
+         * the sums over ranks give every rank the whole batch) */
         for (int b = 0; b < B; b++) {
             size_t i = idx[b] = robust ? pick_stratified(&train, order, s, b, B)
                                        : order[((size_t)s * B + b) % n];
-            const pp_pref_example *x = &train.ex[i];
-            double lp[2];
+            double lp[2] = {0, 0};
             long nt[2];
-            if (align_pair_logps(m, x, lp, nt, &err)) {
+            if (b % mp.size == mp.rank && align_pair_logps(m, &train.ex[i], lp, nt, &err))
                 goto fail;
-            }
-            pairs[b] = (pp_pref_pair){lp[0], lp[1], ref[2 * i], ref[2 * i + 1],
+            plp[2 * b] = lp[0];
+            plp[2 * b + 1] = lp[1];
+        }
+        train_mpi_sum_doubles(&mp, plp, 2 * (size_t)B);
+        for (int b = 0; b < B; b++) {
+            size_t i = idx[b];
+            const pp_pref_example *x = &train.ex[i];
+            pairs[b] = (pp_pref_pair){plp[2 * b], plp[2 * b + 1], ref[2 * i], ref[2 * i + 1],
                                       ntok[2 * i], ntok[2 * i + 1], x->p_chosen, x->group};
         }
         double loss;
@@ -332,12 +365,15 @@ int cmd_align_train(int argc, char **argv)
         double acc = 0;
         for (int b = 0; b < B; b++) {
             const pp_pref_example *x = &train.ex[idx[b]];
+            acc += pp_pref_reward_margin(o.beta, &pairs[b]) > 0;
+            if (b % mp.size != mp.rank)
+                continue;
             if (pp_pref_seq_backward(m, x->chosen.ids, x->chosen.target, x->chosen.n, dc[b], &err) != PP_OK ||
                 pp_pref_seq_backward(m, x->rejected.ids, x->rejected.target, x->rejected.n, dr[b], &err) != PP_OK) {
                 goto fail;
             }
-            acc += pp_pref_reward_margin(o.beta, &pairs[b]) > 0;
         }
+        train_mpi_sum_floats(&mp, pp_model_grads(m), pp_model_num_params(m));
         float gnorm = o.clip > 0 ? pp_model_clip_grad_norm(m, (float)o.clip) : pp_model_grad_norm(m);
         pp_model_adamw_step(m, &opt, lr, s + 1, 1);
         if (logf) {
@@ -366,6 +402,8 @@ int cmd_align_train(int argc, char **argv)
             fflush(prog);
         }
     }
+    if (mp.rank != 0)
+        goto out;
     if (mkdir_p(o.out) != 0) {
         pp_error_set(&err, PP_ERR_IO, o.out, 0, "cannot create the directory: %s", strerror(errno));
         goto fail;
@@ -390,6 +428,7 @@ int cmd_align_train(int argc, char **argv)
     goto out;
 fail:
     rc = cli_fail(CMD, &err);
+    failed = 1;
 out:
     if (logf && fclose(logf) != 0 && !rc) {
         pp_error_set(&err, PP_ERR_IO, o.log_json, 0, "write error");
@@ -408,9 +447,13 @@ out:
     free(order);
     free(ntok);
     free(idx);
+    free(plp);
     pp_pref_set_clear(&train);
     pp_pref_set_clear(&held);
     pp_tokenizer_free(tok);
     pp_model_free(m);
+    if (failed && mp.size > 1)
+        train_mpi_abort(&mp, rc); /* the other ranks would wait for this one */
+    train_mpi_finish(&mp);
     return rc;
 }

@@ -61,7 +61,7 @@ static int read_with(const char *dir, const pp_pref_conditioning *c, const char 
     const pp_llama_config *cfg = pp_model_config(m);
     pp_pref_render rd = {tok, chat, cfg->bos_token_id, c->conditioned ? c->group_prefix : NULL};
     int rc = align_read_prefs(CMD, prefs, &rd, gf, (size_t)cfg->max_position_embeddings + 1, rej,
-                              set);
+                              0, set);
     size_t maxn = 2;
     for (size_t i = 0; !rc && i < set->n; i++) {
         maxn = set->ex[i].chosen.n > maxn ? set->ex[i].chosen.n : maxn;

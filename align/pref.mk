@@ -16,3 +16,7 @@ dist_check_SCRIPTS += tests/cli/align.sh
 EXTRA_DIST += tests/data/align/regenerate.py tests/data/align/yo-tones-train.jsonl tests/data/align/yo-tones-heldout.jsonl tests/data/align/SOURCE.md
 EXTRA_DIST += docs/alignment.md scripts/alignment-experiment.sh
 EXTRA_DIST += scripts/main-job-align.sh
+if HAVE_MPI
+TESTS += tests/cli/align-mpi.sh
+endif
+dist_check_SCRIPTS += tests/cli/align-mpi.sh
