@@ -57,6 +57,14 @@ expect_status 1 pp align --objective dpo $COMMON --prefs "$TMP/bad.jsonl" --reje
     --eval-prefs "$TMP/onlyeval.jsonl" --out "$TMP/x" --steps 1
 expect_grep "group 'elsewhere' has pairs only in the evaluation file" "$TMP/err"
 
+# a prompt given as chat messages; the languages as the groups
+jq -c '.prompt = [{role: "user", content: .prompt}]' "$TRAIN" >"$TMP/msgs.jsonl"
+expect_status 0 pp align --objective steerable $COMMON --prefs "$TMP/msgs.jsonl" --out "$TMP/m" --steps 1
+expect_status 0 pp align --objective group-robust --group-field lang $COMMON --prefs "$TRAIN" --out "$TMP/gl" \
+    --steps 1 --log-json "$TMP/gl.log"
+expect_jq '.group_weights == {"yo": 1}' "$TMP/gl.log"
+expect_jq '.group_field == "lang"' "$TMP/gl/polyphony_alignment.json"
+
 # --- group-robust: the log has the weights of every group, summing to 1; same seed, same log
 expect_status 0 pp align --objective group-robust --group-step 0.5 $COMMON --prefs "$TRAIN" \
     --out "$TMP/gr" --steps 4 --lr 1e-2 --log-json "$TMP/gr.log"
