@@ -7,6 +7,7 @@
 #include "align/lora_options.h"
 #include "align/pp_model.h"
 #include "align/pp_model_dir.h"
+#include "align/pp_pref_data.h"
 #include "src/cli/cli.h"
 #include "src/pp_record.h"
 
@@ -33,6 +34,8 @@ void usage_generate(FILE *fp)
             "                           or ids (field ids, used as given)\n"
             "      --output-format F    text (default) or ids (also output_ids)\n"
             "      --field F            the prompt field\n"
+            "      --group G            (messages) a system turn naming group G first, as a\n"
+            "                           steerable or group-robust `align` conditioned\n"
             "  -p, --prompt TEXT        one prompt from the command line instead of FILE\n"
             "  -n, --max-new-tokens N   at most N new tokens (default 64)\n"
             "  -t, --temperature T      0 = greedy (default 1)\n"
@@ -50,6 +53,7 @@ typedef struct gopts {
     int fmt_in;   /* 0 text, 1 messages, 2 ids */
     int ids_out;
     const char *field;
+    const char *group, *group_prefix; /* condition messages on a group (align) */
     long max_new, top_k, seed;
     double temperature, top_p;
 } gopts;
@@ -58,6 +62,14 @@ typedef struct gopts {
 static pp_status prompt_ids(json_t *rec, const gopts *o, pp_tokenizer *tok, pp_chat_kind chat,
                             const pp_llama_config *cfg, pp_chat_ids *out, pp_error *err)
 {
+    if (o->fmt_in == 1 && o->group) {
+        json_t *msgs = json_object_get(rec, o->field ? o->field : "messages");
+        json_t *cm = json_is_array(msgs) ? pp_pref_condition_messages(msgs, o->group_prefix, o->group)
+                                         : json_incref(msgs);
+        pp_status st = pp_chat_render(tok, chat, cm, 1, cfg->bos_token_id, out, err);
+        json_decref(cm);
+        return st;
+    }
     if (o->fmt_in == 1)
         return pp_chat_render(tok, chat, json_object_get(rec, o->field ? o->field : "messages"), 1,
                               cfg->bos_token_id, out, err);
@@ -179,11 +191,11 @@ done:
 
 int cmd_generate(int argc, char **argv)
 {
-    enum { O_IN = 1, O_OUT, O_FIELD, O_TOPP, O_SEED, O_THREADS };
+    enum { O_IN = 1, O_OUT, O_FIELD, O_TOPP, O_SEED, O_THREADS, O_GROUP };
     static const struct option opts[] = {
         {"model", required_argument, NULL, 'm'}, {"input-format", required_argument, NULL, O_IN},
         {"output-format", required_argument, NULL, O_OUT}, {"field", required_argument, NULL, O_FIELD},
-        {"prompt", required_argument, NULL, 'p'}, {"max-new-tokens", required_argument, NULL, 'n'},
+        {"group", required_argument, NULL, O_GROUP}, {"prompt", required_argument, NULL, 'p'}, {"max-new-tokens", required_argument, NULL, 'n'},
         {"temperature", required_argument, NULL, 't'}, {"top-k", required_argument, NULL, 'k'},
         {"top-p", required_argument, NULL, O_TOPP}, {"seed", required_argument, NULL, O_SEED},
         {"threads", required_argument, NULL, O_THREADS}, CLI_LONG_OUTPUT, LORA_CLI_LONG_USE,
@@ -203,6 +215,7 @@ int cmd_generate(int argc, char **argv)
         case O_IN: fin = optarg; break;
         case O_OUT: fout = optarg; break;
         case O_FIELD: o.field = optarg; break;
+        case O_GROUP: o.group = optarg; break;
         case 'p': prompt = optarg; break;
         case 'n':
             if (!cli_parse_long(CMD, "--max-new-tokens", optarg, 0, 1 << 24, &o.max_new))
@@ -253,6 +266,8 @@ int cmd_generate(int argc, char **argv)
         o.ids_out = 1;
     else if (strcmp(fout, "text") != 0)
         return cli_usage(CMD, "--output-format is text or ids, not '%s'", fout);
+    if (o.group && o.fmt_in != 1)
+        return cli_usage(CMD, "--group conditions chat prompts: --input-format messages");
     if (prompt && optind < argc)
         return cli_usage(CMD, "give a FILE or --prompt, not both");
     if (prompt && o.fmt_in != 0)
@@ -285,6 +300,18 @@ int cmd_generate(int argc, char **argv)
         pp_error_set(&err, PP_ERR_MODEL, model_dir, 0,
                      "the model has no chat template (tokenizer_config.json chat_template)");
         goto fail;
+    }
+    pp_pref_conditioning cond;
+    if (o.group) {
+        if (pp_pref_conditioning_load(model_dir, &cond, &err) != PP_OK)
+            goto fail;
+        if (!cond.conditioned) {
+            pp_error_set(&err, PP_ERR_MODEL, model_dir, 0,
+                         "--group needs a model aligned with group conditioning (steerable or "
+                         "group-robust)");
+            goto fail;
+        }
+        o.group_prefix = cond.group_prefix;
     }
     int V = pp_model_config(m)->vocab_size;
     logits = malloc((size_t)V * sizeof *logits);

@@ -6,6 +6,8 @@
 #include "align/lora_options.h"
 #include "align/pp_model.h"
 #include "align/pp_model_dir.h"
+#include "align/pp_pref_data.h"
+#include "align/pp_pref_seq.h"
 #include "align/pp_score.h"
 #include "src/cli/cli.h"
 #include "src/pp_ledger.h"
@@ -36,6 +38,9 @@ void usage_score(FILE *fp)
             "                           window's context starting at its own first token\n"
             "                           (default: a record is one window; longer than\n"
             "                           max_position_embeddings is an error)\n"
+            "      --group G            score the text as the model's answer when serving\n"
+            "                           group G, conditioned as `align` trained it (after\n"
+            "                           the record's prompt, if any; a chat turn)\n"
             "      --step NAME          the ledger rows' step (default model)\n"
             "      --threads N          OpenMP/BLAS threads (default: all)\n"
             "  -o, --output FILE        scored records (default stdout)\n"
@@ -89,12 +94,32 @@ static pp_status record_ids(const json_t *v, const char *field, int32_t **ids, s
     return PP_OK;
 }
 
+/* The text as the assistant turn after the group's system turn and the
+ * record's prompt (a text or messages; none when absent). */
+static pp_status score_as_group(pp_model *m, const pp_pref_render *rd, const json_t *rec,
+                                json_t *text, const char *group, double *lp, long *ntok,
+                                pp_error *err)
+{
+    json_t *prompt = json_object_get(rec, "prompt");
+    json_t *conv = json_pack("{s:o, s:O}", "prompt", prompt ? json_incref(prompt) : json_array(),
+                             "text", text);
+    pp_pref_seq q = {0};
+    pp_status st = conv ? pp_pref_render_one(rd, conv, "text", group, &q, err)
+                        : pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    if (st == PP_OK)
+        st = pp_pref_seq_logprob(m, q.ids, q.target, q.n, lp, ntok, err);
+    pp_pref_seq_clear(&q);
+    json_decref(conv);
+    return st;
+}
+
 int cmd_score(int argc, char **argv)
 {
-    enum { O_FMT = 1, O_FIELD, O_STEP, O_THREADS, O_WINDOW };
+    enum { O_FMT = 1, O_FIELD, O_STEP, O_THREADS, O_WINDOW, O_GROUP };
     static const struct option opts[] = {
         {"model", required_argument, NULL, 'm'}, {"input-format", required_argument, NULL, O_FMT},
         {"field", required_argument, NULL, O_FIELD}, {"step", required_argument, NULL, O_STEP},
+        {"group", required_argument, NULL, O_GROUP},
         {"threads", required_argument, NULL, O_THREADS}, {"window", required_argument, NULL, O_WINDOW},
         CLI_LONG_OUTPUT, CLI_LONG_LEDGER, LORA_CLI_LONG_USE,
         CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
@@ -102,7 +127,7 @@ int cmd_score(int argc, char **argv)
     lora_cli_init(&lo);
     cli_common co;
     cli_common_init(&co, CMD, NULL);
-    const char *model_dir = NULL, *fmt = "text", *field = NULL, *step = "model";
+    const char *model_dir = NULL, *fmt = "text", *field = NULL, *step = "model", *group = NULL;
     long threads = 0, window = 0;
     int c, cr;
     optind = 1;
@@ -112,6 +137,7 @@ int cmd_score(int argc, char **argv)
         case O_FMT: fmt = optarg; break;
         case O_FIELD: field = optarg; break;
         case O_STEP: step = optarg; break;
+        case O_GROUP: group = optarg; break;
         case O_THREADS:
             if (!cli_parse_long(CMD, "--threads", optarg, 1, 4096, &threads))
                 return 2;
@@ -140,6 +166,8 @@ int cmd_score(int argc, char **argv)
         return cli_usage(CMD, "one input FILE at most");
     if (!field)
         field = ids_in ? "ids" : "text";
+    if (group && ids_in)
+        return cli_usage(CMD, "--group conditions text; --input-format ids is scored as given");
     const char *path = optind < argc ? argv[optind] : "-";
     if (threads > 0) {
         extern void omp_set_num_threads(int);
@@ -164,6 +192,17 @@ int cmd_score(int argc, char **argv)
     if (ts != PP_OK && (!ids_in || ts != PP_ERR_NOT_FOUND))
         goto fail;
     const pp_llama_config *cfg = pp_model_config(m);
+    pp_pref_conditioning cond;
+    if (group && (pp_pref_conditioning_load(model_dir, &cond, &err) != PP_OK ||
+                  !cond.conditioned || chat == PP_CHAT_NONE ||
+                  pp_model_prepare(m, 1, cfg->max_position_embeddings, 0, &err) != PP_OK)) {
+        if (err.code == PP_OK)
+            pp_error_set(&err, PP_ERR_MODEL, model_dir, 0,
+                         "--group needs a model aligned with group conditioning (steerable or "
+                         "group-robust) and a chat template");
+        goto fail;
+    }
+    pp_pref_render grd = {tok, chat, cfg->bos_token_id, group ? cond.group_prefix : NULL};
     if (pp_reader_open(path, &r, &err) != PP_OK || pp_writer_open(co.output, &w, &err) != PP_OK ||
         (co.ledger && pp_ledger_open(co.ledger, CMD, &lg, &err) != PP_OK))
         goto fail;
@@ -195,7 +234,10 @@ int cmd_score(int argc, char **argv)
             if (!json_is_string(tv))
                 st = pp_error_set(&err, PP_ERR_INVALID, NULL, 0, "record has no string field '%s'",
                                   field);
-            else {
+            else if (group) {
+                bytes = (long)json_string_length(tv);
+                st = score_as_group(m, &grd, rec, tv, group, &lp, &ntok, &err);
+            } else {
                 bytes = (long)json_string_length(tv);
                 st = pp_score_text(m, tok, cfg->bos_token_id, json_string_value(tv),
                                    json_string_length(tv), (int)window, &lp, &ntok, &err);

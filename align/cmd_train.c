@@ -9,6 +9,7 @@
 #include "align/pp_score.h"
 #include "align/pp_train_data.h"
 #include "align/train_mpi.h"
+#include "align/train_util.h"
 #include "src/cli/cli.h"
 #include "src/pp_ledger.h"
 #include "src/pp_record.h"
@@ -110,25 +111,10 @@ typedef struct topts {
     double lr, min_lr, wd, beta1, beta2, eps, clip, init_std;
 } topts;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void fmt_eta(double s, char *buf, size_t n)
 {
     long t = s > 0 && s < 1e9 ? (long)(s + 0.5) : 0;
     snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-}
-
-static int mkdir_p(const char *dir)
-{
-    struct stat sb;
-    if (stat(dir, &sb) == 0)
-        return S_ISDIR(sb.st_mode) ? 0 : -1;
-    return mkdir(dir, 0777) == 0 || errno == EEXIST ? 0 : -1;
 }
 
 /* Model (or, in a LoRA run, the adapter with a pointer to `base`), training state and

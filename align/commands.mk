@@ -25,3 +25,5 @@ TESTS += tests/check_train
 tests_check_train_SOURCES = tests/check_train.c tests/testutil.h
 tests_check_train_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_train_LDADD = $(PP_TEST_LIBS)
+# helpers the training commands share
+polyphony_SOURCES += align/train_util.c align/train_util.h

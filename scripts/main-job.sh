@@ -87,12 +87,16 @@ jq -c --slurpfile L "$out/model-langs.json" "select($sel)" "$out/tasks/lm.prompt
 grep -E '^(lang|all)' "$out/model-scores.txt" | head -n 2
 echo "   ... (per language: $out/model-scores.txt; the byte-trigram baseline: $out/tasks/lm.scores.txt)"
 
+step "6b. Pluralistic alignment: DPO against steerable on Romanian 1953/1993 spelling (held-back pairs)"
+. "$(dirname "$0")/main-job-align.sh"
+
 step "7. The gap report over every stage"
 # The headline figure of each stage (per-rule filter rows and the tokenizer's
 # secondary statistics stay in the full ledger for a closer look).
 jq -c 'select((.metric == "survival" and .stage == "filter")
               or (.metric == "premium") or (.metric == "f1" and .stage == "lid")
-              or (.stage == "eval"))' \
+              or (.stage == "eval")
+              or (.stage == "align" and (.metric == "choice_accuracy" or .metric == "reward_accuracy")))' \
     "$ledger" >"$out/headline.jsonl"
 "$P" audit --csv "$out/audit.csv" --html "$out/report.html" "$out/headline.jsonl" \
     >"$out/audit.txt" 2>"$out/audit.err"

@@ -179,6 +179,17 @@ static int read_ledger(const char *path, row **rows, size_t *n, size_t *cap)
         memset(r, 0, sizeof *r);
         r->stage = strdup(stage);
         r->step = step && *step ? strdup(step) : NULL;
+        /* rows of one community's groups (stage align: who the model was
+         * steered to serve) stay apart: the group joins the step, "dpo[plain]" */
+        const char *group = pp_record_str(j, "group");
+        if (group && *group) {
+            size_t gl = (r->step ? strlen(r->step) : 0) + strlen(group) + 3;
+            char *gs = malloc(gl);
+            if (gs)
+                snprintf(gs, gl, "%s[%s]", r->step ? r->step : "", group);
+            free(r->step);
+            r->step = gs;
+        }
         r->name = strdup(metric);
         r->lang = strdup(tag);
         r->tag = strdup(tag);

@@ -204,5 +204,9 @@ void usage_generate(FILE *fp);
 void usage_model(FILE *fp);
 void usage_model_info(FILE *fp);
 void usage_model_merge(FILE *fp);
+int cmd_align_train(int argc, char **argv);
+int cmd_align_eval(int argc, char **argv);
+void usage_align(FILE *fp);
+void usage_align_eval(FILE *fp);
 
 #endif

@@ -59,6 +59,11 @@ static const cli_subcommand eval_sets_subs[] = {
     {NULL, NULL, NULL, NULL},
 };
 
+static const cli_subcommand align_subs[] = {
+    {"eval", cmd_align_eval, "per-group and per-language outcomes of a model on preference pairs", usage_align_eval},
+    {NULL, NULL, NULL, NULL},
+};
+
 static const cli_subcommand model_subs[] = {
     {"info", cmd_model_info, "parameters, config, tokenizer, dtypes and memory plan of a model", usage_model_info},
     {"merge", cmd_model_merge, "merge a LoRA adapter into its base model (a full checkpoint)", usage_model_merge},
@@ -89,6 +94,7 @@ const cli_command cli_commands[] = {
     {"score", cmd_score, "log-probability and bits per byte of each record under a model", usage_score, NULL},
     {"generate", cmd_generate, "continue prompts with a model (KV cache; greedy or sampled)", usage_generate, NULL},
     {"model", NULL, "inspect models: info", usage_model, model_subs},
+    {"align", cmd_align_train, "preference optimization that keeps groups apart (DPO, steerable, group-robust, ...)", usage_align, align_subs},
     /* evaluation and the gap audit */
     {"eval-sets", cmd_eval_sets, "list, build and score the bundled evaluation tasks (UDHR)", usage_eval_sets, eval_sets_subs},
     {"eval", cmd_eval, "score predictions per language with bootstrap intervals", usage_eval, NULL},
