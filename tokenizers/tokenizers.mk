@@ -14,6 +14,7 @@ polyphony_SOURCES += tokenizers/cmd_tokenizer.c
 
 check_PROGRAMS += tests/check_tokenizer
 TESTS += tests/check_tokenizer tests/cli/tokenizer.sh tests/cli/tokenizer-export.sh
+TESTS += tests/cli/stream-bytes.sh
 tests_check_tokenizer_SOURCES = tests/check_tokenizer.c
 tests_check_tokenizer_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_tokenizer_LDADD = $(PP_TEST_LIBS)
@@ -25,6 +26,13 @@ EXTRA_DIST += tests/cli/tokenizer.sh tests/cli/tokenizer-export.sh tests/data/to
 	tests/data/tokenizers/llama3-small.tokenizer.json tests/data/tokenizers/llama3-small.expected.jsonl \
 	tests/data/tokenizers/llama2-small.tokenizer.json tests/data/tokenizers/llama2-small.expected.jsonl \
 	tests/data/tokenizers/yo-udhr-train.jsonl tests/data/tokenizers/yo-news.txt
+EXTRA_DIST += tests/cli/stream-bytes.sh tests/data/stream/SOURCE.md tests/data/stream/records.jsonl \
+	tests/data/stream/bad-lines.jsonl tests/data/stream/plain.txt \
+	tests/data/stream/tiny-nfkc.model.zst tests/data/stream/tiny-bytes.model.zst \
+	tests/data/stream/encode-nfkc.expected tests/data/stream/encode-bytes.expected \
+	tests/data/stream/encode-pieces-nfkc.expected tests/data/stream/encode-pieces-bytes.expected \
+	tests/data/stream/encode-plain-nfkc.expected tests/data/stream/encode-plain-bytes.expected \
+	tests/data/stream/ingest.expected tests/data/stream/ingest-rejects.expected
 dist_man_MANS += docs/man/polyphony-tokenizer.1
 EXTRA_DIST += bench/tokenizers/run.sh bench/tokenizers/verify-full.sh docs/tokenizers.md \
 	bench/tokenizers/export-transformersjs.sh
