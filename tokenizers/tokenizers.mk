@@ -6,7 +6,7 @@ nobase_pkginclude_HEADERS += tokenizers/pp_tokenizer.h tokenizers/pp_tok_audit.h
 libpolyphony_la_SOURCES += tokenizers/pp_tokenizer.h tokenizers/tok_internal.h \
 	tokenizers/pp_tokenizer.c tokenizers/tok_util.c tokenizers/tok_bpe.c \
 	tokenizers/tok_pretok.c tokenizers/tok_tiktoken.c tokenizers/tok_hf.c \
-	tokenizers/tok_unigram.c tokenizers/pp_tok_audit.h tokenizers/pp_tok_audit.c \
+	tokenizers/tok_unigram.c tokenizers/tok_spm_unigram.c tokenizers/pp_tok_audit.h tokenizers/pp_tok_audit.c \
 	tokenizers/pp_tok_defaults.h tokenizers/pp_tok_defaults.c \
 	tokenizers/pp_tok_export.h tokenizers/pp_tok_export.c
 
