@@ -148,8 +148,11 @@ static pp_status load_spm(pp_tokenizer *t, const char *path, pp_error *err)
     if (st != PP_OK)
         return st;
     st = pp_spm_load_bytes(data, len, &t->spm, err);
-    if (st == PP_OK)
-        t->spmu = native_unigram(t->spm, data, len);
+    if (st == PP_OK) { /* kept for the C encoder, built on the first ids call */
+        t->spm_model = data;
+        t->spm_model_len = len;
+        data = NULL;
+    }
     free(data);
     if (st != PP_OK) {
         if (err)
@@ -211,6 +214,7 @@ void pp_tokenizer_free(pp_tokenizer *t)
         return;
     pp_spm_free(t->spm);
     tok_spmu_free(t->spmu);
+    free(t->spm_model);
     tok_vocab_free(&t->bpe.vocab);
     tok_pairmap_free(&t->bpe.pairs);
     tok_vocab_free(&t->uni.vocab);
@@ -442,6 +446,13 @@ pp_status pp_tokenizer_encode_ids(pp_tokenizer *t, const char *text, size_t len,
     size_t bad;
     if (!pp_utf8_valid(text, len, &bad))
         return pp_error_set(err, PP_ERR_ENCODING, NULL, 0, "invalid UTF-8 at byte %zu", bad);
+    if (t->spm_model) {
+        /* built here rather than at load: commands that load a model without
+         * asking for ids (decode, audit, export) do not pay for it */
+        t->spmu = native_unigram(t->spm, t->spm_model, t->spm_model_len);
+        free(t->spm_model);
+        t->spm_model = NULL;
+    }
     if (t->spmu) {
         if (tok_spmu_encode(t->spmu, text, len, ids, n))
             return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");

@@ -170,6 +170,8 @@ struct pp_tokenizer {
     /* spm */
     struct pp_spm *spm;
     tok_spmu *spmu;       /* the same model for ids in C, or NULL (library only) */
+    char *spm_model;      /* the serialized model until spmu is built */
+    size_t spm_model_len;
     /* hf / tiktoken */
     enum { TOK_MODEL_BPE, TOK_MODEL_UNIGRAM } model;
     tok_bpe bpe;

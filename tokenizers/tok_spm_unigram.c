@@ -146,54 +146,99 @@ static int32_t ptrie_child(const ptrie *t, int32_t node, unsigned char c)
     }
 }
 
-static int ptrie_init(ptrie *t, size_t max_edges)
+static int ptrie_init(ptrie *t)
 {
-    size_t cap = 16;
-    while (cap < 2 * max_edges + 2)
-        cap <<= 1;
-    t->key = calloc(cap, sizeof *t->key);
-    t->child = malloc(cap * sizeof *t->child);
-    t->mask = cap - 1;
-    t->nodes_cap = max_edges + 1;
+    memset(t, 0, sizeof *t);
+    t->mask = 1023;
+    t->key = calloc(t->mask + 1, sizeof *t->key);
+    t->child = malloc((t->mask + 1) * sizeof *t->child);
+    t->nodes_cap = 1024;
     t->node_piece = malloc(t->nodes_cap * sizeof *t->node_piece);
     t->nodes = 1;
-    t->edges = 0;
     if (!t->key || !t->child || !t->node_piece)
         return -1;
     t->node_piece[0] = -1;
     return 0;
 }
 
-static void ptrie_free(ptrie *t)
+/* The table of edges is needed only to build the double array. */
+static void ptrie_drop_table(ptrie *t)
 {
-    free(t->da);
     free(t->key);
     free(t->child);
     free(t->node_piece);
+    t->key = NULL;
+    t->child = NULL;
+    t->node_piece = NULL;
 }
 
-/* Add piece `id` spelled s[0..len); the first id added for a spelling stays. */
-static void ptrie_add(ptrie *t, const char *s, size_t len, int32_t id)
+static void ptrie_free(ptrie *t)
+{
+    free(t->da);
+    ptrie_drop_table(t);
+}
+
+static void edge_put(uint64_t *key, int32_t *child, size_t mask, uint64_t k, int32_t c)
+{
+    size_t j = edge_hash(k, mask);
+    while (key[j])
+        j = (j + 1) & mask;
+    key[j] = k;
+    child[j] = c;
+}
+
+/* Room for one more node and edge (the table at most half full). */
+static int ptrie_reserve(ptrie *t)
+{
+    if (t->nodes + 1 > t->nodes_cap) {
+        int32_t *np = realloc(t->node_piece, 2 * t->nodes_cap * sizeof *np);
+        if (!np)
+            return -1;
+        t->node_piece = np;
+        t->nodes_cap *= 2;
+    }
+    if (2 * (t->edges + 1) <= t->mask + 1)
+        return 0;
+    size_t cap = 2 * (t->mask + 1);
+    uint64_t *key = calloc(cap, sizeof *key);
+    int32_t *child = malloc(cap * sizeof *child);
+    if (!key || !child) {
+        free(key);
+        free(child);
+        return -1;
+    }
+    for (size_t i = 0; i <= t->mask; i++)
+        if (t->key[i])
+            edge_put(key, child, cap - 1, t->key[i], t->child[i]);
+    free(t->key);
+    free(t->child);
+    t->key = key;
+    t->child = child;
+    t->mask = cap - 1;
+    return 0;
+}
+
+/* Add piece `id` spelled s[0..len); the first id added for a spelling
+ * stays. 0, or -1 out of memory. */
+static int ptrie_add(ptrie *t, const char *s, size_t len, int32_t id)
 {
     int32_t node = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         int32_t next = ptrie_child(t, node, c);
         if (next < 0) {
+            if (ptrie_reserve(t))
+                return -1;
             next = (int32_t)t->nodes++;
             t->node_piece[next] = -1;
-            uint64_t k = ((uint64_t)node << 8 | c) + 1;
-            size_t j = edge_hash(k, t->mask);
-            while (t->key[j])
-                j = (j + 1) & t->mask;
-            t->key[j] = k;
-            t->child[j] = next;
+            edge_put(t->key, t->child, t->mask, ((uint64_t)node << 8 | c) + 1, next);
             t->edges++;
         }
         node = next;
     }
     if (t->node_piece[node] < 0)
         t->node_piece[node] = id;
+    return 0;
 }
 
 /* Lay the trie out as a double array: nodes in breadth-first order, each
@@ -395,7 +440,6 @@ tok_spmu *tok_spmu_load(const void *data, size_t len)
         u->byte_id[i] = -1;
     u->add_dummy_prefix = u->remove_extra_ws = u->escape_ws = 1; /* proto defaults */
     int model_type = 1, suffix = 0, ok = 1;
-    size_t piece_bytes = 0, symbol_bytes = 0;
     pb b = {data, (const unsigned char *)data + len};
     /* first pass: counts, trainer and normalizer specs */
     while (ok && b.p < b.end) {
@@ -416,9 +460,6 @@ tok_spmu *tok_spmu_load(const void *data, size_t len)
                 break;
             }
             u->n++;
-            piece_bytes += l;
-            if (ty == T_USER)
-                symbol_bytes += l;
         } else if (num == 2 && wt == 2) { /* trainer_spec */
             while (ok && sub.p < sub.end) {
                 int f, w;
@@ -458,8 +499,7 @@ tok_spmu *tok_spmu_load(const void *data, size_t len)
     }
     u->score = malloc(u->n * sizeof *u->score);
     u->type = malloc(u->n);
-    if (!u->score || !u->type || ptrie_init(&u->pieces, piece_bytes) ||
-        ptrie_init(&u->symbols, symbol_bytes)) {
+    if (!u->score || !u->type || ptrie_init(&u->pieces) || ptrie_init(&u->symbols)) {
         tok_spmu_free(u);
         return NULL;
     }
@@ -487,10 +527,11 @@ tok_spmu *tok_spmu_load(const void *data, size_t len)
             if (sc > u->max_score)
                 u->max_score = sc;
         }
-        if (ty == T_NORMAL || ty == T_USER || ty == T_UNUSED)
-            ptrie_add(&u->pieces, (const char *)s, l, (int32_t)id);
-        if (ty == T_USER)
-            ptrie_add(&u->symbols, (const char *)s, l, (int32_t)id);
+        if ((ty == T_NORMAL || ty == T_USER || ty == T_UNUSED) &&
+            ptrie_add(&u->pieces, (const char *)s, l, (int32_t)id))
+            break;
+        if (ty == T_USER && ptrie_add(&u->symbols, (const char *)s, l, (int32_t)id))
+            break;
         if (ty == T_UNKNOWN && u->unk_id < 0)
             u->unk_id = (int32_t)id;
         if (ty == T_BYTE && l == 6 && memcmp(s, "<0x", 3) == 0 && s[5] == '>') {
@@ -501,11 +542,13 @@ tok_spmu *tok_spmu_load(const void *data, size_t len)
         }
         id++;
     }
-    if (u->unk_id < 0 || ptrie_compact(&u->pieces) || ptrie_compact(&u->symbols)) {
+    if (id < u->n || u->unk_id < 0 || ptrie_compact(&u->pieces) || ptrie_compact(&u->symbols)) {
         /* no unknown piece: the library refuses such a model */
         tok_spmu_free(u);
         return NULL;
     }
+    ptrie_drop_table(&u->pieces);
+    ptrie_drop_table(&u->symbols);
     /* the library turns a missing byte piece into the unknown id */
     for (int i = 0; i < 256; i++)
         if (u->byte_id[i] < 0)

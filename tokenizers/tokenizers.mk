@@ -34,5 +34,6 @@ EXTRA_DIST += tests/cli/stream-bytes.sh tests/data/stream/SOURCE.md tests/data/s
 	tests/data/stream/encode-plain-nfkc.expected tests/data/stream/encode-plain-bytes.expected \
 	tests/data/stream/ingest.expected tests/data/stream/ingest-rejects.expected
 dist_man_MANS += docs/man/polyphony-tokenizer.1
-EXTRA_DIST += bench/tokenizers/run.sh bench/tokenizers/verify-full.sh docs/tokenizers.md \
+EXTRA_DIST += bench/tokenizers/run.sh bench/tokenizers/verify-full.sh bench/tokenizers/spm-speed.sh \
+	bench/paired.sh bench/README.md docs/tokenizers.md \
 	bench/tokenizers/export-transformersjs.sh
