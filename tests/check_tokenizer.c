@@ -11,6 +11,7 @@
 #include <check.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +343,118 @@ START_TEST(spm_unknown_and_byte_fallback)
 }
 END_TEST
 
+/* The ids of SentencePiece unigram models computed in C (pp_tokenizer_encode_ids)
+ * are the library's (pp_spm_encode_ids) on every sample line and on random
+ * strings built from white space of several kinds, user symbols, combining
+ * marks, compatibility characters, control characters and pieces' own
+ * spellings, for models that differ in normalization, white-space rules,
+ * user symbols and byte fallback. */
+static void same_ids_as_library(const char *path, pp_spm *spm)
+{
+    pp_tokenizer *t = load(path, PP_TOK_SPM);
+    static const char *const atoms[] = {
+        " ", "  ", "\t", "\n", "\r", "\xe3\x80\x80", "\xc2\xa0", "\xe2\x96\x81", "a", "e", "n",
+        "t", "s", "th", "the ", "and", "A", "Z", "\xc3\xa9", "e\xcc\x81", "\xe1\xbb\x8d",
+        "\xe1\xbb\x8c", "\xe1\xba\xb9\xcc\x81", "\xe4\xb8\x80", "\xe4\xba\xba", "\xf0\x9f\x98\x80",
+        "\xef\xbd\xb6", "\xef\xbc\xa1", "\xe2\x91\xa0", "\xc2\xbd", "\xef\xac\x81", "<mask>",
+        "\xe2\x84\x96", "<s>", "</s>", "<unk>", "<0x41>", "0", "7", "42", ".", ",", "-", "\x01",
+        "\x7f", "\xd0\xb6", "\xd0\xb8\xd0\xb5", "\xd8\xa7\xd9\x84", "\xe0\xa4\x95\xe0\xa5\x8d",
+        "\xe0\xb8\x81\xe0\xb8\xb2", "\xe1\x8a\xa0"};
+    const size_t na = sizeof atoms / sizeof *atoms;
+    uint64_t seed = 0x9E3779B97F4A7C15ull;
+    char text[512];
+    pp_error err;
+    for (int round = 0; round < 3000; round++) {
+        size_t len = 0;
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        int natoms = (int)(seed >> 59) + 1; /* 1..32 */
+        for (int k = 0; k < natoms; k++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            const char *a = atoms[(seed >> 33) % na];
+            size_t al = strlen(a);
+            memcpy(text + len, a, al);
+            len += al;
+        }
+        int32_t *mine = NULL;
+        int *lib = NULL;
+        size_t nm = 0, nl = 0;
+        ck_assert_int_eq(pp_tokenizer_encode_ids(t, text, len, &mine, &nm, &err), PP_OK);
+        ck_assert_int_eq(pp_spm_encode_ids(spm, text, len, &lib, &nl, &err), PP_OK);
+        ck_assert_msg(nm == nl, "%s: '%.*s': %zu ids, library %zu", path, (int)len, text, nm, nl);
+        for (size_t i = 0; i < nm; i++)
+            ck_assert_msg(mine[i] == lib[i], "%s: '%.*s': id %zu is %d, library %d", path,
+                          (int)len, text, i, mine[i], lib[i]);
+        free(mine);
+        free(lib);
+    }
+    pp_reader *r = NULL;
+    ck_assert_int_eq(pp_reader_open(T "sample.jsonl", &r, &err), PP_OK);
+    json_t *rec;
+    while (pp_reader_next(r, &rec, &err) == PP_OK && rec) {
+        const char *s = pp_record_str(rec, "text");
+        int32_t *mine = NULL;
+        int *lib = NULL;
+        size_t nm = 0, nl = 0;
+        ck_assert_int_eq(pp_tokenizer_encode_ids(t, s, strlen(s), &mine, &nm, &err), PP_OK);
+        ck_assert_int_eq(pp_spm_encode_ids(spm, s, strlen(s), &lib, &nl, &err), PP_OK);
+        ck_assert_uint_eq(nm, nl);
+        ck_assert_int_eq(memcmp(mine, lib, nm * sizeof *mine), 0);
+        free(mine);
+        free(lib);
+        json_decref(rec);
+    }
+    pp_reader_close(r);
+    pp_tokenizer_free(t);
+}
+
+static pp_spm *spm_from_file(const char *path)
+{
+    pp_input *in = NULL;
+    char *data = NULL;
+    size_t len = 0;
+    pp_error err;
+    pp_spm *spm = NULL;
+    ck_assert_int_eq(pp_input_open(path, &in, &err), PP_OK);
+    ck_assert_int_eq(pp_input_slurp(in, &data, &len, &err), PP_OK);
+    pp_input_close(in);
+    ck_assert_int_eq(pp_spm_load_bytes(data, len, &spm, &err), PP_OK);
+    free(data);
+    return spm;
+}
+
+START_TEST(spm_unigram_ids_match_library)
+{
+    static const char *const committed[] = {TESTDATA "/stream/tiny-nfkc.model.zst",
+                                            TESTDATA "/stream/tiny-bytes.model.zst"};
+    for (size_t i = 0; i < 2; i++) {
+        pp_spm *spm = spm_from_file(committed[i]);
+        same_ids_as_library(committed[i], spm);
+        pp_spm_free(spm);
+    }
+    /* trained here: no dummy prefix and white space kept under nmt_nfkc;
+     * nfkc_cf with user symbols and byte fallback; and a BPE model (the
+     * library's own encoder: same answer by construction) */
+    static const char *const variants[][4] = {
+        {"add_dummy_prefix", "false", "remove_extra_whitespaces", "false"},
+        {"normalization_rule_name", "nfkc_cf", "user_defined_symbols", "<mask>,ọmọ"},
+        {"model_type", "bpe", "byte_fallback", "true"}};
+    for (size_t i = 0; i < 3; i++) {
+        char prefix[512], model[600];
+        snprintf(prefix, sizeof prefix, "%s/v%zu", tmpdir, i);
+        snprintf(model, sizeof model, "%s.model", prefix);
+        const char *k[] = {"input", "model_prefix", "vocab_size", "minloglevel",
+                           "hard_vocab_limit", "num_threads", variants[i][0], variants[i][2]};
+        const char *v[] = {T "yo-udhr-train.jsonl", prefix, "500", "2", "false", "1",
+                           variants[i][1], variants[i][3]};
+        pp_error err;
+        ck_assert_msg(pp_spm_train_kv(k, v, 8, &err) == PP_OK, "%s", err.message);
+        pp_spm *spm = spm_from_file(model);
+        same_ids_as_library(model, spm);
+        pp_spm_free(spm);
+    }
+}
+END_TEST
+
 /* Premium = Σ tokens(lang) / Σ tokens(ref) over aligned keys only. */
 START_TEST(audit_premium_by_hand)
 {
@@ -454,6 +567,7 @@ static Suite *suite(void)
     tcase_add_test(tc, very_long_lines);
     tcase_add_test(tc, hf_unigram_matches_sentencepiece);
     tcase_add_test(tc, spm_unknown_and_byte_fallback);
+    tcase_add_test(tc, spm_unigram_ids_match_library);
     tcase_add_test(tc, audit_premium_by_hand);
     tcase_add_test(tc, align_keys);
     tcase_add_test(tc, renyi_efficiency);

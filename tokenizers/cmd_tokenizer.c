@@ -228,6 +228,8 @@ static int run_codec(const char *cmd, int decode, const char *model, const char 
     size_t len;
     pp_status st;
     int records = -1;
+    char *obuf = NULL; /* encode: the output line */
+    size_t ocap = 0;
     while ((st = pp_input_getline(in, &line, &len, &err)) == PP_OK && line) {
         if (len && line[len - 1] == '\r')
             len--;
@@ -273,39 +275,46 @@ static int run_codec(const char *cmd, int decode, const char *model, const char 
                 json_object_set_new(rec, "pieces", ps);
             }
             /* the record, then "tokens" written directly (one JSON integer
-             * object per id would dominate the run time) */
+             * object per id would dominate the run time), built in one
+             * buffer kept from line to line and written at once */
             json_object_del(rec, "tokens");
-            char *head = json_dumps(rec, JSON_COMPACT);
-            size_t hl = head ? strlen(head) : 0, cap = hl + 16 + n * 12, o = 0; /* ",-2147483648" */
-            char *line_out = head ? malloc(cap) : NULL;
-            if (!line_out) {
-                free(head);
+            size_t hl = json_dumpb(rec, obuf, ocap, JSON_COMPACT);
+            size_t need = hl + 16 + n * 12; /* ",\"tokens\":[" and ",-2147483648" per id */
+            if (hl > 0 && need > ocap) {
+                char *nb = realloc(obuf, need);
+                if (nb) {
+                    obuf = nb;
+                    ocap = need;
+                    hl = json_dumpb(rec, obuf, ocap, JSON_COMPACT);
+                } else {
+                    hl = 0;
+                }
+            }
+            json_decref(rec);
+            rec = NULL;
+            if (hl < 2) {
                 free(ids);
-                json_decref(rec);
                 pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
                 rc = cli_fail(cmd, &err);
                 break;
             }
-            memcpy(line_out, head, hl - 1); /* without the closing brace */
-            o = hl - 1;
-            o += (size_t)sprintf(line_out + o, "%s\"tokens\":[", hl > 2 ? "," : "");
+            size_t o = hl - 1; /* over the closing brace */
+            if (hl > 2)
+                obuf[o++] = ',';
+            memcpy(obuf + o, "\"tokens\":[", 10);
+            o += 10;
             for (size_t i = 0; i < n; i++) {
                 if (i)
-                    line_out[o++] = ',';
-                o += put_int(line_out + o, ids[i]);
+                    obuf[o++] = ',';
+                o += put_int(obuf + o, ids[i]);
             }
-            line_out[o++] = ']';
-            line_out[o++] = '}';
-            free(head);
+            obuf[o++] = ']';
+            obuf[o++] = '}';
             free(ids);
-            json_decref(rec);
-            rec = NULL;
-            if (pp_writer_put_raw(w, line_out, o, &err) != PP_OK) {
-                free(line_out);
+            if (pp_writer_put_raw(w, obuf, o, &err) != PP_OK) {
                 rc = cli_fail(cmd, &err);
                 break;
             }
-            free(line_out);
             continue;
         } else {
             json_t *ids = json_object_get(rec, "tokens");
@@ -352,6 +361,7 @@ static int run_codec(const char *cmd, int decode, const char *model, const char 
         rc = cli_fail(cmd, &err);
     if (pp_writer_close(w, &err) != PP_OK && !rc)
         rc = cli_fail(cmd, &err);
+    free(obuf);
     pp_input_close(in);
     pp_tokenizer_free(t);
     return rc;

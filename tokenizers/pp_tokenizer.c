@@ -117,6 +117,24 @@ pp_status pp_tokenizer_set_prenormalize(pp_tokenizer *t, const char *form, pp_er
     return PP_OK;
 }
 
+/* The C encoder for the model when it reads the model as the library does
+ * (same size, scores and piece types); otherwise NULL and the library alone. */
+static tok_spmu *native_unigram(const pp_spm *spm, const char *data, size_t len)
+{
+    tok_spmu *u = tok_spmu_load(data, len);
+    int n = pp_spm_vocab_size(spm);
+    int *types = u && n > 0 ? malloc(sizeof(int) * (size_t)n) : NULL;
+    int same = types && tok_spmu_size(u) == (size_t)n && pp_spm_piece_types(spm, types, NULL) == PP_OK;
+    for (int i = 0; same && i < n; i++)
+        same = types[i] == tok_spmu_type(u, i) && pp_spm_score(spm, i) == tok_spmu_score(u, i);
+    free(types);
+    if (!same) {
+        tok_spmu_free(u);
+        return NULL;
+    }
+    return u;
+}
+
 static pp_status load_spm(pp_tokenizer *t, const char *path, pp_error *err)
 {
     pp_input *in = NULL;
@@ -130,6 +148,11 @@ static pp_status load_spm(pp_tokenizer *t, const char *path, pp_error *err)
     if (st != PP_OK)
         return st;
     st = pp_spm_load_bytes(data, len, &t->spm, err);
+    if (st == PP_OK) { /* kept for the C encoder, built on the first ids call */
+        t->spm_model = data;
+        t->spm_model_len = len;
+        data = NULL;
+    }
     free(data);
     if (st != PP_OK) {
         if (err)
@@ -190,6 +213,8 @@ void pp_tokenizer_free(pp_tokenizer *t)
     if (!t)
         return;
     pp_spm_free(t->spm);
+    tok_spmu_free(t->spmu);
+    free(t->spm_model);
     tok_vocab_free(&t->bpe.vocab);
     tok_pairmap_free(&t->bpe.pairs);
     tok_vocab_free(&t->uni.vocab);
@@ -421,6 +446,18 @@ pp_status pp_tokenizer_encode_ids(pp_tokenizer *t, const char *text, size_t len,
     size_t bad;
     if (!pp_utf8_valid(text, len, &bad))
         return pp_error_set(err, PP_ERR_ENCODING, NULL, 0, "invalid UTF-8 at byte %zu", bad);
+    if (t->spm_model) {
+        /* built here rather than at load: commands that load a model without
+         * asking for ids (decode, audit, export) do not pay for it */
+        t->spmu = native_unigram(t->spm, t->spm_model, t->spm_model_len);
+        free(t->spm_model);
+        t->spm_model = NULL;
+    }
+    if (t->spmu) {
+        if (tok_spmu_encode(t->spmu, text, len, ids, n))
+            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        return PP_OK;
+    }
     int *v = NULL;
     pp_status st = pp_spm_encode_ids(t->spm, text, len, &v, n, err);
     if (st != PP_OK)

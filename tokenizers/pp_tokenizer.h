@@ -67,7 +67,9 @@ PP_API pp_status pp_tokenizer_encode(pp_tokenizer *t, const char *text, size_t l
 PP_API void pp_encoding_clear(pp_encoding *enc);
 
 /* Ids only (no spans): the same ids as pp_tokenizer_encode(), faster for
- * SentencePiece models. *ids is malloc'd (free() it). */
+ * SentencePiece models (unigram models: computed in C, with tables built on
+ * the first call, so one tokenizer is not to be used by several threads at
+ * once). *ids is malloc'd (free() it). */
 PP_API pp_status pp_tokenizer_encode_ids(pp_tokenizer *t, const char *text, size_t len,
                                          int32_t **ids, size_t *n, pp_error *err);
 

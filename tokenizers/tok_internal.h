@@ -142,6 +142,21 @@ typedef struct tok_unigram {
 pp_status tok_unigram_encode(const tok_unigram *u, const char *s, size_t len, const size_t *map,
                              size_t base, pp_encoding *e, size_t *cap, pp_error *err);
 
+/* ------------------------------------------------------------ SentencePiece unigram */
+
+/* A SentencePiece unigram model read from its serialized proto, encoding ids
+ * as the library does without its per-piece messages (tok_spm_unigram.c). */
+typedef struct tok_spmu tok_spmu;
+/* NULL when the model is not one this encoder reproduces exactly (not
+ * unigram, white space as a suffix, unreadable) or out of memory. */
+tok_spmu *tok_spmu_load(const void *model, size_t len);
+void tok_spmu_free(tok_spmu *u);
+size_t tok_spmu_size(const tok_spmu *u);
+float tok_spmu_score(const tok_spmu *u, int32_t id);
+int tok_spmu_type(const tok_spmu *u, int32_t id);
+/* The ids of `len` bytes of valid UTF-8 in *ids (malloc'd). 0 ok, -1 out of memory. */
+int tok_spmu_encode(const tok_spmu *u, const char *text, size_t len, int32_t **ids, size_t *n);
+
 /* ------------------------------------------------------------ back ends */
 
 struct pp_tokenizer {
@@ -154,6 +169,9 @@ struct pp_tokenizer {
     int spm_dummy_prefix; /* spm: add_dummy_prefix */
     /* spm */
     struct pp_spm *spm;
+    tok_spmu *spmu;       /* the same model for ids in C, or NULL (library only) */
+    char *spm_model;      /* the serialized model until spmu is built */
+    size_t spm_model_len;
     /* hf / tiktoken */
     enum { TOK_MODEL_BPE, TOK_MODEL_UNIGRAM } model;
     tok_bpe bpe;

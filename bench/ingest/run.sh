@@ -1,65 +1,71 @@
 #!/bin/sh
 # bench/ingest/run.sh — JSONL read-and-write throughput of `polyphony ingest
 # --format jsonl` against `jq -c .` (the strongest JSONL rewriter that runs
-# here), on the same file in the same run.
+# here), on the same file, as paired runs (bench/paired.sh).
 #
-# Usage: bench/ingest/run.sh [POLYPHONY] [MEGABYTES]
+# Usage: bench/ingest/run.sh [POLYPHONY] [MEGABYTES] [JSONL]...
 #   POLYPHONY  binary to measure (default: ./polyphony)
-#   MEGABYTES  approximate size of the test file (default 200)
+#   MEGABYTES  approximate size of the test files (default 200)
+#   JSONL      further files to measure as they are (.gz/.zst allowed)
 #
-# The file repeats the bundled UDHR records (eval-sets/udhr/udhr.jsonl.zst)
-# until it reaches the size. Both tools read the file and write every record
-# back (polyphony also re-checks UTF-8, NFC-normalizes, canonicalizes the
-# language tag and recomputes the script of each record); output goes to
-# /dev/null. Each tool runs RUNS times (default 3) and the best time counts.
+# "short": the bundled UDHR records (eval-sets/udhr/udhr.jsonl.zst, ~220
+# characters of text each, with their meta) repeated until the size;
+# "long": the same paragraphs joined eight at a time within a declaration
+# (~1,750 characters), as {id, text, lang} records, repeated likewise.
+# Both tools read the file and write every record back (polyphony also
+# re-checks UTF-8, NFC-normalizes, canonicalizes the language tag and
+# recomputes the script of each record); output goes to /dev/null.
+# PAIRS (default 5) pairs per comparison.
+# shellcheck disable=SC2046 # figures are split into words on purpose
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 polyphony=${1:-./polyphony}
 mb=${2:-200}
-runs=${RUNS:-3}
+[ $# -ge 2 ] && shift 2 || shift $#
+pairs=${PAIRS:-5}
 command -v jq >/dev/null || { echo "run.sh: jq not found (apt-get install jq)" >&2; exit 1; }
 [ -x "$polyphony" ] || command -v "$polyphony" >/dev/null ||
     { echo "run.sh: $polyphony not found; build first or pass the binary" >&2; exit 1; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-zstd -dc "$top/eval-sets/udhr/udhr.jsonl.zst" >"$tmp/one.jsonl"
+zstd -dc "$top/eval-sets/udhr/udhr.jsonl.zst" >"$tmp/short1.jsonl"
+jq -r '[(.id | sub("-a[0-9]+-p[0-9]+$"; "")), .lang, .text] | @tsv' "$tmp/short1.jsonl" |
+    awk -F '\t' '{ if ($1 != d || n == 8) { if (n) print d "\t" l "\t" t; d = $1; l = $2; t = $3; n = 1 }
+                   else { t = t " " $3; n++ } } END { if (n) print d "\t" l "\t" t }' |
+    jq -R -c 'split("\t") | {id: .[0], text: .[2], lang: .[1]}' >"$tmp/long1.jsonl"
+
 target=$((mb * 1000000))
-: >"$tmp/bench.jsonl"
-while [ "$(wc -c <"$tmp/bench.jsonl")" -lt "$target" ]; do
-    cat "$tmp/one.jsonl" >>"$tmp/bench.jsonl"
-done
-bytes=$(wc -c <"$tmp/bench.jsonl")
-lines=$(wc -l <"$tmp/bench.jsonl")
-
-# best wall time in seconds of `"$@" FILE >/dev/null` over $runs runs
-best() {
-    b=
-    i=0
-    while [ $i -lt "$runs" ]; do
-        s=$(date +%s.%N)
-        "$@" "$tmp/bench.jsonl" >/dev/null
-        e=$(date +%s.%N)
-        t=$(echo "$e - $s" | bc -l)
-        if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
-        i=$((i + 1))
+for k in short long; do
+    : >"$tmp/$k.jsonl"
+    while [ "$(wc -c <"$tmp/$k.jsonl")" -lt "$target" ]; do
+        cat "$tmp/${k}1.jsonl" >>"$tmp/$k.jsonl"
     done
-    echo "$b"
+done
+
+measure() { # NAME FILE
+    bytes=$(wc -c <"$2")
+    lines=$(wc -l <"$2")
+    # Outputs must agree on the number of records.
+    n_pp=$("$polyphony" ingest -q --format jsonl "$2" 2>/dev/null | wc -l)
+    n_jq=$(jq -c . "$2" | wc -l)
+    [ "$n_pp" = "$lines" ] && [ "$n_jq" = "$lines" ] ||
+        { echo "run.sh: record counts differ: input $lines, polyphony $n_pp, jq $n_jq" >&2; exit 1; }
+    printf '== %s: %s records, %.1f MB\n' "$1" "$lines" "$(echo "$bytes / 1000000" | bc -l)"
+    sh "$top/bench/paired.sh" "$pairs" "polyphony ingest --format jsonl" \
+        "'$polyphony' ingest -q --format jsonl '$2' 2>/dev/null" "jq -c ." "jq -c . '$2'" |
+        tee "$tmp/out"
+    set -- $(grep '^ratio ' "$tmp/out")
+    printf 'throughput ratio (polyphony / jq): median %.2f, min %.2f, max %.2f\n' "$2" "$3" "$4"
 }
-
-# Outputs must agree on the number of records.
-n_pp=$("$polyphony" ingest --format jsonl "$tmp/bench.jsonl" | wc -l)
-n_jq=$(jq -c . "$tmp/bench.jsonl" | wc -l)
-[ "$n_pp" = "$lines" ] && [ "$n_jq" = "$lines" ] ||
-    { echo "run.sh: record counts differ: input $lines, polyphony $n_pp, jq $n_jq" >&2; exit 1; }
-
-t_pp=$(best "$polyphony" ingest --format jsonl)
-t_jq=$(best jq -c .)
-mbs_pp=$(echo "$bytes / 1000000 / $t_pp" | bc -l)
-mbs_jq=$(echo "$bytes / 1000000 / $t_jq" | bc -l)
-printf 'input: %s records, %.1f MB (bundled UDHR repeated); best of %s runs\n' \
-    "$lines" "$(echo "$bytes / 1000000" | bc -l)" "$runs"
-printf '%-40s %8.2f s %8.1f MB/s\n' "polyphony ingest --format jsonl" "$t_pp" "$mbs_pp"
-printf '%-40s %8.2f s %8.1f MB/s\n' "jq -c ." "$t_jq" "$mbs_jq"
-printf 'ratio (polyphony / jq throughput): %.2f\n' "$(echo "$mbs_pp / $mbs_jq" | bc -l)"
+measure "short lines (UDHR records repeated)" "$tmp/short.jsonl"
+measure "long lines (UDHR paragraphs joined by 8, repeated)" "$tmp/long.jsonl"
+for f in "$@"; do
+    case $f in
+    *.zst) zstd -dc "$f" >"$tmp/given.jsonl" ;;
+    *.gz) gzip -dc "$f" >"$tmp/given.jsonl" ;;
+    *) cp "$f" "$tmp/given.jsonl" ;;
+    esac
+    measure "$(basename "$f")" "$tmp/given.jsonl"
+done

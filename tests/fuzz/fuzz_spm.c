@@ -1,9 +1,11 @@
 /* fuzz_spm.c — SentencePiece model loading from bytes through the shim,
  * then what the tokenizer commands ask of a model: its declared settings,
- * its pieces, encoding with spans and decoding. */
+ * its pieces, encoding with spans and decoding; then the same model as a
+ * polyphony tokenizer (fuzz_tokenizer: ids alone equal the spans' ids). */
 #include "config.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/fuzz/fuzz_texts.h"
+#include "tests/fuzz/fuzz_tokenizer.h"
 #include "tokenizers/pp_spm.h"
 
 #include <stdlib.h>
@@ -38,5 +40,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(ids), free(b), free(e);
     }
     pp_spm_free(m);
+    fuzz_tokenizer(fuzz_file(".model", data, size), PP_TOK_SPM, NULL);
     return 0;
 }

@@ -1,0 +1,35 @@
+#!/bin/sh
+# tests/cli/stream-bytes.sh — the exact bytes of the streaming commands'
+# output on committed data: `tokenizer encode` with two SentencePiece models
+# (nmt_nfkc with user-defined symbols; identity with byte fallback), with and
+# without --pieces, on JSONL and plain text, and `ingest --format jsonl` with
+# its rejects. The input has JSON escapes, \u surrogate pairs, numbers that
+# jansson re-prints, nested meta, a duplicate key, a NUL, invalid UTF-8,
+# padding, CRLF and many scripts; the expected files were written before the
+# encode and record paths were made faster, and any change to them must be
+# deliberate (see tests/data/stream/SOURCE.md).
+. "$top_srcdir/tests/cli/lib.sh"
+D=$TESTDATA/stream
+
+for m in nfkc bytes; do
+    check "encode ($m)" pp tokenizer encode -m "$D/tiny-$m.model.zst" "$D/records.jsonl" > "$TMP/enc"
+    expect_same "$TMP/enc" "$D/encode-$m.expected" "encode with tiny-$m"
+    check "encode --pieces ($m)" pp tokenizer encode --pieces -m "$D/tiny-$m.model.zst" \
+        "$D/records.jsonl" > "$TMP/encp"
+    expect_same "$TMP/encp" "$D/encode-pieces-$m.expected" "encode --pieces with tiny-$m"
+    check "encode plain text ($m)" pp tokenizer encode -m "$D/tiny-$m.model.zst" < "$D/plain.txt" > "$TMP/encl"
+    expect_same "$TMP/encl" "$D/encode-plain-$m.expected" "encode of plain text with tiny-$m"
+done
+
+# ingest reads and rewrites the records; the bad lines go to the rejects
+# with the same reasons as before
+cp "$D/records.jsonl" "$D/bad-lines.jsonl" "$TMP/"
+(cd "$TMP" && "$POLYPHONY" ingest -q -f jsonl --rejects rej.jsonl records.jsonl bad-lines.jsonl > ing.jsonl)
+expect_eq "$?" 0 "ingest exit status"
+expect_same "$TMP/ing.jsonl" "$D/ingest.expected" "ingest -f jsonl output"
+expect_same "$TMP/rej.jsonl" "$D/ingest-rejects.expected" "ingest -f jsonl rejects"
+
+# a duplicate key or a NUL stops encode with the line named
+expect_status 1 pp tokenizer encode -m "$D/tiny-bytes.model.zst" "$D/bad-lines.jsonl"
+expect_grep 'bad-lines.jsonl:1:.*duplicate' "$TMP/err"
+finish
