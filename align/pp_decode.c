@@ -74,7 +74,7 @@ pp_status pp_kv_cache_new(const pp_model *m, int max_len, pp_kv_cache **out, pp_
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory for a cache of %d tokens",
                             max_len);
     }
-    pp_op_rope_tables(c->cos_t, c->sin_t, max_len, cf->head_dim, cf->rope_theta);
+    pp_llama_rope_tables(cf, c->cos_t, c->sin_t, max_len);
     *out = c;
     return PP_OK;
 }

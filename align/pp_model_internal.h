@@ -97,4 +97,9 @@ static inline float *pp_param(const pp_model *m, int kind, int layer, size_t per
     return m->params + m->kind_offset[kind] + (size_t)layer * per_layer;
 }
 
+/* RoPE of a configuration (align/pp_rope.c): inv (HD/2) = the rotary frequencies with
+ * rope_scaling applied; cos, sin (T, HD/2) = the tables for positions 0..T-1. */
+void pp_llama_rope_inv_freq(const pp_llama_config *c, float *inv);
+void pp_llama_rope_tables(const pp_llama_config *c, float *cos_t, float *sin_t, int T);
+
 #endif
