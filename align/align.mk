@@ -16,4 +16,19 @@ tests_check_model_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_model_LDADD = $(PP_TEST_LIBS)
 EXTRA_DIST += align/README.md tests/data/model/regenerate.py tests/data/model/fixtures.safetensors \
 	tests/data/model/tiny/config.json tests/data/model/tiny/model.safetensors \
-	tests/data/model/tiny-bf16/config.json tests/data/model/tiny-bf16/model.safetensors
+	tests/data/model/tiny-bf16/config.json tests/data/model/tiny-bf16/model.safetensors \
+	tests/data/model/hf_layout.py \
+	tests/data/model/hf-llama3/config.json \
+	tests/data/model/hf-llama3/expected.jsonl \
+	tests/data/model/hf-llama3/generation_config.json \
+	tests/data/model/hf-llama3/model-00001-of-00002.safetensors \
+	tests/data/model/hf-llama3/model-00002-of-00002.safetensors \
+	tests/data/model/hf-llama3/model.safetensors.index.json \
+	tests/data/model/hf-llama3/tokenizer.json \
+	tests/data/model/hf-llama3/tokenizer_config.json \
+	tests/data/model/hf-llama2/config.json \
+	tests/data/model/hf-llama2/expected.jsonl \
+	tests/data/model/hf-llama2/generation_config.json \
+	tests/data/model/hf-llama2/model.safetensors \
+	tests/data/model/hf-llama2/tokenizer.json \
+	tests/data/model/hf-llama2/tokenizer_config.json

@@ -11,8 +11,8 @@ polyphony_CPPFLAGS += $(MPI_CFLAGS)
 polyphony_LDADD += $(MPI_LIBS)
 dist_man_MANS += docs/man/polyphony-train.1 docs/man/polyphony-score.1 \
 	docs/man/polyphony-generate.1 docs/man/polyphony-model.1
-TESTS += tests/cli/train.sh tests/cli/score.sh
-dist_check_SCRIPTS += tests/cli/train.sh tests/cli/score.sh
+TESTS += tests/cli/train.sh tests/cli/score.sh tests/cli/model-hf-layout.sh
+dist_check_SCRIPTS += tests/cli/train.sh tests/cli/score.sh tests/cli/model-hf-layout.sh
 if HAVE_MPI
 TESTS += tests/cli/train-mpi.sh
 endif
