@@ -6,7 +6,7 @@ libpolyphony_la_SOURCES += align/pp_train_data.c align/pp_chat.c align/pp_model_
 	align/pp_score.c
 nobase_pkginclude_HEADERS += align/pp_train_data.h align/pp_chat.h align/pp_model_dir.h align/pp_score.h
 polyphony_SOURCES += align/cmd_train.c align/cmd_score.c align/cmd_generate.c align/cmd_model.c \
-	align/train_mpi.c align/train_mpi.h
+	align/train_mpi.c align/train_mpi.h align/train_log.c align/train_log.h
 polyphony_CPPFLAGS += $(MPI_CFLAGS)
 polyphony_LDADD += $(MPI_LIBS)
 dist_man_MANS += docs/man/polyphony-train.1 docs/man/polyphony-score.1 \
