@@ -4,7 +4,9 @@
 #include "align/pp_llama_json.h"
 #include "align/pp_model.h"
 
+#include <float.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,7 +39,7 @@ static pp_status get_float(json_t *o, const char *key, float def, float *out, co
         *out = def;
         return PP_OK;
     }
-    if (!json_is_number(v))
+    if (!json_is_number(v) || !(fabs(json_number_value(v)) <= FLT_MAX))
         return pp_error_set(err, PP_ERR_INVALID, src, 0, "field \"%s\" must be a number", key);
     *out = (float)json_number_value(v);
     return PP_OK;
@@ -136,18 +138,17 @@ static pp_status rope_from_json(json_t *rs, const char *src, pp_llama_config *c,
     }
     if (k && strcmp(k, "llama3") == 0) {
         c->rope_kind = PP_ROPE_LLAMA3;
-        float omax = 0.0f;
         if ((st = rope_number(rs, "factor", &c->rope_factor, src, err)) ||
             (st = rope_number(rs, "low_freq_factor", &c->rope_low_freq_factor, src, err)) ||
-            (st = rope_number(rs, "high_freq_factor", &c->rope_high_freq_factor, src, err)) ||
-            (st = rope_number(rs, "original_max_position_embeddings", &omax, src, err)))
+            (st = rope_number(rs, "high_freq_factor", &c->rope_high_freq_factor, src, err)))
             return st;
-        if (!json_is_integer(json_object_get(rs, "original_max_position_embeddings")) ||
-            omax > 2147483647.0f)
+        json_t *om = json_object_get(rs, "original_max_position_embeddings");
+        if (!json_is_integer(om) || json_integer_value(om) <= 0 ||
+            json_integer_value(om) > 0x7fffffff)
             return pp_error_set(err, PP_ERR_INVALID, src, 0,
-                                "rope_scaling \"original_max_position_embeddings\" must be an "
-                                "integer");
-        c->rope_original_max_position_embeddings = (int)omax;
+                                "rope_scaling needs \"original_max_position_embeddings\", a "
+                                "positive integer");
+        c->rope_original_max_position_embeddings = (int)json_integer_value(om);
         if (!(c->rope_high_freq_factor > c->rope_low_freq_factor))
             return pp_error_set(err, PP_ERR_INVALID, src, 0,
                                 "rope_scaling \"high_freq_factor\" (%g) must exceed "
