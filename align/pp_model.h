@@ -227,8 +227,9 @@ PP_API void pp_kv_cache_reset(pp_kv_cache *c);
 PP_API int pp_kv_cache_len(const pp_kv_cache *c);
 
 /* Feed one token at the next position of the cache; logits (V floats) receive the
- * distribution of the token after it. PP_ERR_INVALID when the cache is full or
- * the id is outside the vocabulary. */
+ * distribution of the token after it (logits NULL: not computed, for prompt tokens
+ * before the last, which saves the output layer). PP_ERR_INVALID when the cache is
+ * full or the id is outside the vocabulary. */
 PP_API pp_status pp_model_decode(pp_model *m, pp_kv_cache *c, int32_t token, float *logits,
                                  pp_error *err);
 

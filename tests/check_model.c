@@ -157,6 +157,13 @@ START_TEST(fixture_logprobs_and_kv_cache)
     ck_assert_int_eq(pp_model_decode(m, kv, ids[T - 1], logits, &e), PP_OK);
     ck_assert_int_eq(pp_model_decode(m, kv, ids[0], logits, &e), PP_ERR_INVALID); /* full */
     pp_kv_cache_reset(kv);
+    /* a prompt fed without logits but the last: the same distribution after it */
+    for (int t = 0; t < T - 2; t++)
+        ck_assert_int_eq(pp_model_decode(m, kv, ids[t], NULL, &e), PP_OK);
+    ck_assert_int_eq(pp_model_decode(m, kv, ids[T - 2], logits, &e), PP_OK);
+    pp_op_log_softmax_row(logits, V);
+    ck_assert_float_eq_tol(logits[ids[T - 1]], want[T - 2], 1e-4);
+    pp_kv_cache_reset(kv);
     ck_assert_int_eq(pp_model_decode(m, kv, V, logits, &e), PP_ERR_INVALID);
     free(logits);
     pp_kv_cache_free(kv);
