@@ -25,7 +25,8 @@ void usage_generate(FILE *fp)
             "`output` (the new text) and, with --output-format ids, `output_ids`.\n"
             "\n"
             "  -m, --model DIR          checkpoint directory (Hugging Face layout)\n"
-            "      --input-format F     text (field prompt, else text; a leading BOS),\n"
+            "      --input-format F     text (field prompt, else text; a leading BOS if the\n"
+            "                           model's tokenizer adds one),\n"
             "                           messages (rendered with the model's chat template)\n"
             "                           or ids (field ids, used as given)\n"
             "      --output-format F    text (default) or ids (also output_ids)\n"
@@ -53,6 +54,7 @@ typedef struct gopts {
     double temperature, top_p;
     int set_max_new, set_temperature, set_top_k, set_top_p; /* given on the command line */
     int bos;                                              /* config.json's, else generation's */
+    int text_bos;                                         /* text prompts start with it */
     int neos, eos[PP_MAX_EOS_IDS + 1];                    /* ids that end a generation */
 } gopts;
 
@@ -134,7 +136,7 @@ static pp_status prompt_ids(json_t *rec, const gopts *o, pp_tokenizer *tok, pp_c
     if (!json_is_string(v))
         return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "record has no string field '%s'",
                             f ? f : "prompt");
-    if (o->bos < 0)
+    if (o->text_bos && o->bos < 0)
         return pp_error_set(err, PP_ERR_MODEL, NULL, 0, "the model has no bos_token_id");
     int32_t *ids = NULL;
     size_t n = 0;
@@ -148,9 +150,15 @@ static pp_status prompt_ids(json_t *rec, const gopts *o, pp_tokenizer *tok, pp_c
         free(ids);
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    out->ids[0] = o->bos;
-    memcpy(out->ids + 1, ids, n * sizeof *ids);
-    out->n = out->cap = n + 1;
+    size_t nb = o->text_bos ? 1 : 0;
+    if (nb)
+        out->ids[0] = o->bos;
+    memcpy(out->ids + nb, ids, n * sizeof *ids);
+    out->n = out->cap = n + nb;
+    if (out->n == 0) {
+        free(ids);
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "the prompt is empty");
+    }
     free(ids);
     return PP_OK;
 }
@@ -233,7 +241,7 @@ int cmd_generate(int argc, char **argv)
         CLI_LONG_HELP, {NULL, 0, NULL, 0}};
     cli_common co;
     cli_common_init(&co, CMD, NULL);
-    gopts o = {.max_new = 64, .seed = 1, .temperature = 1.0, .top_p = 1.0};
+    gopts o = {.max_new = 64, .seed = 1, .temperature = 1.0, .top_p = 1.0, .text_bos = 1};
     const char *model_dir = NULL, *prompt = NULL, *fin = "text", *fout = "text";
     long threads = 0;
     int c, cr;
@@ -326,6 +334,8 @@ int cmd_generate(int argc, char **argv)
     }
     pp_status ts = pp_model_dir_tokenizer(model_dir, &tok, &chat, NULL, &err);
     if (ts != PP_OK && (o.fmt_in != 2 || !o.ids_out || ts != PP_ERR_NOT_FOUND))
+        goto fail;
+    if (tok && pp_model_dir_adds_bos(model_dir, &o.text_bos, &err) != PP_OK)
         goto fail;
     if (o.fmt_in == 1 && chat == PP_CHAT_NONE) {
         pp_error_set(&err, PP_ERR_MODEL, model_dir, 0,

@@ -56,6 +56,29 @@ printf '{"eos_token_id": [1585, 99999]}\n' >"$TMP/greedy-cfg/generation_config.j
 expect_status 1 pp generate --model "$TMP/greedy-cfg" -t 0 "$TMP/p1.jsonl"
 expect_grep 'generation_config.json: eos_token_id 99999 is outside the vocabulary' "$TMP/err"
 
+# BOS comes first when the tokenizer puts it there (Llama 3's post-processor does);
+# a GPT-2-style byte-level tokenizer.json (SmolLM's) adds none, and neither does one
+# whose tokenizer_config.json says add_bos_token false: the prompt is the text's ids
+cp -r "$D" "$TMP/nobos"
+jq '.post_processor = {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true}' \
+    "$D/tokenizer.json" >"$TMP/nobos/tokenizer.json"
+# (the Yoruba prompt: its greedy continuation differs without BOS from step 15 on)
+jq -c 'select(.id == "udhr-yor-a1-p1") | {ids: .ids[1:]}' "$D/expected.jsonl" >"$TMP/p2-ids.jsonl"
+jq -c 'select(.id == "udhr-yor-a1-p1") | {prompt}' "$D/expected.jsonl" >"$TMP/p2.jsonl"
+greedy2=$(jq -c 'select(.id == "udhr-yor-a1-p1") | .greedy' "$D/expected.jsonl")
+expect_status 0 pp generate --model "$TMP/nobos" -t 0 -n 24 --output-format ids --input-format ids "$TMP/p2-ids.jsonl"
+jq -c .output_ids "$TMP/out" >"$TMP/want-nobos"
+check "without BOS the continuation is another one" \
+    jq -e --argjson g "$greedy2" '.output_ids != $g' "$TMP/out"
+expect_status 0 pp generate --model "$TMP/nobos" -t 0 -n 24 --output-format ids "$TMP/p2.jsonl"
+jq -c .output_ids "$TMP/out" >"$TMP/got-nobos"
+expect_same "$TMP/want-nobos" "$TMP/got-nobos" "no BOS before a byte-level tokenizer's prompt"
+cp "$D/tokenizer.json" "$TMP/nobos/tokenizer.json"
+jq '.add_bos_token = false' "$D/tokenizer_config.json" >"$TMP/nobos/tokenizer_config.json"
+expect_status 0 pp generate --model "$TMP/nobos" -t 0 -n 24 --output-format ids "$TMP/p2.jsonl"
+jq -c .output_ids "$TMP/out" >"$TMP/got-nobos"
+expect_same "$TMP/want-nobos" "$TMP/got-nobos" "add_bos_token false"
+
 # the Llama 3 chat template is recognised; its end of turn stops generation
 printf '{"messages":[{"role":"user","content":"Hello"}]}\n' >"$TMP/chat.jsonl"
 expect_status 0 pp generate --model "$D" --input-format messages -t 0 -n 8 --output-format ids "$TMP/chat.jsonl"

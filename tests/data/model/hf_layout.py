@@ -112,7 +112,7 @@ def logprob(cfg, P, ids):
 
 
 def build(name, cfg, gen_cfg, dtype, shards, tokenizer, extra_tokens, tok_cfg, wanted, seed,
-          eos_from_greedy=None):
+          bos_template=None, eos_from_greedy=None):
     d = os.path.join(HERE, name)
     os.makedirs(d, exist_ok=True)
     for f in os.listdir(d):
@@ -150,6 +150,23 @@ def build(name, cfg, gen_cfg, dtype, shards, tokenizer, extra_tokens, tok_cfg, w
 
     with open(os.path.join(TOK, tokenizer + ".tokenizer.json")) as f:
         tj = json.load(f)
+    if bos_template:
+        # as the real files: BOS put first by a TemplateProcessing post-processor
+        bos = bos_template
+        tmpl = {"type": "TemplateProcessing",
+                "single": [{"SpecialToken": {"id": bos, "type_id": 0}},
+                           {"Sequence": {"id": "A", "type_id": 0}}],
+                "pair": [{"SpecialToken": {"id": bos, "type_id": 0}},
+                         {"Sequence": {"id": "A", "type_id": 0}},
+                         {"SpecialToken": {"id": bos, "type_id": 1}},
+                         {"Sequence": {"id": "B", "type_id": 1}}],
+                "special_tokens": {bos: {"id": bos, "ids": [cfg["bos_token_id"]], "tokens": [bos]}}}
+        if tokenizer == "llama3-small":
+            tj["post_processor"] = {"type": "Sequence", "processors": [
+                {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": False,
+                 "use_regex": True}, tmpl]}
+        else:
+            tj["post_processor"] = tmpl
     for content, tid in extra_tokens:
         tj["added_tokens"].append({"id": tid, "content": content, "single_word": False,
                                    "lstrip": False, "rstrip": False, "normalized": False,
@@ -219,7 +236,8 @@ def main():
           {"bos_token_id": 1584, "do_sample": True, "eos_token_id": [1585, 1588],
            "temperature": 0.6, "top_p": 0.9, "transformers_version": "4.45.0.dev0"},
           "BF16", 2, "llama3-small", specials, tok_cfg,
-          ["udhr-eng-a1-p1", "udhr-yor-a1-p1"], 31, eos_from_greedy=9)
+          ["udhr-eng-a1-p1", "udhr-yor-a1-p1"], 31, bos_template="<|begin_of_text|>",
+          eos_from_greedy=9)
 
     # TinyLlama 1.1B's fields, sizes cut down
     llama2 = {
@@ -239,7 +257,7 @@ def main():
                                          "legacy": False, "model_max_length": 2048,
                                          "pad_token": "</s>", "tokenizer_class": "LlamaTokenizer",
                                          "unk_token": "<unk>"},
-          ["udhr-eng-a1-p1", "udhr-yor-a1-p1"], 32)
+          ["udhr-eng-a1-p1", "udhr-yor-a1-p1"], 32, bos_template="<s>")
 
 
 if __name__ == "__main__":
