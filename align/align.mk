@@ -4,7 +4,7 @@
 libpolyphony_la_SOURCES += align/pp_llama_config.c align/pp_model.c align/pp_model_internal.h \
 	align/pp_ops.h align/pp_ops_dense.c align/pp_ops_attention.c align/pp_optim.c \
 	align/pp_safetensors.c align/pp_checkpoint.c align/pp_decode.c \
-	align/pp_sample.c align/pp_rope.c align/pp_llama_json.h align/pp_generation_config.c
+	align/pp_sample.c align/pp_rope.c align/pp_llama_json.h align/pp_generation_config.c align/pp_prefill.c
 nobase_pkginclude_HEADERS += align/pp_model.h align/pp_safetensors.h
 
 # Tests: against the PyTorch fixtures in tests/data/model (regenerate.py writes them).

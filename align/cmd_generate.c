@@ -190,8 +190,7 @@ static pp_status generate_one(pp_model *m, pp_tokenizer *tok, pp_chat_kind chat,
         st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < p.n && st == PP_OK; i++) /* only the last needs its logits */
-        st = pp_model_decode(m, kv, p.ids[i], i + 1 == p.n ? logits : NULL, err);
+    st = pp_model_prefill(m, kv, p.ids, (int)p.n, logits, err); /* the prompt at once */
     int32_t stop2 = chat && tok ? pp_chat_end_token(tok, chat) : -1;
     pp_sampler smp = {(float)o->temperature, (int)o->top_k, (float)o->top_p};
     while (st == PP_OK && nout < (size_t)o->max_new) {

@@ -81,6 +81,18 @@ pp_status pp_kv_cache_new(const pp_model *m, int max_len, pp_kv_cache **out, pp_
 }
 
 void pp_kv_cache_reset(pp_kv_cache *c) { c->len = 0; }
+
+pp_status pp_kv_cache_arrays(pp_kv_cache *c, float **k, float **v, const float **cos_t,
+                             const float **sin_t, int *max_len, int **len)
+{
+    *k = c->k;
+    *v = c->v;
+    *cos_t = c->cos_t;
+    *sin_t = c->sin_t;
+    *max_len = c->max_len;
+    *len = &c->len;
+    return PP_OK;
+}
 int pp_kv_cache_len(const pp_kv_cache *c) { return c->len; }
 
 pp_status pp_model_decode(pp_model *m, pp_kv_cache *c, int32_t token, float *logits,

@@ -233,6 +233,14 @@ PP_API int pp_kv_cache_len(const pp_kv_cache *c);
 PP_API pp_status pp_model_decode(pp_model *m, pp_kv_cache *c, int32_t token, float *logits,
                                  pp_error *err);
 
+/* Feed n tokens (a prompt) at the next positions of the cache, as n calls of
+ * pp_model_decode would, but a chunk of tokens at a time through matrix-matrix
+ * products; logits (V floats, or NULL) receive the distribution after the last.
+ * PP_ERR_INVALID when they do not fit the cache or an id is outside the vocabulary
+ * (nothing is fed then). */
+PP_API pp_status pp_model_prefill(pp_model *m, pp_kv_cache *c, const int32_t *tokens, int n,
+                                  float *logits, pp_error *err);
+
 /* Choosing the next token. temperature <= 0 (or top_k == 1) is greedy: the first
  * highest logit. Otherwise softmax(logits / temperature), restricted to the top_k
  * most probable tokens (0 = all), then to the smallest prefix of them whose

@@ -163,6 +163,16 @@ START_TEST(fixture_logprobs_and_kv_cache)
     ck_assert_int_eq(pp_model_decode(m, kv, ids[T - 2], logits, &e), PP_OK);
     pp_op_log_softmax_row(logits, V);
     ck_assert_float_eq_tol(logits[ids[T - 1]], want[T - 2], 1e-4);
+    /* the prompt in one prefill (chunks of matrix products), then one more token */
+    pp_kv_cache_reset(kv);
+    ck_assert_int_eq(pp_model_prefill(m, kv, ids, T - 2, logits, &e), PP_OK);
+    ck_assert_int_eq(pp_kv_cache_len(kv), T - 2);
+    pp_op_log_softmax_row(logits, V);
+    ck_assert_float_eq_tol(logits[ids[T - 2]], want[T - 3], 1e-4);
+    ck_assert_int_eq(pp_model_decode(m, kv, ids[T - 2], logits, &e), PP_OK);
+    pp_op_log_softmax_row(logits, V);
+    ck_assert_float_eq_tol(logits[ids[T - 1]], want[T - 2], 1e-4);
+    ck_assert_int_eq(pp_model_prefill(m, kv, ids, 2, logits, &e), PP_ERR_INVALID); /* full */
     pp_kv_cache_reset(kv);
     ck_assert_int_eq(pp_model_decode(m, kv, V, logits, &e), PP_ERR_INVALID);
     free(logits);
@@ -232,6 +242,14 @@ START_TEST(fixture_rope_scaling)
             lp[t] = logits[ids[t + 1]];
         }
         assert_close(cases[k].name, lp, want, (uint64_t)T - 1, 1e-4, 0);
+        /* prefills of 1..T-1 tokens (one chunk, and the rest one at a time) */
+        for (int n = 1; n < T; n += 11) {
+            pp_kv_cache_reset(kv);
+            ck_assert_int_eq(pp_model_prefill(m, kv, ids, n, logits, &e), PP_OK);
+            pp_op_log_softmax_row(logits, V);
+            ck_assert_msg(fabsf(logits[ids[n]] - want[n - 1]) < 1e-4, "%s: prefill of %d",
+                          cases[k].name, n);
+        }
         pp_kv_cache_free(kv);
         free(want);
         pp_model_free(m);
