@@ -1,7 +1,7 @@
 /* fuzz_llama_config.c — config.json of a Llama checkpoint: parsing and validation
  * (sizes, rope_scaling kinds, eos lists), the parameter count and memory plan, and,
  * for a configuration small enough, a model and a key/value cache (the RoPE tables of
- * the scaling it names) and one decoding step. */
+ * the scaling it names), one decoding step and a prefill of the rest of the cache. */
 #include "config.h"
 #include "align/pp_model.h"
 #include "tests/fuzz/fuzz.h"
@@ -32,9 +32,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pp_model_init_random(m, 1, 0.02f);
     pp_kv_cache *kv = NULL;
     float *logits = malloc(sizeof(float) * (size_t)c.vocab_size);
+    int32_t ids[8];
+    for (int i = 0; i < 8; i++)
+        ids[i] = i < c.vocab_size ? i : 0;
     if (logits && pp_kv_cache_new(m, T, &kv, &err) == PP_OK &&
-        pp_model_decode(m, kv, c.bos_token_id >= 0 ? c.bos_token_id : 0, logits, &err) == PP_OK)
+        pp_model_decode(m, kv, c.bos_token_id >= 0 ? c.bos_token_id : 0, logits, &err) == PP_OK) {
         fuzz_touch(logits, sizeof(float) * (size_t)c.vocab_size);
+        if (T > 1 && pp_model_prefill(m, kv, ids, T - 1, logits, &err) == PP_OK)
+            fuzz_touch(logits, sizeof(float) * (size_t)c.vocab_size);
+    }
     pp_kv_cache_free(kv);
     free(logits);
     pp_model_free(m);
