@@ -332,6 +332,9 @@ int cmd_generate(int argc, char **argv)
         apply_generation_config(&o, &gc, pp_model_config(m));
     }
     pp_status ts = pp_model_dir_tokenizer(model_dir, &tok, &chat, NULL, &err);
+    /* a chat template polyphony cannot render matters only for messages */
+    if (ts == PP_ERR_UNSUPPORTED && tok && o.fmt_in != 1)
+        ts = PP_OK;
     if (ts != PP_OK && (o.fmt_in != 2 || !o.ids_out || ts != PP_ERR_NOT_FOUND))
         goto fail;
     if (tok && pp_model_dir_adds_bos(model_dir, &o.text_bos, &err) != PP_OK)

@@ -166,6 +166,8 @@ int cmd_model_info(int argc, char **argv)
             return cli_fail("model info", &err);
         }
         pp_status s = pp_model_dir_tokenizer(dir, &tok, &chat, &tok_path, &err);
+        if (s == PP_ERR_UNSUPPORTED && tok) /* shown as chat template none */
+            s = PP_OK;
         if (s != PP_OK && s != PP_ERR_NOT_FOUND) {
             json_decref(dt);
             return cli_fail("model info", &err);

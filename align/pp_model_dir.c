@@ -96,6 +96,10 @@ pp_status pp_model_dir_tokenizer(const char *dir, pp_tokenizer **tok, pp_chat_ki
         st = pp_error_set(err, PP_ERR_UNSUPPORTED, cfg, 0,
                           "chat template not recognised: only one template given as a string "
                           "(ChatML or Llama 3) is supported");
+    if (st == PP_ERR_UNSUPPORTED) { /* the tokenizer stays usable for plain text */
+        json_decref(j);
+        return st;
+    }
     if (st != PP_OK)
         goto fail_j;
     json_decref(j);

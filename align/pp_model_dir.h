@@ -16,8 +16,9 @@ extern "C" {
 
 /* Load DIR's tokenizer and chat template. PP_ERR_NOT_FOUND (naming DIR) when
  * it has neither tokenizer.model nor tokenizer.json; an unrecognised chat
- * template is PP_ERR_UNSUPPORTED. *path_out (optional) names the file loaded
- * (valid until the next call). */
+ * template is PP_ERR_UNSUPPORTED with the tokenizer still loaded in *tok (the
+ * caller frees it) and *chat PP_CHAT_NONE, so that plain text can still be
+ * encoded. *path_out (optional) names the file loaded (valid until the next call). */
 PP_API pp_status pp_model_dir_tokenizer(const char *dir, pp_tokenizer **tok, pp_chat_kind *chat,
                                         const char **path_out, pp_error *err);
 

@@ -84,6 +84,21 @@ printf '{"messages":[{"role":"user","content":"Hello"}]}\n' >"$TMP/chat.jsonl"
 expect_status 0 pp generate --model "$D" --input-format messages -t 0 -n 8 --output-format ids "$TMP/chat.jsonl"
 expect_jq '(.output_ids | length) <= 8 and (.output_ids | index(1588)) == null' "$TMP/out"
 
+# TinyLlama-Chat's template (Zephyr's) is not one polyphony renders: text prompts and
+# scoring still work, chat prompts are refused by name
+D2=$M/hf-llama2
+cp -r "$D2" "$TMP/zephyr"
+jq '.chat_template = "{% for message in messages %}{% if message[\"role\"] == \"user\" %}{{ \"<|user|>\\n\" + message[\"content\"] + eos_token }}{% endif %}{% endfor %}{% if add_generation_prompt %}{{ \"<|assistant|>\" }}{% endif %}"' \
+    "$D2/tokenizer_config.json" >"$TMP/zephyr/tokenizer_config.json"
+jq -c 'select(.id == "udhr-eng-a1-p1") | {prompt}' "$D2/expected.jsonl" >"$TMP/z1.jsonl"
+expect_status 0 pp generate --model "$TMP/zephyr" -t 0 -n 24 --output-format ids "$TMP/z1.jsonl"
+expect_jq ".output_ids == $(jq -c 'select(.id == "udhr-eng-a1-p1") | .greedy' "$D2/expected.jsonl")" "$TMP/out"
+expect_status 0 pp score --model "$TMP/zephyr" "$TMP/texts.jsonl"
+expect_status 0 pp model info "$TMP/zephyr"
+expect_grep 'chat template none' "$TMP/out"
+expect_status 1 pp generate --model "$TMP/zephyr" --input-format messages "$TMP/chat.jsonl"
+expect_grep 'chat template not recognised: only ChatML and Llama 3' "$TMP/err"
+
 # model info names the scaling and the sharded bfloat16 weights
 expect_status 0 pp model info "$D"
 expect_grep 'rope scaling: llama3, factor 32, low_freq_factor 1, high_freq_factor 4, original_max_position_embeddings 256' "$TMP/out"
