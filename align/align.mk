@@ -6,7 +6,8 @@ libpolyphony_la_SOURCES += align/pp_llama_config.c align/pp_model.c align/pp_mod
 	align/pp_safetensors.c align/pp_checkpoint.c align/pp_decode.c \
 	align/pp_sample.c align/pp_lora.c align/pp_lora_io.c align/pp_lora_internal.h \
 	align/pp_ops_lora.c align/pp_model_bf16.c \
-	align/pp_model_weights.c
+	align/pp_model_weights.c align/pp_rope.c align/pp_llama_json.h align/pp_generation_config.c \
+	align/pp_prefill.c
 nobase_pkginclude_HEADERS += align/pp_model.h align/pp_safetensors.h align/pp_lora.h
 
 # Tests: against the PyTorch fixtures in tests/data/model (regenerate.py writes them).
@@ -26,4 +27,19 @@ EXTRA_DIST += tests/data/model/lora-fixtures.safetensors \
 	tests/data/model/tiny-lora/adapter_config.json tests/data/model/tiny-lora/adapter_model.safetensors
 EXTRA_DIST += align/README.md tests/data/model/regenerate.py tests/data/model/fixtures.safetensors \
 	tests/data/model/tiny/config.json tests/data/model/tiny/model.safetensors \
-	tests/data/model/tiny-bf16/config.json tests/data/model/tiny-bf16/model.safetensors
+	tests/data/model/tiny-bf16/config.json tests/data/model/tiny-bf16/model.safetensors \
+	tests/data/model/hf_layout.py \
+	tests/data/model/hf-llama3/config.json \
+	tests/data/model/hf-llama3/expected.jsonl \
+	tests/data/model/hf-llama3/generation_config.json \
+	tests/data/model/hf-llama3/model-00001-of-00002.safetensors \
+	tests/data/model/hf-llama3/model-00002-of-00002.safetensors \
+	tests/data/model/hf-llama3/model.safetensors.index.json \
+	tests/data/model/hf-llama3/tokenizer.json \
+	tests/data/model/hf-llama3/tokenizer_config.json \
+	tests/data/model/hf-llama2/config.json \
+	tests/data/model/hf-llama2/expected.jsonl \
+	tests/data/model/hf-llama2/generation_config.json \
+	tests/data/model/hf-llama2/model.safetensors \
+	tests/data/model/hf-llama2/tokenizer.json \
+	tests/data/model/hf-llama2/tokenizer_config.json

@@ -29,7 +29,8 @@ void usage_generate(FILE *fp)
             "  -m, --model DIR          checkpoint directory (Hugging Face layout)\n"
             "      --adapter DIR        apply a LoRA adapter (PEFT layout), merged into the\n"
             "                           weights in memory\n"
-            "      --input-format F     text (field prompt, else text; a leading BOS),\n"
+            "      --input-format F     text (field prompt, else text; a leading BOS if the\n"
+            "                           model's tokenizer adds one),\n"
             "                           messages (rendered with the model's chat template)\n"
             "                           or ids (field ids, used as given)\n"
             "      --output-format F    text (default) or ids (also output_ids)\n"
@@ -41,6 +42,8 @@ void usage_generate(FILE *fp)
             "  -t, --temperature T      0 = greedy (default 1)\n"
             "  -k, --top-k K            sample among the K most likely tokens (0 = all)\n"
             "      --top-p P            ... among the smallest set with probability >= P (1)\n"
+            "                           (the model's generation_config.json replaces these\n"
+            "                           defaults; options given here replace both)\n"
             "      --seed S             sampling seed (default 1)\n"
             "      --threads N          OpenMP/BLAS threads (default: all)\n"
             "  -o, --output FILE        records with outputs (default stdout)\n"
@@ -56,7 +59,52 @@ typedef struct gopts {
     const char *group, *group_prefix; /* condition messages on a group (align) */
     long max_new, top_k, seed;
     double temperature, top_p;
+    int set_max_new, set_temperature, set_top_k, set_top_p; /* given on the command line */
+    int bos;                                              /* config.json's, else generation's */
+    int text_bos;                                         /* text prompts start with it */
+    int neos, eos[PP_MAX_EOS_IDS + 1];                    /* ids that end a generation */
 } gopts;
+
+/* What generation_config.json sets applies where the command line says nothing
+ * (command line > generation_config.json > the defaults of --help); do_sample false
+ * there means greedy. Its eos ids, when given, replace config.json's, as in
+ * Hugging Face's generate(). */
+static void apply_generation_config(gopts *o, const pp_generation_config *g,
+                                    const pp_llama_config *cfg)
+{
+    if (!o->set_max_new && g->max_new_tokens >= 0)
+        o->max_new = g->max_new_tokens;
+    if (!o->set_temperature) {
+        if (g->do_sample == 0)
+            o->temperature = 0.0;
+        else if (g->temperature >= 0)
+            o->temperature = g->temperature;
+    }
+    if (!o->set_top_k && g->top_k >= 0)
+        o->top_k = g->top_k;
+    if (!o->set_top_p && g->top_p > 0)
+        o->top_p = g->top_p;
+    o->bos = cfg->bos_token_id >= 0 ? cfg->bos_token_id : g->bos_token_id;
+    o->neos = 0;
+    if (g->num_eos_token_ids > 0)
+        for (int i = 0; i < g->num_eos_token_ids; i++)
+            o->eos[o->neos++] = g->eos_token_ids[i];
+    else if (g->eos_token_id >= 0)
+        o->eos[o->neos++] = g->eos_token_id;
+    else if (cfg->num_eos_token_ids > 0)
+        for (int i = 0; i < cfg->num_eos_token_ids; i++)
+            o->eos[o->neos++] = cfg->eos_token_ids[i];
+    else if (cfg->eos_token_id >= 0)
+        o->eos[o->neos++] = cfg->eos_token_id;
+}
+
+static int is_stop(const gopts *o, int32_t id)
+{
+    for (int i = 0; i < o->neos; i++)
+        if (o->eos[i] == id)
+            return 1;
+    return 0;
+}
 
 /* The prompt ids of one record. */
 static pp_status prompt_ids(json_t *rec, const gopts *o, pp_tokenizer *tok, pp_chat_kind chat,
@@ -66,13 +114,13 @@ static pp_status prompt_ids(json_t *rec, const gopts *o, pp_tokenizer *tok, pp_c
         json_t *msgs = json_object_get(rec, o->field ? o->field : "messages");
         json_t *cm = json_is_array(msgs) ? pp_pref_condition_messages(msgs, o->group_prefix, o->group)
                                          : json_incref(msgs);
-        pp_status st = pp_chat_render(tok, chat, cm, 1, cfg->bos_token_id, out, err);
+        pp_status st = pp_chat_render(tok, chat, cm, 1, o->bos, out, err);
         json_decref(cm);
         return st;
     }
     if (o->fmt_in == 1)
         return pp_chat_render(tok, chat, json_object_get(rec, o->field ? o->field : "messages"), 1,
-                              cfg->bos_token_id, out, err);
+                              o->bos, out, err);
     if (o->fmt_in == 2) {
         const char *f = o->field ? o->field : "ids";
         json_t *v = json_object_get(rec, f);
@@ -103,7 +151,7 @@ static pp_status prompt_ids(json_t *rec, const gopts *o, pp_tokenizer *tok, pp_c
     if (!json_is_string(v))
         return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "record has no string field '%s'",
                             f ? f : "prompt");
-    if (cfg->bos_token_id < 0)
+    if (o->text_bos && o->bos < 0)
         return pp_error_set(err, PP_ERR_MODEL, NULL, 0, "the model has no bos_token_id");
     int32_t *ids = NULL;
     size_t n = 0;
@@ -117,9 +165,15 @@ static pp_status prompt_ids(json_t *rec, const gopts *o, pp_tokenizer *tok, pp_c
         free(ids);
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    out->ids[0] = cfg->bos_token_id;
-    memcpy(out->ids + 1, ids, n * sizeof *ids);
-    out->n = out->cap = n + 1;
+    size_t nb = o->text_bos ? 1 : 0;
+    if (nb)
+        out->ids[0] = o->bos;
+    memcpy(out->ids + nb, ids, n * sizeof *ids);
+    out->n = out->cap = n + nb;
+    if (out->n == 0) {
+        free(ids);
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "the prompt is empty");
+    }
     free(ids);
     return PP_OK;
 }
@@ -151,15 +205,14 @@ static pp_status generate_one(pp_model *m, pp_tokenizer *tok, pp_chat_kind chat,
         st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < p.n && st == PP_OK; i++)
-        st = pp_model_decode(m, kv, p.ids[i], logits, err);
+    st = pp_model_prefill(m, kv, p.ids, (int)p.n, logits, err); /* the prompt at once */
     int32_t stop2 = chat && tok ? pp_chat_end_token(tok, chat) : -1;
     pp_sampler smp = {(float)o->temperature, (int)o->top_k, (float)o->top_p};
     while (st == PP_OK && nout < (size_t)o->max_new) {
         int32_t next = -1;
         if ((st = pp_sample_token(logits, cfg->vocab_size, &smp, rng, &next, err)) != PP_OK)
             break;
-        if (next == cfg->eos_token_id || next == stop2)
+        if (is_stop(o, next) || next == stop2)
             break;
         out[nout++] = next;
         if (nout == (size_t)o->max_new || (size_t)pp_kv_cache_len(kv) >= cap)
@@ -204,7 +257,7 @@ int cmd_generate(int argc, char **argv)
     lora_cli_init(&lo);
     cli_common co;
     cli_common_init(&co, CMD, NULL);
-    gopts o = {.max_new = 64, .seed = 1, .temperature = 1.0, .top_p = 1.0};
+    gopts o = {.max_new = 64, .seed = 1, .temperature = 1.0, .top_p = 1.0, .text_bos = 1};
     const char *model_dir = NULL, *prompt = NULL, *fin = "text", *fout = "text";
     long threads = 0;
     int c, cr;
@@ -220,18 +273,22 @@ int cmd_generate(int argc, char **argv)
         case 'n':
             if (!cli_parse_long(CMD, "--max-new-tokens", optarg, 0, 1 << 24, &o.max_new))
                 return 2;
+            o.set_max_new = 1;
             break;
         case 't':
             if (!cli_parse_double(CMD, "--temperature", optarg, 0, 1e6, &o.temperature))
                 return 2;
+            o.set_temperature = 1;
             break;
         case 'k':
             if (!cli_parse_long(CMD, "--top-k", optarg, 0, 1 << 30, &o.top_k))
                 return 2;
+            o.set_top_k = 1;
             break;
         case O_TOPP:
             if (!cli_parse_double(CMD, "--top-p", optarg, 1e-9, 1, &o.top_p))
                 return 2;
+            o.set_top_p = 1;
             break;
         case O_SEED:
             if (!cli_parse_long(CMD, "--seed", optarg, 0, 1L << 62, &o.seed))
@@ -293,8 +350,21 @@ int cmd_generate(int argc, char **argv)
     if (pp_model_load(model_dir, &m, &err) != PP_OK || lora_cli_attach(&lo, m, 0, &err) != PP_OK ||
         (lo.adapter && pp_lora_merge(m, &err) != PP_OK))
         goto fail;
+    {
+        char gpath[4200];
+        pp_generation_config gc;
+        snprintf(gpath, sizeof gpath, "%s/generation_config.json", model_dir);
+        if (pp_generation_config_load(gpath, pp_model_config(m), &gc, &err) != PP_OK)
+            goto fail;
+        apply_generation_config(&o, &gc, pp_model_config(m));
+    }
     pp_status ts = pp_model_dir_tokenizer(model_dir, &tok, &chat, NULL, &err);
+    /* a chat template polyphony cannot render matters only for messages */
+    if (ts == PP_ERR_UNSUPPORTED && tok && o.fmt_in != 1)
+        ts = PP_OK;
     if (ts != PP_OK && (o.fmt_in != 2 || !o.ids_out || ts != PP_ERR_NOT_FOUND))
+        goto fail;
+    if (tok && pp_model_dir_adds_bos(model_dir, &o.text_bos, &err) != PP_OK)
         goto fail;
     if (o.fmt_in == 1 && chat == PP_CHAT_NONE) {
         pp_error_set(&err, PP_ERR_MODEL, model_dir, 0,

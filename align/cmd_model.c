@@ -98,6 +98,20 @@ static pp_status dtypes(const char *dir, json_t *out, pp_error *err)
     return st;
 }
 
+/* rope_scaling as config.json writes it */
+static json_t *rope_json(const pp_llama_config *c)
+{
+    if (c->rope_kind == PP_ROPE_LINEAR)
+        return json_pack("{s:s,s:f}", "rope_type", "linear", "factor", (double)c->rope_factor);
+    if (c->rope_kind == PP_ROPE_LLAMA3)
+        return json_pack("{s:s,s:f,s:f,s:f,s:i}", "rope_type", "llama3", "factor",
+                         (double)c->rope_factor, "low_freq_factor",
+                         (double)c->rope_low_freq_factor, "high_freq_factor",
+                         (double)c->rope_high_freq_factor, "original_max_position_embeddings",
+                         c->rope_original_max_position_embeddings);
+    return json_null();
+}
+
 int cmd_model_info(int argc, char **argv)
 {
     enum { O_CONFIG = 1, O_JSON, O_DTYPE, O_RECOMP };
@@ -177,6 +191,8 @@ int cmd_model_info(int argc, char **argv)
             return cli_fail("model info", &err);
         }
         pp_status s = pp_model_dir_tokenizer(dir, &tok, &chat, &tok_path, &err);
+        if (s == PP_ERR_UNSUPPORTED && tok) /* shown as chat template none */
+            s = PP_OK;
         if (s != PP_OK && s != PP_ERR_NOT_FOUND) {
             json_decref(dt);
             return cli_fail("model info", &err);
@@ -223,6 +239,14 @@ int cmd_model_info(int argc, char **argv)
                                           (json_int_t)(trl.adapters / sizeof(float)),
                                           "batch_size", (int)B, "seq_len", (int)T, "memory",
                                           plan_json(&trl)));
+        json_t *jc = json_object_get(o, "config");
+        json_object_set_new(jc, "rope_scaling", rope_json(&cfg));
+        if (cfg.num_eos_token_ids > 1) {
+            json_t *a = json_array();
+            for (int i = 0; i < cfg.num_eos_token_ids; i++)
+                json_array_append_new(a, json_integer(cfg.eos_token_ids[i]));
+            json_object_set_new(jc, "eos_token_id", a);
+        }
         char *s = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(9));
         printf("%s\n", s);
         free(s);
@@ -238,6 +262,19 @@ int cmd_model_info(int argc, char **argv)
                cfg.num_attention_heads, cfg.num_key_value_heads, cfg.head_dim,
                cfg.max_position_embeddings, (double)cfg.rope_theta, (double)cfg.rms_norm_eps,
                cfg.tie_word_embeddings ? "tied" : "untied", cfg.bos_token_id, cfg.eos_token_id);
+        if (cfg.num_eos_token_ids > 1) {
+            printf("eos ids:     ");
+            for (int i = 0; i < cfg.num_eos_token_ids; i++)
+                printf(" %d", cfg.eos_token_ids[i]);
+            printf("\n");
+        }
+        if (cfg.rope_kind == PP_ROPE_LINEAR)
+            printf("rope scaling: linear, factor %g\n", (double)cfg.rope_factor);
+        else if (cfg.rope_kind == PP_ROPE_LLAMA3)
+            printf("rope scaling: llama3, factor %g, low_freq_factor %g, high_freq_factor %g, "
+                   "original_max_position_embeddings %d\n",
+                   (double)cfg.rope_factor, (double)cfg.rope_low_freq_factor,
+                   (double)cfg.rope_high_freq_factor, cfg.rope_original_max_position_embeddings);
         if (tok)
             printf("tokenizer:    %s (%s, %zu entries; chat template %s)\n", tok_path,
                    pp_tokenizer_describe(tok), pp_tokenizer_vocab_size(tok),

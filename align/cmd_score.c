@@ -189,6 +189,8 @@ int cmd_score(int argc, char **argv)
     if (pp_model_load(model_dir, &m, &err) != PP_OK || lora_cli_attach(&lo, m, 0, &err) != PP_OK)
         goto fail;
     pp_status ts = pp_model_dir_tokenizer(model_dir, &tok, &chat, NULL, &err);
+    if (ts == PP_ERR_UNSUPPORTED && tok) /* scoring renders no chat template */
+        ts = PP_OK;
     if (ts != PP_OK && (!ids_in || ts != PP_ERR_NOT_FOUND))
         goto fail;
     const pp_llama_config *cfg = pp_model_config(m);

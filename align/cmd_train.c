@@ -8,6 +8,7 @@
 #include "align/pp_model_dir.h"
 #include "align/pp_score.h"
 #include "align/pp_train_data.h"
+#include "align/train_log.h"
 #include "align/train_mpi.h"
 #include "align/train_util.h"
 #include "src/cli/cli.h"
@@ -83,7 +84,8 @@ void usage_train(FILE *fp)
             "Output:\n"
             "      --save-every N       also write DIR/step-NNNNNN every N steps\n"
             "      --log-json FILE      one JSON object per step: step, loss, lr, grad_norm,\n"
-            "                           tokens_per_s\n"
+            "                           tokens_per_s; a resumed run drops the rows after its\n"
+            "                           checkpoint's step and appends its own\n"
             "      --eval-data FILE     held-out JSONL records with lang (text or messages)\n"
             "      --eval-every N       held-out bits per byte per language every N steps\n"
             "                           (and after the last)\n"
@@ -538,10 +540,8 @@ int cmd_train(int argc, char **argv)
                               data.langs[i].docs, NAN, NAN, &err) != PP_OK)
                 goto fail;
     }
-    if (o.log_json && mp.rank == 0 && !(logf = fopen(o.log_json, ts.step ? "a" : "w"))) {
-        pp_error_set(&err, PP_ERR_IO, o.log_json, 0, "cannot open: %s", strerror(errno));
+    if (o.log_json && mp.rank == 0 && train_log_open(o.log_json, (long)ts.step, &logf, &err) != PP_OK)
         goto fail;
-    }
     if (mp.rank == 0 && mkdir_p(o.out) != 0) {
         pp_error_set(&err, PP_ERR_IO, o.out, 0, "cannot create the directory: %s", strerror(errno));
         goto fail;

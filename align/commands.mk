@@ -7,13 +7,14 @@ libpolyphony_la_SOURCES += align/pp_train_data.c align/pp_chat.c align/pp_model_
 nobase_pkginclude_HEADERS += align/pp_train_data.h align/pp_chat.h align/pp_model_dir.h align/pp_score.h
 polyphony_SOURCES += align/cmd_train.c align/cmd_score.c align/cmd_generate.c align/cmd_model.c \
 	align/train_mpi.c align/train_mpi.h align/lora_options.c align/lora_options.h \
-	align/cmd_model_merge.c
+	align/cmd_model_merge.c align/train_log.c align/train_log.h
 polyphony_CPPFLAGS += $(MPI_CFLAGS)
 polyphony_LDADD += $(MPI_LIBS)
 dist_man_MANS += docs/man/polyphony-train.1 docs/man/polyphony-score.1 \
 	docs/man/polyphony-generate.1 docs/man/polyphony-model.1
-TESTS += tests/cli/train.sh tests/cli/score.sh tests/cli/lora.sh
-dist_check_SCRIPTS += tests/cli/train.sh tests/cli/score.sh tests/cli/lora.sh
+TESTS += tests/cli/train.sh tests/cli/score.sh tests/cli/lora.sh tests/cli/model-hf-layout.sh
+dist_check_SCRIPTS += tests/cli/train.sh tests/cli/score.sh tests/cli/lora.sh \
+	tests/cli/model-hf-layout.sh
 if HAVE_MPI
 TESTS += tests/cli/train-mpi.sh
 endif

@@ -3,6 +3,7 @@
  * model.safetensors.index.json) and the training state for resuming. */
 #include "config.h"
 #include "align/pp_lora_internal.h"
+#include "align/pp_llama_json.h"
 #include "align/pp_model_internal.h"
 #include "align/pp_safetensors.h"
 
@@ -215,8 +216,8 @@ pp_status pp_model_save(const pp_model *m, const char *dir, pp_error *err)
     json_t *g = json_object();
     if (m->cfg.bos_token_id >= 0)
         json_object_set_new(g, "bos_token_id", json_integer(m->cfg.bos_token_id));
-    if (m->cfg.eos_token_id >= 0)
-        json_object_set_new(g, "eos_token_id", json_integer(m->cfg.eos_token_id));
+    if (m->cfg.eos_token_id >= 0 || m->cfg.num_eos_token_ids > 0)
+        json_object_set_new(g, "eos_token_id", pp_llama_eos_to_json(&m->cfg));
     char tmp[PATHLEN + 8];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     int rc = json_dump_file(g, tmp, JSON_INDENT(2));

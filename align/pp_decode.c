@@ -5,6 +5,7 @@
 #include "align/pp_model_internal.h"
 #include "align/pp_ops.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,19 +75,31 @@ pp_status pp_kv_cache_new(const pp_model *m, int max_len, pp_kv_cache **out, pp_
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory for a cache of %d tokens",
                             max_len);
     }
-    pp_op_rope_tables(c->cos_t, c->sin_t, max_len, cf->head_dim, cf->rope_theta);
+    pp_llama_rope_tables(cf, c->cos_t, c->sin_t, max_len);
     *out = c;
     return PP_OK;
 }
 
 void pp_kv_cache_reset(pp_kv_cache *c) { c->len = 0; }
+
+pp_status pp_kv_cache_arrays(pp_kv_cache *c, float **k, float **v, const float **cos_t,
+                             const float **sin_t, int *max_len, int **len)
+{
+    *k = c->k;
+    *v = c->v;
+    *cos_t = c->cos_t;
+    *sin_t = c->sin_t;
+    *max_len = c->max_len;
+    *len = &c->len;
+    return PP_OK;
+}
 int pp_kv_cache_len(const pp_kv_cache *c) { return c->len; }
 
 pp_status pp_model_decode(pp_model *m, pp_kv_cache *c, int32_t token, float *logits,
                           pp_error *err)
 {
     const pp_llama_config *cf = &m->cfg;
-    int C = cf->hidden_size, I = cf->intermediate_size, V = cf->vocab_size;
+    int C = cf->hidden_size, NI = cf->intermediate_size, V = cf->vocab_size;
     int NH = cf->num_attention_heads, NKV = cf->num_key_value_heads, HD = cf->head_dim;
     int QD = NH * HD, KVD = NKV * HD, G = NH / NKV, h2 = HD / 2;
     if (c->len >= c->max_len)
@@ -114,45 +127,44 @@ pp_status pp_model_decode(pp_model *m, pp_kv_cache *c, int32_t token, float *log
         pp_op_matmul_forward(c->lin, c->xn, pp_param(m, PK_WV, l, (size_t)KVD * C), 1, C, KVD);
         for (int g = 0; g < NKV; g++)
             memcpy(Vc + ((size_t)g * ML + pos) * HD, c->lin + (size_t)g * HD, sizeof(float) * HD);
-        /* one query per head: too little work to wake a thread team */
-        for (int h = 0; h < NH; h++) {
-            const float *q = c->q + (size_t)h * HD;
-            const float *Kh = K + (size_t)(h / G) * ML * HD, *Vh = Vc + (size_t)(h / G) * ML * HD;
-            float *a = c->att + (size_t)h * ML, mx = -INFINITY, sum = 0.0f;
-            for (int s = 0; s < S; s++) {
-                float d = 0.0f;
-                for (int i = 0; i < HD; i++)
-                    d += q[i] * Kh[(size_t)s * HD + i];
-                a[s] = d * scale;
-                mx = a[s] > mx ? a[s] : mx;
+        /* the G query heads that share a key/value head, stacked: scores (G, S) =
+         * Q (G, HD) K^T with K (S, HD) the cached rows, then y (G, HD) = P (G, S) V */
+        for (int g = 0; g < NKV; g++) {
+            const float *Kg = K + (size_t)g * ML * HD, *Vg = Vc + (size_t)g * ML * HD;
+            float *a = c->att + (size_t)g * G * ML;
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, G, S, HD, scale,
+                        c->q + (size_t)g * G * HD, HD, Kg, HD, 0.0f, a, ML);
+            for (int h = 0; h < G; h++) {
+                float *r = a + (size_t)h * ML, mx = -INFINITY, sum = 0.0f;
+                for (int s = 0; s < S; s++)
+                    mx = r[s] > mx ? r[s] : mx;
+                for (int s = 0; s < S; s++) {
+                    r[s] = expf(r[s] - mx);
+                    sum += r[s];
+                }
+                float inv = 1.0f / sum;
+                for (int s = 0; s < S; s++)
+                    r[s] *= inv;
             }
-            for (int s = 0; s < S; s++) {
-                a[s] = expf(a[s] - mx);
-                sum += a[s];
-            }
-            float *y = c->atty + (size_t)h * HD;
-            for (int i = 0; i < HD; i++)
-                y[i] = 0.0f;
-            for (int s = 0; s < S; s++) {
-                float p = a[s] / sum;
-                for (int i = 0; i < HD; i++)
-                    y[i] += p * Vh[(size_t)s * HD + i];
-            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, G, HD, S, 1.0f, a, ML, Vg, HD,
+                        0.0f, c->atty + (size_t)g * G * HD, HD);
         }
         pp_op_matmul_forward(c->lin, c->atty, pp_param(m, PK_WO, l, (size_t)C * QD), 1, QD, C);
         pp_op_add_inplace(c->x, c->lin, C);
         pp_op_rmsnorm_forward(c->xn, &c->rstd, c->x, pp_param(m, PK_LN2, l, C), 1, C,
                               cf->rms_norm_eps);
-        pp_op_matmul_forward(c->gate, c->xn, pp_param(m, PK_WGATE, l, (size_t)I * C), 1, C, I);
-        pp_op_matmul_forward(c->up, c->xn, pp_param(m, PK_WUP, l, (size_t)I * C), 1, C, I);
-        pp_op_swiglu_forward(c->gate, c->gate, c->up, I);
-        pp_op_matmul_forward(c->lin, c->gate, pp_param(m, PK_WDOWN, l, (size_t)C * I), 1, I, C);
+        pp_op_matmul_forward(c->gate, c->xn, pp_param(m, PK_WGATE, l, (size_t)NI * C), 1, C, NI);
+        pp_op_matmul_forward(c->up, c->xn, pp_param(m, PK_WUP, l, (size_t)NI * C), 1, C, NI);
+        pp_op_swiglu_forward(c->gate, c->gate, c->up, NI);
+        pp_op_matmul_forward(c->lin, c->gate, pp_param(m, PK_WDOWN, l, (size_t)C * NI), 1, NI, C);
         pp_op_add_inplace(c->x, c->lin, C);
     }
+    c->len++;
+    if (!logits) /* a prompt position whose distribution nobody reads: no head */
+        return PP_OK;
     pp_op_rmsnorm_forward(c->xn, &c->rstd, c->x, m->params + m->kind_offset[PK_LNF], 1, C,
                           cf->rms_norm_eps);
     const float *head = m->params + m->kind_offset[cf->tie_word_embeddings ? PK_WTE : PK_HEAD];
     pp_op_matmul_forward(logits, c->xn, head, 1, C, V);
-    c->len++;
     return PP_OK;
 }

@@ -1,9 +1,12 @@
 /* pp_llama_config.c — config.json with LlamaForCausalLM field names: parse, validate,
  * write, count parameters. */
 #include "config.h"
+#include "align/pp_llama_json.h"
 #include "align/pp_model.h"
 
+#include <float.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,13 +39,13 @@ static pp_status get_float(json_t *o, const char *key, float def, float *out, co
         *out = def;
         return PP_OK;
     }
-    if (!json_is_number(v))
+    if (!json_is_number(v) || !(fabs(json_number_value(v)) <= FLT_MAX))
         return pp_error_set(err, PP_ERR_INVALID, src, 0, "field \"%s\" must be a number", key);
     *out = (float)json_number_value(v);
     return PP_OK;
 }
 
-/* bos/eos may be an integer or a list of integers (the first is used). */
+/* bos may be an integer or a list of integers (the first is used). */
 static pp_status get_token_id(json_t *o, const char *key, int *out, const char *src,
                               pp_error *err)
 {
@@ -53,10 +56,110 @@ static pp_status get_token_id(json_t *o, const char *key, int *out, const char *
         *out = -1;
         return PP_OK;
     }
-    if (!json_is_integer(v))
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 0x7fffffff)
         return pp_error_set(err, PP_ERR_INVALID, src, 0, "field \"%s\" must be a token id", key);
     *out = (int)json_integer_value(v);
     return PP_OK;
+}
+
+pp_status pp_token_id_list(json_t *v, const char *key, int *first, int *ids, int *n,
+                           const char *src, pp_error *err)
+{
+    *first = -1;
+    *n = 0;
+    if (!v || json_is_null(v))
+        return PP_OK;
+    if (!json_is_array(v)) {
+        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+            json_integer_value(v) > 0x7fffffff)
+            return pp_error_set(err, PP_ERR_INVALID, src, 0,
+                                "field \"%s\" must be a token id or a list of them", key);
+        *first = (int)json_integer_value(v);
+        return PP_OK;
+    }
+    if (json_array_size(v) > PP_MAX_EOS_IDS)
+        return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0,
+                            "field \"%s\" lists %zu ids, more than %d", key, json_array_size(v),
+                            PP_MAX_EOS_IDS);
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x) {
+        if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > 0x7fffffff)
+            return pp_error_set(err, PP_ERR_INVALID, src, 0,
+                                "field \"%s\"[%zu] must be a token id", key, i);
+        ids[(*n)++] = (int)json_integer_value(x);
+    }
+    *first = *n > 0 ? ids[0] : -1;
+    return PP_OK;
+}
+
+int pp_llama_config_is_eos(const pp_llama_config *c, int id)
+{
+    if (id < 0)
+        return 0;
+    if (id == c->eos_token_id)
+        return 1;
+    for (int i = 0; i < c->num_eos_token_ids && i < PP_MAX_EOS_IDS; i++)
+        if (c->eos_token_ids[i] == id)
+            return 1;
+    return 0;
+}
+
+/* A positive number of rope_scaling, required. */
+static pp_status rope_number(json_t *rs, const char *key, float *out, const char *src,
+                             pp_error *err)
+{
+    json_t *v = json_object_get(rs, key);
+    if (!json_is_number(v) || !(json_number_value(v) > 0.0) || json_number_value(v) > 1e30)
+        return pp_error_set(err, PP_ERR_INVALID, src, 0,
+                            "rope_scaling needs \"%s\", a positive number", key);
+    *out = (float)json_number_value(v);
+    return PP_OK;
+}
+
+/* rope_scaling: null, or {"rope_type" (or "type"): "default" | "linear" | "llama3", ...} */
+static pp_status rope_from_json(json_t *rs, const char *src, pp_llama_config *c, pp_error *err)
+{
+    c->rope_kind = PP_ROPE_DEFAULT;
+    if (!rs || json_is_null(rs))
+        return PP_OK;
+    if (!json_is_object(rs))
+        return pp_error_set(err, PP_ERR_INVALID, src, 0, "rope_scaling must be an object or null");
+    json_t *kind = json_object_get(rs, "rope_type");
+    if (!kind)
+        kind = json_object_get(rs, "type");
+    const char *k = json_is_string(kind) ? json_string_value(kind) : NULL;
+    pp_status st;
+    if (k && strcmp(k, "default") == 0)
+        return PP_OK;
+    if (k && strcmp(k, "linear") == 0) {
+        c->rope_kind = PP_ROPE_LINEAR;
+        return rope_number(rs, "factor", &c->rope_factor, src, err);
+    }
+    if (k && strcmp(k, "llama3") == 0) {
+        c->rope_kind = PP_ROPE_LLAMA3;
+        if ((st = rope_number(rs, "factor", &c->rope_factor, src, err)) ||
+            (st = rope_number(rs, "low_freq_factor", &c->rope_low_freq_factor, src, err)) ||
+            (st = rope_number(rs, "high_freq_factor", &c->rope_high_freq_factor, src, err)))
+            return st;
+        json_t *om = json_object_get(rs, "original_max_position_embeddings");
+        if (!json_is_integer(om) || json_integer_value(om) <= 0 ||
+            json_integer_value(om) > 0x7fffffff)
+            return pp_error_set(err, PP_ERR_INVALID, src, 0,
+                                "rope_scaling needs \"original_max_position_embeddings\", a "
+                                "positive integer");
+        c->rope_original_max_position_embeddings = (int)json_integer_value(om);
+        if (!(c->rope_high_freq_factor > c->rope_low_freq_factor))
+            return pp_error_set(err, PP_ERR_INVALID, src, 0,
+                                "rope_scaling \"high_freq_factor\" (%g) must exceed "
+                                "\"low_freq_factor\" (%g)",
+                                (double)c->rope_high_freq_factor, (double)c->rope_low_freq_factor);
+        return PP_OK;
+    }
+    return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0,
+                        "rope_scaling \"%s\" is not supported (only null, \"default\", "
+                        "\"linear\" and \"llama3\")",
+                        k ? k : "?");
 }
 
 static pp_status config_from_json(json_t *o, const char *src, pp_llama_config *c, pp_error *err)
@@ -88,15 +191,13 @@ static pp_status config_from_json(json_t *o, const char *src, pp_llama_config *c
         return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0,
                             "hidden_act \"%s\" is not supported (only \"silu\")",
                             json_is_string(act) ? json_string_value(act) : "?");
-    json_t *rs = json_object_get(o, "rope_scaling");
-    if (rs && !json_is_null(rs)) {
-        json_t *kind = json_object_get(rs, "rope_type");
-        if (!kind)
-            kind = json_object_get(rs, "type");
+    if (json_object_get(o, "quantization_config"))
         return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0,
-                            "rope_scaling \"%s\" is not supported (only rope_scaling: null)",
-                            json_is_string(kind) ? json_string_value(kind) : "?");
-    }
+                            "quantization_config: quantized checkpoints are not supported");
+    json_t *prf = json_object_get(o, "partial_rotary_factor");
+    if (prf && !json_is_null(prf) && !(json_is_number(prf) && json_number_value(prf) == 1.0))
+        return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0,
+                            "partial_rotary_factor other than 1 is not supported");
     json_t *ab = json_object_get(o, "attention_bias");
     if (json_is_true(ab))
         return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0,
@@ -119,7 +220,10 @@ static pp_status config_from_json(json_t *o, const char *src, pp_llama_config *c
         (st = get_float(o, "rms_norm_eps", 1e-6f, &c->rms_norm_eps, src, err)) ||
         (st = get_float(o, "rope_theta", 10000.0f, &c->rope_theta, src, err)) ||
         (st = get_token_id(o, "bos_token_id", &c->bos_token_id, src, err)) ||
-        (st = get_token_id(o, "eos_token_id", &c->eos_token_id, src, err)))
+        (st = pp_token_id_list(json_object_get(o, "eos_token_id"), "eos_token_id",
+                               &c->eos_token_id, c->eos_token_ids, &c->num_eos_token_ids, src,
+                               err)) ||
+        (st = rope_from_json(json_object_get(o, "rope_scaling"), src, c, err)))
         return st;
     int hd_default = c->num_attention_heads > 0 ? c->hidden_size / c->num_attention_heads : 0;
     if (c->num_attention_heads > 0 && c->hidden_size % c->num_attention_heads != 0 &&
@@ -196,12 +300,55 @@ pp_status pp_llama_config_validate(const pp_llama_config *c, const char *src, pp
         return pp_error_set(err, PP_ERR_INVALID, src, 0,
                             "eos_token_id (%d) is outside the vocabulary (vocab_size %d)",
                             c->eos_token_id, c->vocab_size);
+    for (int i = 0; i < c->num_eos_token_ids && i < PP_MAX_EOS_IDS; i++)
+        if (c->eos_token_ids[i] < 0 || c->eos_token_ids[i] >= c->vocab_size)
+            return pp_error_set(err, PP_ERR_INVALID, src, 0,
+                                "eos_token_id %d is outside the vocabulary (vocab_size %d)",
+                                c->eos_token_ids[i], c->vocab_size);
+    if (c->num_eos_token_ids < 0 || c->num_eos_token_ids > PP_MAX_EOS_IDS)
+        return pp_error_set(err, PP_ERR_INVALID, src, 0, "too many eos_token_id values");
+    if (c->rope_kind == PP_ROPE_LINEAR || c->rope_kind == PP_ROPE_LLAMA3) {
+        if (!(c->rope_factor > 0.0f))
+            return pp_error_set(err, PP_ERR_INVALID, src, 0, "rope_scaling factor must be positive");
+        if (c->rope_kind == PP_ROPE_LLAMA3 &&
+            (!(c->rope_low_freq_factor > 0.0f) ||
+             !(c->rope_high_freq_factor > c->rope_low_freq_factor) ||
+             c->rope_original_max_position_embeddings <= 0))
+            return pp_error_set(err, PP_ERR_INVALID, src, 0,
+                                "rope_scaling llama3 needs 0 < low_freq_factor < high_freq_factor "
+                                "and original_max_position_embeddings > 0");
+    } else if (c->rope_kind != PP_ROPE_DEFAULT)
+        return pp_error_set(err, PP_ERR_INVALID, src, 0, "unknown rope_scaling kind %d",
+                            c->rope_kind);
     /* every tensor must be addressable with int sizes in the kernels */
     if ((double)c->vocab_size * c->hidden_size > 2147483647.0 ||
         (double)c->intermediate_size * c->hidden_size > 2147483647.0 ||
         (double)c->num_attention_heads * c->head_dim * c->hidden_size > 2147483647.0)
         return pp_error_set(err, PP_ERR_UNSUPPORTED, src, 0, "a weight matrix is too large");
     return PP_OK;
+}
+
+static json_t *rope_to_json(const pp_llama_config *c)
+{
+    if (c->rope_kind == PP_ROPE_LINEAR)
+        return json_pack("{s:s,s:f}", "rope_type", "linear", "factor", (double)c->rope_factor);
+    if (c->rope_kind == PP_ROPE_LLAMA3)
+        return json_pack("{s:s,s:f,s:f,s:f,s:i}", "rope_type", "llama3", "factor",
+                         (double)c->rope_factor, "low_freq_factor",
+                         (double)c->rope_low_freq_factor, "high_freq_factor",
+                         (double)c->rope_high_freq_factor, "original_max_position_embeddings",
+                         c->rope_original_max_position_embeddings);
+    return json_null();
+}
+
+json_t *pp_llama_eos_to_json(const pp_llama_config *c)
+{
+    if (c->num_eos_token_ids <= 1)
+        return json_integer(c->eos_token_id);
+    json_t *a = json_array();
+    for (int i = 0; i < c->num_eos_token_ids && i < PP_MAX_EOS_IDS; i++)
+        json_array_append_new(a, json_integer(c->eos_token_ids[i]));
+    return a;
 }
 
 pp_status pp_llama_config_save(const pp_llama_config *c, const char *path, pp_error *err)
@@ -219,15 +366,15 @@ pp_status pp_llama_config_save(const pp_llama_config *c, const char *path, pp_er
     json_object_set_new(o, "max_position_embeddings", json_integer(c->max_position_embeddings));
     json_object_set_new(o, "rms_norm_eps", json_real(c->rms_norm_eps));
     json_object_set_new(o, "rope_theta", json_real(c->rope_theta));
-    json_object_set_new(o, "rope_scaling", json_null());
+    json_object_set_new(o, "rope_scaling", rope_to_json(c));
     json_object_set_new(o, "hidden_act", json_string("silu"));
     json_object_set_new(o, "attention_bias", json_false());
     json_object_set_new(o, "mlp_bias", json_false());
     json_object_set_new(o, "tie_word_embeddings", json_boolean(c->tie_word_embeddings));
     if (c->bos_token_id >= 0)
         json_object_set_new(o, "bos_token_id", json_integer(c->bos_token_id));
-    if (c->eos_token_id >= 0)
-        json_object_set_new(o, "eos_token_id", json_integer(c->eos_token_id));
+    if (c->eos_token_id >= 0 || c->num_eos_token_ids > 0)
+        json_object_set_new(o, "eos_token_id", pp_llama_eos_to_json(c));
     json_object_set_new(o, "torch_dtype", json_string("float32"));
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);

@@ -374,7 +374,7 @@ pp_status pp_model_prepare(pp_model *m, int B, int T, int training, pp_error *er
                             (double)p.total / 1048576.0);
     }
     layout_acts(c, B, T, training, m->arena, &m->a);
-    pp_op_rope_tables(m->rope_cos, m->rope_sin, T, c->head_dim, c->rope_theta);
+    pp_llama_rope_tables(c, m->rope_cos, m->rope_sin, T);
     m->capB = B;
     m->capT = T;
     m->training = training;

@@ -25,6 +25,9 @@ extern "C" {
 
 /* ---- configuration (config.json with LlamaForCausalLM field names) ---- */
 
+enum { PP_ROPE_DEFAULT = 0, PP_ROPE_LINEAR = 1, PP_ROPE_LLAMA3 = 2 };
+#define PP_MAX_EOS_IDS 16
+
 typedef struct pp_llama_config {
     int vocab_size;              /* V */
     int hidden_size;             /* C */
@@ -38,14 +41,31 @@ typedef struct pp_llama_config {
     float rope_theta;            /* default 10000 */
     int tie_word_embeddings;     /* 1: lm_head shares model.embed_tokens.weight */
     int bos_token_id;            /* -1 when absent */
-    int eos_token_id;            /* -1 when absent */
+    int eos_token_id;            /* -1 when absent; the first of eos_token_ids */
+    /* rope_scaling (Hugging Face's rope_type, or type in older configs): */
+    int rope_kind;               /* PP_ROPE_DEFAULT (null, absent, "default"), _LINEAR, _LLAMA3 */
+    float rope_factor;           /* linear and llama3: frequencies divided by it */
+    float rope_low_freq_factor;  /* llama3 */
+    float rope_high_freq_factor; /* llama3 */
+    int rope_original_max_position_embeddings; /* llama3 */
+    /* eos_token_id given as a list: every id that ends a generation (0: only eos_token_id) */
+    int num_eos_token_ids;
+    int eos_token_ids[PP_MAX_EOS_IDS];
 } pp_llama_config;
+
+/* Whether `id` ends a generation under `cfg` (eos_token_id or any of eos_token_ids). */
+PP_API int pp_llama_config_is_eos(const pp_llama_config *cfg, int id);
 
 /* Read config.json at `path` (model_type must be "llama" or absent;
  * architectures, when given, must include LlamaForCausalLM; rope_scaling must be
- * null or absent, other kinds are refused by name; hidden_act must be "silu";
- * attention_bias and mlp_bias must be false or absent). Validates with pp_llama_config_validate(). Errors
- * name the file and the field. */
+ * null, absent, or of rope_type "default", "linear" or "llama3", other kinds are
+ * refused by name; hidden_act must be "silu"; attention_bias and mlp_bias must be
+ * false or absent; quantization_config and partial_rotary_factor other than 1 are
+ * refused; eos_token_id may be a list; bookkeeping fields (torch_dtype,
+ * transformers_version, use_cache, initializer_range, pretraining_tp, which only
+ * splits the matrix products, attention_dropout, which applies to training only and
+ * which polyphony's training does not use, ...) are ignored). Validates with
+ * pp_llama_config_validate(). Errors name the file and the field. */
 PP_API pp_status pp_llama_config_load(const char *path, pp_llama_config *cfg, pp_error *err);
 
 /* Same from a JSON text already in memory; `source` names it in errors. */
@@ -212,10 +232,19 @@ PP_API void pp_kv_cache_reset(pp_kv_cache *c);
 PP_API int pp_kv_cache_len(const pp_kv_cache *c);
 
 /* Feed one token at the next position of the cache; logits (V floats) receive the
- * distribution of the token after it. PP_ERR_INVALID when the cache is full or
- * the id is outside the vocabulary. */
+ * distribution of the token after it (logits NULL: not computed, for prompt tokens
+ * before the last, which saves the output layer). PP_ERR_INVALID when the cache is
+ * full or the id is outside the vocabulary. */
 PP_API pp_status pp_model_decode(pp_model *m, pp_kv_cache *c, int32_t token, float *logits,
                                  pp_error *err);
+
+/* Feed n tokens (a prompt) at the next positions of the cache, as n calls of
+ * pp_model_decode would, but a chunk of tokens at a time through matrix-matrix
+ * products; logits (V floats, or NULL) receive the distribution after the last.
+ * PP_ERR_INVALID when they do not fit the cache or an id is outside the vocabulary
+ * (nothing is fed then). */
+PP_API pp_status pp_model_prefill(pp_model *m, pp_kv_cache *c, const int32_t *tokens, int n,
+                                  float *logits, pp_error *err);
 
 /* Choosing the next token. temperature <= 0 (or top_k == 1) is greedy: the first
  * highest logit. Otherwise softmax(logits / temperature), restricted to the top_k
@@ -232,6 +261,38 @@ typedef struct pp_sampler {
  * PP_ERR_INVALID for top_p outside [0, 1] or top_k < 0. */
 PP_API pp_status pp_sample_token(const float *logits, int V, const pp_sampler *s, uint64_t *rng,
                                  int32_t *out, pp_error *err);
+
+/* ---- generation_config.json ---- */
+
+/* What a checkpoint's generation_config.json sets, as Hugging Face's GenerationConfig
+ * names it. Absent fields are -1 (ids, do_sample, top_k, max_new_tokens) or a
+ * negative float (temperature, top_p). With do_sample true, an absent temperature,
+ * top_k or top_p takes GenerationConfig's default (1, 50, 1). Other fields
+ * (max_length, transformers_version, ...) are ignored. */
+typedef struct pp_generation_config {
+    int present;               /* the file exists */
+    int bos_token_id;
+    int pad_token_id;
+    int eos_token_id;          /* the first of eos_token_ids */
+    int num_eos_token_ids;     /* eos_token_id given as a list (0: only eos_token_id) */
+    int eos_token_ids[PP_MAX_EOS_IDS];
+    int do_sample;
+    float temperature;
+    int top_k;
+    float top_p;
+    long max_new_tokens;
+} pp_generation_config;
+
+/* Read generation_config.json at `path`. A missing file is not an error: *g is all
+ * absent with present = 0. Ids must be inside cfg's vocabulary (cfg may be NULL:
+ * only non-negative). Errors name the file and the field. */
+PP_API pp_status pp_generation_config_load(const char *path, const pp_llama_config *cfg,
+                                           pp_generation_config *g, pp_error *err);
+
+/* The same from a JSON text in memory; `source` names it in errors. */
+PP_API pp_status pp_generation_config_parse(const char *json_text, const char *source,
+                                            const pp_llama_config *cfg, pp_generation_config *g,
+                                            pp_error *err);
 
 /* ---- checkpoints (Hugging Face layout) ---- */
 

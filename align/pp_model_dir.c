@@ -96,6 +96,10 @@ pp_status pp_model_dir_tokenizer(const char *dir, pp_tokenizer **tok, pp_chat_ki
         st = pp_error_set(err, PP_ERR_UNSUPPORTED, cfg, 0,
                           "chat template not recognised: only one template given as a string "
                           "(ChatML or Llama 3) is supported");
+    if (st == PP_ERR_UNSUPPORTED) { /* the tokenizer stays usable for plain text */
+        json_decref(j);
+        return st;
+    }
     if (st != PP_OK)
         goto fail_j;
     json_decref(j);
@@ -139,6 +143,8 @@ pp_status pp_model_dir_put_tokenizer(const char *dir, const char *path, pp_error
             json_object_set_new(cfg, "bos_token", json_string("<s>"));
         if (e >= 0)
             json_object_set_new(cfg, "eos_token", json_string("</s>"));
+        /* polyphony's training starts every document with BOS */
+        json_object_set_new(cfg, "add_bos_token", json_true());
         snprintf(to, sizeof to, "%s/tokenizer_config.json", dir);
         st = dump(cfg, to, err);
     }
@@ -160,5 +166,60 @@ pp_status pp_model_dir_copy_tokenizer(const char *from, const char *to, pp_error
         if (st != PP_OK)
             return st;
     }
+    return PP_OK;
+}
+
+/* Whether a tokenizer.json post-processor starts a single sequence with a special
+ * token (TemplateProcessing "single": [{"SpecialToken": ...}, {"Sequence": ...}]),
+ * also inside a "Sequence" of processors. */
+static int template_adds_bos(json_t *pp)
+{
+    const char *type = json_string_value(json_object_get(pp, "type"));
+    if (!type)
+        return 0;
+    if (strcmp(type, "Sequence") == 0) {
+        size_t i;
+        json_t *p;
+        json_array_foreach(json_object_get(pp, "processors"), i, p) if (template_adds_bos(p))
+            return 1;
+        return 0;
+    }
+    if (strcmp(type, "TemplateProcessing") != 0)
+        return 0;
+    return json_object_get(json_array_get(json_object_get(pp, "single"), 0), "SpecialToken") !=
+           NULL;
+}
+
+pp_status pp_model_dir_adds_bos(const char *dir, int *adds, pp_error *err)
+{
+    char p[4096];
+    json_error_t je;
+    *adds = 1;
+    snprintf(p, sizeof p, "%s/tokenizer_config.json", dir);
+    if (exists(p)) {
+        json_t *j = json_load_file(p, 0, &je);
+        if (!j)
+            return pp_error_set(err, PP_ERR_PARSE, p, je.line, "%s", je.text);
+        json_t *a = json_object_get(j, "add_bos_token");
+        int given = json_is_boolean(a);
+        if (given)
+            *adds = json_is_true(a);
+        json_decref(j);
+        if (given)
+            return PP_OK;
+    }
+    snprintf(p, sizeof p, "%s/tokenizer.model", dir);
+    if (exists(p))
+        return PP_OK; /* SentencePiece Llama tokenizers add BOS */
+    snprintf(p, sizeof p, "%s/tokenizer.json", dir);
+    if (!exists(p))
+        return PP_OK;
+    json_t *j = json_load_file(p, 0, &je);
+    if (!j)
+        return pp_error_set(err, PP_ERR_PARSE, p, je.line, "%s", je.text);
+    json_t *pp = json_object_get(j, "post_processor");
+    if (pp && !json_is_null(pp))
+        *adds = template_adds_bos(pp);
+    json_decref(j);
     return PP_OK;
 }

@@ -16,8 +16,9 @@ extern "C" {
 
 /* Load DIR's tokenizer and chat template. PP_ERR_NOT_FOUND (naming DIR) when
  * it has neither tokenizer.model nor tokenizer.json; an unrecognised chat
- * template is PP_ERR_UNSUPPORTED. *path_out (optional) names the file loaded
- * (valid until the next call). */
+ * template is PP_ERR_UNSUPPORTED with the tokenizer still loaded in *tok (the
+ * caller frees it) and *chat PP_CHAT_NONE, so that plain text can still be
+ * encoded. *path_out (optional) names the file loaded (valid until the next call). */
 PP_API pp_status pp_model_dir_tokenizer(const char *dir, pp_tokenizer **tok, pp_chat_kind *chat,
                                         const char **path_out, pp_error *err);
 
@@ -30,6 +31,14 @@ PP_API pp_status pp_model_dir_put_tokenizer(const char *dir, const char *path, p
 /* Copy DIR_FROM's tokenizer files (tokenizer.model, tokenizer.json,
  * tokenizer_config.json) into DIR_TO; files absent in DIR_FROM are skipped. */
 PP_API pp_status pp_model_dir_copy_tokenizer(const char *from, const char *to, pp_error *err);
+
+/* Whether a text given to DIR's model starts with BOS, as its Hugging Face tokenizer
+ * decides: tokenizer_config.json's add_bos_token when given; else yes for a
+ * SentencePiece tokenizer.model; else whether tokenizer.json's post-processor puts a
+ * special token first (Llama 2 and 3 do; GPT-2-style byte-level ones such as
+ * SmolLM's do not); yes when it has none (tokenizer.json files polyphony exports).
+ * Checkpoints polyphony trains record add_bos_token true. */
+PP_API pp_status pp_model_dir_adds_bos(const char *dir, int *adds, pp_error *err);
 
 #ifdef __cplusplus
 }

@@ -116,4 +116,14 @@ static inline float *pp_param(const pp_model *m, int kind, int layer, size_t per
     return m->params + m->kind_offset[kind] + (size_t)layer * per_layer;
 }
 
+/* RoPE of a configuration (align/pp_rope.c): inv (HD/2) = the rotary frequencies with
+ * rope_scaling applied; cos, sin (T, HD/2) = the tables for positions 0..T-1. */
+void pp_llama_rope_inv_freq(const pp_llama_config *c, float *inv);
+void pp_llama_rope_tables(const pp_llama_config *c, float *cos_t, float *sin_t, int T);
+
+/* A KV cache's arrays (align/pp_decode.c) for the prefill (align/pp_prefill.c): keys and
+ * values (L, NKV, max_len, HD), the RoPE tables (max_len, HD/2), its length. */
+pp_status pp_kv_cache_arrays(pp_kv_cache *c, float **k, float **v, const float **cos_t,
+                             const float **sin_t, int *max_len, int **len);
+
 #endif

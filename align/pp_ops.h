@@ -48,6 +48,8 @@ void pp_op_matmul_backward_naive(float *dinp, float *dw, const float *dout,
 /* ---- rotary position embedding, Hugging Face rotate-half layout ---- */
 /* cos, sin (T, HD/2) = tables for positions 0..T-1 with base theta */
 void pp_op_rope_tables(float *cos_t, float *sin_t, int T, int HD, float theta);
+/* the same from the frequencies inv (HD/2): angle of (t, i) = t * inv[i] in float */
+void pp_op_rope_tables_freq(float *cos_t, float *sin_t, int T, int HD, const float *inv);
 /* out (B,H,T,HD) = rope(inp (B,T,H,HD)), position of row t is t. Also the layout change
  * from the projection's (token, head) to attention's (head, token). */
 void pp_op_rope_forward(float *out, const float *inp, const float *cos_t,

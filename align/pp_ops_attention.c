@@ -14,14 +14,21 @@ void pp_op_rope_tables(float *cos_t, float *sin_t, int T, int HD, float theta)
 {
     /* As Hugging Face: inv_freq[i] = 1 / theta^(2i/HD) in float, angle = t * inv_freq[i] */
     int h = HD / 2;
-    for (int i = 0; i < h; i++) {
-        float inv = 1.0f / powf(theta, (float)(2 * i) / (float)HD);
+    float inv[h > 0 ? h : 1];
+    for (int i = 0; i < h; i++)
+        inv[i] = 1.0f / powf(theta, (float)(2 * i) / (float)HD);
+    pp_op_rope_tables_freq(cos_t, sin_t, T, HD, inv);
+}
+
+void pp_op_rope_tables_freq(float *cos_t, float *sin_t, int T, int HD, const float *inv)
+{
+    int h = HD / 2;
+    for (int i = 0; i < h; i++)
         for (int t = 0; t < T; t++) {
-            float a = (float)t * inv;
+            float a = (float)t * inv[i];
             cos_t[(size_t)t * h + i] = (float)cos((double)a);
             sin_t[(size_t)t * h + i] = (float)sin((double)a);
         }
-    }
 }
 
 /* x' = x cos + rotate_half(x) sin, rotate_half(x) = (-x2, x1):

@@ -7,7 +7,7 @@ EXTRA_PROGRAMS = bench/train/train_bench
 bench_train_train_bench_SOURCES = bench/train/train_bench.c
 bench_train_train_bench_CPPFLAGS = $(AM_CPPFLAGS) $(DEP_CFLAGS)
 bench_train_train_bench_LDADD = libpolyphony.la $(DEP_LIBS)
-EXTRA_DIST += bench/train/run.sh bench/train/torch_bench.py
+EXTRA_DIST += bench/train/run.sh bench/train/torch_bench.py bench/train/torch_infer.py
 CLEANFILES += bench/train/train_bench
 
 # bench/lora: LoRA fine-tuning of a 0.5B-parameter configuration, peak RSS beside the plan.

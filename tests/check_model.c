@@ -15,6 +15,10 @@
 #include <stdint.h>
 
 #define FIXDIR TESTDATA "/model"
+/* the tiny model's configuration, to be closed by the caller */
+#define TINY_CFG_ROPE                                                                   \
+    "{\"vocab_size\":64,\"hidden_size\":32,\"intermediate_size\":48,\"num_hidden_layers\":2," \
+    "\"num_attention_heads\":4,\"num_key_value_heads\":2"
 
 /* ---- helpers ---- */
 
@@ -153,6 +157,23 @@ START_TEST(fixture_logprobs_and_kv_cache)
     ck_assert_int_eq(pp_model_decode(m, kv, ids[T - 1], logits, &e), PP_OK);
     ck_assert_int_eq(pp_model_decode(m, kv, ids[0], logits, &e), PP_ERR_INVALID); /* full */
     pp_kv_cache_reset(kv);
+    /* a prompt fed without logits but the last: the same distribution after it */
+    for (int t = 0; t < T - 2; t++)
+        ck_assert_int_eq(pp_model_decode(m, kv, ids[t], NULL, &e), PP_OK);
+    ck_assert_int_eq(pp_model_decode(m, kv, ids[T - 2], logits, &e), PP_OK);
+    pp_op_log_softmax_row(logits, V);
+    ck_assert_float_eq_tol(logits[ids[T - 1]], want[T - 2], 1e-4);
+    /* the prompt in one prefill (chunks of matrix products), then one more token */
+    pp_kv_cache_reset(kv);
+    ck_assert_int_eq(pp_model_prefill(m, kv, ids, T - 2, logits, &e), PP_OK);
+    ck_assert_int_eq(pp_kv_cache_len(kv), T - 2);
+    pp_op_log_softmax_row(logits, V);
+    ck_assert_float_eq_tol(logits[ids[T - 2]], want[T - 3], 1e-4);
+    ck_assert_int_eq(pp_model_decode(m, kv, ids[T - 2], logits, &e), PP_OK);
+    pp_op_log_softmax_row(logits, V);
+    ck_assert_float_eq_tol(logits[ids[T - 1]], want[T - 2], 1e-4);
+    ck_assert_int_eq(pp_model_prefill(m, kv, ids, 2, logits, &e), PP_ERR_INVALID); /* full */
+    pp_kv_cache_reset(kv);
     ck_assert_int_eq(pp_model_decode(m, kv, V, logits, &e), PP_ERR_INVALID);
     free(logits);
     pp_kv_cache_free(kv);
@@ -160,6 +181,83 @@ START_TEST(fixture_logprobs_and_kv_cache)
     free(want);
     free(ids);
     pp_model_free(m);
+    pp_safetensors_close(fx);
+}
+END_TEST
+
+/* rope_scaling "linear" and "llama3": the tiny model's weights under each kind score a
+ * 48-token sequence as the PyTorch script does, by the batched forward and by the KV
+ * cache; the kinds differ from each other and from the default (so the test sees them). */
+START_TEST(fixture_rope_scaling)
+{
+    static const struct {
+        const char *name, *json;
+    } cases[] = {
+        {"logprobs.rope_linear", "{\"rope_type\":\"linear\",\"factor\":2.0}"},
+        {"logprobs.rope_llama3",
+         "{\"factor\":4.0,\"low_freq_factor\":1.0,\"high_freq_factor\":4.0,"
+         "\"original_max_position_embeddings\":64,\"rope_type\":\"llama3\"}"},
+    };
+    pp_safetensors *fx;
+    pp_error e;
+    ck_assert_int_eq(pp_safetensors_open(FIXDIR "/fixtures.safetensors", &fx, &e), PP_OK);
+    pp_model *tiny = load_tiny();
+    uint64_t n;
+    float *fids = fixture(fx, "rope.ids", &n);
+    int T = (int)n, V = pp_model_config(tiny)->vocab_size;
+    int32_t *ids = ids_of(fids, n);
+    float lp[64], lp_default[64], first_case[64];
+    ck_assert_int_eq(pp_model_logprobs(tiny, ids, T, lp_default, &e), PP_OK);
+    float *logits = malloc(sizeof(float) * (size_t)V);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char buf[1024];
+        snprintf(buf, sizeof buf,
+                 TINY_CFG_ROPE ",\"head_dim\":8,\"max_position_embeddings\":64,"
+                               "\"rms_norm_eps\":1e-5,\"rope_scaling\":%s}",
+                 cases[k].json);
+        pp_llama_config c;
+        ck_assert_msg(pp_llama_config_parse(buf, "cfg.json", &c, &e) == PP_OK, "%s", e.message);
+        ck_assert_int_eq(c.rope_kind, k == 0 ? PP_ROPE_LINEAR : PP_ROPE_LLAMA3);
+        pp_model *m;
+        ck_assert_int_eq(pp_model_new(&c, &m, &e), PP_OK);
+        memcpy(pp_model_params(m), pp_model_params(tiny),
+               pp_model_num_params(m) * sizeof(float));
+        float *want = fixture(fx, cases[k].name, NULL);
+        ck_assert_int_eq(pp_model_logprobs(m, ids, T, lp, &e), PP_OK);
+        assert_close(cases[k].name, lp, want, (uint64_t)T - 1, 1e-4, 0);
+        double dd = 0, dc = 0;
+        for (int t = 0; t < T - 1; t++) {
+            dd = fmax(dd, fabs(lp[t] - lp_default[t]));
+            dc = fmax(dc, fabs(lp[t] - first_case[t]));
+        }
+        ck_assert_msg(dd > 1e-2, "%s: no different from the default rope", cases[k].name);
+        if (k > 0)
+            ck_assert_msg(dc > 1e-2, "%s: no different from the first case", cases[k].name);
+        memcpy(first_case, lp, sizeof lp);
+        pp_kv_cache *kv;
+        ck_assert_int_eq(pp_kv_cache_new(m, T, &kv, &e), PP_OK);
+        for (int t = 0; t < T - 1; t++) {
+            ck_assert_int_eq(pp_model_decode(m, kv, ids[t], logits, &e), PP_OK);
+            pp_op_log_softmax_row(logits, V);
+            lp[t] = logits[ids[t + 1]];
+        }
+        assert_close(cases[k].name, lp, want, (uint64_t)T - 1, 1e-4, 0);
+        /* prefills of 1..T-1 tokens (one chunk, and the rest one at a time) */
+        for (int n = 1; n < T; n += 11) {
+            pp_kv_cache_reset(kv);
+            ck_assert_int_eq(pp_model_prefill(m, kv, ids, n, logits, &e), PP_OK);
+            pp_op_log_softmax_row(logits, V);
+            ck_assert_msg(fabsf(logits[ids[n]] - want[n - 1]) < 1e-4, "%s: prefill of %d",
+                          cases[k].name, n);
+        }
+        pp_kv_cache_free(kv);
+        free(want);
+        pp_model_free(m);
+    }
+    free(logits);
+    free(ids);
+    free(fids);
+    pp_model_free(tiny);
     pp_safetensors_close(fx);
 }
 END_TEST
@@ -555,9 +653,49 @@ START_TEST(config_validation)
     ck_assert_float_eq(c.rope_theta, 10000.0f);
     ck_assert_int_eq(c.tie_word_embeddings, 0);
     ck_assert_int_eq(parse_with(",\"rope_scaling\":{\"type\":\"linear\",\"factor\":2}", &e),
+                     PP_OK);
+    ck_assert_int_eq(parse_with(",\"rope_scaling\":{\"rope_type\":\"default\"}", &e), PP_OK);
+    ck_assert_int_eq(parse_with(",\"rope_scaling\":{\"type\":\"dynamic\",\"factor\":2}", &e),
                      PP_ERR_UNSUPPORTED);
-    ck_assert_ptr_nonnull(strstr(e.message, "linear"));
+    ck_assert_ptr_nonnull(strstr(e.message, "dynamic"));
     ck_assert_str_eq(e.file, "cfg.json");
+    ck_assert_int_eq(parse_with(",\"rope_scaling\":{\"rope_type\":\"yarn\",\"factor\":4}", &e),
+                     PP_ERR_UNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(e.message, "yarn"));
+    ck_assert_int_eq(parse_with(",\"rope_scaling\":{\"rope_type\":\"linear\"}", &e),
+                     PP_ERR_INVALID);
+    ck_assert_ptr_nonnull(strstr(e.message, "factor"));
+    ck_assert_int_eq(parse_with(",\"rope_scaling\":{\"rope_type\":\"llama3\",\"factor\":8,"
+                                "\"low_freq_factor\":1,\"high_freq_factor\":4}",
+                                &e),
+                     PP_ERR_INVALID);
+    ck_assert_ptr_nonnull(strstr(e.message, "original_max_position_embeddings"));
+    ck_assert_int_eq(parse_with(",\"rope_scaling\":{\"rope_type\":\"llama3\",\"factor\":8,"
+                                "\"low_freq_factor\":4,\"high_freq_factor\":1,"
+                                "\"original_max_position_embeddings\":8192}",
+                                &e),
+                     PP_ERR_INVALID);
+    /* the fields a Hugging Face config carries beside the architecture */
+    snprintf(buf, sizeof buf, TINY_CFG,
+             ",\"torch_dtype\":\"bfloat16\",\"transformers_version\":\"4.45.0\","
+             "\"attention_dropout\":0.0,\"pretraining_tp\":1,\"use_cache\":true,"
+             "\"initializer_range\":0.02,\"pad_token_id\":null,\"mlp_bias\":false,"
+             "\"attention_bias\":false,\"bos_token_id\":1,\"eos_token_id\":[2,5,9],"
+             "\"rope_scaling\":{\"factor\":32.0,\"high_freq_factor\":4.0,"
+             "\"low_freq_factor\":1.0,\"original_max_position_embeddings\":8192,"
+             "\"rope_type\":\"llama3\"}");
+    ck_assert_msg(pp_llama_config_parse(buf, "cfg.json", &c, &e) == PP_OK, "%s", e.message);
+    ck_assert_int_eq(c.eos_token_id, 2);
+    ck_assert_int_eq(c.num_eos_token_ids, 3);
+    ck_assert(pp_llama_config_is_eos(&c, 9) && pp_llama_config_is_eos(&c, 2));
+    ck_assert(!pp_llama_config_is_eos(&c, 1) && !pp_llama_config_is_eos(&c, -1));
+    ck_assert_int_eq(c.rope_kind, PP_ROPE_LLAMA3);
+    ck_assert_int_eq(c.rope_original_max_position_embeddings, 8192);
+    ck_assert_int_eq(parse_with(",\"eos_token_id\":[2,64]", &e), PP_ERR_INVALID);
+    ck_assert_ptr_nonnull(strstr(e.message, "eos_token_id"));
+    ck_assert_int_eq(parse_with(",\"quantization_config\":{\"bits\":4}", &e),
+                     PP_ERR_UNSUPPORTED);
+    ck_assert_int_eq(parse_with(",\"partial_rotary_factor\":0.5", &e), PP_ERR_UNSUPPORTED);
     ck_assert_int_eq(parse_with(",\"hidden_act\":\"gelu\"", &e), PP_ERR_UNSUPPORTED);
     ck_assert_int_eq(parse_with(",\"architectures\":[\"MistralForCausalLM\"]", &e),
                      PP_ERR_UNSUPPORTED);
@@ -581,6 +719,84 @@ START_TEST(config_validation)
     ck_assert_ptr_nonnull(strstr(e.message, "hidden_size"));
     ck_assert_int_eq(parse_with(",\"bos_token_id\":64", &e), PP_ERR_INVALID);
     ck_assert_ptr_nonnull(strstr(e.message, "bos_token_id"));
+}
+END_TEST
+
+START_TEST(generation_config)
+{
+    pp_error e;
+    pp_llama_config c;
+    pp_generation_config g;
+    char buf[1024];
+    snprintf(buf, sizeof buf, TINY_CFG, "");
+    ck_assert_int_eq(pp_llama_config_parse(buf, "cfg.json", &c, &e), PP_OK);
+    /* Llama 3.2 Instruct's: an eos list and sampling defaults */
+    ck_assert_int_eq(pp_generation_config_parse("{\"bos_token_id\":1,\"do_sample\":true,"
+                                                "\"eos_token_id\":[2,7,9],\"temperature\":0.6,"
+                                                "\"top_p\":0.9,\"transformers_version\":\"4.45\"}",
+                                                "g.json", &c, &g, &e),
+                     PP_OK);
+    ck_assert_int_eq(g.present, 1);
+    ck_assert_int_eq(g.num_eos_token_ids, 3);
+    ck_assert_int_eq(g.eos_token_ids[2], 9);
+    ck_assert_int_eq(g.eos_token_id, 2);
+    ck_assert_int_eq(g.do_sample, 1);
+    ck_assert_float_eq_tol(g.temperature, 0.6f, 1e-7);
+    ck_assert_float_eq_tol(g.top_p, 0.9f, 1e-7);
+    ck_assert_int_eq(g.top_k, 50); /* GenerationConfig's default when sampling */
+    ck_assert_int_eq(g.max_new_tokens, -1);
+    /* TinyLlama's: greedy, a pad id, max_length (ignored) */
+    ck_assert_int_eq(pp_generation_config_parse("{\"bos_token_id\":1,\"eos_token_id\":2,"
+                                                "\"max_length\":2048,\"pad_token_id\":0}",
+                                                "g.json", &c, &g, &e),
+                     PP_OK);
+    ck_assert_int_eq(g.num_eos_token_ids, 0);
+    ck_assert_int_eq(g.eos_token_id, 2);
+    ck_assert_int_eq(g.pad_token_id, 0);
+    ck_assert_int_eq(g.do_sample, -1);
+    ck_assert(g.temperature < 0 && g.top_k < 0 && g.top_p < 0);
+    ck_assert_int_eq(pp_generation_config_parse("{\"pad_token_id\":-1}", "g.json", &c, &g, &e),
+                     PP_OK);
+    ck_assert_int_eq(g.pad_token_id, -1);
+    /* wrong values name the file and the field */
+    ck_assert_int_eq(pp_generation_config_parse("{\"eos_token_id\":[2,64]}", "g.json", &c, &g, &e),
+                     PP_ERR_INVALID);
+    ck_assert_str_eq(e.file, "g.json");
+    ck_assert_ptr_nonnull(strstr(e.message, "eos_token_id"));
+    ck_assert_int_eq(pp_generation_config_parse("{\"top_p\":1.5}", "g.json", &c, &g, &e),
+                     PP_ERR_INVALID);
+    ck_assert_ptr_nonnull(strstr(e.message, "top_p"));
+    ck_assert_int_eq(pp_generation_config_parse("{\"do_sample\":\"yes\"}", "g.json", &c, &g, &e),
+                     PP_ERR_INVALID);
+    ck_assert_int_eq(pp_generation_config_parse("{\"top_k\":2.5}", "g.json", &c, &g, &e),
+                     PP_ERR_INVALID);
+    ck_assert_int_eq(pp_generation_config_parse("[1]", "g.json", &c, &g, &e), PP_ERR_PARSE);
+    ck_assert_int_eq(pp_generation_config_parse("{", "g.json", &c, &g, &e), PP_ERR_PARSE);
+    /* a missing file is no error */
+    ck_assert_int_eq(pp_generation_config_load(FIXDIR "/tiny/generation_config.json", &c, &g, &e),
+                     PP_OK);
+    ck_assert_int_eq(g.present, 0);
+    /* a saved model writes its eos list back (config.json and generation_config.json) */
+    char dir[512], p[600];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(buf, sizeof buf, TINY_CFG, ",\"eos_token_id\":[2,5],\"rope_scaling\":"
+                                        "{\"rope_type\":\"linear\",\"factor\":2}");
+    ck_assert_int_eq(pp_llama_config_parse(buf, "cfg.json", &c, &e), PP_OK);
+    pp_model *m;
+    ck_assert_int_eq(pp_model_new(&c, &m, &e), PP_OK);
+    ck_assert_int_eq(pp_model_save(m, dir, &e), PP_OK);
+    snprintf(p, sizeof p, "%s/generation_config.json", dir);
+    ck_assert_int_eq(pp_generation_config_load(p, &c, &g, &e), PP_OK);
+    ck_assert_int_eq(g.num_eos_token_ids, 2);
+    ck_assert_int_eq(g.eos_token_ids[1], 5);
+    pp_model *m2;
+    ck_assert_int_eq(pp_model_load(dir, &m2, &e), PP_OK);
+    ck_assert_int_eq(pp_model_config(m2)->num_eos_token_ids, 2);
+    ck_assert_int_eq(pp_model_config(m2)->rope_kind, PP_ROPE_LINEAR);
+    ck_assert_float_eq(pp_model_config(m2)->rope_factor, 2.0f);
+    pp_model_free(m2);
+    pp_model_free(m);
+    tu_rmtree(dir);
 }
 END_TEST
 
@@ -1103,6 +1319,7 @@ static Suite *model_suite(void)
     tcase_add_test(tc, fixture_forward_backward);
     tcase_add_test(tc, fixture_logprobs_and_kv_cache);
     tcase_add_test(tc, fixture_bf16_checkpoint);
+    tcase_add_test(tc, fixture_rope_scaling);
     tcase_add_test(tc, fixture_adamw_steps);
     tcase_add_test(tc, resume_matches_uninterrupted);
     tcase_add_test(tc, gradient_accumulation);
@@ -1126,6 +1343,7 @@ static Suite *model_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_add_test(tc, config_validation);
+    tcase_add_test(tc, generation_config);
     tcase_add_test(tc, checkpoint_round_trip);
     tcase_add_test(tc, checkpoint_sharded);
     tcase_add_test(tc, safetensors_dtypes);

@@ -5,8 +5,13 @@
 #   batch 8 x 256; one step = forward + backward + gradient clipping + AdamW.
 # Prints each side's JSON line (tokens/s; for polyphony also the achieved FLOP/s,
 # this machine's cblas_sgemm FLOP/s measured in the same run, the memory plan
-# against the peak RSS) and the ratio polyphony / PyTorch (target >= 1); then the same
-# for LoRA training (bench/lora/speed.sh).
+# against the peak RSS) and the ratio polyphony / PyTorch (target >= 1).
+# Then inference, each side the same way: decode_tokens_per_s (256 tokens fed one at
+# a time through a key/value cache, each giving the next token's logits, as
+# `polyphony generate` does) and score_tokens_per_s (the log-probabilities of a
+# 256-token sequence by one forward pass, as `polyphony score` does); PyTorch's
+# side is bench/train/torch_infer.py, with the ratios.
+# Last, the same for LoRA training (bench/lora/speed.sh).
 #
 # Both sides run twice: with OpenMP's default wait policy and with
 # OMP_WAIT_POLICY=passive. With Debian's pthreads OpenBLAS, OpenMP threads that
@@ -32,6 +37,13 @@ for policy in default passive; do
     a=$(echo "$pp" | sed 's/.*"tokens_per_s":\([0-9.]*\).*/\1/')
     b=$(echo "$pt" | sed 's/.*"tokens_per_s": \([0-9.]*\).*/\1/')
     echo "polyphony / pytorch tokens/s: $(echo "scale=2; $a / $b" | bc -l)"
+    pi=$("$PY" "$top/bench/train/torch_infer.py" "$threads")
+    echo "$pi"
+    for k in decode score; do
+        a=$(echo "$pp" | sed "s/.*\"${k}_tokens_per_s\":\([0-9.]*\).*/\1/")
+        b=$(echo "$pi" | sed "s/.*\"${k}_tokens_per_s\": \([0-9.]*\).*/\1/")
+        echo "polyphony / pytorch $k tokens/s: $(echo "scale=2; $a / $b" | bc -l)"
+    done
 done
 "$build/bench/train/train_bench" --steps 0 2>&1 >/dev/null | sed 's/^/polyphony /'
 # LoRA: the same configuration and batch, a rank-16 adapter on a frozen base, both sides

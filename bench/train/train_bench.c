@@ -142,6 +142,10 @@ int main(int argc, char **argv)
     for (int t = 0; t < T; t++)
         pp_model_decode(m, kv, in[t], logits, &e);
     double decode_s = now() - t0;
+    pp_kv_cache_reset(kv); /* the same T tokens as one prompt */
+    t0 = now();
+    pp_model_prefill(m, kv, in, T, logits, &e);
+    double prefill_s = now() - t0;
     t0 = now();
     int reps = 0;
     do {
@@ -158,12 +162,12 @@ int main(int argc, char **argv)
            "\"steps\":%d,\"step_s\":%.4f,\"forward_s\":%.4f,\"backward_s\":%.4f,\"tokens_per_s\":%.1f,\"gflops\":%.2f,"
            "\"sgemm_gflops\":%.2f,\"sgemm_fraction\":%.3f,\"mean_loss\":%.4f,"
            "\"plan_mib\":%.1f,\"peak_rss_mib\":%.1f,\"decode_tokens_per_s\":%.1f,"
-           "\"score_tokens_per_s\":%.1f}\n",
+           "\"prefill_tokens_per_s\":%.1f,\"score_tokens_per_s\":%.1f}\n",
            omp_get_max_threads(), pp_model_num_params(m), B, T, steps, step_s, t_fwd / steps,
            t_bwd / steps, N / step_s,
            flops / step_s * 1e-9, peak * 1e-9, flops / step_s / peak, loss_sum / steps,
            (double)plan.total / 1048576.0, (double)ru.ru_maxrss / 1024.0, T / decode_s,
-           (T - 1) / score_s);
+           T / prefill_s, (T - 1) / score_s);
     free(in);
     free(tg);
     pp_model_free(m);

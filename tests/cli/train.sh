@@ -73,6 +73,22 @@ tail -n 6 "$TMP/r.log" | jq -c '[.step, .loss, .lr, .grad_norm]' >"$TMP/r1.txt"
 jq -c '[.step, .loss, .lr, .grad_norm]' "$TMP/r2.log" >"$TMP/r2.txt"
 expect_same "$TMP/r1.txt" "$TMP/r2.txt" "resumed losses equal the uninterrupted ones"
 expect_same "$TMP/r/model.safetensors" "$TMP/r2/model.safetensors" "resumed weights"
+# resuming into the interrupted run's own log: the rows after step 6 (which the run wrote
+# past its checkpoint) are dropped, so the log reads as the uninterrupted run's
+cp "$TMP/r.log" "$TMP/r4.log"
+expect_status 0 pp train --init "$TMP/r/step-000006" --out "$TMP/r4" --steps 12 --grad-accum 2 \
+    --warmup 3 --log-json "$TMP/r4.log" $COMMON
+expect_lines 12 "$TMP/r4.log"
+jq -c '[.step, .loss, .lr, .grad_norm]' "$TMP/r.log" >"$TMP/r1.txt"
+jq -c '[.step, .loss, .lr, .grad_norm]' "$TMP/r4.log" >"$TMP/r4.txt"
+expect_same "$TMP/r1.txt" "$TMP/r4.txt" "a resumed log equals the uninterrupted one"
+# a file that is not a training log is not rewritten
+printf '{"step":1}\nnot a row\n' >"$TMP/notlog.txt"
+cp "$TMP/notlog.txt" "$TMP/notlog.orig"
+expect_status 1 pp train --init "$TMP/r/step-000006" --out "$TMP/r5" --steps 7 --grad-accum 2 \
+    --warmup 3 --log-json "$TMP/notlog.txt" $COMMON
+expect_grep 'notlog.txt:2: not a training log row' "$TMP/err"
+expect_same "$TMP/notlog.orig" "$TMP/notlog.txt" "the log is left as it was"
 # --restart ignores the training state: step 1 again
 expect_status 0 pp train --init "$TMP/r/step-000006" --restart --out "$TMP/r3" --steps 1 \
     --log-json "$TMP/r3.log" $COMMON

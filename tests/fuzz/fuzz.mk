@@ -7,7 +7,8 @@ pp_fuzz_targets = tests/fuzz/fuzz_jsonl tests/fuzz/fuzz_jsonl_gz tests/fuzz/fuzz
 	tests/fuzz/fuzz_fasttext tests/fuzz/fuzz_spm tests/fuzz/fuzz_hf tests/fuzz/fuzz_tiktoken \
 	tests/fuzz/fuzz_profile tests/fuzz/fuzz_template tests/fuzz/fuzz_ingest_ces \
 	tests/fuzz/fuzz_ingest_tmx tests/fuzz/fuzz_ingest_tei tests/fuzz/fuzz_ingest_udhr \
-	tests/fuzz/fuzz_ingest_html tests/fuzz/fuzz_ledger
+	tests/fuzz/fuzz_ingest_html tests/fuzz/fuzz_ledger tests/fuzz/fuzz_safetensors \
+	tests/fuzz/fuzz_llama_config tests/fuzz/fuzz_generation_config
 check_PROGRAMS += $(pp_fuzz_targets)
 
 if FUZZING
@@ -40,6 +41,9 @@ tests_fuzz_fuzz_ingest_udhr_SOURCES = tests/fuzz/fuzz_ingest_udhr.c $(pp_fuzz_in
 tests_fuzz_fuzz_ingest_html_SOURCES = tests/fuzz/fuzz_ingest_html.c $(pp_fuzz_ingest) $(pp_fuzz_common)
 # The ledger reader is the audit command's own code, compiled in.
 tests_fuzz_fuzz_ledger_SOURCES = tests/fuzz/fuzz_ledger.c $(pp_audit_cmd_logic) $(pp_fuzz_common)
+tests_fuzz_fuzz_safetensors_SOURCES = tests/fuzz/fuzz_safetensors.c $(pp_fuzz_common)
+tests_fuzz_fuzz_llama_config_SOURCES = tests/fuzz/fuzz_llama_config.c $(pp_fuzz_common)
+tests_fuzz_fuzz_generation_config_SOURCES = tests/fuzz/fuzz_generation_config.c $(pp_fuzz_common)
 
 # Every target gets the same flags (automake wants them per program).
 tests_fuzz_fuzz_jsonl_CPPFLAGS = $(PP_FUZZ_CPPFLAGS)
@@ -87,6 +91,15 @@ tests_fuzz_fuzz_ingest_html_LDADD = $(PP_FUZZ_LIBS)
 tests_fuzz_fuzz_ledger_CPPFLAGS = $(PP_FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_ledger_LDFLAGS = $(pp_fuzz_ldflags)
 tests_fuzz_fuzz_ledger_LDADD = $(PP_FUZZ_LIBS)
+tests_fuzz_fuzz_safetensors_CPPFLAGS = $(PP_FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_safetensors_LDFLAGS = $(pp_fuzz_ldflags)
+tests_fuzz_fuzz_safetensors_LDADD = $(PP_FUZZ_LIBS)
+tests_fuzz_fuzz_llama_config_CPPFLAGS = $(PP_FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_llama_config_LDFLAGS = $(pp_fuzz_ldflags)
+tests_fuzz_fuzz_llama_config_LDADD = $(PP_FUZZ_LIBS)
+tests_fuzz_fuzz_generation_config_CPPFLAGS = $(PP_FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_generation_config_LDFLAGS = $(pp_fuzz_ldflags)
+tests_fuzz_fuzz_generation_config_LDADD = $(PP_FUZZ_LIBS)
 
 # make check: every target replays its seeds and regression inputs.
 TESTS += tests/fuzz/replay.sh

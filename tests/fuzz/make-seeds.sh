@@ -6,7 +6,7 @@
 #
 #   POLYPHONY=./polyphony POLYPHONY_DATA=. sh tests/fuzz/make-seeds.sh
 #
-# Needs jq, gzip, zstd. Seeds are kept small (a few KB; the models ~20 KB)
+# Needs jq, gzip, zstd, perl. Seeds are kept small (a few KB; the models ~20 KB)
 # so that the fuzzer mutates them quickly.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,7 +18,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$S"
 for t in jsonl jsonl_gz jsonl_zst fasttext spm hf tiktoken profile template ingest_ces ingest_tmx \
-    ingest_tei ingest_udhr ingest_html ledger; do
+    ingest_tei ingest_udhr ingest_html ledger safetensors llama_config generation_config; do
     mkdir -p "$S/fuzz_$t"
 done
 
@@ -98,5 +98,38 @@ cp "$TD/ingest/page.html" "$TD/ingest/udhr-yor.html" "$S/fuzz_ingest_html/"
 # commands' own ledger writer would look the same.
 cp "$TD/eval/audit_ledger.jsonl" "$S/fuzz_ledger/"
 head -n 3 "$TD/eval/audit_ledger.jsonl" >"$S/fuzz_ledger/three-rows.jsonl"
+
+# safetensors: the small shard of the Hugging Face layout fixture (bfloat16), and
+# files written here: every dtype the reader converts, a scalar, an empty tensor,
+# one it does not convert (I64), and metadata.
+MD=$TD/model
+cp "$MD/hf-llama3/model-00002-of-00002.safetensors" "$S/fuzz_safetensors/bf16-shard.safetensors"
+st() { # st FILE HEADER DATA-BYTES...: an 8-byte length, the header, the data
+    f=$1 h=$2
+    shift 2
+    perl -e 'my $h = shift; print pack("Q<", length $h), $h, pack("C*", @ARGV)' "$h" "$@" >"$f"
+}
+st "$S/fuzz_safetensors/dtypes.safetensors" \
+    '{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F16","shape":[2],"data_offsets":[8,12]},"c":{"dtype":"BF16","shape":[1,2],"data_offsets":[12,16]},"s":{"dtype":"F32","shape":[],"data_offsets":[16,20]},"e":{"dtype":"F32","shape":[0,3],"data_offsets":[20,20]}}' \
+    0 0 128 63 0 0 0 192 0 60 1 0 128 63 128 191 0 0 32 65
+st "$S/fuzz_safetensors/i64.safetensors" \
+    '{"n":{"dtype":"I64","shape":[1],"data_offsets":[0,8]},"x":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}' \
+    7 0 0 0 0 0 0 0 0 0 128 63
+
+# config.json: the fixtures' (float32 untied, the two Hugging Face layouts with
+# rope_scaling llama3 and an eos list, the training example), and a linear scaling.
+cp "$MD/tiny/config.json" "$S/fuzz_llama_config/tiny.json"
+cp "$MD/hf-llama3/config.json" "$S/fuzz_llama_config/hf-llama3.json"
+cp "$MD/hf-llama2/config.json" "$S/fuzz_llama_config/hf-llama2.json"
+cp "$MD/train/config.json" "$S/fuzz_llama_config/train.json"
+jq -c '.rope_scaling = {"type": "linear", "factor": 4} | .eos_token_id = [2, 3]' "$MD/tiny/config.json" \
+    >"$S/fuzz_llama_config/linear.json"
+
+# generation_config.json: Llama 3.2's kind (an eos list, sampling), TinyLlama's (pad,
+# max_length) and polyphony's own.
+cp "$MD/hf-llama3/generation_config.json" "$S/fuzz_generation_config/hf-llama3.json"
+cp "$MD/hf-llama2/generation_config.json" "$S/fuzz_generation_config/hf-llama2.json"
+printf '{"bos_token_id":1,"eos_token_id":2,"do_sample":false,"top_k":40,"max_new_tokens":12}\n' \
+    >"$S/fuzz_generation_config/greedy.json"
 
 du -sh "$S"

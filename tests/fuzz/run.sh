@@ -27,6 +27,7 @@ max_len() {
     fuzz_fasttext) echo 40000 ;;
     fuzz_hf) echo 32768 ;;
     fuzz_spm | fuzz_tiktoken) echo 16384 ;;
+    fuzz_safetensors) echo 24576 ;;
     *) echo 8192 ;;
     esac
 }
@@ -34,7 +35,7 @@ max_len() {
 # Dictionary of tokens the mutations may insert (tests/fuzz/dicts/).
 dict() {
     case $1 in
-    fuzz_jsonl* | fuzz_hf | fuzz_ledger) echo "-dict=$top_srcdir/tests/fuzz/dicts/json.dict" ;;
+    fuzz_jsonl* | fuzz_hf | fuzz_ledger | fuzz_safetensors | fuzz_*_config) echo "-dict=$top_srcdir/tests/fuzz/dicts/json.dict" ;;
     fuzz_profile | fuzz_template | fuzz_ingest_*) echo "-dict=$top_srcdir/tests/fuzz/dicts/xml.dict" ;;
     esac
 }

@@ -53,6 +53,11 @@ CONFIG = {
     "torch_dtype": "float32",
 }
 B, T = 2, 8
+ROPE_CASES = [
+    ("linear", {"rope_type": "linear", "factor": 2.0}),
+    ("llama3", {"rope_type": "llama3", "factor": 4.0, "low_freq_factor": 1.0,
+                "high_freq_factor": 4.0, "original_max_position_embeddings": 64}),
+]
 STEPS = 10
 ADAMW = dict(lr=1e-2, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1)
 CLIP = 1.0
@@ -146,10 +151,32 @@ def rotate_half(x):
     return torch.cat((-x[..., h:], x[..., :h]), dim=-1)
 
 
+def rope_inv_freq(cfg, HD):
+    """The rotary frequencies in float32, with rope_scaling "linear" or "llama3"."""
+    inv = 1.0 / (cfg["rope_theta"] ** (torch.arange(0, HD, 2, dtype=torch.int64).float() / HD))
+    rs = cfg.get("rope_scaling") or {}
+    kind = rs.get("rope_type", rs.get("type", "default"))
+    if kind == "linear":
+        return inv / rs["factor"]
+    if kind == "llama3":
+        # Llama 3.1: long wavelengths (beyond old/low) slowed down by factor, short ones
+        # (below old/high) kept, a linear blend in 1/wavelength in between
+        factor, lo, hi = rs["factor"], rs["low_freq_factor"], rs["high_freq_factor"]
+        old = rs["original_max_position_embeddings"]
+        wavelen = 2 * math.pi / inv
+        scaled = torch.where(wavelen > old / lo, inv / factor, inv)
+        w = (old / wavelen - lo) / (hi - lo)
+        blend = (1 - w) * scaled / factor + w * scaled
+        middle = (wavelen >= old / hi) & (wavelen <= old / lo)
+        return torch.where(middle, blend, scaled)
+    assert kind == "default", kind
+    return inv
+
+
 def rope_tables(cfg, T, dtype):
     HD = cfg.get("head_dim") or cfg["hidden_size"] // cfg["num_attention_heads"]
     # as Hugging Face: inv_freq and the angles in float32, then cast
-    inv_freq = 1.0 / (cfg["rope_theta"] ** (torch.arange(0, HD, 2, dtype=torch.int64).float() / HD))
+    inv_freq = rope_inv_freq(cfg, HD)
     freqs = torch.outer(torch.arange(T, dtype=torch.float32), inv_freq)
     emb = torch.cat((freqs, freqs), dim=-1)
     return emb.cos().to(dtype), emb.sin().to(dtype)
@@ -260,6 +287,16 @@ def regenerate():
     out += [("stream", stream.float()), ("train.losses", torch.tensor(losses)),
             ("train.grad_norms", torch.tensor(norms))]
     out += [("train.final." + n, W[n].detach()) for n in param_names(cfg)]
+
+    # rope_scaling: a 48-token sequence scored with each kind (head_dim 8 gives the
+    # wavelengths 6.3, 63, 628 and 6283: with original_max_position_embeddings 64,
+    # llama3 keeps the first, blends the second and slows down the other two)
+    rope_ids = torch.randint(0, V, (1, 48), generator=gen)
+    out.append(("rope.ids", rope_ids[0].float()))
+    for kind, rs in ROPE_CASES:
+        c = dict(cfg, rope_scaling=rs)
+        lp = torch.log_softmax(forward(c, {n: t.double() for n, t in P32.items()}, rope_ids), -1)
+        out.append(("logprobs.rope_" + kind, lp[0, :-1].gather(-1, rope_ids[0, 1:, None])[:, 0].detach()))
 
     tiny = os.path.join(HERE, "tiny")
     os.makedirs(tiny, exist_ok=True)
