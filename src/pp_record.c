@@ -170,21 +170,11 @@ pp_status pp_writer_open(const char *path, pp_writer **out, pp_error *err)
 pp_status pp_writer_put(pp_writer *w, const json_t *rec, pp_error *err)
 {
     /* 15 significant digits: 7.15 stays "7.15" instead of "7.1500000000000004". */
-    const size_t flags = JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15);
-    size_t n = json_dumpb(rec, w->buf, w->cap, flags);
+    size_t n = pp_record_dump(rec, &w->buf, &w->cap);
     if (n == 0)
         return pp_error_set(err, PP_ERR_INVALID, pp_output_name(w->out), 0,
                             "record cannot be serialized as JSON");
-    if (n >= w->cap) { /* too small: json_dumpb told us the size */
-        size_t ncap = n + 1;
-        char *nb = realloc(w->buf, ncap);
-        if (!nb)
-            return pp_error_set(err, PP_ERR_NOMEM, pp_output_name(w->out), 0, "out of memory");
-        w->buf = nb;
-        w->cap = ncap;
-        n = json_dumpb(rec, w->buf, w->cap, flags);
-    }
-    w->buf[n] = '\n';
+    w->buf[n] = '\n'; /* pp_record_dump leaves a byte of room */
     return pp_output_write(w->out, w->buf, n + 1, err);
 }
 
