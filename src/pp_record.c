@@ -75,14 +75,18 @@ pp_status pp_record_parse(const char *line, size_t len, const char *name, long l
         skip = 3;
     line += skip;
     len -= skip;
-    size_t bad;
-    if (!pp_utf8_valid(line, len, &bad))
-        return pp_error_set(err, PP_ERR_ENCODING, name, lineno,
-                            "invalid UTF-8 at byte %zu of the line", skip + bad + 1);
-    /* A NUL (\u0000) in a string is refused: every consumer handles
-     * strings as C strings and would silently use only what precedes it. */
+    /* jansson checks the UTF-8 of every string and refuses any other byte
+     * above 0x7F, so a line it parses is well-formed UTF-8: the separate
+     * check (which names the bad byte) runs only on lines it refuses, and
+     * first, so the reason is the same as when it ran on every line. A NUL
+     * (\u0000) in a string is refused: every consumer handles strings as C
+     * strings and would silently use only what precedes it. */
     json_error_t je;
     json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+    size_t bad;
+    if (!j && !pp_utf8_valid(line, len, &bad))
+        return pp_error_set(err, PP_ERR_ENCODING, name, lineno,
+                            "invalid UTF-8 at byte %zu of the line", skip + bad + 1);
     if (!j && json_error_code(&je) == json_error_null_character)
         return pp_error_set(err, PP_ERR_PARSE, name, lineno,
                             "a string contains a NUL character (\\u0000 at column %d)", je.column);

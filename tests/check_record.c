@@ -291,6 +291,46 @@ START_TEST(test_dump_matches_jansson)
 }
 END_TEST
 
+/* Every line with ill-formed UTF-8 is an encoding error naming the first bad
+ * byte, wherever the byte is and whatever else is wrong with the line (the
+ * check runs only on lines jansson refuses). */
+START_TEST(test_parse_bad_utf8_anywhere)
+{
+    static const struct {
+        const char *line;
+        size_t bad;
+    } cases[] = {
+        {"{\"text\":\"ab\xff\"}", 12},         /* in a string */
+        {"{\"t\xc3\":\"x\"}", 4},              /* in a key, truncated */
+        {"{\"text\":\"\xed\xa0\x80\"}", 10},   /* encoded surrogate */
+        {"{\"text\":\"\xc0\xaf\"}", 10},       /* overlong */
+        {"{\"text\":\"\xf4\x90\x80\x80\"}", 10}, /* above U+10FFFF */
+        {"{\"text\":\"x\"}\xff", 13},          /* after the object */
+        {"{\"text\":\xe2\x82\xac}", 9},        /* outside a string, well-formed */
+        {"{\"text\":\"\xff\",", 10},           /* and truncated */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *rec = NULL;
+        pp_error err;
+        pp_status st = pp_record_parse(cases[i].line, strlen(cases[i].line), "f", 3, &rec, &err);
+        ck_assert_ptr_null(rec);
+        if (i == 6) { /* valid UTF-8, bad JSON */
+            ck_assert_int_eq(st, PP_ERR_PARSE);
+            continue;
+        }
+        ck_assert_int_eq(st, PP_ERR_ENCODING);
+        char want[64];
+        snprintf(want, sizeof want, "invalid UTF-8 at byte %zu of the line", cases[i].bad);
+        ck_assert_str_eq(err.message, want);
+    }
+    json_t *rec = NULL;
+    pp_error err;
+    const char *ok = "{\"text\":\"\xe1\xba\xb8\xcc\x80 \xf0\x90\x8c\xb0\"}";
+    ck_assert_int_eq(pp_record_parse(ok, strlen(ok), "f", 1, &rec, &err), PP_OK);
+    json_decref(rec);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("record");
@@ -305,6 +345,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_reject_file_is_valid_utf8);
     tcase_add_test(tc, test_utf8_valid);
     tcase_add_test(tc, test_dump_matches_jansson);
+    tcase_add_test(tc, test_parse_bad_utf8_anywhere);
     suite_add_tcase(s, tc);
     return s;
 }
