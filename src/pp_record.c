@@ -75,14 +75,18 @@ pp_status pp_record_parse(const char *line, size_t len, const char *name, long l
         skip = 3;
     line += skip;
     len -= skip;
-    size_t bad;
-    if (!pp_utf8_valid(line, len, &bad))
-        return pp_error_set(err, PP_ERR_ENCODING, name, lineno,
-                            "invalid UTF-8 at byte %zu of the line", skip + bad + 1);
-    /* A NUL (\u0000) in a string is refused: every consumer handles
-     * strings as C strings and would silently use only what precedes it. */
+    /* jansson checks the UTF-8 of every string and refuses any other byte
+     * above 0x7F, so a line it parses is well-formed UTF-8: the separate
+     * check (which names the bad byte) runs only on lines it refuses, and
+     * first, so the reason is the same as when it ran on every line. A NUL
+     * (\u0000) in a string is refused: every consumer handles strings as C
+     * strings and would silently use only what precedes it. */
     json_error_t je;
     json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+    size_t bad;
+    if (!j && !pp_utf8_valid(line, len, &bad))
+        return pp_error_set(err, PP_ERR_ENCODING, name, lineno,
+                            "invalid UTF-8 at byte %zu of the line", skip + bad + 1);
     if (!j && json_error_code(&je) == json_error_null_character)
         return pp_error_set(err, PP_ERR_PARSE, name, lineno,
                             "a string contains a NUL character (\\u0000 at column %d)", je.column);
@@ -170,21 +174,11 @@ pp_status pp_writer_open(const char *path, pp_writer **out, pp_error *err)
 pp_status pp_writer_put(pp_writer *w, const json_t *rec, pp_error *err)
 {
     /* 15 significant digits: 7.15 stays "7.15" instead of "7.1500000000000004". */
-    const size_t flags = JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15);
-    size_t n = json_dumpb(rec, w->buf, w->cap, flags);
+    size_t n = pp_record_dump(rec, &w->buf, &w->cap);
     if (n == 0)
         return pp_error_set(err, PP_ERR_INVALID, pp_output_name(w->out), 0,
                             "record cannot be serialized as JSON");
-    if (n >= w->cap) { /* too small: json_dumpb told us the size */
-        size_t ncap = n + 1;
-        char *nb = realloc(w->buf, ncap);
-        if (!nb)
-            return pp_error_set(err, PP_ERR_NOMEM, pp_output_name(w->out), 0, "out of memory");
-        w->buf = nb;
-        w->cap = ncap;
-        n = json_dumpb(rec, w->buf, w->cap, flags);
-    }
-    w->buf[n] = '\n';
+    w->buf[n] = '\n'; /* pp_record_dump leaves a byte of room */
     return pp_output_write(w->out, w->buf, n + 1, err);
 }
 

@@ -110,6 +110,14 @@ PP_API pp_status pp_writer_open(const char *path, pp_writer **out, pp_error *err
 /* Write one record as a compact JSON line. Does not steal the reference. */
 PP_API pp_status pp_writer_put(pp_writer *w, const json_t *rec, pp_error *err);
 
+/* Compact JSON of `v` into *buf (grown with realloc as needed; *cap is its
+ * size, 0 with *buf NULL to start): exactly the bytes of json_dumpb(v,
+ * JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15)), written faster.
+ * Returns the length (not NUL-terminated), 0 when `v` cannot be serialized
+ * (a string that is not valid UTF-8, a real that is not finite) or on
+ * out of memory. */
+PP_API size_t pp_record_dump(const json_t *v, char **buf, size_t *cap);
+
 /* Write raw bytes (already a JSON line without '\n') followed by '\n'. */
 PP_API pp_status pp_writer_put_raw(pp_writer *w, const char *line, size_t len, pp_error *err);
 

@@ -98,12 +98,27 @@ int pp_is_normalized(const char *s, size_t len, pp_norm_form form)
         return 1;
     UErrorCode st = U_ZERO_ERROR;
     const UNormalizer2 *n = normalizer(form, &st);
-    int32_t ulen;
-    UChar *u = to_u16(s, len, &ulen, &st);
-    if (!u)
+    /* Most texts fit a buffer on the stack: one conversion, no allocation;
+     * longer ones are measured by that first pass and converted again. */
+    UChar stack[4096];
+    int32_t ulen = 0;
+    UChar *u = stack;
+    if (len <= INT32_MAX)
+        u_strFromUTF8(stack, (int32_t)(sizeof stack / sizeof stack[0]), &ulen, s, (int32_t)len,
+                      &st);
+    else
+        st = U_INDEX_OUTOFBOUNDS_ERROR;
+    if (st == U_BUFFER_OVERFLOW_ERROR || st == U_STRING_NOT_TERMINATED_WARNING) {
+        st = U_ZERO_ERROR;
+        u = to_u16(s, len, &ulen, &st);
+        if (!u)
+            return 0;
+    } else if (U_FAILURE(st)) {
         return 0;
+    }
     UBool ok = unorm2_isNormalized(n, u, ulen, &st);
-    free(u);
+    if (u != stack)
+        free(u);
     return U_SUCCESS(st) && ok;
 }
 

@@ -1,6 +1,7 @@
 /* check_record.c — JSONL records: round trips (.gz/.zst), truncated and
  * malformed lines with file and line, invalid UTF-8 rejected with a reason,
- * rejects file always valid UTF-8. */
+ * rejects file always valid UTF-8, the fast serializer byte for byte
+ * jansson's. */
 #include "config.h"
 #include "src/polyphony.h"
 #include "tests/testutil.h"
@@ -228,6 +229,108 @@ START_TEST(test_utf8_valid)
 }
 END_TEST
 
+/* pp_record_dump writes exactly what json_dumpb writes with the writer's
+ * flags, and refuses what it refuses. */
+static void same_as_jansson(const json_t *v)
+{
+    const size_t flags = JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15);
+    char ref[4096];
+    size_t nref = json_dumpb(v, ref, sizeof ref, flags);
+    ck_assert_uint_lt(nref, sizeof ref);
+    char *buf = NULL;
+    size_t cap = 0;
+    size_t n = pp_record_dump(v, &buf, &cap);
+    ck_assert_uint_eq(n, nref);
+    ck_assert(n == 0 || memcmp(buf, ref, n) == 0);
+    free(buf);
+}
+
+START_TEST(test_dump_matches_jansson)
+{
+    char all[128];
+    for (int i = 0; i < 127; i++)
+        all[i] = (char)(i + 1);
+    json_t *rec = json_object();
+    json_object_set_new(rec, "ascii", json_stringn(all, 127)); /* every escape */
+    json_object_set_new(rec, "nul", json_stringn("a\0b", 3));
+    json_object_set_new(rec, "text", json_string("Ẹ̀kọ́ ሁሉም सभी 𐌰𐌱 \"q\" \\ /\t\r\n\x7f"));
+    json_object_set_new(rec, "k\"ey\n", json_string(""));
+    json_object_set_new(rec, "i", json_integer(-9223372036854775807LL - 1));
+    json_object_set_new(rec, "j", json_integer(9223372036854775807LL));
+    json_object_set_new(rec, "z", json_integer(0));
+    json_object_set_new(rec, "r", json_real(7.15));
+    json_object_set_new(rec, "r2", json_real(-1e-300));
+    json_object_set_new(rec, "b", json_true());
+    json_object_set_new(rec, "n", json_null());
+    json_t *meta = json_pack("{s:[i,s,{},[],f],s:{s:s}}", "a", 1, "x\bé", 0.1, "o", "p", "q");
+    json_object_set_new(rec, "meta", meta);
+    json_object_set_new(rec, "e", json_object());
+    same_as_jansson(rec);
+    same_as_jansson(meta);
+    json_t *s = json_string("alone");
+    same_as_jansson(s);
+    json_decref(s);
+    /* Ill-formed UTF-8 (possible through _nocheck) is refused by both. */
+    json_object_set_new(rec, "bad", json_stringn_nocheck("ab\xed\xa0\x80", 5));
+    same_as_jansson(rec);
+    json_decref(rec);
+    /* A long string grows the buffer. */
+    char *big = malloc(100000);
+    for (int i = 0; i < 100000; i++)
+        big[i] = i % 7 == 0 ? '\n' : 'a' + i % 26;
+    json_t *bj = json_pack("{s:s%}", "text", big, (size_t)100000);
+    char *buf = NULL;
+    size_t cap = 0, n = pp_record_dump(bj, &buf, &cap);
+    char *ref = json_dumps(bj, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    ck_assert_uint_eq(n, strlen(ref));
+    ck_assert(memcmp(buf, ref, n) == 0);
+    free(ref);
+    free(buf);
+    free(big);
+    json_decref(bj);
+}
+END_TEST
+
+/* Every line with ill-formed UTF-8 is an encoding error naming the first bad
+ * byte, wherever the byte is and whatever else is wrong with the line (the
+ * check runs only on lines jansson refuses). */
+START_TEST(test_parse_bad_utf8_anywhere)
+{
+    static const struct {
+        const char *line;
+        size_t bad;
+    } cases[] = {
+        {"{\"text\":\"ab\xff\"}", 12},         /* in a string */
+        {"{\"t\xc3\":\"x\"}", 4},              /* in a key, truncated */
+        {"{\"text\":\"\xed\xa0\x80\"}", 10},   /* encoded surrogate */
+        {"{\"text\":\"\xc0\xaf\"}", 10},       /* overlong */
+        {"{\"text\":\"\xf4\x90\x80\x80\"}", 10}, /* above U+10FFFF */
+        {"{\"text\":\"x\"}\xff", 13},          /* after the object */
+        {"{\"text\":\xe2\x82\xac}", 9},        /* outside a string, well-formed */
+        {"{\"text\":\"\xff\",", 10},           /* and truncated */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *rec = NULL;
+        pp_error err;
+        pp_status st = pp_record_parse(cases[i].line, strlen(cases[i].line), "f", 3, &rec, &err);
+        ck_assert_ptr_null(rec);
+        if (i == 6) { /* valid UTF-8, bad JSON */
+            ck_assert_int_eq(st, PP_ERR_PARSE);
+            continue;
+        }
+        ck_assert_int_eq(st, PP_ERR_ENCODING);
+        char want[64];
+        snprintf(want, sizeof want, "invalid UTF-8 at byte %zu of the line", cases[i].bad);
+        ck_assert_str_eq(err.message, want);
+    }
+    json_t *rec = NULL;
+    pp_error err;
+    const char *ok = "{\"text\":\"\xe1\xba\xb8\xcc\x80 \xf0\x90\x8c\xb0\"}";
+    ck_assert_int_eq(pp_record_parse(ok, strlen(ok), "f", 1, &rec, &err), PP_OK);
+    json_decref(rec);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("record");
@@ -241,6 +344,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_source_policy);
     tcase_add_test(tc, test_reject_file_is_valid_utf8);
     tcase_add_test(tc, test_utf8_valid);
+    tcase_add_test(tc, test_dump_matches_jansson);
+    tcase_add_test(tc, test_parse_bad_utf8_anywhere);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -197,11 +197,28 @@ START_TEST(test_langtags)
 }
 END_TEST
 
+/* Texts longer than the check's stack buffer (4,096 UTF-16 units), with the
+ * one character that decides the answer at the very end. */
+START_TEST(test_is_normalized_long)
+{
+    size_t n = 6000;
+    char *s = malloc(n * 2 + 8);
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + 2 * i, "\xc3\xa9", 2); /* é, composed */
+    ck_assert(pp_is_normalized(s, n * 2, PP_NFC));
+    memcpy(s + n * 2, "e\xcc\x81", 3); /* e + combining acute: not NFC */
+    ck_assert(!pp_is_normalized(s, n * 2 + 3, PP_NFC));
+    ck_assert(!pp_is_normalized(s, n * 2, PP_NFD));
+    free(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("text");
     TCase *tc = tcase_create("icu");
     tcase_add_test(tc, test_yoruba_tone_marks);
+    tcase_add_test(tc, test_is_normalized_long);
     tcase_add_test(tc, test_amharic);
     tcase_add_test(tc, test_hindi);
     tcase_add_test(tc, test_thai_words_without_spaces);

@@ -124,8 +124,8 @@ static pp_status write_ledger(ingest_ctx *c, const char *path, const char *step,
     return s != PP_OK ? s : s2;
 }
 
-/* Records are serialized here rather than by pp_writer_put so that reals get
- * 15 significant digits: a latitude of 7.15 stays "7.15" instead of the
+/* Records are serialized with 15 significant digits for reals (as
+ * pp_writer_put does): a latitude of 7.15 stays "7.15" instead of the
  * 17-digit "7.1500000000000004" (jansson's default). */
 static pp_status on_emit(void *vctx, json_t *rec, pp_error *err)
 {
@@ -134,21 +134,13 @@ static pp_status on_emit(void *vctx, json_t *rec, pp_error *err)
         json_decref(rec);
         return err ? err->code : PP_ERR_NOMEM;
     }
-    const size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(15);
-    size_t n = json_dumpb(rec, c->buf, c->cap, flags);
-    if (n > c->cap) {
-        char *b = realloc(c->buf, n);
-        if (!b) {
-            json_decref(rec);
-            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-        }
-        c->buf = b;
-        c->cap = n;
-        n = json_dumpb(rec, c->buf, c->cap, flags);
+    size_t n = pp_record_dump(rec, &c->buf, &c->cap);
+    pp_status s;
+    if (n == 0) {
+        s = pp_error_set(err, PP_ERR_INVALID, NULL, 0, "a record cannot be serialized as JSON");
+    } else {
+        s = pp_writer_put_raw(c->out, c->buf, n, err);
     }
-    pp_status s = n == 0 ? pp_error_set(err, PP_ERR_INVALID, NULL, 0,
-                                        "a record cannot be serialized as JSON")
-                         : pp_writer_put_raw(c->out, c->buf, n, err);
     json_decref(rec);
     c->nrec++;
     pp_progress_add(c->prog, 1, 0);

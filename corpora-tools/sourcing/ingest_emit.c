@@ -170,13 +170,17 @@ static pp_status text_unit(pp_ingest_run *r, const char *id, const char *text, s
 {
     char reason[256];
     size_t bad;
-    if (!pp_utf8_valid(text, len, &bad)) {
+    /* A string of a parsed JSON record (or a part of one) is already known
+     * to be well-formed UTF-8 without NUL (pp_record_parse): not checked again. */
+    const char *js = r->text_json ? json_string_value(r->text_json) : NULL;
+    int checked = js && text >= js && text + len <= js + json_string_length(r->text_json);
+    if (!checked && !pp_utf8_valid(text, len, &bad)) {
         snprintf(reason, sizeof reason, "invalid UTF-8 at byte %zu of the text", bad + 1);
         return pp_ingest_reject(r, line, reason, text, len, err);
     }
     /* As for records (pp_record_parse): a NUL would cut the text short in
      * every later stage, so the unit is refused, never truncated. */
-    if (memchr(text, '\0', len))
+    if (!checked && memchr(text, '\0', len))
         return pp_ingest_reject(r, line, "text contains a NUL character", text, len, err);
     if (!lang || !*lang)
         lang = r->o->lang && *r->o->lang ? r->o->lang : "und";
