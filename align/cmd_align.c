@@ -2,9 +2,13 @@
  * model (DPO, IPO, cDPO, steerable, group-robust, distributional) on
  * preference records that keep their annotator groups. The reference model's
  * log-probabilities are computed once before training and kept, so one model
- * is in memory. */
+ * is in memory. With LoRA (--lora-rank, or --adapter to go on training an
+ * adapter such as the SFT one) the base is frozen, the reference is the model as
+ * it starts (base + the given adapter; a fresh adapter leaves the base as it is)
+ * and the checkpoint is an adapter directory. */
 #include "config.h"
 #include "align/align_cli.h"
+#include "align/lora_options.h"
 #include "align/pp_model.h"
 #include "align/pp_model_dir.h"
 #include "align/pp_pref_data.h"
@@ -47,7 +51,8 @@ void usage_align(FILE *fp)
             "                   updated by exponentiated gradient (--group-step) each step\n"
             "\n"
             "Options:\n"
-            "      --init DIR           the fine-tuned model (also the reference)\n"
+            "      --init DIR           the fine-tuned model (also the reference); with LoRA\n"
+            "                           the frozen base\n"
             "      --prefs FILE         preference records (JSONL)\n"
             "  -o, --out DIR            where the aligned checkpoint goes\n"
             "      --steps N            updates (default 100)\n"
@@ -73,11 +78,19 @@ void usage_align(FILE *fp)
             "      --progress           progress on stderr even when it is not a terminal\n"
             "  -q, --quiet              nothing on stderr but errors\n"
             "  -h, --help               show this help\n"
+            "LoRA (the checkpoint is then an adapter directory for --init's base; the\n"
+            "reference is the model as it starts, base + the --adapter given):\n");
+    lora_cli_usage(fp, 1);
+    fprintf(fp,
+            "      --base-dtype D       f32 or bf16: the frozen base's weights in memory\n"
+            "                           (bf16 needs --lora-rank or --adapter)\n"
             "See polyphony-align(1).\n");
 }
 
 typedef struct aopts {
     const char *objective, *init, *prefs, *out, *group_field, *schedule, *log_json, *eval_prefs;
+    const char *base_dtype;
+    lora_cli lora;
     long steps, B, warmup, seed, threads;
     double beta, eps, eta, lr, min_lr, wd, clip;
 } aopts;
@@ -86,7 +99,7 @@ static int parse_args(int argc, char **argv, aopts *o, cli_common *co)
 {
     enum {
         O_OBJ = 1, O_INIT, O_PREFS, O_STEPS, O_BATCH, O_BETA, O_EPS, O_GF, O_ETA, O_LR, O_MINLR,
-        O_SCHED, O_WARM, O_WD, O_CLIP, O_SEED, O_THREADS, O_LOG, O_EVAL
+        O_SCHED, O_WARM, O_WD, O_CLIP, O_SEED, O_THREADS, O_LOG, O_EVAL, O_DTYPE
     };
     static const struct option opts[] = {
         {"objective", required_argument, NULL, O_OBJ}, {"init", required_argument, NULL, O_INIT},
@@ -99,6 +112,7 @@ static int parse_args(int argc, char **argv, aopts *o, cli_common *co)
         {"weight-decay", required_argument, NULL, O_WD}, {"grad-clip", required_argument, NULL, O_CLIP},
         {"seed", required_argument, NULL, O_SEED}, {"threads", required_argument, NULL, O_THREADS},
         {"log-json", required_argument, NULL, O_LOG}, {"eval-prefs", required_argument, NULL, O_EVAL},
+        {"base-dtype", required_argument, NULL, O_DTYPE}, LORA_CLI_LONG_TRAIN,
         CLI_LONG_LEDGER, CLI_LONG_REJECTS, CLI_LONG_PROGRESS, CLI_LONG_QUIET, CLI_LONG_HELP,
         {NULL, 0, NULL, 0}};
     const long BIG = 1L << 40;
@@ -126,7 +140,13 @@ static int parse_args(int argc, char **argv, aopts *o, cli_common *co)
         case O_THREADS: if (!cli_parse_long(CMD, "--threads", optarg, 1, 4096, &o->threads)) return 2; break;
         case O_LOG: o->log_json = optarg; break;
         case O_EVAL: o->eval_prefs = optarg; break;
+        case O_DTYPE: o->base_dtype = optarg; break;
         default:
+            if ((cr = lora_cli_opt(&o->lora, CMD, c, optarg)) >= 0) {
+                if (cr)
+                    return cr;
+                break;
+            }
             if ((cr = cli_common_opt(co, c, optarg)) >= 0)
                 return cr;
             break;
@@ -139,6 +159,12 @@ static int parse_args(int argc, char **argv, aopts *o, cli_common *co)
                               "distributional)");
     if (!o->init || !o->prefs || !o->out)
         return cli_usage(CMD, "--init DIR, --prefs FILE and --out DIR are required");
+    if ((cr = lora_cli_check(&o->lora, CMD)) >= 0)
+        return cr;
+    if (o->base_dtype && strcmp(o->base_dtype, "f32") != 0 && strcmp(o->base_dtype, "bf16") != 0)
+        return cli_usage(CMD, "--base-dtype is f32 or bf16, not '%s'", o->base_dtype);
+    if (o->base_dtype && strcmp(o->base_dtype, "bf16") == 0 && !lora_cli_active(&o->lora))
+        return cli_usage(CMD, "--base-dtype bf16 keeps a frozen base: it needs --lora-rank or --adapter");
     return -1;
 }
 
@@ -157,10 +183,24 @@ static int objective_of(const char *name, pp_pref_kind *k, int *cond, int *robus
     return pp_pref_kind_parse(name, k, &e) == PP_OK;
 }
 
-/* The model to optimize: one place to set it up (a seam for adapters). */
+/* The model to optimize: --init, with the LoRA adapter the options ask for
+ * (attached before pp_model_prepare, so the frozen base gets no gradients). */
 static pp_status setup_model(const aopts *o, pp_model **m, pp_error *err)
 {
-    return pp_model_load(o->init, m, err);
+    int bf16 = o->base_dtype && strcmp(o->base_dtype, "bf16") == 0;
+    pp_status st = bf16 ? pp_model_load_bf16(o->init, m, err) : pp_model_load(o->init, m, err);
+    if (st != PP_OK)
+        return st;
+    return lora_cli_attach(&o->lora, *m, (uint64_t)o->seed, err);
+}
+
+/* The LoRA dropout masks of pair b at step s: the same in the pass that scores
+ * the pair and in the one that differentiates it (each forward advances the seed
+ * by one: chosen, then rejected). */
+static void pair_dropout_seed(pp_model *m, long seed, long s, int b)
+{
+    pp_lora_set_dropout_seed(m, (uint64_t)seed * 0x9E3779B97F4A7C15ull +
+                                    ((uint64_t)s << 24) + 2 * (uint64_t)b);
 }
 
 /* Group-robust batches hold every group: slot b of step s takes group b mod G
@@ -185,6 +225,7 @@ int cmd_align_train(int argc, char **argv)
 {
     aopts o = {.steps = 100, .B = 8, .beta = 0.1, .eps = 0.1, .eta = 0.01, .lr = 1e-5,
                .schedule = "constant", .group_field = "group", .clip = 1.0, .seed = 1};
+    lora_cli_init(&o.lora);
     cli_common co;
     cli_common_init(&co, CMD, NULL);
     int rc = parse_args(argc, argv, &o, &co);
@@ -265,7 +306,8 @@ int cmd_align_train(int argc, char **argv)
         maxn = held.ex[i].chosen.n > maxn ? held.ex[i].chosen.n : maxn;
         maxn = held.ex[i].rejected.n > maxn ? held.ex[i].rejected.n : maxn;
     }
-    if (pp_model_prepare(m, 1, (int)maxn - 1, 1, &err) != PP_OK)
+    /* inference buffers for the reference pass (no dropout), training ones after it */
+    if (pp_model_prepare(m, 1, (int)maxn - 1, 0, &err) != PP_OK)
         goto fail;
     int G = (int)train.ngroups, B = (int)o.B;
     ref = malloc(2 * n * sizeof *ref);
@@ -283,9 +325,13 @@ int cmd_align_train(int argc, char **argv)
     }
     for (int g = 0; g < G; g++)
         w[g] = 1.0 / G;
-    if (!quiet)
-        fprintf(stderr, "polyphony align: %s on %zu pairs in %d groups, %zu parameters\n",
-                o.objective, n, G, pp_model_num_params(m));
+    if (!quiet) {
+        fprintf(stderr, "polyphony align: %s on %zu pairs in %d groups, %zu parameters", o.objective,
+                n, G, pp_model_num_params(m));
+        if (pp_model_lora(m))
+            fprintf(stderr, " (frozen), %zu in the LoRA adapter", pp_model_num_trainable(m));
+        fputc('\n', stderr);
+    }
 
     /* the reference pass: the initial model's summed log-probs, kept */
     ntok = malloc(2 * n * sizeof *ntok);
@@ -313,6 +359,8 @@ int cmd_align_train(int argc, char **argv)
     for (size_t i = 0; i < 2 * n; i++)
         ntok[i] = (long)nt_d[i];
     free(nt_d);
+    if (pp_model_prepare(m, 1, (int)maxn - 1, 1, &err) != PP_OK)
+        goto fail;
     /* the order of the pairs: a seeded shuffle, cycled */
     pp_rng rng;
     pp_rng_seed(&rng, (uint64_t)o.seed, "align");
@@ -339,8 +387,11 @@ int cmd_align_train(int argc, char **argv)
                                        : order[((size_t)s * B + b) % n];
             double lp[2] = {0, 0};
             long nt[2];
-            if (b % mp.size == mp.rank && align_pair_logps(m, &train.ex[i], lp, nt, &err))
-                goto fail;
+            if (b % mp.size == mp.rank) {
+                pair_dropout_seed(m, o.seed, s, b);
+                if (align_pair_logps(m, &train.ex[i], lp, nt, &err))
+                    goto fail;
+            }
             plp[2 * b] = lp[0];
             plp[2 * b + 1] = lp[1];
         }
@@ -368,12 +419,13 @@ int cmd_align_train(int argc, char **argv)
             acc += pp_pref_reward_margin(o.beta, &pairs[b]) > 0;
             if (b % mp.size != mp.rank)
                 continue;
+            pair_dropout_seed(m, o.seed, s, b);
             if (pp_pref_seq_backward(m, x->chosen.ids, x->chosen.target, x->chosen.n, dc[b], &err) != PP_OK ||
                 pp_pref_seq_backward(m, x->rejected.ids, x->rejected.target, x->rejected.n, dr[b], &err) != PP_OK) {
                 goto fail;
             }
         }
-        train_mpi_sum_floats(&mp, pp_model_grads(m), pp_model_num_params(m));
+        train_mpi_sum_floats(&mp, pp_model_grads(m), pp_model_num_trainable(m));
         float gnorm = o.clip > 0 ? pp_model_clip_grad_norm(m, (float)o.clip) : pp_model_grad_norm(m);
         pp_model_adamw_step(m, &opt, lr, s + 1, 1);
         if (logf) {
@@ -412,7 +464,8 @@ int cmd_align_train(int argc, char **argv)
     snprintf(pc.group_prefix, sizeof pc.group_prefix, "%s", PP_PREF_GROUP_PREFIX);
     snprintf(pc.objective, sizeof pc.objective, "%s", o.objective);
     snprintf(pc.group_field, sizeof pc.group_field, "%s", o.group_field);
-    if (pp_model_save(m, o.out, &err) != PP_OK ||
+    /* a LoRA run writes the adapter, pointing at its base */
+    if ((pp_model_lora(m) ? pp_lora_save(m, o.out, o.init, &err) : pp_model_save(m, o.out, &err)) != PP_OK ||
         pp_model_dir_copy_tokenizer(o.init, o.out, &err) != PP_OK ||
         pp_pref_conditioning_save(o.out, &pc, &err) != PP_OK)
         goto fail;
@@ -420,6 +473,9 @@ int cmd_align_train(int argc, char **argv)
         fprintf(stderr, "polyphony align: %ld steps; checkpoint in %s\n", o.steps, o.out);
     if (o.eval_prefs) {
         if (co.ledger && pp_ledger_open(co.ledger, "align", &lg, &err) != PP_OK)
+            goto fail;
+        /* the evaluation passes without dropout */
+        if (pp_model_prepare(m, 1, (int)maxn - 1, 0, &err) != PP_OK)
             goto fail;
         align_eval_opts eo = {NULL, o.beta, "heldout", (uint64_t)o.seed, 1000, quiet ? NULL : stderr, lg};
         if ((rc = align_evaluate(CMD, m, &held, &eo)))

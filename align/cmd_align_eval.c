@@ -6,6 +6,7 @@
  * rows (stage align, the group in a `group` field). */
 #include "config.h"
 #include "align/align_cli.h"
+#include "align/pp_lora.h"
 #include "align/pp_model.h"
 #include "align/pp_model_dir.h"
 #include "align/pp_pref_data.h"
@@ -22,7 +23,8 @@ static const char *CMD = "align eval";
 void usage_align_eval(FILE *fp)
 {
     fprintf(fp,
-            "Usage: polyphony align eval --model DIR --prefs FILE [--ref DIR] [OPTIONS]\n"
+            "Usage: polyphony align eval --model DIR [--adapter DIR] --prefs FILE [--ref DIR]\n"
+            "                            [OPTIONS]\n"
             "Evaluate a model on preference pairs per group and per language, conditioned\n"
             "on the group when the model was trained so (its polyphony_alignment.json).\n"
             "One JSON line per group or language and metric, with a 95%% bootstrap interval:\n"
@@ -36,7 +38,12 @@ void usage_align_eval(FILE *fp)
             "\n"
             "      --model DIR          the model to evaluate\n"
             "      --prefs FILE         preference records (JSONL)\n"
+            "      --adapter DIR        a LoRA adapter (PEFT layout) applied to --model, e.g.\n"
+            "                           the checkpoint of a LoRA align run; its\n"
+            "                           polyphony_alignment.json is read from DIR\n"
             "      --ref DIR            the reference model (the one alignment started from)\n"
+            "      --ref-adapter DIR    an adapter applied to --ref (the SFT adapter a LoRA\n"
+            "                           align run started from)\n"
             "      --beta B             of the implicit reward (default: the model's, or 0.1)\n"
             "      --group-field F      (default: the model's, or group)\n"
             "      --seed S             bootstrap seed (default 1)\n"
@@ -75,14 +82,16 @@ static int read_with(const char *dir, const pp_pref_conditioning *c, const char 
 
 int cmd_align_eval(int argc, char **argv)
 {
-    enum { O_MODEL = 1, O_PREFS, O_REF, O_BETA, O_GF, O_SEED, O_RES };
+    enum { O_MODEL = 1, O_PREFS, O_REF, O_BETA, O_GF, O_SEED, O_RES, O_ADAPTER, O_REFADAPTER };
     static const struct option opts[] = {
         {"model", required_argument, NULL, O_MODEL}, {"prefs", required_argument, NULL, O_PREFS},
         {"ref", required_argument, NULL, O_REF}, {"beta", required_argument, NULL, O_BETA},
         {"group-field", required_argument, NULL, O_GF}, {"seed", required_argument, NULL, O_SEED},
-        {"resamples", required_argument, NULL, O_RES}, CLI_LONG_LEDGER, CLI_LONG_REJECTS,
+        {"resamples", required_argument, NULL, O_RES}, {"adapter", required_argument, NULL, O_ADAPTER},
+        {"ref-adapter", required_argument, NULL, O_REFADAPTER}, CLI_LONG_LEDGER, CLI_LONG_REJECTS,
         CLI_LONG_QUIET, CLI_LONG_HELP, {NULL, 0, NULL, 0}};
-    const char *model = NULL, *prefs = NULL, *refdir = NULL, *gf = NULL;
+    const char *model = NULL, *prefs = NULL, *refdir = NULL, *gf = NULL, *adapter = NULL,
+               *ref_adapter = NULL;
     double beta = 0;
     long seed = 1, resamples = 1000;
     cli_common co;
@@ -94,6 +103,8 @@ int cmd_align_eval(int argc, char **argv)
         case O_MODEL: model = optarg; break;
         case O_PREFS: prefs = optarg; break;
         case O_REF: refdir = optarg; break;
+        case O_ADAPTER: adapter = optarg; break;
+        case O_REFADAPTER: ref_adapter = optarg; break;
         case O_BETA: if (!cli_parse_double(CMD, "--beta", optarg, 1e-9, 1e9, &beta)) return 2; break;
         case O_GF: gf = optarg; break;
         case O_SEED: if (!cli_parse_long(CMD, "--seed", optarg, 0, 1L << 40, &seed)) return 2; break;
@@ -108,6 +119,8 @@ int cmd_align_eval(int argc, char **argv)
         return cli_usage(CMD, "unexpected operand '%s'", argv[optind]);
     if (!model || !prefs)
         return cli_usage(CMD, "--model DIR and --prefs FILE are required");
+    if (ref_adapter && !refdir)
+        return cli_usage(CMD, "--ref-adapter needs --ref (the base it adapts)");
     pp_error err;
     pp_error_clear(&err);
     pp_pref_conditioning cond;
@@ -117,7 +130,8 @@ int cmd_align_eval(int argc, char **argv)
     pp_ledger *lg = NULL;
     double *ref = NULL;
     int rc = 0;
-    if (pp_pref_conditioning_load(model, &cond, &err) != PP_OK)
+    /* a LoRA align run keeps its conditioning beside the adapter */
+    if (pp_pref_conditioning_load(adapter ? adapter : model, &cond, &err) != PP_OK)
         goto fail;
     if (!gf)
         gf = cond.group_field[0] ? cond.group_field : "group";
@@ -126,7 +140,8 @@ int cmd_align_eval(int argc, char **argv)
     if (co.rejects && pp_writer_open(co.rejects, &rej, &err) != PP_OK)
         goto fail;
     if (refdir) { /* the reference's log-probs first, then only the model is in memory */
-        if (pp_model_load(refdir, &m, &err) != PP_OK)
+        if (pp_model_load(refdir, &m, &err) != PP_OK ||
+            (ref_adapter && pp_lora_load(m, ref_adapter, &err) != PP_OK))
             goto fail;
         if ((rc = read_with(refdir, &cond, gf, prefs, rej, m, &set)))
             goto out;
@@ -143,7 +158,8 @@ int cmd_align_eval(int argc, char **argv)
         m = NULL;
         pp_pref_set_clear(&set);
     }
-    if (pp_model_load(model, &m, &err) != PP_OK)
+    if (pp_model_load(model, &m, &err) != PP_OK ||
+        (adapter && pp_lora_load(m, adapter, &err) != PP_OK))
         goto fail;
     if ((rc = read_with(model, &cond, gf, prefs, refdir ? NULL : rej, m, &set)))
         goto out;

@@ -17,6 +17,19 @@
 
 static const char *module_prefix(int t) { return t < PP_LORA_GATE ? "self_attn" : "mlp"; }
 
+/* The shortest decimal that reads back as the float f (0.2, not 0.200000003), as
+ * Python writes the value a user gave. */
+static double float_decimal(float f)
+{
+    char buf[32];
+    for (int p = 6; p <= 9; p++) {
+        snprintf(buf, sizeof buf, "%.*g", p, (double)f);
+        if (strtof(buf, NULL) == f)
+            break;
+    }
+    return strtod(buf, NULL);
+}
+
 pp_status pp_lora_save(const pp_model *m, const char *dir, const char *base, pp_error *err)
 {
     const struct pp_lora *lo = m->lora;
@@ -37,8 +50,8 @@ pp_status pp_lora_save(const pp_model *m, const char *dir, const char *base, pp_
         "alpha_pattern", json_object(), "auto_mapping", json_null(), "base_model_name_or_path",
         base ? json_string(base) : json_null(), "bias", "none", "fan_in_fan_out", 0,
         "inference_mode", 1, "init_lora_weights", 1, "layers_pattern", json_null(),
-        "layers_to_transform", json_null(), "lora_alpha", (double)lo->cfg.alpha, "lora_dropout",
-        (double)lo->cfg.dropout, "modules_to_save", json_null(), "peft_type", "LORA", "r",
+        "layers_to_transform", json_null(), "lora_alpha", float_decimal(lo->cfg.alpha), "lora_dropout",
+        float_decimal(lo->cfg.dropout), "modules_to_save", json_null(), "peft_type", "LORA", "r",
         lo->cfg.r, "rank_pattern", json_object(), "revision", json_null(), "target_modules",
         targets, "task_type", "CAUSAL_LM", "use_dora", 0, "use_rslora", 0);
     snprintf(path, sizeof path, "%s/adapter_config.json", dir);

@@ -11,6 +11,15 @@
 #   POLYPHONY   the polyphony binary (default: ./polyphony, else on PATH)
 #   PREFS, HELD the preference files (default: the Yoruba tone sets of the source tree)
 #   STEPS       alignment steps per objective (default 200)
+#   TEXT        what the tokenizer and the starting model learn from: a JSONL file
+#               with "text" (default: the Yoruba UDHR of the tests), or "pairs":
+#               the prompts and both completions of PREFS' pairs, so the starting
+#               model has seen both conventions equally
+#   CTX         the model's context (max_position_embeddings; default the tiny
+#               config's 128; UDHR paragraphs need about 384)
+#   SFT_STEPS, SEQ_LEN  of the starting model's training (default 20, 64)
+#   ALIGN_OPTS  more options for every align run (e.g. "--lora-rank 8": the
+#               checkpoints are then adapters, evaluated with --adapter)
 # Writes OUTDIR/: the models, eval-*.jsonl, ledger.jsonl, summary.txt, report.html.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,26 +28,46 @@ P=${POLYPHONY:-$( [ -x "$top/polyphony" ] && echo "$top/polyphony" || echo polyp
 PREFS=${PREFS:-$top/tests/data/align/yo-tones-train.jsonl}
 HELD=${HELD:-$top/tests/data/align/yo-tones-heldout.jsonl}
 STEPS=${STEPS:-200}
+TEXT=${TEXT:-$top/tests/data/tokenizers/yo-udhr-train.jsonl}
+SFT_STEPS=${SFT_STEPS:-20}
+SEQ_LEN=${SEQ_LEN:-64}
+ALIGN_OPTS=${ALIGN_OPTS:-}
 export POLYPHONY_DATA=${POLYPHONY_DATA:-$top} PP_RUN=${PP_RUN:-alignment-experiment}
 mkdir -p "$out"
 ledger=$out/ledger.jsonl
 : >"$ledger"
 
-# a tokenizer with the chat markers and a model fine-tuned briefly on the Yoruba UDHR
-"$P" tokenizer train -q --lang yo --vocab-size 400 --no-exemplars --chat-markers \
-    -i "$top/tests/data/tokenizers/yo-udhr-train.jsonl" -o "$out/yo"
-"$P" train -q --config "$top/tests/data/model/train/config.json" --tokenizer "$out/yo.model" \
-    --out "$out/sft" --steps 20 --batch-size 4 --seq-len 64 --lr 1e-2 --threads 1 --seed 1 \
-    --data "$top/tests/data/tokenizers/yo-udhr-train.jsonl"
+lang=$(head -n 1 "$PREFS" | jq -r '.lang // "und"')
+if [ "$TEXT" = pairs ]; then
+    TEXT=$out/text.jsonl
+    jq -c --arg l "$lang" '{text: .prompt, lang: $l}, {text: .chosen, lang: $l}, {text: .rejected, lang: $l}' \
+        "$PREFS" >"$TEXT"
+fi
+config=$top/tests/data/model/train/config.json
+if [ -n "${CTX:-}" ]; then
+    jq --argjson c "$CTX" '.max_position_embeddings = $c' "$config" >"$out/config.json"
+    config=$out/config.json
+fi
+
+# a tokenizer with the chat markers and a model fine-tuned briefly on TEXT
+"$P" tokenizer train -q --lang "$lang" --vocab-size 400 --no-exemplars --chat-markers \
+    -i "$TEXT" -o "$out/tok"
+"$P" train -q --config "$config" --tokenizer "$out/tok.model" \
+    --out "$out/sft" --steps "$SFT_STEPS" --batch-size 4 --seq-len "$SEQ_LEN" --lr 1e-2 --threads 1 \
+    --seed 1 --data "$TEXT"
 
 for obj in dpo steerable group-robust distributional; do
+    # shellcheck disable=SC2086
     "$P" align -q --objective "$obj" --init "$out/sft" --prefs "$PREFS" --out "$out/$obj" \
         --steps "$STEPS" --batch-size 8 --lr 5e-3 --beta 0.5 --threads 1 \
-        --seed 1 --log-json "$out/$obj.log.jsonl"
+        --seed 1 --log-json "$out/$obj.log.jsonl" $ALIGN_OPTS
+    model="--model $out/$obj"
+    [ -f "$out/$obj/adapter_config.json" ] && model="--model $out/sft --adapter $out/$obj"
     for split in train held; do
         f=$PREFS
         [ "$split" = held ] && f=$HELD
-        "$P" align eval --model "$out/$obj" --ref "$out/sft" --prefs "$f" --seed 1 \
+        # shellcheck disable=SC2086
+        "$P" align eval $model --ref "$out/sft" --prefs "$f" --seed 1 \
             >"$out/eval-$obj-$split.jsonl"
     done
     # the ledger (and the report) carry the held-back figures

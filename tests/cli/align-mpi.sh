@@ -31,6 +31,18 @@ check "2 ranks give 1 rank's losses, gradient norms and group weights (relative 
             ($a[.].group_weights.plain - $b[.].group_weights.plain | fabs) <= 1e-6)' "$TMP/two.log" >/dev/null
 expect_file "$TMP/two/model.safetensors"
 expect_file "$TMP/two/polyphony_alignment.json"
+
+# LoRA with dropout: the adapter's gradients are summed over the ranks, a pair's masks
+# do not depend on the rank that scores it
+LARGS="--objective dpo --init $TMP/sft --prefs $TRAIN --batch-size 4 --steps 4 --lr 2e-2 --beta 0.5
+       --threads 1 -q --lora-rank 4 --lora-dropout 0.1"
+expect_status 0 pp align $LARGS --out "$TMP/lone" --log-json "$TMP/lone.log"
+expect_status 0 bounded mpirun -np 2 "$POLYPHONY" align $LARGS --out "$TMP/ltwo" --log-json "$TMP/ltwo.log"
+check "LoRA: 2 ranks give 1 rank's losses and gradient norms (relative 1e-4)" \
+    jq -e -s --slurpfile a "$TMP/lone.log" '. as $b | [range(0; 4)] |
+        all(($a[.].loss - $b[.].loss | fabs) <= 1e-4 * $a[.].loss and
+            ($a[.].grad_norm - $b[.].grad_norm | fabs) <= 1e-4 * $a[.].grad_norm)' "$TMP/ltwo.log" >/dev/null
+expect_file "$TMP/ltwo/adapter_model.safetensors"
 expect_status 2 bounded mpirun -np 2 "$POLYPHONY" align $ARGS --batch-size 3 --out "$TMP/x"
 expect_grep 'does not split over 2 ranks' "$TMP/err"
 finish
