@@ -13,6 +13,11 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fasttext/args.h>
 #include <fasttext/fasttext.h>
 
@@ -34,10 +39,10 @@ struct ft_fast {
     int64_t rows = 0;          // input rows (nwords + bucket)
     bool quant = false, qnorm = false;
     std::vector<float> in;     // dense input rows x dim
-    std::vector<uint8_t> codes; // quantized: rows x nsubq
+    const uint8_t *codes = nullptr; // quantized: rows x nsubq, in the model's mapping
     int32_t nsubq = 0, dsub = 0, lastdsub = 0;
     std::vector<float> cent;   // dim x 256 centroids
-    std::vector<uint8_t> ncodes;
+    const uint8_t *ncodes = nullptr; // rows, in the mapping
     std::vector<float> ncent;  // 256 norm centroids
     std::vector<float> outT;   // the output matrix transposed: dim x opad
     int32_t opad = 0;          // osz rounded up to a multiple of 8 (zeros)
@@ -52,8 +57,47 @@ struct ft_fast {
     std::string word;
 };
 
+// The model file, mapped read-only (or read into memory when it cannot be
+// mapped): the quantized rows are used where they lie, not copied.
+struct model_bytes {
+    const char *p = nullptr;
+    size_t n = 0;
+    bool mapped = false;
+    std::vector<char> copy;
+    ~model_bytes()
+    {
+        if (mapped)
+            munmap(const_cast<char *>(p), n);
+    }
+};
+
+// An istream's buffer over bytes in memory, seekable (fastText's loaders and
+// check_file read through istreams).
+struct mem_buf : std::streambuf {
+    mem_buf(const char *p, size_t n)
+    {
+        char *b = const_cast<char *>(p);
+        setg(b, b, b + n);
+    }
+    pos_type seekoff(off_type off, std::ios_base::seekdir dir, std::ios_base::openmode) override
+    {
+        char *base = dir == std::ios_base::beg ? eback() : dir == std::ios_base::cur ? gptr() : egptr();
+        if ((off < 0 && -off > base - eback()) || (off > 0 && off > egptr() - base))
+            return pos_type(off_type(-1));
+        setg(eback(), base + off, egptr());
+        return pos_type(gptr() - eback());
+    }
+    pos_type seekpos(pos_type pos, std::ios_base::openmode which) override
+    {
+        return seekoff(off_type(pos), std::ios_base::beg, which);
+    }
+};
+
 struct pp_fasttext {
-    fasttext::FastText ft;
+    model_bytes bytes;  // declared first: freed last
+    std::shared_ptr<fasttext::Args> args;
+    std::shared_ptr<const fasttext::Dictionary> dict;
+    fasttext::FastText ft; // loaded only when the fast path cannot serve the model
     std::vector<std::string> labels; // without "__label__"
     ft_fast fast;
 };
@@ -67,7 +111,7 @@ static std::string strip_prefix(const std::string &l)
 
 static void collect_labels(pp_fasttext *m)
 {
-    auto dict = m->ft.getDictionary();
+    auto &dict = m->dict;
     m->labels.clear();
     for (int32_t i = 0; i < dict->nlabels(); i++)
         m->labels.push_back(strip_prefix(dict->getLabel(i)));
@@ -371,11 +415,12 @@ static bool rd_pq(std::istream &in, int32_t &dim, int32_t &nsubq, int32_t &dsub,
     return rd(in, cent.data(), cent.size());
 }
 
-static void load_fast(pp_fasttext *m, const char *path)
+static void load_fast(pp_fasttext *m)
 {
     ft_fast &f = m->fast;
     f.ok = false;
-    std::ifstream in(path, std::ios::binary);
+    mem_buf buf(m->bytes.p, m->bytes.n);
+    std::istream in(&buf);
     int32_t h[2], a[12], d[3];
     double t;
     int64_t d2[2];
@@ -410,8 +455,8 @@ static void load_fast(pp_fasttext *m, const char *path)
         f.rows = mn[0];
         if (mn[1] != f.dim)
             return;
-        f.codes.resize((size_t)codesize);
-        if (!rd(in, f.codes.data(), f.codes.size()) ||
+        f.codes = reinterpret_cast<const uint8_t *>(m->bytes.p) + (size_t)in.tellg();
+        if (!in.seekg(codesize, std::ios::cur) ||
             !rd_pq(in, pdim, f.nsubq, f.dsub, f.lastdsub, f.cent))
             return;
         if (pdim != f.dim || f.nsubq <= 0 || (int64_t)codesize != f.rows * f.nsubq ||
@@ -419,8 +464,8 @@ static void load_fast(pp_fasttext *m, const char *path)
             return;
         if (f.qnorm) {
             int32_t nd, nn, nds, nl;
-            f.ncodes.resize((size_t)f.rows);
-            if (!rd(in, f.ncodes.data(), f.ncodes.size()) ||
+            f.ncodes = reinterpret_cast<const uint8_t *>(m->bytes.p) + (size_t)in.tellg();
+            if (!in.seekg(f.rows, std::ios::cur) ||
                 !rd_pq(in, nd, nn, nds, nl, f.ncent) || nd != 1)
                 return;
         }
@@ -449,7 +494,7 @@ static void load_fast(pp_fasttext *m, const char *path)
             f.outT[(size_t)(j * f.opad + i)] = out[(size_t)(i * mn[1] + j)];
     if (f.rows != (int64_t)f.nwords + f.bucket)
         return;
-    f.eos = m->ft.getDictionary()->getId(fasttext::Dictionary::EOS);
+    f.eos = m->dict->getId(fasttext::Dictionary::EOS);
     f.hidden.resize((size_t)f.dim);
     f.ckey.assign(ft_fast::kCache, 0);
     f.cn.assign(ft_fast::kCache, -1);
@@ -544,7 +589,7 @@ static void add_rows(const ft_fast &f, const int32_t *ids, size_t n, float *__re
                 int32_t id = ids[t0];
                 if (id < 0 || id >= f.rows)
                     continue;
-                cp[m] = f.codes.data() + (size_t)id * f.nsubq;
+                cp[m] = f.codes + (size_t)id * f.nsubq;
                 al[m] = f.qnorm ? f.ncent[f.ncodes[(size_t)id]] : 1.0f;
                 m++;
             }
@@ -567,9 +612,9 @@ static void add_rows(const ft_fast &f, const int32_t *ids, size_t n, float *__re
         if (t + 8 < n && ids[t + 8] >= 0 && ids[t + 8] < f.rows) {
             int32_t nx = ids[t + 8];
             if (f.quant) {
-                __builtin_prefetch(f.codes.data() + (size_t)nx * f.nsubq);
+                __builtin_prefetch(f.codes + (size_t)nx * f.nsubq);
                 if (f.qnorm)
-                    __builtin_prefetch(f.ncodes.data() + nx);
+                    __builtin_prefetch(f.ncodes + nx);
             } else {
                 __builtin_prefetch(f.in.data() + (size_t)nx * dim);
             }
@@ -583,7 +628,7 @@ static void add_rows(const ft_fast &f, const int32_t *ids, size_t n, float *__re
             continue;
         }
         float alpha = f.qnorm ? f.ncent[f.ncodes[(size_t)id]] : 1.0f;
-        const uint8_t *code = f.codes.data() + (size_t)id * f.nsubq;
+        const uint8_t *code = f.codes + (size_t)id * f.nsubq;
         const float *cent = f.cent.data();
         const int32_t dsub = f.dsub, last = f.nsubq - 1;
         if (dsub == 2) { // the usual case (fastText's default)
@@ -609,7 +654,7 @@ static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold
                         pp_ft_prediction *preds)
 {
     ft_fast &f = m->fast;
-    const fasttext::Dictionary &dict = *m->ft.getDictionary();
+    const fasttext::Dictionary &dict = *m->dict;
     const int32_t dim = f.dim;
     float *hid = f.hidden.data();
     std::fill(f.hidden.begin(), f.hidden.end(), 0.0f);
@@ -702,36 +747,71 @@ static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold
     return n;
 }
 
+// Map the file (read it when it cannot be mapped, e.g. a pipe).
+static bool map_file(const char *path, model_bytes &b)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        void *p = mmap(nullptr, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p != MAP_FAILED) {
+            close(fd);
+            b.p = static_cast<const char *>(p), b.n = (size_t)st.st_size, b.mapped = true;
+            return true;
+        }
+    }
+    char chunk[65536];
+    ssize_t r;
+    while ((r = read(fd, chunk, sizeof chunk)) > 0)
+        b.copy.insert(b.copy.end(), chunk, chunk + r);
+    close(fd);
+    if (r < 0)
+        return false;
+    b.p = b.copy.data(), b.n = b.copy.size();
+    return true;
+}
+
 extern "C" pp_status pp_fasttext_load(const char *path, pp_fasttext **out, pp_error *err)
 {
     *out = nullptr;
     try {
-        std::ifstream in(path, std::ios::binary);
-        if (!in.good())
+        auto m = std::make_unique<pp_fasttext>();
+        if (!map_file(path, m->bytes))
             return pp_error_set(err, PP_ERR_IO, path, 0, "cannot open model file");
-        in.seekg(0, std::ios::end);
-        long long fsize = (long long)in.tellg();
-        in.seekg(0, std::ios::beg);
+        mem_buf buf(m->bytes.p, m->bytes.n);
+        std::istream in(&buf);
         std::string why;
-        if (!check_file(in, fsize, why))
+        if (!check_file(in, (long long)m->bytes.n, why))
             return pp_error_set(err, PP_ERR_MODEL, path, 0, "not a valid fastText model: %s",
                                 why.c_str());
-        // FastText::loadModel(istream&) expects the magic and version read.
+        // The arguments and the dictionary, as FastText::loadModel(istream&)
+        // reads them (after the magic and version).
         in.clear();
         in.seekg(2 * sizeof(int32_t), std::ios::beg);
-        auto m = std::make_unique<pp_fasttext>();
-        m->ft.loadModel(in);
+        m->args = std::make_shared<fasttext::Args>();
+        m->args->load(in);
+        m->dict = std::make_shared<fasttext::Dictionary>(m->args, in);
         if (in.fail())
             return pp_error_set(err, PP_ERR_MODEL, path, 0,
                                 "not a valid fastText model: the file is truncated");
-        if (in.peek() != std::char_traits<char>::eof())
-            return pp_error_set(err, PP_ERR_MODEL, path, 0,
-                                "not a valid fastText model: trailing bytes after the model");
-        if (m->ft.getArgs().model != fasttext::model_name::sup)
+        if (m->args->model != fasttext::model_name::sup)
             return pp_error_set(err, PP_ERR_MODEL, path, 0,
                                 "not a supervised (classification) fastText model");
         collect_labels(m.get());
-        load_fast(m.get(), path);
+        load_fast(m.get());
+        if (!m->fast.ok) { // fastText's own predictLine will serve it
+            in.clear();
+            in.seekg(2 * sizeof(int32_t), std::ios::beg);
+            m->ft.loadModel(in);
+            if (in.fail())
+                return pp_error_set(err, PP_ERR_MODEL, path, 0,
+                                    "not a valid fastText model: the file is truncated");
+            if (in.peek() != std::char_traits<char>::eof())
+                return pp_error_set(err, PP_ERR_MODEL, path, 0,
+                                    "not a valid fastText model: trailing bytes after the model");
+        }
         *out = m.release();
         return PP_OK;
     } catch (const std::bad_alloc &) {
@@ -788,6 +868,7 @@ extern "C" pp_status pp_fasttext_train(const pp_ft_train_opts *o, pp_fasttext **
         } else {
             m->ft.saveModel(prefix + ".bin");
         }
+        m->dict = m->ft.getDictionary(); // predictions go through fastText's predictLine
         collect_labels(m.get());
         if (out)
             *out = m.release();

@@ -30,7 +30,7 @@ lid-model: polyphony$(EXEEXT)
 EXTRA_DIST += bench/lid/run.sh bench/lid/udhr-test.sh bench/lid/bible2jsonl.mjs \
 	bench/lid/franc.mjs bench/lid/cld2_driver.cc bench/lid/macro-fold.tsv \
 	bench/lid/script-rule.sh bench/lid/catalogs2jsonl.py bench/lid/fasttext-parity.sh \
-	bench/lid/calibrate.sh
+	bench/lid/calibrate.sh bench/lid/e2e.sh
 nobase_dist_pkgdata_DATA += langs/models/udhr-lid.ftz langs/models/udhr-lid.ftz.thresholds.json \
 	langs/models/udhr-lid.ftz.profiles.tsv.zst langs/models/README.md langs/models/LABELS.tsv \
 	langs/models/RESULTS.md

@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,9 @@ struct pp_lid {
     double deflt;
     pp_profile_vec **prof; /* per label trigram profile (MODEL.profiles.tsv), or NULL */
     int nprof;           /* labels with a profile */
+    uint64_t *pkeys;     /* profiles' hashed trigrams, label by label */
+    double *pw;          /* and their weights, log(1 + count) */
+    size_t *pfrom, *pto; /* per label: its range in pkeys/pw (SIZE_MAX: none) */
     int rerank;          /* candidates re-ranked by profile (0: off) */
     double rerank_weight;/* weight of the model's probability against the cosine */
     double min_sim;      /* abstain under this profile similarity (0: off) */
@@ -136,6 +140,10 @@ void pp_lid_free(pp_lid *l)
         for (int i = 0; i < l->nlabels; i++)
             pp_profile_vec_free(l->prof[i]);
     free(l->prof);
+    free(l->pkeys);
+    free(l->pw);
+    free(l->pfrom);
+    free(l->pto);
     free(l->thr);
     free(l->map);
     json_decref(l->index);
@@ -209,7 +217,30 @@ done:
 }
 
 /* MODEL.profiles.tsv(.zst): "label<TAB>trigram<TAB>count" lines ('#' comments),
- * grouped by label; each label's vector weighs a trigram by log(1 + count). */
+ * grouped by label; each label's vector weighs a trigram by log(1 + count).
+ * Loading keeps the hashed trigrams and weights per label; a label's look-up
+ * table is built the first time re-ranking needs it (label_prof), so a short
+ * run pays only for the labels it meets. */
+
+/* A count: digits alone take the short way, anything else goes to strtod. */
+static double parse_count(const char *s, size_t n)
+{
+    if (n > 0 && n < 16) {
+        uint64_t v = 0;
+        size_t i = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            v = v * 10 + (uint64_t)(s[i++] - '0');
+        if (i == n)
+            return (double)v;
+    }
+    char num[32], *e;
+    if (n == 0 || n >= sizeof num)
+        return -1;
+    memcpy(num, s, n);
+    num[n] = '\0';
+    double c = strtod(num, &e);
+    return *e ? -1 : c;
+}
 
 static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
 {
@@ -220,14 +251,18 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
     size_t cap = 4096, n = 0;
     uint64_t *keys = malloc(cap * sizeof *keys);
     double *w = malloc(cap * sizeof *w);
-    int *lab_ix = malloc(cap * sizeof *lab_ix);
     l->prof = calloc((size_t)l->nlabels + 1, sizeof *l->prof);
-    if (!l->prof || !keys || !w || !lab_ix) {
+    l->pfrom = malloc(((size_t)l->nlabels + 1) * sizeof *l->pfrom);
+    l->pto = calloc((size_t)l->nlabels + 1, sizeof *l->pto);
+    if (!l->prof || !keys || !w || !l->pfrom || !l->pto) {
         st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         goto done;
     }
+    for (int i = 0; i <= l->nlabels; i++)
+        l->pfrom[i] = SIZE_MAX; /* no profile */
     char cur[64] = "";
-    int cur_ix = -1;
+    size_t curlen = (size_t)-1;
+    int cur_ix = -1, last_ix = -1; /* the line's label; the last one kept */
     for (;;) {
         const char *line;
         size_t len;
@@ -241,30 +276,34 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
         /* label TAB trigram TAB count */
         const char *t1 = memchr(line, '\t', len);
         const char *t2 = t1 ? memchr(t1 + 1, '\t', len - (size_t)(t1 + 1 - line)) : NULL;
-        char lab[64], num[32];
         double c = -1;
-        if (t1 && t2 && t1 - line < 64 && t2 > t1 + 1 && len - (size_t)(t2 + 1 - line) < 32) {
-            snprintf(lab, sizeof lab, "%.*s", (int)(t1 - line), line);
-            snprintf(num, sizeof num, "%.*s", (int)(len - (size_t)(t2 + 1 - line)), t2 + 1);
-            char *e;
-            c = strtod(num, &e);
-            if (*e)
-                c = -1;
-        }
+        if (t1 && t2 && t1 - line < 64 && t2 > t1 + 1)
+            c = parse_count(t2 + 1, len - (size_t)(t2 + 1 - line));
         if (!(c >= 0) || !isfinite(c)) { /* nan, inf and negatives alike */
             st = pp_error_set(err, PP_ERR_PARSE, path, pp_input_lineno(in),
                               "bad profile line (expected label, trigram, and a count that is "
                               "a finite number >= 0)");
             goto done;
         }
-        uint64_t h = XXH3_64bits(t1 + 1, (size_t)(t2 - t1 - 1));
-        if (strcmp(lab, cur) != 0) {
-            snprintf(cur, sizeof cur, "%s", lab);
-            json_t *ix = json_object_get(l->index, lab);
+        size_t ll = (size_t)(t1 - line);
+        if (ll != curlen || memcmp(line, cur, ll) != 0) {
+            memcpy(cur, line, ll);
+            cur[ll] = '\0';
+            curlen = ll;
+            json_t *ix = json_object_get(l->index, cur);
             cur_ix = ix ? (int)json_integer_value(ix) : -1;
         }
         if (cur_ix < 0)
             continue; /* a label the model does not have */
+        if (cur_ix != last_ix) {
+            if (l->pfrom[cur_ix] != SIZE_MAX)
+                continue; /* only a label's first run of lines is used */
+            if (last_ix >= 0)
+                l->pto[last_ix] = n;
+            l->pfrom[cur_ix] = n;
+            l->nprof++;
+            last_ix = cur_ix;
+        }
         if (n == cap) {
             cap *= 2;
             uint64_t *nk = realloc(keys, cap * sizeof *nk);
@@ -273,41 +312,41 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
             double *nw = realloc(w, cap * sizeof *nw);
             if (nw)
                 w = nw;
-            int *ni = realloc(lab_ix, cap * sizeof *ni);
-            if (ni)
-                lab_ix = ni;
-            if (!nk || !nw || !ni) {
+            if (!nk || !nw) {
                 st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
                 goto done;
             }
         }
-        keys[n] = h;
-        w[n] = c;
-        lab_ix[n] = cur_ix;
+        keys[n] = XXH3_64bits(t1 + 1, (size_t)(t2 - t1 - 1));
+        /* Log-scaled counts: frequent trigrams shared by many languages must
+         * not drown the rarer ones that tell close languages apart. */
+        w[n] = log1p(c);
         n++;
     }
-    /* Log-scaled counts: frequent trigrams shared by many languages must not
-     * drown the rarer ones that tell close languages apart. */
-    for (size_t i = 0; i < n; i++)
-        w[i] = log1p(w[i]);
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && lab_ix[j] == lab_ix[i])
-            j++;
-        if (!l->prof[lab_ix[i]]) {
-            st = pp_profile_vec_from(keys + i, w + i, j - i, &l->prof[lab_ix[i]], err);
-            if (st != PP_OK)
-                goto done;
-            l->nprof++;
-        }
-        i = j;
-    }
+    if (last_ix >= 0)
+        l->pto[last_ix] = n;
+    l->pkeys = keys;
+    l->pw = w;
+    keys = NULL;
+    w = NULL;
 done:
     free(keys);
     free(w);
-    free(lab_ix);
     pp_input_close(in);
     return st;
+}
+
+/* The label's profile, its look-up table built on first use; NULL when the
+ * label has none (or memory ran out: the label then scores 0, as one without
+ * a profile). */
+static const pp_profile_vec *label_prof(pp_lid *l, int ix)
+{
+    if (ix < 0 || !l->prof)
+        return NULL;
+    if (!l->prof[ix] && l->pfrom && l->pfrom[ix] != SIZE_MAX && l->pto[ix] > l->pfrom[ix])
+        pp_profile_vec_from(l->pkeys + l->pfrom[ix], l->pw + l->pfrom[ix],
+                            l->pto[ix] - l->pfrom[ix], &l->prof[ix], NULL);
+    return l->prof[ix];
 }
 
 /* Without a sidecar, a label without a script of its own (lid.176 style
@@ -765,7 +804,8 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
             m--; /* unlikely candidates are not worth a profile look-up */
         for (int i = 0; i < m; i++) {
             int ix = label_index(l, preds[i].label);
-            double c = ix >= 0 && l->prof[ix] ? pp_profile_dot(l->prof[ix], tk, tw, tn) : 0.0;
+            const pp_profile_vec *pv = label_prof(l, ix);
+            double c = pv ? pp_profile_dot(pv, tk, tw, tn) : 0.0;
             cs[i] = c;
             rs[i] = c + l->rerank_weight * preds[i].prob;
         }

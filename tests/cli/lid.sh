@@ -296,6 +296,15 @@ for m in g.ftz b.ftz nq.bin; do
     strip "$TMP/slow.out" > "$TMP/slow.s"
     expect_same "$TMP/fast.s" "$TMP/slow.s" "fast path differs from fastText's on $m"
 done
+# A model that cannot be mapped (a pipe) is read into memory: the same labels
+# (no profile sidecar next to a pipe, hence no lid_similarity).
+mkfifo "$TMP/pipe.ftz"
+cat "$TMP/g.ftz" > "$TMP/pipe.ftz" &
+check "lid, model from a pipe" pp lid --quiet -k 5 --rerank 0 --model "$TMP/pipe.ftz" "$train" > "$TMP/pipe.out"
+wait
+check "lid --rerank 0" pp lid --quiet -k 5 --rerank 0 --model "$TMP/g.ftz" "$train" > "$TMP/file.out"
+expect_file "$TMP/pipe.out"
+expect_same "$TMP/pipe.out" "$TMP/file.out" "a model read from a pipe labels differently"
 echo '{"text":"x"}' > "$TMP/x.jsonl"
 expect_status 2 pp lid --model "$TMP/g.ftz" --rerank-min-prob 2 < "$TMP/x.jsonl"
 check "--rerank-min-prob 0" pp lid --quiet -k 5 --model "$TMP/g.ftz" --rerank-min-prob 0 "$train" > "$TMP/all.out"
