@@ -190,6 +190,78 @@ START_TEST(test_variants_majority_and_seed)
 }
 END_TEST
 
+/* --split-by annotators: every training paragraph judged by both groups,
+ * A's record repeated against B's in the ratio of the majority share */
+START_TEST(test_variants_split_by_annotators)
+{
+    char dir[256], path[300];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/udhr.jsonl", dir);
+    tiny_udhr(path);
+    pp_prefs_variants_opts o = {path, "xa", "xb", 0.75, 5, 0, PP_PREFS_SPLIT_ANNOTATORS};
+    pp_prefs_variants_counts c;
+    pp_error e;
+    pp_error_clear(&e);
+    json_t *tr = json_array(), *ev = json_array();
+    ck_assert_int_eq(pp_prefs_variants(&o, collect, collect, tr, &c, &e), PP_OK);
+    /* 7 differing training paragraphs, 0.75 -> 3:1 a paragraph */
+    ck_assert_uint_eq(c.train_paragraphs, 7);
+    ck_assert_uint_eq(c.copies_a, 3);
+    ck_assert_uint_eq(c.copies_b, 1);
+    ck_assert_uint_eq(c.train_a, 21);
+    ck_assert_uint_eq(c.train_b, 7);
+    ck_assert_uint_eq(c.eval_pairs, 2);
+    ck_assert_uint_eq(json_array_size(tr), 28 + 4);
+    /* per paragraph: 3 records of A (old text, p 0.75), 1 of B (new, p 0.25), distinct ids */
+    json_t *per = json_object();
+    size_t i;
+    json_t *x;
+    json_array_foreach(tr, i, x) {
+        if (strcmp(json_string_value(json_object_get(x, "split")), "train") != 0)
+            continue;
+        const char *src = json_string_value(json_object_get(x, "source_id"));
+        const char *g = json_string_value(json_object_get(x, "group"));
+        const char *ch = json_string_value(json_object_get(x, "chosen"));
+        double p = json_real_value(json_object_get(x, "p_chosen"));
+        int is_a = strcmp(g, "xa-convention") == 0;
+        ck_assert(strncmp(ch, is_a ? "old" : "new", 3) == 0);
+        ck_assert_double_eq_tol(p, is_a ? 0.75 : 0.25, 1e-12);
+        json_t *n = json_object_get(per, src);
+        if (!n) {
+            n = json_pack("[i,i]", 0, 0);
+            json_object_set_new(per, src, n);
+        }
+        json_array_set_new(n, !is_a, json_integer(json_integer_value(json_array_get(n, !is_a)) + 1));
+        const char *id = json_string_value(json_object_get(x, "id"));
+        for (size_t j = i + 1; j < json_array_size(tr); j++)
+            ck_assert_str_ne(id, json_string_value(json_object_get(json_array_get(tr, j), "id")));
+    }
+    ck_assert_uint_eq(json_object_size(per), 7);
+    const char *k;
+    json_object_foreach(per, k, x) {
+        ck_assert_int_eq(json_integer_value(json_array_get(x, 0)), 3);
+        ck_assert_int_eq(json_integer_value(json_array_get(x, 1)), 1);
+    }
+    json_decref(per);
+    /* 0.7 -> 7:3; the seed draws nothing in this design */
+    o.majority = 0.7;
+    o.seed = 9;
+    ck_assert_int_eq(pp_prefs_variants(&o, collect, collect, ev, &c, &e), PP_OK);
+    ck_assert_uint_eq(c.copies_a, 7);
+    ck_assert_uint_eq(c.copies_b, 3);
+    ck_assert_uint_eq(c.train_a + c.train_b, 70);
+    /* the minority share must stay countable in hundredths */
+    o.majority = 0.996;
+    ck_assert_int_ne(pp_prefs_variants(&o, collect, collect, ev, &c, &e), PP_OK);
+    o.majority = 0.7;
+    o.split_by = (pp_prefs_split_by)7;
+    ck_assert_int_ne(pp_prefs_variants(&o, collect, collect, ev, &c, &e), PP_OK);
+    json_decref(tr);
+    json_decref(ev);
+    tu_rmtree(dir);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("prefs_lewidi");
@@ -197,6 +269,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_lewidi_groups_and_shares);
     tcase_add_test(tc, test_lewidi_bad_input);
     tcase_add_test(tc, test_variants_majority_and_seed);
+    tcase_add_test(tc, test_variants_split_by_annotators);
     suite_add_tcase(s, tc);
     return s;
 }

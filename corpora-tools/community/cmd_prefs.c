@@ -27,7 +27,8 @@ static const char syn_stats[] =
 static const char syn_synth[] =
     "polyphony prefs synth    [--seed S] [--noise P] --out FILE --annotators-out FILE\n"
     "   or: polyphony prefs synth    --variants CODE_A,CODE_B [--majority 0.7] [--seed S]\n"
-    "                                [--udhr FILE] [--max-chars N] --out FILE [--eval-out FILE]\n";
+    "                                [--udhr FILE] [--max-chars N] [--split-by pairs|annotators]\n"
+    "                                --out FILE [--eval-out FILE]\n";
 static const char about[] =
     "Preference records: prompt/chosen/rejected with an annotator and a guideline\n"
     "version, or a prompt with responses and per-annotator judgements. Every\n"
@@ -66,6 +67,10 @@ static const char opt_synth[] =
     "                          ron_1953,ron_1993); group A-convention prefers A's text\n"
     "                          and B-convention B's; --majority P (default 0.7) of the\n"
     "                          training pairs and of the population side with A;\n"
+    "                          --split-by pairs (default): each training paragraph\n"
+    "                          is judged by one group (P of them by A);\n"
+    "                          annotators: by both groups, A's record repeated\n"
+    "                          against B's in the ratio P:(1-P) (0.7 -> 7:3);\n"
     "                          UDHR dev/test paragraphs give both groups' pairs\n"
     "                          (split \"eval\", or to --eval-out FILE)\n";
 
@@ -265,6 +270,7 @@ int cmd_prefs_synth(int argc, char **argv)
                                          {"udhr", required_argument, 0, 'u'},
                                          {"max-chars", required_argument, 0, 'x'},
                                          {"eval-out", required_argument, 0, 'E'},
+                                         {"split-by", required_argument, 0, 'S'},
                                          CLI_LONG_QUIET, CLI_LONG_HELP,
                                          {0, 0, 0, 0}};
     long seed = 1;
@@ -272,6 +278,7 @@ int cmd_prefs_synth(int argc, char **argv)
     const char *out = NULL, *aout = NULL, *variants = NULL, *udhr = NULL, *eval_out = NULL;
     double majority = 0.7;
     long max_chars = 0;
+    int by_annotators = 0;
     int c, cr, have_noise = 0, have_variant_opt = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
@@ -298,6 +305,13 @@ int cmd_prefs_synth(int argc, char **argv)
             have_variant_opt = 1;
             break;
         case 'E': eval_out = optarg, have_variant_opt = 1; break;
+        case 'S':
+            if (strcmp(optarg, "annotators") == 0)
+                by_annotators = 1;
+            else if (strcmp(optarg, "pairs") != 0)
+                return cli_usage(cmd, "--split-by expects pairs or annotators");
+            have_variant_opt = 1;
+            break;
         case 'o': out = optarg; break;
         case 'a': aout = optarg; break;
         default:
@@ -312,11 +326,12 @@ int cmd_prefs_synth(int argc, char **argv)
                                   "--variants");
         if (!out)
             return cli_usage(cmd, "--variants needs --out FILE");
-        return prefs_synth_variants(cmd, variants, majority, seed, udhr, max_chars, out,
-                                    eval_out);
+        return prefs_synth_variants(cmd, variants, majority, seed, udhr, max_chars,
+                                    by_annotators, out, eval_out);
     }
     if (have_variant_opt)
-        return cli_usage(cmd, "--majority, --udhr, --max-chars and --eval-out go with --variants");
+        return cli_usage(cmd, "--majority, --udhr, --max-chars, --split-by and --eval-out go with "
+                             "--variants");
     if (!out || !aout)
         return cli_usage(cmd, "--out FILE and --annotators-out FILE are required");
     json_t *recs = NULL, *anns = NULL;

@@ -18,7 +18,7 @@ int prefs_lewidi_import(const char *cmd, pp_lewidi *l, const char *out, pp_write
 
 /* `prefs synth --variants A,B ...`: options as parsed by cmd_prefs_synth. */
 int prefs_synth_variants(const char *cmd, const char *variants, double majority, long seed,
-                         const char *udhr, long max_chars, const char *out,
+                         const char *udhr, long max_chars, int by_annotators, const char *out,
                          const char *eval_out);
 
 #endif

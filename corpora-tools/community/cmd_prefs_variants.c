@@ -25,7 +25,7 @@ static pp_status put_eval(const json_t *r, void *ud, pp_error *err)
 }
 
 int prefs_synth_variants(const char *cmd, const char *variants, double majority, long seed,
-                         const char *udhr, long max_chars, const char *out,
+                         const char *udhr, long max_chars, int by_annotators, const char *out,
                          const char *eval_out)
 {
     char a[128], path[4096];
@@ -41,7 +41,9 @@ int prefs_synth_variants(const char *cmd, const char *variants, double majority,
             return cli_fail(cmd, &e);
         udhr = path;
     }
-    pp_prefs_variants_opts o = {udhr, a, comma + 1, majority, (unsigned long long)seed, max_chars};
+    pp_prefs_variants_opts o = {udhr,      a,         comma + 1,
+                                majority,  (unsigned long long)seed, max_chars,
+                                by_annotators ? PP_PREFS_SPLIT_ANNOTATORS : PP_PREFS_SPLIT_PAIRS};
     pp_prefs_variants_counts n;
     sinks s = {NULL, NULL};
     int rc = 0;
@@ -57,7 +59,16 @@ int prefs_synth_variants(const char *cmd, const char *variants, double majority,
         rc = cli_fail(cmd, &e);
     if (s.eval && pp_writer_close(s.eval, &e) != PP_OK && rc == 0)
         rc = cli_fail(cmd, &e);
-    if (rc == 0)
+    if (rc == 0 && by_annotators)
+        fprintf(stderr,
+                "polyphony %s: %s vs %s: %zu training paragraphs judged by both groups, %zu "
+                "records (%zu %s-convention, %zu %s-convention: %zu:%zu a paragraph), %zu "
+                "evaluation paragraphs x 2 groups; %zu identical and %zu too long left out "
+                "(majority %.2f)\n",
+                cmd, a, comma + 1, n.train_paragraphs, n.train_a + n.train_b, n.train_a, a,
+                n.train_b, comma + 1, n.copies_a, n.copies_b, n.eval_pairs, n.identical,
+                n.too_long, majority);
+    else if (rc == 0)
         fprintf(stderr,
                 "polyphony %s: %s vs %s: %zu training pairs (%zu %s-convention, %zu "
                 "%s-convention), %zu evaluation paragraphs x 2 groups; %zu identical and %zu "

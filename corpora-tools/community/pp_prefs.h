@@ -136,17 +136,31 @@ PP_API pp_status pp_prefs_synth(unsigned long long seed, double noise, json_t **
  * group A and the others one of group B, and every record's p_chosen is the
  * population share preferring its chosen text (majority for A's texts,
  * 1 - majority for B's). Evaluation paragraphs (UDHR splits dev and test)
- * get one record of each group, split "eval". */
+ * get one record of each group, split "eval".
+ * With split_by PP_PREFS_SPLIT_ANNOTATORS the share is one of the population
+ * only: every training paragraph is judged by both groups, group A's record
+ * written a times and group B's b times, a:b the majority share in
+ * hundredths reduced (0.7 -> 7:3, 0.75 -> 3:1), so objectives that pool the
+ * records still see A as the majority of the judgements on each paragraph
+ * (copies are told apart by a "/k" suffix of the id). */
+typedef enum pp_prefs_split_by {
+    PP_PREFS_SPLIT_PAIRS = 0,   /* each training paragraph: one group's record */
+    PP_PREFS_SPLIT_ANNOTATORS   /* each training paragraph: both groups, a:b copies */
+} pp_prefs_split_by;
+
 typedef struct pp_prefs_variants_opts {
     const char *udhr;             /* udhr.jsonl(.zst) */
     const char *code_a, *code_b;  /* declaration codes; A is the majority */
     double majority;              /* in [0.5, 1) */
     unsigned long long seed;
     long max_chars;               /* > 0: leave out pairs with a longer text */
+    pp_prefs_split_by split_by;   /* 0: PP_PREFS_SPLIT_PAIRS */
 } pp_prefs_variants_opts;
 
 typedef struct pp_prefs_variants_counts {
     size_t train_a, train_b, eval_pairs, identical, too_long;
+    size_t train_paragraphs;      /* training paragraphs (both designs) */
+    size_t copies_a, copies_b;    /* records a paragraph gets per group (annotators) */
 } pp_prefs_variants_counts;
 
 PP_API pp_status pp_prefs_variants(const pp_prefs_variants_opts *o, pp_prefs_emit_fn emit_train,

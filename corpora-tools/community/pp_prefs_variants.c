@@ -22,6 +22,15 @@ static uint64_t mix(uint64_t *s)
     return z ^ (z >> 31);
 }
 
+static int gcd(int a, int b)
+{
+    while (b) {
+        int t = a % b;
+        a = b, b = t;
+    }
+    return a;
+}
+
 static size_t utf8_chars(const char *s)
 {
     size_t n = 0;
@@ -53,13 +62,18 @@ static int para_cmp(const void *pa, const void *pb)
     return (a->paragraph > b->paragraph) - (a->paragraph < b->paragraph);
 }
 
+/* copy > 0 numbers the repeated records of the annotators design */
 static json_t *record(const para *p, int chosen, const char *const code[2], const char *lang,
-                      const char *name, double p_chosen, const char *split, const char *majority)
+                      const char *name, double p_chosen, const char *split, const char *majority,
+                      int copy)
 {
     char src[64], id[256], group[160], prompt[512];
     snprintf(src, sizeof src, "udhr-a%ld-p%ld", p->article, p->paragraph);
     snprintf(group, sizeof group, "%s-convention", code[chosen]);
-    snprintf(id, sizeof id, "%s/%s", src, group);
+    if (copy > 0)
+        snprintf(id, sizeof id, "%s/%s/%d", src, group, copy);
+    else
+        snprintf(id, sizeof id, "%s/%s", src, group);
     if (p->article == 0)
         snprintf(prompt, sizeof prompt,
                  "Write paragraph %ld of the preamble of the Universal Declaration of Human "
@@ -86,9 +100,16 @@ pp_status pp_prefs_variants(const pp_prefs_variants_opts *o, pp_prefs_emit_fn em
     const char *code[2] = {o->code_a, o->code_b};
     if (!code[0] || !code[1] || strcmp(code[0], code[1]) == 0)
         return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "two different declaration codes needed");
+    if (o->split_by != PP_PREFS_SPLIT_PAIRS && o->split_by != PP_PREFS_SPLIT_ANNOTATORS)
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "unknown split design %d",
+                            (int)o->split_by);
     if (!(o->majority >= 0.5 && o->majority < 1.0))
         return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
                             "the majority share must be in [0.5, 1) (the minority needs pairs)");
+    if (o->split_by == PP_PREFS_SPLIT_ANNOTATORS && o->majority >= 0.995)
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                            "the majority share must be below 0.995 when split by annotators "
+                            "(the minority's share is counted in hundredths)");
     pp_reader *r = NULL;
     pp_status st = pp_reader_open(o->udhr, &r, err);
     if (st != PP_OK)
@@ -178,7 +199,7 @@ pp_status pp_prefs_variants(const pp_prefs_variants_opts *o, pp_prefs_emit_fn em
     }
     /* round(majority * N) of the training paragraphs to A, drawn with the seed */
     size_t na = (size_t)floor(o->majority * (double)ntrain + 0.5);
-    if (st == PP_OK && (ntrain < 2 || na >= ntrain))
+    if (st == PP_OK && (ntrain < 2 || (na >= ntrain && o->split_by == PP_PREFS_SPLIT_PAIRS)))
         st = pp_error_set(err, PP_ERR_INVALID, o->udhr, 0,
                           "%zu training paragraph(s) differ between %s and %s: too few for a "
                           "minority share of %.2f",
@@ -207,13 +228,36 @@ pp_status pp_prefs_variants(const pp_prefs_variants_opts *o, pp_prefs_emit_fn em
         }
         snprintf(majority, sizeof majority, "%s-convention", code[0]);
     }
+    /* annotators design: the majority share in hundredths, reduced */
+    int copies[2] = {1, 1};
+    if (o->split_by == PP_PREFS_SPLIT_ANNOTATORS) {
+        copies[0] = (int)floor(o->majority * 100.0 + 0.5);
+        copies[1] = 100 - copies[0];
+        int g = gcd(copies[0], copies[1]);
+        copies[0] /= g, copies[1] /= g;
+        counts->copies_a = (size_t)copies[0], counts->copies_b = (size_t)copies[1];
+    }
+    counts->train_paragraphs = ntrain;
     for (size_t p = 0; st == PP_OK && p < n; p++) {
         if (!ps[p].split)
             continue;
-        if (strcmp(ps[p].split, "train") == 0) {
+        if (strcmp(ps[p].split, "train") == 0 && o->split_by == PP_PREFS_SPLIT_ANNOTATORS) {
+            for (int k = 0; k < 2; k++)
+                for (int c = 1; c <= copies[k] && st == PP_OK; c++) {
+                    json_t *x = record(&ps[p], k, code, lg, name,
+                                       k == 0 ? o->majority : 1.0 - o->majority, "train",
+                                       majority, c);
+                    st = emit_train(x, ud, err);
+                    json_decref(x);
+                    if (k == 0)
+                        counts->train_a++;
+                    else
+                        counts->train_b++;
+                }
+        } else if (strcmp(ps[p].split, "train") == 0) {
             int k = to_a[p] ? 0 : 1;
             json_t *x = record(&ps[p], k, code, lg, name, k == 0 ? o->majority : 1.0 - o->majority,
-                               "train", majority);
+                               "train", majority, 0);
             st = emit_train(x, ud, err);
             json_decref(x);
             if (k == 0)
@@ -223,7 +267,8 @@ pp_status pp_prefs_variants(const pp_prefs_variants_opts *o, pp_prefs_emit_fn em
         } else {
             for (int k = 0; k < 2 && st == PP_OK; k++) {
                 json_t *x = record(&ps[p], k, code, lg, name,
-                                   k == 0 ? o->majority : 1.0 - o->majority, "eval", majority);
+                                   k == 0 ? o->majority : 1.0 - o->majority, "eval", majority,
+                                   0);
                 st = emit_eval(x, ud, err);
                 json_decref(x);
             }

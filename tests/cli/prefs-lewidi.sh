@@ -142,6 +142,28 @@ check "synth one file" pp prefs synth --variants ron_1953,ron_1993 --majority 0.
 expect_grep 'identical and [0-9]+ too long left out' "$TMP/r.err"
 expect_jq_slurp '(map(select(.split == "train")) | (map(select(.group == "ron_1953-convention")) | length) / length | . > 0.75 and . < 0.85) and any(.[]; .split == "eval")' "$TMP/r.jsonl"
 expect_jq_slurp 'all(.[]; (.chosen | length) <= 300 and (.rejected | length) <= 300)' "$TMP/r.jsonl"
+# --split-by annotators: both groups judge every training paragraph, 7:3 copies
+check "synth split by annotators" pp prefs synth $V --split-by annotators --seed 7 --out "$TMP/va.jsonl" \
+    --eval-out "$TMP/vae.jsonl" 2>"$TMP/va.err"
+expect_grep '39 training paragraphs judged by both groups, 390 records \(273 lin-convention, 117 lin_tones-convention: 7:3 a paragraph\)' "$TMP/va.err"
+expect_lines 390 "$TMP/va.jsonl"
+expect_same "$TMP/ve.jsonl" "$TMP/vae.jsonl" "the evaluation pairs do not depend on the design"
+expect_jq_slurp 'group_by(.source_id) | length == 39 and all(.[]; (map(select(.group == "lin-convention" and .p_chosen == 0.7 and .variants.chosen == "lin")) | length) == 7 and (map(select(.group == "lin_tones-convention" and (.p_chosen - 0.3 | fabs) < 1e-9 and .variants.chosen == "lin_tones")) | length) == 3)' "$TMP/va.jsonl"
+expect_jq_slurp '(map(.id) | unique | length) == 390' "$TMP/va.jsonl"
+# the same paragraphs as the pairs design (10 records + 1 each)
+cat "$TMP/va.jsonl" "$TMP/v.jsonl" >"$TMP/vboth.jsonl"
+expect_jq_slurp 'group_by(.source_id) | length == 39 and all(.[]; length == 11)' "$TMP/vboth.jsonl"
+check "split-by pairs is the default" pp prefs synth $V --split-by pairs --seed 7 --out "$TMP/vp.jsonl" \
+    --eval-out "$TMP/vpe.jsonl" 2>/dev/null
+expect_same "$TMP/v.jsonl" "$TMP/vp.jsonl" "--split-by pairs is not the default design"
+expect_status 2 pp prefs synth $V --split-by prompts --out "$TMP/x.jsonl"
+expect_grep 'pairs or annotators' "$TMP/err"
+# a minority share the pairs design cannot give (0 of 39 paragraphs) is 99:1 here
+check "split by annotators, majority 0.99" pp prefs synth $V --split-by annotators --majority 0.99 \
+    --out "$TMP/x.jsonl" 2>"$TMP/x.err"
+expect_grep '3900 records \(3861 lin-convention, 39 lin_tones-convention: 99:1 a paragraph\)' "$TMP/x.err"
+expect_status 1 pp prefs synth $V --majority 0.99 --out "$TMP/x.jsonl"
+expect_status 2 pp prefs synth --split-by annotators --out "$TMP/x.jsonl" --annotators-out "$TMP/a"
 # bad requests
 expect_status 1 pp prefs synth --variants ron_1953,xx_nope --out "$TMP/x.jsonl"
 expect_grep 'no declaration with code "xx_nope"' "$TMP/err"
