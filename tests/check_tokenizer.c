@@ -578,4 +578,8 @@ static Suite *suite(void)
 
 #include "tests/testutil.h"
 
-int main(void) { return tu_run(suite()); }
+int main(void)
+{
+    setenv("PP_SPM_NATIVE", "1", 1); /* the C unigram encoder is opt-in: test it */
+    return tu_run(suite());
+}
