@@ -98,20 +98,6 @@ static pp_status dtypes(const char *dir, json_t *out, pp_error *err)
     return st;
 }
 
-/* rope_scaling as config.json writes it */
-static json_t *rope_json(const pp_llama_config *c)
-{
-    if (c->rope_kind == PP_ROPE_LINEAR)
-        return json_pack("{s:s,s:f}", "rope_type", "linear", "factor", (double)c->rope_factor);
-    if (c->rope_kind == PP_ROPE_LLAMA3)
-        return json_pack("{s:s,s:f,s:f,s:f,s:i}", "rope_type", "llama3", "factor",
-                         (double)c->rope_factor, "low_freq_factor",
-                         (double)c->rope_low_freq_factor, "high_freq_factor",
-                         (double)c->rope_high_freq_factor, "original_max_position_embeddings",
-                         c->rope_original_max_position_embeddings);
-    return json_null();
-}
-
 int cmd_model_info(int argc, char **argv)
 {
     enum { O_CONFIG = 1, O_JSON, O_DTYPE, O_RECOMP };
@@ -214,15 +200,9 @@ int cmd_model_info(int argc, char **argv)
     size_t np = pp_llama_config_num_params(&cfg);
     if (as_json) {
         json_t *o = json_pack(
-            "{s:s,s:I,s:{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:f,s:f,s:b,s:i,s:i},s:o,s:o,s:{s:i,s:i,s:o},s:{s:i,s:o}}",
-            "source", dir ? dir : config, "parameters", (json_int_t)np, "config", "vocab_size",
-            cfg.vocab_size, "hidden_size", cfg.hidden_size, "intermediate_size",
-            cfg.intermediate_size, "num_hidden_layers", cfg.num_hidden_layers,
-            "num_attention_heads", cfg.num_attention_heads, "num_key_value_heads",
-            cfg.num_key_value_heads, "head_dim", cfg.head_dim, "max_position_embeddings",
-            cfg.max_position_embeddings, "rms_norm_eps", (double)cfg.rms_norm_eps, "rope_theta",
-            (double)cfg.rope_theta, "tie_word_embeddings", cfg.tie_word_embeddings,
-            "bos_token_id", cfg.bos_token_id, "eos_token_id", cfg.eos_token_id, "dtypes", dt,
+            "{s:s,s:I,s:o,s:o,s:o,s:{s:i,s:i,s:o},s:{s:i,s:o}}",
+            "source", dir ? dir : config, "parameters", (json_int_t)np, "config",
+            pp_llama_config_to_json(&cfg), "dtypes", dt,
             "tokenizer",
             tok ? json_pack("{s:s,s:s,s:I,s:s}", "file", tok_path, "kind",
                             pp_tokenizer_describe(tok), "vocab_size",
@@ -239,14 +219,6 @@ int cmd_model_info(int argc, char **argv)
                                           (json_int_t)(trl.adapters / sizeof(float)),
                                           "batch_size", (int)B, "seq_len", (int)T, "memory",
                                           plan_json(&trl)));
-        json_t *jc = json_object_get(o, "config");
-        json_object_set_new(jc, "rope_scaling", rope_json(&cfg));
-        if (cfg.num_eos_token_ids > 1) {
-            json_t *a = json_array();
-            for (int i = 0; i < cfg.num_eos_token_ids; i++)
-                json_array_append_new(a, json_integer(cfg.eos_token_ids[i]));
-            json_object_set_new(jc, "eos_token_id", a);
-        }
         char *s = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(9));
         printf("%s\n", s);
         free(s);

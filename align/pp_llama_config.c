@@ -351,9 +351,11 @@ json_t *pp_llama_eos_to_json(const pp_llama_config *c)
     return a;
 }
 
-pp_status pp_llama_config_save(const pp_llama_config *c, const char *path, pp_error *err)
+json_t *pp_llama_config_to_json(const pp_llama_config *c)
 {
     json_t *o = json_object();
+    if (!o)
+        return NULL;
     json_object_set_new(o, "architectures", json_pack("[s]", "LlamaForCausalLM"));
     json_object_set_new(o, "model_type", json_string("llama"));
     json_object_set_new(o, "vocab_size", json_integer(c->vocab_size));
@@ -376,6 +378,14 @@ pp_status pp_llama_config_save(const pp_llama_config *c, const char *path, pp_er
     if (c->eos_token_id >= 0 || c->num_eos_token_ids > 0)
         json_object_set_new(o, "eos_token_id", pp_llama_eos_to_json(c));
     json_object_set_new(o, "torch_dtype", json_string("float32"));
+    return o;
+}
+
+pp_status pp_llama_config_save(const pp_llama_config *c, const char *path, pp_error *err)
+{
+    json_t *o = pp_llama_config_to_json(c);
+    if (!o)
+        return pp_error_set(err, PP_ERR_NOMEM, path, 0, "out of memory");
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     int rc = json_dump_file(o, tmp, JSON_INDENT(2) | JSON_REAL_PRECISION(9));

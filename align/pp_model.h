@@ -79,6 +79,10 @@ PP_API pp_status pp_llama_config_validate(const pp_llama_config *cfg, const char
                                           pp_error *err);
 
 /* Write config.json (LlamaForCausalLM field names, torch_dtype float32) to `path`. */
+/* config.json's object (the fields pp_llama_config_save writes), a new jansson
+ * reference the caller owns; NULL when out of memory. */
+PP_API struct json_t *pp_llama_config_to_json(const pp_llama_config *cfg);
+
 PP_API pp_status pp_llama_config_save(const pp_llama_config *cfg, const char *path,
                                       pp_error *err);
 
