@@ -13,13 +13,13 @@ nobase_pkginclude_HEADERS += align/pp_model.h align/pp_safetensors.h align/pp_lo
 # Tests: against the PyTorch fixtures in tests/data/model (regenerate.py writes them).
 check_PROGRAMS += tests/check_model
 TESTS += tests/check_model
-tests_check_model_SOURCES = tests/check_model.c tests/testutil.h align/pp_ops_dense.c \
+tests_check_model_SOURCES = tests/check_model.c tests/testutil.h tests/model_fixtures.h align/pp_ops_dense.c \
 	align/pp_ops_attention.c
 tests_check_model_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_model_LDADD = $(PP_TEST_LIBS)
 check_PROGRAMS += tests/check_lora
 TESTS += tests/check_lora
-tests_check_lora_SOURCES = tests/check_lora.c tests/testutil.h align/pp_ops_lora.c \
+tests_check_lora_SOURCES = tests/check_lora.c tests/testutil.h tests/model_fixtures.h align/pp_ops_lora.c \
 	align/pp_model_weights.c
 tests_check_lora_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_lora_LDADD = $(PP_TEST_LIBS)

@@ -9,6 +9,7 @@
 #include "align/pp_model.h"
 #include "align/pp_ops.h"
 #include "align/pp_safetensors.h"
+#include "tests/model_fixtures.h"
 #include "tests/testutil.h"
 
 #include <math.h>
@@ -21,44 +22,6 @@
     "\"num_attention_heads\":4,\"num_key_value_heads\":2"
 
 /* ---- helpers ---- */
-
-static float *fixture(pp_safetensors *st, const char *name, uint64_t *n)
-{
-    const pp_st_tensor *t = pp_safetensors_find(st, name);
-    ck_assert_msg(t != NULL, "fixture %s missing", name);
-    uint64_t k = pp_st_numel(t);
-    float *d = malloc(sizeof(float) * (k ? k : 1));
-    pp_error e;
-    ck_assert_int_eq(pp_safetensors_read_f32(st, t, d, k, &e), PP_OK);
-    if (n)
-        *n = k;
-    return d;
-}
-
-static int32_t *ids_of(const float *f, uint64_t n)
-{
-    int32_t *ids = malloc(sizeof(int32_t) * n);
-    for (uint64_t i = 0; i < n; i++)
-        ids[i] = (int32_t)lrintf(f[i]);
-    return ids;
-}
-
-static void assert_close(const char *what, const float *got, const float *want, uint64_t n,
-                         double abs_tol, double rel_tol)
-{
-    double worst = 0.0;
-    uint64_t at = 0;
-    for (uint64_t i = 0; i < n; i++) {
-        double d = fabs((double)got[i] - want[i]);
-        double lim = abs_tol + rel_tol * fabs((double)want[i]);
-        if (d - lim > worst) {
-            worst = d - lim;
-            at = i;
-        }
-    }
-    ck_assert_msg(worst <= 0.0, "%s: element %llu is %.8g, expected %.8g", what,
-                  (unsigned long long)at, got[at], want[at]);
-}
 
 static uint64_t rng_state = 42;
 static float frand(void) /* uniform in [-1, 1) */
