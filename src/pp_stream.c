@@ -693,3 +693,14 @@ void pp_output_abort(pp_output *o)
     }
     output_free(o);
 }
+
+pp_status pp_input_slurp_path(const char *path, char **data, size_t *len, pp_error *err)
+{
+    pp_input *in = NULL;
+    pp_status st = pp_input_open(path, &in, err);
+    if (st != PP_OK)
+        return st;
+    st = pp_input_slurp(in, data, len, err);
+    pp_input_close(in);
+    return st;
+}

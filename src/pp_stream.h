@@ -44,6 +44,10 @@ PP_API pp_status pp_input_read(pp_input *in, void *buf, size_t cap, size_t *got,
 /* Read the whole (decompressed) stream into a NUL-terminated malloc'd buffer. */
 PP_API pp_status pp_input_slurp(pp_input *in, char **data, size_t *len, pp_error *err);
 
+/* Open `path` (NULL or "-": stdin; compressed or not), read it whole as
+ * pp_input_slurp does, and close it. */
+PP_API pp_status pp_input_slurp_path(const char *path, char **data, size_t *len, pp_error *err);
+
 /* Name used in messages ("<stdin>" for stdin) and number of the last line read. */
 PP_API const char *pp_input_name(const pp_input *in);
 PP_API long pp_input_lineno(const pp_input *in);

@@ -197,17 +197,12 @@ static pp_status write_json(json_t *j, const char *dir, const char *name, pp_err
 
 pp_status pp_tok_export_hf(const char *model, const char *dir, size_t *pieces, pp_error *err)
 {
-    pp_input *in = NULL;
     char *data = NULL;
     size_t len = 0;
     pp_spm *m = NULL;
     int *types = NULL;
     json_t *root = NULL, *config = NULL;
-    pp_status st = pp_input_open(model, &in, err);
-    if (st != PP_OK)
-        return st;
-    st = pp_input_slurp(in, &data, &len, err);
-    pp_input_close(in);
+    pp_status st = pp_input_slurp_path(model, &data, &len, err);
     if (st != PP_OK)
         return st;
     st = pp_spm_load_bytes(data, len, &m, err);

@@ -142,14 +142,9 @@ static tok_spmu *native_unigram(const pp_spm *spm, const char *data, size_t len)
 
 static pp_status load_spm(pp_tokenizer *t, const char *path, pp_error *err)
 {
-    pp_input *in = NULL;
     char *data = NULL;
     size_t len = 0;
-    pp_status st = pp_input_open(path, &in, err);
-    if (st != PP_OK)
-        return st;
-    st = pp_input_slurp(in, &data, &len, err);
-    pp_input_close(in);
+    pp_status st = pp_input_slurp_path(path, &data, &len, err);
     if (st != PP_OK)
         return st;
     st = pp_spm_load_bytes(data, len, &t->spm, err);

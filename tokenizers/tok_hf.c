@@ -414,14 +414,9 @@ static pp_status load_unigram(pp_tokenizer *t, json_t *model, const char *path, 
 
 pp_status tok_hf_load(pp_tokenizer *t, const char *path, pp_error *err)
 {
-    pp_input *in = NULL;
     char *data = NULL;
     size_t len = 0;
-    pp_status st = pp_input_open(path, &in, err);
-    if (st != PP_OK)
-        return st;
-    st = pp_input_slurp(in, &data, &len, err);
-    pp_input_close(in);
+    pp_status st = pp_input_slurp_path(path, &data, &len, err);
     if (st != PP_OK)
         return st;
     json_error_t je;

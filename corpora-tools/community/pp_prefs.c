@@ -87,13 +87,9 @@ pp_status pp_annotators_load(const char *path, pp_annotators **out, pp_error *er
     a->byid = json_object();
     a->dims = json_array();
     snprintf(a->path, sizeof a->path, "%s", path ? path : "-");
-    pp_input *in = NULL;
     char *data = NULL;
     size_t len = 0;
-    pp_status st = pp_input_open(path, &in, err);
-    if (st == PP_OK)
-        st = pp_input_slurp(in, &data, &len, err);
-    pp_input_close(in);
+    pp_status st = pp_input_slurp_path(path, &data, &len, err);
     if (st != PP_OK) {
         pp_annotators_free(a);
         return st;

@@ -88,13 +88,9 @@ static size_t drop_trailing_commas(char *d, size_t len)
 
 static pp_status slurp_json(const char *path, json_t **out, pp_error *err)
 {
-    pp_input *in = NULL;
     char *data = NULL;
     size_t len = 0;
-    pp_status st = pp_input_open(path, &in, err);
-    if (st == PP_OK)
-        st = pp_input_slurp(in, &data, &len, err);
-    pp_input_close(in);
+    pp_status st = pp_input_slurp_path(path, &data, &len, err);
     if (st != PP_OK)
         return st;
     json_error_t je;
