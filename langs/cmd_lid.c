@@ -482,8 +482,11 @@ int cmd_lid_eval(int argc, char **argv)
                 snprintf(piso, sizeof piso, "%s", giso);
         }
         pp_lid_eval_add(ev, giso, piso);
-        if (cal && last.abstained == PP_LID_DECIDED && last.rule == PP_LID_BY_MODEL &&
-            pp_lid_calibrator_add(cal, last.writing, last.best.prob, strcmp(giso, piso) == 0,
+        /* The threshold is compared with the model's (re-ranked) first
+         * label, also when the letter check then chose another. */
+        if (cal && last.abstained == PP_LID_DECIDED &&
+            (last.rule == PP_LID_BY_MODEL || last.rule == PP_LID_BY_LETTERS) &&
+            pp_lid_calibrator_add(cal, last.writing, last.top[0].prob, strcmp(giso, piso) == 0,
                                   strcmp(giso, "und") == 0 || !json_object_get(known, giso),
                                   &err) != PP_OK) {
             json_decref(rec);
@@ -748,6 +751,14 @@ void usage_lid(FILE *f)
             "                      whatever its score (Chinese languages: their\n"
             "                      macrolanguage); Han text without kana is not Japanese\n"
             "                      (default 4; 0 turns the rule off)\n"
+            "      --letter-check S  when more than the share S of the text's letters are\n"
+            "                      not letters the chosen language uses (CLDR exemplars and\n"
+            "                      its profile's characters), the best candidate whose\n"
+            "                      language uses them is chosen (lid_rule \"letters\"; default\n"
+            "                      0.1 with a model that has profiles, else 0: off)\n"
+            "      --sister-margin M  two best candidates of one macrolanguage whose scores\n"
+            "                      differ by less than M give the macrolanguage (lid_rule\n"
+            "                      \"sisters\"; default 0: off)\n"
             "      --keep LANGS    write only the records identified as one of LANGS\n"
             "                      (comma-separated; a macrolanguage keeps its individual\n"
             "                      languages: --keep sw keeps swh and swc); repeatable\n"
@@ -757,6 +768,18 @@ void usage_lid(FILE *f)
             "                      reads a line; records get lid_preprocess \"none\")\n"
             "      --timing        report identification speed on stderr\n"
             "      --progress, -q/--quiet\n");
+}
+
+/* The lid_rule of a record (PP_LID_BY_MODEL writes none). */
+static const char *lid_rule_name(pp_lid_rule r)
+{
+    switch (r) {
+    case PP_LID_BY_SCRIPT: return "script";
+    case PP_LID_BY_MACRO: return "macrolanguage";
+    case PP_LID_BY_LETTERS: return "letters";
+    case PP_LID_BY_SISTERS: return "sisters";
+    default: return "model";
+    }
 }
 
 /* Per-language tallies for the ledger. */
@@ -797,11 +820,12 @@ int cmd_lid(int argc, char **argv)
     long top = 0;
     int progress = -1;
     enum { O_THRF = 256, O_FIELD, O_TIMING, O_RR, O_RRW,
-           O_MINSIM, O_RRMIN, O_SCRIPTMIN, O_PREP, O_KEEP };
+           O_MINSIM, O_RRMIN, O_SCRIPTMIN, O_PREP, O_KEEP, O_LETTERS, O_SISTERS };
     json_t *keep = NULL; /* --keep: languages whose records are written (NULL: all) */
     pp_registry *kreg = NULL;
     double min_sim = 0, rr_min = -1;
     long script_min = -1;
+    double letters = -1, sisters = -1;
     pp_lid_preprocessing prep = PP_LID_PREPROCESS_POLYPHONY;
     int timing = 0;
     long rerank = -1;
@@ -820,11 +844,21 @@ int cmd_lid(int argc, char **argv)
         {"min-similarity", required_argument, 0, O_MINSIM}, CLI_LONG_HELP,
         {"script-min-letters", required_argument, 0, O_SCRIPTMIN},
         {"preprocess", required_argument, 0, O_PREP}, {"keep", required_argument, 0, O_KEEP},
+        {"letter-check", required_argument, 0, O_LETTERS},
+        {"sister-margin", required_argument, 0, O_SISTERS},
         {0, 0, 0, 0}};
     int c, cr;
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:t:k:o:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
         switch (c) {
+        case O_LETTERS:
+            if (!cli_parse_double(cmd, "letter-check", optarg, 0.0, 1.0, &letters))
+                return 2;
+            break;
+        case O_SISTERS:
+            if (!cli_parse_double(cmd, "sister-margin", optarg, 0.0, 1.0, &sisters))
+                return 2;
+            break;
         case O_KEEP:
             if (!keep && !(keep = json_array()))
                 return cli_fail(cmd, &(pp_error){.code = PP_ERR_NOMEM, .message = "out of memory"});
@@ -907,6 +941,10 @@ int cmd_lid(int argc, char **argv)
     pp_lid_set_min_similarity(lid, min_sim);
     if (script_min >= 0)
         pp_lid_set_script_rule(lid, (int)script_min);
+    if (letters >= 0)
+        pp_lid_set_letter_check(lid, letters);
+    if (sisters >= 0)
+        pp_lid_set_sister_margin(lid, sisters);
     pp_lid_set_preprocess(lid, prep);
     pp_error err;
     if (keep && pp_registry_open(NULL, &kreg, &err) != PP_OK) {
@@ -965,9 +1003,17 @@ int cmd_lid(int argc, char **argv)
         if (prep == PP_LID_PREPROCESS_NONE) /* absent: polyphony's preprocessing */
             json_object_set_new(rec, "lid_preprocess", json_string("none"));
         if (res.rule != PP_LID_BY_MODEL)
-            json_object_set_new(rec, "lid_rule", json_string(res.rule == PP_LID_BY_SCRIPT
-                                                                 ? "script"
-                                                                 : "macrolanguage"));
+            json_object_set_new(rec, "lid_rule", json_string(lid_rule_name(res.rule)));
+        if (res.rule == PP_LID_BY_LETTERS || res.rule == PP_LID_BY_SISTERS) {
+            /* what the model chose, and the share of letters its language does not use */
+            json_t *cands = json_array();
+            for (int i = 0; i < res.ntop; i++)
+                json_array_append_new(cands, json_pack("{s:s,s:f}", "label", res.top[i].label,
+                                                       "score", res.top[i].prob));
+            json_object_set_new(rec, "lid_candidates", cands);
+            if (res.foreign >= 0)
+                json_object_set_new(rec, "lid_foreign", json_real(res.foreign));
+        }
         if (top > 0) {
             json_t *arr = json_array();
             for (int i = 0; i < res.ntop; i++)

@@ -2,7 +2,8 @@
 # Language identification (fastText), its evaluation, and corpus discovery.
 nobase_pkginclude_HEADERS += langs/pp_lid.h langs/pp_cluster.h
 libpolyphony_la_SOURCES += langs/pp_lid.h langs/pp_lid.c langs/pp_lid_text.c langs/pp_cluster.h langs/pp_cluster.c \
-	langs/pp_lid_train.c langs/pp_lid_eval.c langs/pp_lid_calibrate.c
+	langs/pp_lid_train.c langs/pp_lid_eval.c langs/pp_lid_calibrate.c \
+	langs/pp_lid_check.h langs/pp_lid_check.c
 polyphony_SOURCES += langs/cmd_lid.c langs/cmd_discover.c
 
 check_PROGRAMS += tests/check_lid

@@ -6,6 +6,7 @@
 #include "langs/pp_cluster.h"
 #include "src/pp_data.h"
 #include "langs/pp_fasttext.h"
+#include "langs/pp_lid_check.h"
 #include "src/pp_langtag.h"
 #include "langs/pp_registry.h"
 #include "src/pp_stream.h"
@@ -61,6 +62,9 @@ struct pp_lid {
                             folded (fold_cjk); filled on first use */
     pp_registry *reg;    /* for macrolanguages; opened on first use */
     int reg_tried;
+    pp_lid_check *check; /* letters and sisters (pp_lid_check.c) */
+    double letter_max;   /* the letter check's foreign share (0: off) */
+    double sister_margin;/* sisters closer than this give the macrolanguage (0: off) */
 };
 
 static void build_label_table(pp_lid *l);
@@ -130,6 +134,7 @@ void pp_lid_free(pp_lid *l)
     if (!l)
         return;
     pp_registry_free(l->reg);
+    pp_lid_check_free(l->check);
     free(l->likely);
     free(l->raw);
     if (l->scripts)
@@ -467,6 +472,9 @@ pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, p
         l->rerank_weight = 0.0;
         l->rerank_skip = 0.99;
         l->rerank_min_prob = 0.02;
+        l->check = pp_lid_check_new(side);
+        l->letter_max = PP_LID_LETTER_CHECK_DEFAULT;
+        l->sister_margin = PP_LID_SISTER_MARGIN_DEFAULT;
     }
     *out = l;
     return PP_OK;
@@ -486,6 +494,18 @@ void pp_lid_set_rerank_skip(pp_lid *l, double p)
 void pp_lid_set_rerank_min_prob(pp_lid *l, double p)
 {
     l->rerank_min_prob = p;
+}
+
+void pp_lid_set_letter_check(pp_lid *l, double max_share)
+{
+    l->letter_max = max_share > 0 ? max_share : 0;
+    if (l->letter_max > 0 && !l->check)
+        l->check = pp_lid_check_new(NULL); /* ICU's exemplars alone */
+}
+
+void pp_lid_set_sister_margin(pp_lid *l, double margin)
+{
+    l->sister_margin = margin > 0 ? margin : 0;
 }
 
 void pp_lid_set_min_similarity(pp_lid *l, double s)
@@ -731,11 +751,47 @@ static void decide_by_script(const pp_lid *l, const struct script_group *grp, pp
     res->abstained = PP_LID_DECIDED;
 }
 
+/* The letter check's decision: candidate `pick`, whose language uses the
+ * text's letters. */
+static pp_status decide_by_letters(const pp_lid_label *cand, int pick, pp_lid_result *res)
+{
+    res->best = cand[pick];
+    if (!res->best.script[0])
+        snprintf(res->best.script, sizeof res->best.script, "%s", res->text_script);
+    res->rule = PP_LID_BY_LETTERS;
+    res->abstained = PP_LID_DECIDED;
+    return PP_OK;
+}
+
+/* Sisters: the macrolanguage of b and the runner-up, when they have one. */
+static int decide_by_sisters(pp_lid *l, const pp_lid_label *b, const pp_lid_label *second,
+                             pp_lid_result *res)
+{
+    if (!l->reg_tried) {
+        l->reg_tried = 1;
+        if (pp_registry_open(NULL, &l->reg, NULL) != PP_OK)
+            l->reg = NULL;
+    }
+    char macro[8];
+    if (!pp_lid_check_sisters(l->reg, b->iso639_3, second->iso639_3, macro))
+        return 0;
+    double prob = b->prob + second->prob;
+    memset(&res->best, 0, sizeof res->best);
+    pp_lid_label_map(macro, &res->best, NULL);
+    snprintf(res->best.script, sizeof res->best.script, "%s",
+             b->script[0] ? b->script : res->text_script);
+    res->best.prob = prob > 1.0 ? 1.0 : prob;
+    res->rule = PP_LID_BY_SISTERS;
+    res->abstained = PP_LID_DECIDED;
+    return 1;
+}
+
 pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid_result *res,
                           pp_error *err)
 {
     memset(res, 0, sizeof *res);
     res->similarity = -1.0;
+    res->foreign = -1.0;
     if (k < 1)
         k = 1;
     if (k > PP_LID_MAX_TOP)
@@ -757,6 +813,8 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     int n = 0;
     int rr = l->nprof > 0 && l->rerank > 1 ? l->rerank : 0;
     int kk = rr > k ? rr : k;
+    if (l->letter_max > 0 && kk < 10)
+        kk = 10; /* the letter check looks further than the model's first few */
     const char *input = p; /* what the model reads */
     if (l->prep == PP_LID_PREPROCESS_NONE) {
         if (len + 1 > l->rawcap) {
@@ -860,7 +918,23 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
                 group_prob += preds[i].prob;
         }
     }
+    /* The letter check and the sisters (pp_lid_check.c) see every candidate. */
+    pp_lid_label cand[PP_LID_MAX_TOP];
+    for (int i = 0; i < n; i++) {
+        int ix = label_index(l, preds[i].label);
+        if (ix >= 0)
+            cand[i] = l->map[ix];
+        else
+            pp_lid_label_map(preds[i].label, &cand[i], NULL);
+        cand[i].prob = preds[i].prob > 1.0 ? 1.0 : preds[i].prob;
+    }
+    res->foreign = -1.0;
+    int letter_pick = 0;
+    if (l->letter_max > 0 && l->check && n > 0)
+        letter_pick = pp_lid_check_letters(l->check, cand, n, p, plen, sc, l->letter_max,
+                                           &res->foreign);
     free(p);
+    double sister_gap = ncs > 1 ? cs[0] - cs[1] : n > 1 ? preds[0].prob - preds[1].prob : 1.0;
     if (n > k)
         n = k;
     for (int i = 0; i < n; i++) {
@@ -904,10 +978,15 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
         decide_by_script(l, grp, res, group_prob);
         return PP_OK;
     }
+    if (why == PP_LID_DECIDED && letter_pick > 0)
+        return decide_by_letters(cand, letter_pick, res);
     if (why != PP_LID_DECIDED) {
         abstain(res, why, b->prob);
         return PP_OK;
     }
+    if (l->sister_margin > 0 && sister_gap < l->sister_margin && res->ntop > 1 &&
+        decide_by_sisters(l, b, &cand[1], res))
+        return PP_OK;
     res->best = *b;
     if (!res->best.script[0])
         snprintf(res->best.script, sizeof res->best.script, "%s", res->text_script);

@@ -54,7 +54,11 @@ typedef enum pp_lid_abstain {
 typedef enum pp_lid_rule {
     PP_LID_BY_MODEL = 0, /* the model's (re-ranked) best label, over its threshold */
     PP_LID_BY_SCRIPT,    /* the only language of the label set written in the text's script */
-    PP_LID_BY_MACRO      /* the macrolanguage of every language written in that script */
+    PP_LID_BY_MACRO,     /* the macrolanguage of every language written in that script */
+    PP_LID_BY_LETTERS,   /* the model's label did not use the text's letters: the best
+                            candidate that does (pp_lid_set_letter_check) */
+    PP_LID_BY_SISTERS    /* two languages of one macrolanguage the evidence could not
+                            tell apart: the macrolanguage (pp_lid_set_sister_margin) */
 } pp_lid_rule;
 
 typedef struct pp_lid_result {
@@ -70,6 +74,8 @@ typedef struct pp_lid_result {
     pp_lid_rule rule;           /* how a decision was taken */
     char writing[8];            /* the text's writing system: its majority script, with
                                    Han text read as "Jpan" (kana), "Kore" (Hangul) or "Hani" */
+    double foreign;             /* share of the text's letters (of its script) that the
+                                   model's choice, top[0], does not use (-1: not checked) */
 } pp_lid_result;
 
 typedef struct pp_lid pp_lid;
@@ -139,6 +145,26 @@ PP_API pp_lid_preprocessing pp_lid_get_preprocess(const pp_lid *lid);
  * its writing system (no Japanese label without kana). Default 4; 0 turns
  * the rule off (the model's decision and thresholds alone). */
 PP_API void pp_lid_set_script_rule(pp_lid *lid, int min_letters);
+
+/* The letter check: when more than `max_share` of the text's letters (those
+ * of its majority script, marks included) are not letters the chosen
+ * language uses, the best of the model's 10 first candidates whose language
+ * does use them (within max_share) is chosen instead (rule
+ * PP_LID_BY_LETTERS); when none does, the decision stands. A language's
+ * letters are its CLDR exemplar characters (the standard set, through ICU)
+ * joined with the characters of its label's trigram profile (what its
+ * training text was written with); without ICU data, the profile's alone;
+ * labels with neither are not checked, nor are texts in Han, kana, Hangul, Yi
+ * or syllabics. Default when the model has profiles: 0.1 (calibrated out of
+ * domain, docs/lid.md); without profiles (external models: lid.176, GlotLID):
+ * 0, off, since only ICU's letters would be known and the check would favour
+ * the languages ICU has data for. 0 turns it off. */
+PP_API void pp_lid_set_letter_check(pp_lid *lid, double max_share);
+/* Sisters: when the two best candidates after every other rule are
+ * individual languages of one macrolanguage (registry) whose scores differ by
+ * less than `margin` (profile cosines when re-ranked, else probabilities),
+ * the macrolanguage is chosen (rule PP_LID_BY_SISTERS). 0 turns it off. */
+PP_API void pp_lid_set_sister_margin(pp_lid *lid, double margin);
 
 PP_API int pp_lid_nlabels(const pp_lid *lid);
 PP_API const char *pp_lid_label_at(const pp_lid *lid, int i);
