@@ -36,3 +36,4 @@ nobase_dist_pkgdata_DATA += langs/models/udhr-lid.ftz langs/models/udhr-lid.ftz.
 	langs/models/udhr-lid.ftz.profiles.tsv.zst langs/models/README.md langs/models/LABELS.tsv \
 	langs/models/RESULTS.md
 EXTRA_DIST += docs/lid.md
+EXTRA_DIST += bench/lid/letter-check.sh

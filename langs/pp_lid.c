@@ -763,23 +763,28 @@ static pp_status decide_by_letters(const pp_lid_label *cand, int pick, pp_lid_re
     return PP_OK;
 }
 
-/* Sisters: the macrolanguage of b and the runner-up, when they have one. */
-static int decide_by_sisters(pp_lid *l, const pp_lid_label *b, const pp_lid_label *second,
+/* Sisters: the macrolanguage of the two best candidates, when they have one
+ * and its languages' probability among the candidates reaches need. */
+static int decide_by_sisters(pp_lid *l, const pp_lid_label *cand, int n, double need,
                              pp_lid_result *res)
 {
+    if (n < 2)
+        return 0;
     if (!l->reg_tried) {
         l->reg_tried = 1;
         if (pp_registry_open(NULL, &l->reg, NULL) != PP_OK)
             l->reg = NULL;
     }
     char macro[8];
-    if (!pp_lid_check_sisters(l->reg, b->iso639_3, second->iso639_3, macro))
+    if (!pp_lid_check_sisters(l->reg, cand[0].iso639_3, cand[1].iso639_3, macro))
         return 0;
-    double prob = b->prob + second->prob;
+    double prob = pp_lid_check_macro_prob(l->reg, macro, cand, n);
+    if (prob < need)
+        return 0;
     memset(&res->best, 0, sizeof res->best);
     pp_lid_label_map(macro, &res->best, NULL);
     snprintf(res->best.script, sizeof res->best.script, "%s",
-             b->script[0] ? b->script : res->text_script);
+             cand[0].script[0] ? cand[0].script : res->text_script);
     res->best.prob = prob > 1.0 ? 1.0 : prob;
     res->rule = PP_LID_BY_SISTERS;
     res->abstained = PP_LID_DECIDED;
@@ -934,6 +939,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
         letter_pick = pp_lid_check_letters(l->check, cand, n, p, plen, sc, l->letter_max,
                                            &res->foreign);
     free(p);
+    int ncand = n;
     double sister_gap = ncs > 1 ? cs[0] - cs[1] : n > 1 ? preds[0].prob - preds[1].prob : 1.0;
     if (n > k)
         n = k;
@@ -973,6 +979,10 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
         why = PP_LID_WRONG_SCRIPT; /* (Han text without kana is not Japanese) */
     else if (l->min_sim > 0 && best_sim >= 0 && best_sim < l->min_sim)
         why = PP_LID_DISSIMILAR;
+    /* Sisters the model could not choose between, sure of their macrolanguage. */
+    if (why == PP_LID_LOW_SCORE && l->sister_margin > 0 &&
+        decide_by_sisters(l, cand, ncand, res->threshold, res))
+        return PP_OK;
     if (why != PP_LID_DECIDED && grp && letters >= l->script_min &&
         (grp->lone[0] || grp->macro[0])) {
         decide_by_script(l, grp, res, group_prob);
@@ -984,8 +994,8 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
         abstain(res, why, b->prob);
         return PP_OK;
     }
-    if (l->sister_margin > 0 && sister_gap < l->sister_margin && res->ntop > 1 &&
-        decide_by_sisters(l, b, &cand[1], res))
+    if (l->sister_margin > 0 && sister_gap < l->sister_margin &&
+        decide_by_sisters(l, cand, ncand, 0.0, res))
         return PP_OK;
     res->best = *b;
     if (!res->best.script[0])

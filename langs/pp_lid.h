@@ -163,7 +163,10 @@ PP_API void pp_lid_set_letter_check(pp_lid *lid, double max_share);
 /* Sisters: when the two best candidates after every other rule are
  * individual languages of one macrolanguage (registry) whose scores differ by
  * less than `margin` (profile cosines when re-ranked, else probabilities),
- * the macrolanguage is chosen (rule PP_LID_BY_SISTERS). 0 turns it off. */
+ * or when the best score is under its threshold but the candidates of the
+ * two best's macrolanguage together reach it, the macrolanguage is chosen
+ * (rule PP_LID_BY_SISTERS). Default when the model has profiles: 0.01
+ * (docs/lid.md), else 0; 0 turns it off. */
 PP_API void pp_lid_set_sister_margin(pp_lid *lid, double margin);
 
 PP_API int pp_lid_nlabels(const pp_lid *lid);

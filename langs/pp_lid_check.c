@@ -21,9 +21,13 @@ struct pp_lid_check {
     char *profiles;   /* path, or NULL */
     int profiles_read;
     json_t *index;    /* label -> slot in sets[] */
-    USet **sets;      /* per slot: the label's letters (NULL: unknown) */
-    char *done;       /* per slot: ICU asked */
+    USet **icu;       /* per slot: CLDR's letters (NULL: none) */
+    USet **sets;      /* per slot: those and the profile's (NULL: unknown) */
+    char *done;       /* per slot: 1 ICU asked, 2 profile joined too */
     size_t n, cap;
+    uint64_t seen[1024]; /* profile reading: the BMP characters of the current label */
+    UChar32 *run;     /* and their list */
+    size_t nrun, caprun;
     pp_registry *reg; /* where CLDR keeps a language's data; opened on first use */
     int reg_tried;
     const UNormalizer2 *nfd;
@@ -50,10 +54,15 @@ void pp_lid_check_free(pp_lid_check *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->n; i++)
+    for (size_t i = 0; i < c->n; i++) {
         if (c->sets[i])
             uset_close(c->sets[i]);
+        if (c->icu[i])
+            uset_close(c->icu[i]);
+    }
     free(c->sets);
+    free(c->icu);
+    free(c->run);
     free(c->done);
     json_decref(c->index);
     pp_registry_free(c->reg);
@@ -73,6 +82,10 @@ static size_t slot(pp_lid_check *c, const char *label)
         if (!ns)
             return SIZE_MAX;
         c->sets = ns;
+        USet **ni = realloc(c->icu, nc * sizeof *ni);
+        if (!ni)
+            return SIZE_MAX;
+        c->icu = ni;
         char *nd = realloc(c->done, nc);
         if (!nd)
             return SIZE_MAX;
@@ -82,6 +95,7 @@ static size_t slot(pp_lid_check *c, const char *label)
     if (json_object_set_new(c->index, label, json_integer((json_int_t)c->n)) != 0)
         return SIZE_MAX;
     c->sets[c->n] = NULL;
+    c->icu[c->n] = NULL;
     c->done[c->n] = 0;
     return c->n++;
 }
@@ -90,6 +104,8 @@ static size_t slot(pp_lid_check *c, const char *label)
  * that a precomposed letter and its base + marks both count as used. */
 static void add_char(pp_lid_check *c, USet *s, UChar32 ch)
 {
+    if (!(u_isalpha(ch) || (U_GET_GC_MASK(ch) & U_GC_M_MASK)))
+        return;
     uset_add(s, ch);
     if (!c->nfd)
         return;
@@ -108,6 +124,40 @@ static USet *set_of(pp_lid_check *c, size_t i)
     if (!c->sets[i])
         c->sets[i] = uset_openEmpty();
     return c->sets[i];
+}
+
+/* The distinct characters of one label's run of profile lines go to its set
+ * at the end of the run (a set insertion per character of every trigram
+ * cost more than the rest of loading the model). */
+static void flush_run(pp_lid_check *c, size_t i)
+{
+    USet *s = i != SIZE_MAX ? set_of(c, i) : NULL;
+    for (size_t k = 0; k < c->nrun; k++) {
+        UChar32 ch = c->run[k];
+        if (ch < 0x10000)
+            c->seen[ch >> 6] &= ~(1ULL << (ch & 63));
+        if (s)
+            add_char(c, s, ch);
+    }
+    c->nrun = 0;
+}
+
+static void run_add(pp_lid_check *c, UChar32 ch)
+{
+    if (ch < 0x10000) {
+        if (c->seen[ch >> 6] & (1ULL << (ch & 63)))
+            return;
+        c->seen[ch >> 6] |= 1ULL << (ch & 63);
+    }
+    if (c->nrun == c->caprun) {
+        size_t nc = c->caprun ? 2 * c->caprun : 256;
+        UChar32 *nr = realloc(c->run, nc * sizeof *nr);
+        if (!nr)
+            return;
+        c->run = nr;
+        c->caprun = nc;
+    }
+    c->run[c->nrun++] = ch;
 }
 
 /* The profile's trigrams: every character of a label's trigrams is a letter
@@ -131,24 +181,21 @@ static void read_profiles(pp_lid_check *c)
             continue; /* the identifier reports bad profile lines itself */
         size_t ll = (size_t)(t1 - line);
         if (strlen(cur) != ll || memcmp(cur, line, ll) != 0) {
+            flush_run(c, cur_slot);
             memcpy(cur, line, ll);
             cur[ll] = '\0';
             cur_slot = slot(c, cur);
         }
-        if (cur_slot == SIZE_MAX)
-            continue;
-        USet *s = set_of(c, cur_slot);
-        if (!s)
-            continue;
         int32_t n = (int32_t)(t2 - t1 - 1);
         const uint8_t *t = (const uint8_t *)t1 + 1;
         for (int32_t k = 0; k < n;) {
             UChar32 ch;
             U8_NEXT(t, k, n, ch);
-            if (ch > 0 && (u_isalpha(ch) || (U_GET_GC_MASK(ch) & U_GC_M_MASK)))
-                add_char(c, s, ch);
+            if (ch > ' ')
+                run_add(c, ch);
         }
     }
+    flush_run(c, cur_slot);
     pp_input_close(in);
 }
 
@@ -242,11 +289,11 @@ static void add_exemplars(pp_lid_check *c, USet *s, const pp_lid_label *m)
     uset_close(chars);
 }
 
-/* The label's letters, or NULL when unknown. */
-static const USet *letters(pp_lid_check *c, const pp_lid_label *m)
+/* The label's letters from CLDR alone (NULL: ICU has none), or with
+ * `profile` the label's full set (NULL: unknown). The profiles are read only
+ * when a label's CLDR letters do not settle the question. */
+static const USet *letters(pp_lid_check *c, const pp_lid_label *m, int profile)
 {
-    if (!c->profiles_read)
-        read_profiles(c);
     size_t i = slot(c, m->label);
     if (i == SIZE_MAX)
         return NULL;
@@ -257,13 +304,25 @@ static const USet *letters(pp_lid_check *c, const pp_lid_label *m)
             add_exemplars(c, s, m);
             if (uset_isEmpty(s))
                 uset_close(s);
-            else if (c->sets[i]) {
-                uset_addAll(c->sets[i], s);
-                uset_close(s);
-            } else
-                c->sets[i] = s;
+            else {
+                uset_freeze(s);
+                c->icu[i] = s;
+            }
         }
-        if (c->sets[i])
+    }
+    if (!profile)
+        return c->icu[i];
+    if (c->done[i] < 2) {
+        c->done[i] = 2;
+        if (!c->profiles_read)
+            read_profiles(c); /* the slots of every label with a profile */
+        if (c->icu[i]) {
+            if (c->sets[i])
+                uset_addAll(c->sets[i], c->icu[i]);
+            else
+                c->sets[i] = uset_clone(c->icu[i]); /* a frozen clone, already whole */
+        }
+        if (c->sets[i] && !uset_isFrozen(c->sets[i]))
             uset_freeze(c->sets[i]);
     }
     return c->sets[i];
@@ -298,27 +357,38 @@ static int known(const pp_lid_check *c, const USet *s, UChar32 ch)
     return 1;
 }
 
-double pp_lid_check_foreign(pp_lid_check *c, const pp_lid_label *m, const char *pre,
-                            size_t len, const char *script, long *nletters)
+static double foreign_in(const pp_lid_check *c, const USet *s, const char *pre, size_t len,
+                         UScriptCode script, long *nletters)
 {
-    *nletters = 0;
-    const USet *s = letters(c, m);
-    UErrorCode ue = U_ZERO_ERROR;
-    UScriptCode codes[2];
-    if (!s || uscript_getCode(script, codes, 2, &ue) < 1 || U_FAILURE(ue))
-        return -1.0;
     long n = 0, foreign = 0;
     const uint8_t *t = (const uint8_t *)pre;
     for (int32_t k = 0; k < (int32_t)len;) {
         UChar32 ch;
         U8_NEXT(t, k, (int32_t)len, ch);
-        if (ch < 0 || !counted(ch, codes[0]))
+        if (ch < 0 || !counted(ch, script))
             continue;
         n++;
         foreign += !known(c, s, ch);
     }
     *nletters = n;
     return n ? (double)foreign / (double)n : -1.0;
+}
+
+double pp_lid_check_foreign(pp_lid_check *c, const pp_lid_label *m, const char *pre,
+                            size_t len, const char *script, long *nletters)
+{
+    *nletters = 0;
+    UErrorCode ue = U_ZERO_ERROR;
+    UScriptCode codes[2];
+    if (uscript_getCode(script, codes, 2, &ue) < 1 || U_FAILURE(ue))
+        return -1.0;
+    /* Adding the profile's letters can only lower the share: when CLDR's
+     * letters alone cover the text, the profiles need not be read. */
+    const USet *s = letters(c, m, 0);
+    if (s && foreign_in(c, s, pre, len, codes[0], nletters) == 0.0)
+        return 0.0;
+    s = letters(c, m, 1);
+    return s ? foreign_in(c, s, pre, len, codes[0], nletters) : -1.0;
 }
 
 /* Scripts of thousands of characters: a trigram profile holds too few of
@@ -361,4 +431,16 @@ int pp_lid_check_sisters(const pp_registry *reg, const char *a, const char *b, c
         return 0;
     snprintf(macro, 8, "%s", la->macrolanguage);
     return 1;
+}
+
+double pp_lid_check_macro_prob(const pp_registry *reg, const char *macro,
+                               const pp_lid_label *cands, int n)
+{
+    double p = 0;
+    for (int i = 0; i < n; i++) {
+        const pp_language *l = reg ? pp_registry_get(reg, cands[i].iso639_3) : NULL;
+        if (l && l->macrolanguage && strcmp(l->macrolanguage, macro) == 0)
+            p += cands[i].prob;
+    }
+    return p;
 }

@@ -21,7 +21,7 @@
 /* Defaults when the model has profiles (docs/lid.md says how they were
  * calibrated). */
 #define PP_LID_LETTER_CHECK_DEFAULT 0.1
-#define PP_LID_SISTER_MARGIN_DEFAULT 0.0
+#define PP_LID_SISTER_MARGIN_DEFAULT 0.01
 
 typedef struct pp_lid_check pp_lid_check;
 
@@ -48,5 +48,8 @@ int pp_lid_check_letters(pp_lid_check *c, const pp_lid_label *cands, int n, cons
 /* The macrolanguage (ISO 639-3, in macro[8]) that individual languages a and
  * b both belong to; 0 when they are the same language or not sisters. */
 int pp_lid_check_sisters(const pp_registry *reg, const char *a, const char *b, char macro[8]);
+/* The summed probability of the candidates that belong to `macro`. */
+double pp_lid_check_macro_prob(const pp_registry *reg, const char *macro,
+                               const pp_lid_label *cands, int n);
 
 #endif

@@ -183,6 +183,40 @@ static void identify(pp_lid *lid, const char *text, pp_lid_result *res)
     ck_assert_int_eq(pp_lid_identify(lid, text, strlen(text), 3, res, NULL), PP_OK);
 }
 
+/* The letter check: English words with German letters (ä, ß, which neither
+ * English nor French uses) are English to the model; the check gives the
+ * text to German, the best candidate whose language uses its letters. */
+START_TEST(test_letter_check)
+{
+    pp_lid *lid = load_tiny();
+    const char *text = "the river is cold ääää ßßßß";
+    pp_lid_result r;
+    pp_lid_set_letter_check(lid, 0);
+    identify(lid, text, &r);
+    ck_assert_str_eq(r.top[0].iso639_3, "eng"); /* what the model says */
+    ck_assert_str_eq(r.best.iso639_3, "eng");
+    ck_assert_int_eq(r.rule, PP_LID_BY_MODEL);
+    ck_assert(r.foreign < 0); /* not checked */
+    pp_lid_set_letter_check(lid, 0.1);
+    identify(lid, text, &r);
+    ck_assert_str_eq(r.top[0].iso639_3, "eng");
+    ck_assert_str_eq(r.best.iso639_3, "deu");
+    ck_assert_int_eq(r.rule, PP_LID_BY_LETTERS);
+    ck_assert_int_eq(r.abstained, PP_LID_DECIDED);
+    ck_assert(r.foreign > 0.3 && r.foreign < 0.4); /* 8 of 22 letters */
+    /* text the model's label spells with its own letters is left alone */
+    identify(lid, "The river is very cold this morning.", &r);
+    ck_assert_str_eq(r.best.iso639_3, "eng");
+    ck_assert_int_eq(r.rule, PP_LID_BY_MODEL);
+    ck_assert(r.foreign == 0.0);
+    /* a share above the text's keeps the model's label */
+    pp_lid_set_letter_check(lid, 0.5);
+    identify(lid, text, &r);
+    ck_assert_str_eq(r.best.iso639_3, "eng");
+    pp_lid_free(lid);
+}
+END_TEST
+
 START_TEST(test_identify)
 {
     pp_lid *lid = load_tiny();
@@ -484,6 +518,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_writing_system);
     tcase_add_test(tc, test_calibrate);
     tcase_add_test(tc, test_identify);
+    tcase_add_test(tc, test_letter_check);
     tcase_add_test(tc, test_corrupt_models);
     tcase_add_test(tc, test_eval_numbers);
     tcase_add_test(tc, test_cluster);

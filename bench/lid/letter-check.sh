@@ -4,13 +4,16 @@
 # abstention with each setting, on Bible verses (CES Bible corpus), on
 # translated user-interface strings from the installed message catalogs, and
 # on the bundled UDHR's dev split; items whose language the model cannot name
-# are left out (the checks choose among the model's labels). Also prints how
-# often the check replaced the model's label and how often that was right.
+# are left out (the checks choose among the model's labels). Scored twice:
+# with bench/lid/macro-fold.tsv (as the other benchmarks) and with every
+# individual language folded into its macrolanguage (from the registry; the
+# sisters rule answers with macrolanguages). Also prints how often a rule
+# replaced the model's label, and how often the result was right (folded).
 #
 # Usage: bench/lid/letter-check.sh BIBLE_CORPUS_DIR [SETTING...]
-#   SETTING: "--letter-check S" or "--sister-margin M" pairs written as
-#   letters=S or sisters=M (default: letters=0 letters=0.02 letters=0.05
-#   letters=0.1 letters=0.2).
+#   SETTING: comma-separated letters=S (--letter-check S) and sisters=M
+#   (--sister-margin M), e.g. letters=0.1,sisters=0 (default: both off, the
+#   letter check alone, and the defaults).
 #   Environment: POLYPHONY, MODEL, PER (items per language, default 100),
 #   WORK (default /tmp/pp-bench-lid).
 set -e
@@ -23,8 +26,11 @@ PER=${PER:-100}
 [ -d "${1:-}/bibles" ] || { echo "usage: $0 BIBLE_CORPUS_DIR [SETTING...]" >&2; exit 2; }
 corpus=$1
 shift
-settings=${*:-letters=0 letters=0.02 letters=0.05 letters=0.1 letters=0.2}
+settings=${*:-letters=0,sisters=0 letters=0.1,sisters=0 letters=0.1,sisters=0.01}
 mkdir -p "$WORK"
+# every individual language of the registry folded into its macrolanguage
+awk -F'\t' '!/^#/ && $7 != "" { print $1 "\t" $7 }' "$top/langs/data/registry.tsv" \
+    > "$WORK/lc.fold-all.tsv"
 "$POLYPHONY" lid labels --model "$MODEL" | cut -f3 | sort -u > "$WORK/lc.known"
 node "$here/bible2jsonl.mjs" "$corpus" "$PER" > "$WORK/lc.bible.all"
 python3 "$here/catalogs2jsonl.py" --per "$PER" th=tha km=khm lo=lao my=mya ja=jpn zh_CN=cmn \
@@ -54,23 +60,28 @@ for line in open(sys.argv[3]):
         print(json.dumps(r, ensure_ascii=False))
 PY
 done
-printf '%-10s %-16s %8s %8s %9s %8s %s\n' set setting "macro F1" accuracy abstained replaced "(right)"
+printf '%-9s %-26s %8s %8s %8s %8s %9s %s\n' set setting "F1" accuracy "F1 all" "acc all" \
+    abstained "letters (right) sisters (right)"
 for s in bible catalogs udhr-dev; do
     for set in $settings; do
-        opt="--$(echo "$set" | sed 's/letters=/letter-check /; s/sisters=/sister-margin /')"
+        opt=$(echo "$set" | tr ',' '\n' | sed 's/^letters=/--letter-check /; s/^sisters=/--sister-margin /')
         # shellcheck disable=SC2086
         "$POLYPHONY" lid --quiet --model "$MODEL" $opt "$WORK/lc.$s.jsonl" > "$WORK/lc.$s.$set.out"
         "$POLYPHONY" lid eval --gold gold --pred iso639_3 --fold "$here/macro-fold.tsv" \
             "$WORK/lc.$s.$set.out" > "$WORK/lc.$s.$set.eval"
+        "$POLYPHONY" lid eval --gold gold --pred iso639_3 --fold "$WORK/lc.fold-all.tsv" \
+            "$WORK/lc.$s.$set.out" > "$WORK/lc.$s.$set.eval-all"
         rep=$(jq -r 'select(.lid_rule == "letters" or .lid_rule == "sisters") |
-                [.gold, .iso639_3] | @tsv' "$WORK/lc.$s.$set.out" |
-            awk -F'\t' -v fold="$here/macro-fold.tsv" '
-                BEGIN { while ((getline l < fold) > 0) if (l !~ /^#/) { split(l, f, /[ \t]+/); m[f[1]] = f[2] } }
-                { n++; g = ($1 in m) ? m[$1] : $1; p = ($2 in m) ? m[$2] : $2; if (g == p || $1 == $2) r++ }
-                END { printf "%d %d", n, r }')
-        awk -v s="$s" -v set="$set" -v rep="$rep" '
+                [.lid_rule, .gold, .iso639_3] | @tsv' "$WORK/lc.$s.$set.out" |
+            awk -F'\t' -v fold="$WORK/lc.fold-all.tsv" '
+                BEGIN { while ((getline l < fold) > 0) { split(l, f, "\t"); m[f[1]] = f[2] } }
+                { n[$1]++; g = ($2 in m) ? m[$2] : $2; p = ($3 in m) ? m[$3] : $3; if (g == p) r[$1]++ }
+                END { printf "%d (%d) %d (%d)", n["letters"], r["letters"], n["sisters"], r["sisters"] }')
+        f1all=$(awk '/^macro/ { print $5 }' "$WORK/lc.$s.$set.eval-all")
+        accall=$(awk '/^accuracy/ { print $2 }' "$WORK/lc.$s.$set.eval-all")
+        awk -v s="$s" -v set="$set" -v rep="$rep" -v f1all="$f1all" -v accall="$accall" '
             /^macro/ { f1 = $5 } /^accuracy/ { acc = $2 } /^abstained/ { ab = $4; sub(/\)/, "", ab) }
-            END { split(rep, r, " "); printf "%-10s %-16s %8s %8s %9s %8d (%d)\n", s, set, f1, acc, ab, r[1], r[2] }' \
+            END { printf "%-9s %-26s %8s %8s %8s %8s %9s %s\n", s, set, f1, acc, f1all, accall, ab, rep }' \
             "$WORK/lc.$s.$set.eval"
     done
 done
