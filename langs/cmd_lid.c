@@ -262,8 +262,8 @@ void usage_lid_eval(FILE *f)
             "  --model M           model (default: the bundled UDHR model)\n"
             "  --thresholds F      thresholds sidecar (default MODEL.thresholds.json if present)\n"
             "  --threshold T       one threshold for every label (default: the sidecar's)\n"
-            "  --rerank N, --rerank-weight W, --script-min-letters N, --preprocess P\n"
-            "                      as for polyphony lid\n"
+            "  --rerank N, --rerank-weight W, --script-min-letters N, --preprocess P,\n"
+            "  --letter-check S, --sister-margin M  as for polyphony lid\n"
             "  --only LIST         score only these gold languages (comma-separated ISO 639-3)\n"
             "  --fold FILE         map codes first (lines: CODE TARGET, e.g. lvs lav)\n"
             "  --no-macro-fold     do not count an individual language (swh) as correct\n"
@@ -290,8 +290,10 @@ int cmd_lid_eval(int argc, char **argv)
     long nconf = 10;
     int json = 0, macro_fold = 1;
     enum { O_GOLD = 256, O_PRED, O_MODEL, O_THR, O_ONLY, O_CONF, O_JSON, O_FOLD,
-           O_RR, O_RRW, O_NOMACRO, O_SCRIPTMIN, O_PREP, O_CALIB, O_CALIBMIN, O_THRF };
+           O_RR, O_RRW, O_NOMACRO, O_SCRIPTMIN, O_PREP, O_CALIB, O_CALIBMIN, O_THRF,
+           O_LETTERS, O_SISTERS };
     long rerank = -1, script_min = -1, calib_min = 20;
+    double letters = -1, sisters = -1;
     const char *calib = NULL, *thresholds = NULL;
     pp_lid_preprocessing prep = PP_LID_PREPROCESS_POLYPHONY;
     double rerank_w = 0.0;
@@ -307,7 +309,9 @@ int cmd_lid_eval(int argc, char **argv)
         {"preprocess", required_argument, 0, O_PREP},
         {"calibrate", required_argument, 0, O_CALIB},
         {"thresholds", required_argument, 0, O_THRF},
-        {"calibrate-min", required_argument, 0, O_CALIBMIN}, {0, 0, 0, 0}};
+        {"calibrate-min", required_argument, 0, O_CALIBMIN},
+        {"letter-check", required_argument, 0, O_LETTERS},
+        {"sister-margin", required_argument, 0, O_SISTERS}, {0, 0, 0, 0}};
     int c, cr;
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
@@ -324,6 +328,14 @@ int cmd_lid_eval(int argc, char **argv)
             break;
         case O_FOLD: foldf = optarg; break;
         case O_NOMACRO: macro_fold = 0; break;
+        case O_LETTERS:
+            if (!cli_parse_double(cmd, "letter-check", optarg, 0.0, 1.0, &letters))
+                return 2;
+            break;
+        case O_SISTERS:
+            if (!cli_parse_double(cmd, "sister-margin", optarg, 0.0, 1.0, &sisters))
+                return 2;
+            break;
         case O_SCRIPTMIN:
             if (!cli_parse_long(cmd, "script-min-letters", optarg, 0, 1000000, &script_min))
                 return 2;
@@ -378,6 +390,10 @@ int cmd_lid_eval(int argc, char **argv)
             pp_lid_set_rerank(lid, (int)rerank, rerank_w);
         if (script_min >= 0)
             pp_lid_set_script_rule(lid, (int)script_min);
+        if (letters >= 0)
+            pp_lid_set_letter_check(lid, letters);
+        if (sisters >= 0)
+            pp_lid_set_sister_margin(lid, sisters);
         pp_lid_set_preprocess(lid, prep);
         if (calib)
             pp_lid_set_threshold(lid, 0.0); /* every decision the model would take */
@@ -753,8 +769,8 @@ void usage_lid(FILE *f)
             "                      (default 4; 0 turns the rule off)\n"
             "      --letter-check S  when more than the share S of the text's letters are\n"
             "                      not letters the chosen language uses (CLDR exemplars and\n"
-            "                      its profile's characters), the best candidate whose\n"
-            "                      language uses them is chosen (lid_rule \"letters\"; default\n"
+            "                      its profile's characters), the candidate whose language\n"
+            "                      leaves fewest unused is chosen (lid_rule \"letters\"; default\n"
             "                      0.1 with a model that has profiles, else 0: off)\n"
             "      --sister-margin M  two best candidates of one macrolanguage whose scores\n"
             "                      differ by less than M give the macrolanguage (lid_rule\n"

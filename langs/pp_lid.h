@@ -148,12 +148,14 @@ PP_API void pp_lid_set_script_rule(pp_lid *lid, int min_letters);
 
 /* The letter check: when more than `max_share` of the text's letters (those
  * of its majority script, marks included) are not letters the chosen
- * language uses, the best of the model's 10 first candidates whose language
- * does use them (within max_share) is chosen instead (rule
- * PP_LID_BY_LETTERS); when none does, the decision stands. A language's
+ * language uses, the one of the model's 10 first candidates whose language
+ * leaves the fewest of them unused (within max_share; the best ranked of
+ * equals) is chosen instead (rule PP_LID_BY_LETTERS); when none does, the
+ * decision stands. A language's
  * letters are its CLDR exemplar characters (the standard set, through ICU)
- * joined with the characters of its label's trigram profile (what its
- * training text was written with); without ICU data, the profile's alone;
+ * and its community profile's (langs/<code>/profile.xml) joined with the
+ * characters of its label's trigram profile (what its training text was
+ * written with); without either, the profile's alone;
  * labels with neither are not checked, nor are texts in Han, kana, Hangul, Yi
  * or syllabics. Default when the model has profiles: 0.1 (calibrated out of
  * domain, docs/lid.md); without profiles (external models: lid.176, GlotLID):

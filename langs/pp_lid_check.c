@@ -3,12 +3,14 @@
 #include "config.h"
 #include "langs/pp_lid_check.h"
 
+#include "src/pp_data.h"
 #include "src/pp_langtag.h"
 #include "src/pp_stream.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <unicode/unorm2.h>
 #include <unicode/uchar.h>
 #include <unicode/uloc.h>
@@ -289,6 +291,29 @@ static void add_exemplars(pp_lid_check *c, USet *s, const pp_lid_label *m)
     uset_close(chars);
 }
 
+/* The exemplars of the community's own profile (langs/<code>/profile.xml),
+ * when it has one: the orthography the community writes. */
+static void add_community(pp_lid_check *c, USet *s, const pp_lid_label *m)
+{
+    char rel[64], path[4096];
+    if (strlen(m->iso639_3) != 3)
+        return;
+    snprintf(rel, sizeof rel, "langs/%s/profile.xml", m->iso639_3);
+    pp_profile *p = NULL;
+    if (pp_data_path(rel, path, sizeof path, NULL) != PP_OK || access(path, R_OK) != 0 ||
+        pp_profile_load(path, &p, NULL) != PP_OK)
+        return;
+    const char *ex = pp_profile_exemplars(p);
+    int32_t n = ex ? (int32_t)strlen(ex) : 0;
+    for (int32_t k = 0; k < n;) {
+        UChar32 ch;
+        U8_NEXT((const uint8_t *)ex, k, n, ch);
+        if (ch > ' ')
+            add_char(c, s, u_tolower(ch));
+    }
+    pp_profile_free(p);
+}
+
 /* The label's letters from CLDR alone (NULL: ICU has none), or with
  * `profile` the label's full set (NULL: unknown). The profiles are read only
  * when a label's CLDR letters do not settle the question. */
@@ -302,6 +327,7 @@ static const USet *letters(pp_lid_check *c, const pp_lid_label *m, int profile)
         USet *s = uset_openEmpty();
         if (s) {
             add_exemplars(c, s, m);
+            add_community(c, s, m);
             if (uset_isEmpty(s))
                 uset_close(s);
             else {
@@ -410,14 +436,21 @@ int pp_lid_check_letters(pp_lid_check *c, const pp_lid_label *cands, int n, cons
     *foreign0 = -1.0;
     if (large_script(script))
         return 0;
+    int best = -1;
+    double bf = 2.0;
     for (int i = 0; i < n; i++) {
         double f = pp_lid_check_foreign(c, &cands[i], pre, len, script, &nl);
-        if (i == 0)
+        if (i == 0) {
             *foreign0 = f;
-        if (f <= max_share) /* unknown letters (-1) pass */
-            return i;
+            if (f <= max_share) /* unknown letters (-1) pass */
+                return 0;
+        }
+        if (f >= 0 && f <= max_share && f < bf) {
+            bf = f;
+            best = i;
+        }
     }
-    return -1;
+    return best;
 }
 
 int pp_lid_check_sisters(const pp_registry *reg, const char *a, const char *b, char macro[8])

@@ -3,7 +3,8 @@
  * the profile re-ranking.
  *
  * Letters: a language's letters are its CLDR exemplar characters (the
- * standard set, through ICU) joined with the characters of its label's
+ * standard set, through ICU) and those of its community profile
+ * (langs/<code>/profile.xml) when it has one, joined with the characters of its label's
  * trigram profile (MODEL.profiles.tsv: what the training text was written
  * with); a label without ICU data has the profile's characters alone, and a
  * label with neither is not checked. Only the letters (and combining marks)
@@ -40,7 +41,9 @@ double pp_lid_check_foreign(pp_lid_check *c, const pp_lid_label *m, const char *
  * first one's foreign share is at most max_share (or unknown), or the text
  * is in a script of thousands of characters (Han, kana, Hangul, Yi,
  * syllabics: neither profiles nor exemplars list them all); else the index
- * of the first candidate within max_share; -1 when none is.
+ * of the candidate with the lowest share within max_share (the best ranked
+ * of equals; names and loanwords leave a right language a few foreign
+ * letters too); -1 when none is.
  * *foreign0: the first one's share (-1 unknown). */
 int pp_lid_check_letters(pp_lid_check *c, const pp_lid_label *cands, int n, const char *pre,
                          size_t len, const char *script, double max_share, double *foreign0);

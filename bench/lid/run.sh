@@ -42,7 +42,9 @@ node "$here/franc.mjs" "$WORK/node_modules" < "$WORK/sentences.jsonl" 2> "$WORK/
 # polyphony, one thread: identification speed (preprocessing + prediction +
 # profile re-ranking, as franc.mjs and the CLD2 driver time detection only)
 # and end to end (model load, JSON in and out).
-"$POLYPHONY" lid --quiet --timing --model "$MODEL" "$WORK/all0.jsonl" > "$WORK/all.jsonl" \
+# LID_OPTS: more options for polyphony lid (e.g. --letter-check 0 --sister-margin 0)
+# shellcheck disable=SC2086
+"$POLYPHONY" lid --quiet --timing --model "$MODEL" ${LID_OPTS:-} "$WORK/all0.jsonl" > "$WORK/all.jsonl" \
     2> "$WORK/pp.speed"
 pp_rate=$(sed 's/.*s = \([0-9.]*\) records\/s (pre.*/\1/' "$WORK/pp.speed")
 pp_e2e=$(sed 's/.*end to end [0-9.]* s = \([0-9.]*\) records.*/\1/' "$WORK/pp.speed")

@@ -29,7 +29,8 @@ fi
 for s in $sets; do
     echo "== $s: $(wc -l < "$WORK/$s.jsonl") records"
     for rule in 0 4; do
-        "$POLYPHONY" lid --quiet --model "$MODEL" --script-min-letters $rule "$WORK/$s.jsonl" \
+        # shellcheck disable=SC2086
+        "$POLYPHONY" lid --quiet --model "$MODEL" ${LID_OPTS:-} --script-min-letters $rule "$WORK/$s.jsonl" \
             > "$WORK/$s.rule$rule.jsonl"
         "$POLYPHONY" lid eval --gold gold --pred iso639_3 --fold "$here/macro-fold.tsv" \
             "$WORK/$s.rule$rule.jsonl" > "$WORK/$s.rule$rule.eval"
