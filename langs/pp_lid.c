@@ -751,6 +751,20 @@ static void decide_by_script(const pp_lid *l, const struct script_group *grp, pp
     res->abstained = PP_LID_DECIDED;
 }
 
+/* The registry (macrolanguages, where CLDR keeps a language's data), opened
+ * on first use; NULL when it cannot be. */
+static const pp_registry *lid_registry(pp_lid *l)
+{
+    if (!l->reg_tried) {
+        l->reg_tried = 1;
+        if (pp_registry_open(NULL, &l->reg, NULL) != PP_OK)
+            l->reg = NULL;
+    }
+    if (l->check) /* (the script rule may have opened it) */
+        pp_lid_check_set_registry(l->check, l->reg);
+    return l->reg;
+}
+
 /* The letter check's decision: candidate `pick`, whose language uses the
  * text's letters. */
 static pp_status decide_by_letters(const pp_lid_label *cand, int pick, pp_lid_result *res)
@@ -770,11 +784,7 @@ static int decide_by_sisters(pp_lid *l, const pp_lid_label *cand, int n, double 
 {
     if (n < 2)
         return 0;
-    if (!l->reg_tried) {
-        l->reg_tried = 1;
-        if (pp_registry_open(NULL, &l->reg, NULL) != PP_OK)
-            l->reg = NULL;
-    }
+    lid_registry(l);
     char macro[8];
     if (!pp_lid_check_sisters(l->reg, cand[0].iso639_3, cand[1].iso639_3, macro))
         return 0;
@@ -935,7 +945,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     }
     res->foreign = -1.0;
     int letter_pick = 0;
-    if (l->letter_max > 0 && l->check && n > 0)
+    if (l->letter_max > 0 && l->check && n > 0 && (lid_registry(l) || 1))
         letter_pick = pp_lid_check_letters(l->check, cand, n, p, plen, sc, l->letter_max,
                                            &res->foreign);
     free(p);

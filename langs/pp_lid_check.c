@@ -30,8 +30,7 @@ struct pp_lid_check {
     uint64_t seen[1024]; /* profile reading: the BMP characters of the current label */
     UChar32 *run;     /* and their list */
     size_t nrun, caprun;
-    pp_registry *reg; /* where CLDR keeps a language's data; opened on first use */
-    int reg_tried;
+    const pp_registry *reg; /* where CLDR keeps a language's data (the identifier's) */
     const UNormalizer2 *nfd;
 };
 
@@ -52,6 +51,11 @@ pp_lid_check *pp_lid_check_new(const char *profiles)
     return c;
 }
 
+void pp_lid_check_set_registry(pp_lid_check *c, const pp_registry *reg)
+{
+    c->reg = reg;
+}
+
 void pp_lid_check_free(pp_lid_check *c)
 {
     if (!c)
@@ -67,7 +71,6 @@ void pp_lid_check_free(pp_lid_check *c)
     free(c->run);
     free(c->done);
     json_decref(c->index);
-    pp_registry_free(c->reg);
     free(c->profiles);
     free(c);
 }
@@ -205,11 +208,6 @@ static void read_profiles(pp_lid_check *c)
  * in its script, when ICU has data for it. */
 static void add_exemplars(pp_lid_check *c, USet *s, const pp_lid_label *m)
 {
-    if (!c->reg_tried) {
-        c->reg_tried = 1;
-        if (pp_registry_open(NULL, &c->reg, NULL) != PP_OK)
-            c->reg = NULL;
-    }
     const pp_language *pl =
         c->reg ? pp_registry_get(c->reg, m->iso639_3[0] ? m->iso639_3 : m->lang) : NULL;
     const char *cl = pl ? pp_language_cldr_locale(pl) : "";
@@ -389,7 +387,15 @@ static double foreign_in(const pp_lid_check *c, const USet *s, const char *pre, 
     long n = 0, foreign = 0;
     const uint8_t *t = (const uint8_t *)pre;
     for (int32_t k = 0; k < (int32_t)len;) {
-        UChar32 ch;
+        UChar32 ch = t[k];
+        if (ch < 0x80) { /* the text is lowercased: ASCII letters are a-z, Latin */
+            k++;
+            if (ch >= 'a' && ch <= 'z' && script == USCRIPT_LATIN) {
+                n++;
+                foreign += !uset_contains(s, ch);
+            }
+            continue;
+        }
         U8_NEXT(t, k, (int32_t)len, ch);
         if (ch < 0 || !counted(ch, script))
             continue;

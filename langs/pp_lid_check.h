@@ -30,6 +30,9 @@ typedef struct pp_lid_check pp_lid_check;
  * once, the first time a label's letters are needed. NULL when out of memory. */
 pp_lid_check *pp_lid_check_new(const char *profiles);
 void pp_lid_check_free(pp_lid_check *c);
+/* The registry that says where CLDR keeps a language's data (borrowed; NULL:
+ * no CLDR letters, the profiles' alone). */
+void pp_lid_check_set_registry(pp_lid_check *c, const pp_registry *reg);
 
 /* The share of the letters of preprocessed text `pre` (majority script
  * `script`) that the language of label `m` does not use; -1 when its letters
