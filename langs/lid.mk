@@ -2,8 +2,7 @@
 # Language identification (fastText), its evaluation, and corpus discovery.
 nobase_pkginclude_HEADERS += langs/pp_lid.h langs/pp_cluster.h
 libpolyphony_la_SOURCES += langs/pp_lid.h langs/pp_lid.c langs/pp_lid_text.c langs/pp_cluster.h langs/pp_cluster.c \
-	langs/pp_lid_train.c langs/pp_lid_eval.c langs/pp_lid_calibrate.c \
-	langs/pp_lid_check.h langs/pp_lid_check.c
+	langs/pp_lid_train.c langs/pp_lid_eval.c langs/pp_lid_calibrate.c
 polyphony_SOURCES += langs/cmd_lid.c langs/cmd_discover.c
 
 check_PROGRAMS += tests/check_lid
@@ -36,4 +35,6 @@ nobase_dist_pkgdata_DATA += langs/models/udhr-lid.ftz langs/models/udhr-lid.ftz.
 	langs/models/udhr-lid.ftz.profiles.tsv.zst langs/models/README.md langs/models/LABELS.tsv \
 	langs/models/RESULTS.md
 EXTRA_DIST += docs/lid.md
+# The checks of a decision: letters and sisters (private header).
+libpolyphony_la_SOURCES += langs/pp_lid_check.h langs/pp_lid_check.c
 EXTRA_DIST += bench/lid/letter-check.sh

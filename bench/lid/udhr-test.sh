@@ -14,7 +14,7 @@ mkdir -p "$WORK"
 zstd -dc "$top/eval-sets/udhr/udhr.jsonl.zst" |
     jq -c 'select(.meta.split == "test") | {id, text, gold: .meta.iso639_3}' > "$WORK/udhr-test.jsonl"
 echo "UDHR test paragraphs: $(wc -l < "$WORK/udhr-test.jsonl") records"
-echo "command: $POLYPHONY lid eval --gold gold --model $MODEL ${LID_OPTS:-}--only <model languages> $WORK/udhr-test.jsonl"
+echo "command: $POLYPHONY lid eval --gold gold --model $MODEL ${LID_OPTS:+$LID_OPTS }--only <model languages> $WORK/udhr-test.jsonl"
 # LID_OPTS: more options for the identifier (e.g. --letter-check 0 --sister-margin 0)
 # shellcheck disable=SC2086
 "$POLYPHONY" lid eval --gold gold --model "$MODEL" ${LID_OPTS:-} --only "$(cat "$WORK/udhr.langs")" \
