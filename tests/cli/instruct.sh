@@ -51,6 +51,11 @@ expect_grep '"id":"test-am-dated:udhr-1948/udhr-amh-a1-p1".*"dataset":"udhr-1948
 check "build, one source" pp instruct build --quiet --templates "$TMP/anysrc" \
     --data "$I/udhr-sample.jsonl" --out "$TMP/one.jsonl"
 expect_grep '^\{"id":"test-am-dated:udhr-amh-a1-p1"' "$TMP/one.jsonl"
+# the summary counts in the singular where there is one
+expect_status 0 pp instruct build --templates "$TMP/anysrc" --data "$I/udhr-sample.jsonl"
+expect_grep '^polyphony instruct build: 2 items in 1 language from 1 template$' "$TMP/err"
+expect_status 0 pp instruct validate --no-lid --data "$I/udhr-sample.jsonl" "$TMP/anysrc/am-dated.xml"
+expect_grep 'validate: 1 template, 1 valid' "$TMP/err"
 # --strict turns a record lacking a field into an error
 expect_status 1 pp instruct build --strict --templates "$I/bad/missing-field.xml" --data "$I/udhr-sample.jsonl"
 

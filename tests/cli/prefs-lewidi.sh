@@ -20,7 +20,7 @@ expect_grep 'no annotator has the field "Religion"' "$TMP/err"
 check "import mp" pp prefs import --format lewidi --annotators "$L/mp_annotators_meta.json" \
     --group-by Nationality --out "$TMP/mp.jsonl" "$L/mp_items.json" 2>"$TMP/mp.err"
 expect_lines 11 "$TMP/mp.jsonl"
-expect_grep '6 items, 11 preference records by Nationality; 1 item-group pair\(s\) tied' "$TMP/mp.err"
+expect_grep '6 items, 11 preference records by Nationality; 1 item-group pair tied' "$TMP/mp.err"
 expect_jq_slurp 'all(.[]; has("id") and has("prompt") and has("chosen") and has("rejected") and has("group") and has("lang") and has("p_chosen"))' "$TMP/mp.jsonl"
 expect_jq_slurp '[.[].lang] | unique == ["ar","de","en","es","pt"]' "$TMP/mp.jsonl"
 # the groups' opposed readings of m1 and m2, with the shares
