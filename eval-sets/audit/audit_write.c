@@ -226,6 +226,11 @@ int audit_write_json(const audit *a, FILE *fp)
         json_object_set_new(o, "languages", langs);
         json_object_set_new(o, "speakers_missing", miss);
         json_object_set_new(o, "rows_without_value", json_integer((json_int_t)m->nskipped));
+        /* languages whose value pools the rows of several tags, and how */
+        if (m->npooled) {
+            json_object_set_new(o, "pooled_languages", json_integer((json_int_t)m->npooled));
+            json_object_set_new(o, "pool", json_string(audit_pool_name(m->pool)));
+        }
         json_array_append_new(arr, o);
     }
     int rc = json_dumpf(arr, fp, JSON_INDENT(1) | JSON_REAL_PRECISION(15));
