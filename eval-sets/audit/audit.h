@@ -64,8 +64,9 @@ typedef struct audit {
 /* Read ledger files, count each row under its language at a->level (the
  * registry's identity rule, pp_lang_key; at the individual level a
  * macrolanguage tag joins its only individual language present, "sw" rows
- * with "swh" rows), keep the last row of each (stage, step, metric, lang),
- * group by metric in pipeline order and give each metric its kind.
+ * with "swh" rows), keep the last row of each (stage, step, metric, tag),
+ * pool the tags that fall on one language (audit_pool_cells), group by
+ * metric in pipeline order and give each metric its kind.
  * Returns 0 after printing an error. */
 int audit_read(audit *a, char **files, int nfiles);
 

@@ -13,7 +13,7 @@ typedef struct row {
     char *tag;  /* the tag as the ledger wrote it (canonical BCP 47) */
     double value, lo, hi;
     long n;
-    long seq; /* order of reading: the last row of a (key, lang) wins */
+    long seq; /* order of reading: the last row of a (key, tag) wins */
     int kind; /* -1, or the row's own "kind" */
     int lower; /* -1, or the row's own "better" */
     double rlo, rhi; /* the row's own "range", NAN when absent */
