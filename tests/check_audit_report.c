@@ -149,7 +149,11 @@ START_TEST(macrolanguage_pools_members)
           "{\"stage\":\"filter\",\"step\":\"gopher\",\"lang\":\"quz\",\"metric\":\"survival\","
           "\"value\":0.5,\"n\":10,\"lo\":0.2,\"hi\":0.8}\n"
           "{\"stage\":\"filter\",\"step\":\"gopher\",\"lang\":\"qxu\",\"metric\":\"survival\","
-          "\"value\":0.8,\"n\":40,\"lo\":0.6,\"hi\":0.9}\n",
+          "\"value\":0.8,\"n\":40,\"lo\":0.6,\"hi\":0.9}\n"
+          /* no table line: the rows say they are counts */
+          "{\"stage\":\"corpus\",\"lang\":\"quz\",\"metric\":\"widgets\",\"value\":3,\"n\":3,"
+          "\"kind\":\"inventory\",\"range\":[0,null]}\n"
+          "{\"stage\":\"corpus\",\"lang\":\"qxu\",\"metric\":\"widgets\",\"value\":4,\"n\":4}\n",
           fp);
     ck_assert_int_eq(fclose(fp), 0);
     char *files[] = {path};
@@ -175,6 +179,10 @@ START_TEST(macrolanguage_pools_members)
     ck_assert(m && m->pool == AUDIT_POOL_RATE);
     ck_assert_double_eq_tol(m->cells[0].value, 0.74, 1e-15);
     ck_assert_double_eq_tol(m->cells[0].hi, 0.8412847250644762, 1e-12);
+    m = metric(&a, "corpus.widgets");
+    ck_assert(m && m->pool == AUDIT_POOL_SUM && m->kind == AUDIT_INVENTORY);
+    ck_assert_double_eq(m->cells[0].value, 7);
+    ck_assert_int_eq(m->cells[0].n, 7);
     audit_free(&a);
 }
 END_TEST

@@ -31,6 +31,7 @@ typedef struct audit_metric {
     double lo, hi;      /* range of the values (hi may be INFINITY) */
     int declared;       /* 1: the kind comes from metric-kinds.tsv or the rows; 0: assumed */
     audit_pool pool;    /* metric-kinds.tsv; else sum for unbounded inventory, mean otherwise */
+    int pool_declared;  /* 1: the table's pool column named it */
     size_t ncells;
     audit_cell *cells;  /* sorted by language */
     pp_gap_lang *gap;   /* parallel to cells */
@@ -76,6 +77,10 @@ int audit_read(audit *a, char **files, int nfiles);
 int audit_kind_of(audit_metric *m);
 const char *audit_kind_name(audit_kind k);
 const char *audit_pool_name(audit_pool p);
+
+/* The pool of a metric whose table line names none: sum for inventory
+ * without an upper bound (counts), mean otherwise. */
+audit_pool audit_pool_default(const audit_metric *m);
 
 /* One cell from the cells `in` (n >= 1) of the tags that fall on one
  * language, the last row of each tag, combined by m->pool (audit_pool.c). */

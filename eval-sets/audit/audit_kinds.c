@@ -31,8 +31,7 @@ static int pool_parse(const char *s)
     return -1;
 }
 
-/* Without a pool column: counts add, everything else is a mean. */
-static audit_pool pool_default(const audit_metric *m)
+audit_pool audit_pool_default(const audit_metric *m)
 {
     return m->kind == AUDIT_INVENTORY && isinf(m->hi) ? AUDIT_POOL_SUM : AUDIT_POOL_MEAN;
 }
@@ -81,7 +80,8 @@ static int lookup(audit_metric *m, FILE *fp, const char *path)
             m->lo = lo;
             m->hi = hi;
             m->declared = 1;
-            m->pool = pool >= 0 ? (audit_pool)pool : pool_default(m);
+            m->pool = pool >= 0 ? (audit_pool)pool : audit_pool_default(m);
+            m->pool_declared = pool >= 0;
             return 1;
         }
     }
@@ -96,6 +96,7 @@ int audit_kind_of(audit_metric *m)
     m->lo = 0;
     m->hi = INFINITY;
     m->declared = 0;
+    m->pool_declared = 0;
     m->pool = AUDIT_POOL_MEAN;
     char path[4096];
     if (pp_data_path(KINDS_FILE, path, sizeof path, NULL) != PP_OK)

@@ -407,6 +407,9 @@ int audit_read(audit *a, char **files, int nfiles)
             if (!isnan(rows[k].rlo))
                 m->lo = rows[k].rlo, m->hi = rows[k].rhi;
         }
+        /* a row that says what its metric is also says how it pools */
+        if (!m->pool_declared)
+            m->pool = audit_pool_default(m);
         /* One language's rows (in reading order): the last row of each tag
          * counts (a re-run replaces a run), and the tags' rows are pooled. */
         for (size_t g = i; g < j;) {
