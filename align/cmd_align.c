@@ -326,8 +326,9 @@ int cmd_align_train(int argc, char **argv)
     for (int g = 0; g < G; g++)
         w[g] = 1.0 / G;
     if (!quiet) {
-        fprintf(stderr, "polyphony align: %s on %zu pairs in %d groups, %zu parameters", o.objective,
-                n, G, pp_model_num_params(m));
+        fprintf(stderr, "polyphony align: %s on %zu %s in %d %s, %zu parameters", o.objective, n,
+                cli_noun(n, "pair", "pairs"), G, cli_noun(G, "group", "groups"),
+                pp_model_num_params(m));
         if (pp_model_lora(m))
             fprintf(stderr, " (frozen), %zu in the LoRA adapter", pp_model_num_trainable(m));
         fputc('\n', stderr);
@@ -470,7 +471,8 @@ int cmd_align_train(int argc, char **argv)
         pp_pref_conditioning_save(o.out, &pc, &err) != PP_OK)
         goto fail;
     if (!quiet)
-        fprintf(stderr, "polyphony align: %ld steps; checkpoint in %s\n", o.steps, o.out);
+        fprintf(stderr, "polyphony align: %ld %s; checkpoint in %s\n", o.steps,
+                cli_noun(o.steps, "step", "steps"), o.out);
     if (o.eval_prefs) {
         if (co.ledger && pp_ledger_open(co.ledger, "align", &lg, &err) != PP_OK)
             goto fail;

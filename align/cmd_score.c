@@ -291,7 +291,7 @@ int cmd_score(int argc, char **argv)
             goto fail;
     }
     if (!co.quiet)
-        fprintf(stderr, "polyphony score: %ld records\n", nrec);
+        fprintf(stderr, "polyphony score: %ld %s\n", nrec, cli_noun(nrec, "record", "records"));
     goto out;
 fail:
     rc = cli_fail(CMD, &err);

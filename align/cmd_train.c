@@ -207,8 +207,8 @@ static int run_eval(pp_model *m, pp_tokenizer *tok, int32_t bos, const char *pat
         for (size_t i = 0; i < na; i++) {
             double bpb = a[i].bytes > 0 ? -a[i].lp / (log(2.0) * a[i].bytes) : NAN;
             if (!quiet)
-                fprintf(stderr, "eval step %ld: %-8s bits_per_byte %.4f (%ld records)\n", step,
-                        a[i].lang, bpb, a[i].n);
+                fprintf(stderr, "eval step %ld: %-8s bits_per_byte %.4f (%ld %s)\n", step,
+                        a[i].lang, bpb, a[i].n, cli_noun(a[i].n, "record", "records"));
             if (lg && isfinite(bpb) && pp_ledger_add(lg, name, a[i].lang, "bits_per_byte", bpb,
                                                      a[i].n, NAN, NAN, &err) != PP_OK) {
                 rc = cli_fail(CMD, &err);
@@ -528,8 +528,9 @@ int cmd_train(int argc, char **argv)
         goto fail;
     if (data.nlangs && mp.rank == 0) {
         if (!quiet) {
-            fprintf(stderr, "mixture (%s): %ld documents, %zu tokens\n",
-                    o.mix_s ? o.mix_s : "input order", data.docs, data.n);
+            fprintf(stderr, "mixture (%s): %ld %s, %zu tokens\n",
+                    o.mix_s ? o.mix_s : "input order", data.docs,
+                    cli_noun(data.docs, "document", "documents"), data.n);
             for (size_t i = 0; i < data.nlangs; i++)
                 fprintf(stderr, "  %-10s %6ld docs %10.0f tokens  share %.4f  epochs %.3f\n",
                         data.langs[i].lang, data.langs[i].docs, data.langs[i].tokens,
@@ -664,7 +665,8 @@ int cmd_train(int argc, char **argv)
         if (save_all(m, &ts, o.out, tok_dir, o.init, &err) != PP_OK)
             goto fail;
         if (!quiet)
-            fprintf(stderr, "polyphony train: %ld steps; checkpoint in %s\n", (long)ts.step, o.out);
+            fprintf(stderr, "polyphony train: %ld %s; checkpoint in %s\n", (long)ts.step,
+                    cli_noun(ts.step, "step", "steps"), o.out);
     }
     goto out;
 fail:

@@ -470,7 +470,8 @@ int cmd_discover(int argc, char **argv)
         json_dumpf(report, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(4));
         fputc('\n', stdout);
     } else {
-        printf("%ld documents, %ld characters\n\n", docs, chars);
+        printf("%ld %s, %ld %s\n\n", docs, cli_noun(docs, "document", "documents"), chars,
+               cli_noun(chars, "character", "characters"));
         printf("%-14s %-6s %9s %11s %7s  %s\n", "lang", "script", "documents", "characters",
                "share", "");
         size_t ni = json_array_size(jinv);
@@ -500,21 +501,26 @@ int cmd_discover(int argc, char **argv)
         }
         for (size_t i = 0; i < json_array_size(jpairs); i++) {
             json_t *p = json_array_get(jpairs, i);
-            printf("    %s ~ %s: %lld ambiguous documents, mean second score %.3f\n",
+            long long amb = (long long)json_integer_value(json_object_get(p, "ambiguous_documents"));
+            printf("    %s ~ %s: %lld ambiguous %s, mean second score %.3f\n",
                    json_string_value(json_object_get(p, "a")),
-                   json_string_value(json_object_get(p, "b")),
-                   (long long)json_integer_value(json_object_get(p, "ambiguous_documents")),
+                   json_string_value(json_object_get(p, "b")), amb,
+                   cli_noun(amb, "document", "documents"),
                    json_real_value(json_object_get(p, "mean_second_score")));
         }
-        printf("\nunidentified: %ld documents, %ld characters; %zu candidate clusters "
-               "(similarity >= %.2f), %ld singletons%s\n",
-               unid_docs, unid_chars, json_array_size(jcl), min_sim, unclustered,
+        printf("\nunidentified: %ld %s, %ld %s; %zu candidate %s (similarity >= %.2f), %ld %s%s\n",
+               unid_docs, cli_noun(unid_docs, "document", "documents"), unid_chars,
+               cli_noun(unid_chars, "character", "characters"), json_array_size(jcl),
+               cli_noun(json_array_size(jcl), "cluster", "clusters"), min_sim, unclustered,
+               cli_noun(unclustered, "singleton", "singletons"),
                unid_skipped ? " (some not clustered: --max-unidentified)" : "");
         for (size_t i = 0; i < json_array_size(jcl); i++) {
             json_t *cl = json_array_get(jcl, i);
-            printf("  cluster %zu: %lld documents, %lld characters, script %s; nearest:", i,
-                   (long long)json_integer_value(json_object_get(cl, "documents")),
-                   (long long)json_integer_value(json_object_get(cl, "characters")),
+            long long cd = (long long)json_integer_value(json_object_get(cl, "documents")),
+                      cc = (long long)json_integer_value(json_object_get(cl, "characters"));
+            printf("  cluster %zu: %lld %s, %lld %s, script %s; nearest:", i, cd,
+                   cli_noun(cd, "document", "documents"), cc,
+                   cli_noun(cc, "character", "characters"),
                    json_string_value(json_object_get(cl, "script")));
             json_t *nr = json_object_get(cl, "nearest");
             for (size_t j = 0; j < json_array_size(nr); j++)

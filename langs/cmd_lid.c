@@ -561,7 +561,9 @@ int cmd_lid_eval(int argc, char **argv)
         }
         printf("%-10s %7ld %7.4f %7.4f %7.4f %8.6f\n", "macro", pp_lid_eval_items(ev), mp, mr,
                mf, mfpr);
-        printf("accuracy %.4f over %ld items, %zu languages\n", acc, pp_lid_eval_items(ev), n);
+        printf("accuracy %.4f over %ld %s, %zu %s\n", acc, pp_lid_eval_items(ev),
+               cli_noun(pp_lid_eval_items(ev), "item", "items"), n,
+               cli_noun(n, "language", "languages"));
         printf("abstained %ld (rate %.4f)", ab.abstained, ab.rate);
         if (ab.gold_und)
             printf("; gold und %ld: %ld abstained on (precision %.4f, recall %.4f)",
@@ -1103,9 +1105,9 @@ int cmd_lid(int argc, char **argv)
         double all = (double)(t1.tv_sec - t_start.tv_sec) +
                      1e-9 * (double)(t1.tv_nsec - t_start.tv_nsec);
         fprintf(stderr,
-                "polyphony lid: %ld records; identification %.3f s = %.1f records/s "
+                "polyphony lid: %ld %s; identification %.3f s = %.1f records/s "
                 "(preprocessing + prediction); end to end %.3f s = %.1f records/s\n",
-                docs, t_id, t_id > 0 ? docs / t_id : 0.0, all, all > 0 ? docs / all : 0.0);
+                docs, cli_noun(docs, "record", "records"), t_id, t_id > 0 ? docs / t_id : 0.0, all, all > 0 ? docs / all : 0.0);
     }
 out:
     pp_progress_done(pg);

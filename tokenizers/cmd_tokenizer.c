@@ -649,9 +649,9 @@ static int run_audit(const char *cmd, const char *model, const char *format, con
         if (!header && !as_json)
             fputs("\nround trip loses:\n", o);
         header = 1;
-        fprintf(o, "%s%s: %ld of %ld lines changed; characters lost: %s\n",
+        fprintf(o, "%s%s: %ld of %ld %s changed; characters lost: %s\n",
                 as_json ? "polyphony tokenizer audit: " : "  ", s->lang, s->lines - s->lossless,
-                s->lines, *s->lost ? s->lost : "(none: order or spacing changed)");
+                s->lines, cli_noun(s->lines, "line", "lines"), *s->lost ? s->lost : "(none: order or spacing changed)");
     }
     if (!rc && as_json) {
         char *out = json_dumps(arr, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
@@ -1001,7 +1001,8 @@ static int run_train(const char *cmd, train_opts *o)
     }
     pp_registry_free(reg);
     if (!rc && skipped && !o->quiet)
-        cli_warn(cmd, "%ld records in other languages skipped", skipped);
+        cli_warn(cmd, "%ld %s in other languages skipped", skipped,
+                 cli_noun(skipped, "record", "records"));
     /* sampling */
     double *sizes = calloc(nl, sizeof *sizes), *shares = calloc(nl, sizeof *shares),
            *epochs = calloc(nl, sizeof *epochs);
@@ -1222,13 +1223,14 @@ static int run_train(const char *cmd, train_opts *o)
         }
         free(text);
         if (!rc && !o->quiet) {
+            size_t nreq = pp_utf8_length(required, strlen(required));
             fprintf(stderr, "polyphony tokenizer train: wrote %s.model and %s.json "
-                            "(normalization %s%s, %zu required characters)\n",
-                    o->output, o->output, prenorm_nfc ? "NFC+" : "", rule,
-                    pp_utf8_length(required, strlen(required)));
+                            "(normalization %s%s, %zu required %s)\n",
+                    o->output, o->output, prenorm_nfc ? "NFC+" : "", rule, nreq,
+                    cli_noun(nreq, "character", "characters"));
             for (size_t i = 0; i < nl; i++)
-                fprintf(stderr, "  %s: %zu lines, %.0f bytes, share %.3f, %.2f epochs (%s)\n",
-                        L[i].code, L[i].n, L[i].bytes, L[i].share, L[i].epochs, L[i].source);
+                fprintf(stderr, "  %s: %zu %s, %.0f bytes, share %.3f, %.2f epochs (%s)\n",
+                        L[i].code, L[i].n, cli_noun(L[i].n, "line", "lines"), L[i].bytes, L[i].share, L[i].epochs, L[i].source);
         }
     }
     for (size_t i = 0; i < nl; i++) {
@@ -1265,7 +1267,7 @@ static int run_export(const char *cmd, const char *model, const char *format, co
         return cli_fail(cmd, &err);
     if (!quiet)
         fprintf(stderr, "polyphony %s: wrote %s/tokenizer.json and %s/tokenizer_config.json "
-                        "(%zu pieces)\n", cmd, dir, dir, n);
+                        "(%zu %s)\n", cmd, dir, dir, n, cli_noun(n, "piece", "pieces"));
     return 0;
 }
 

@@ -341,10 +341,11 @@ static int report(opts *o, pp_dedup_index *ix)
             tot_near++;
         }
     }
-    fprintf(stderr, "polyphony %s: %u records, %ld exact and %ld near duplicates%s (%" PRIu64
-                    " candidate pairs verified)\n",
-            CMD, n, tot_exact, tot_near, o->mark ? " marked" : " removed",
-            pp_dedup_index_comparisons(ix));
+    uint64_t ncmp = pp_dedup_index_comparisons(ix);
+    fprintf(stderr, "polyphony %s: %u %s, %ld exact and %ld near %s%s (%" PRIu64 " candidate %s verified)\n",
+            CMD, n, cli_noun(n, "record", "records"), tot_exact, tot_near,
+            cli_noun(tot_exact + tot_near, "duplicate", "duplicates"),
+            o->mark ? " marked" : " removed", ncmp, cli_noun(ncmp, "pair", "pairs"));
     int rc = 0;
     if (o->ledger) {
         pp_ledger *lg = NULL;

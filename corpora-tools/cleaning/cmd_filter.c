@@ -534,16 +534,16 @@ static void compare_table(FILE *o, pp_filter **fs, int nf, const tallies *ts, co
         size_t flagged = 0;
         for (size_t i = 0; i < ts->n; i++)
             flagged += is_disparity(ts->t[i].n - ts->t[i].kept[p], ts->t[i].n, med);
-        fprintf(o, "\n%s: median language loses %.1f%%; %zu of %zu languages at a disparity\n", pn,
-                100.0 * med, flagged, ts->n);
+        fprintf(o, "\n%s: median language loses %.1f%%; %zu of %zu %s at a disparity\n", pn,
+                100.0 * med, flagged, ts->n, cli_noun(ts->n, "language", "languages"));
         if (ref) {
             size_t vflag = 0;
             double rr = ref_rate(ref, p, -1);
             for (size_t i = 0; i < ts->n; i++)
                 vflag += &ts->t[i] != ref &&
                          is_disparity(ts->t[i].n - ts->t[i].kept[p], ts->t[i].n, rr);
-            fprintf(o, "  against %s (loses %.1f%%): %zu languages lose >= 2x as much\n", ref->lang,
-                    100.0 * rr, vflag);
+            fprintf(o, "  against %s (loses %.1f%%): %zu %s >= 2x as much\n", ref->lang,
+                    100.0 * rr, vflag, cli_noun(vflag, "language loses", "languages lose"));
         }
         fprintf(o, "  %-28s %8s %8s %-14s %s\n", "rule", "median", "max", "max lang",
                 "languages at a disparity");
@@ -578,8 +578,9 @@ static void compare_table(FILE *o, pp_filter **fs, int nf, const tallies *ts, co
                     vflag += &ts->t[i] != ref &&
                              is_disparity(ts->t[i].failed[p][k], ts->t[i].n, rr);
                 if (vflag)
-                    fprintf(o, "  %-28s %s removes %.1f%%; %zu languages lose >= 2x as much\n", "",
-                            ref->lang, 100.0 * rr, vflag);
+                    fprintf(o, "  %-28s %s removes %.1f%%; %zu %s >= 2x as much\n", "",
+                            ref->lang, 100.0 * rr, vflag,
+                            cli_noun(vflag, "language loses", "languages lose"));
             }
         }
     }

@@ -261,9 +261,9 @@ int cmd_pii(int argc, char **argv)
                 tot[k] += tab.rows[i].count[k];
         }
         fprintf(stderr,
-                "polyphony %s: %ld records, %ld with PII: %ld email, %ld phone, %ld ip, %ld "
+                "polyphony %s: %ld %s, %ld with PII: %ld email, %ld phone, %ld ip, %ld "
                 "iban, %ld card%s\n",
-                CMD, n, with, tot[0], tot[1], tot[2], tot[3], tot[4], redact ? " (redacted)" : "");
+                CMD, n, cli_noun(n, "record", "records"), with, tot[0], tot[1], tot[2], tot[3], tot[4], redact ? " (redacted)" : "");
     }
     if (rc == 0 && ledger) {
         pp_ledger *lg = NULL;

@@ -226,12 +226,13 @@ static pp_status judge(void *st, const char *lang, const char *text, size_t len,
         kept_sent += l->sentences;
     }
     if (total_sent < C4_MIN_SENTENCES)
-        pp_fresult_fail(res, RULES, R_SENT, "%ld sentences in the page", total_sent);
+        pp_fresult_fail(res, RULES, R_SENT, "%ld sentence%s in the page", total_sent,
+                        total_sent == 1 ? "" : "s");
     const int rule_of[5] = {R_PUNCT, R_WORDS, R_LONG, R_JS, R_POLICY};
     for (int r = 0; r < 5; r++)
         if (alone[r] < C4_MIN_SENTENCES && total_sent >= C4_MIN_SENTENCES)
-            pp_fresult_fail(res, RULES, rule_of[r], "%ld sentences left by this rule alone",
-                            alone[r]);
+            pp_fresult_fail(res, RULES, rule_of[r], "%ld sentence%s left by this rule alone",
+                            alone[r], alone[r] == 1 ? "" : "s");
     if (doc_rule >= 0) {
         /* page rules decide before anything else */
         res->rule = -1;
@@ -239,8 +240,8 @@ static pp_status judge(void *st, const char *lang, const char *text, size_t len,
         pp_fresult_fail(res, RULES, doc_rule, "%s", doc_rule == R_LOREM ? "lorem ipsum" : "'{'");
     } else if (kept_sent < C4_MIN_SENTENCES) {
         if (res->rule < 0)
-            pp_fresult_fail(res, RULES, R_SENT, "%ld sentences left after the line rules",
-                            kept_sent);
+            pp_fresult_fail(res, RULES, R_SENT, "%ld sentence%s left after the line rules",
+                            kept_sent, kept_sent == 1 ? "" : "s");
     } else {
         /* kept: forget counterfactual reasons, keep the bits */
         res->rule = -1;

@@ -801,8 +801,8 @@ static void judge_junk(const flang *L, const cdoc *cd, const char *text, size_t 
         return;
     }
     if (L && L->ex && cd->d.n_plain_tokens == 0) {
-        pp_fresult_fail(res, RULES, J_ADDRESS, "%zu address or name token(s), no word",
-                        cd->d.n_neutral);
+        pp_fresult_fail(res, RULES, J_ADDRESS, "%zu address or name token%s, no word",
+                        cd->d.n_neutral, cd->d.n_neutral == 1 ? "" : "s");
         return;
     }
     if (longest >= J_REPEAT_RUN)
@@ -856,7 +856,8 @@ static pp_status judge(void *st, const char *lang, const char *text, size_t len,
         double x = cd.x[k];
         if (x < L->lo[k] || x > L->hi[k]) {
             if (k == S_WORDS)
-                pp_fresult_fail(res, RULES, k, "%zu words (min %.0f)", cd.d.nwords,
+                pp_fresult_fail(res, RULES, k, "%zu word%s (min %.0f)", cd.d.nwords,
+                                cd.d.nwords == 1 ? "" : "s",
                                 ceil(exp(L->lo[k]) - 1.0));
             else if (x < L->lo[k])
                 pp_fresult_fail(res, RULES, k, "%.3f < %.3f", x, L->lo[k]);

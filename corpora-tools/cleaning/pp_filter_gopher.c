@@ -90,7 +90,7 @@ static pp_status judge(void *st, const char *lang, const char *text, size_t len,
         return s;
     size_t nw = d.n_nonsymbol;
     if (nw < 50 || nw > 100000)
-        pp_fresult_fail(res, RULES, R_WORDS, "%zu words", nw);
+        pp_fresult_fail(res, RULES, R_WORDS, "%zu word%s", nw, nw == 1 ? "" : "s");
     if (d.mean_word_len < 3 || d.mean_word_len > 10)
         pp_fresult_fail(res, RULES, R_MWL, "mean word length %.2f", d.mean_word_len);
     if (d.hash_ratio > 0.1)

@@ -484,9 +484,10 @@ static void write_md(FILE *o, const json_t *doc, const json_t *qs)
     fprintf(o, "\n## Distribution\n\n");
     md_section_questions(o, qs, "Distribution");
     fprintf(o, "\n## Value-setting questions\n\n");
-    fprintf(o, "Measured: %ld records in %zu languages; see the sections above for sizes and "
-               "losses.\n\n",
-            records, json_object_size(json_object_get(doc, "languages")));
+    size_t nlang = json_object_size(json_object_get(doc, "languages"));
+    fprintf(o, "Measured: %ld %s in %zu %s; see the sections above for sizes and losses.\n\n",
+            records, cli_noun(records, "record", "records"), nlang,
+            cli_noun(nlang, "language", "languages"));
     md_section_questions(o, qs, "Value-setting questions");
     /* extra sections from --questions */
     size_t i;

@@ -350,8 +350,8 @@ int cmd_instruct_build(int argc, char **argv)
         }
         if (cnt.skipped && strict) {
             pp_error_set(&e, PP_ERR_INVALID, tfiles.v[i], 0,
-                         "%zu record(s) lack a field, pair or cloze word this template needs",
-                         cnt.skipped);
+                         "%zu %s a field, pair or cloze word this template needs",
+                         cnt.skipped, cli_noun(cnt.skipped, "record lacks", "records lack"));
             rc = cli_fail(cmd, &e);
         }
         if (cnt.candidates || cnt.items) {
@@ -403,14 +403,14 @@ int cmd_instruct_build(int argc, char **argv)
     if (rc == 0 && total == 0) {
         if (unmet_templates)
             pp_error_set(&e, PP_ERR_NOT_FOUND, NULL, 0,
-                         "no items: %ld template(s) of the data's languages skipped for what "
+                         "no items: %ld %s of the data's languages skipped for what "
                          "they need (see above)",
-                         unmet_templates);
+                         unmet_templates, cli_noun(unmet_templates, "template", "templates"));
         else
             pp_error_set(&e, PP_ERR_NOT_FOUND, NULL, 0,
                          "no items: no template is written for a language of the data "
-                         "(%zu templates read)",
-                         tfiles.n);
+                         "(%zu %s read)",
+                         tfiles.n, cli_noun(tfiles.n, "template", "templates"));
         rc = cli_fail(cmd, &e);
     }
     if (rc == 0) {
@@ -442,11 +442,13 @@ int cmd_instruct_build(int argc, char **argv)
         for (size_t k = 0; k < ntally; k++)
             fprintf(stderr, "%-8s %9ld %7ld %9ld\n", tally[k].lang, tally[k].templates,
                     tally[k].items, tally[k].reviewed_items);
-        fprintf(stderr, "polyphony instruct build: %ld items in %zu languages from %zu templates",
-                total, ntally, tfiles.n);
+        fprintf(stderr, "polyphony instruct build: %ld %s in %zu %s from %zu %s", total,
+                cli_noun(total, "item", "items"), ntally,
+                cli_noun(ntally, "language", "languages"), tfiles.n,
+                cli_noun(tfiles.n, "template", "templates"));
         if (skipped_total)
-            fprintf(stderr, " (%ld records skipped: lacking a field, a pair or a cloze word)",
-                    skipped_total);
+            fprintf(stderr, " (%ld %s skipped: lacking a field, a pair or a cloze word)",
+                    skipped_total, cli_noun(skipped_total, "record", "records"));
         fputc('\n', stderr);
     }
     /* Bad input never exits 0: the skipped lines' records are not in the set. */
@@ -583,8 +585,9 @@ int cmd_instruct_validate(int argc, char **argv)
     }
     pp_lid_free(ft);
     pp_instruct_data_free(data);
-    fprintf(stderr, "polyphony %s: %zu template(s), %zu valid (%zu of them uncertain), %zu invalid\n",
-            cmd, tfiles.n, tfiles.n - bad, uncertain, bad);
+    fprintf(stderr, "polyphony %s: %zu %s, %zu valid (%zu of them uncertain), %zu invalid\n",
+            cmd, tfiles.n, cli_noun(tfiles.n, "template", "templates"), tfiles.n - bad, uncertain,
+            bad);
     rc = bad || nbad ? 1 : 0;
 done:
     strv_clear(&dfiles);

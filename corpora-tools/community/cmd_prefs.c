@@ -363,8 +363,10 @@ int cmd_prefs_synth(int argc, char **argv)
         }
     }
     if (rc == 0)
-        fprintf(stderr, "polyphony %s: %zu prompts, %zu annotators (seed %ld, noise %.2f)\n", cmd,
-                json_array_size(recs), json_array_size(anns), seed, noise);
+        fprintf(stderr, "polyphony %s: %zu %s, %zu %s (seed %ld, noise %.2f)\n", cmd,
+                json_array_size(recs), cli_noun(json_array_size(recs), "prompt", "prompts"),
+                json_array_size(anns), cli_noun(json_array_size(anns), "annotator", "annotators"),
+                seed, noise);
     json_decref(recs);
     json_decref(anns);
     return rc;
@@ -462,8 +464,8 @@ static int prefs_main(const char *sub, int argc, char **argv)
         if (rc == 0 && !by && is_stats)
             by = pp_lewidi_dimension(lw);
         if (rc == 0 && strcmp(sub, "validate") == 0)
-            fprintf(stderr, "polyphony %s: %zu items, no bad judgement\n", cmd,
-                    pp_lewidi_item_count(lw));
+            fprintf(stderr, "polyphony %s: %zu %s, no bad judgement\n", cmd,
+                    pp_lewidi_item_count(lw), cli_noun(pp_lewidi_item_count(lw), "item", "items"));
         if (rej && pp_writer_close(rej, &e) != PP_OK && rc == 0)
             rc = cli_fail(cmd, &e);
         rej = NULL;
@@ -486,8 +488,9 @@ static int prefs_main(const char *sub, int argc, char **argv)
     }
     rej = NULL;
     if (strcmp(sub, "validate") == 0) {
-        fprintf(stderr, "polyphony %s: %zu prompts, %zu bad record(s)\n", cmd,
-                pp_prefset_count(set), nbad);
+        fprintf(stderr, "polyphony %s: %zu %s, %zu bad %s\n", cmd, pp_prefset_count(set),
+                cli_noun(pp_prefset_count(set), "prompt", "prompts"), nbad,
+                cli_noun(nbad, "record", "records"));
         rc = nbad ? 1 : 0;
         goto done;
     }
@@ -507,10 +510,11 @@ static int prefs_main(const char *sub, int argc, char **argv)
             rc = cli_fail(cmd, &e);
             goto done;
         }
-        fprintf(stderr, "polyphony %s: %zu prompts%s", cmd, pp_prefset_count(set),
-                nbad ? "" : "\n");
+        fprintf(stderr, "polyphony %s: %zu %s%s", cmd, pp_prefset_count(set),
+                cli_noun(pp_prefset_count(set), "prompt", "prompts"), nbad ? "" : "\n");
         if (nbad)
-            fprintf(stderr, "; %zu bad record(s) written to %s\n", nbad, rejf);
+            fprintf(stderr, "; %zu bad %s written to %s\n", nbad,
+                    cli_noun(nbad, "record", "records"), rejf);
         goto done;
     }
     /* stats */
@@ -547,9 +551,9 @@ static int prefs_main(const char *sub, int argc, char **argv)
             goto done;
         }
         if (dropped)
-            fprintf(stderr, "polyphony %s: %zu prompt(s) without a unique preference left out of "
+            fprintf(stderr, "polyphony %s: %zu %s without a unique preference left out of "
                             "the pairs (ties)\n",
-                    cmd, dropped);
+                    cmd, dropped, cli_noun(dropped, "prompt", "prompts"));
     }
 done:
     pp_writer_abort(rej);

@@ -53,9 +53,9 @@ int prefs_lewidi_load(const char *cmd, char **files, size_t n, const char *meta,
         return 1;
     if (bad) {
         fprintf(stderr,
-                "polyphony %s: %zu bad judgement(s) or item(s); fix them or pass --rejects FILE "
-                "to set them aside\n",
-                cmd, bad);
+                "polyphony %s: %zu bad %s; fix %s or pass --rejects FILE to set %s aside\n",
+                cmd, bad, cli_noun(bad, "judgement or item", "judgements or items"),
+                cli_noun(bad, "it", "them"), cli_noun(bad, "it", "them"));
         return 1;
     }
     return 0;
@@ -84,11 +84,12 @@ int prefs_lewidi_import(const char *cmd, pp_lewidi *l, const char *out, pp_write
     int ok = 1;
     if (rej)
         route_issues(cmd, pp_lewidi_issues(l), before, rej, &ok);
-    fprintf(stderr, "polyphony %s: %zu items, %zu preference records by %s", cmd,
-            pp_lewidi_item_count(l), nrec, pp_lewidi_dimension(l));
+    fprintf(stderr, "polyphony %s: %zu %s, %zu preference %s by %s", cmd,
+            pp_lewidi_item_count(l), cli_noun(pp_lewidi_item_count(l), "item", "items"), nrec,
+            cli_noun(nrec, "record", "records"), pp_lewidi_dimension(l));
     if (nties)
-        fprintf(stderr, "; %zu item-group pair(s) tied, left out%s%s", nties,
-                rejf ? " (reasons in " : "", rejf ? rejf : "");
+        fprintf(stderr, "; %zu item-group %s tied, left out%s%s", nties,
+                cli_noun(nties, "pair", "pairs"), rejf ? " (reasons in " : "", rejf ? rejf : "");
     fprintf(stderr, "%s\n", nties && rejf ? ")" : "");
     return ok ? 0 : 1;
 }

@@ -584,12 +584,52 @@ static json_t *str_array(char **v, size_t n)
     return a;
 }
 
-static json_t *make_item(const pp_template *t, const irec *r, const rendered *x)
+/* What tells a record apart from another of the same id: its source field
+ * (the corpus key is source and id: CES verse ids are the same in every
+ * translation), else its data file's base name. */
+static const char *rec_origin(const irec *r)
+{
+    const char *src = pp_record_str(r->rec, "source");
+    if (src)
+        return src;
+    const char *b = strrchr(r->file, '/');
+    return b ? b + 1 : r->file;
+}
+
+/* The ids that a template's candidate records of different origins share
+ * (NULL when out of memory): their items' ids get the origin, so that two
+ * translations' "b.MAT.1.1" make two item ids. */
+static json_t *shared_ids(const pp_instruct_data *d, const size_t *idx, size_t n)
+{
+    json_t *first = json_object(), *shared = json_object();
+    int oom = !first || !shared;
+    for (size_t i = 0; i < n && !oom; i++) {
+        const irec *r = &d->recs[idx[i]];
+        const char *id = pp_record_str(r->rec, "id"), *o = rec_origin(r);
+        json_t *f = json_object_get(first, id);
+        if (!f)
+            oom = json_object_set_new(first, id, json_string(o)) != 0;
+        else if (strcmp(json_string_value(f), o) != 0)
+            oom = json_object_set_new(shared, id, json_true()) != 0;
+    }
+    json_decref(first);
+    if (oom) {
+        json_decref(shared);
+        return NULL;
+    }
+    return shared;
+}
+
+static json_t *make_item(const pp_template *t, const json_t *shared, const irec *r,
+                         const rendered *x)
 {
     const char *sid = pp_record_str(r->rec, "id");
     const char *lic = pp_record_str(r->rec, "license");
     char id[1024];
-    snprintf(id, sizeof id, "%s:%s", t->id, sid);
+    if (json_object_get(shared, sid))
+        snprintf(id, sizeof id, "%s:%s/%s", t->id, rec_origin(r), sid);
+    else
+        snprintf(id, sizeof id, "%s:%s", t->id, sid);
     json_t *msgs = json_pack("[{s:s,s:s},{s:s,s:s}]", "role", "user", "content", x->prompt,
                              "role", "assistant", "content", x->completion);
     json_t *ids = json_array();
@@ -692,6 +732,11 @@ pp_status pp_instruct_render(const pp_template *t, const pp_instruct_data *cd,
     if (st != PP_OK)
         return st;
     c.candidates = n;
+    json_t *shared = shared_ids(d, idx, n);
+    if (!shared) {
+        free(idx);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
     uint64_t seed = o ? o->seed : 0;
     /* Seeded shuffle (Fisher-Yates) when sampling; items then go out in data order. */
     long max = o ? o->max_per_template : 0;
@@ -707,6 +752,7 @@ pp_status pp_instruct_render(const pp_template *t, const pp_instruct_data *cd,
     outitem *items = calloc(n ? n : 1, sizeof *items);
     if (!items) {
         free(idx);
+        json_decref(shared);
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     }
     size_t k = 0;
@@ -731,7 +777,7 @@ pp_status pp_instruct_render(const pp_template *t, const pp_instruct_data *cd,
             rendered_clear(&x);
             break;
         }
-        json_t *it = make_item(t, &d->recs[idx[i]], &x);
+        json_t *it = make_item(t, shared, &d->recs[idx[i]], &x);
         rendered_clear(&x);
         if (!it) {
             st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
@@ -752,6 +798,7 @@ pp_status pp_instruct_render(const pp_template *t, const pp_instruct_data *cd,
     }
     free(items);
     free(idx);
+    json_decref(shared);
     c.in_language = cs.in_language;
     if (cs.in_language)
         c.unmet = t->needs & ~cs.met & ~(unsigned)PP_NEED_PARALLEL;

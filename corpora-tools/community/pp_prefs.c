@@ -814,10 +814,12 @@ static void print_num(FILE *f, const json_t *v)
 
 void pp_prefs_stats_print(const json_t *r, FILE *f)
 {
-    fprintf(f, "%lld prompts, %lld judgements, %lld annotators; guideline(s):",
-            (long long)json_integer_value(json_object_get(r, "prompts")),
-            (long long)json_integer_value(json_object_get(r, "judgements")),
-            (long long)json_integer_value(json_object_get(r, "annotators")));
+    long long np = (long long)json_integer_value(json_object_get(r, "prompts")),
+              nj = (long long)json_integer_value(json_object_get(r, "judgements")),
+              na = (long long)json_integer_value(json_object_get(r, "annotators"));
+    fprintf(f, "%lld prompt%s, %lld judgement%s, %lld annotator%s; %s:", np, np == 1 ? "" : "s",
+            nj, nj == 1 ? "" : "s", na, na == 1 ? "" : "s",
+            json_array_size(json_object_get(r, "guidelines")) == 1 ? "guideline" : "guidelines");
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(r, "guidelines"), i, x) fprintf(f, " %s",
@@ -892,10 +894,10 @@ void pp_prefs_stats_print(const json_t *r, FILE *f)
                     fputs("-", f);
                 fputs(" of its judgements overall\n", f);
             }
-            fprintf(f, "  NOTE: the groups disagree on %ld prompt(s); a majority vote would hide "
+            fprintf(f, "  NOTE: the groups disagree on %ld prompt%s; a majority vote would hide "
                        "this between-group disagreement (use --aggregate per-group or "
                        "distribution to keep it).\n",
-                    nd);
+                    nd, nd == 1 ? "" : "s");
         }
     }
 }

@@ -511,6 +511,63 @@ static pp_status meta_load(pp_lewidi *l, const char *path, pp_error *err)
     return PP_OK;
 }
 
+/* The name that tells item file i apart: its base name, or the path as
+ * given when another file of the run has the same base name. */
+static const char *file_label(const char *const *items, size_t nitems, size_t i)
+{
+    const char *b = strrchr(items[i], '/');
+    b = b ? b + 1 : items[i];
+    for (size_t j = 0; j < nitems; j++) {
+        const char *o = strrchr(items[j], '/');
+        o = o ? o + 1 : items[j];
+        if (j != i && strcmp(b, o) == 0 && strcmp(items[i], items[j]) != 0)
+            return items[i];
+    }
+    return b;
+}
+
+/* Item keys are unique within a file only (each split of a LeWiDi data set
+ * numbers its own): a key found in several files of the run becomes
+ * FILE:KEY in every one of them, so that record ids (KEY/group) and
+ * source_id stay unique. A file given twice is the same items twice. */
+static pp_status qualify_shared_keys(pp_lewidi *l, const char *const *items, size_t nitems,
+                                     pp_error *err)
+{
+    if (nitems < 2)
+        return PP_OK;
+    json_t *first = json_object(), *shared = json_object();
+    size_t u;
+    json_t *item;
+    int oom = !first || !shared;
+    json_array_foreach(l->items, u, item) {
+        if (oom)
+            break;
+        const char *id = json_string_value(json_object_get(item, "id"));
+        const char *file = json_string_value(json_object_get(item, "file"));
+        json_t *f = json_object_get(first, id);
+        if (!f)
+            oom = json_object_set_new(first, id, json_string(file)) != 0;
+        else if (strcmp(json_string_value(f), file) != 0)
+            oom = json_object_set_new(shared, id, json_true()) != 0;
+    }
+    json_array_foreach(l->items, u, item) {
+        if (oom || json_object_size(shared) == 0)
+            break;
+        const char *id = json_string_value(json_object_get(item, "id"));
+        if (!json_object_get(shared, id))
+            continue;
+        const char *file = json_string_value(json_object_get(item, "file"));
+        size_t i = 0;
+        while (i < nitems && strcmp(items[i], file) != 0)
+            i++;
+        json_t *q = json_sprintf("%s:%s", i < nitems ? file_label(items, nitems, i) : file, id);
+        oom = !q || json_object_set_new(item, "id", q) != 0;
+    }
+    json_decref(first);
+    json_decref(shared);
+    return oom ? pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory") : PP_OK;
+}
+
 pp_status pp_lewidi_read(const char *const *items, size_t nitems, const char *meta,
                          const char *group_by, const char *labels, pp_lewidi **out,
                          pp_error *err)
@@ -595,6 +652,8 @@ pp_status pp_lewidi_read(const char *const *items, size_t nitems, const char *me
         json_object_foreach(doc, id, it) item_read(l, items[i], id, it);
         json_decref(doc);
     }
+    if (st == PP_OK)
+        st = qualify_shared_keys(l, items, nitems, err);
     if (st != PP_OK) {
         pp_lewidi_free(l);
         return st;

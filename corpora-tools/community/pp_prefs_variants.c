@@ -201,9 +201,10 @@ pp_status pp_prefs_variants(const pp_prefs_variants_opts *o, pp_prefs_emit_fn em
     size_t na = (size_t)floor(o->majority * (double)ntrain + 0.5);
     if (st == PP_OK && (ntrain < 2 || (na >= ntrain && o->split_by == PP_PREFS_SPLIT_PAIRS)))
         st = pp_error_set(err, PP_ERR_INVALID, o->udhr, 0,
-                          "%zu training paragraph(s) differ between %s and %s: too few for a "
+                          "%zu training %s between %s and %s: too few for a "
                           "minority share of %.2f",
-                          ntrain, code[0], code[1], 1.0 - o->majority);
+                          ntrain, ntrain == 1 ? "paragraph differs" : "paragraphs differ",
+                          code[0], code[1], 1.0 - o->majority);
     int *to_a = st == PP_OK ? calloc(n + 1, sizeof *to_a) : NULL;
     if (st == PP_OK) {
         uint64_t rng = o->seed ^ 0x5851F42D4C957F2DULL;

@@ -261,12 +261,8 @@ int cmd_ingest(int argc, char **argv)
     c.prog = pp_progress_new(cli_progress_stream(progress), "ingest", "records");
     pp_ingest_sink sink = {on_emit, on_reject, &c, on_fallback};
 
-    int nfiles = argc - optind;
-    pp_status s = PP_OK;
-    for (int i = 0; s == PP_OK && i < (nfiles > 0 ? nfiles : 1); i++) {
-        const char *path = nfiles > 0 ? argv[optind + i] : "-";
-        s = pp_ingest_file(path, &o, &sink, &err);
-    }
+    pp_status s = pp_ingest_files((const char *const *)argv + optind, (size_t)(argc - optind),
+                                  &o, &sink, &err);
     pp_progress_done(c.prog);
     free(c.buf);
     if (s == PP_OK && ledger) {

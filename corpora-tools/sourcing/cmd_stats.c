@@ -222,14 +222,19 @@ int cmd_stats(int argc, char **argv)
                 printf("%-14s %9ld %12ld %6.2f%%  %s\n", t.g[i].key, t.g[i].records, t.g[i].chars,
                        total_chars ? 100.0 * (double)t.g[i].chars / (double)total_chars : 0.0,
                        t.g[i].scripts);
-            printf("\n%zu %s values, %zu scripts (%s), %ld records, %ld characters\n", t.n,
-                   key_field, nscripts, all.scripts, total_records, total_chars);
+            printf("\n%zu %s %s, %zu %s (%s), %ld %s, %ld %s\n", t.n, key_field,
+                   cli_noun(t.n, "value", "values"), nscripts,
+                   cli_noun(nscripts, "script", "scripts"), all.scripts, total_records,
+                   cli_noun(total_records, "record", "records"), total_chars,
+                   cli_noun(total_chars, "character", "characters"));
         }
         free(all.scripts);
         if (missing)
-            cli_warn("stats", "%ld records had no '%s' field; counted as \"und\"", missing, key_field);
+            cli_warn("stats", "%ld %s no '%s' field; counted as \"und\"", missing,
+                     cli_noun(missing, "record had", "records had"), key_field);
         if (bad_lines)
-            cli_warn("stats", "%ld malformed lines skipped", bad_lines);
+            cli_warn("stats", "%ld malformed %s skipped", bad_lines,
+                     cli_noun(bad_lines, "line", "lines"));
         if (ledger_path) {
             pp_ledger *l;
             if (pp_ledger_open(ledger_path, "corpus", &l, &err) != PP_OK) {

@@ -63,8 +63,10 @@ static void default_source(const char *path, char *out, size_t cap)
         out[n - 4] = '\0';
 }
 
-pp_status pp_ingest_file(const char *path, const pp_ingest_opts *o, const pp_ingest_sink *sink,
-                         pp_error *err)
+/* Ingest one file; `stem` starts the ids minted from a position (NULL: the
+ * source name, as for a run of one file). */
+static pp_status ingest_one(const char *path, const char *stem, const pp_ingest_opts *o,
+                            const pp_ingest_sink *sink, pp_error *err)
 {
     pp_ingest_run r;
     memset(&r, 0, sizeof r);
@@ -77,6 +79,7 @@ pp_status pp_ingest_file(const char *path, const pp_ingest_opts *o, const pp_ing
         snprintf(r.source, sizeof r.source, "udhr");
     else
         default_source(path, r.source, sizeof r.source);
+    snprintf(r.id_stem, sizeof r.id_stem, "%s", stem ? stem : r.source);
 
     switch (o->format) {
     case PP_FMT_TXT:
@@ -111,5 +114,57 @@ pp_status pp_ingest_file(const char *path, const pp_ingest_opts *o, const pp_ing
         s = pp_error_set(err, PP_ERR_UNSUPPORTED, r.name, 0, "unsupported format");
     }
     xmlFreeDoc(doc);
+    return s;
+}
+
+pp_status pp_ingest_file(const char *path, const pp_ingest_opts *o, const pp_ingest_sink *sink,
+                         pp_error *err)
+{
+    return ingest_one(path, NULL, o, sink, err);
+}
+
+/* The stem of file i of a run: its name (as the default source), or the
+ * path as given when another file of the run has the same name
+ * (2020/part-0.txt, 2021/part-0.txt); after --source NAME, "NAME/" first,
+ * since the source no longer tells the files apart. */
+static pp_status file_stem(const char *const *paths, size_t n, size_t i, const char *source,
+                           char *out, size_t cap, pp_error *err)
+{
+    char name[256], other[256];
+    default_source(paths[i], name, sizeof name);
+    const char *use = name;
+    for (size_t j = 0; j < n; j++) {
+        if (j == i)
+            continue;
+        default_source(paths[j], other, sizeof other);
+        if (strcmp(name, other) == 0) {
+            use = paths[i] && strcmp(paths[i], "-") != 0 ? paths[i] : name;
+            break;
+        }
+    }
+    int len = source && *source ? snprintf(out, cap, "%s/%s", source, use)
+                                : snprintf(out, cap, "%s", use);
+    if (len < 0 || (size_t)len >= cap)
+        return pp_error_set(err, PP_ERR_INVALID, paths[i], 0,
+                            "the ids of this file would start with %d bytes (at most %zu): "
+                            "shorten --source or the path",
+                            len, cap - 1);
+    return PP_OK;
+}
+
+pp_status pp_ingest_files(const char *const *paths, size_t n, const pp_ingest_opts *o,
+                          const pp_ingest_sink *sink, pp_error *err)
+{
+    if (n == 0)
+        return ingest_one("-", NULL, o, sink, err);
+    if (n == 1)
+        return ingest_one(paths[0], NULL, o, sink, err);
+    char stem[256];
+    pp_status s = PP_OK;
+    for (size_t i = 0; s == PP_OK && i < n; i++) {
+        s = file_stem(paths, n, i, o->source, stem, sizeof stem, err);
+        if (s == PP_OK)
+            s = ingest_one(paths[i], stem, o, sink, err);
+    }
     return s;
 }

@@ -138,7 +138,7 @@ pp_status pp_ingest_html(pp_ingest_run *r, xmlDocPtr doc, pp_error *err)
     if (s == PP_OK && r->o->segment == PP_SEGMENT_PARAGRAPHS) {
         char id[320];
         for (size_t i = 0; i < w.n && s == PP_OK; i++) {
-            snprintf(id, sizeof id, "%s-p%zu", r->source, i + 1);
+            snprintf(id, sizeof id, "%s-p%zu", r->id_stem, i + 1);
             json_t *meta = json_pack("{s:I}", "paragraph", (json_int_t)(i + 1));
             if (title.len)
                 json_object_set_new(meta, "title", json_string(title.s));
@@ -156,7 +156,7 @@ pp_status pp_ingest_html(pp_ingest_run *r, xmlDocPtr doc, pp_error *err)
             json_t *meta = json_object();
             if (title.len)
                 json_object_set_new(meta, "title", json_string(title.s));
-            s = pp_ingest_text(r, r->source, all.s ? all.s : "", all.len, doclang, NULL, meta, 0,
+            s = pp_ingest_text(r, r->id_stem, all.s ? all.s : "", all.len, doclang, NULL, meta, 0,
                                1, err);
         }
         pp_buf_free(&all);

@@ -60,7 +60,7 @@ static pp_status one_record(pp_ingest_run *r, json_t *rec, long lineno, const ch
         snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(idv));
         id = idbuf;
     } else {
-        snprintf(idbuf, sizeof idbuf, "%s-l%ld", r->source, lineno);
+        snprintf(idbuf, sizeof idbuf, "%s-l%ld", r->id_stem, lineno);
         id = idbuf;
     }
     /* meta: the input's meta object plus every non-core top-level field */

@@ -7,15 +7,17 @@
  *
  * Id scheme (stable across runs: ids depend only on the input's content
  * and its file name, never on time or order of files):
- *   txt    <source>-l<line>            a line
- *          <source>-p<n>               the n-th blank-line paragraph
- *   jsonl  the record's id field, else <source>-l<line>
+ *   txt    <stem>-l<line>              a line
+ *          <stem>-p<n>                 the n-th blank-line paragraph
+ *   jsonl  the record's id field, else <stem>-l<line>
  *   udhr   udhr-<code>-a<article>-p<paragraph>
- *   html   <source>                    the document; <source>-p<n> per block
+ *   html   <stem>                      the document; <stem>-p<n> per block
  *   ces    the verse id (b.MAT.1.1)
- *   tmx    <source>-<pair>-v<k>        the k-th tuv of a translation unit
- *   tei    the element's xml:id, else <source>-p<n>
- * Paragraph splitting of a unit appends -p<n>, sentence splitting -s<n>. */
+ *   tmx    <stem>-<pair>-v<k>          the k-th tuv of a translation unit
+ *   tei    the element's xml:id, else <stem>-p<n>
+ * Paragraph splitting of a unit appends -p<n>, sentence splitting -s<n>.
+ * The stem is the source name; when one run reads several files it is made
+ * unique per file (pp_ingest_files in ingest.c). */
 #ifndef PP_INGEST_PRIVATE_H
 #define PP_INGEST_PRIVATE_H
 
@@ -29,6 +31,7 @@ typedef struct pp_ingest_run {
     const pp_ingest_sink *sink;
     const char *name;   /* file name used in messages ("<stdin>" for stdin) */
     char source[256];   /* value of the source field */
+    char id_stem[256];  /* start of the ids minted from a position (see above) */
     const char *rec_source;  /* jsonl: the record's own source, overrides `source` */
     json_t *text_json;       /* jsonl: the input's text string, reused when unchanged */
     /* One-entry cache of the last language tag canonicalized. */

@@ -72,7 +72,7 @@ static void walk(tei *t, xmlNode *n)
         if (xid && *xid)
             snprintf(id, sizeof id, "%s", (const char *)xid);
         else
-            snprintf(id, sizeof id, "%s-p%zu", t->r->source, t->n);
+            snprintf(id, sizeof id, "%s-p%zu", t->r->id_stem, t->n);
         xmlFree(xid);
         char *lang = pp_xml_lang(e);
         json_t *meta = json_pack("{s:s,s:I}", "element", (const char *)e->name, "paragraph",

@@ -39,7 +39,7 @@ static pp_status one_tu(pp_ingest_run *r, xmlNode *tu, long index, const char *h
         k++;
         long line = (long)xmlGetLineNo(v);
         char id[448];
-        snprintf(id, sizeof id, "%.255s-%.127s-v%ld", r->source, pair, k);
+        snprintf(id, sizeof id, "%.255s-%.127s-v%ld", r->id_stem, pair, k);
         xmlNode *seg = pp_xml_child(v, "seg");
         if (!seg) {
             s = pp_ingest_reject(r, line, "<tuv> without <seg>", NULL, 0, err);

@@ -23,7 +23,7 @@ static pp_status flush_para(pp_ingest_run *r, pp_buf *b, long first_line, size_t
         return PP_OK;
     char id[320];
     ++*para;
-    snprintf(id, sizeof id, "%s-p%zu", r->source, *para);
+    snprintf(id, sizeof id, "%s-p%zu", r->id_stem, *para);
     json_t *meta = json_pack("{s:I}", "line", (json_int_t)first_line);
     pp_status s = pp_ingest_text(r, id, b->s, b->len, NULL, NULL, meta, PP_TEXT_COLLAPSE,
                                  first_line, err);
@@ -49,7 +49,7 @@ pp_status pp_ingest_txt(pp_ingest_run *r, const char *path, pp_error *err)
             if (blank(line, len))
                 continue; /* empty lines are not documents */
             char id[320];
-            snprintf(id, sizeof id, "%s-l%ld", r->source, lineno);
+            snprintf(id, sizeof id, "%s-l%ld", r->id_stem, lineno);
             s = pp_ingest_text(r, id, line, len, NULL, NULL, NULL, PP_TEXT_COLLAPSE, lineno,
                                err);
         } else if (blank(line, len)) {

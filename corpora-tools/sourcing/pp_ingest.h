@@ -81,6 +81,15 @@ typedef struct pp_ingest_sink {
 PP_API pp_status pp_ingest_file(const char *path, const pp_ingest_opts *o,
                                 const pp_ingest_sink *sink, pp_error *err);
 
+/* Ingest the `n` files of one run in order (none: stdin). Ids minted from a
+ * position stay unique across the files: with one file they start with the
+ * source name, as pp_ingest_file's do; with several, with each file's name
+ * (the path as given when two files share a name), after "SOURCE/" when
+ * o->source is set. Ids taken from the input (a JSONL id field, CES verse
+ * ids, TEI xml:id) are kept as they are. */
+PP_API pp_status pp_ingest_files(const char *const *paths, size_t n, const pp_ingest_opts *o,
+                                 const pp_ingest_sink *sink, pp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

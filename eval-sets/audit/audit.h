@@ -17,6 +17,12 @@ typedef struct audit_cell {
 
 typedef enum audit_kind { AUDIT_QUALITY = 0, AUDIT_COST, AUDIT_INVENTORY } audit_kind;
 
+/* How the rows of several tags that fall on one language combine
+ * (audit_pool.c): an n-weighted mean, a sum of counts, a rate k/n of the
+ * language's own items, a share k/N of a total all languages share. */
+typedef enum audit_pool { AUDIT_POOL_MEAN = 0, AUDIT_POOL_SUM, AUDIT_POOL_RATE,
+                          AUDIT_POOL_SHARE } audit_pool;
+
 typedef struct audit_metric {
     char *key;          /* "eval.chrf", "filter.gopher.survival" */
     char *stage, *step, *name;
@@ -24,11 +30,14 @@ typedef struct audit_metric {
     audit_kind kind;
     double lo, hi;      /* range of the values (hi may be INFINITY) */
     int declared;       /* 1: the kind comes from metric-kinds.tsv or the rows; 0: assumed */
+    audit_pool pool;    /* metric-kinds.tsv; else sum for unbounded inventory, mean otherwise */
+    int pool_declared;  /* 1: the table's pool column named it */
     size_t ncells;
     audit_cell *cells;  /* sorted by language */
     pp_gap_lang *gap;   /* parallel to cells */
     pp_gap_summary sum;
     size_t nskipped;    /* rows without a finite value */
+    size_t npooled;     /* languages whose cell pools the rows of several tags */
 } audit_metric;
 
 typedef struct audit_lang {
@@ -56,8 +65,9 @@ typedef struct audit {
 /* Read ledger files, count each row under its language at a->level (the
  * registry's identity rule, pp_lang_key; at the individual level a
  * macrolanguage tag joins its only individual language present, "sw" rows
- * with "swh" rows), keep the last row of each (stage, step, metric, lang),
- * group by metric in pipeline order and give each metric its kind.
+ * with "swh" rows), keep the last row of each (stage, step, metric, tag),
+ * pool the tags that fall on one language (audit_pool_cells), group by
+ * metric in pipeline order and give each metric its kind.
  * Returns 0 after printing an error. */
 int audit_read(audit *a, char **files, int nfiles);
 
@@ -66,6 +76,15 @@ int audit_read(audit *a, char **files, int nfiles);
  * Returns 0 after printing an error. */
 int audit_kind_of(audit_metric *m);
 const char *audit_kind_name(audit_kind k);
+const char *audit_pool_name(audit_pool p);
+
+/* The pool of a metric whose table line names none: sum for inventory
+ * without an upper bound (counts), mean otherwise. */
+audit_pool audit_pool_default(const audit_metric *m);
+
+/* One cell from the cells `in` (n >= 1) of the tags that fall on one
+ * language, the last row of each tag, combined by m->pool (audit_pool.c). */
+void audit_pool_cells(const audit_metric *m, const audit_cell *in, size_t n, audit_cell *out);
 
 /* Pipeline rank of a stage name (DESIGN.md order; unknown stages last). */
 int audit_stage_rank(const char *stage);

@@ -8,7 +8,7 @@ libpolyphony_la_SOURCES += $(pp_audit_public) eval-sets/audit/pp_gap.c
 # Check program below compiles it in.
 pp_audit_cmd_logic = eval-sets/audit/audit.h eval-sets/audit/audit_ledger.c \
 	eval-sets/audit/audit_speakers.c eval-sets/audit/audit_write.c eval-sets/audit/audit_html.c \
-	eval-sets/audit/audit_kinds.c eval-sets/audit/audit_axis.c
+	eval-sets/audit/audit_kinds.c eval-sets/audit/audit_axis.c eval-sets/audit/audit_pool.c
 polyphony_SOURCES += $(pp_audit_cmd_logic) eval-sets/audit/cmd_audit.c
 # What each ledger metric is (quality, cost, inventory), its direction and range.
 nobase_dist_pkgdata_DATA += eval-sets/audit/metric-kinds.tsv

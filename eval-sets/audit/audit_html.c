@@ -582,9 +582,9 @@ static void notes(FILE *fp, const audit *a)
         fputs("</ul></li>\n", fp);
     }
     if (nosp) {
-        fprintf(fp, "<li>No speaker count for %zu language(s), left out of the speaker-weighted "
+        fprintf(fp, "<li>No speaker count for %zu language%s, left out of the speaker-weighted "
                     "figures (M<sub>1</sub>, priorities) and counted in M<sub>0</sub>: ",
-                nosp);
+                nosp, nosp == 1 ? "" : "s");
         size_t s = 0;
         for (size_t l = 0; l < a->nl; l++)
             if (!(a->l[l].speakers > 0)) {
@@ -649,11 +649,14 @@ int audit_write_html(const audit *a, FILE *fp)
     size_t ngap = 0;
     for (size_t i = 0; i < a->nm; i++)
         ngap += gapped(&a->m[i]);
-    fprintf(fp, "<h1>Per-community gap audit</h1>\n<p class=\"note\">%zu communities (%s level), "
-                "%zu stages, %zu quality and cost metrics and %zu inventory metrics from %ld ledger "
-                "rows in %ld file(s). Speaker counts: ",
-            a->nl, a->level == PP_LANG_MACROLANGUAGE ? "macrolanguage" : "individual", ns, ngap,
-            a->nm - ngap, a->nrows, a->nfiles);
+    fprintf(fp, "<h1>Per-community gap audit</h1>\n<p class=\"note\">%zu %s (%s level), "
+                "%zu stage%s, %zu quality and cost metric%s and %zu inventory metric%s from %ld "
+                "ledger row%s in %ld file%s. Speaker counts: ",
+            a->nl, a->nl == 1 ? "community" : "communities",
+            a->level == PP_LANG_MACROLANGUAGE ? "macrolanguage" : "individual", ns,
+            ns == 1 ? "" : "s", ngap, ngap == 1 ? "" : "s", a->nm - ngap,
+            a->nm - ngap == 1 ? "" : "s", a->nrows, a->nrows == 1 ? "" : "s", a->nfiles,
+            a->nfiles == 1 ? "" : "s");
     esc(fp, a->speakers_source);
     fprintf(fp, "; M<sub>&tau;</sub> weights &prop; speakers<sup>&tau;</sup>, priority = "
                 "w<sub>l</sub>(&tau;=%g)&middot;(1&minus;u<sub>l</sub>).</p>\n",

@@ -16,6 +16,26 @@ const char *audit_kind_name(audit_kind k)
     return k == AUDIT_COST ? "cost" : k == AUDIT_INVENTORY ? "inventory" : "quality";
 }
 
+static const char *const pool_names[] = {"mean", "sum", "rate", "share"};
+
+const char *audit_pool_name(audit_pool p)
+{
+    return pool_names[p];
+}
+
+static int pool_parse(const char *s)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, pool_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+audit_pool audit_pool_default(const audit_metric *m)
+{
+    return m->kind == AUDIT_INVENTORY && isinf(m->hi) ? AUDIT_POOL_SUM : AUDIT_POOL_MEAN;
+}
+
 static double bound(const char *s)
 {
     if (strcmp(s, "inf") == 0)
@@ -37,19 +57,21 @@ static int lookup(audit_metric *m, FILE *fp, const char *path)
         line[strcspn(line, "\r\n")] = '\0';
         if (!line[0] || line[0] == '#')
             continue;
-        char *f[5];
+        char *f[7];
         int nf = 0;
-        for (char *save = NULL, *t = strtok_r(line, "\t", &save); t && nf < 5;
+        for (char *save = NULL, *t = strtok_r(line, "\t", &save); t && nf < 7;
              t = strtok_r(NULL, "\t", &save))
             f[nf++] = t;
-        double lo = nf == 5 ? bound(f[3]) : NAN, hi = nf == 5 ? bound(f[4]) : NAN;
-        int kind = nf < 5 ? -1 : strcmp(f[1], "quality") == 0 ? AUDIT_QUALITY
+        int ok5 = nf == 5 || nf == 6, pool = nf == 6 ? pool_parse(f[5]) : -2;
+        double lo = ok5 ? bound(f[3]) : NAN, hi = ok5 ? bound(f[4]) : NAN;
+        int kind = !ok5 ? -1 : strcmp(f[1], "quality") == 0 ? AUDIT_QUALITY
                                : strcmp(f[1], "cost") == 0      ? AUDIT_COST
                                : strcmp(f[1], "inventory") == 0 ? AUDIT_INVENTORY : -1;
         if (kind < 0 || (strcmp(f[2], "higher") && strcmp(f[2], "lower")) || isnan(lo) ||
-            isnan(hi) || !(lo < hi)) {
+            isnan(hi) || !(lo < hi) || pool == -1) {
             fprintf(stderr, "polyphony audit: %s:%ld: expected pattern<TAB>quality|cost|inventory"
-                            "<TAB>higher|lower<TAB>lo<TAB>hi\n", path, no);
+                            "<TAB>higher|lower<TAB>lo<TAB>hi[<TAB>mean|sum|rate|share]\n", path,
+                    no);
             return -1;
         }
         if (fnmatch(f[0], m->key, 0) == 0) {
@@ -58,6 +80,8 @@ static int lookup(audit_metric *m, FILE *fp, const char *path)
             m->lo = lo;
             m->hi = hi;
             m->declared = 1;
+            m->pool = pool >= 0 ? (audit_pool)pool : audit_pool_default(m);
+            m->pool_declared = pool >= 0;
             return 1;
         }
     }
@@ -72,6 +96,8 @@ int audit_kind_of(audit_metric *m)
     m->lo = 0;
     m->hi = INFINITY;
     m->declared = 0;
+    m->pool_declared = 0;
+    m->pool = AUDIT_POOL_MEAN;
     char path[4096];
     if (pp_data_path(KINDS_FILE, path, sizeof path, NULL) != PP_OK)
         return 1; /* not installed: every metric assumed, and the report says so */

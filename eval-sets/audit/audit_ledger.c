@@ -13,7 +13,7 @@ typedef struct row {
     char *tag;  /* the tag as the ledger wrote it (canonical BCP 47) */
     double value, lo, hi;
     long n;
-    long seq; /* order of reading: the last row of a (key, lang) wins */
+    long seq; /* order of reading: the last row of a (key, tag) wins */
     int kind; /* -1, or the row's own "kind" */
     int lower; /* -1, or the row's own "better" */
     double rlo, rhi; /* the row's own "range", NAN when absent */
@@ -390,8 +390,14 @@ int audit_read(audit *a, char **files, int nfiles)
             free_rows(rows, n);
             return 0;
         }
-        size_t conflicts = 0;
         m->cells = calloc(j - i, sizeof *m->cells);
+        audit_cell *tagc = calloc(j - i, sizeof *tagc);
+        if (!m->cells || !tagc) {
+            free(tagc);
+            free_rows(rows, n);
+            fprintf(stderr, "polyphony audit: out of memory\n");
+            return 0;
+        }
         for (size_t k = i; k < j; k++) {
             /* the row's own kind, direction and range (the last row saying so wins) */
             if (rows[k].kind >= 0)
@@ -400,27 +406,40 @@ int audit_read(audit *a, char **files, int nfiles)
                 m->lower = rows[k].lower, m->declared = 1;
             if (!isnan(rows[k].rlo))
                 m->lo = rows[k].rlo, m->hi = rows[k].rhi;
-            if (k + 1 < j && strcmp(rows[k + 1].lang, rows[k].lang) == 0 &&
-                strcmp(rows[k + 1].tag, rows[k].tag) != 0)
-                conflicts++;
-            /* the last row of this language wins */
-            if (k + 1 < j && strcmp(rows[k + 1].lang, rows[k].lang) == 0)
-                continue;
-            if (!isfinite(rows[k].value)) {
-                m->nskipped++;
-                continue;
-            }
-            audit_cell *c = &m->cells[m->ncells++];
-            c->lang = audit_lang_index(a, rows[k].lang);
-            c->value = rows[k].value;
-            c->lo = rows[k].lo;
-            c->hi = rows[k].hi;
-            c->n = rows[k].n;
         }
-        if (conflicts)
-            fprintf(stderr, "polyphony audit: %s: %zu row(s) of different tags fall on one "
-                            "language at the %s level; the last one read is kept\n",
-                    m->key, conflicts, a->level == PP_LANG_MACROLANGUAGE ? "macrolanguage" : "individual");
+        /* a row that says what its metric is also says how it pools */
+        if (!m->pool_declared)
+            m->pool = audit_pool_default(m);
+        /* One language's rows (in reading order): the last row of each tag
+         * counts (a re-run replaces a run), and the tags' rows are pooled. */
+        for (size_t g = i; g < j;) {
+            size_t e = g, ntag = 0, nan = 0;
+            while (e < j && strcmp(rows[e].lang, rows[g].lang) == 0)
+                e++;
+            for (size_t k = g; k < e; k++) {
+                int later = 0;
+                for (size_t q = k + 1; q < e && !later; q++)
+                    later = strcmp(rows[q].tag, rows[k].tag) == 0;
+                if (later)
+                    continue;
+                if (!isfinite(rows[k].value)) {
+                    nan++;
+                    continue;
+                }
+                audit_cell *c = &tagc[ntag++];
+                c->lang = audit_lang_index(a, rows[k].lang);
+                c->value = rows[k].value;
+                c->lo = rows[k].lo;
+                c->hi = rows[k].hi;
+                c->n = rows[k].n;
+            }
+            m->nskipped += nan;
+            if (ntag > 0)
+                audit_pool_cells(m, tagc, ntag, &m->cells[m->ncells++]);
+            m->npooled += ntag > 1;
+            g = e;
+        }
+        free(tagc);
         i = j;
     }
     free_rows(rows, n);

@@ -52,11 +52,11 @@ int audit_write_table(const audit *a, FILE *fp, int top)
         nosp += !(a->l[i].speakers > 0);
     for (size_t i = 0; i < a->nm; i++)
         ninv += a->m[i].kind == AUDIT_INVENTORY;
-    fprintf(fp, "%ld ledger rows from %ld file(s): %zu languages (%s level), %zu metrics (%zu "
+    fprintf(fp, "%ld ledger row%s from %ld file%s: %zu language%s (%s level), %zu metric%s (%zu "
                 "inventory); speakers: %s",
-            a->nrows, a->nfiles, a->nl,
-            a->level == PP_LANG_MACROLANGUAGE ? "macrolanguage" : "individual", a->nm, ninv,
-            a->speakers_source);
+            a->nrows, a->nrows == 1 ? "" : "s", a->nfiles, a->nfiles == 1 ? "" : "s", a->nl,
+            a->nl == 1 ? "" : "s", a->level == PP_LANG_MACROLANGUAGE ? "macrolanguage" : "individual",
+            a->nm, a->nm == 1 ? "" : "s", ninv, a->speakers_source);
     fprintf(fp, nosp ? " (%zu without a count)\n\n" : "\n\n", nosp);
     fprintf(fp, "%-38s %-7s %-6s %5s %16s %16s %7s %7s %7s\n", "metric", "kind", "better",
             "langs", "best", "worst", "gini", "M_1", "M_0");
@@ -226,6 +226,11 @@ int audit_write_json(const audit *a, FILE *fp)
         json_object_set_new(o, "languages", langs);
         json_object_set_new(o, "speakers_missing", miss);
         json_object_set_new(o, "rows_without_value", json_integer((json_int_t)m->nskipped));
+        /* languages whose value pools the rows of several tags, and how */
+        if (m->npooled) {
+            json_object_set_new(o, "pooled_languages", json_integer((json_int_t)m->npooled));
+            json_object_set_new(o, "pool", json_string(audit_pool_name(m->pool)));
+        }
         json_array_append_new(arr, o);
     }
     int rc = json_dumpf(arr, fp, JSON_INDENT(1) | JSON_REAL_PRECISION(15));

@@ -134,15 +134,16 @@ int cmd_audit(int argc, char **argv)
         nmac += a.l[l].speakers_from != NULL;
     }
     if (nosp && strcmp(a.speakers_source, "none") != 0) {
-        fprintf(stderr, "polyphony audit: no speaker count (%s) for %zu of %zu languages:",
-                a.speakers_source, nosp, a.nl);
+        fprintf(stderr, "polyphony audit: no speaker count (%s) for %zu of %zu %s:",
+                a.speakers_source, nosp, a.nl, cli_noun(a.nl, "language", "languages"));
         size_t shown = 0;
         for (size_t l = 0; l < a.nl && shown < 20; l++)
             if (!(a.l[l].speakers > 0))
                 fprintf(stderr, "%s %s", shown++ ? "," : "", a.l[l].lang);
-        fprintf(stderr, "%s; they are left out of the speaker-weighted figures (M_1, "
-                        "priorities) and count in M_0\n",
-                nosp > shown ? ", ..." : "");
+        fprintf(stderr, "%s; %s left out of the speaker-weighted figures (M_1, "
+                        "priorities) and %s in M_0\n",
+                nosp > shown ? ", ..." : "", cli_noun(nosp, "it is", "they are"),
+                cli_noun(nosp, "counts", "count"));
     }
     for (size_t l = 0; l < a.nl && nmac; l++)
         if (a.l[l].speakers_from)
@@ -151,7 +152,8 @@ int cmd_audit(int argc, char **argv)
                     a.l[l].lang, a.l[l].speakers_from, a.l[l].speakers);
     for (size_t i = 0; i < a.nm; i++)
         if (a.m[i].nskipped)
-            cli_warn("audit", "%s: %zu row(s) without a value left out", a.m[i].key, a.m[i].nskipped);
+            cli_warn("audit", "%s: %zu %s without a value left out", a.m[i].key, a.m[i].nskipped,
+                     cli_noun(a.m[i].nskipped, "row", "rows"));
 
     int ok = 1;
     if (json_out)

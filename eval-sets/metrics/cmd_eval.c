@@ -371,11 +371,13 @@ static int run_metric(const eval_set *a, const eval_set *b, const size_t *map, c
     } else {
         if (b)
             printf("%s: %s (A) vs %s (B); paired bootstrap and approximate randomization, %ld "
-                   "resamples, seed %ld\n",
-                   pp_metric_name(m), a->file, b->file, r->resamples, r->seed);
+                   "%s, seed %ld\n",
+                   pp_metric_name(m), a->file, b->file, r->resamples,
+                   cli_noun(r->resamples, "resample", "resamples"), r->seed);
         else
-            printf("%s: %s; 95%% percentile bootstrap, %ld resamples, seed %ld%s\n",
-                   pp_metric_name(m), a->file, r->resamples, r->seed,
+            printf("%s: %s; 95%% percentile bootstrap, %ld %s, seed %ld%s\n",
+                   pp_metric_name(m), a->file, r->resamples,
+                   cli_noun(r->resamples, "resample", "resamples"), r->seed,
                    pp_metric_lower_is_better(m) ? " (lower is better)" : "");
         print_rows("lang", rl, nl, b != NULL, prec);
         if (ng) {

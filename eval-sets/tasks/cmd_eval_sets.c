@@ -215,13 +215,15 @@ static int score(udhr_task t, const char *prompts_path, const char *outputs_path
         rc = 1;
     }
     if (rc == 0 && missing && !allow_missing) {
-        fprintf(stderr, "polyphony eval-sets: %zu prompt(s) of %s have no answer in %s (first: '%s'); "
-                        "use --allow-missing to score them as empty answers\n",
-                missing, prompts_path, outputs_path, first_missing);
+        fprintf(stderr, "polyphony eval-sets: %zu %s of %s %s no answer in %s (first: '%s'); "
+                        "use --allow-missing to score %s as empty answers\n",
+                missing, cli_noun(missing, "prompt", "prompts"), prompts_path,
+                cli_noun(missing, "has", "have"), outputs_path, first_missing,
+                cli_noun(missing, "it", "them"));
         rc = 1;
     } else if (rc == 0 && missing) {
-        cli_warn("eval-sets", "%zu prompt(s) without an answer scored as empty (first: '%s')",
-                 missing, first_missing);
+        cli_warn("eval-sets", "%zu %s without an answer scored as empty (first: '%s')", missing,
+                 cli_noun(missing, "prompt", "prompts"), first_missing);
     }
     if (rc == 0)
         rc = write_array(out, res);
@@ -297,8 +299,9 @@ static int eval_sets_run(const char *sub, int argc, char **argv)
             for (size_t i = 0; i < s->nl; i++)
                 printf("%-14s %-6s %5zu  %s\n", s->l[i].lang, s->l[i].code, s->l[i].ntest, s->l[i].name);
         } else {
-            printf("%zu languages with at least %ld test paragraphs (one declaration each)\n\n",
-                   s->nl, min_par);
+            printf("%zu %s with at least %ld test %s (one declaration each)\n\n", s->nl,
+                   cli_noun(s->nl, "language", "languages"), min_par,
+                   cli_noun(min_par, "paragraph", "paragraphs"));
             printf("%-12s %-14s %7s  %s\n", "task", "metric", "items", "description");
             for (int k = 0; k < UDHR_NTASKS; k++) {
                 json_t *arr = json_array();

@@ -109,6 +109,10 @@ void cli_warn(const char *cmd, const char *fmt, ...)
 #endif
     ;
 
+/* The noun that goes with a count in a message, singular for one:
+ * printf("%zu %s", n, cli_noun(n, "language", "languages")). */
+const char *cli_noun(double n, const char *one, const char *many);
+
 /* Progress: -1 auto (stderr is a terminal), 0 off (--quiet), 1 on (--progress).
  * Returns the stream to hand to pp_progress_new() (NULL for none). */
 FILE *cli_progress_stream(int mode);

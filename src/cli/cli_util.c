@@ -45,6 +45,11 @@ FILE *cli_progress_stream(int mode)
     return isatty(STDERR_FILENO) ? stderr : NULL;
 }
 
+const char *cli_noun(double n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
 int cli_parse_long(const char *cmd, const char *opt, const char *val, long min, long max, long *out)
 {
     char *end;

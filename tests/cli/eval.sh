@@ -16,6 +16,8 @@ expect_status 2 pp eval --metric chrf --resamples lots "$D/chrf_input.jsonl"
 # chrF on the fixture: table, JSON, determinism
 expect_status 0 pp eval --metric chrf -B 200 "$D/chrf_input.jsonl"
 expect_grep "^yo " "$TMP/out"
+expect_status 0 pp eval --metric chrf -B 1 "$D/chrf_input.jsonl"
+expect_grep '95% percentile bootstrap, 1 resample, seed 1$' "$TMP/out"
 expect_status 0 pp eval --metric chrf --json -B 200 --seed 5 "$D/chrf_input.jsonl"
 cp "$TMP/out" "$TMP/run1"
 expect_status 0 pp eval --metric chrf --json -B 200 --seed 5 "$D/chrf_input.jsonl"

@@ -59,6 +59,39 @@ pp ingest --format udhr -s sentences "$D/udhr-yor.html" >"$TMP/run1.jsonl"
 pp ingest --format udhr -s sentences "$D/udhr-yor.html" >"$TMP/run2.jsonl"
 expect_same "$TMP/run1.jsonl" "$TMP/run2.jsonl" "two runs differ"
 
+# Ids stay unique across the files of one run: with --source they start with
+# SOURCE/ and the file's name, two files of the same name are told apart by
+# their paths; one file keeps <source>-p<n>, byte for byte.
+ids() { sed 's/^{"id":"\([^"]*\)".*/\1/' "$1"; }
+mkdir -p "$TMP/y2020" "$TMP/y2021"
+cp "$D/paragraphs.txt" "$TMP/y2020/part.txt"
+cp "$D/paragraphs.txt" "$TMP/y2021/part.txt"
+check "one file" pp ingest -s paragraphs --source web "$D/paragraphs.txt" >"$TMP/one.jsonl"
+expect_grep '^\{"id":"web-p1","text"' "$TMP/one.jsonl"
+sed 's/"id":"web-/"id":"paragraphs.txt-/; s/"source":"web"/"source":"paragraphs.txt"/' \
+    "$TMP/one.jsonl" >"$TMP/one-renamed.jsonl"
+expect_same "$TMP/plain.jsonl" "$TMP/one-renamed.jsonl" "--source on one file"
+expect_status 0 pp ingest -s paragraphs --source web "$D/paragraphs.txt" "$TMP/y2020/part.txt"
+expect_grep '^\{"id":"web/paragraphs.txt-p1",.*"source":"web"' "$TMP/out"
+expect_grep '^\{"id":"web/part.txt-p1",.*"source":"web"' "$TMP/out"
+expect_eq "$(ids "$TMP/out" | sort | uniq -d | head -1)" "" "--source, two files: a duplicate id"
+(cd "$TMP" && pp ingest -s paragraphs y2020/part.txt y2021/part.txt) >"$TMP/same-name.jsonl"
+expect_grep '^\{"id":"y2020/part.txt-p1",.*"source":"part.txt"' "$TMP/same-name.jsonl"
+expect_grep '^\{"id":"y2021/part.txt-p1",.*"source":"part.txt"' "$TMP/same-name.jsonl"
+expect_eq "$(ids "$TMP/same-name.jsonl" | sort | uniq -d | head -1)" "" \
+    "two files of one name: a duplicate id"
+# without --source and with distinct names, ids are the file's as before
+expect_status 0 pp ingest -s paragraphs "$D/paragraphs.txt" "$TMP/y2020/part.txt"
+expect_grep '^\{"id":"paragraphs.txt-p1",.*"source":"paragraphs.txt"' "$TMP/out"
+expect_grep '^\{"id":"part.txt-p1",.*"source":"part.txt"' "$TMP/out"
+cp "$D/memory.tmx" "$TMP/memory.tmx"
+(cd "$TMP" && pp ingest --format tmx --source tm memory.tmx memory.tmx.gz) >"$TMP/tm.jsonl"
+expect_grep '^\{"id":"tm/memory.tmx-art1-v1"' "$TMP/tm.jsonl"
+expect_grep '^\{"id":"tm/memory.tmx.gz-art1-v1"' "$TMP/tm.jsonl"
+long=$(printf '%0250d' 0)
+expect_status 1 pp ingest --source "$long" "$D/paragraphs.txt" "$TMP/y2020/part.txt"
+expect_grep 'paragraphs.txt: the ids of this file would start with [0-9]+ bytes' "$TMP/err"
+
 # --rejects keeps bad items with a reason; --strict makes them an error
 expect_status 0 pp ingest --format jsonl --text-field content \
     --lang-field language --id-field doc_id --rejects "$TMP/rej.jsonl" "$D/mapped.jsonl"

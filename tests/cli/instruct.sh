@@ -35,6 +35,27 @@ expect_grep '"completion":"المادة ٢"' "$TMP/fx.jsonl"
 expect_grep '"prompt":"1 ታኅሣሥ 1941 ' "$TMP/fx.jsonl"
 # no test-split record rendered
 expect_no_grep '-a5-' "$TMP/fx.jsonl"
+# Records of two sources with the same id (two translations' verse ids, two
+# corpora ingested apart): a template that takes any source gives each item
+# an id of its own, SOURCE/ID after the template; one source keeps TEMPLATE:ID.
+mkdir -p "$TMP/anysrc"
+sed 's/ dataset="udhr"//' "$I/templates/am-dated.xml" >"$TMP/anysrc/am-dated.xml"
+sed 's/"source":"udhr"/"source":"udhr-1948"/' "$I/udhr-sample.jsonl" >"$TMP/udhr-1948.jsonl"
+check "build, two sources" pp instruct build --quiet --templates "$TMP/anysrc" \
+    --data "$I/udhr-sample.jsonl" --data "$TMP/udhr-1948.jsonl" --out "$TMP/two.jsonl"
+expect_lines 4 "$TMP/two.jsonl"
+expect_eq "$(grep -o '"id":"[^"]*"' "$TMP/two.jsonl" | sort | uniq -d | head -1)" "" \
+    "two sources: a duplicate item id"
+expect_grep '"id":"test-am-dated:udhr-1948/udhr-amh-a1-p1".*"dataset":"udhr-1948","source_id":"udhr-amh-a1-p1"' \
+    "$TMP/two.jsonl"
+check "build, one source" pp instruct build --quiet --templates "$TMP/anysrc" \
+    --data "$I/udhr-sample.jsonl" --out "$TMP/one.jsonl"
+expect_grep '^\{"id":"test-am-dated:udhr-amh-a1-p1"' "$TMP/one.jsonl"
+# the summary counts in the singular where there is one
+expect_status 0 pp instruct build --templates "$TMP/anysrc" --data "$I/udhr-sample.jsonl"
+expect_grep '^polyphony instruct build: 2 items in 1 language from 1 template$' "$TMP/err"
+expect_status 0 pp instruct validate --no-lid --data "$I/udhr-sample.jsonl" "$TMP/anysrc/am-dated.xml"
+expect_grep 'validate: 1 template, 1 valid' "$TMP/err"
 # --strict turns a record lacking a field into an error
 expect_status 1 pp instruct build --strict --templates "$I/bad/missing-field.xml" --data "$I/udhr-sample.jsonl"
 

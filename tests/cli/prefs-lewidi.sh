@@ -20,7 +20,7 @@ expect_grep 'no annotator has the field "Religion"' "$TMP/err"
 check "import mp" pp prefs import --format lewidi --annotators "$L/mp_annotators_meta.json" \
     --group-by Nationality --out "$TMP/mp.jsonl" "$L/mp_items.json" 2>"$TMP/mp.err"
 expect_lines 11 "$TMP/mp.jsonl"
-expect_grep '6 items, 11 preference records by Nationality; 1 item-group pair\(s\) tied' "$TMP/mp.err"
+expect_grep '6 items, 11 preference records by Nationality; 1 item-group pair tied' "$TMP/mp.err"
 expect_jq_slurp 'all(.[]; has("id") and has("prompt") and has("chosen") and has("rejected") and has("group") and has("lang") and has("p_chosen"))' "$TMP/mp.jsonl"
 expect_jq_slurp '[.[].lang] | unique == ["ar","de","en","es","pt"]' "$TMP/mp.jsonl"
 # the groups' opposed readings of m1 and m2, with the shares
@@ -33,6 +33,16 @@ check "import mp --rejects" pp prefs import --format lewidi --annotators "$L/mp_
     --group-by Nationality --out "$TMP/mp2.jsonl" --rejects "$TMP/mp-rej.jsonl" "$L/mp_items.json" 2>/dev/null
 expect_lines 1 "$TMP/mp-rej.jsonl"
 expect_grep 'item m5: group Nationality=United States: no single preferred label' "$TMP/mp-rej.jsonl"
+# Several item files (the splits of one data set number their own items): a
+# key found in two of them becomes FILE:KEY in both, the others stay as they are.
+sed '/"m1": {/,/^  },/s/The bus came on time today/The tram was late again/' "$L/mp_items.json" |
+    sed 's/"m6"/"m7"/' >"$TMP/mp_dev.json"
+check "import mp, two files" pp prefs import --format lewidi --annotators "$L/mp_annotators_meta.json" \
+    --group-by Nationality --out "$TMP/mp2f.jsonl" "$L/mp_items.json" "$TMP/mp_dev.json" 2>/dev/null
+expect_jq_slurp '[.[].id] | length == (unique | length)' "$TMP/mp2f.jsonl"
+expect_jq_slurp 'any(.[]; .id == "mp_items.json:m1/United States" and .source_id == "mp_items.json:m1")' "$TMP/mp2f.jsonl"
+expect_jq_slurp 'any(.[]; .id == "mp_dev.json:m1/United States" and (.prompt | test("tram")))' "$TMP/mp2f.jsonl"
+expect_jq_slurp 'any(.[]; .id == "m6/United States") and any(.[]; .id == "m7/United States")' "$TMP/mp2f.jsonl"
 # two fields: the group joins their values
 check "import by two fields" pp prefs import --format lewidi --annotators "$L/mp_annotators_meta.json" \
     --group-by Nationality,Gender --out "$TMP/mp3.jsonl" "$L/mp_items.json" 2>/dev/null
