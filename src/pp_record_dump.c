@@ -3,47 +3,44 @@
  * writes, without jansson's per-code-point string output: strings are
  * copied in runs, only the characters JSON must escape are rewritten, and
  * non-ASCII bytes are checked as UTF-8 (jansson refuses to dump an
- * ill-formed string, so this does too). Reals still go through jansson so
- * their digits stay exactly its own. */
+ * ill-formed string, so this does too). The pieces (pp_json_buf.h) also
+ * serve writers that build a record from parsed fields without a tree. */
 #include "config.h"
-#include "src/pp_record.h"
+#include "src/pp_json_buf.h"
 
+#include <locale.h>
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/utf8.h>
 
-typedef struct {
-    char **buf;
-    size_t *cap;
-    size_t len;
-} out_t;
-
-static int reserve(out_t *o, size_t more)
+int pp_jbuf_reserve(pp_jbuf *o, size_t more)
 {
     if (more > SIZE_MAX / 2 - o->len)
         return 0;
     size_t need = o->len + more + 1;
-    if (need <= *o->cap && *o->buf)
+    if (need <= o->cap && o->s)
         return 1;
-    size_t ncap = *o->cap ? *o->cap : 256;
+    size_t ncap = o->cap ? o->cap : 256;
     while (ncap < need)
         ncap *= 2;
-    char *b = realloc(*o->buf, ncap);
+    char *b = realloc(o->s, ncap);
     if (!b)
         return 0;
-    *o->buf = b;
-    *o->cap = ncap;
+    o->s = b;
+    o->cap = ncap;
     return 1;
 }
 
-static int put_string(out_t *o, const char *s, size_t n)
+int pp_jbuf_string(pp_jbuf *o, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    if (n > INT32_MAX || !reserve(o, n * 6 + 2))
+    if (n > INT32_MAX || !pp_jbuf_reserve(o, n * 6 + 2))
         return 0;
     const uint8_t *p = (const uint8_t *)s;
-    char *w = *o->buf + o->len;
+    char *w = o->s + o->len;
     *w++ = '"';
     size_t i = 0;
     while (i < n) {
@@ -87,78 +84,117 @@ static int put_string(out_t *o, const char *s, size_t n)
         i++;
     }
     *w++ = '"';
-    o->len = (size_t)(w - *o->buf);
+    o->len = (size_t)(w - o->s);
     return 1;
 }
 
-static int put_bytes(out_t *o, const char *s, size_t n)
+int pp_jbuf_put(pp_jbuf *o, const char *s, size_t n)
 {
-    if (!reserve(o, n))
+    if (!pp_jbuf_reserve(o, n))
         return 0;
-    memcpy(*o->buf + o->len, s, n);
+    memcpy(o->s + o->len, s, n);
     o->len += n;
     return 1;
 }
 
-/* Scalars other than strings (reals, integers, true, false, null): jansson's own text. */
-static int put_scalar(out_t *o, const json_t *v)
+int pp_jbuf_int(pp_jbuf *o, long long x)
 {
-    const size_t flags = JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15);
-    if (json_is_integer(v)) {
-        char tmp[24], *e = tmp + sizeof tmp, *b = e;
-        json_int_t x = json_integer_value(v);
-        unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
-        do
-            *--b = (char)('0' + u % 10);
-        while (u /= 10);
-        if (x < 0)
-            *--b = '-';
-        return put_bytes(o, b, (size_t)(e - b));
-    }
-    if (!reserve(o, 64))
-        return 0;
-    size_t room = *o->cap - o->len;
-    size_t n = json_dumpb(v, *o->buf + o->len, room, flags);
-    if (n == 0)
-        return 0;
-    if (n > room) {
-        if (!reserve(o, n))
-            return 0;
-        n = json_dumpb(v, *o->buf + o->len, *o->cap - o->len, flags);
-        if (n == 0)
-            return 0;
-    }
-    o->len += n;
-    return 1;
+    char tmp[24], *e = tmp + sizeof tmp, *b = e;
+    unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+    do
+        *--b = (char)('0' + u % 10);
+    while (u /= 10);
+    if (x < 0)
+        *--b = '-';
+    return pp_jbuf_put(o, b, (size_t)(e - b));
 }
 
-static int put_value(out_t *o, const json_t *v)
+/* A real as jansson prints it with JSON_REAL_PRECISION(15): "%.15g" with a
+ * '.' for the locale's decimal point, ".0" appended when the result has
+ * neither '.' nor 'e' (so it reads back as a real), and the exponent
+ * without '+' or leading zeros ("1e+20" -> "1e20", "1e-05" -> "1e-5").
+ * Not finite: refused, as jansson does. */
+int pp_jbuf_real(pp_jbuf *o, double d)
+{
+    if (!isfinite(d))
+        return 0;
+    char t[48];
+    int n = snprintf(t, sizeof t - 3, "%.15g", d);
+    if (n < 0 || (size_t)n >= sizeof t - 3)
+        return 0;
+    const char *dp = localeconv()->decimal_point;
+    if (dp && dp[0] && dp[0] != '.' && !dp[1]) {
+        char *c = strchr(t, dp[0]);
+        if (c)
+            *c = '.';
+    }
+    char *e = strchr(t, 'e');
+    if (!e && !strchr(t, '.')) {
+        t[n++] = '.';
+        t[n++] = '0';
+        t[n] = '\0';
+    } else if (e) {
+        char *from = e + 1, *to = e + 1;
+        if (*from == '+')
+            from++;
+        else if (*from == '-')
+            from = ++to;
+        while (*from == '0' && from[1])
+            from++;
+        if (from != to) {
+            memmove(to, from, strlen(from) + 1);
+            n = (int)strlen(t);
+        }
+    }
+    return pp_jbuf_put(o, t, (size_t)n);
+}
+
+/* Scalars other than strings (reals, integers, true, false, null). */
+static int put_scalar(pp_jbuf *o, const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_INTEGER:
+        return pp_jbuf_int(o, json_integer_value(v));
+    case JSON_REAL:
+        return pp_jbuf_real(o, json_real_value(v));
+    case JSON_TRUE:
+        return pp_jbuf_put(o, "true", 4);
+    case JSON_FALSE:
+        return pp_jbuf_put(o, "false", 5);
+    case JSON_NULL:
+        return pp_jbuf_put(o, "null", 4);
+    default:
+        return 0;
+    }
+}
+
+int pp_jbuf_json(pp_jbuf *o, const json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_STRING:
-        return put_string(o, json_string_value(v), json_string_length(v));
+        return pp_jbuf_string(o, json_string_value(v), json_string_length(v));
     case JSON_OBJECT: {
-        if (!put_bytes(o, "{", 1))
+        if (!pp_jbuf_put(o, "{", 1))
             return 0;
         int first = 1;
         for (void *it = json_object_iter((json_t *)v); it;
              it = json_object_iter_next((json_t *)v, it)) {
-            if (!first && !put_bytes(o, ",", 1))
+            if (!first && !pp_jbuf_put(o, ",", 1))
                 return 0;
             first = 0;
-            if (!put_string(o, json_object_iter_key(it), json_object_iter_key_len(it)) ||
-                !put_bytes(o, ":", 1) || !put_value(o, json_object_iter_value(it)))
+            if (!pp_jbuf_string(o, json_object_iter_key(it), json_object_iter_key_len(it)) ||
+                !pp_jbuf_put(o, ":", 1) || !pp_jbuf_json(o, json_object_iter_value(it)))
                 return 0;
         }
-        return put_bytes(o, "}", 1);
+        return pp_jbuf_put(o, "}", 1);
     }
     case JSON_ARRAY: {
-        if (!put_bytes(o, "[", 1))
+        if (!pp_jbuf_put(o, "[", 1))
             return 0;
         for (size_t i = 0; i < json_array_size(v); i++)
-            if ((i && !put_bytes(o, ",", 1)) || !put_value(o, json_array_get(v, i)))
+            if ((i && !pp_jbuf_put(o, ",", 1)) || !pp_jbuf_json(o, json_array_get(v, i)))
                 return 0;
-        return put_bytes(o, "]", 1);
+        return pp_jbuf_put(o, "]", 1);
     }
     default:
         return put_scalar(o, v);
@@ -169,6 +205,9 @@ size_t pp_record_dump(const json_t *v, char **buf, size_t *cap)
 {
     if (!v)
         return 0;
-    out_t o = {buf, cap, 0};
-    return put_value(&o, v) ? o.len : 0;
+    pp_jbuf o = {*buf, 0, *buf ? *cap : 0};
+    int ok = pp_jbuf_json(&o, v);
+    *buf = o.s;
+    *cap = o.cap;
+    return ok ? o.len : 0;
 }

@@ -291,6 +291,39 @@ START_TEST(test_dump_matches_jansson)
 }
 END_TEST
 
+/* Reals are printed by the project's own formatter: the same digits as
+ * jansson's on values of every magnitude, sign and precision. */
+START_TEST(test_dump_reals_match_jansson)
+{
+    static const double fixed[] = {0.0, -0.0, 1.0, -1.0, 0.1, 7.15, 1e15, 1e16, 1e17, 1e21,
+                                   123456789012345678.0, 1e-4, 1e-5, 1.5e-7, 5e-324, 1e308,
+                                   -2.2250738585072014e-308, 1.7976931348623157e308, 100.0,
+                                   0.30000000000000004, 3.141592653589793, 1e100, 123.456e-100};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        json_t *r = json_real(fixed[i]);
+        same_as_jansson(r);
+        json_decref(r);
+    }
+    uint64_t x = 0x9E3779B97F4A7C15ULL;
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double d;
+        if (i % 2) {
+            memcpy(&d, &x, sizeof d); /* any bit pattern */
+            if (!isfinite(d))
+                continue;
+        } else { /* short decimals, as data has them */
+            d = (double)(int64_t)(x % 2000001 - 1000000) / (double)(1 + x % 10000);
+        }
+        json_t *r = json_real(d);
+        same_as_jansson(r);
+        json_decref(r);
+    }
+}
+END_TEST
+
 /* Every line with ill-formed UTF-8 is an encoding error naming the first bad
  * byte, wherever the byte is and whatever else is wrong with the line (the
  * check runs only on lines jansson refuses). */
@@ -340,6 +373,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_roundtrip_gz);
     tcase_add_test(tc, test_roundtrip_zst);
     tcase_add_test(tc, test_bad_lines);
+    tcase_add_test(tc, test_dump_reals_match_jansson);
     tcase_add_test(tc, test_nul_in_string);
     tcase_add_test(tc, test_source_policy);
     tcase_add_test(tc, test_reject_file_is_valid_utf8);
