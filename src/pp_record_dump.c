@@ -114,10 +114,59 @@ int pp_jbuf_int(pp_jbuf *o, long long x)
  * neither '.' nor 'e' (so it reads back as a real), and the exponent
  * without '+' or leading zeros ("1e+20" -> "1e20", "1e-05" -> "1e-5").
  * Not finite: refused, as jansson does. */
+/* The common case without printf: |d| in [1e-4, 1e15), where "%.15g" is
+ * fixed-point, and d the double of a decimal with at most 15 significant
+ * digits (M / 10^k for an integer M < 10^15). Such a decimal comes back
+ * from the double's 15-digit rounding unchanged (15 = DBL_DIG), so it is
+ * exactly what printf would print; M / 10^k == d checks it (both exact,
+ * the division correctly rounded). 0 when d is not such a value. */
+static int real_fixed(pp_jbuf *o, double d)
+{
+    static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    double a = fabs(d);
+    if (!(a >= 1e-4 && a < 1e15))
+        return 0;
+    for (int k = 0; k < 16; k++) {
+        double s = a * p10[k];
+        if (s >= 1e15)
+            return 0;
+        double m = nearbyint(s);
+        if (m / p10[k] != a)
+            continue; /* the first k that holds: no trailing zeros */
+        char t[40], *e = t + sizeof t, *b = e;
+        unsigned long long u = (unsigned long long)m;
+        int digits = 0;
+        if (k == 0) {
+            *--b = '0';
+            *--b = '.';
+        }
+        do {
+            *--b = (char)('0' + u % 10);
+            u /= 10;
+            if (++digits == k)
+                *--b = '.';
+        } while (u);
+        while (digits < k) { /* 0.00ddd */
+            *--b = '0';
+            if (++digits == k)
+                *--b = '.';
+        }
+        if (b[0] == '.')
+            *--b = '0';
+        if (d < 0)
+            *--b = '-';
+        return pp_jbuf_put(o, b, (size_t)(e - b));
+    }
+    return 0;
+}
+
 int pp_jbuf_real(pp_jbuf *o, double d)
 {
     if (!isfinite(d))
         return 0;
+    if (real_fixed(o, d))
+        return 1;
     char t[48];
     int n = snprintf(t, sizeof t - 3, "%.15g", d);
     if (n < 0 || (size_t)n >= sizeof t - 3)

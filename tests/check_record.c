@@ -305,12 +305,15 @@ START_TEST(test_dump_reals_match_jansson)
         json_decref(r);
     }
     uint64_t x = 0x9E3779B97F4A7C15ULL;
-    for (int i = 0; i < 20000; i++) {
+    for (int i = 0; i < 30000; i++) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
+        static const double p10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
         double d;
-        if (i % 2) {
+        if (i % 3 == 2) { /* decimals as written in data: 6.68, -0.0025, 1234567.5 */
+            d = (double)(int64_t)(x % 20000000001ULL - 10000000000LL) / p10[(x >> 40) % 11];
+        } else if (i % 3) {
             memcpy(&d, &x, sizeof d); /* any bit pattern */
             if (!isfinite(d))
                 continue;
