@@ -29,6 +29,8 @@ int pp_jbuf_put(pp_jbuf *b, const char *s, size_t n);
 /* A JSON string: quotes, jansson's escapes (\uXXXX upper-case for other
  * control characters), UTF-8 checked. */
 int pp_jbuf_string(pp_jbuf *b, const char *s, size_t n);
+/* The same for a string already known to be valid UTF-8 (not checked again). */
+int pp_jbuf_string_valid(pp_jbuf *b, const char *s, size_t n);
 int pp_jbuf_int(pp_jbuf *b, long long x);
 int pp_jbuf_real(pp_jbuf *b, double d);
 /* Any jansson value. */

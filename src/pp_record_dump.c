@@ -34,7 +34,27 @@ int pp_jbuf_reserve(pp_jbuf *o, size_t more)
     return 1;
 }
 
-int pp_jbuf_string(pp_jbuf *o, const char *s, size_t n)
+/* The end of the run from i of bytes copied as they are (none below 0x20,
+ * no '"', no '\\'), eight bytes at a time: a word holds such a byte when
+ * one of its bytes is below 0x20 or equal to '"' or '\\' (the classic
+ * test for a zero byte, on the word and on its XOR with each character). */
+static size_t plain_run(const uint8_t *p, size_t i, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+        if ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs)
+            break;
+        i += 8;
+    }
+    while (i < n && p[i] >= 0x20 && p[i] != '"' && p[i] != '\\')
+        i++;
+    return i;
+}
+
+static int put_string(pp_jbuf *o, const char *s, size_t n, int check_utf8)
 {
     static const char hex[] = "0123456789ABCDEF";
     if (n > INT32_MAX || !pp_jbuf_reserve(o, n * 6 + 2))
@@ -44,27 +64,19 @@ int pp_jbuf_string(pp_jbuf *o, const char *s, size_t n)
     *w++ = '"';
     size_t i = 0;
     while (i < n) {
-        size_t run = i;
-        while (run < n && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\')
-            run++;
+        size_t run = plain_run(p, i, n);
         if (run > i) {
+            /* An escaped byte is ASCII, never inside a UTF-8 sequence, so
+             * runs can be checked one by one. */
+            if (check_utf8 && !pp_utf8_valid(s + i, run - i, NULL))
+                return 0;
             memcpy(w, p + i, run - i);
             w += run - i;
             i = run;
-            continue;
+            if (i == n)
+                break;
         }
         uint8_t c = p[i];
-        if (c >= 0x80) {
-            int32_t j = (int32_t)i;
-            UChar32 cp;
-            U8_NEXT(p, j, (int32_t)n, cp);
-            if (cp < 0)
-                return 0;
-            memcpy(w, p + i, (size_t)j - i);
-            w += (size_t)j - i;
-            i = (size_t)j;
-            continue;
-        }
         *w++ = '\\';
         switch (c) {
         case '"': *w++ = '"'; break;
@@ -87,6 +99,10 @@ int pp_jbuf_string(pp_jbuf *o, const char *s, size_t n)
     o->len = (size_t)(w - o->s);
     return 1;
 }
+
+int pp_jbuf_string(pp_jbuf *o, const char *s, size_t n) { return put_string(o, s, n, 1); }
+
+int pp_jbuf_string_valid(pp_jbuf *o, const char *s, size_t n) { return put_string(o, s, n, 0); }
 
 int pp_jbuf_put(pp_jbuf *o, const char *s, size_t n)
 {

@@ -160,7 +160,7 @@ int dump(pp_jbuf *b, element e)
         bool first = true;
         for (auto kv : as_object(e)) {
             if ((!first && !pp_jbuf_put(b, ",", 1)) ||
-                !pp_jbuf_string(b, kv.key.data(), kv.key.size()) || !pp_jbuf_put(b, ":", 1) ||
+                !pp_jbuf_string_valid(b, kv.key.data(), kv.key.size()) || !pp_jbuf_put(b, ":", 1) ||
                 !dump(b, kv.value))
                 return 0;
             first = false;
@@ -180,7 +180,7 @@ int dump(pp_jbuf *b, element e)
     }
     case element_type::STRING: {
         std::string_view s = e.get_string().value_unsafe();
-        return pp_jbuf_string(b, s.data(), s.size());
+        return pp_jbuf_string_valid(b, s.data(), s.size()); // checked by the parser
     }
     case element_type::INT64:
         return pp_jbuf_int(b, e.get_int64().value_unsafe());
@@ -340,7 +340,7 @@ int pp_record_view_dump(const pp_record_view *v, const pp_jfield *f, char **buf,
         ok = f->node < v->nodes.size() && dump(&b, v->nodes[f->node]);
         break;
     case PP_J_STRING:
-        ok = pp_jbuf_string(&b, f->str, f->len);
+        ok = pp_jbuf_string_valid(&b, f->str, f->len);
         break;
     case PP_J_INT:
         ok = pp_jbuf_int(&b, f->i);

@@ -38,7 +38,8 @@ static pp_status canon_lang(pp_ingest_run *r, const char *tag, const char **out)
     return (pp_status)r->lang_status;
 }
 
-/* Emit one record built from NFC text `t` (n bytes, non-empty), written
+/* Emit one record built from NFC text `t` (n bytes, non-empty, valid
+ * UTF-8: text_unit checked it or it comes from a parsed record), written
  * field by field (pp_json_buf.h) in the order of DESIGN.md's record. */
 static pp_status emit_one(pp_ingest_run *r, const char *id, const char *t, size_t n,
                           const char *lang, const char *license, json_t *meta, pp_error *err)
@@ -55,7 +56,7 @@ static pp_status emit_one(pp_ingest_run *r, const char *id, const char *t, size_
     pp_jbuf *o = &r->out;
     o->len = 0;
     int ok = pp_jbuf_put(o, "{\"id\":", 6) && pp_jbuf_string(o, id, strlen(id)) &&
-             pp_jbuf_put(o, ",\"text\":", 8) && pp_jbuf_string(o, t, n) &&
+             pp_jbuf_put(o, ",\"text\":", 8) && pp_jbuf_string_valid(o, t, n) &&
              pp_jbuf_put(o, ",\"lang\":", 8) && pp_jbuf_string(o, lang, strlen(lang)) &&
              pp_jbuf_put(o, ",\"script\":", 10) && pp_jbuf_string(o, script, strlen(script)) &&
              pp_jbuf_put(o, ",\"source\":", 10) && pp_jbuf_string(o, src, srclen);

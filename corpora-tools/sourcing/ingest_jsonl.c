@@ -136,7 +136,7 @@ static int meta_add(pp_jbuf *b, size_t *count, const pp_record_view *v, const pp
 {
     if ((*count)++ && !pp_jbuf_put(b, ",", 1))
         return 0;
-    if (!pp_jbuf_string(b, f->key, f->key_len) || !pp_jbuf_put(b, ":", 1))
+    if (!pp_jbuf_string_valid(b, f->key, f->key_len) || !pp_jbuf_put(b, ":", 1))
         return 0;
     return pp_record_view_dump(v, f, &b->s, &b->len, &b->cap);
 }
