@@ -61,7 +61,7 @@ bool duplicate(std::vector<std::string_view> &k, size_t base)
     size_t n = k.size() - base;
     if (n < 2)
         return false;
-    if (n <= 8) {
+    if (n <= 16) { // records' objects are small: pairs beat sorting
         for (size_t i = base; i < k.size(); i++)
             for (size_t j = i + 1; j < k.size(); j++)
                 if (k[i] == k[j])

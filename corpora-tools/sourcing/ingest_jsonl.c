@@ -33,6 +33,10 @@
  * mapped field is kept in meta too. */
 static int is_core_field(const pp_ingest_opts *o, const char *k)
 {
+    /* the fixed names start with s, l or m: most other keys end here */
+    if (*k != 's' && *k != 'l' && *k != 'm' && *k != *o->text_field && *k != *o->lang_field &&
+        *k != *o->id_field)
+        return 0;
     return strcmp(k, o->text_field) == 0 || strcmp(k, o->lang_field) == 0 ||
            strcmp(k, o->id_field) == 0 || strcmp(k, "script") == 0 ||
            strcmp(k, "source") == 0 || strcmp(k, "license") == 0 || strcmp(k, "meta") == 0;
