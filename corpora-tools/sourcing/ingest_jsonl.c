@@ -42,6 +42,13 @@ static int is_core_field(const pp_ingest_opts *o, const char *k)
            strcmp(k, "source") == 0 || strcmp(k, "license") == 0 || strcmp(k, "meta") == 0;
 }
 
+/* The id of a record without one (both ways of reading records use it). */
+static const char *line_id(const pp_ingest_run *r, long lineno, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s-l%ld", r->source, lineno);
+    return buf;
+}
+
 static pp_status one_record(pp_ingest_run *r, json_t *rec, long lineno, const char *raw,
                             size_t rawlen, pp_error *err)
 {
@@ -73,8 +80,7 @@ static pp_status one_record(pp_ingest_run *r, json_t *rec, long lineno, const ch
         snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(idv));
         id = idbuf;
     } else {
-        snprintf(idbuf, sizeof idbuf, "%s-l%ld", r->source, lineno);
-        id = idbuf;
+        id = line_id(r, lineno, idbuf, sizeof idbuf);
     }
     /* meta: the input's meta object plus every non-core top-level field */
     json_t *m = json_object_get(rec, "meta");
@@ -112,25 +118,6 @@ static pp_status one_record(pp_ingest_run *r, json_t *rec, long lineno, const ch
     r->rec_source = NULL;
     r->text_ok = NULL;
     return s;
-}
-
-/* "<source>-l<line>" into `buf` (cap >= 320). */
-static const char *line_id(const char *source, long lineno, char *buf, size_t cap)
-{
-    size_t n = strlen(source);
-    if (n + 24 > cap)
-        n = cap - 24;
-    memcpy(buf, source, n);
-    buf[n++] = '-';
-    buf[n++] = 'l';
-    char d[24], *e = d + sizeof d, *b = e;
-    unsigned long u = lineno < 0 ? 0 : (unsigned long)lineno;
-    do
-        *--b = (char)('0' + u % 10);
-    while (u /= 10);
-    memcpy(buf + n, b, (size_t)(e - b));
-    buf[n + (size_t)(e - b)] = '\0';
-    return buf;
 }
 
 static int is_string(const pp_jfield *f) { return f && f->type == PP_J_STRING; }
@@ -178,7 +165,7 @@ static pp_status one_view(pp_ingest_run *r, const pp_record_view *v, long lineno
         snprintf(idbuf, sizeof idbuf, "%lld", idv->i);
         id = idbuf;
     } else {
-        id = line_id(r->source, lineno, idbuf, sizeof idbuf);
+        id = line_id(r, lineno, idbuf, sizeof idbuf);
     }
     /* meta: the input's meta object (or {"meta": value} for another value),
      * then every non-core top-level field it does not already have. */
