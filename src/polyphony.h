@@ -7,6 +7,7 @@
 #include "src/pp_common.h"
 #include "src/pp_stream.h"
 #include "src/pp_record.h"
+#include "src/pp_record_view.h"
 #include "src/pp_text.h"
 #include "src/pp_ledger.h"
 #include "src/pp_stats.h"

@@ -2,6 +2,7 @@
  * validation by ICU before JSON parsing so the reason names the bad byte. */
 #include "config.h"
 #include "src/pp_record.h"
+#include "src/pp_record_view.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@ struct pp_reader {
     pp_input *in;
     const char *raw;
     size_t raw_len;
+    pp_record_view *view; /* the fast parser, made on first use */
 };
 
 struct pp_writer {
@@ -103,13 +105,20 @@ pp_status pp_record_parse(const char *line, size_t len, const char *name, long l
     return PP_OK;
 }
 
-pp_status pp_reader_next(pp_reader *r, json_t **rec, pp_error *err)
+pp_status pp_reader_next_view(pp_reader *r, const pp_record_view **view, json_t **rec,
+                             pp_error *err)
 {
+    *view = NULL;
     *rec = NULL;
     /* The previous line's bytes may be gone once getline refills or grows
      * its buffer, even when it fails: never leave raw pointing at them. */
     r->raw = NULL;
     r->raw_len = 0;
+    if (!r->view) {
+        pp_status s = pp_record_view_new(&r->view, err);
+        if (s != PP_OK)
+            return s;
+    }
     for (;;) {
         const char *line;
         size_t len;
@@ -122,8 +131,28 @@ pp_status pp_reader_next(pp_reader *r, json_t **rec, pp_error *err)
             return PP_OK;
         if (is_blank(line, len))
             continue;
-        return pp_record_parse(line, len, pp_input_name(r->in), pp_input_lineno(r->in), rec, err);
+        long lineno = pp_input_lineno(r->in);
+        size_t skip = lineno == 1 && len >= 3 && memcmp(line, BOM, 3) == 0 ? 3 : 0;
+        if (pp_record_view_parse(r->view, line + skip, len - skip)) {
+            *view = r->view;
+            return PP_OK;
+        }
+        /* Malformed, or a case the view leaves to jansson: its message or its record. */
+        return pp_record_parse(line, len, pp_input_name(r->in), lineno, rec, err);
     }
+}
+
+pp_status pp_reader_next(pp_reader *r, json_t **rec, pp_error *err)
+{
+    const pp_record_view *v;
+    pp_status s = pp_reader_next_view(r, &v, rec, err);
+    if (s == PP_OK && v) {
+        *rec = pp_record_view_tree(v);
+        if (!*rec)
+            return pp_error_set(err, PP_ERR_NOMEM, pp_reader_name(r), pp_reader_lineno(r),
+                                "out of memory");
+    }
+    return s;
 }
 
 int pp_reader_can_go_on(pp_status s)
@@ -146,6 +175,7 @@ void pp_reader_close(pp_reader *r)
     if (!r)
         return;
     pp_input_close(r->in);
+    pp_record_view_free(r->view);
     free(r);
 }
 

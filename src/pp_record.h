@@ -19,6 +19,7 @@ extern "C" {
 
 typedef struct pp_reader pp_reader;
 typedef struct pp_writer pp_writer;
+typedef struct pp_record_view pp_record_view; /* src/pp_record_view.h */
 
 /* Open a JSONL reader over `path` ("-"/NULL: stdin; .gz/.zst detected). */
 PP_API pp_status pp_reader_open(const char *path, pp_reader **out, pp_error *err);
@@ -33,6 +34,13 @@ PP_API pp_status pp_reader_open(const char *path, pp_reader **out, pp_error *err
  * stream (PP_ERR_STREAM) is returned again by every later call, so a caller
  * must stop on it (pp_reader_can_go_on() tells the two kinds apart). */
 PP_API pp_status pp_reader_next(pp_reader *r, json_t **rec, pp_error *err);
+
+/* Next record without a tree where the fast parser takes the line: on
+ * PP_OK either *view is set (the reader's view, valid until the next call;
+ * *rec NULL) or *rec is a new reference (a line the view left to jansson),
+ * or both are NULL at the end of input. Errors as pp_reader_next. */
+PP_API pp_status pp_reader_next_view(pp_reader *r, const pp_record_view **view, json_t **rec,
+                                     pp_error *err);
 
 /* Parse one line as a record by the reader's rules (UTF-8 checked first, a
  * JSON object, no duplicate keys, no NUL in strings, a byte order mark
@@ -81,6 +89,12 @@ PP_API void pp_source_set_rejects(pp_source *s, pp_writer *rejects);
 
 /* Next usable record (new reference) or *rec NULL at the end (PP_OK). */
 PP_API pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err);
+
+/* Same, without building a tree where the fast parser took the line: on
+ * PP_OK *view (valid until the next call) or *rec is set, or neither at the
+ * end (see pp_reader_next_view). A dotted `text_field` gives trees. */
+PP_API pp_status pp_source_next_view(pp_source *s, const pp_record_view **view, json_t **rec,
+                                     pp_error *err);
 
 /* A record the caller finds unusable (`reason`, e.g. a field it needs is
  * missing), under the same policy as a bad line: counted, and sent to

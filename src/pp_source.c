@@ -3,6 +3,7 @@
  * stream ends the input, and the count that decides the exit status. */
 #include "config.h"
 #include "src/pp_record.h"
+#include "src/pp_record_view.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,19 +77,24 @@ static pp_status give(const pp_source *s, pp_error *err, pp_error *e, pp_status 
     return st;
 }
 
-pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err)
+/* The next record as a view (when `view` is not NULL and the fast parser
+ * took the line) or as a tree. */
+static pp_status next(pp_source *s, const pp_record_view **view, json_t **rec, pp_error *err)
 {
     *rec = NULL;
+    if (view)
+        *view = NULL;
     pp_error e;
     for (;;) {
         if (!s->r)
             return PP_OK;
         pp_error_clear(&e);
         json_t *j = NULL;
-        pp_status st = pp_reader_next(s->r, &j, &e);
+        const pp_record_view *v = NULL;
+        pp_status st = pp_reader_next_view(s->r, &v, &j, &e);
         if (st != PP_OK && !pp_reader_can_go_on(st))
             return give(s, err, &e, st, 1); /* the input ends: never a line to skip */
-        if (st == PP_OK && !j) {
+        if (st == PP_OK && !j && !v) {
             pp_reader_close(s->r);
             s->r = NULL;
             if (s->next_file < s->o.nfiles) {
@@ -99,19 +105,40 @@ pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err)
             }
             continue;
         }
-        if (st == PP_OK && s->o.text_field &&
-            !json_is_string(pp_record_get(j, s->o.text_field)))
+        int has_text = 1;
+        if (st == PP_OK && v && s->o.text_field && !strchr(s->o.text_field, '.')) {
+            const pp_jfield *f = pp_record_view_get(v, s->o.text_field);
+            has_text = f && f->type == PP_J_STRING;
+        } else if (st == PP_OK && s->o.text_field) {
+            /* a dotted path, or a record jansson parsed: through the tree */
+            if (v && !(j = pp_record_view_tree(v)))
+                return give(s, err, &e,
+                            pp_error_set(&e, PP_ERR_NOMEM, NULL, 0, "out of memory"), 0);
+            v = NULL;
+            has_text = json_is_string(pp_record_get(j, s->o.text_field));
+        }
+        if (!has_text)
             st = pp_error_set(&e, PP_ERR_PARSE, pp_reader_name(s->r), pp_reader_lineno(s->r),
                               "record has no \"%s\" string", s->o.text_field);
+        if (st == PP_OK && v && !view && !(j = pp_record_view_tree(v)))
+            st = pp_error_set(&e, PP_ERR_NOMEM, pp_reader_name(s->r), pp_reader_lineno(s->r),
+                              "out of memory");
         if (st == PP_OK) {
-            *rec = j;
+            if (j)
+                *rec = j;
+            else
+                *view = v;
             return PP_OK;
         }
+        if (st == PP_ERR_NOMEM)
+            return give(s, err, &e, st, 0);
         s->bad++;
         rename_file(s, &e);
         if (s->o.rejects && !s->o.strict) {
             size_t rawlen;
             const char *raw = pp_reader_raw(s->r, &rawlen);
+            if (v && !j)
+                j = pp_record_view_tree(v); /* the record, as rejects keep it */
             pp_error we;
             pp_error_clear(&we);
             pp_status ws =
@@ -125,6 +152,17 @@ pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err)
         json_decref(j);
         return give(s, err, &e, st, 0); /* already renamed */
     }
+}
+
+pp_status pp_source_next(pp_source *s, json_t **rec, pp_error *err)
+{
+    return next(s, NULL, rec, err);
+}
+
+pp_status pp_source_next_view(pp_source *s, const pp_record_view **view, json_t **rec,
+                              pp_error *err)
+{
+    return next(s, view, rec, err);
 }
 
 pp_status pp_source_reject(pp_source *s, const json_t *rec, const char *reason, pp_error *err)

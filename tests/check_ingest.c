@@ -19,10 +19,19 @@ typedef struct collect {
     int strict;
 } collect;
 
-static pp_status on_emit(void *ctx, json_t *rec, pp_error *err)
+/* Records come written: parsed back to be inspected, after checking that
+ * the fields handed with them are the record's own. */
+static pp_status on_emit(void *ctx, const pp_ingest_record *r, pp_error *err)
 {
     (void)err;
     collect *c = ctx;
+    json_error_t je;
+    json_t *rec = json_loadb(r->json, r->json_len, JSON_REJECT_DUPLICATES, &je);
+    ck_assert_msg(rec != NULL, "emitted record is not JSON: %s", je.text);
+    ck_assert_str_eq(json_string_value(json_object_get(rec, "lang")), r->lang);
+    json_t *t = json_object_get(rec, "text");
+    ck_assert_uint_eq(json_string_length(t), r->text_len);
+    ck_assert(memcmp(json_string_value(t), r->text, r->text_len) == 0);
     json_array_append_new(c->recs, rec);
     return PP_OK;
 }

@@ -291,6 +291,135 @@ START_TEST(test_dump_matches_jansson)
 }
 END_TEST
 
+/* Reals are printed by the project's own formatter: the same digits as
+ * jansson's on values of every magnitude, sign and precision. */
+START_TEST(test_dump_reals_match_jansson)
+{
+    static const double fixed[] = {0.0, -0.0, 1.0, -1.0, 0.1, 7.15, 1e15, 1e16, 1e17, 1e21,
+                                   123456789012345678.0, 1e-4, 1e-5, 1.5e-7, 5e-324, 1e308,
+                                   -2.2250738585072014e-308, 1.7976931348623157e308, 100.0,
+                                   0.30000000000000004, 3.141592653589793, 1e100, 123.456e-100};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        json_t *r = json_real(fixed[i]);
+        same_as_jansson(r);
+        json_decref(r);
+    }
+    uint64_t x = 0x9E3779B97F4A7C15ULL;
+    for (int i = 0; i < 30000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        static const double p10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
+        double d;
+        if (i % 3 == 2) { /* decimals as written in data: 6.68, -0.0025, 1234567.5 */
+            d = (double)(int64_t)(x % 20000000001ULL - 10000000000LL) / p10[(x >> 40) % 11];
+        } else if (i % 3) {
+            memcpy(&d, &x, sizeof d); /* any bit pattern */
+            if (!isfinite(d))
+                continue;
+        } else { /* short decimals, as data has them */
+            d = (double)(int64_t)(x % 2000001 - 1000000) / (double)(1 + x % 10000);
+        }
+        json_t *r = json_real(d);
+        same_as_jansson(r);
+        json_decref(r);
+    }
+}
+END_TEST
+
+/* The view takes a line only when jansson (as the reader calls it) takes it
+ * too, and then gives the same record: the tree built from the view, the
+ * fields dumped one by one, and jansson's own tree write the same bytes. */
+static int view_agrees(pp_record_view *v, const char *line, size_t len)
+{
+    json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
+    int took = pp_record_view_parse(v, line, len);
+    if (took) {
+        ck_assert_msg(json_is_object(j), "view took what jansson refuses: %.*s", (int)len, line);
+        char *a = NULL, *b = NULL, *c = NULL;
+        size_t ca = 0, cb = 0, cc = 0;
+        json_t *t = pp_record_view_tree(v);
+        size_t na = pp_record_dump(j, &a, &ca), nb = pp_record_dump(t, &b, &cb);
+        ck_assert_uint_gt(na, 0);
+        ck_assert_msg(na == nb && memcmp(a, b, na) == 0, "trees differ: %.*s", (int)len, line);
+        size_t nf;
+        const pp_jfield *f = pp_record_view_fields(v, &nf);
+        ck_assert_uint_eq(nf, json_object_size(j));
+        for (size_t i = 0; i < nf; i++) {
+            json_t *one = json_object();
+            json_object_setn(one, f[i].key, f[i].key_len, json_object_getn(j, f[i].key, f[i].key_len));
+            size_t n1 = pp_record_dump(one, &c, &cc);
+            char *d = NULL;
+            size_t cd = 0, ld = 0;
+            ck_assert(pp_record_view_dump(v, &f[i], &d, &ld, &cd));
+            /* {"key":VALUE}: the value is what follows the first ':' after the key */
+            size_t kl = n1 - ld - 2;
+            ck_assert_msg(n1 > ld + 2 && memcmp(c + kl + 1, d, ld) == 0 && c[kl] == ':',
+                          "field %zu dumps differently: %.*s", i, (int)len, line);
+            free(d);
+            json_decref(one);
+        }
+        free(a);
+        free(b);
+        free(c);
+        json_decref(t);
+    }
+    json_decref(j);
+    return took;
+}
+
+START_TEST(test_view_agrees_with_jansson)
+{
+    pp_record_view *v = NULL;
+    ck_assert_int_eq(pp_record_view_new(&v, NULL), PP_OK);
+    static const char *const files[] = {TESTDATA "/stream/view-cases.jsonl",
+                                        TESTDATA "/stream/records.jsonl",
+                                        TESTDATA "/stream/bad-lines.jsonl"};
+    int took = 0, lines = 0;
+    uint64_t x = 0x2545F4914F6CDD1DULL;
+    for (size_t fi = 0; fi < 3; fi++) {
+        size_t n;
+        char *data = tu_read_file(files[fi], &n);
+        ck_assert(data);
+        for (char *p = data, *end = data + n; p < end;) {
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+            lines++;
+            took += view_agrees(v, p, len);
+            /* and mutants of the line: a byte changed, dropped or doubled */
+            char *m = malloc(len + 2);
+            for (int k = 0; len && k < 300; k++) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                size_t at = x % len, ml = len;
+                memcpy(m, p, len);
+                static const char pick[] = "\"\\{}[],:0-1.eEu \x00\x80\xc3\xa9\xff";
+                switch ((x >> 32) % 3) {
+                case 0:
+                    m[at] = pick[(x >> 40) % (sizeof pick - 1)];
+                    break;
+                case 1:
+                    memmove(m + at, m + at + 1, len - at - 1);
+                    ml--;
+                    break;
+                default:
+                    memmove(m + at + 1, m + at, len - at);
+                    ml++;
+                }
+                view_agrees(v, m, ml);
+            }
+            free(m);
+            p = nl ? nl + 1 : end;
+        }
+        free(data);
+    }
+    /* the view took most lines: the comparison is not empty */
+    ck_assert_int_gt(took, lines / 2);
+    pp_record_view_free(v);
+}
+END_TEST
+
 /* Every line with ill-formed UTF-8 is an encoding error naming the first bad
  * byte, wherever the byte is and whatever else is wrong with the line (the
  * check runs only on lines jansson refuses). */
@@ -340,6 +469,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_roundtrip_gz);
     tcase_add_test(tc, test_roundtrip_zst);
     tcase_add_test(tc, test_bad_lines);
+    tcase_add_test(tc, test_dump_reals_match_jansson);
+    tcase_add_test(tc, test_view_agrees_with_jansson);
     tcase_add_test(tc, test_nul_in_string);
     tcase_add_test(tc, test_source_policy);
     tcase_add_test(tc, test_reject_file_is_valid_utf8);

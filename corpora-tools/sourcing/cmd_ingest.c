@@ -67,10 +67,9 @@ typedef struct lang_count {
     long chars;
 } lang_count;
 
-static pp_status tally(ingest_ctx *c, const json_t *rec, pp_error *err)
+static pp_status tally(ingest_ctx *c, const pp_ingest_record *rec, pp_error *err)
 {
-    const char *lang = json_string_value(json_object_get(rec, "lang"));
-    json_t *t = json_object_get(rec, "text");
+    const char *lang = rec->lang;
     if (!lang)
         return PP_OK;
     size_t i = c->last;
@@ -93,7 +92,7 @@ static pp_status tally(ingest_ctx *c, const json_t *rec, pp_error *err)
         c->last = i;
     }
     c->langs[i].records++;
-    c->langs[i].chars += (long)pp_utf8_length(json_string_value(t), json_string_length(t));
+    c->langs[i].chars += (long)pp_utf8_length(rec->text, rec->text_len);
     return PP_OK;
 }
 
@@ -124,24 +123,14 @@ static pp_status write_ledger(ingest_ctx *c, const char *path, const char *step,
     return s != PP_OK ? s : s2;
 }
 
-/* Records are serialized with 15 significant digits for reals (as
- * pp_writer_put does): a latitude of 7.15 stays "7.15" instead of the
- * 17-digit "7.1500000000000004" (jansson's default). */
-static pp_status on_emit(void *vctx, json_t *rec, pp_error *err)
+/* The record comes written (reals with 15 significant digits, as
+ * pp_writer_put writes them: a latitude of 7.15 stays "7.15"). */
+static pp_status on_emit(void *vctx, const pp_ingest_record *rec, pp_error *err)
 {
     ingest_ctx *c = vctx;
-    if (c->count_langs && tally(c, rec, err) != PP_OK) {
-        json_decref(rec);
+    if (c->count_langs && tally(c, rec, err) != PP_OK)
         return err ? err->code : PP_ERR_NOMEM;
-    }
-    size_t n = pp_record_dump(rec, &c->buf, &c->cap);
-    pp_status s;
-    if (n == 0) {
-        s = pp_error_set(err, PP_ERR_INVALID, NULL, 0, "a record cannot be serialized as JSON");
-    } else {
-        s = pp_writer_put_raw(c->out, c->buf, n, err);
-    }
-    json_decref(rec);
+    pp_status s = pp_writer_put_raw(c->out, rec->json, rec->json_len, err);
     c->nrec++;
     pp_progress_add(c->prog, 1, 0);
     return s;

@@ -81,17 +81,16 @@ static pp_status ingest_one(const char *path, const char *stem, const pp_ingest_
         default_source(path, r.source, sizeof r.source);
     snprintf(r.id_stem, sizeof r.id_stem, "%s", stem ? stem : r.source);
 
-    switch (o->format) {
-    case PP_FMT_TXT:
-        return pp_ingest_txt(&r, path, err);
-    case PP_FMT_JSONL:
-        return pp_ingest_jsonl(&r, path, err);
-    default:
-        break;
+    pp_status s;
+    if (o->format == PP_FMT_TXT || o->format == PP_FMT_JSONL) {
+        s = o->format == PP_FMT_TXT ? pp_ingest_txt(&r, path, err) : pp_ingest_jsonl(&r, path, err);
+        free(r.out.s);
+        free(r.meta.s);
+        return s;
     }
     xmlDocPtr doc = NULL;
     int html = o->format == PP_FMT_UDHR || o->format == PP_FMT_HTML;
-    pp_status s = pp_xml_load(path, html, &doc, err);
+    s = pp_xml_load(path, html, &doc, err);
     if (s != PP_OK)
         return s;
     switch (o->format) {
@@ -114,6 +113,7 @@ static pp_status ingest_one(const char *path, const char *stem, const pp_ingest_
         s = pp_error_set(err, PP_ERR_UNSUPPORTED, r.name, 0, "unsupported format");
     }
     xmlFreeDoc(doc);
+    free(r.out.s);
     return s;
 }
 

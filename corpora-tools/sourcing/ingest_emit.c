@@ -38,38 +38,38 @@ static pp_status canon_lang(pp_ingest_run *r, const char *tag, const char **out)
     return (pp_status)r->lang_status;
 }
 
-/* Emit one record built from NFC text `t` (NUL-terminated, non-empty). */
+/* Emit one record built from NFC text `t` (n bytes, non-empty, valid
+ * UTF-8: text_unit checked it or it comes from a parsed record), written
+ * field by field (pp_json_buf.h) in the order of DESIGN.md's record. */
 static pp_status emit_one(pp_ingest_run *r, const char *id, const char *t, size_t n,
                           const char *lang, const char *license, json_t *meta, pp_error *err)
 {
     char script[5];
     pp_script_of(t, n, script, NULL);
-    json_t *rec = json_object();
-    if (!rec)
-        return pp_error_set(err, PP_ERR_NOMEM, r->name, 0, "out of memory");
     const char *src = r->rec_source ? r->rec_source : r->source;
-    /* Reuse the input's JSON string when the text went through unchanged. */
-    json_t *tj = r->text_json && t == json_string_value(r->text_json) &&
-                         n == json_string_length(r->text_json)
-                     ? json_incref(r->text_json)
-                     : json_stringn_nocheck(t, n);
-    int bad = json_object_set_new_nocheck(rec, "id", json_string_nocheck(id)) ||
-              json_object_set_new_nocheck(rec, "text", tj) ||
-              json_object_set_new_nocheck(rec, "lang", json_string_nocheck(lang)) ||
-              json_object_set_new_nocheck(rec, "script", json_string_nocheck(script)) ||
-              json_object_set_new_nocheck(rec, "source", json_stringn(src, strlen(src)));
-    if (!bad && license)
-        bad = json_object_set_new_nocheck(rec, "license", json_string(license));
-    if (!bad && meta && json_object_size(meta) > 0)
-        bad = json_object_set_nocheck(rec, "meta", meta);
-    if (bad) {
-        json_decref(rec);
-        if (!pp_utf8_valid(src, strlen(src), NULL))
-            return pp_error_set(err, PP_ERR_ENCODING, r->name, 0,
-                                "the source name is not valid UTF-8 (use --source)");
+    size_t srclen = strlen(src);
+    if (!pp_utf8_valid(src, srclen, NULL))
+        return pp_error_set(err, PP_ERR_ENCODING, r->name, 0,
+                            "the source name is not valid UTF-8 (use --source)");
+    if (license && !pp_utf8_valid(license, strlen(license), NULL))
         return pp_error_set(err, PP_ERR_NOMEM, r->name, 0, "out of memory");
-    }
-    return r->sink->emit(r->sink->ctx, rec, err);
+    pp_jbuf *o = &r->out;
+    o->len = 0;
+    int ok = pp_jbuf_put(o, "{\"id\":", 6) && pp_jbuf_string(o, id, strlen(id)) &&
+             pp_jbuf_put(o, ",\"text\":", 8) && pp_jbuf_string_valid(o, t, n) &&
+             pp_jbuf_put(o, ",\"lang\":", 8) && pp_jbuf_string(o, lang, strlen(lang)) &&
+             pp_jbuf_put(o, ",\"script\":", 10) && pp_jbuf_string(o, script, strlen(script)) &&
+             pp_jbuf_put(o, ",\"source\":", 10) && pp_jbuf_string(o, src, srclen);
+    if (ok && license)
+        ok = pp_jbuf_put(o, ",\"license\":", 11) && pp_jbuf_string(o, license, strlen(license));
+    if (ok && r->meta_json)
+        ok = pp_jbuf_put(o, ",\"meta\":", 8) && pp_jbuf_put(o, r->meta_json, r->meta_json_len);
+    else if (ok && meta && json_object_size(meta) > 0)
+        ok = pp_jbuf_put(o, ",\"meta\":", 8) && pp_jbuf_json(o, meta);
+    if (!ok || !pp_jbuf_put(o, "}", 1))
+        return pp_error_set(err, PP_ERR_INVALID, NULL, 0, "a record cannot be serialized as JSON");
+    pp_ingest_record rec = {o->s, o->len, lang, t, n};
+    return r->sink->emit(r->sink->ctx, &rec, err);
 }
 
 /* Text whose code points are all below U+0300 is in NFC: no character there
@@ -171,9 +171,9 @@ static pp_status text_unit(pp_ingest_run *r, const char *id, const char *text, s
     char reason[256];
     size_t bad;
     /* A string of a parsed JSON record (or a part of one) is already known
-     * to be well-formed UTF-8 without NUL (pp_record_parse): not checked again. */
-    const char *js = r->text_json ? json_string_value(r->text_json) : NULL;
-    int checked = js && text >= js && text + len <= js + json_string_length(r->text_json);
+     * to be well-formed UTF-8 without NUL (the record reader): not checked again. */
+    const char *js = r->text_ok;
+    int checked = js && text >= js && text + len <= js + r->text_ok_len;
     if (!checked && !pp_utf8_valid(text, len, &bad)) {
         snprintf(reason, sizeof reason, "invalid UTF-8 at byte %zu of the text", bad + 1);
         return pp_ingest_reject(r, line, reason, text, len, err);
@@ -216,16 +216,6 @@ static pp_status text_unit(pp_ingest_run *r, const char *id, const char *text, s
             return s;
         }
         t = nfc;
-    } else if (r->text_json && text == json_string_value(r->text_json)) {
-        t = text; /* a JSON string: already NUL-terminated */
-    } else if (!work) {
-        /* make it NUL-terminated for the JSON string */
-        work = malloc(len + 1);
-        if (!work)
-            return pp_error_set(err, PP_ERR_NOMEM, r->name, line, "out of memory");
-        memcpy(work, text, len);
-        work[len] = '\0';
-        t = work;
     }
     pp_status s = PP_OK;
     if (n == 0 || is_blank_line(t, n)) {

@@ -22,6 +22,7 @@
 #define PP_INGEST_PRIVATE_H
 
 #include "corpora-tools/sourcing/pp_ingest.h"
+#include "src/pp_json_buf.h"
 
 #include <jansson.h>
 #include <libxml/tree.h>
@@ -33,7 +34,12 @@ typedef struct pp_ingest_run {
     char source[256];   /* value of the source field */
     char id_stem[256];  /* start of the ids minted from a position (see above) */
     const char *rec_source;  /* jsonl: the record's own source, overrides `source` */
-    json_t *text_json;       /* jsonl: the input's text string, reused when unchanged */
+    const char *text_ok;     /* jsonl: the input's text, already known to be UTF-8 */
+    size_t text_ok_len;      /* without NUL (parts of it are not checked again) */
+    const char *meta_json;   /* jsonl: the record's meta already written, or NULL */
+    size_t meta_json_len;
+    pp_jbuf out;             /* the record being written */
+    pp_jbuf meta;            /* jsonl: the meta being written */
     /* One-entry cache of the last language tag canonicalized. */
     char lang_in[96];
     char lang_out[96];

@@ -60,10 +60,20 @@ PP_API pp_status pp_segment_mode_parse(const char *name, pp_segment_mode *m, pp_
 /* The reject reason of an empty unit (an empty <seg>, a blank element). */
 #define PP_INGEST_EMPTY "empty text"
 
+/* A record the ingest made, as it is written: one compact JSON object (the
+ * bytes pp_record_dump writes for it, without the '\n'), and the fields a
+ * sink may count without parsing it. Valid during the emit call only. */
+typedef struct pp_ingest_record {
+    const char *json;
+    size_t json_len;
+    const char *lang; /* the canonical language tag */
+    const char *text; /* the record's text (NFC), text_len bytes, not NUL-terminated */
+    size_t text_len;
+} pp_ingest_record;
+
 typedef struct pp_ingest_sink {
-    /* Receives a new record; the callee takes the reference. Returning an
-     * error stops the ingest. */
-    pp_status (*emit)(void *ctx, json_t *rec, pp_error *err);
+    /* Receives a new record. Returning an error stops the ingest. */
+    pp_status (*emit)(void *ctx, const pp_ingest_record *rec, pp_error *err);
     /* Receives a rejected item (raw may be NULL). Returning an error (e.g.
      * under --strict) stops the ingest. A unit with no text at all comes
      * with the reason PP_INGEST_EMPTY: nothing of the input is lost there. */

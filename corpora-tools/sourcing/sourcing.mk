@@ -22,6 +22,9 @@ EXTRA_DIST += tests/cli/ingest.sh tests/cli/stats.sh tests/data/ingest/SOURCES.m
 
 # Benchmark (run by hand): JSONL throughput against jq.
 EXTRA_DIST += bench/ingest/run.sh
+# the cases where the record parser and jansson could differ (tests/cli/stream-bytes.sh)
+EXTRA_DIST += tests/data/stream/view-cases.jsonl tests/data/stream/ingest-view.expected \
+	tests/data/stream/ingest-view-rejects.expected
 
 dist_man_MANS += docs/man/polyphony-ingest.1 docs/man/polyphony-stats.1
 EXTRA_DIST += docs/ingest.md

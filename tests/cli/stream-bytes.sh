@@ -29,6 +29,22 @@ expect_eq "$?" 0 "ingest exit status"
 expect_same "$TMP/ing.jsonl" "$D/ingest.expected" "ingest -f jsonl output"
 expect_same "$TMP/rej.jsonl" "$D/ingest-rejects.expected" "ingest -f jsonl rejects"
 
+# the same through jansson trees (the path of --segment and of lines the
+# fast parser leaves to jansson) and on the cases where the two parsers
+# could differ
+(cd "$TMP" && PP_INGEST_TREE=1 "$POLYPHONY" ingest -q -f jsonl --rejects rej2.jsonl \
+    records.jsonl bad-lines.jsonl > ing2.jsonl)
+expect_same "$TMP/ing2.jsonl" "$D/ingest.expected" "ingest -f jsonl output through trees"
+expect_same "$TMP/rej2.jsonl" "$D/ingest-rejects.expected" "ingest -f jsonl rejects through trees"
+cp "$D/view-cases.jsonl" "$TMP/"
+for tree in "" 1; do
+    (cd "$TMP" && PP_INGEST_TREE=$tree "$POLYPHONY" ingest -q -f jsonl --rejects rej3.jsonl \
+        view-cases.jsonl > ing3.jsonl)
+    expect_eq "$?" 0 "ingest exit status (view cases${tree:+, trees})"
+    expect_same "$TMP/ing3.jsonl" "$D/ingest-view.expected" "ingest of the view cases${tree:+ through trees}"
+    expect_same "$TMP/rej3.jsonl" "$D/ingest-view-rejects.expected" "rejects of the view cases${tree:+ through trees}"
+done
+
 # a duplicate key or a NUL stops encode with the line named
 expect_status 1 pp tokenizer encode -m "$D/tiny-bytes.model.zst" "$D/bad-lines.jsonl"
 expect_grep 'bad-lines.jsonl:1:.*duplicate' "$TMP/err"
