@@ -453,11 +453,11 @@ pp_status pp_tokenizer_encode_ids(pp_tokenizer *t, const char *text, size_t len,
         free(t->spm_model);
         t->spm_model = NULL;
     }
-    if (t->spmu) {
-        if (tok_spmu_encode(t->spmu, text, len, ids, n))
-            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    int rc = t->spmu ? tok_spmu_encode(t->spmu, text, len, ids, n) : 1;
+    if (rc < 0)
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    if (rc == 0)
         return PP_OK;
-    }
     int *v = NULL;
     pp_status st = pp_spm_encode_ids(t->spm, text, len, &v, n, err);
     if (st != PP_OK)

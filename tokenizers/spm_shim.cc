@@ -311,7 +311,7 @@ extern "C" void pp_spm_get_info(const pp_spm *m, pp_spm_info *info)
                  if (field == 2)
                      walk(d, d + l, [&](unsigned f, unsigned w, uint64_t v, const unsigned char *,
                                         size_t) {
-                         if (w == 0 && f == 3)
+                         if (w == 0 && f == 3 && v >= 1 && v <= 4) /* ModelType */
                              info->model_type = static_cast<int>(v);
                          else if (w == 0 && f == 35)
                              info->byte_fallback = v != 0;
@@ -351,7 +351,9 @@ extern "C" pp_status pp_spm_piece_types(const pp_spm *m, int *types, pp_error *e
                      int type = PP_SPM_NORMAL;
                      walk(d, d + l, [&](unsigned f, unsigned w, uint64_t v, const unsigned char *,
                                         size_t) {
-                         if (f == 3 && w == 0)
+                         /* a value outside the enum is an unknown field to
+                          * protobuf: the library keeps the piece's type */
+                         if (f == 3 && w == 0 && v >= PP_SPM_NORMAL && v <= PP_SPM_BYTE)
                              type = static_cast<int>(v);
                      });
                      types[k++] = type;
