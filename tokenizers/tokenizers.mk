@@ -38,5 +38,6 @@ EXTRA_DIST += tests/cli/stream-bytes.sh tests/data/stream/SOURCE.md tests/data/s
 	tests/data/stream/ingest.expected tests/data/stream/ingest-rejects.expected
 dist_man_MANS += docs/man/polyphony-tokenizer.1
 EXTRA_DIST += bench/tokenizers/run.sh bench/tokenizers/verify-full.sh bench/tokenizers/spm-speed.sh \
+	bench/tokenizers/spm-differential.sh \
 	bench/paired.sh bench/README.md docs/tokenizers.md \
 	bench/tokenizers/export-transformersjs.sh
