@@ -3,7 +3,8 @@
  * protos written here, each with what a fuzzed or unusual model may hold: a
  * piece type outside the enum, repeated type fields, a NUL byte inside a
  * piece, control characters in pieces, a hand-made normalization map whose
- * rules replace a byte by another, by nothing and by white space. */
+ * rules replace a byte by another, by nothing and by white space; and the
+ * models the shim refuses because the library would read outside them. */
 #include "config.h"
 
 #include "src/pp_record.h"
@@ -229,37 +230,47 @@ END_TEST
 
 /* A normalization map made here: a Darts double array of 256 units whose
  * root (offset 1) has a child per rule byte b at unit 1^b (label b, a leaf,
- * offset 256). The leaf, unit 256 + (1^b), lies past the array, in the
- * replacement strings: the library walks the map in place without bounds
- * and reads it there, and so must the C encoder. Rules: a -> "b",
- * q -> " ", Q -> "  x ", z -> "" (the offset of the strings' end),
- * x -> U+2581; "ab" is a user symbol, which the normalizer leaves alone,
- * and so is "c", without a rule. Every walk stays inside the map. */
-START_TEST(hand_made_normalization_map)
+ * offset 256), then `nstr` bytes of replacement strings starting with
+ * `strings`. The leaf of b, unit 256 + (1^b), lies past the array, in the
+ * strings (when nstr reaches it): the library walks the map in place without
+ * bounds and reads it there. Returns the map's length. */
+typedef struct rule {
+    unsigned char byte;
+    uint32_t value;
+} rule;
+
+static size_t make_map(unsigned char *map, size_t nstr, const rule *rules, size_t nr,
+                       const char *strings, size_t slen)
 {
-    static const char strings[] = "b\0 \0  x \0\xe2\x96\x81";
-    enum { NUNITS = 256, NSTR = 4 * 256 }; /* units 256..511 in the strings */
-    const struct {
-        unsigned char byte;
-        uint32_t value;
-    } rules[] = {{'a', 0}, {'q', 2}, {'Q', 4}, {'z', NSTR}, {'x', 9}};
+    enum { NUNITS = 256 };
     uint32_t units[2 * NUNITS] = {0};
     units[0] = 1u << 10; /* the root: offset 1 */
-    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+    for (size_t i = 0; i < nr; i++) {
         uint32_t node = 1u ^ rules[i].byte;
         units[node] = rules[i].byte | 1u << 8 | 256u << 10;
         units[node ^ 256u] = 1u << 31 | rules[i].value;
     }
-    unsigned char map[4 + 2 * NUNITS * 4];
     uint32_t tsize = NUNITS * 4;
     size_t len = 0;
     for (int k = 0; k < 4; k++)
         map[len++] = (unsigned char)(tsize >> (8 * k));
-    for (int i = 0; i < 2 * NUNITS; i++)
+    for (size_t i = 0; i < NUNITS + nstr / 4; i++)
         for (int k = 0; k < 4; k++)
             map[len++] = (unsigned char)(units[i] >> (8 * k));
-    /* the strings where no leaf is (the leaves are at 4 × (1^b) ≥ 320) */
-    memcpy(map + 4 + tsize, strings, sizeof strings);
+    memcpy(map + 4 + tsize, strings, slen); /* where no leaf is: they are at 4 × (1^b) ≥ 320 */
+    return 4 + tsize + nstr;
+}
+
+/* Rules: a -> "b", q -> " ", Q -> "  x ", z -> "" (the offset of the
+ * strings' end), x -> U+2581; "ab" is a user symbol, which the normalizer
+ * leaves alone, and so is "c", without a rule. Every walk stays inside the
+ * map, and the C encoder reads the leaves where the library does. */
+START_TEST(hand_made_normalization_map)
+{
+    static const char strings[] = "b\0 \0  x \0\xe2\x96\x81";
+    const rule rules[] = {{'a', 0}, {'q', 2}, {'Q', 4}, {'z', 1024}, {'x', 9}};
+    unsigned char map[4 + 2048];
+    size_t len = make_map(map, 1024, rules, sizeof rules / sizeof *rules, strings, sizeof strings);
     pbuf m = {.n = 0};
     piece(&m, "<unk>", 5, 0, 2, 0);
     piece(&m, "\xe2\x96\x81", 3, -2, 0, 0);
@@ -276,6 +287,62 @@ START_TEST(hand_made_normalization_map)
 }
 END_TEST
 
+static void refused(const char *path)
+{
+    pp_spm *spm = NULL;
+    pp_tokenizer *t = NULL;
+    pp_error err;
+    ck_assert_int_eq(pp_spm_load(path, &spm, &err), PP_ERR_MODEL);
+    ck_assert_ptr_null(spm);
+    ck_assert_int_eq(pp_tokenizer_load(path, PP_TOK_SPM, NULL, &t, &err), PP_ERR_MODEL);
+    ck_assert_ptr_null(t);
+}
+
+/* Models that make the library read outside their memory are refused at
+ * load (fuzzing found maps that crashed it): a map whose walk leaves it, a
+ * rule's offset past the strings, a user symbol with more than 64 symbols as
+ * prefixes. The same models within the limits load and encode. */
+START_TEST(models_the_library_would_read_outside_of)
+{
+    const rule ok[] = {{'a', 0}};
+    unsigned char map[4 + 2048];
+    pbuf base = {.n = 0};
+    piece(&base, "<unk>", 5, 0, 2, 0);
+    piece(&base, "\xe2\x96\x81", 3, -2, 0, 0);
+    piece(&base, "b", 1, -1, 0, 0);
+    pbuf m = base;
+    /* the leaves past the end of the map */
+    refused(finish(&m, "short", map, make_map(map, 16, ok, 1, "b", 2), 1));
+    /* an offset past the strings (1024 bytes of them) */
+    const rule far[] = {{'a', 1025}};
+    m = base;
+    refused(finish(&m, "far", map, make_map(map, 1024, far, 1, "b", 2), 1));
+    m = base;
+    const char *path = finish(&m, "near", map, make_map(map, 1024, ok, 1, "b", 2), 1);
+    static const char *const ab[] = {"a", "b", " "};
+    same_ids(path, ab, 3);
+    /* "a", "aa", ... as user symbols: 64 load, 65 do not */
+    char sym[80];
+    for (int n = 64; n <= 65; n++) {
+        m = base;
+        for (int k = 1; k <= n; k++) {
+            memset(sym, 'a', (size_t)k);
+            piece(&m, sym, (size_t)k, 0, 4, 0);
+        }
+        path = finish(&m, n == 64 ? "sym64" : "sym65", NULL, 0, 1);
+        if (n == 65) {
+            refused(path);
+        } else {
+            char many[70];
+            memset(many, 'a', sizeof many - 1);
+            many[sizeof many - 1] = '\0';
+            const char *as[] = {"a", many, "b", " "};
+            same_ids(path, as, 4);
+        }
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("tokenizer_unigram");
@@ -285,6 +352,7 @@ static Suite *suite(void)
     tcase_add_test(tc, nul_inside_a_piece);
     tcase_add_test(tc, control_characters_in_pieces);
     tcase_add_test(tc, hand_made_normalization_map);
+    tcase_add_test(tc, models_the_library_would_read_outside_of);
     suite_add_tcase(s, tc);
     return s;
 }
