@@ -550,8 +550,8 @@ tok_spmu *tok_spmu_load(const void *data, size_t len)
                 u->max_score = sc;
         }
         /* The library's tries take pieces as C strings: a piece with a NUL
-         * byte is matched by its part before the NUL (SentencePiece 0.2
-         * refuses such models). They stay on the library. */
+         * byte is matched by its part before the NUL (newer SentencePiece releases
+         * refuse such models). They stay on the library. */
         if ((ty == T_NORMAL || ty == T_USER || ty == T_UNUSED) && memchr(s, 0, l))
             break;
         if ((ty == T_NORMAL || ty == T_USER || ty == T_UNUSED) &&
