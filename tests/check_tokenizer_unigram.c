@@ -2,7 +2,8 @@
  * (pp_tokenizer_encode_ids) against the library (pp_spm_encode_ids) on model
  * protos written here, each with what a fuzzed or unusual model may hold: a
  * piece type outside the enum, repeated type fields, a NUL byte inside a
- * piece, control characters in pieces, a hand-made normalization map whose
+ * piece, control characters in pieces, a user symbol that ends inside a
+ * character, a hand-made normalization map whose
  * rules replace a byte by another, by nothing and by white space; and the
  * models the shim refuses because the library would read outside them. */
 #include "config.h"
@@ -228,6 +229,27 @@ START_TEST(control_characters_in_pieces)
 }
 END_TEST
 
+/* A user symbol that ends inside a character ("ọ" cut after two bytes, as
+ * fuzzing found) leaves the character's last byte malformed: the library's
+ * normalizer writes U+FFFD for it. */
+START_TEST(symbol_ending_inside_a_character)
+{
+    pbuf m = {.n = 0};
+    piece(&m, "<unk>", 5, 0, 2, 0);
+    piece(&m, "\xe1\xbb", 2, 0, 4, 0);
+    piece(&m, "\xe2\x96\x81", 3, -2, 0, 0);
+    piece(&m, "\xe2\x96\x81" "gb\xe1\xbb\x8d", 8, -1, 0, 0);
+    piece(&m, "\xe1\xbb\x8d", 3, -1, 0, 0);
+    piece(&m, "\xef\xbf\xbd", 3, -1, 0, 0);
+    piece(&m, "g", 1, -2, 0, 0);
+    piece(&m, "b", 1, -2, 0, 0);
+    static const char *const cut[] = {"gb\xe1\xbb\x8d", "\xe1\xbb\x8d", " ", "g", "b",
+                                      "\xe1\xbb\x8c", "\xef\xbf\xbd"};
+    for (int ws = 0; ws < 2; ws++)
+        same_ids(finish(&m, ws ? "cut-ws" : "cut", NULL, 0, ws), cut, 7);
+}
+END_TEST
+
 /* A normalization map made here: a Darts double array of 256 units whose
  * root (offset 1) has a child per rule byte b at unit 1^b (label b, a leaf,
  * offset 256), then `nstr` bytes of replacement strings starting with
@@ -262,13 +284,14 @@ static size_t make_map(unsigned char *map, size_t nstr, const rule *rules, size_
 }
 
 /* Rules: a -> "b", q -> " ", Q -> "  x ", z -> "" (the offset of the
- * strings' end), x -> U+2581; "ab" is a user symbol, which the normalizer
+ * strings' end), x -> U+2581, the first byte of "é" -> "b" (its second byte
+ * is left malformed: U+FFFD); "ab" is a user symbol, which the normalizer
  * leaves alone, and so is "c", without a rule. Every walk stays inside the
  * map, and the C encoder reads the leaves where the library does. */
 START_TEST(hand_made_normalization_map)
 {
     static const char strings[] = "b\0 \0  x \0\xe2\x96\x81";
-    const rule rules[] = {{'a', 0}, {'q', 2}, {'Q', 4}, {'z', 1024}, {'x', 9}};
+    const rule rules[] = {{'a', 0}, {'q', 2}, {'Q', 4}, {'z', 1024}, {'x', 9}, {0xC3, 0}};
     unsigned char map[4 + 2048];
     size_t len = make_map(map, 1024, rules, sizeof rules / sizeof *rules, strings, sizeof strings);
     pbuf m = {.n = 0};
@@ -279,8 +302,9 @@ START_TEST(hand_made_normalization_map)
     piece(&m, "x", 1, -1, 0, 0);
     piece(&m, "c", 1, -1, 4, 0); /* a user symbol */
     piece(&m, "ab", 2, -1, 4, 0); /* a user symbol: left as it is, not "bb" */
-    /* ASCII atoms only: other bytes are rules of no one and stay */
-    static const char *const ascii[] = {"a", "b", "c", "q", "Q", "z", "x", " ", "  ", "ab", "zz"};
+    /* other bytes are rules of no one and stay */
+    static const char *const ascii[] = {"a", "b", "c", "q", "Q", "z", "x", " ", "  ", "ab", "zz",
+                                        "\xc3\xa9"};
     for (int ws = 0; ws < 2; ws++)
         same_ids(finish(&m, ws ? "map-ws" : "map", map, len, ws), ascii,
                  sizeof ascii / sizeof *ascii);
@@ -351,6 +375,7 @@ static Suite *suite(void)
     tcase_add_test(tc, type_outside_the_enum);
     tcase_add_test(tc, nul_inside_a_piece);
     tcase_add_test(tc, control_characters_in_pieces);
+    tcase_add_test(tc, symbol_ending_inside_a_character);
     tcase_add_test(tc, hand_made_normalization_map);
     tcase_add_test(tc, models_the_library_would_read_outside_of);
     suite_add_tcase(s, tc);

@@ -9,7 +9,8 @@
  *   1. normalization: the model's precompiled character map (a Darts
  *      double-array trie over UTF-8 bytes whose values point at NUL-
  *      terminated replacements), user-defined symbols left untouched, the
- *      longest rule winning; leading, trailing and repeated spaces removed
+ *      longest rule winning, a byte left malformed by a symbol or a rule
+ *      that ends inside a character written as U+FFFD; leading, trailing and repeated spaces removed
  *      when remove_extra_whitespaces; a space prepended when
  *      add_dummy_prefix; spaces written as U+2581 when escape_whitespaces;
  *   2. Viterbi over byte positions, one character at a time: every piece
@@ -681,6 +682,41 @@ static int sbuf_grow(sbuf *b, size_t more)
     return 0;
 }
 
+/* The length of the well-formed UTF-8 character at s as the library decodes
+ * it (string_util::DecodeUTF8: no overlong forms, surrogates or code points
+ * past U+10FFFF), or 0. The text is valid UTF-8, but a user symbol or a rule
+ * can end inside a character and leave its tail to this step. */
+static size_t utf8_char(const unsigned char *s, size_t len)
+{
+    unsigned c = s[0];
+    uint32_t cp;
+    size_t l;
+    if (c < 0x80)
+        return 1;
+    if (len >= 2 && (c & 0xE0) == 0xC0) {
+        l = 2;
+        cp = (c & 0x1Fu) << 6 | (s[1] & 0x3Fu);
+        if (cp < 0x80)
+            return 0;
+    } else if (len >= 3 && (c & 0xF0) == 0xE0) {
+        l = 3;
+        cp = (c & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
+        if (cp < 0x800)
+            return 0;
+    } else if (len >= 4 && (c & 0xF8) == 0xF0) {
+        l = 4;
+        cp = (c & 0x07u) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu);
+        if (cp < 0x10000)
+            return 0;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < l; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    return cp < 0xD800 || (cp >= 0xE000 && cp <= 0x10FFFF) ? l : 0;
+}
+
 /* One normalization step at s: the output piece and the input it consumes. */
 static const char *norm_prefix(const tok_spmu *u, const char *s, size_t len, size_t *out_len,
                                size_t *used, int *defer)
@@ -697,9 +733,12 @@ static const char *norm_prefix(const tok_spmu *u, const char *s, size_t len, siz
             return r;
         }
     }
-    size_t l = char_len((unsigned char)s[0]);
-    if (l > len)
-        l = len;
+    size_t l = utf8_char((const unsigned char *)s, len);
+    if (!l) { /* a malformed byte: U+FFFD for it, as the library writes */
+        *used = 1;
+        *out_len = 3;
+        return "\xEF\xBF\xBD";
+    }
     *used = *out_len = l;
     return s;
 }
