@@ -580,6 +580,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    setenv("PP_SPM_NATIVE", "1", 1); /* the C unigram encoder is opt-in: test it */
     return tu_run(suite());
 }

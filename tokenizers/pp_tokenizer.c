@@ -119,12 +119,12 @@ pp_status pp_tokenizer_set_prenormalize(pp_tokenizer *t, const char *form, pp_er
 
 /* The C encoder for the model when it reads the model as the library does
  * (same size, scores and piece types); otherwise NULL and the library alone.
- * Opt-in (PP_SPM_NATIVE=1) until it agrees with the library on every model:
- * fuzz_spm still finds fuzzed models whose ids differ (DESIGN-NOTES). */
+ * PP_SPM_NATIVE=0 in the environment keeps every model on the library (to
+ * compare the two, or measure the library). */
 static tok_spmu *native_unigram(const pp_spm *spm, const char *data, size_t len)
 {
-    const char *on = getenv("PP_SPM_NATIVE");
-    if (!on || strcmp(on, "1") != 0)
+    const char *off = getenv("PP_SPM_NATIVE");
+    if (off && strcmp(off, "0") == 0)
         return NULL;
     tok_spmu *u = tok_spmu_load(data, len);
     int n = pp_spm_vocab_size(spm);
@@ -453,11 +453,11 @@ pp_status pp_tokenizer_encode_ids(pp_tokenizer *t, const char *text, size_t len,
         free(t->spm_model);
         t->spm_model = NULL;
     }
-    if (t->spmu) {
-        if (tok_spmu_encode(t->spmu, text, len, ids, n))
-            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    int rc = t->spmu ? tok_spmu_encode(t->spmu, text, len, ids, n) : 1;
+    if (rc < 0)
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    if (rc == 0)
         return PP_OK;
-    }
     int *v = NULL;
     pp_status st = pp_spm_encode_ids(t->spm, text, len, &v, n, err);
     if (st != PP_OK)

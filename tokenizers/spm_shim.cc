@@ -15,6 +15,9 @@
 extern "C" {
 #include "tokenizers/pp_spm.h"
 }
+#include "tokenizers/spm_proto.h"
+
+using spm_proto::walk;
 
 struct pp_spm {
     sentencepiece::SentencePieceProcessor sp;
@@ -71,6 +74,9 @@ extern "C" pp_status pp_spm_load(const char *path, pp_spm **out, pp_error *err)
                 return pp_error_set(err, st.code() == sentencepiece::util::StatusCode::kNotFound
                                              ? PP_ERR_IO : PP_ERR_MODEL,
                                     path, 0, "cannot load SentencePiece model: %s", st.ToString().c_str());
+            if (const char *why = spm_model_unsafe(m->sp.serialized_model_proto()))
+                return pp_error_set(err, PP_ERR_MODEL, path, 0, "cannot load SentencePiece model: %s",
+                                    why);
             *out = m.release();
             return PP_OK;
     });
@@ -86,6 +92,9 @@ extern "C" pp_status pp_spm_load_bytes(const void *data, size_t len, pp_spm **ou
             if (!st.ok())
                 return pp_error_set(err, PP_ERR_MODEL, nullptr, 0, "cannot load SentencePiece model: %s",
                                     st.ToString().c_str());
+            if (const char *why = spm_model_unsafe(m->sp.serialized_model_proto()))
+                return pp_error_set(err, PP_ERR_MODEL, nullptr, 0,
+                                    "cannot load SentencePiece model: %s", why);
             *out = m.release();
             return PP_OK;
     });
@@ -239,58 +248,6 @@ extern "C" float pp_spm_score(const pp_spm *m, int id)
     return m->sp.GetScore(id);
 }
 
-// A minimal protobuf walk over the serialized ModelProto (the generated
-// sentencepiece_model.pb.h is not installed): field 2 trainer_spec
-// (3 model_type, 35 byte_fallback), field 3 normalizer_spec (1 name,
-// 2 precompiled_charsmap, 3 add_dummy_prefix, 4 remove_extra_whitespaces).
-namespace {
-bool varint(const unsigned char *&p, const unsigned char *e, uint64_t &v)
-{
-    v = 0;
-    for (int s = 0; p < e && s < 64; s += 7) {
-        unsigned char c = *p++;
-        v |= static_cast<uint64_t>(c & 0x7F) << s;
-        if (!(c & 0x80))
-            return true;
-    }
-    return false;
-}
-
-// Calls f(field, wiretype, varint value, bytes, length) for each field.
-template <class F> void walk(const unsigned char *p, const unsigned char *e, F f)
-{
-    while (p < e) {
-        uint64_t key, v = 0;
-        if (!varint(p, e, key))
-            return;
-        unsigned wt = key & 7, field = static_cast<unsigned>(key >> 3);
-        const unsigned char *data = nullptr;
-        size_t len = 0;
-        if (wt == 0) {
-            if (!varint(p, e, v))
-                return;
-        } else if (wt == 2) {
-            uint64_t l;
-            if (!varint(p, e, l) || l > static_cast<uint64_t>(e - p))
-                return;
-            data = p;
-            len = l;
-            p += l;
-        } else if (wt == 5) {
-            if (e - p < 4)
-                return;
-            p += 4;
-        } else if (wt == 1) {
-            if (e - p < 8)
-                return;
-            p += 8;
-        } else {
-            return;
-        }
-        f(field, wt, v, data, len);
-    }
-}
-} // namespace
 
 extern "C" void pp_spm_get_info(const pp_spm *m, pp_spm_info *info)
 {
@@ -311,7 +268,7 @@ extern "C" void pp_spm_get_info(const pp_spm *m, pp_spm_info *info)
                  if (field == 2)
                      walk(d, d + l, [&](unsigned f, unsigned w, uint64_t v, const unsigned char *,
                                         size_t) {
-                         if (w == 0 && f == 3)
+                         if (w == 0 && f == 3 && v >= 1 && v <= 4) /* ModelType */
                              info->model_type = static_cast<int>(v);
                          else if (w == 0 && f == 35)
                              info->byte_fallback = v != 0;
@@ -351,7 +308,9 @@ extern "C" pp_status pp_spm_piece_types(const pp_spm *m, int *types, pp_error *e
                      int type = PP_SPM_NORMAL;
                      walk(d, d + l, [&](unsigned f, unsigned w, uint64_t v, const unsigned char *,
                                         size_t) {
-                         if (f == 3 && w == 0)
+                         /* a value outside the enum is an unknown field to
+                          * protobuf: the library keeps the piece's type */
+                         if (f == 3 && w == 0 && v >= PP_SPM_NORMAL && v <= PP_SPM_BYTE)
                              type = static_cast<int>(v);
                      });
                      types[k++] = type;

@@ -154,7 +154,9 @@ void tok_spmu_free(tok_spmu *u);
 size_t tok_spmu_size(const tok_spmu *u);
 float tok_spmu_score(const tok_spmu *u, int32_t id);
 int tok_spmu_type(const tok_spmu *u, int32_t id);
-/* The ids of `len` bytes of valid UTF-8 in *ids (malloc'd). 0 ok, -1 out of memory. */
+/* The ids of `len` bytes of valid UTF-8 in *ids (malloc'd). 0 ok, -1 out of
+ * memory, 1 when the library's answer for this text depends on memory outside
+ * the model (a malformed normalization map or symbol set): ask the library. */
 int tok_spmu_encode(const tok_spmu *u, const char *text, size_t len, int32_t **ids, size_t *n);
 
 /* ------------------------------------------------------------ back ends */

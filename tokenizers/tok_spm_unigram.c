@@ -9,7 +9,8 @@
  *   1. normalization: the model's precompiled character map (a Darts
  *      double-array trie over UTF-8 bytes whose values point at NUL-
  *      terminated replacements), user-defined symbols left untouched, the
- *      longest rule winning; leading, trailing and repeated spaces removed
+ *      longest rule winning, a byte left malformed by a symbol or a rule
+ *      that ends inside a character written as U+FFFD; leading, trailing and repeated spaces removed
  *      when remove_extra_whitespaces; a space prepended when
  *      add_dummy_prefix; spaces written as U+2581 when escape_whitespaces;
  *   2. Viterbi over byte positions, one character at a time: every piece
@@ -20,6 +21,13 @@
  *      as the library does;
  *   3. consecutive unknowns fused into one id, or with byte fallback an
  *      unknown piece written as the <0xNN> ids of its bytes.
+ * The model is read as protobuf reads it (a piece type or model type outside
+ * its enum is an unknown field: the value before it stays). Models the
+ * library reads in a way no rule describes stay on it: a piece with a NUL
+ * byte (its tries take C strings). Texts whose result depends, in the
+ * library, on memory outside the model (a fuzzed normalization map walked
+ * past its end, more prefix matches than the library keeps) go to the
+ * library one by one (tok_spmu_encode returns 1).
  * The tokenizer checks the result of loading against the library (vocabulary
  * size, scores, piece types) and uses the library when anything differs. */
 #include "config.h"
@@ -123,7 +131,7 @@ struct tok_spmu {
     ptrie symbols; /* USER_DEFINED pieces only: left as they are by normalization */
     /* normalizer */
     const uint32_t *units; /* Darts double array (copied, aligned) */
-    size_t nunits;
+    size_t nunits;         /* units the library can read: to the end of the map */
     char *norm_blob;       /* NUL-terminated replacements */
     size_t norm_len;
     int add_dummy_prefix, remove_extra_ws, escape_ws;
@@ -375,9 +383,20 @@ void tok_spmu_free(tok_spmu *u)
 }
 
 /* The precompiled map: uint32 (little-endian) size of the trie, the trie's
- * 32-bit units, then the replacement strings. */
+ * 32-bit units, then the replacement strings. The library walks the trie in
+ * place without bounds, so a fuzzed trie can send it into the replacement
+ * strings, read as units: the units kept here run to the end of the map and
+ * its terminating NUL (the map is a protobuf string), and a walk past them is
+ * one the library's result depends on memory outside the model (the text
+ * goes to the library). A later field replaces an earlier one, as in
+ * protobuf. */
 static int load_charsmap(tok_spmu *u, const unsigned char *p, size_t len)
 {
+    free((void *)u->units);
+    free(u->norm_blob);
+    u->units = NULL;
+    u->norm_blob = NULL;
+    u->nunits = u->norm_len = 0;
     if (len == 0)
         return 0;
     if (len < 4)
@@ -386,31 +405,24 @@ static int load_charsmap(tok_spmu *u, const unsigned char *p, size_t len)
                      (uint32_t)p[3] << 24;
     if (tsize >= len - 4 + 1 || tsize % 4 || tsize == 0)
         return -1;
-    uint32_t *units = malloc(tsize);
+    size_t avail = len - 4 + 1, nunits = avail / 4; /* with the NUL after the map */
+    uint32_t *units = malloc(nunits * sizeof *units);
     if (!units)
         return -1;
-    for (size_t i = 0; i < tsize / 4; i++) {
-        const unsigned char *q = p + 4 + 4 * i;
+    for (size_t i = 0; i < nunits; i++) {
+        unsigned char q[4] = {0, 0, 0, 0};
+        memcpy(q, p + 4 + 4 * i, 4 * i + 4 <= len - 4 ? 4 : len - 4 - 4 * i);
         units[i] = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 |
                    (uint32_t)q[3] << 24;
     }
     u->units = units;
-    u->nunits = tsize / 4;
+    u->nunits = nunits;
     u->norm_len = len - 4 - tsize;
     u->norm_blob = malloc(u->norm_len + 1);
     if (!u->norm_blob)
         return -1;
     memcpy(u->norm_blob, p + 4 + tsize, u->norm_len);
     u->norm_blob[u->norm_len] = '\0'; /* every replacement ends in the blob */
-    return 0;
-}
-
-/* Whether a piece has a C0 control character or DEL. */
-static int has_control(const unsigned char *s, size_t l)
-{
-    for (size_t i = 0; i < l; i++)
-        if (s[i] < 0x20 || s[i] == 0x7f)
-            return 1;
     return 0;
 }
 
@@ -432,7 +444,9 @@ static int parse_piece(pb m, const unsigned char **s, size_t *len, float *score,
         } else if (num == 2 && wt == 5) {
             uint32_t bits = (uint32_t)v;
             memcpy(score, &bits, sizeof *score);
-        } else if (num == 3 && wt == 0) {
+        } else if (num == 3 && wt == 0 && v >= T_NORMAL && v <= T_BYTE) {
+            /* protobuf keeps a value outside the enum as an unknown field:
+             * the piece keeps its type (NORMAL when none is valid) */
             *type = (int)v;
         }
     }
@@ -476,7 +490,7 @@ tok_spmu *tok_spmu_load(const void *data, size_t len)
                 pb s2 = {0};
                 if (pb_field(&sub, &f, &w, &x, &s2))
                     ok = 0;
-                else if (f == 3 && w == 0)
+                else if (f == 3 && w == 0 && x >= 1 && x <= 4) /* the ModelType enum */
                     model_type = (int)x;
                 else if (f == 24 && w == 0)
                     suffix = x != 0;
@@ -536,10 +550,10 @@ tok_spmu *tok_spmu_load(const void *data, size_t len)
             if (sc > u->max_score)
                 u->max_score = sc;
         }
-        /* A piece holding a control character (a newline symbol, say) is matched
-         * differently by the library's normalizer and trie than here: such models
-         * stay on the library (fuzz_spm found a "\n" piece the two disagree on). */
-        if ((ty == T_NORMAL || ty == T_USER || ty == T_UNUSED) && has_control(s, l))
+        /* The library's tries take pieces as C strings: a piece with a NUL
+         * byte is matched by its part before the NUL (newer SentencePiece releases
+         * refuse such models). They stay on the library. */
+        if ((ty == T_NORMAL || ty == T_USER || ty == T_UNUSED) && memchr(s, 0, l))
             break;
         if ((ty == T_NORMAL || ty == T_USER || ty == T_UNUSED) &&
             ptrie_add(&u->pieces, (const char *)s, l, (int32_t)id))
@@ -582,26 +596,35 @@ static inline size_t char_len(unsigned char c)
     return t[c >> 4];
 }
 
-/* The longest user-defined symbol at s, or 0. */
-static size_t symbol_at(const ptrie *t, const char *s, size_t len)
+/* The longest user-defined symbol at s, or 0. The library keeps the first
+ * 64 matches of its prefix search and reads past them when there are more
+ * (a fuzzed model's chain of nested symbols): *defer is set then. */
+static size_t symbol_at(const ptrie *t, const char *s, size_t len, int *defer)
 {
     if (!t->edges)
         return 0;
-    size_t best = 0;
+    size_t best = 0, nmatch = 0;
     int32_t node = 0;
     for (size_t i = 0; i < len; i++) {
         node = da_child(t, node, (unsigned char)s[i]);
         if (node < 0)
             break;
-        if (t->da[node].piece >= 0)
+        if (t->da[node].piece >= 0) {
             best = i + 1;
+            nmatch++;
+        }
     }
+    if (nmatch > 64)
+        *defer = 1;
     return best;
 }
 
 /* The charsmap rule at s: its replacement (NUL-terminated) and the bytes it
- * consumes, the longest among the first 32 matches as the library keeps. */
-static const char *rule_at(const tok_spmu *u, const char *s, size_t len, size_t *used)
+ * consumes, the longest match as the library keeps it. *defer is set where
+ * the library's result depends on memory outside the model: a walk beyond
+ * the map, more than the 32 matches it keeps, a replacement offset past the
+ * strings. */
+static const char *rule_at(const tok_spmu *u, const char *s, size_t len, size_t *used, int *defer)
 {
     const uint32_t *a = u->units;
     size_t found = 0, nmatch = 0;
@@ -611,15 +634,19 @@ static const char *rule_at(const tok_spmu *u, const char *s, size_t len, size_t 
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         id ^= c;
-        if (id >= u->nunits)
+        if (id >= u->nunits) {
+            *defer = 1;
             break;
+        }
         unit = a[id];
         if ((unit & ((1u << 31) | 0xFF)) != c) /* label */
             break;
         id ^= (unit >> 10) << ((unit & (1u << 9)) >> 6);
         if ((unit >> 8) & 1) { /* has a leaf */
-            if (id >= u->nunits)
+            if (id >= u->nunits) {
+                *defer = 1;
                 break;
+            }
             if (nmatch < 32) {
                 value = a[id] & ((1u << 31) - 1);
                 found = i + 1;
@@ -628,9 +655,11 @@ static const char *rule_at(const tok_spmu *u, const char *s, size_t len, size_t 
         }
     }
     *used = found;
-    if (!found || value >= u->norm_len)
+    if (nmatch > 32 || (found && value > u->norm_len))
+        *defer = 1;
+    if (!found || *defer)
         return NULL;
-    return u->norm_blob + value;
+    return u->norm_blob + value; /* norm_len: the NUL after the strings, "" */
 }
 
 typedef struct sbuf {
@@ -653,41 +682,79 @@ static int sbuf_grow(sbuf *b, size_t more)
     return 0;
 }
 
+/* The length of the well-formed UTF-8 character at s as the library decodes
+ * it (string_util::DecodeUTF8: no overlong forms, surrogates or code points
+ * past U+10FFFF), or 0. The text is valid UTF-8, but a user symbol or a rule
+ * can end inside a character and leave its tail to this step. */
+static size_t utf8_char(const unsigned char *s, size_t len)
+{
+    unsigned c = s[0];
+    uint32_t cp;
+    size_t l;
+    if (c < 0x80)
+        return 1;
+    if (len >= 2 && (c & 0xE0) == 0xC0) {
+        l = 2;
+        cp = (c & 0x1Fu) << 6 | (s[1] & 0x3Fu);
+        if (cp < 0x80)
+            return 0;
+    } else if (len >= 3 && (c & 0xF0) == 0xE0) {
+        l = 3;
+        cp = (c & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
+        if (cp < 0x800)
+            return 0;
+    } else if (len >= 4 && (c & 0xF8) == 0xF0) {
+        l = 4;
+        cp = (c & 0x07u) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu);
+        if (cp < 0x10000)
+            return 0;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < l; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    return cp < 0xD800 || (cp >= 0xE000 && cp <= 0x10FFFF) ? l : 0;
+}
+
 /* One normalization step at s: the output piece and the input it consumes. */
 static const char *norm_prefix(const tok_spmu *u, const char *s, size_t len, size_t *out_len,
-                               size_t *used)
+                               size_t *used, int *defer)
 {
-    size_t k = symbol_at(&u->symbols, s, len);
+    size_t k = symbol_at(&u->symbols, s, len, defer);
     if (k) {
         *used = *out_len = k;
         return s;
     }
     if (u->units) {
-        const char *r = rule_at(u, s, len, used);
-        if (*used) {
-            if (!r) { /* a rule pointing outside the map: the library reads an empty string */
-                *out_len = 0;
-                return "";
-            }
+        const char *r = rule_at(u, s, len, used, defer);
+        if (r) {
             *out_len = strlen(r);
             return r;
         }
     }
-    size_t l = char_len((unsigned char)s[0]);
-    if (l > len)
-        l = len;
+    size_t l = utf8_char((const unsigned char *)s, len);
+    if (!l) { /* a malformed byte: U+FFFD for it, as the library writes */
+        *used = 1;
+        *out_len = 3;
+        return "\xEF\xBF\xBD";
+    }
     *used = *out_len = l;
     return s;
 }
 
+/* 0, -1 out of memory, 1 when the text must go to the library (*defer). */
 static int normalize(const tok_spmu *u, const char *s, size_t len, sbuf *o)
 {
     static const char WS[] = "\xE2\x96\x81"; /* U+2581 */
+    int defer = 0;
     o->n = 0;
     if (u->remove_extra_ws) { /* leading spaces */
         while (len) {
             size_t ol, used;
-            const char *r = norm_prefix(u, s, len, &ol, &used);
+            const char *r = norm_prefix(u, s, len, &ol, &used, &defer);
+            if (defer)
+                return 1;
             if (!(ol == 1 && r[0] == ' '))
                 break;
             s += used;
@@ -709,7 +776,9 @@ static int normalize(const tok_spmu *u, const char *s, size_t len, sbuf *o)
     int prev_space = u->remove_extra_ws;
     while (len) {
         size_t ol, used;
-        const char *r = norm_prefix(u, s, len, &ol, &used);
+        const char *r = norm_prefix(u, s, len, &ol, &used, &defer);
+        if (defer)
+            return 1;
         while (prev_space && ol && r[0] == ' ') {
             r++;
             ol--;
@@ -755,9 +824,10 @@ int tok_spmu_encode(const tok_spmu *u, const char *text, size_t len, int32_t **i
     *ids_out = NULL;
     *n_out = 0;
     sbuf nb = {0};
-    if (len > INT32_MAX / 4 || normalize(u, text, len, &nb)) {
+    int rc = len > INT32_MAX / 4 ? -1 : normalize(u, text, len, &nb);
+    if (rc) {
         free(nb.p);
-        return -1;
+        return rc;
     }
     const char *s = nb.p;
     int32_t size = (int32_t)nb.n;

@@ -12,12 +12,15 @@ libpolyphony_la_SOURCES += tokenizers/pp_tokenizer.h tokenizers/tok_internal.h \
 
 polyphony_SOURCES += tokenizers/cmd_tokenizer.c
 
-check_PROGRAMS += tests/check_tokenizer
-TESTS += tests/check_tokenizer tests/cli/tokenizer.sh tests/cli/tokenizer-export.sh
+check_PROGRAMS += tests/check_tokenizer tests/check_tokenizer_unigram
+TESTS += tests/check_tokenizer tests/check_tokenizer_unigram tests/cli/tokenizer.sh tests/cli/tokenizer-export.sh
 TESTS += tests/cli/stream-bytes.sh
 tests_check_tokenizer_SOURCES = tests/check_tokenizer.c
 tests_check_tokenizer_CPPFLAGS = $(PP_TEST_CPPFLAGS)
 tests_check_tokenizer_LDADD = $(PP_TEST_LIBS)
+tests_check_tokenizer_unigram_SOURCES = tests/check_tokenizer_unigram.c
+tests_check_tokenizer_unigram_CPPFLAGS = $(PP_TEST_CPPFLAGS)
+tests_check_tokenizer_unigram_LDADD = $(PP_TEST_LIBS)
 EXTRA_DIST += tests/cli/tokenizer.sh tests/cli/tokenizer-export.sh tests/data/tokenizers/SOURCE.md \
 	tests/data/tokenizers/regenerate.sh tests/data/tokenizers/reference.mjs \
 	tests/data/tokenizers/udhr-dev.mjs tests/data/tokenizers/sample.jsonl \
@@ -35,5 +38,6 @@ EXTRA_DIST += tests/cli/stream-bytes.sh tests/data/stream/SOURCE.md tests/data/s
 	tests/data/stream/ingest.expected tests/data/stream/ingest-rejects.expected
 dist_man_MANS += docs/man/polyphony-tokenizer.1
 EXTRA_DIST += bench/tokenizers/run.sh bench/tokenizers/verify-full.sh bench/tokenizers/spm-speed.sh \
+	bench/tokenizers/spm-differential.sh \
 	bench/paired.sh bench/README.md docs/tokenizers.md \
 	bench/tokenizers/export-transformersjs.sh

@@ -14,8 +14,8 @@
 # directory kept between runs for the model; default a new temporary one),
 # MODEL (an existing .model to use instead of training one on the UDHR).
 # Before timing, the ids of every line are compared with spm_encode's.
-# the C unigram encoder is opt-in (the library encodes by default); measure it
-export PP_SPM_NATIVE="${PP_SPM_NATIVE:-1}"
+# PP_SPM_NATIVE=0 measures polyphony with the library's ids instead of the C
+# unigram encoder's (the default).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 P=${POLYPHONY:-$top/polyphony}

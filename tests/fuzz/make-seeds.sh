@@ -6,7 +6,7 @@
 #
 #   POLYPHONY=./polyphony POLYPHONY_DATA=. sh tests/fuzz/make-seeds.sh
 #
-# Needs jq, gzip, zstd, perl. Seeds are kept small (a few KB; the models ~20 KB)
+# Needs jq, gzip, zstd, perl, spm_train (Debian sentencepiece). Seeds are kept small (a few KB; the models ~20 KB)
 # so that the fuzzer mutates them quickly.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -50,6 +50,17 @@ for m in unigram bpe; do
         --model-type "$m" --input "$TD/tokenizers/yo-udhr-train.jsonl" --output "yo-$m")
     cp "$tmp/yo-$m.model" "$S/fuzz_spm/yo-$m.model"
 done
+# and a unigram model with a normalization map of its own (a rule table of a
+# dozen rules: nested keys, a rule to nothing, spaces in replacements, byte
+# fallback, user symbols), so that the fuzzer mutates a real map (spm_train)
+printf '41\t61\n41 42\t78\n41 42 43\t79 20 7A\nFF21\t41\n3000\t20\n9\t20\nA\t20 20\nE9\t65 301\n65 301\tE9\n2581\t5F\n61 61 61\t\n31\t6F 6E 65\n' \
+    >"$tmp/rules.tsv"
+jq -r .text "$TD/tokenizers/yo-udhr-train.jsonl" >"$tmp/yo.txt"
+(cd "$tmp" && spm_train --input=yo.txt --model_prefix=yo-rules --vocab_size=400 \
+    --normalization_rule_tsv=rules.tsv --byte_fallback=true --user_defined_symbols='AB,ọmọ,<mask>' \
+    --remove_extra_whitespaces=false --hard_vocab_limit=false --num_threads=1 --minloglevel=2 \
+    >/dev/null 2>&1)
+cp "$tmp/yo-rules.model" "$S/fuzz_spm/yo-rules.model"
 
 # Hugging Face tokenizer.json: the two fixtures cut to their first 400
 # tokens and the merges among them, and a small Unigram model.
