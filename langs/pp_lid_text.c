@@ -103,23 +103,26 @@ static uint32_t entry_of(UChar32 c)
 static uint32_t bmp[0x10000];
 static int page_state[256];
 
-static uint32_t lookup(UChar32 c)
+static uint32_t __attribute__((noinline)) lookup_slow(UChar32 c)
 {
     if (c > 0xFFFF)
         return entry_of(c);
-    int pg = c >> 8;
-    int state = __atomic_load_n(&page_state[pg], __ATOMIC_ACQUIRE);
-    if (state == 2)
-        return bmp[c];
-    int empty = 0;
-    if (state == 0 && __atomic_compare_exchange_n(&page_state[pg], &empty, 1, 0, __ATOMIC_ACQUIRE,
-                                                  __ATOMIC_RELAXED)) {
+    int pg = c >> 8, empty = 0;
+    if (__atomic_compare_exchange_n(&page_state[pg], &empty, 1, 0, __ATOMIC_ACQUIRE,
+                                    __ATOMIC_RELAXED)) {
         for (int i = 0; i < 256; i++)
             bmp[(pg << 8) | i] = entry_of((pg << 8) | i);
         __atomic_store_n(&page_state[pg], 2, __ATOMIC_RELEASE);
         return bmp[c];
     }
-    return entry_of(c);
+    return entry_of(c); /* another thread is filling the page */
+}
+
+static inline uint32_t lookup(UChar32 c)
+{
+    if (c <= 0xFFFF && __atomic_load_n(&page_state[c >> 8], __ATOMIC_ACQUIRE) == 2)
+        return bmp[c];
+    return lookup_slow(c);
 }
 
 /* The fast path: UTF-8 in, UTF-8 out, one table look-up per code point.
