@@ -277,7 +277,7 @@ pp_status pp_profile_vec_from(const uint64_t *keys, const double *w, size_t n,
  * in one bucket). */
 _Static_assert(PP_BUCKET == 8, "bucket_weight reads eight slots");
 typedef uint32_t v8u __attribute__((vector_size(32)));
-typedef float v8f __attribute__((vector_size(32)));
+typedef float v4f __attribute__((vector_size(16)));
 
 static inline float bucket_weight(const struct bucket *b, uint32_t f)
 {
@@ -285,11 +285,13 @@ static inline float bucket_weight(const struct bucket *b, uint32_t f)
     memcpy(&fp, b->fp, sizeof fp);
     memcpy(&w, b->w, sizeof w);
     v8u hit = (v8u)(fp == f) & w;
-    v8f x;
-    memcpy(&x, &hit, sizeof x);
-    float lo = (x[0] + x[4]) + (x[1] + x[5]);
-    float hi = (x[2] + x[6]) + (x[3] + x[7]);
-    return lo + hi;
+    v4f a, c;
+    memcpy(&a, &hit, sizeof a);
+    memcpy(&c, (const char *)&hit + sizeof a, sizeof c);
+    a += c; /* slots u and u + 4 */
+    float t[4];
+    memcpy(t, &a, sizeof t);
+    return (t[0] + t[2]) + (t[1] + t[3]);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__) /* ifunc */
