@@ -3,6 +3,7 @@
 // paths by calling exit(), which we avoid by checking inputs first).
 #include "config.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cmath>
 #include <cstdlib>
@@ -51,8 +52,16 @@ struct ft_fast {
     std::vector<uint64_t> ckey;
     std::vector<int32_t> cn;
     std::vector<float> cvec;
+    // hh % bucket without a division (Lemire's fastmod; exact for 32-bit hh)
+    uint64_t bucket_m = 0;
     // scratch, reused between calls
     std::vector<int32_t> ids;
+    struct tok {
+        const char *p;
+        size_t n;
+        uint64_t key;
+    };
+    std::vector<tok> toks;
     std::vector<float> hidden, output;
     std::string word;
 };
@@ -500,6 +509,8 @@ static void load_fast(pp_fasttext *m)
     f.cn.assign(ft_fast::kCache, -1);
     f.cvec.assign(ft_fast::kCache * (size_t)f.dim, 0.0f);
     f.output.resize((size_t)f.opad);
+    if (f.bucket > 0)
+        f.bucket_m = UINT64_MAX / (uint32_t)f.bucket + 1;
     f.ok = !std::getenv("PP_FASTTEXT_SLOW"); // for comparing the two paths
 }
 
@@ -513,6 +524,12 @@ static inline uint32_t fnv_step(uint32_t h, char c)
 static inline bool ft_space(char c)
 {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f';
+}
+
+static inline uint32_t bucket_of(const ft_fast &f, uint32_t h)
+{
+    uint64_t low = f.bucket_m * h;
+    return (uint32_t)(((unsigned __int128)low * (uint32_t)f.bucket) >> 64);
 }
 
 // Input rows of one token, as Dictionary::getLine / addSubwords give them.
@@ -548,7 +565,7 @@ static void token_rows(ft_fast &f, const fasttext::Dictionary &dict, const char 
             while (j < len && (s[j] & 0xC0) == 0x80)
                 hh = fnv_step(hh, s[j++]);
             if (k >= (size_t)f.minn && !(k == 1 && (i == 0 || j == len)))
-                f.ids.push_back(f.nwords + (int32_t)(hh % (uint32_t)f.bucket));
+                f.ids.push_back(f.nwords + (int32_t)bucket_of(f, hh));
         }
     }
 }
@@ -576,12 +593,16 @@ static void output_layer(const float *outT, int32_t opad, const float *hid, int3
 // Quantized rows with 2-dimensional sub-vectors (fastText's default) are
 // summed a sub-vector at a time over up to 64 rows, in registers; each x[j]
 // still adds the rows in order.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__) // ifunc
+__attribute__((target_clones("avx2", "default")))
+#endif
 static void add_rows(const ft_fast &f, const int32_t *ids, size_t n, float *__restrict x)
 {
     const int32_t dim = f.dim;
     if (f.quant && f.dsub == 2 && f.lastdsub == 2) {
         const float *cent = f.cent.data();
         const uint8_t *cp[64];
+        int32_t rid[64];
         float al[64];
         for (size_t t0 = 0; t0 < n;) {
             size_t m = 0;
@@ -589,11 +610,36 @@ static void add_rows(const ft_fast &f, const int32_t *ids, size_t n, float *__re
                 int32_t id = ids[t0];
                 if (id < 0 || id >= f.rows)
                     continue;
+                rid[m] = id;
                 cp[m] = f.codes + (size_t)id * f.nsubq;
-                al[m] = f.qnorm ? f.ncent[f.ncodes[(size_t)id]] : 1.0f;
+                __builtin_prefetch(cp[m]);
+                if (f.qnorm)
+                    __builtin_prefetch(f.ncodes + id);
                 m++;
             }
-            for (int32_t q = 0; q < f.nsubq; q++) {
+            for (size_t r = 0; r < m; r++)
+                al[r] = f.qnorm ? f.ncent[f.ncodes[rid[r]]] : 1.0f;
+            int32_t q = 0;
+            // Four sub-vectors (eight components) at a time in one vector
+            // register: a centroid pair is 8 bytes, four of them one v8f.
+            for (; q + 4 <= f.nsubq; q += 4) {
+                const float *c0 = cent + (size_t)q * 512;
+                v8f acc;
+                std::memcpy(&acc, x + 2 * q, sizeof acc);
+                for (size_t r = 0; r < m; r++) {
+                    const uint8_t *code = cp[r] + q;
+                    uint64_t pr[4];
+                    std::memcpy(&pr[0], c0 + (size_t)code[0] * 2, 8);
+                    std::memcpy(&pr[1], c0 + 512 + (size_t)code[1] * 2, 8);
+                    std::memcpy(&pr[2], c0 + 1024 + (size_t)code[2] * 2, 8);
+                    std::memcpy(&pr[3], c0 + 1536 + (size_t)code[3] * 2, 8);
+                    v8f b;
+                    std::memcpy(&b, pr, sizeof b);
+                    acc += b * al[r];
+                }
+                std::memcpy(x + 2 * q, &acc, sizeof acc);
+            }
+            for (; q < f.nsubq; q++) {
                 const float *cq = cent + (size_t)q * 256 * 2;
                 float x0 = x[2 * q], x1 = x[2 * q + 1];
                 for (size_t r = 0; r < m; r++) {
@@ -650,15 +696,32 @@ static void add_rows(const ft_fast &f, const int32_t *ids, size_t n, float *__re
     }
 }
 
+// x += v, eight components at a time (each component's sum in the same order).
+static inline void add_vec(float *__restrict x, const float *__restrict v, int32_t dim)
+{
+    int32_t j = 0;
+    for (; j + 8 <= dim; j += 8) {
+        v8f a, b;
+        std::memcpy(&a, x + j, sizeof a);
+        std::memcpy(&b, v + j, sizeof b);
+        a += b;
+        std::memcpy(x + j, &a, sizeof a);
+    }
+    for (; j < dim; j++)
+        x[j] += v[j];
+}
+
 static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold,
                         pp_ft_prediction *preds)
 {
     ft_fast &f = m->fast;
     const fasttext::Dictionary &dict = *m->dict;
     const int32_t dim = f.dim;
-    float *hid = f.hidden.data();
+    float *__restrict hid = f.hidden.data();
     std::fill(f.hidden.begin(), f.hidden.end(), 0.0f);
-    size_t nrows = 0;
+    // The tokens first, so that each one's cache slot can be fetched a few
+    // tokens ahead (the cache is larger than the CPU's).
+    f.toks.clear();
     for (const char *p = text; *p;) {
         while (*p && ft_space(*p))
             p++;
@@ -674,20 +737,35 @@ static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold
         for (size_t i = 0; i < n; i++)
             key = (key ^ (uint8_t)p[i]) * 1099511628211ull;
         key ^= n;
+        f.toks.push_back({p, n, key});
+        p = e;
+    }
+    enum { AHEAD = 4 };
+    const size_t ntok = f.toks.size();
+    size_t nrows = 0;
+    for (size_t t = 0; t < ntok; t++) {
+        if (t + AHEAD < ntok) {
+            uint64_t k2 = f.toks[t + AHEAD].key;
+            size_t s2 = (size_t)(k2 ^ (k2 >> 29)) & (ft_fast::kCache - 1);
+            __builtin_prefetch(&f.ckey[s2]);
+            __builtin_prefetch(&f.cn[s2]);
+            const float *v2 = f.cvec.data() + s2 * (size_t)dim;
+            for (int32_t j = 0; j < dim; j += 16)
+                __builtin_prefetch(v2 + j);
+        }
+        const uint64_t key = f.toks[t].key;
         size_t slot = (size_t)(key ^ (key >> 29)) & (ft_fast::kCache - 1);
-        float *v = f.cvec.data() + slot * (size_t)dim;
+        float *__restrict v = f.cvec.data() + slot * (size_t)dim;
         if (f.ckey[slot] != key || f.cn[slot] < 0) {
             f.ids.clear();
-            token_rows(f, dict, p, n);
+            token_rows(f, dict, f.toks[t].p, f.toks[t].n);
             std::fill(v, v + dim, 0.0f);
             add_rows(f, f.ids.data(), f.ids.size(), v);
             f.ckey[slot] = key;
             f.cn[slot] = (int32_t)f.ids.size();
         }
-        for (int32_t j = 0; j < dim; j++)
-            hid[j] += v[j];
+        add_vec(hid, v, dim);
         nrows += (size_t)f.cn[slot];
-        p = e;
     }
     if (f.eos >= 0) { // the end of line fastText reads as a token
         add_rows(f, &f.eos, 1, hid);
@@ -737,7 +815,9 @@ static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold
         if (p < threshold)
             break; // the rest are smaller still
         const std::string &lab = m->labels[(size_t)idx[i]];
-        std::snprintf(preds[kept].label, sizeof preds[kept].label, "%s", lab.c_str());
+        size_t ll = std::min(lab.size(), sizeof preds[kept].label - 1);
+        std::memcpy(preds[kept].label, lab.data(), ll);
+        preds[kept].label[ll] = '\0';
         // as fastText reports it: exp(log(p + 1e-5))
         float lp = (float)std::log((double)p + 1e-5);
         preds[kept].prob = std::exp(lp);

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/utf8.h>
+/* Inlined: a trigram is a few bytes, and every text's trigrams are hashed
+ * (the hashes are the library's, as the profiles were hashed at load). */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 struct pp_profile_vec {
@@ -267,6 +270,33 @@ pp_status pp_profile_vec_from(const uint64_t *keys, const double *w, size_t n,
     return PP_OK;
 }
 
+/* The weight of fingerprint f in bucket b (0 when absent): the eight slots
+ * compared at once. Slots that do not match add +0, and one or two matching
+ * slots give the same sum in any order, so this is the slot-by-slot sum it
+ * replaces (three would take a three-way collision of 32-bit fingerprints
+ * in one bucket). */
+_Static_assert(PP_BUCKET == 8, "bucket_weight reads eight slots");
+typedef uint32_t v8u __attribute__((vector_size(32)));
+typedef float v4f __attribute__((vector_size(16)));
+
+static inline float bucket_weight(const struct bucket *b, uint32_t f)
+{
+    v8u fp, w;
+    memcpy(&fp, b->fp, sizeof fp);
+    memcpy(&w, b->w, sizeof w);
+    v8u hit = (v8u)(fp == f) & w;
+    v4f a, c;
+    memcpy(&a, &hit, sizeof a);
+    memcpy(&c, (const char *)&hit + sizeof a, sizeof c);
+    a += c; /* slots u and u + 4 */
+    float t[4];
+    memcpy(t, &a, sizeof t);
+    return (t[0] + t[2]) + (t[1] + t[3]);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__) /* ifunc */
+__attribute__((target_clones("avx2", "default")))
+#endif
 double pp_profile_dot(const pp_profile_vec *prof, const uint64_t *keys, const double *w, size_t n)
 {
     double s = 0;
@@ -281,11 +311,7 @@ double pp_profile_dot(const pp_profile_vec *prof, const uint64_t *keys, const do
         if (i + AHEAD < n)
             __builtin_prefetch(&prof->tab[keys[i + AHEAD] & prof->mask]);
         const struct bucket *b = &prof->tab[keys[i] & prof->mask];
-        uint32_t f = fp_of(keys[i]);
-        float x = 0;
-        for (int u = 0; u < PP_BUCKET; u++)
-            x += (float)(b->fp[u] == f) * b->w[u];
-        s += w[i] * x;
+        s += w[i] * bucket_weight(b, fp_of(keys[i]));
     }
     return s;
 }

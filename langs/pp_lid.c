@@ -267,6 +267,9 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
         l->pfrom[i] = SIZE_MAX; /* no profile */
     char cur[64] = "";
     size_t curlen = (size_t)-1;
+    double lg[1024]; /* log1p of small integer counts, -1 until needed */
+    for (size_t i = 0; i < sizeof lg / sizeof lg[0]; i++)
+        lg[i] = -1.0;
     int cur_ix = -1, last_ix = -1; /* the line's label; the last one kept */
     for (;;) {
         const char *line;
@@ -324,8 +327,15 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
         }
         keys[n] = XXH3_64bits(t1 + 1, (size_t)(t2 - t1 - 1));
         /* Log-scaled counts: frequent trigrams shared by many languages must
-         * not drown the rarer ones that tell close languages apart. */
-        w[n] = log1p(c);
+         * not drown the rarer ones that tell close languages apart. Most
+         * counts are small integers: each one's log1p is computed once. */
+        if (c < (double)(sizeof lg / sizeof lg[0]) && c == (double)(size_t)c) {
+            size_t ci = (size_t)c;
+            if (!(lg[ci] >= 0))
+                lg[ci] = log1p(c);
+            w[n] = lg[ci];
+        } else
+            w[n] = log1p(c);
         n++;
     }
     if (last_ix >= 0)

@@ -22,7 +22,11 @@ extern "C" {
 /* The shared preprocessing: NFC, lowercase (ICU root locale), digits
  * removed, punctuation replaced by spaces (apostrophes and the modifier
  * letter apostrophe kept, typographic apostrophes folded to U+0027),
- * white space collapsed and trimmed. *out is malloc'd and NUL-terminated. */
+ * white space collapsed and trimmed. *out is malloc'd and NUL-terminated.
+ * Safe to call from several threads (its code-point table is filled on
+ * first use, a page at a time, with atomic flags). PP_LID_PREPROCESS_ICU=1
+ * in the environment makes it take ICU's path for every text (for
+ * comparing the two; the result is the same). */
 PP_API pp_status pp_lid_preprocess(const char *s, size_t len, char **out, size_t *outlen,
                                    pp_error *err);
 

@@ -64,6 +64,96 @@ static int ascii_only(const char *s, size_t len)
     return 1;
 }
 
+/* The per-code-point table of the fast path. An entry holds what preprocessing
+ * makes of the code point when it stands for itself: its full lowercase
+ * mapping (root locale) passed through map_cp (bits 0-20), its canonical
+ * combining class (bits 21-28), and whether the fast path may use it at all
+ * (bit 29): NFC quick check "yes" and a lowercase mapping that is one code
+ * point and needs no context; bit 30: the code point is alphabetic. The only such mappings are U+0130 (two code
+ * points) and capital sigma (final or not); both go the ICU way. Plane 0 is
+ * kept in pages of 256 entries built on first use; other planes are looked
+ * up every time (rare in text). */
+#define E_OUT 0x1FFFFFu
+#define E_CCC_SHIFT 21
+#define E_OK (1u << 29)
+#define E_ALPHA (1u << 30) /* u_isalpha */
+
+static uint32_t entry_of(UChar32 c)
+{
+    uint32_t e = u_isalpha(c) ? E_ALPHA : 0;
+    UChar32 low = u_tolower(c);
+    UChar in[2], lo[8];
+    int32_t il = 0, k = 0;
+    U16_APPEND_UNSAFE(in, il, c);
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t ol = u_strToLower(lo, 8, in, il, "", &st);
+    UChar32 full = -1;
+    if (U_SUCCESS(st) && ol > 0)
+        U16_NEXT(lo, k, ol, full);
+    int qc = u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES;
+    if (qc && U_SUCCESS(st) && k == ol && full == low && c != 0x3A3)
+        e |= E_OK;
+    e |= (uint32_t)u_getCombiningClass(c) << E_CCC_SHIFT;
+    e |= (uint32_t)map_cp(low) & E_OUT;
+    return e;
+}
+
+/* Plane 0: 256 pages; a page's state is 0 (empty), 1 (being filled by some
+ * thread: compute the entry directly) or 2 (ready). */
+static uint32_t bmp[0x10000];
+static int page_state[256];
+
+static uint32_t __attribute__((noinline)) lookup_slow(UChar32 c)
+{
+    if (c > 0xFFFF)
+        return entry_of(c);
+    int pg = c >> 8, empty = 0;
+    if (__atomic_compare_exchange_n(&page_state[pg], &empty, 1, 0, __ATOMIC_ACQUIRE,
+                                    __ATOMIC_RELAXED)) {
+        for (int i = 0; i < 256; i++)
+            bmp[(pg << 8) | i] = entry_of((pg << 8) | i);
+        __atomic_store_n(&page_state[pg], 2, __ATOMIC_RELEASE);
+        return bmp[c];
+    }
+    return entry_of(c); /* another thread is filling the page */
+}
+
+static inline uint32_t lookup(UChar32 c)
+{
+    if (c <= 0xFFFF && __atomic_load_n(&page_state[c >> 8], __ATOMIC_ACQUIRE) == 2)
+        return bmp[c];
+    return lookup_slow(c);
+}
+
+/* The fast path: UTF-8 in, UTF-8 out, one table look-up per code point.
+ * Returns 0 (and writes nothing usable) when the text needs ICU: invalid
+ * UTF-8, text that is not NFC by the quick check (NFC quick check "no" or
+ * "maybe", or combining marks out of canonical order), a lowercase mapping
+ * that is not one code point or depends on context. The result is then the
+ * ICU path's, code point for code point: NFC leaves such text unchanged and
+ * lowercasing it maps each code point on its own. */
+static int preprocess_table(const char *s, size_t len, char *o, size_t *outlen)
+{
+    size_t n = 0;
+    int sp = 0;
+    unsigned last_ccc = 0;
+    for (size_t i = 0; i < len;) {
+        UChar32 c;
+        U8_NEXT((const uint8_t *)s, i, len, c);
+        if (c < 0)
+            return 0;
+        uint32_t e = lookup(c);
+        unsigned ccc = (e >> E_CCC_SHIFT) & 0xFF;
+        if (!(e & E_OK) || (ccc != 0 && last_ccc > ccc))
+            return 0;
+        last_ccc = ccc;
+        put(o, &n, (UChar32)(e & E_OUT), &sp);
+    }
+    o[n] = '\0';
+    *outlen = n;
+    return 1;
+}
+
 pp_status pp_lid_preprocess(const char *s, size_t len, char **out, size_t *outlen, pp_error *err)
 {
     *out = NULL;
@@ -89,6 +179,23 @@ pp_status pp_lid_preprocess(const char *s, size_t len, char **out, size_t *outle
         if (outlen)
             *outlen = n;
         return PP_OK;
+    }
+    /* PP_LID_PREPROCESS_ICU=1: always the ICU path (to compare the two). */
+    const char *force = getenv("PP_LID_PREPROCESS_ICU");
+    if (!force || strcmp(force, "1") != 0) {
+        /* UTF-8 code points take at most as many bytes lowercased and
+         * mapped: U+0130 and U+03A3, the exceptions, go to ICU. */
+        char *o = malloc(len * 4 + 1);
+        if (!o)
+            return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        size_t n = 0;
+        if (preprocess_table(s, len, o, &n)) {
+            *out = o;
+            if (outlen)
+                *outlen = n;
+            return PP_OK;
+        }
+        free(o);
     }
     UErrorCode st = U_ZERO_ERROR;
     int32_t ulen = 0;
@@ -202,7 +309,7 @@ void pp_lid_writing_system(const char *s, size_t len, const char *majority, char
     for (size_t i = 0; i < len;) {
         UChar32 c;
         U8_NEXT((const uint8_t *)s, i, len, c);
-        if (c < 0 || !u_isalpha(c))
+        if (c < 0 || !(c <= 0xFFFF ? lookup(c) & E_ALPHA : u_isalpha(c)))
             continue;
         n++;
         if (!is_cjk)

@@ -94,6 +94,84 @@ START_TEST(test_preprocess)
 }
 END_TEST
 
+/* The table-driven path of pp_lid_preprocess against ICU's (the path
+ * PP_LID_PREPROCESS_ICU=1 forces), on random strings over code points where
+ * the two could part: combining marks in and out of canonical order, the
+ * lowercase mappings that are not one code point or need context (U+0130,
+ * capital sigma), NFC quick check "no"/"maybe", case pairs of different
+ * UTF-8 lengths, other planes, invalid UTF-8, NUL. */
+static size_t put_cp(char *b, size_t i, unsigned c)
+{
+    if (c < 0x80)
+        b[i++] = (char)c;
+    else if (c < 0x800) {
+        b[i++] = (char)(0xC0 | (c >> 6));
+        b[i++] = (char)(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        b[i++] = (char)(0xE0 | (c >> 12));
+        b[i++] = (char)(0x80 | ((c >> 6) & 0x3F));
+        b[i++] = (char)(0x80 | (c & 0x3F));
+    } else {
+        b[i++] = (char)(0xF0 | (c >> 18));
+        b[i++] = (char)(0x80 | ((c >> 12) & 0x3F));
+        b[i++] = (char)(0x80 | ((c >> 6) & 0x3F));
+        b[i++] = (char)(0x80 | (c & 0x3F));
+    }
+    return i;
+}
+
+START_TEST(test_preprocess_paths)
+{
+    static const unsigned ranges[][2] = {
+        {0x20, 0x7E},     {0x00, 0x1F},     {0xA0, 0xFF},     {0x100, 0x24F},
+        {0x130, 0x131},   {0x300, 0x36F},   {0x370, 0x3FF},   {0x3A3, 0x3A3},
+        {0x400, 0x52F},   {0x531, 0x587},   {0x591, 0x5F4},   {0x610, 0x6FF},
+        {0x900, 0x97F},   {0x980, 0x9FF},   {0xB80, 0xBFF},   {0x1100, 0x11FF},
+        {0x13A0, 0x13FD}, {0x1C90, 0x1CBF}, {0x1E00, 0x1FFF}, {0x2126, 0x2160},
+        {0x3040, 0x30FF}, {0x4E00, 0x4E20}, {0xAC00, 0xAC40}, {0xAB70, 0xABBF},
+        {0xFF21, 0xFF5A}, {0x10400, 0x1044F}, {0x1E900, 0x1E94B}, {0x1F600, 0x1F64F},
+        {0x20000, 0x20010}, {0x1D15E, 0x1D164},
+    };
+    const size_t nr = sizeof ranges / sizeof ranges[0];
+    unsigned long x = 12345;
+    char buf[256];
+    int fast_differs = 0;
+    for (int t = 0; t < 20000; t++) {
+        size_t len = 0;
+        x = x * 6364136223846793005UL + 1442695040888963407UL;
+        int ncp = (int)((x >> 33) % 40);
+        for (int k = 0; k < ncp; k++) {
+            x = x * 6364136223846793005UL + 1442695040888963407UL;
+            unsigned r = (unsigned)(x >> 33);
+            if (r % 97 == 0) { /* a broken byte now and then */
+                buf[len++] = (char)(r & 1 ? 0xFF : 0xC3);
+                continue;
+            }
+            if (r % 7 == 0) { /* word breaks (final sigma) */
+                buf[len++] = ' ';
+                continue;
+            }
+            /* mostly one script per string, as text is */
+            const unsigned *g = ranges[(r % 4 == 0 ? (r >> 8) : (unsigned)t) % nr];
+            len = put_cp(buf, len, g[0] + (r >> 4) % (g[1] - g[0] + 1));
+        }
+        char *a = NULL, *b = NULL;
+        size_t na = 0, nb = 0;
+        unsetenv("PP_LID_PREPROCESS_ICU");
+        ck_assert_int_eq(pp_lid_preprocess(buf, len, &a, &na, NULL), PP_OK);
+        setenv("PP_LID_PREPROCESS_ICU", "1", 1);
+        ck_assert_int_eq(pp_lid_preprocess(buf, len, &b, &nb, NULL), PP_OK);
+        unsetenv("PP_LID_PREPROCESS_ICU");
+        if (na != nb || memcmp(a, b, na) != 0)
+            fast_differs++;
+        ck_assert_msg(na == nb && memcmp(a, b, na) == 0, "string %d: the two paths differ", t);
+        free(a);
+        free(b);
+    }
+    ck_assert_int_eq(fast_differs, 0);
+}
+END_TEST
+
 START_TEST(test_label_map)
 {
     pp_lid_label l;
@@ -513,6 +591,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("lid");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_preprocess);
+    tcase_add_test(tc, test_preprocess_paths);
     tcase_add_test(tc, test_label_map);
     tcase_add_test(tc, test_script_rule);
     tcase_add_test(tc, test_writing_system);

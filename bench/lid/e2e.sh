@@ -4,12 +4,14 @@
 # JSON in and out included, for polyphony (bundled model) and franc-all (node,
 # the whole `node franc.mjs` process). Short inputs are single Bible verses,
 # long ones four consecutive verses of one book joined; startup is one
-# one-line record. Each figure is the best of RUNS wall-clock times.
+# one-line record. Each figure is the best of RUNS wall-clock times, and the
+# best of RUNS CPU times (user + sys: steadier when the machine is loaded).
 #
 # Usage: bench/lid/e2e.sh BIBLE_CORPUS_DIR [RECORDS]   (default 16000)
 #   Environment: POLYPHONY (binary, default ./polyphony), WORK (scratch dir,
-#   default /tmp/pp-bench-lid), RUNS (default 3). Needs node/npm (installs
-#   franc-all@7 in $WORK), jq, taskset.
+#   default /tmp/pp-bench-lid), RUNS (default 3), FRANC_RUNS (franc-all's
+#   runs, default RUNS: it takes minutes on the long input). Needs node/npm (installs
+#   franc-all@7 in $WORK), jq, taskset, GNU time (/usr/bin/time).
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -18,6 +20,7 @@ n=${2:-16000}
 POLYPHONY=${POLYPHONY:-$top/polyphony}
 WORK=${WORK:-/tmp/pp-bench-lid}
 RUNS=${RUNS:-3}
+FRANC_RUNS=${FRANC_RUNS:-$RUNS}
 if [ -z "$corpus" ] || [ ! -d "$corpus/bibles" ]; then
     echo "usage: $0 BIBLE_CORPUS_DIR [RECORDS]" >&2
     exit 2
@@ -36,29 +39,34 @@ node "$here/bible2jsonl.mjs" "$corpus" $((per * 4)) |
     head -n "$n" > "$WORK/e2e-long.jsonl"
 echo '{"text":"Ein kurzer Satz, um die Ladezeit zu messen."}' > "$WORK/e2e-one.jsonl"
 
-# best wall-clock seconds of RUNS runs of "$@" < $in > /dev/null
+# best wall-clock and best CPU (user + sys) seconds of N runs of
+# "$@" < IN > /dev/null, as "WALL CPU" (GNU time). Usage: best N IN CMD...
 best() {
-    in=$1
-    shift
-    b=
+    runs=$1
+    in=$2
+    shift 2
     i=0
-    while [ "$i" -lt "$RUNS" ]; do
-        s=$(date +%s.%N)
-        taskset -c 0 "$@" < "$in" > /dev/null 2>&1
-        e=$(date +%s.%N)
-        b=$(echo "$s $e ${b:-1e9}" | awk '{t = $2 - $1; print (t < $3 ? t : $3)}')
+    : > "$WORK/e2e-times"
+    while [ "$i" -lt "$runs" ]; do
+        /usr/bin/time -f '%e %U %S' -a -o "$WORK/e2e-times" taskset -c 0 "$@" < "$in" > /dev/null 2>&1
         i=$((i + 1))
     done
-    echo "$b"
+    awk 'NR == 1 || $1 < w { w = $1 } NR == 1 || $2 + $3 < c { c = $2 + $3 }
+         END { printf "%.3f %.3f\n", w, c }' "$WORK/e2e-times"
 }
 
+"$POLYPHONY" lid --quiet < "$WORK/e2e-one.jsonl" > /dev/null ||
+    { echo "$0: $POLYPHONY lid fails (set POLYPHONY_DATA?)" >&2; exit 1; }
 echo "polyphony: $POLYPHONY lid --quiet (bundled model); franc-all: node $here/franc.mjs"
-printf '%-28s %10s %10s %8s\n' input polyphony franc-all ratio
+echo "best of $RUNS runs ($FRANC_RUNS for franc-all) on one core (taskset -c 0): wall clock, and CPU time (user + sys)"
+printf '%-28s %10s %10s %7s %10s %10s %7s\n' input polyphony franc-all ratio 'pp CPU' 'franc CPU' ratio
 for kind in one short long; do
     f=$WORK/e2e-$kind.jsonl
-    p=$(best "$f" "$POLYPHONY" lid --quiet)
-    fr=$(best "$f" node "$here/franc.mjs" "$WORK/node_modules")
+    p=$(best "$RUNS" "$f" "$POLYPHONY" lid --quiet)
+    fr=$(best "$FRANC_RUNS" "$f" node "$here/franc.mjs" "$WORK/node_modules")
     words=$(jq -r '.text' "$f" | wc -w)
     label="$kind ($(wc -l < "$f") rec, $((words / $(wc -l < "$f"))) w/rec)"
-    printf '%-28s %9.3fs %9.3fs %7.1fx\n' "$label" "$p" "$fr" "$(echo "$fr $p" | awk '{print $1 / $2}')"
+    echo "$label $p $fr" | awk '{ n = NF; pw = $(n - 3); pc = $(n - 2); fw = $(n - 1); fc = $n
+        $(n - 3) = $(n - 2) = $(n - 1) = $n = ""; sub(/ +$/, "")
+        printf "%-28s %9.3fs %9.3fs %6.1fx %9.3fs %9.3fs %6.1fx\n", $0, pw, fw, fw / pw, pc, fc, fc / pc }'
 done
