@@ -95,6 +95,8 @@ void usage_lid_train(FILE *f)
             "      --max-threshold X  cap on calibrated thresholds (default 0.5)\n"
             "      --profile-top N     trigrams per label in MODEL.profiles.tsv.zst, used to\n"
             "                          re-rank the best labels (default 600; 0: none)\n"
+            "      --max-per-source N  at most N training examples per label from each source\n"
+            "                          (the records' \"source\" field; default 0: all)\n"
             "  -q, --quiet         no progress report\n");
 }
 
@@ -106,7 +108,7 @@ int cmd_lid_train(int argc, char **argv)
     pp_lid_train_opts o;
     pp_lid_train_opts_init(&o);
     enum { O_LF = 256, O_SPLIT, O_DEV, O_MINC, O_NOSENT, O_DIM, O_EPOCH, O_LR, O_MINN, O_MAXN,
-           O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB, O_BCP, O_MINCOUNT, O_MAXT, O_PTOP };
+           O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB, O_BCP, O_MINCOUNT, O_MAXT, O_PTOP, O_MAXSRC };
     static const struct option opts[] = {
         {"input", required_argument, 0, 'i'}, CLI_LONG_OUTPUT,
         {"label-field", required_argument, 0, O_LF}, {"split", required_argument, 0, O_SPLIT},
@@ -120,6 +122,7 @@ int cmd_lid_train(int argc, char **argv)
         {"default-threshold", required_argument, 0, O_DEFT}, CLI_LONG_QUIET,
         {"dsub", required_argument, 0, O_DSUB}, {"min-count", required_argument, 0, O_MINCOUNT},
         {"max-threshold", required_argument, 0, O_MAXT},
+        {"max-per-source", required_argument, 0, O_MAXSRC},
         {"profile-top", required_argument, 0, O_PTOP}, {"bcp47-labels", no_argument, 0, O_BCP},
         CLI_LONG_HELP, {0, 0, 0, 0}};
     int c, cr;
@@ -153,6 +156,7 @@ int cmd_lid_train(int argc, char **argv)
         LOPT(O_DSUB, "dsub", dsub, 1, 64)
         LOPT(O_MINCOUNT, "min-count", min_count, 1, 2147483647)
         LOPT(O_PTOP, "profile-top", profile_top, 0, 100000)
+        LOPT(O_MAXSRC, "max-per-source", max_per_source, 0, 2147483647)
 #undef LOPT
         case O_CUTOFF:
             if (!cli_parse_long(cmd, "cutoff", optarg, 0, 100000000, &v))

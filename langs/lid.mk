@@ -15,22 +15,30 @@ TESTS += tests/cli/lid.sh
 EXTRA_DIST += tests/cli/lid.sh
 dist_man_MANS += docs/man/polyphony-lid.1 docs/man/polyphony-discover.1
 
-# The bundled model: trained on the bundled UDHR's train split, thresholds
-# calibrated on its dev split (eval-sets/udhr/SPLIT.md). Reproducible: fixed
-# seed, one thread. Regenerate by hand with `make lid-model` (takes minutes).
+# The bundled model: trained on the bundled UDHR's train split and on the
+# training books of the CES Bible corpus (langs/models/data/SOURCE.md), at most
+# 600 examples per label from each source (--max-per-source); thresholds calibrated
+# on the UDHR dev split (eval-sets/udhr/SPLIT.md). Reproducible: fixed seed, one
+# thread. Regenerate by hand with `make lid-model` (takes minutes).
+PP_LID_TRAIN_FILES = $(top_srcdir)/eval-sets/udhr/udhr.jsonl.zst \
+	$(top_srcdir)/langs/models/data/bible-train.jsonl.zst
 PP_LID_MODEL_OPTS = --split train --dev-split dev --min-chars 2000 \
 	--dim 32 --epoch 10 --lr 0.5 --minn 2 --maxn 4 --min-count 1000000 \
 	--bucket 500000 --cutoff 0 --dsub 2 --max-threshold 0.5 --profile-top 600 \
-	--seed 1 --threads 1
+	--max-per-source 600 --seed 1 --threads 1
 lid-model: polyphony$(EXEEXT)
 	$(MKDIR_P) $(top_srcdir)/langs/models
-	./polyphony$(EXEEXT) lid train --input $(top_srcdir)/eval-sets/udhr/udhr.jsonl.zst \
+	zstd -dcq $(PP_LID_TRAIN_FILES) > lid-train.jsonl
+	./polyphony$(EXEEXT) lid train --input lid-train.jsonl \
 	    --output $(top_srcdir)/langs/models/udhr-lid.ftz $(PP_LID_MODEL_OPTS)
+	rm -f lid-train.jsonl
 .PHONY: lid-model
 EXTRA_DIST += bench/lid/run.sh bench/lid/udhr-test.sh bench/lid/bible2jsonl.mjs \
 	bench/lid/franc.mjs bench/lid/cld2_driver.cc bench/lid/macro-fold.tsv \
 	bench/lid/script-rule.sh bench/lid/catalogs2jsonl.py bench/lid/fasttext-parity.sh \
-	bench/lid/calibrate.sh bench/lid/e2e.sh
+	bench/lid/calibrate.sh bench/lid/e2e.sh bench/lid/catalogs.sh \
+	langs/models/data/SOURCE.md langs/models/data/bible-train.py \
+	langs/models/data/bible-train.jsonl.zst
 nobase_dist_pkgdata_DATA += langs/models/udhr-lid.ftz langs/models/udhr-lid.ftz.thresholds.json \
 	langs/models/udhr-lid.ftz.profiles.tsv.zst langs/models/README.md langs/models/LABELS.tsv \
 	langs/models/RESULTS.md

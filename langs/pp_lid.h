@@ -238,6 +238,9 @@ typedef struct pp_lid_train_opts {
     double max_threshold;    /* cap on calibrated thresholds (default 0.5): the dev split is
                                 in-domain, so its best thresholds are too strict elsewhere */
     int profile_top;         /* trigrams per label in MODEL.profiles.tsv (default 400; 0: none) */
+    int max_per_source;      /* at most this many training examples per label from each
+                                source (the record's "source" field), a seeded choice, so a
+                                large source does not dominate the labels' prior (0: all) */
 } pp_lid_train_opts;
 
 PP_API void pp_lid_train_opts_init(pp_lid_train_opts *o);

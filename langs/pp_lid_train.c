@@ -48,6 +48,7 @@ void pp_lid_train_opts_init(pp_lid_train_opts *o)
 /* A growing list of examples: label index + preprocessed text. */
 typedef struct ex {
     int label;
+    int src; /* index of the record's "source" (for max_per_source) */
     char *text;
 } ex;
 
@@ -74,6 +75,7 @@ static int ex_push(exlist *l, int label, const char *s, size_t len)
     memcpy(t, s, len);
     t[len] = '\0';
     l->v[l->n].label = label;
+    l->v[l->n].src = 0;
     l->v[l->n].text = t;
     l->n++;
     return 0;
@@ -375,6 +377,65 @@ static long label_slot(json_t *label_ix, const char *lab, const char ***names, v
     return (long)li;
 }
 
+/* The index of a source name (records without one share ""), or -1. */
+static int source_index(json_t *sources, const char *name)
+{
+    if (!name)
+        name = "";
+    json_t *v = json_object_get(sources, name);
+    if (v)
+        return (int)json_integer_value(v);
+    int i = (int)json_object_size(sources);
+    return json_object_set_new(sources, name, json_integer(i)) == 0 ? i : -1;
+}
+
+/* Keep at most o->max_per_source examples per (label, source): a seeded
+ * choice among each group's examples; the kept ones stay in input order. */
+static pp_status cap_per_source(exlist *l, size_t nlabels, size_t nsources,
+                                const pp_lid_train_opts *o, pp_error *err)
+{
+    if (nsources == 0)
+        nsources = 1;
+    size_t groups = nlabels * nsources;
+    size_t *perm = malloc((l->n ? l->n : 1) * sizeof *perm);
+    long *count = calloc(groups ? groups : 1, sizeof *count);
+    char *keep = calloc(l->n ? l->n : 1, 1);
+    if (!perm || !count || !keep) {
+        free(perm);
+        free(count);
+        free(keep);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    for (size_t i = 0; i < l->n; i++)
+        perm[i] = i;
+    uint64_t s = 0xD1B54A32D192ED03ULL ^ (uint64_t)(o->seed > 0 ? o->seed : 1);
+    for (size_t i = l->n; i > 1; i--) {
+        size_t j = (size_t)(rng_next(&s) % i), t = perm[i - 1];
+        perm[i - 1] = perm[j];
+        perm[j] = t;
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        const ex *e = &l->v[perm[i]];
+        long *c = &count[(size_t)e->label * nsources + (size_t)e->src];
+        if (*c < o->max_per_source) {
+            keep[perm[i]] = 1;
+            (*c)++;
+        }
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (keep[i])
+            l->v[w++] = l->v[i];
+        else
+            free(l->v[i].text);
+    }
+    l->n = w;
+    free(perm);
+    free(count);
+    free(keep);
+    return PP_OK;
+}
+
 pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_error *err)
 {
     pp_lid_train_report dummy;
@@ -404,6 +465,7 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
     pp_fasttext *ft = NULL;
     cal *cals = NULL;
     json_t *side = NULL;
+    json_t *sources = json_object(); /* source name -> index */
     long rec_no = 0;
     for (;;) {
         json_t *rec = NULL;
@@ -465,10 +527,18 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
         json_object_set_new(label_scripts[li], sc,
                             json_integer(cnt ? json_integer_value(cnt) + 1 : 1));
         rec_no++;
+        size_t first = train.n;
         if (is_dev || (!o->dev_split && rec_no % 10 == 0))
             st = push_dev(&dev, li, text, tlen, err);
         else
             st = push_text(&train, li, text, tlen, o->sentences, err);
+        if (st == PP_OK && o->max_per_source > 0 && train.n > first) {
+            int si = source_index(sources, pp_record_str(rec, "source"));
+            if (si < 0)
+                st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+            for (size_t k = first; k < train.n; k++)
+                train.v[k].src = si;
+        }
         json_decref(rec);
         if (st != PP_OK)
             goto done;
@@ -477,6 +547,11 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
     if (train.n == 0) {
         st = pp_error_set(err, PP_ERR_INVALID, o->input, 0, "no training records");
         goto done;
+    }
+    if (o->max_per_source > 0) {
+        st = cap_per_source(&train, nnames, json_object_size(sources), o, err);
+        if (st != PP_OK)
+            goto done;
     }
     cals = calloc(nnames ? nnames : 1, sizeof *cals);
     if (!cals) {
@@ -681,6 +756,7 @@ done:
     free(label_scripts);
     free(names);
     json_decref(label_ix);
+    json_decref(sources);
     json_decref(side);
     ex_free(&train);
     ex_free(&dev);

@@ -2,7 +2,8 @@
 # bench/lid/e2e.sh — language identification end to end on one core (taskset
 # -c 0): process start to last record written, model and profile loading and
 # JSON in and out included, for polyphony (bundled model) and franc-all (node,
-# the whole `node franc.mjs` process). Short inputs are single Bible verses,
+# the whole `node franc.mjs` process). Short inputs are single Bible verses
+# (held-out dev books, as bible2jsonl.mjs reads by default),
 # long ones four consecutive verses of one book joined; startup is one
 # one-line record. Each figure is the best of RUNS wall-clock times, and the
 # best of RUNS CPU times (user + sys: steadier when the machine is loaded).

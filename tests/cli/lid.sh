@@ -30,6 +30,21 @@ check "train sr" pp lid train --input "$TMP/sr.jsonl" --output "$TMP/sr.ftz" --b
 rm -f "$TMP/sr.ftz.thresholds.json"
 pp lid labels --model "$TMP/sr.ftz" > "$TMP/labels.sr"
 expect_grep '^sr	sr	srp	Cyrl Latn	' "$TMP/labels.sr"
+# --max-per-source: at most N examples per label from each source (the
+# records' "source"; none counts as one source); whole records only here, so
+# examples are records: English split between sources "a" and "b" (at least
+# 4 records each), other languages without a source
+jq -c 'select(.meta.split=="train") |
+    if .lang == "en" then . + {source: (if (.id | ltrimstr("en-") | tonumber) % 2 == 0 then "a" else "b" end)}
+    else . end' "$train" > "$TMP/src.jsonl"
+check "train --max-per-source" pp lid train --input "$TMP/src.jsonl" --output "$TMP/cap.ftz" \
+    --no-sentences --max-per-source 3 --profile-top 0 $small
+expect_jq '.labels.eng_Latn.train_examples == 6 and .labels.rus_Cyrl.train_examples == 3' \
+    "$TMP/cap.ftz.thresholds.json"
+check "train without cap" pp lid train --input "$TMP/src.jsonl" --output "$TMP/nocap.ftz" \
+    --no-sentences --profile-top 0 $small
+expect_jq '.labels.eng_Latn.train_examples > 6' "$TMP/nocap.ftz.thresholds.json"
+expect_status 2 pp lid train --input "$train" --output "$TMP/x.ftz" --max-per-source -1
 # a bad model name; no --output
 expect_status 1 pp lid train --input "$train" --output "$TMP/x.model"
 expect_status 2 pp lid train --input "$train"
