@@ -209,27 +209,26 @@ if [ -f "$POLYPHONY_DATA/langs/models/udhr-lid.ftz" ]; then
     expect_status 2 pp lid --keep 'x!' < "$TMP/keep.in"
     # the letter check: Yoruba written with its dotted letters and tone marks,
     # which the model alone (--rerank 0: no profile re-ranking) gives to
-    # languages that do not use those letters (Lingala, Bavarian...); the
+    # languages that do not use those letters (Mam, Faroese...); the
     # check gives each line to Yoruba and keeps the model's candidates
     printf '%s\n' '{"text":"Ẹgbẹ́ agbábọ́ọ̀lù Super Eagles yóò kojú Ghana lọ́jọ́ Àìkú."}' \
-        '{"text":"Ìyàwó ilé ni mí, ọmọ mẹ́ta ni mo bí"}' \
         '{"text":"Lagos: Ọkọ̀ ojú irin tuntun bẹ̀rẹ̀ iṣẹ́"}' > "$TMP/yo.in"
     check "letter check" pp lid --rerank 0 < "$TMP/yo.in" > "$TMP/yo.out"
-    expect_jq_slurp 'length == 3 and all(.iso639_3 == "yor" and .lid_rule == "letters"
+    expect_jq_slurp 'length == 2 and all(.iso639_3 == "yor" and .lid_rule == "letters"
         and .lid_candidates[0].label != "yor_Latn" and .lid_foreign > 0.1)' "$TMP/yo.out"
     check "letter check off" pp lid --rerank 0 --letter-check 0 < "$TMP/yo.in" > "$TMP/yo0.out"
     expect_jq_slurp 'all(.iso639_3 != "yor" and (has("lid_rule") | not))' "$TMP/yo0.out"
     expect_status 2 pp lid --letter-check 2 < "$TMP/yo.in"
     # sisters: Serbo-Croatian in Latin letters, which the model spreads over
-    # Croatian, Bosnian, Serbian and Montenegrin (each under its threshold),
-    # gets the macrolanguage instead of an abstention
+    # Croatian, Bosnian, Serbian and Montenegrin (close in score), gets the
+    # macrolanguage instead of one sister the evidence cannot pick
     printf '%s\n' '{"text":"Svako ima pravo na život, slobodu i osobnu sigurnost."}' \
         '{"text":"Djeca svako jutro idu u školu uz rijeku."}' > "$TMP/sh.in"
     check "sisters" pp lid < "$TMP/sh.in" > "$TMP/sh.out"
     expect_jq_slurp 'all(.iso639_3 == "hbs" and .lid_rule == "sisters"
         and (.lid_candidates | length) == 2)' "$TMP/sh.out"
     check "sisters off" pp lid --sister-margin 0 < "$TMP/sh.in" > "$TMP/sh0.out"
-    expect_jq_slurp 'all(.iso639_3 == "und")' "$TMP/sh0.out"
+    expect_jq_slurp 'all(.iso639_3 != "hbs" and (has("lid_rule") | not))' "$TMP/sh0.out"
     expect_status 2 pp lid --sister-margin x < "$TMP/sh.in"
 fi
 
