@@ -240,6 +240,47 @@ static void fold_code(const json_t *fold, char code[16])
         snprintf(code, 16, "%.15s", t);
 }
 
+/* --level macrolanguage: an individual language's code becomes its
+ * macrolanguage's (srp -> hbs); other codes stay. */
+static void to_macrolanguage(const pp_registry *reg, char code[16])
+{
+    const pp_language *pl = pp_registry_get(reg, code);
+    if (pl && pl->macrolanguage)
+        snprintf(code, 16, "%.15s", pl->macrolanguage);
+}
+
+/* --only at the macrolanguage level: the list and each listed code's
+ * macrolanguage, so gold codes folded by to_macrolanguage still match.
+ * NULL when out of memory. */
+static char *only_with_macrolanguages(const pp_registry *reg, const char *only)
+{
+    size_t n = strlen(only);
+    char *out = malloc(17 * (n + 1)), *o = out; /* each code adds at most "," + 15 */
+    if (!out)
+        return NULL;
+    memcpy(o, only, n);
+    o += n;
+    for (const char *p = only; *p;) {
+        size_t len = strcspn(p, ", \t\n");
+        char code[16];
+        if (len > 0 && len < sizeof code) {
+            memcpy(code, p, len);
+            code[len] = '\0';
+            to_macrolanguage(reg, code);
+            if (strncmp(code, p, len) != 0 || code[len] != '\0') {
+                *o++ = ',';
+                size_t m = strlen(code);
+                memcpy(o, code, m);
+                o += m;
+            }
+        }
+        p += len;
+        p += strspn(p, ", \t\n");
+    }
+    *o = '\0';
+    return out;
+}
+
 /* --preprocess none|polyphony; 0 on a usage error (reported). */
 static int parse_preprocess(const char *cmd, const char *arg, pp_lid_preprocessing *out)
 {
@@ -272,6 +313,10 @@ void usage_lid_eval(FILE *f)
             "  --fold FILE         map codes first (lines: CODE TARGET, e.g. lvs lav)\n"
             "  --no-macro-fold     do not count an individual language (swh) as correct\n"
             "                      for its gold macrolanguage (sw); by default it is\n"
+            "  --level L           individual (default): codes as they are; macrolanguage:\n"
+            "                      gold and predicted codes (and --only) folded into their\n"
+            "                      macrolanguage first (srp, hrv and the sisters rule's hbs\n"
+            "                      are one class)\n"
             "  --confusions N      how many confused pairs to list (default 10)\n"
             "  --calibrate OUT     identify with every threshold at 0 and write to OUT a copy\n"
             "                      of the model's thresholds sidecar with a threshold per\n"
@@ -292,10 +337,10 @@ int cmd_lid_eval(int argc, char **argv)
                *foldf = NULL;
     double thr = -1;
     long nconf = 10;
-    int json = 0, macro_fold = 1;
+    int json = 0, macro_fold = 1, macro_level = 0;
     enum { O_GOLD = 256, O_PRED, O_MODEL, O_THR, O_ONLY, O_CONF, O_JSON, O_FOLD,
            O_RR, O_RRW, O_NOMACRO, O_SCRIPTMIN, O_PREP, O_CALIB, O_CALIBMIN, O_THRF,
-           O_LETTERS, O_SISTERS };
+           O_LETTERS, O_SISTERS, O_LEVEL };
     long rerank = -1, script_min = -1, calib_min = 20;
     double letters = -1, sisters = -1;
     const char *calib = NULL, *thresholds = NULL;
@@ -315,7 +360,8 @@ int cmd_lid_eval(int argc, char **argv)
         {"thresholds", required_argument, 0, O_THRF},
         {"calibrate-min", required_argument, 0, O_CALIBMIN},
         {"letter-check", required_argument, 0, O_LETTERS},
-        {"sister-margin", required_argument, 0, O_SISTERS}, {0, 0, 0, 0}};
+        {"sister-margin", required_argument, 0, O_SISTERS},
+        {"level", required_argument, 0, O_LEVEL}, {0, 0, 0, 0}};
     int c, cr;
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_SHORT_COMMON, opts, NULL)) != -1) {
@@ -332,6 +378,14 @@ int cmd_lid_eval(int argc, char **argv)
             break;
         case O_FOLD: foldf = optarg; break;
         case O_NOMACRO: macro_fold = 0; break;
+        case O_LEVEL:
+            if (strcmp(optarg, "individual") == 0)
+                macro_level = 0;
+            else if (strcmp(optarg, "macrolanguage") == 0)
+                macro_level = 1;
+            else
+                return cli_usage(cmd, "--level is individual or macrolanguage");
+            break;
         case O_LETTERS:
             if (!cli_parse_double(cmd, "letter-check", optarg, 0.0, 1.0, &letters))
                 return 2;
@@ -410,6 +464,7 @@ int cmd_lid_eval(int argc, char **argv)
     pp_ledger *lg = NULL;
     json_t *fold = NULL;
     pp_registry *reg = NULL;
+    char *only_macro = NULL; /* --only with each code's macrolanguage added (--level) */
     int rc = 0;
     if (!ev) {
         pp_lid_free(lid);
@@ -419,7 +474,11 @@ int cmd_lid_eval(int argc, char **argv)
         rc = cli_fail(cmd, &err);
         goto out;
     }
-    if (macro_fold && pp_registry_open(NULL, &reg, &err) != PP_OK) {
+    if (macro_level && pp_registry_open(NULL, &reg, &err) != PP_OK) {
+        rc = cli_fail(cmd, &err);
+        goto out;
+    }
+    if (macro_fold && !macro_level && pp_registry_open(NULL, &reg, &err) != PP_OK) {
         char buf[1200];
         cli_warn(cmd, "%s; individual languages are not matched to their macrolanguage",
                  pp_error_format(&err, buf, sizeof buf));
@@ -445,7 +504,11 @@ int cmd_lid_eval(int argc, char **argv)
                 json_object_set_new(known, pl->macrolanguage, json_true());
         }
     }
-    if (only && pp_lid_eval_restrict(ev, only, &err) != PP_OK) {
+    if (only && macro_level && !(only_macro = only_with_macrolanguages(reg, only))) {
+        rc = cli_fail(cmd, &(pp_error){.code = PP_ERR_NOMEM, .message = "out of memory"});
+        goto out;
+    }
+    if (only && pp_lid_eval_restrict(ev, only_macro ? only_macro : only, &err) != PP_OK) {
         rc = cli_fail(cmd, &err);
         goto out;
     }
@@ -493,6 +556,10 @@ int cmd_lid_eval(int argc, char **argv)
         }
         fold_code(fold, giso);
         fold_code(fold, piso);
+        if (macro_level) {
+            to_macrolanguage(reg, giso);
+            to_macrolanguage(reg, piso);
+        }
         /* A gold macrolanguage (UDHR tags Swahili "sw", Arabic "ar") is
          * matched by any of its individual languages (swh, arb): naming the
          * individual language is not a mistake. */
@@ -624,6 +691,7 @@ int cmd_lid_eval(int argc, char **argv)
             rc = cli_fail(cmd, &err);
     }
 out:
+    free(only_macro);
     json_decref(fold);
     json_decref(known);
     pp_lid_calibrator_free(cal);

@@ -21,3 +21,10 @@ echo "command: $POLYPHONY lid eval --gold gold --model $MODEL ${LID_OPTS:+$LID_O
     "$WORK/udhr-test.jsonl" > "$WORK/udhr-test.txt"
 grep -E '^(macro|accuracy)' "$WORK/udhr-test.txt"
 sed -n '/most confused/,$p' "$WORK/udhr-test.txt" | head -8
+# The same at the macrolanguage level (gold and predicted codes folded into
+# their macrolanguage: srp, hrv and the sisters rule's hbs are one class).
+# shellcheck disable=SC2086
+"$POLYPHONY" lid eval --gold gold --model "$MODEL" ${LID_OPTS:-} --level macrolanguage \
+    --only "$(cat "$WORK/udhr.langs")" "$WORK/udhr-test.jsonl" > "$WORK/udhr-test-macro.txt"
+echo "at the macrolanguage level (--level macrolanguage):"
+grep -E '^(macro|accuracy)' "$WORK/udhr-test-macro.txt"

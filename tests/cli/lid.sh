@@ -321,6 +321,19 @@ expect_grep '^swa +2 +1\.0000 +1\.0000' "$TMP/macro.txt"
 # --no-macro-fold does not fold
 pp lid eval --no-macro-fold --gold lang --pred p "$TMP/macro.jsonl" > "$TMP/nofold.txt"
 expect_grep '^swa +2 +0\.0000' "$TMP/nofold.txt"
+# --level macrolanguage: Serbian, Croatian and hbs are one class; --only srp
+# still scores the Serbian records (folded to hbs); a bad level is a usage error
+printf '%s\n' '{"id":"1","text":"x","lang":"srp","p":"hbs"}' \
+    '{"id":"2","text":"y","lang":"hrv","p":"srp"}' '{"id":"3","text":"z","lang":"en","p":"hrv"}' \
+    > "$TMP/level.jsonl"
+pp lid eval --gold lang --pred p "$TMP/level.jsonl" > "$TMP/level0.txt"
+expect_grep '^srp +1 +0\.0000' "$TMP/level0.txt"
+check "eval --level macrolanguage" pp lid eval --level macrolanguage --gold lang --pred p \
+    "$TMP/level.jsonl" > "$TMP/level1.txt"
+expect_grep '^hbs +2 +0\.6667 +1\.0000' "$TMP/level1.txt"
+pp lid eval --level macrolanguage --only srp --gold lang --pred p "$TMP/level.jsonl" > "$TMP/level2.txt"
+expect_grep '^hbs +2 ' "$TMP/level2.txt"
+expect_status 2 pp lid eval --level dialect --gold lang --pred p "$TMP/level.jsonl"
 # The shim's own forward pass gives fastText's predictLine answers
 # (PP_FASTTEXT_SLOW=1), quantized and not, with and without profiles.
 check "train --no-quantize" pp lid train --input "$train" --output "$TMP/nq.bin" --split train --dev-split dev $small \
