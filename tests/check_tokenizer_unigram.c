@@ -123,11 +123,12 @@ static void same_ids(const char *path, const char *const *atoms, size_t na)
     ck_assert_msg(pp_tokenizer_load(path, PP_TOK_SPM, NULL, &t, &err) == PP_OK, "%s", err.message);
     ck_assert_msg(pp_spm_load(path, &spm, &err) == PP_OK, "%s", err.message);
     uint64_t seed = 0x2545F4914F6CDD1Dull;
-    char text[512];
+    char text[2048]; /* up to 16 atoms: the longest is 69 bytes */
     for (int round = 0; round < 2000 + (int)na; round++) {
         size_t len = 0;
         if (round < (int)na) { /* each atom alone first */
             len = strlen(atoms[round]);
+            ck_assert_uint_le(len, sizeof text);
             memcpy(text, atoms[round], len);
         } else {
             seed = seed * 6364136223846793005ull + 1442695040888963407ull;
@@ -135,6 +136,7 @@ static void same_ids(const char *path, const char *const *atoms, size_t na)
             for (int j = 0; j < k; j++) {
                 seed = seed * 6364136223846793005ull + 1442695040888963407ull;
                 const char *a = atoms[(seed >> 33) % na];
+                ck_assert_uint_le(len + strlen(a), sizeof text);
                 memcpy(text + len, a, strlen(a));
                 len += strlen(a);
             }
