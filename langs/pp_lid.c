@@ -300,7 +300,11 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
             curlen = ll;
             json_t *ix = json_object_get(l->index, cur);
             cur_ix = ix ? (int)json_integer_value(ix) : -1;
+            if (l->check)
+                pp_lid_check_profile_label(l->check, cur);
         }
+        if (l->check) /* the letters the label's training text used */
+            pp_lid_check_profile_trigram(l->check, t1 + 1, (size_t)(t2 - t1 - 1));
         if (cur_ix < 0)
             continue; /* a label the model does not have */
         if (cur_ix != last_ix) {
@@ -340,6 +344,8 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
     }
     if (last_ix >= 0)
         l->pto[last_ix] = n;
+    if (l->check)
+        pp_lid_check_profile_end(l->check);
     l->pkeys = keys;
     l->pw = w;
     keys = NULL;
@@ -473,6 +479,7 @@ pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, p
     if (access(side, R_OK) != 0)
         snprintf(side, sizeof side, "%s.profiles.tsv", model);
     if (access(side, R_OK) == 0) {
+        l->check = pp_lid_check_new(); /* (read_profiles gives it the profiles' letters) */
         st = read_profiles(l, side, err);
         if (st != PP_OK) {
             pp_lid_free(l);
@@ -482,7 +489,6 @@ pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, p
         l->rerank_weight = 0.0;
         l->rerank_skip = 0.99;
         l->rerank_min_prob = 0.02;
-        l->check = pp_lid_check_new(side);
         l->letter_max = PP_LID_LETTER_CHECK_DEFAULT;
         l->sister_margin = PP_LID_SISTER_MARGIN_DEFAULT;
     }
@@ -510,7 +516,7 @@ void pp_lid_set_letter_check(pp_lid *l, double max_share)
 {
     l->letter_max = max_share > 0 ? max_share : 0;
     if (l->letter_max > 0 && !l->check)
-        l->check = pp_lid_check_new(NULL); /* ICU's exemplars alone */
+        l->check = pp_lid_check_new(); /* ICU's exemplars alone */
 }
 
 void pp_lid_set_sister_margin(pp_lid *l, double margin)
