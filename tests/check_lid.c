@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <unicode/uchar.h>
 
 #include "langs/pp_cluster.h"
 #include "langs/pp_lid.h"
@@ -231,6 +232,15 @@ START_TEST(test_writing_system)
     writing("这是一个很长的中文句子我们今天讨论的是语言识别问题的各种方法和结果ア", "Hani", 34);
     writing("Сегодня холодно", "Cyrl", 14);
     writing("ภาษาไทย", "Thai", 7);
+    writing("東京都庁 Tokyo 東京都庁", "Hani", 13); /* Latin letters count, Han decides */
+    /* ASCII takes a path of its own: its letters are ICU's alphabetic ones */
+    for (int c = 1; c < 0x80; c++) {
+        char s[4] = {(char)c, 'x', (char)c, '\0'}, ws[8];
+        long letters = -1;
+        pp_lid_writing_system(s, 3, "Latn", ws, &letters);
+        ck_assert_int_eq(letters, 1 + 2 * (u_isalpha(c) != 0));
+        ck_assert_str_eq(ws, "Latn");
+    }
 }
 END_TEST
 
