@@ -46,3 +46,5 @@ EXTRA_DIST += docs/lid.md
 # The checks of a decision: letters and sisters (private header).
 libpolyphony_la_SOURCES += langs/pp_lid_check.h langs/pp_lid_check.c
 EXTRA_DIST += bench/lid/letter-check.sh
+# check_lid compares the letter check's two paths through its private API.
+tests_check_lid_SOURCES += langs/pp_lid_check.c

@@ -300,7 +300,11 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
             curlen = ll;
             json_t *ix = json_object_get(l->index, cur);
             cur_ix = ix ? (int)json_integer_value(ix) : -1;
+            if (l->check)
+                pp_lid_check_profile_label(l->check, cur);
         }
+        if (l->check) /* the letters the label's training text used */
+            pp_lid_check_profile_trigram(l->check, t1 + 1, (size_t)(t2 - t1 - 1));
         if (cur_ix < 0)
             continue; /* a label the model does not have */
         if (cur_ix != last_ix) {
@@ -340,6 +344,8 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
     }
     if (last_ix >= 0)
         l->pto[last_ix] = n;
+    if (l->check)
+        pp_lid_check_profile_end(l->check);
     l->pkeys = keys;
     l->pw = w;
     keys = NULL;
@@ -473,6 +479,7 @@ pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, p
     if (access(side, R_OK) != 0)
         snprintf(side, sizeof side, "%s.profiles.tsv", model);
     if (access(side, R_OK) == 0) {
+        l->check = pp_lid_check_new(); /* (read_profiles gives it the profiles' letters) */
         st = read_profiles(l, side, err);
         if (st != PP_OK) {
             pp_lid_free(l);
@@ -482,7 +489,6 @@ pp_status pp_lid_load(const char *model, const char *thresholds, pp_lid **out, p
         l->rerank_weight = 0.0;
         l->rerank_skip = 0.99;
         l->rerank_min_prob = 0.02;
-        l->check = pp_lid_check_new(side);
         l->letter_max = PP_LID_LETTER_CHECK_DEFAULT;
         l->sister_margin = PP_LID_SISTER_MARGIN_DEFAULT;
     }
@@ -510,7 +516,7 @@ void pp_lid_set_letter_check(pp_lid *l, double max_share)
 {
     l->letter_max = max_share > 0 ? max_share : 0;
     if (l->letter_max > 0 && !l->check)
-        l->check = pp_lid_check_new(NULL); /* ICU's exemplars alone */
+        l->check = pp_lid_check_new(); /* ICU's exemplars alone */
 }
 
 void pp_lid_set_sister_margin(pp_lid *l, double margin)
@@ -632,6 +638,17 @@ static int has_word(const char *list, const char *w)
     return 0;
 }
 
+/* snprintf(dst, size, "%s", src) without the format machinery (its cost
+ * showed in per-record profiles): src cut to size - 1 bytes. */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = 0;
+    while (n + 1 < size && src[n])
+        n++;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 /* Is label i written in writing system ws? -1 when its scripts are unknown. */
 static int in_writing(const pp_lid *l, int i, const char *ws)
 {
@@ -674,7 +691,7 @@ static int usual_writing(pp_lid *l, int i, const char *ws)
     if (!l->likely || !l->likely[i][0])
         return 1;
     char w[5];
-    snprintf(w, sizeof w, "%s", ws);
+    copy_str(w, sizeof w, ws);
     fold_cjk(w);
     return strcmp(l->likely[i], w) == 0;
 }
@@ -756,7 +773,7 @@ static void decide_by_script(const pp_lid *l, const struct script_group *grp, pp
         res->rule = PP_LID_BY_MACRO;
     }
     if (!res->best.script[0] || strcmp(res->best.script, res->text_script) != 0)
-        snprintf(res->best.script, sizeof res->best.script, "%s", res->text_script);
+        copy_str(res->best.script, sizeof res->best.script, res->text_script);
     res->best.prob = prob > 1.0 ? 1.0 : prob;
     res->abstained = PP_LID_DECIDED;
 }
@@ -781,7 +798,7 @@ static pp_status decide_by_letters(const pp_lid_label *cand, int pick, pp_lid_re
 {
     res->best = cand[pick];
     if (!res->best.script[0])
-        snprintf(res->best.script, sizeof res->best.script, "%s", res->text_script);
+        copy_str(res->best.script, sizeof res->best.script, res->text_script);
     res->rule = PP_LID_BY_LETTERS;
     res->abstained = PP_LID_DECIDED;
     return PP_OK;
@@ -828,7 +845,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
         return st;
     char sc[5];
     pp_script_of(p, plen, sc, &res->script_share);
-    snprintf(res->text_script, sizeof res->text_script, "%s", sc);
+    copy_str(res->text_script, sizeof res->text_script, sc);
     if (plen == 0 || strcmp(sc, "Zyyy") == 0) {
         free(p);
         abstain(res, PP_LID_NO_TEXT, 0.0);
@@ -868,7 +885,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     double cs[PP_LID_MAX_TOP]; /* cosines of the re-ranked candidates */
     int ncs = 0;
     char top_label[64];
-    snprintf(top_label, sizeof top_label, "%s", n > 0 ? preds[0].label : "");
+    copy_str(top_label, sizeof top_label, n > 0 ? preds[0].label : "");
     if (rr && n > 1 && (preds[0].prob < l->rerank_skip || l->min_sim > 0)) {
         const uint64_t *tk = NULL;
         const double *tw = NULL;
@@ -914,7 +931,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     const struct script_group *grp = NULL;
     double group_prob = 0.0;
     int top_outside = 0; /* no candidate can be written in the text's writing system */
-    snprintf(res->writing, sizeof res->writing, "%s", sc);
+    copy_str(res->writing, sizeof res->writing, sc);
     if (l->script_min > 0) {
         pp_lid_writing_system(p, plen, sc, res->writing, &letters);
         grp = script_group(l, res->writing);
@@ -927,7 +944,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
             memmove(preds + 1, preds, (size_t)i * sizeof *preds);
             preds[0] = t;
             top_prob = t.prob;
-            snprintf(top_label, sizeof top_label, "%s", t.label);
+            copy_str(top_label, sizeof top_label, t.label);
             best_sim = i < ncs ? cs[i] : -1.0;
             break;
         }
@@ -1019,7 +1036,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
         return PP_OK;
     res->best = *b;
     if (!res->best.script[0])
-        snprintf(res->best.script, sizeof res->best.script, "%s", res->text_script);
+        copy_str(res->best.script, sizeof res->best.script, res->text_script);
     res->abstained = PP_LID_DECIDED;
     return PP_OK;
 }

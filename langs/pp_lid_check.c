@@ -1,11 +1,12 @@
 /* pp_lid_check.c — the identifier's checks of a decision against the text:
- * the letters a language uses, and sisters of one macrolanguage. */
+ * the letters a language uses, and sisters of one macrolanguage. A text is
+ * read once per decision (its distinct letters counted); each label's
+ * letters are a frozen ICU set built on the label's first check. */
 #include "config.h"
 #include "langs/pp_lid_check.h"
 
 #include "src/pp_data.h"
 #include "src/pp_langtag.h"
-#include "src/pp_stream.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -19,35 +20,56 @@
 #include <unicode/uset.h>
 #include <unicode/utf8.h>
 
+/* One distinct letter of a text and how often it occurs. */
+struct tally {
+    UChar32 cp; /* -1: empty slot of the hash table */
+    uint32_t n;
+};
+
 struct pp_lid_check {
-    char *profiles;   /* path, or NULL */
-    int profiles_read;
     json_t *index;    /* label -> slot in sets[] */
     USet **icu;       /* per slot: CLDR's letters (NULL: none) */
     USet **sets;      /* per slot: those and the profile's (NULL: unknown) */
     char *done;       /* per slot: 1 ICU asked, 2 profile joined too */
+    UChar32 **pchars; /* per slot: the profile's distinct characters */
+    size_t *npchars, *cappchars;
+    char *hasprof;    /* per slot: the profiles have lines for it */
     size_t n, cap;
+    size_t cur_slot;  /* profile lines: the current label's slot */
     uint64_t seen[1024]; /* profile reading: the BMP characters of the current label */
     UChar32 *run;     /* and their list */
     size_t nrun, caprun;
     const pp_registry *reg; /* where CLDR keeps a language's data (the identifier's) */
     const UNormalizer2 *nfd;
+    int naive; /* PP_LID_CHECK_NAIVE=1: every candidate reads the whole text */
+    /* The text being checked, read once for all its candidates: its letters
+     * of the majority script, distinct, with their counts. */
+    uint32_t ascii[128];
+    struct tally *tab; /* non-ASCII code points, open addressing */
+    size_t tabcap;     /* a power of two; at most half full */
+    size_t *used;      /* the slots in use, to clear them */
+    size_t nused;
+    struct tally *let; /* the counted letters */
+    size_t nlet;
 };
 
-pp_lid_check *pp_lid_check_new(const char *profiles)
+pp_lid_check *pp_lid_check_new(void)
 {
     pp_lid_check *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
     c->index = json_object();
-    if (!c->index || (profiles && !(c->profiles = strdup(profiles)))) {
+    if (!c->index) {
         pp_lid_check_free(c);
         return NULL;
     }
+    c->cur_slot = SIZE_MAX;
     UErrorCode ue = U_ZERO_ERROR;
     c->nfd = unorm2_getNFDInstance(&ue);
     if (U_FAILURE(ue))
         c->nfd = NULL;
+    const char *naive = getenv("PP_LID_CHECK_NAIVE");
+    c->naive = naive && strcmp(naive, "1") == 0;
     return c;
 }
 
@@ -65,14 +87,31 @@ void pp_lid_check_free(pp_lid_check *c)
             uset_close(c->sets[i]);
         if (c->icu[i])
             uset_close(c->icu[i]);
+        free(c->pchars[i]);
     }
     free(c->sets);
     free(c->icu);
+    free(c->pchars);
+    free(c->npchars);
+    free(c->cappchars);
+    free(c->hasprof);
     free(c->run);
     free(c->done);
+    free(c->tab);
+    free(c->used);
+    free(c->let);
     json_decref(c->index);
-    free(c->profiles);
     free(c);
+}
+
+/* Grow one per-slot array to nc elements of size sz; 0 when out of memory. */
+static int grow(void *pp, size_t nc, size_t sz)
+{
+    void *np = realloc(*(void **)pp, nc * sz);
+    if (!np)
+        return 0;
+    *(void **)pp = np;
+    return 1;
 }
 
 /* The slot of a label (created empty); SIZE_MAX when out of memory. */
@@ -83,18 +122,11 @@ static size_t slot(pp_lid_check *c, const char *label)
         return (size_t)json_integer_value(ix);
     if (c->n == c->cap) {
         size_t nc = c->cap ? 2 * c->cap : 64;
-        USet **ns = realloc(c->sets, nc * sizeof *ns);
-        if (!ns)
+        if (!grow(&c->sets, nc, sizeof *c->sets) || !grow(&c->icu, nc, sizeof *c->icu) ||
+            !grow(&c->done, nc, 1) || !grow(&c->pchars, nc, sizeof *c->pchars) ||
+            !grow(&c->npchars, nc, sizeof *c->npchars) ||
+            !grow(&c->cappchars, nc, sizeof *c->cappchars) || !grow(&c->hasprof, nc, 1))
             return SIZE_MAX;
-        c->sets = ns;
-        USet **ni = realloc(c->icu, nc * sizeof *ni);
-        if (!ni)
-            return SIZE_MAX;
-        c->icu = ni;
-        char *nd = realloc(c->done, nc);
-        if (!nd)
-            return SIZE_MAX;
-        c->done = nd;
         c->cap = nc;
     }
     if (json_object_set_new(c->index, label, json_integer((json_int_t)c->n)) != 0)
@@ -102,6 +134,9 @@ static size_t slot(pp_lid_check *c, const char *label)
     c->sets[c->n] = NULL;
     c->icu[c->n] = NULL;
     c->done[c->n] = 0;
+    c->pchars[c->n] = NULL;
+    c->npchars[c->n] = c->cappchars[c->n] = 0;
+    c->hasprof[c->n] = 0;
     return c->n++;
 }
 
@@ -124,25 +159,29 @@ static void add_char(pp_lid_check *c, USet *s, UChar32 ch)
     }
 }
 
-static USet *set_of(pp_lid_check *c, size_t i)
+/* The distinct characters of one label's run of profile lines go to its
+ * list at the end of the run; its set is built from the list the first time
+ * the label is checked. */
+static void flush_run(pp_lid_check *c)
 {
-    if (!c->sets[i])
-        c->sets[i] = uset_openEmpty();
-    return c->sets[i];
-}
-
-/* The distinct characters of one label's run of profile lines go to its set
- * at the end of the run (a set insertion per character of every trigram
- * cost more than the rest of loading the model). */
-static void flush_run(pp_lid_check *c, size_t i)
-{
-    USet *s = i != SIZE_MAX ? set_of(c, i) : NULL;
+    size_t i = c->cur_slot;
+    if (i != SIZE_MAX) {
+        c->hasprof[i] = 1;
+        size_t need = c->npchars[i] + c->nrun;
+        if (need > c->cappchars[i]) {
+            size_t nc = need < 16 ? 16 : need;
+            if (grow(&c->pchars[i], nc, sizeof **c->pchars))
+                c->cappchars[i] = nc;
+        }
+        if (need <= c->cappchars[i]) {
+            memcpy(c->pchars[i] + c->npchars[i], c->run, c->nrun * sizeof *c->run);
+            c->npchars[i] = need;
+        }
+    }
     for (size_t k = 0; k < c->nrun; k++) {
         UChar32 ch = c->run[k];
         if (ch < 0x10000)
             c->seen[ch >> 6] &= ~(1ULL << (ch & 63));
-        if (s)
-            add_char(c, s, ch);
     }
     c->nrun = 0;
 }
@@ -165,43 +204,33 @@ static void run_add(pp_lid_check *c, UChar32 ch)
     c->run[c->nrun++] = ch;
 }
 
-/* The profile's trigrams: every character of a label's trigrams is a letter
- * its training text used. */
-static void read_profiles(pp_lid_check *c)
+void pp_lid_check_profile_label(pp_lid_check *c, const char *label)
 {
-    c->profiles_read = 1;
-    pp_input *in = NULL;
-    if (!c->profiles || pp_input_open(c->profiles, &in, NULL) != PP_OK)
-        return;
-    char cur[64] = "";
-    size_t cur_slot = SIZE_MAX;
-    for (;;) {
-        const char *line;
-        size_t len;
-        if (pp_input_getline(in, &line, &len, NULL) != PP_OK || !line)
-            break;
-        const char *t1 = len && line[0] != '#' ? memchr(line, '\t', len) : NULL;
-        const char *t2 = t1 ? memchr(t1 + 1, '\t', len - (size_t)(t1 + 1 - line)) : NULL;
-        if (!t2 || t1 - line >= (long)sizeof cur)
-            continue; /* the identifier reports bad profile lines itself */
-        size_t ll = (size_t)(t1 - line);
-        if (strlen(cur) != ll || memcmp(cur, line, ll) != 0) {
-            flush_run(c, cur_slot);
-            memcpy(cur, line, ll);
-            cur[ll] = '\0';
-            cur_slot = slot(c, cur);
-        }
-        int32_t n = (int32_t)(t2 - t1 - 1);
-        const uint8_t *t = (const uint8_t *)t1 + 1;
-        for (int32_t k = 0; k < n;) {
-            UChar32 ch;
-            U8_NEXT(t, k, n, ch);
-            if (ch > ' ')
+    flush_run(c);
+    c->cur_slot = slot(c, label);
+}
+
+void pp_lid_check_profile_trigram(pp_lid_check *c, const char *trigram, size_t len)
+{
+    const uint8_t *t = (const uint8_t *)trigram;
+    for (int32_t k = 0; k < (int32_t)len;) {
+        UChar32 ch = t[k];
+        if (ch < 0x80) { /* most of them, and most already seen */
+            k++;
+            if (ch > ' ' && !(c->seen[ch >> 6] & (1ULL << (ch & 63))))
                 run_add(c, ch);
+            continue;
         }
+        U8_NEXT(t, k, (int32_t)len, ch);
+        if (ch > ' ')
+            run_add(c, ch);
     }
-    flush_run(c, cur_slot);
-    pp_input_close(in);
+}
+
+void pp_lid_check_profile_end(pp_lid_check *c)
+{
+    flush_run(c);
+    c->cur_slot = SIZE_MAX;
 }
 
 /* CLDR exemplar characters (the standard set) of the label's language
@@ -313,8 +342,7 @@ static void add_community(pp_lid_check *c, USet *s, const pp_lid_label *m)
 }
 
 /* The label's letters from CLDR alone (NULL: ICU has none), or with
- * `profile` the label's full set (NULL: unknown). The profiles are read only
- * when a label's CLDR letters do not settle the question. */
+ * `profile` the label's full set (NULL: unknown), built on first use. */
 static const USet *letters(pp_lid_check *c, const pp_lid_label *m, int profile)
 {
     size_t i = slot(c, m->label);
@@ -338,16 +366,19 @@ static const USet *letters(pp_lid_check *c, const pp_lid_label *m, int profile)
         return c->icu[i];
     if (c->done[i] < 2) {
         c->done[i] = 2;
-        if (!c->profiles_read)
-            read_profiles(c); /* the slots of every label with a profile */
-        if (c->icu[i]) {
-            if (c->sets[i])
-                uset_addAll(c->sets[i], c->icu[i]);
-            else
-                c->sets[i] = uset_clone(c->icu[i]); /* a frozen clone, already whole */
-        }
-        if (c->sets[i] && !uset_isFrozen(c->sets[i]))
-            uset_freeze(c->sets[i]);
+        USet *s = NULL;
+        if (c->hasprof[i] && (s = uset_openEmpty())) {
+            for (size_t k = 0; k < c->npchars[i]; k++)
+                add_char(c, s, c->pchars[i][k]);
+            if (c->icu[i])
+                uset_addAll(s, c->icu[i]);
+            uset_freeze(s);
+        } else if (c->icu[i])
+            s = uset_clone(c->icu[i]); /* a frozen clone, already whole */
+        c->sets[i] = s;
+        free(c->pchars[i]); /* in the set now */
+        c->pchars[i] = NULL;
+        c->npchars[i] = c->cappchars[i] = 0;
     }
     return c->sets[i];
 }
@@ -406,21 +437,130 @@ static double foreign_in(const pp_lid_check *c, const USet *s, const char *pre, 
     return n ? (double)foreign / (double)n : -1.0;
 }
 
+/* The text's letters, read once for all its candidates (foreign_in reads
+ * the whole text again for each set, the reference path): distinct code
+ * points with their counts, then the ones counted in `script`. 0 when out of
+ * memory (the caller then takes the reference path). */
+static int tally_text(pp_lid_check *c, const char *pre, size_t len, UScriptCode script)
+{
+    memset(c->ascii, 0, sizeof c->ascii);
+    for (size_t u = 0; u < c->nused; u++)
+        c->tab[c->used[u]].cp = -1;
+    c->nused = 0;
+    c->nlet = 0;
+    const uint8_t *t = (const uint8_t *)pre;
+    int32_t n = (int32_t)len;
+    for (int32_t k = 0; k < n;) {
+        while (k < n && t[k] < 0x80) /* every ASCII byte counted, letters kept below */
+            c->ascii[t[k++]]++;
+        if (k >= n)
+            break;
+        UChar32 ch;
+        U8_NEXT(t, k, n, ch);
+        if (ch < 0)
+            continue;
+        if (2 * (c->nused + 1) > c->tabcap) { /* keep the table at most half full */
+            size_t nc = c->tabcap ? 2 * c->tabcap : 256;
+            struct tally *nt = malloc(nc * sizeof *nt);
+            size_t *nu = malloc(nc / 2 * sizeof *nu);
+            struct tally *nl = realloc(c->let, (nc / 2 + 26) * sizeof *nl);
+            if (nl)
+                c->let = nl;
+            if (!nt || !nu || !nl) {
+                free(nt);
+                free(nu);
+                return 0;
+            }
+            for (size_t x = 0; x < nc; x++)
+                nt[x].cp = -1;
+            for (size_t u = 0; u < c->nused; u++) { /* rehash */
+                struct tally e = c->tab[c->used[u]];
+                size_t h = ((uint32_t)e.cp * 0x9E3779B1u) & (nc - 1);
+                while (nt[h].cp >= 0)
+                    h = (h + 1) & (nc - 1);
+                nt[h] = e;
+                nu[u] = h;
+            }
+            free(c->tab);
+            free(c->used);
+            c->tab = nt;
+            c->used = nu;
+            c->tabcap = nc;
+        }
+        size_t h = ((uint32_t)ch * 0x9E3779B1u) & (c->tabcap - 1);
+        while (c->tab[h].cp >= 0 && c->tab[h].cp != ch)
+            h = (h + 1) & (c->tabcap - 1);
+        if (c->tab[h].cp < 0) {
+            c->tab[h].cp = ch;
+            c->tab[h].n = 0;
+            c->used[c->nused++] = h;
+        }
+        c->tab[h].n++;
+    }
+    if (!c->let && !(c->let = malloc(26 * sizeof *c->let)))
+        return 0;
+    /* the text is lowercased: ASCII letters are a-z, Latin */
+    for (int x = 'a'; x <= 'z' && script == USCRIPT_LATIN; x++)
+        if (c->ascii[x])
+            c->let[c->nlet++] = (struct tally){x, c->ascii[x]};
+    for (size_t u = 0; u < c->nused; u++) {
+        struct tally e = c->tab[c->used[u]];
+        if (counted(e.cp, script))
+            c->let[c->nlet++] = e;
+    }
+    return 1;
+}
+
+/* foreign_in over the tallied text: the same integers, so the same share. */
+static double foreign_tallied(const pp_lid_check *c, const USet *s, long *nletters)
+{
+    long n = 0, foreign = 0;
+    for (size_t i = 0; i < c->nlet; i++) {
+        n += c->let[i].n;
+        if (!known(c, s, c->let[i].cp))
+            foreign += c->let[i].n;
+    }
+    *nletters = n;
+    return n ? (double)foreign / (double)n : -1.0;
+}
+
+/* The share for label m: the tallied text when `tallied`, else the whole
+ * text read again for each set. */
+static double label_foreign(pp_lid_check *c, const pp_lid_label *m, const char *pre,
+                            size_t len, UScriptCode script, int tallied, long *nletters)
+{
+    *nletters = 0;
+    /* Adding the profile's letters can only lower the share: when CLDR's
+     * letters alone cover the text, the full set is not needed. */
+    const USet *s = letters(c, m, 0);
+    if (s && (tallied ? foreign_tallied(c, s, nletters)
+                      : foreign_in(c, s, pre, len, script, nletters)) == 0.0)
+        return 0.0;
+    s = letters(c, m, 1);
+    if (!s)
+        return -1.0;
+    return tallied ? foreign_tallied(c, s, nletters) : foreign_in(c, s, pre, len, script, nletters);
+}
+
+static int script_code(const char *script, UScriptCode *sc)
+{
+    UErrorCode ue = U_ZERO_ERROR;
+    UScriptCode codes[2];
+    if (uscript_getCode(script, codes, 2, &ue) < 1 || U_FAILURE(ue))
+        return 0;
+    *sc = codes[0];
+    return 1;
+}
+
 double pp_lid_check_foreign(pp_lid_check *c, const pp_lid_label *m, const char *pre,
                             size_t len, const char *script, long *nletters)
 {
     *nletters = 0;
-    UErrorCode ue = U_ZERO_ERROR;
-    UScriptCode codes[2];
-    if (uscript_getCode(script, codes, 2, &ue) < 1 || U_FAILURE(ue))
+    UScriptCode sc;
+    if (!script_code(script, &sc))
         return -1.0;
-    /* Adding the profile's letters can only lower the share: when CLDR's
-     * letters alone cover the text, the profiles need not be read. */
-    const USet *s = letters(c, m, 0);
-    if (s && foreign_in(c, s, pre, len, codes[0], nletters) == 0.0)
-        return 0.0;
-    s = letters(c, m, 1);
-    return s ? foreign_in(c, s, pre, len, codes[0], nletters) : -1.0;
+    int tallied = !c->naive && tally_text(c, pre, len, sc);
+    return label_foreign(c, m, pre, len, sc, tallied, nletters);
 }
 
 /* Scripts of thousands of characters: a trigram profile holds too few of
@@ -442,10 +582,14 @@ int pp_lid_check_letters(pp_lid_check *c, const pp_lid_label *cands, int n, cons
     *foreign0 = -1.0;
     if (large_script(script))
         return 0;
+    UScriptCode sc;
+    if (n < 1 || !script_code(script, &sc))
+        return n < 1 ? -1 : 0; /* an unknown share passes */
+    int tallied = !c->naive && tally_text(c, pre, len, sc);
     int best = -1;
     double bf = 2.0;
     for (int i = 0; i < n; i++) {
-        double f = pp_lid_check_foreign(c, &cands[i], pre, len, script, &nl);
+        double f = label_foreign(c, &cands[i], pre, len, sc, tallied, &nl);
         if (i == 0) {
             *foreign0 = f;
             if (f <= max_share) /* unknown letters (-1) pass */

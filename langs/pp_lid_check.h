@@ -26,9 +26,19 @@
 
 typedef struct pp_lid_check pp_lid_check;
 
-/* profiles: the model's MODEL.profiles.tsv(.zst), or NULL (ICU alone); read
- * once, the first time a label's letters are needed. NULL when out of memory. */
-pp_lid_check *pp_lid_check_new(const char *profiles);
+/* A check with ICU's letters alone until profile lines are given to it;
+ * NULL when out of memory. One thread at a time (it keeps the text being
+ * checked, and builds each label's letters on first use): the identifier's.
+ * PP_LID_CHECK_NAIVE=1 in the environment when it is created makes it read
+ * the whole text again for every label (the reference path the tests
+ * compare with). */
+pp_lid_check *pp_lid_check_new(void);
+/* The characters of the model's trigram profiles (MODEL.profiles.tsv), given
+ * while the identifier reads them: the label of the lines that follow, each
+ * line's trigram, then the end. */
+void pp_lid_check_profile_label(pp_lid_check *c, const char *label);
+void pp_lid_check_profile_trigram(pp_lid_check *c, const char *trigram, size_t len);
+void pp_lid_check_profile_end(pp_lid_check *c);
 void pp_lid_check_free(pp_lid_check *c);
 /* The registry that says where CLDR keeps a language's data (borrowed; NULL:
  * no CLDR letters, the profiles' alone). */

@@ -307,6 +307,12 @@ void pp_lid_writing_system(const char *s, size_t len, const char *majority, char
     int is_cjk = strcmp(majority, "Hani") == 0 || strcmp(majority, "Hira") == 0 ||
                  strcmp(majority, "Kana") == 0 || strcmp(majority, "Hang") == 0;
     for (size_t i = 0; i < len;) {
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80) { /* ASCII: the letters are A-Z and a-z, Latin (not CJK) */
+            i++;
+            n += (unsigned)((b | 0x20) - 'a') < 26;
+            continue;
+        }
         UChar32 c;
         U8_NEXT((const uint8_t *)s, i, len, c);
         if (c < 0 || !(c <= 0xFFFF ? lookup(c) & E_ALPHA : u_isalpha(c)))
@@ -326,8 +332,11 @@ void pp_lid_writing_system(const char *s, size_t len, const char *majority, char
     if (letters)
         *letters = n;
     long cjk = han + kana + hangul;
-    if (!is_cjk || cjk == 0)
-        snprintf(ws, 8, "%s", majority);
+    if (!is_cjk || cjk == 0) {
+        size_t ml = strnlen(majority, 7); /* (snprintf's cost showed in profiles) */
+        memcpy(ws, majority, ml);
+        ws[ml] = '\0';
+    }
     else if (hangul * 5 >= cjk)
         snprintf(ws, 8, "Kore");
     else if (kana * 20 >= cjk)

@@ -10,9 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <unicode/uchar.h>
 
 #include "langs/pp_cluster.h"
 #include "langs/pp_lid.h"
+#include "langs/pp_lid_check.h"
+#include "langs/pp_registry.h"
+#include "src/pp_stream.h"
 #include "src/pp_text.h"
 
 static char tmpdir[256];
@@ -228,6 +232,15 @@ START_TEST(test_writing_system)
     writing("这是一个很长的中文句子我们今天讨论的是语言识别问题的各种方法和结果ア", "Hani", 34);
     writing("Сегодня холодно", "Cyrl", 14);
     writing("ภาษาไทย", "Thai", 7);
+    writing("東京都庁 Tokyo 東京都庁", "Hani", 13); /* Latin letters count, Han decides */
+    /* ASCII takes a path of its own: its letters are ICU's alphabetic ones */
+    for (int c = 1; c < 0x80; c++) {
+        char s[4] = {(char)c, 'x', (char)c, '\0'}, ws[8];
+        long letters = -1;
+        pp_lid_writing_system(s, 3, "Latn", ws, &letters);
+        ck_assert_int_eq(letters, 1 + 2 * (u_isalpha(c) != 0));
+        ck_assert_str_eq(ws, "Latn");
+    }
 }
 END_TEST
 
@@ -292,6 +305,150 @@ START_TEST(test_letter_check)
     identify(lid, text, &r);
     ck_assert_str_eq(r.best.iso639_3, "eng");
     pp_lid_free(lid);
+}
+END_TEST
+
+/* The letter check reads a text once for all its candidates (its distinct
+ * letters counted); PP_LID_CHECK_NAIVE=1 reads the whole text again for
+ * every label and set, as the check first did. Both must give the same
+ * share, letter count and pick, on random strings (several scripts, marks,
+ * precomposed letters, invalid UTF-8) and on UDHR paragraphs of the
+ * repository, for labels with CLDR letters, profile letters, both or none. */
+static void feed_profile(pp_lid_check *c, const char *label, const char *text)
+{
+    pp_lid_check_profile_label(c, label);
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n;) { /* trigrams of code points, as profiles hold */
+        size_t e = i, k = 0;
+        while (e < n && k < 3) {
+            e++;
+            while (e < n && ((unsigned char)text[e] & 0xC0) == 0x80)
+                e++;
+            k++;
+        }
+        pp_lid_check_profile_trigram(c, text + i, e - i);
+        i++;
+        while (i < n && ((unsigned char)text[i] & 0xC0) == 0x80)
+            i++;
+    }
+}
+
+static pp_lid_check *letter_checker(const pp_registry *reg, int naive)
+{
+    if (naive)
+        setenv("PP_LID_CHECK_NAIVE", "1", 1);
+    pp_lid_check *c = pp_lid_check_new();
+    unsetenv("PP_LID_CHECK_NAIVE");
+    ck_assert_ptr_nonnull(c);
+    pp_lid_check_set_registry(c, reg);
+    feed_profile(c, "yor_Latn", "\xe1\xbb\x8dm\xe1\xbb\x8d \xe1\xba\xb9n\xc3\xacy\xc3\xa0n \xe1\xb9\xa3" "e");
+    feed_profile(c, "deu_Latn", "stra\xc3\x9f" "e \xc3\xbc" "ber");
+    feed_profile(c, "qxa_Latn", "abc \xc4\x85\xc5\x8b\xc9\x94\xc3\xa9" "d\xcc\x81"); /* no CLDR data */
+    feed_profile(c, "rus_Cyrl", "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82");
+    feed_profile(c, "qxb_Latn", "   ");          /* a profile without letters */
+    feed_profile(c, "yor_Latn", "\xc6\x90xyz"); /* a second run of one label */
+    pp_lid_check_profile_end(c);
+    return c;
+}
+
+static void compare_checks(pp_lid_check *fast, pp_lid_check *naive, const pp_lid_label *labels,
+                           int nl, const char *t, size_t len, const char *script)
+{
+    for (int i = 0; i < nl; i++) {
+        long na = -7, nb = -7;
+        double a = pp_lid_check_foreign(fast, &labels[i], t, len, script, &na);
+        double b = pp_lid_check_foreign(naive, &labels[i], t, len, script, &nb);
+        ck_assert_msg(a == b && na == nb, "%s on \"%.*s\" (%s): %g/%ld vs %g/%ld",
+                      labels[i].label, (int)len, t, script, a, na, b, nb);
+    }
+    for (int first = 0; first < nl; first += 3) { /* candidate lists in several orders */
+        pp_lid_label cand[16];
+        for (int i = 0; i < nl; i++)
+            cand[i] = labels[(first + i) % nl];
+        double fa, fb;
+        int pa = pp_lid_check_letters(fast, cand, nl, t, len, script, 0.1, &fa);
+        int pb = pp_lid_check_letters(naive, cand, nl, t, len, script, 0.1, &fb);
+        ck_assert_int_eq(pa, pb);
+        ck_assert(fa == fb);
+    }
+}
+
+START_TEST(test_letter_check_paths)
+{
+    pp_registry *reg = NULL;
+    ck_assert_int_eq(pp_registry_open(NULL, &reg, NULL), PP_OK);
+    pp_lid_check *fast = letter_checker(reg, 0), *naive = letter_checker(reg, 1);
+    static const char *const names[] = {"eng_Latn", "deu_Latn", "yor_Latn", "fra_Latn",
+                                        "vie_Latn", "qxa_Latn", "qxb_Latn", "rus_Cyrl",
+                                        "ell_Grek", "hin_Deva", "amh_Ethi", "arb_Arab",
+                                        "srp_Latn", "srp_Cyrl"};
+    const int nl = (int)(sizeof names / sizeof names[0]);
+    pp_lid_label labels[16];
+    for (int i = 0; i < nl; i++)
+        ck_assert_int_eq(pp_lid_label_map(names[i], &labels[i], NULL), PP_OK);
+    static const unsigned ranges[][2] = {
+        {0x61, 0x7A},   {0x20, 0x40},     {0xDF, 0xFF},     {0x100, 0x24F}, {0x300, 0x36F},
+        {0x3B1, 0x3C9}, {0x430, 0x45F},   {0x620, 0x64A},   {0x900, 0x97F}, {0x1200, 0x1248},
+        {0x1E00, 0x1EFF}, {0x4E00, 0x4E20}, {0x10400, 0x1044F},
+    };
+    static const char *const scripts[] = {"Latn", "Cyrl", "Grek", "Deva",
+                                          "Ethi", "Arab", "Hani", "Zyyy"};
+    const size_t nr = sizeof ranges / sizeof ranges[0];
+    unsigned long x = 777;
+    char buf[512];
+    for (int t = 0; t < 3000; t++) {
+        size_t len = 0;
+        x = x * 6364136223846793005UL + 1442695040888963407UL;
+        int ncp = (int)((x >> 33) % 120);
+        for (int k = 0; k < ncp; k++) {
+            x = x * 6364136223846793005UL + 1442695040888963407UL;
+            unsigned r = (unsigned)(x >> 33);
+            if (r % 89 == 0) { /* a broken byte now and then */
+                buf[len++] = (char)(r & 1 ? 0xFF : 0xC3);
+                continue;
+            }
+            if (r % 6 == 0) {
+                buf[len++] = ' ';
+                continue;
+            }
+            const unsigned *g = ranges[(r % 3 == 0 ? (r >> 8) : (unsigned)t) % nr];
+            len = put_cp(buf, len, g[0] + (r >> 4) % (g[1] - g[0] + 1));
+        }
+        compare_checks(fast, naive, labels, nl, buf, len, scripts[(unsigned)t % 8]);
+    }
+    /* real text: every 15th UDHR paragraph, preprocessed, in its own script */
+    pp_input *in = NULL;
+    ck_assert_int_eq(pp_input_open(TESTDATA "/../../eval-sets/udhr/udhr.jsonl.zst", &in, NULL), PP_OK);
+    int seen = 0, latin_foreign = 0;
+    for (long ln = 0;; ln++) {
+        const char *line;
+        size_t ll;
+        ck_assert_int_eq(pp_input_getline(in, &line, &ll, NULL), PP_OK);
+        if (!line)
+            break;
+        const char *a = ln % 15 == 0 ? strstr(line, "\"text\":\"") : NULL;
+        const char *b = a ? strstr(a + 8, "\",\"") : NULL;
+        if (!b)
+            continue; /* (escapes are left as they are: any bytes will do) */
+        char *p = NULL;
+        size_t plen = 0;
+        ck_assert_int_eq(pp_lid_preprocess(a + 8, (size_t)(b - a - 8), &p, &plen, NULL), PP_OK);
+        char sc[5];
+        double share;
+        pp_script_of(p, plen, sc, &share);
+        compare_checks(fast, naive, labels, nl, p, plen, sc);
+        long n;
+        if (strcmp(sc, "Latn") == 0 && pp_lid_check_foreign(fast, &labels[0], p, plen, sc, &n) > 0.1)
+            latin_foreign++;
+        free(p);
+        seen++;
+    }
+    pp_input_close(in);
+    ck_assert_int_gt(seen, 1500);
+    ck_assert_int_gt(latin_foreign, 100); /* English letters do not fit every Latin text */
+    pp_lid_check_free(fast);
+    pp_lid_check_free(naive);
+    pp_registry_free(reg);
 }
 END_TEST
 
@@ -598,6 +755,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_calibrate);
     tcase_add_test(tc, test_identify);
     tcase_add_test(tc, test_letter_check);
+    tcase_add_test(tc, test_letter_check_paths);
     tcase_add_test(tc, test_corrupt_models);
     tcase_add_test(tc, test_eval_numbers);
     tcase_add_test(tc, test_cluster);

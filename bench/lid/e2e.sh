@@ -9,7 +9,10 @@
 # best of RUNS CPU times (user + sys: steadier when the machine is loaded).
 #
 # Usage: bench/lid/e2e.sh BIBLE_CORPUS_DIR [RECORDS]   (default 16000)
-#   Environment: POLYPHONY (binary, default ./polyphony), WORK (scratch dir,
+#   Environment: POLYPHONY (binary, default ./polyphony), ALSO (more polyphony
+#   command lines to time in the same run, separated by ';', e.g.
+#   'POLYPHONY lid --quiet --letter-check 0; env LD_LIBRARY_PATH=OLD/.libs
+#   OLD/.libs/polyphony lid --quiet'; runs alternate between them), WORK (scratch dir,
 #   default /tmp/pp-bench-lid), RUNS (default 3), FRANC_RUNS (franc-all's
 #   runs, default RUNS: it takes minutes on the long input). Needs node/npm (installs
 #   franc-all@7 in $WORK), jq, taskset, GNU time (/usr/bin/time).
@@ -58,16 +61,40 @@ best() {
 
 "$POLYPHONY" lid --quiet < "$WORK/e2e-one.jsonl" > /dev/null ||
     { echo "$0: $POLYPHONY lid fails (set POLYPHONY_DATA?)" >&2; exit 1; }
-echo "polyphony: $POLYPHONY lid --quiet (bundled model); franc-all: node $here/franc.mjs"
+cmds="$POLYPHONY lid --quiet"
+[ -z "${ALSO:-}" ] || cmds="$cmds;$ALSO"
+echo "polyphony: as each row says (default: $POLYPHONY lid --quiet, bundled model); franc-all: node $here/franc.mjs"
 echo "best of $RUNS runs ($FRANC_RUNS for franc-all) on one core (taskset -c 0): wall clock, and CPU time (user + sys)"
-printf '%-28s %10s %10s %7s %10s %10s %7s\n' input polyphony franc-all ratio 'pp CPU' 'franc CPU' ratio
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-28s %10s %10s %7s %10s %10s %7s  %s\n' input polyphony franc-all ratio 'pp CPU' 'franc CPU' ratio command
 for kind in one short long; do
     f=$WORK/e2e-$kind.jsonl
-    p=$(best "$RUNS" "$f" "$POLYPHONY" lid --quiet)
     fr=$(best "$FRANC_RUNS" "$f" node "$here/franc.mjs" "$WORK/node_modules")
+    # the polyphony commands, their runs interleaved (the load moves with time)
+    n=$(echo "$cmds" | awk -F';' '{ print NF }')
+    j=1
+    while [ "$j" -le "$n" ]; do : > "$WORK/e2e-times.$j"; j=$((j + 1)); done
+    i=0
+    while [ "$i" -lt "$RUNS" ]; do
+        j=1
+        while [ "$j" -le "$n" ]; do
+            cmd=$(echo "$cmds" | cut -d';' -f"$j")
+            # shellcheck disable=SC2086 # a command line, split into words
+            /usr/bin/time -f '%e %U %S' -a -o "$WORK/e2e-times.$j" taskset -c 0 $cmd < "$f" > /dev/null 2>&1
+            j=$((j + 1))
+        done
+        i=$((i + 1))
+    done
     words=$(jq -r '.text' "$f" | wc -w)
     label="$kind ($(wc -l < "$f") rec, $((words / $(wc -l < "$f"))) w/rec)"
-    echo "$label $p $fr" | awk '{ n = NF; pw = $(n - 3); pc = $(n - 2); fw = $(n - 1); fc = $n
-        $(n - 3) = $(n - 2) = $(n - 1) = $n = ""; sub(/ +$/, "")
-        printf "%-28s %9.3fs %9.3fs %6.1fx %9.3fs %9.3fs %6.1fx\n", $0, pw, fw, fw / pw, pc, fc, fc / pc }'
+    j=1
+    while [ "$j" -le "$n" ]; do
+        cmd=$(echo "$cmds" | cut -d';' -f"$j" | sed 's/^ *//')
+        p=$(awk 'NR == 1 || $1 < w { w = $1 } NR == 1 || $2 + $3 < c { c = $2 + $3 }
+                 END { printf "%.3f %.3f\n", w, c }' "$WORK/e2e-times.$j")
+        echo "$p $fr" | awk -v l="$label" -v c="$cmd" '{
+            printf "%-28s %9.3fs %9.3fs %6.1fx %9.3fs %9.3fs %6.1fx  %s\n", l, $1, $3, $3 / $1, $2, $4, $4 / $2, c }'
+        j=$((j + 1))
+    done
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
