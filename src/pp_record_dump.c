@@ -125,9 +125,10 @@ int pp_jbuf_int(pp_jbuf *o, long long x)
     return pp_jbuf_put(o, b, (size_t)(e - b));
 }
 
-/* A real as jansson prints it with JSON_REAL_PRECISION(15): "%.15g" with a
- * '.' for the locale's decimal point, ".0" appended when the result has
- * neither '.' nor 'e' (so it reads back as a real), and the exponent
+/* A real as jansson prints it with JSON_REAL_PRECISION(15): "%.15g" (or
+ * another precision: 17 is jansson's default) with a '.' for the locale's
+ * decimal point, ".0" appended when the result has neither '.' nor 'e' (so
+ * it reads back as a real), and the exponent
  * without '+' or leading zeros ("1e+20" -> "1e20", "1e-05" -> "1e-5").
  * Not finite: refused, as jansson does. */
 /* The common case without printf: |d| in [1e-4, 1e15), where "%.15g" is
@@ -177,14 +178,16 @@ static int real_fixed(pp_jbuf *o, double d)
     return 0;
 }
 
-int pp_jbuf_real(pp_jbuf *o, double d)
+int pp_jbuf_real(pp_jbuf *o, double d) { return pp_jbuf_real_prec(o, d, 15); }
+
+int pp_jbuf_real_prec(pp_jbuf *o, double d, int prec)
 {
-    if (!isfinite(d))
+    if (!isfinite(d) || prec < 1 || prec > 17)
         return 0;
-    if (real_fixed(o, d))
+    if (prec == 15 && real_fixed(o, d))
         return 1;
     char t[48];
-    int n = snprintf(t, sizeof t - 3, "%.15g", d);
+    int n = snprintf(t, sizeof t - 3, "%.*g", prec, d);
     if (n < 0 || (size_t)n >= sizeof t - 3)
         return 0;
     const char *dp = localeconv()->decimal_point;
