@@ -7,7 +7,9 @@
 #   OLD, NEW  polyphony binaries (a build tree's libtool wrapper is run
 #             through its .libs binary, so the wrapper's shell is not timed)
 #
-# Inputs: "short", the bundled UDHR records (eval-sets/udhr/udhr.jsonl.zst,
+# Commands: ingest -f jsonl, stats, pii, dedup, sample, filter, instruct
+# build, lid, discover, tokenizer encode (SentencePiece, tiktoken, tokenizer.json
+# BPE) and decode. Inputs: "short", the bundled UDHR records (eval-sets/udhr/udhr.jsonl.zst,
 # 30,788 paragraphs of ~220 characters with their meta), and "long", the
 # same paragraphs joined eight at a time within a declaration (~1,750
 # characters; {id, text, lang}). Commands whose per-record work is heavy
@@ -121,6 +123,7 @@ for k in short long; do
     row "dedup" "$k" "" "dedup $in"
     row "sample (temperature, 20,000 docs)" "$k" "" "sample -q -s temperature -b 20000 $in"
     row "filter" "$k-head" "" "filter $head"
+    row "instruct build (the bundled templates)" "$k" "" "instruct build --quiet --data $in"
     if [ -n "$LID_MODEL" ]; then
         row "lid (one model for both)" "$k-head" "" "lid -m '$LID_MODEL' $head"
         row "discover (one model for both)" "$k-head" "" "discover -m '$LID_MODEL' $head"
