@@ -172,12 +172,72 @@ START_TEST(test_encode_matches_jansson_output)
 }
 END_TEST
 
+/* Reals are written with 17 digits by the project's own formatter where
+ * it can (fixed-point magnitudes): the digits of jansson's "%.17g" on
+ * decimals as data has them, their neighbours, ties at the 18th digit
+ * (123456789012345.125) and any bit pattern. */
+START_TEST(test_encode_reals_match_jansson)
+{
+    static const double p10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
+    pp_tokenizer *t = NULL;
+    pp_record_view *v = NULL;
+    pp_error err;
+    ck_assert_int_eq(pp_tokenizer_load(TESTDATA "/stream/tiny-bytes.model.zst", PP_TOK_AUTO, NULL,
+                                       &t, &err),
+                     PP_OK);
+    ck_assert_int_eq(pp_record_view_new(&v, &err), PP_OK);
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (int r = 0; r < 400; r++) {
+        json_t *a = json_array();
+        for (int i = 0; i < 50; i++) {
+            uint64_t x = next();
+            double d;
+            switch (i % 4) {
+            case 0:
+                d = (double)(int64_t)(x % 2000000001ULL - 1000000000LL) / p10[(x >> 40) % 13];
+                break;
+            case 1:
+                d = nextafter((double)(int64_t)(x % 20001 - 10000) / p10[(x >> 40) % 8],
+                              (x >> 20) & 1 ? 1e300 : -1e300);
+                break;
+            case 2:
+                d = ldexp((double)(100000000000000LL + (int64_t)(x % 900000000000000ULL)) +
+                              (double)(2 * (x % 4) + 1) / 8.0,
+                          -(int)((x >> 50) % 50));
+                break;
+            default:
+                memcpy(&d, &x, sizeof d);
+                if (!isfinite(d))
+                    d = 0.5;
+            }
+            json_array_append_new(a, json_real(d));
+        }
+        json_t *rec = json_pack("{s:s,s:o}", "text", "a", "r", a);
+        char *line = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(17));
+        char *want = reference(t, line, 0);
+        ck_assert(pp_record_view_parse(v, line, strlen(line)));
+        len = 0;
+        ck_assert_int_eq(pp_tok_encode_view(t, v, 0, &buf, &len, &cap, &err), PP_OK);
+        ck_assert_msg(len == strlen(want) && memcmp(buf, want, len) == 0, "got %.*s\nwant %s",
+                      (int)len, buf, want);
+        free(want);
+        free(line);
+        json_decref(rec);
+    }
+    free(buf);
+    pp_record_view_free(v);
+    pp_tokenizer_free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("tok_records");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_encode_matches_jansson_output);
+    tcase_add_test(tc, test_encode_reals_match_jansson);
     suite_add_tcase(s, tc);
     return s;
 }
