@@ -182,9 +182,15 @@ static int real_fixed(pp_jbuf *o, double d)
  * 1e15), where it is fixed-point: d is m * 2^q exactly (m < 2^53, q < 0
  * in that range), and its 17 significant digits are m * 10^s / 2^-q
  * rounded half to even (printf rounds the exact value), computed exactly
- * in 128 bits (m * 10^21 < 2^123). 0 when d is outside the range. */
+ * in 128 bits (m * 10^21 < 2^123). 0 when d is outside the range or the
+ * compiler has no 128-bit integers. */
 static int real_fixed17(pp_jbuf *o, double d)
 {
+#ifndef __SIZEOF_INT128__ /* 32-bit targets: printf */
+    (void)o;
+    (void)d;
+    return 0;
+#else
     double a = fabs(d);
     if (!(a >= 1e-4 && a < 1e15))
         return 0;
@@ -244,6 +250,7 @@ static int real_fixed17(pp_jbuf *o, double d)
         return pp_jbuf_put(o, t, (size_t)(w - t));
     }
     return 0;
+#endif
 }
 
 int pp_jbuf_real(pp_jbuf *o, double d) { return pp_jbuf_real_prec(o, d, 15); }
