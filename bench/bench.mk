@@ -12,3 +12,6 @@ CLEANFILES += bench/train/train_bench
 
 # bench/lora: LoRA fine-tuning of a 0.5B-parameter configuration, peak RSS beside the plan.
 EXTRA_DIST += bench/lora/run.sh bench/lora/speed.sh bench/lora/torch_lora.py
+
+# bench/streaming: every streaming command of two binaries, outputs compared and speed paired.
+EXTRA_DIST += bench/streaming/before-after.sh

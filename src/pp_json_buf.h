@@ -33,8 +33,18 @@ int pp_jbuf_string(pp_jbuf *b, const char *s, size_t n);
 int pp_jbuf_string_valid(pp_jbuf *b, const char *s, size_t n);
 int pp_jbuf_int(pp_jbuf *b, long long x);
 int pp_jbuf_real(pp_jbuf *b, double d);
+/* A real as json_dumpb prints it under JSON_REAL_PRECISION(prec), prec in
+ * 1..17 (jansson's default, JSON_COMPACT alone, is 17). */
+int pp_jbuf_real_prec(pp_jbuf *b, double d, int prec);
 /* Any jansson value. */
 int pp_jbuf_json(pp_jbuf *b, const json_t *v);
+
+/* The value of a record view's field (pp_record_view.h), reals printed with
+ * `prec` significant digits as pp_jbuf_real_prec does (pp_record_view_dump
+ * is this with 15). Implemented in pp_record_view.cc. */
+typedef struct pp_record_view pp_record_view;
+typedef struct pp_jfield pp_jfield;
+int pp_jbuf_view_value(pp_jbuf *b, const pp_record_view *v, const pp_jfield *f, int prec);
 
 #ifdef __cplusplus
 }

@@ -125,9 +125,10 @@ int pp_jbuf_int(pp_jbuf *o, long long x)
     return pp_jbuf_put(o, b, (size_t)(e - b));
 }
 
-/* A real as jansson prints it with JSON_REAL_PRECISION(15): "%.15g" with a
- * '.' for the locale's decimal point, ".0" appended when the result has
- * neither '.' nor 'e' (so it reads back as a real), and the exponent
+/* A real as jansson prints it with JSON_REAL_PRECISION(15): "%.15g" (or
+ * another precision: 17 is jansson's default) with a '.' for the locale's
+ * decimal point, ".0" appended when the result has neither '.' nor 'e' (so
+ * it reads back as a real), and the exponent
  * without '+' or leading zeros ("1e+20" -> "1e20", "1e-05" -> "1e-5").
  * Not finite: refused, as jansson does. */
 /* The common case without printf: |d| in [1e-4, 1e15), where "%.15g" is
@@ -177,14 +178,91 @@ static int real_fixed(pp_jbuf *o, double d)
     return 0;
 }
 
-int pp_jbuf_real(pp_jbuf *o, double d)
+/* "%.17g" (jansson's default precision) without printf for |d| in [1e-4,
+ * 1e15), where it is fixed-point: d is m * 2^q exactly (m < 2^53, q < 0
+ * in that range), and its 17 significant digits are m * 10^s / 2^-q
+ * rounded half to even (printf rounds the exact value), computed exactly
+ * in 128 bits (m * 10^21 < 2^123). 0 when d is outside the range or the
+ * compiler has no 128-bit integers. */
+static int real_fixed17(pp_jbuf *o, double d)
 {
-    if (!isfinite(d))
+#ifndef __SIZEOF_INT128__ /* 32-bit targets: printf */
+    (void)o;
+    (void)d;
+    return 0;
+#else
+    double a = fabs(d);
+    if (!(a >= 1e-4 && a < 1e15))
         return 0;
-    if (real_fixed(o, d))
+    int ex;
+    uint64_t m = (uint64_t)ldexp(frexp(a, &ex), 53);
+    int sh = 53 - ex; /* a = m / 2^sh; sh in [3, 67] here */
+    unsigned __int128 lim16 = 1, lim17;
+    for (int i = 0; i < 16; i++)
+        lim16 *= 10;
+    lim17 = lim16 * 10;
+    int e = (int)floor(log10(a)); /* the decimal exponent, perhaps off by one */
+    for (int tries = 0; tries < 3; tries++) {
+        int s = 16 - e;
+        if (s < 0 || s > 21 || sh < 1 || sh > 127)
+            return 0;
+        unsigned __int128 p = m;
+        for (int i = 0; i < s; i++)
+            p *= 10;
+        unsigned __int128 n = p >> sh, rem = p & ((((unsigned __int128)1) << sh) - 1),
+                          half = ((unsigned __int128)1) << (sh - 1);
+        if (rem > half || (rem == half && (n & 1)))
+            n++;
+        if (n >= lim17) {
+            e++;
+            continue;
+        }
+        if (n < lim16) {
+            e--;
+            continue;
+        }
+        char dig[17], t[48], *w = t;
+        for (int i = 16; i >= 0; i--, n /= 10)
+            dig[i] = (char)('0' + (int)(n % 10));
+        int last = 16; /* trailing zeros are not printed by %g */
+        while (last > 0 && dig[last] == '0')
+            last--;
+        if (d < 0)
+            *w++ = '-';
+        if (e >= 0) {
+            memcpy(w, dig, (size_t)e + 1);
+            w += e + 1;
+            *w++ = '.';
+            if (last > e) {
+                memcpy(w, dig + e + 1, (size_t)(last - e));
+                w += last - e;
+            } else {
+                *w++ = '0'; /* jansson's ".0" after an integral value */
+            }
+        } else {
+            *w++ = '0';
+            *w++ = '.';
+            for (int i = -1; i > e; i--)
+                *w++ = '0';
+            memcpy(w, dig, (size_t)last + 1);
+            w += last + 1;
+        }
+        return pp_jbuf_put(o, t, (size_t)(w - t));
+    }
+    return 0;
+#endif
+}
+
+int pp_jbuf_real(pp_jbuf *o, double d) { return pp_jbuf_real_prec(o, d, 15); }
+
+int pp_jbuf_real_prec(pp_jbuf *o, double d, int prec)
+{
+    if (!isfinite(d) || prec < 1 || prec > 17)
+        return 0;
+    if ((prec == 15 && real_fixed(o, d)) || (prec == 17 && real_fixed17(o, d)))
         return 1;
     char t[48];
-    int n = snprintf(t, sizeof t - 3, "%.15g", d);
+    int n = snprintf(t, sizeof t - 3, "%.*g", prec, d);
     if (n < 0 || (size_t)n >= sizeof t - 3)
         return 0;
     const char *dp = localeconv()->decimal_point;

@@ -151,7 +151,7 @@ pp_jfield make_field(const pp_record_view *v, std::string_view key, element e)
     return f;
 }
 
-int dump(pp_jbuf *b, element e)
+int dump(pp_jbuf *b, element e, int prec)
 {
     switch (e.type()) {
     case element_type::OBJECT: {
@@ -161,7 +161,7 @@ int dump(pp_jbuf *b, element e)
         for (auto kv : as_object(e)) {
             if ((!first && !pp_jbuf_put(b, ",", 1)) ||
                 !pp_jbuf_string_valid(b, kv.key.data(), kv.key.size()) || !pp_jbuf_put(b, ":", 1) ||
-                !dump(b, kv.value))
+                !dump(b, kv.value, prec))
                 return 0;
             first = false;
         }
@@ -172,7 +172,7 @@ int dump(pp_jbuf *b, element e)
             return 0;
         bool first = true;
         for (element x : as_array(e)) {
-            if ((!first && !pp_jbuf_put(b, ",", 1)) || !dump(b, x))
+            if ((!first && !pp_jbuf_put(b, ",", 1)) || !dump(b, x, prec))
                 return 0;
             first = false;
         }
@@ -185,7 +185,7 @@ int dump(pp_jbuf *b, element e)
     case element_type::INT64:
         return pp_jbuf_int(b, e.get_int64().value_unsafe());
     case element_type::DOUBLE:
-        return pp_jbuf_real(b, e.get_double().value_unsafe());
+        return pp_jbuf_real_prec(b, e.get_double().value_unsafe(), prec);
     case element_type::BOOL:
         return e.get_bool().value_unsafe() ? pp_jbuf_put(b, "true", 4)
                                            : pp_jbuf_put(b, "false", 5);
@@ -329,34 +329,32 @@ const pp_jfield *pp_record_view_members(const pp_record_view *v, const pp_jfield
     return v->members.data();
 }
 
+int pp_jbuf_view_value(pp_jbuf *b, const pp_record_view *v, const pp_jfield *f, int prec)
+{
+    switch (f->type) {
+    case PP_J_OBJECT:
+    case PP_J_ARRAY:
+        return f->node < v->nodes.size() && dump(b, v->nodes[f->node], prec);
+    case PP_J_STRING:
+        return pp_jbuf_string_valid(b, f->str, f->len);
+    case PP_J_INT:
+        return pp_jbuf_int(b, f->i);
+    case PP_J_REAL:
+        return pp_jbuf_real_prec(b, f->d, prec);
+    case PP_J_TRUE:
+        return pp_jbuf_put(b, "true", 4);
+    case PP_J_FALSE:
+        return pp_jbuf_put(b, "false", 5);
+    default:
+        return pp_jbuf_put(b, "null", 4);
+    }
+}
+
 int pp_record_view_dump(const pp_record_view *v, const pp_jfield *f, char **buf, size_t *len,
                         size_t *cap)
 {
     pp_jbuf b = {*buf, *len, *buf ? *cap : 0};
-    int ok;
-    switch (f->type) {
-    case PP_J_OBJECT:
-    case PP_J_ARRAY:
-        ok = f->node < v->nodes.size() && dump(&b, v->nodes[f->node]);
-        break;
-    case PP_J_STRING:
-        ok = pp_jbuf_string_valid(&b, f->str, f->len);
-        break;
-    case PP_J_INT:
-        ok = pp_jbuf_int(&b, f->i);
-        break;
-    case PP_J_REAL:
-        ok = pp_jbuf_real(&b, f->d);
-        break;
-    case PP_J_TRUE:
-        ok = pp_jbuf_put(&b, "true", 4);
-        break;
-    case PP_J_FALSE:
-        ok = pp_jbuf_put(&b, "false", 5);
-        break;
-    default:
-        ok = pp_jbuf_put(&b, "null", 4);
-    }
+    int ok = pp_jbuf_view_value(&b, v, f, 15);
     *buf = b.s;
     *len = b.len;
     *cap = b.cap;

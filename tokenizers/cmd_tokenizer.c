@@ -6,6 +6,7 @@
 #include "src/pp_ledger.h"
 #include "src/pp_progress.h"
 #include "src/pp_record.h"
+#include "src/pp_record_view.h"
 #include "corpora-tools/mixing/pp_sample.h"
 #include "tokenizers/pp_spm.h"
 #include "src/pp_stats.h"
@@ -13,6 +14,7 @@
 #include "src/pp_text.h"
 #include "tokenizers/pp_tok_audit.h"
 #include "tokenizers/pp_tokenizer.h"
+#include "tokenizers/pp_tok_records.h"
 #include "tokenizers/pp_tok_defaults.h"
 #include "tokenizers/pp_tok_export.h"
 #include "langs/pp_registry.h"
@@ -164,8 +166,19 @@ static int is_record_input(const char *name, const char *line, size_t len)
     return i < len && line[i] == '{';
 }
 
-static int line_record(const char *cmd, pp_input *in, int *records, const char *line, size_t len,
-                       json_t **rec)
+/* A UTF-8 byte order mark, skipped on a file's first line as the record
+ * reader does. */
+static size_t bom_skip(pp_input *in, const char *line, size_t len)
+{
+    return pp_input_lineno(in) == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+/* The record of a line as a jansson tree: with a `view` (decode), built
+ * from the fast parser's view when it takes the line, else (and without a
+ * view: audit, train) by jansson, which gives the same tree or the message
+ * naming the line. */
+static int line_record(const char *cmd, pp_input *in, int *records, pp_record_view *view,
+                       const char *line, size_t len, json_t **rec)
 {
     pp_error err;
     size_t bad = 0;
@@ -173,6 +186,14 @@ static int line_record(const char *cmd, pp_input *in, int *records, const char *
     if (*records < 0)
         *records = is_record_input(pp_input_name(in), line, len);
     if (*records) {
+        size_t skip = bom_skip(in, line, len);
+        if (view && pp_record_view_parse(view, line + skip, len - skip)) {
+            if (!(*rec = pp_record_view_tree(view))) {
+                pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+                return cli_fail(cmd, &err);
+            }
+            return 0;
+        }
         if (pp_record_parse(line, len, pp_input_name(in), pp_input_lineno(in), rec, &err) != PP_OK)
             return cli_fail(cmd, &err);
         return 0;
@@ -190,21 +211,37 @@ static int line_record(const char *cmd, pp_input *in, int *records, const char *
     return 0;
 }
 
-/* Decimal digits of v at p; returns the count. */
-static size_t put_int(char *p, int32_t v)
+/* encode: the output line of an input line into *buf (pp_tok_records.h):
+ * from the fast parser's view, or from jansson's tree for a line the view
+ * leaves to it, or from plain text. */
+static pp_status encode_line(pp_tokenizer *t, pp_input *in, int *records, pp_record_view *view,
+                             const char *line, size_t len, int pieces, char **buf, size_t *blen,
+                             size_t *cap, pp_error *err)
 {
-    char tmp[12];
-    size_t n = 0, o = 0;
-    uint32_t u = v < 0 ? (uint32_t)0 - (uint32_t)v : (uint32_t)v;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        p[o++] = '-';
-    while (n)
-        p[o++] = tmp[--n];
-    return o;
+    pp_status s;
+    *blen = 0;
+    if (*records < 0)
+        *records = is_record_input(pp_input_name(in), line, len);
+    if (!*records) {
+        s = pp_tok_encode_text(t, line, len, pieces, buf, blen, cap, err);
+    } else {
+        size_t skip = bom_skip(in, line, len);
+        if (pp_record_view_parse(view, line + skip, len - skip)) {
+            s = pp_tok_encode_view(t, view, pieces, buf, blen, cap, err);
+        } else {
+            json_t *rec = NULL;
+            s = pp_record_parse(line, len, pp_input_name(in), pp_input_lineno(in), &rec, err);
+            if (s != PP_OK)
+                return s;
+            s = pp_tok_encode_tree(t, rec, pieces, buf, blen, cap, err);
+            json_decref(rec);
+        }
+    }
+    if (s != PP_OK) {
+        snprintf(err->file, sizeof err->file, "%s", pp_input_name(in));
+        err->line = pp_input_lineno(in);
+    }
+    return s;
 }
 
 /* ------------------------------------------------------------ encode / decode */
@@ -219,8 +256,11 @@ static int run_codec(const char *cmd, int decode, const char *model, const char 
     pp_error err;
     pp_input *in = NULL;
     pp_writer *w = NULL;
-    if (pp_input_open(file, &in, &err) != PP_OK || pp_writer_open("-", &w, &err) != PP_OK) {
+    pp_record_view *view = NULL;
+    if (pp_record_view_new(&view, &err) != PP_OK || pp_input_open(file, &in, &err) != PP_OK ||
+        pp_writer_open("-", &w, &err) != PP_OK) {
         pp_input_close(in);
+        pp_record_view_free(view);
         pp_tokenizer_free(t);
         return cli_fail(cmd, &err);
     }
@@ -228,128 +268,57 @@ static int run_codec(const char *cmd, int decode, const char *model, const char 
     size_t len;
     pp_status st;
     int records = -1;
-    char *obuf = NULL; /* encode: the output line */
-    size_t ocap = 0;
+    char *obuf = NULL; /* encode: the output line, kept from line to line */
+    size_t olen = 0, ocap = 0;
     while ((st = pp_input_getline(in, &line, &len, &err)) == PP_OK && line) {
         if (len && line[len - 1] == '\r')
             len--;
         if (len == 0)
             continue;
-        json_t *rec = NULL;
-        if ((rc = line_record(cmd, in, &records, line, len, &rec)) != 0)
-            break;
         if (!decode) {
-            json_t *tx = json_object_get(rec, "text");
-            if (!json_is_string(tx)) {
-                pp_error_set(&err, PP_ERR_PARSE, pp_input_name(in), pp_input_lineno(in),
-                             "record has no \"text\" string");
-                json_decref(rec);
-                rc = cli_fail(cmd, &err);
-                break;
-            }
-            int32_t *ids = NULL;
-            size_t n = 0;
-            if (pp_tokenizer_encode_ids(t, json_string_value(tx), json_string_length(tx), &ids,
-                                        &n, &err) != PP_OK) {
-                snprintf(err.file, sizeof err.file, "%s", pp_input_name(in));
-                err.line = pp_input_lineno(in);
-                json_decref(rec);
-                rc = cli_fail(cmd, &err);
-                break;
-            }
-            if (pieces) {
-                json_t *ps = json_array();
-                for (size_t i = 0; i < n; i++) {
-                    size_t pl = 0;
-                    const char *p = pp_tokenizer_piece(t, ids[i], &pl);
-                    if (p && pp_utf8_valid(p, pl, NULL)) {
-                        json_array_append_new(ps, json_stringn(p, pl));
-                    } else {
-                        /* a byte-level piece cutting a character: its bytes */
-                        char hex[8 * 6 + 1] = "";
-                        for (size_t k = 0; p && k < pl && k < 8; k++)
-                            snprintf(hex + 6 * k, 7, "<0x%02X>", (unsigned char)p[k]);
-                        json_array_append_new(ps, json_string(hex));
-                    }
-                }
-                json_object_set_new(rec, "pieces", ps);
-            }
-            /* the record, then "tokens" written directly (one JSON integer
-             * object per id would dominate the run time), built in one
-             * buffer kept from line to line and written at once */
-            json_object_del(rec, "tokens");
-            size_t hl = json_dumpb(rec, obuf, ocap, JSON_COMPACT);
-            size_t need = hl + 16 + n * 12; /* ",\"tokens\":[" and ",-2147483648" per id */
-            if (hl > 0 && need > ocap) {
-                char *nb = realloc(obuf, need);
-                if (nb) {
-                    obuf = nb;
-                    ocap = need;
-                    hl = json_dumpb(rec, obuf, ocap, JSON_COMPACT);
-                } else {
-                    hl = 0;
-                }
-            }
-            json_decref(rec);
-            rec = NULL;
-            if (hl < 2) {
-                free(ids);
-                pp_error_set(&err, PP_ERR_NOMEM, NULL, 0, "out of memory");
-                rc = cli_fail(cmd, &err);
-                break;
-            }
-            size_t o = hl - 1; /* over the closing brace */
-            if (hl > 2)
-                obuf[o++] = ',';
-            memcpy(obuf + o, "\"tokens\":[", 10);
-            o += 10;
-            for (size_t i = 0; i < n; i++) {
-                if (i)
-                    obuf[o++] = ',';
-                o += put_int(obuf + o, ids[i]);
-            }
-            obuf[o++] = ']';
-            obuf[o++] = '}';
-            free(ids);
-            if (pp_writer_put_raw(w, obuf, o, &err) != PP_OK) {
+            if (encode_line(t, in, &records, view, line, len, pieces, &obuf, &olen, &ocap,
+                            &err) != PP_OK ||
+                pp_writer_put_raw(w, obuf, olen, &err) != PP_OK) {
                 rc = cli_fail(cmd, &err);
                 break;
             }
             continue;
-        } else {
-            json_t *ids = json_object_get(rec, "tokens");
-            size_t n = json_array_size(ids), i;
-            json_t *v;
-            int32_t *arr = malloc(sizeof(int32_t) * (n ? n : 1));
-            int ok = json_is_array(ids) && arr;
-            json_array_foreach(ids, i, v)
-            {
-                if (!json_is_integer(v) || json_integer_value(v) < INT32_MIN ||
-                    json_integer_value(v) > INT32_MAX) {
-                    ok = 0;
-                    break;
-                }
-                arr[i] = (int32_t)json_integer_value(v);
-            }
-            char *text = NULL;
-            size_t tl = 0;
-            if (!ok) {
-                pp_error_set(&err, PP_ERR_PARSE, pp_input_name(in), pp_input_lineno(in),
-                             "record has no \"tokens\" array of integer ids");
-            } else if (pp_tokenizer_decode(t, arr, n, &text, &tl, &err) != PP_OK) {
-                snprintf(err.file, sizeof err.file, "%s", pp_input_name(in));
-                err.line = pp_input_lineno(in);
+        }
+        json_t *rec = NULL;
+        if ((rc = line_record(cmd, in, &records, view, line, len, &rec)) != 0)
+            break;
+        json_t *ids = json_object_get(rec, "tokens");
+        size_t n = json_array_size(ids), i;
+        json_t *v;
+        int32_t *arr = malloc(sizeof(int32_t) * (n ? n : 1));
+        int ok = json_is_array(ids) && arr;
+        json_array_foreach(ids, i, v)
+        {
+            if (!json_is_integer(v) || json_integer_value(v) < INT32_MIN ||
+                json_integer_value(v) > INT32_MAX) {
                 ok = 0;
-            }
-            free(arr);
-            if (!ok) {
-                json_decref(rec);
-                rc = cli_fail(cmd, &err);
                 break;
             }
-            json_object_set_new(rec, "text", json_stringn(text, tl));
-            free(text);
+            arr[i] = (int32_t)json_integer_value(v);
         }
+        char *text = NULL;
+        size_t tl = 0;
+        if (!ok) {
+            pp_error_set(&err, PP_ERR_PARSE, pp_input_name(in), pp_input_lineno(in),
+                         "record has no \"tokens\" array of integer ids");
+        } else if (pp_tokenizer_decode(t, arr, n, &text, &tl, &err) != PP_OK) {
+            snprintf(err.file, sizeof err.file, "%s", pp_input_name(in));
+            err.line = pp_input_lineno(in);
+            ok = 0;
+        }
+        free(arr);
+        if (!ok) {
+            json_decref(rec);
+            rc = cli_fail(cmd, &err);
+            break;
+        }
+        json_object_set_new(rec, "text", json_stringn(text, tl));
+        free(text);
         if (pp_writer_put(w, rec, &err) != PP_OK) {
             json_decref(rec);
             rc = cli_fail(cmd, &err);
@@ -363,6 +332,7 @@ static int run_codec(const char *cmd, int decode, const char *model, const char 
         rc = cli_fail(cmd, &err);
     free(obuf);
     pp_input_close(in);
+    pp_record_view_free(view);
     pp_tokenizer_free(t);
     return rc;
 }
@@ -406,7 +376,7 @@ static int audit_jsonl(audit_ctx *c, const char *file)
         if (len == 0)
             continue;
         json_t *rec = NULL;
-        if ((rc = line_record(c->cmd, in, &records, line, len, &rec)) != 0)
+        if ((rc = line_record(c->cmd, in, &records, NULL, line, len, &rec)) != 0)
             break;
         json_t *tx = json_object_get(rec, "text");
         const char *lang = pp_record_str(rec, "lang");
@@ -955,7 +925,7 @@ static int run_train(const char *cmd, train_opts *o)
             if (len == 0)
                 continue;
             json_t *rec = NULL;
-            if ((rc = line_record(cmd, in, &records, line, len, &rec)) != 0)
+            if ((rc = line_record(cmd, in, &records, NULL, line, len, &rec)) != 0)
                 break;
             json_t *tx = json_object_get(rec, "text");
             const char *lang = pp_record_str(rec, "lang");

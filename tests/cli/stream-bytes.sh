@@ -48,4 +48,33 @@ done
 # a duplicate key or a NUL stops encode with the line named
 expect_status 1 pp tokenizer encode -m "$D/tiny-bytes.model.zst" "$D/bad-lines.jsonl"
 expect_grep 'bad-lines.jsonl:1:.*duplicate' "$TMP/err"
+
+# encode on records of every JSON type (reals are written with jansson's
+# default 17 digits, not the 15 of the other commands), escaped keys,
+# "pieces" and "tokens" already in the record, a byte order mark, nesting
+# that the fast parser leaves to jansson; plain text with control
+# characters and a NUL
+check "encode cases --pieces" pp tokenizer encode --pieces -m "$D/tiny-nfkc.model.zst" \
+    "$D/encode-cases.jsonl" > "$TMP/encc"
+expect_same "$TMP/encc" "$D/encode-cases-nfkc.expected" "encode --pieces of the cases"
+check "encode cases" pp tokenizer encode -m "$D/tiny-bytes.model.zst" "$D/encode-cases.jsonl" > "$TMP/encc"
+expect_same "$TMP/encc" "$D/encode-cases-bytes.expected" "encode of the cases"
+check "encode plain cases" pp tokenizer encode --pieces -m "$D/tiny-bytes.model.zst" \
+    < "$D/encode-plain-cases.txt" > "$TMP/encc"
+expect_same "$TMP/encc" "$D/encode-plain-cases-bytes.expected" "encode --pieces of plain text cases"
+
+# each bad line alone: the status and message encode gave before
+n=$(wc -l < "$D/encode-bad-lines.jsonl")
+i=1
+while [ "$i" -le "$n" ]; do
+    sed -n "${i}p" "$D/encode-bad-lines.jsonl" > "$TMP/line.jsonl"
+    (cd "$TMP" && "$POLYPHONY" tokenizer encode -m "$D/tiny-bytes.model.zst" line.jsonl \
+        > /dev/null 2> err; echo "$? $(cat err)")
+    i=$((i + 1))
+done > "$TMP/bad.msgs"
+expect_same "$TMP/bad.msgs" "$D/encode-bad-lines.expected" "encode's messages on bad lines"
+printf 'ok\nbad \303 here\n' > "$TMP/bad.txt"
+expect_status 1 pp tokenizer encode -m "$D/tiny-bytes.model.zst" "$TMP/bad.txt"
+expect_grep 'bad.txt:2: invalid UTF-8 at byte 4$' "$TMP/err"
+expect_lines 1 "$TMP/out"
 finish
