@@ -184,6 +184,8 @@ struct pp_prefset {
     const pp_annotators *ann;
     json_t *items; /* canonical records */
     json_t *index; /* merge key -> item index */
+    json_t *ids;   /* item id -> item index; generated ids are true in gen */
+    json_t *gen;   /* ids made up for records without one (p<N>) */
 };
 
 pp_status pp_prefset_new(const pp_annotators *a, pp_prefset **out, pp_error *err)
@@ -194,6 +196,12 @@ pp_status pp_prefset_new(const pp_annotators *a, pp_prefset **out, pp_error *err
     s->ann = a;
     s->items = json_array();
     s->index = json_object();
+    s->ids = json_object();
+    s->gen = json_object();
+    if (!s->items || !s->index || !s->ids || !s->gen) {
+        pp_prefset_free(s);
+        return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    }
     *out = s;
     return PP_OK;
 }
@@ -204,11 +212,41 @@ void pp_prefset_free(pp_prefset *s)
         return;
     json_decref(s->items);
     json_decref(s->index);
+    json_decref(s->ids);
+    json_decref(s->gen);
     free(s);
 }
 
 size_t pp_prefset_count(const pp_prefset *s) { return json_array_size(s->items); }
 const json_t *pp_prefset_item(const pp_prefset *s, size_t i) { return json_array_get(s->items, i); }
+
+/* An id for an item whose records carry none: p<N>, N the item's number,
+ * or the next N no item holds. */
+static void generated_id(const pp_prefset *s, char out[32])
+{
+    size_t n = json_array_size(s->items) + 1;
+    do
+        snprintf(out, 32, "p%zu", n++);
+    while (json_object_get(s->ids, out));
+}
+
+/* Record a new item's id. When a record names an id that was made up
+ * earlier for another item, that item gets another: ids stay unique and the
+ * record's own id is kept. */
+static void claim_id(pp_prefset *s, const char *id, size_t at)
+{
+    json_t *old = json_object_get(s->ids, id);
+    if (old && json_object_get(s->gen, id)) {
+        size_t other = (size_t)json_integer_value(old);
+        char fresh[32];
+        generated_id(s, fresh);
+        json_object_set_new(json_array_get(s->items, other), "id", json_string(fresh));
+        json_object_set_new(s->ids, fresh, json_integer((json_int_t)other));
+        json_object_set_new(s->gen, fresh, json_true());
+        json_object_del(s->gen, id);
+    }
+    json_object_set_new(s->ids, id, json_integer((json_int_t)at));
+}
 
 /* Response id for `text` in item, adding it (as r<N>) when new. */
 static const char *response_id(json_t *item, const char *text, const char *want_id)
@@ -315,7 +353,7 @@ pp_status pp_prefset_add(pp_prefset *s, const json_t *rec, const char *file, lon
                                 "record %s repeats an id with a different prompt", id);
     } else {
         char gen[32];
-        snprintf(gen, sizeof gen, "p%zu", json_array_size(s->items) + 1);
+        generated_id(s, gen);
         item = json_pack("{s:s,s:s,s:[],s:[]}", "id", id ? id : gen, "prompt", prompt,
                          "responses", "judgements");
         const char *lang = pp_record_str(rec, "lang");
@@ -389,8 +427,12 @@ pp_status pp_prefset_add(pp_prefset *s, const json_t *rec, const char *file, lon
     if (ix) {
         json_array_set_new(s->items, (size_t)json_integer_value(ix), work);
     } else {
-        json_object_set_new(s->index, key, json_integer((json_int_t)json_array_size(s->items)));
+        size_t at = json_array_size(s->items);
+        json_object_set_new(s->index, key, json_integer((json_int_t)at));
         json_array_append_new(s->items, work);
+        claim_id(s, json_string_value(json_object_get(work, "id")), at);
+        if (!id)
+            json_object_set_new(s->gen, json_string_value(json_object_get(work, "id")), json_true());
     }
     return PP_OK;
 }

@@ -53,4 +53,15 @@ expect_eq "$(grep -c '"stage":"prefs"' "$TMP/ledger.jsonl")" 12 "ledger rows (2 
 expect_grep '"step":"community=B","lang":"pt","metric":"alpha"' "$TMP/ledger.jsonl"
 expect_status 0 pp prefs stats --json --annotators "$TMP/ann.jsonl" "$TMP/syn.jsonl"
 expect_grep '"alpha_overall"' "$TMP/out"
+# an id made up for a record without one (p1) and a later record that names
+# p1 itself: the record keeps its id, the made-up one moves, ids stay unique
+printf '%s\n' '{"prompt":"A","chosen":"x","rejected":"y","annotator":"u1","guideline":"v1"}' \
+    '{"id":"p1","prompt":"B","chosen":"x","rejected":"y","annotator":"u1","guideline":"v1"}' \
+    '{"prompt":"C","chosen":"x","rejected":"y","annotator":"u1","guideline":"v1"}' \
+    '{"prompt":"A","chosen":"x","rejected":"y","annotator":"u2","guideline":"v1"}' > "$TMP/clash.jsonl"
+check "import: made-up and given ids" pp prefs import --annotators "$P/annotators.json" \
+    --out "$TMP/clash.out" "$TMP/clash.jsonl"
+expect_jq_slurp 'length == 3 and (map(.id) | unique | length) == 3
+    and (map(select(.prompt == "B"))[0].id == "p1")
+    and (map(select(.prompt == "A"))[0].judgements | length) == 2' "$TMP/clash.out"
 finish
