@@ -173,7 +173,7 @@ static void flush_run(pp_lid_check *c)
             if (grow(&c->pchars[i], nc, sizeof **c->pchars))
                 c->cappchars[i] = nc;
         }
-        if (need <= c->cappchars[i]) {
+        if (c->nrun && need <= c->cappchars[i]) { /* nothing to copy from a NULL run */
             memcpy(c->pchars[i] + c->npchars[i], c->run, c->nrun * sizeof *c->run);
             c->npchars[i] = need;
         }
