@@ -292,6 +292,53 @@ static bool check_matrix(const mat_info &mi, const char *which, int32_t dim, int
 }
 } // namespace
 
+// fastText builds a hierarchical-softmax model's tree at load
+// (HierarchicalSoftmaxLoss::buildTree) by merging the two smallest counts,
+// assuming the counts sorted as it writes them, then walks each leaf's
+// parents. Counts a corrupt file leaves unsorted (or at 1e15, its "not yet
+// built" mark) make it merge a node not yet built: a parent loop the walk
+// never leaves, growing a path until memory runs out. The same merges are
+// replayed here; the tree is sound when every merged node was built before
+// (a parent always comes after its children) and the paths stay small.
+static bool huffman_tree_is_sound(const std::vector<int64_t> &counts)
+{
+    const size_t osz = counts.size();
+    if (osz < 2)
+        return true;
+    const int64_t unbuilt = 1000000000000000LL; // fastText's initial count
+    std::vector<int64_t> count(2 * osz - 1, unbuilt);
+    std::vector<int64_t> parent(2 * osz - 1, -1);
+    for (size_t i = 0; i < osz; i++)
+        count[i] = counts[i];
+    int64_t leaf = (int64_t)osz - 1, node = (int64_t)osz;
+    for (int64_t i = (int64_t)osz; i < (int64_t)(2 * osz - 1); i++) {
+        int64_t mini[2];
+        for (int j = 0; j < 2; j++) {
+            if (leaf >= 0 && count[leaf] < count[node])
+                mini[j] = leaf--;
+            else
+                mini[j] = node++;
+            if (mini[j] >= i)
+                return false; // not built yet
+        }
+        // fastText adds in int64_t; wrap as it does in practice
+        count[i] = (int64_t)((uint64_t)count[mini[0]] + (uint64_t)count[mini[1]]);
+        parent[mini[0]] = i;
+        parent[mini[1]] = i;
+    }
+    // the depth of every node from the root down: the paths fastText stores
+    std::vector<uint32_t> depth(2 * osz - 1, 0);
+    uint64_t total = 0;
+    for (int64_t x = (int64_t)(2 * osz - 3); x >= 0; x--) {
+        if (parent[x] < 0)
+            return false; // a node outside the tree
+        depth[x] = depth[parent[x]] + 1;
+        if (x < (int64_t)osz)
+            total += depth[x];
+    }
+    return total <= (uint64_t)1 << 24;
+}
+
 static bool check_file(std::istream &in, long long fsize, std::string &why)
 {
     walker w{in, fsize, ""};
@@ -344,6 +391,7 @@ static bool check_file(std::istream &in, long long fsize, std::string &why)
         return false;
     }
     std::streambuf *sb = in.rdbuf();
+    std::vector<int64_t> targets; // the counts fastText's loss is built from
     for (int32_t i = 0; i < size; i++) {
         int c;
         long len = 0;
@@ -371,6 +419,13 @@ static bool check_file(std::istream &in, long long fsize, std::string &why)
                   (type ? "label" : "word") + " but nwords is " + std::to_string(nwords);
             return false;
         }
+        if (loss == 1 /* hs */ && type == (model == 3 ? 1 : 0))
+            targets.push_back(count);
+    }
+    if (loss == 1 && !huffman_tree_is_sound(targets)) {
+        why = "the counts of the dictionary do not make a hierarchical-softmax tree (corrupt "
+              "file)";
+        return false;
     }
     // A pruned model maps each kept bucket to a row after the words.
     for (int64_t i = 0; i < prune; i++) {

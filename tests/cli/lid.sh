@@ -153,6 +153,11 @@ expect_grep 'not a valid fastText model' "$TMP/err"
 echo "garbage" > "$TMP/junk.ftz"
 expect_status 1 pp lid --model "$TMP/junk.ftz" "$TMP/in.jsonl"
 expect_grep 'junk.ftz.*not a valid fastText model' "$TMP/err"
+# hierarchical-softmax counts that fastText would build a looping tree from
+# (it then grows a path until memory runs out): refused at load
+expect_status 1 pp lid --model "$TESTDATA/../fuzz/regressions/fuzz_fasttext/hs-counts-make-a-parent-loop.ftz" \
+    "$TMP/in.jsonl"
+expect_grep 'do not make a hierarchical-softmax tree' "$TMP/err"
 expect_status 1 pp lid --model "$TMP/none.ftz" "$TMP/in.jsonl"
 # a bad thresholds sidecar; bad profiles
 echo '{' > "$TMP/g2.ftz.thresholds.json"; cp "$TMP/g.ftz" "$TMP/g2.ftz"
