@@ -19,12 +19,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/testutil.h"
+
 static char tmpdir[256];
 
 static void setup(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/check_tokenizer_unigram.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+    tu_tmpdir(tmpdir, sizeof tmpdir);
 }
 
 static void teardown(void)
@@ -104,10 +105,7 @@ static const char *finish(pbuf *m, const char *name, const void *charsmap, size_
     field_bytes(m, 3, ns.p, ns.n);
     static char path[512];
     snprintf(path, sizeof path, "%s/%s.model", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(m->p, 1, m->n, f), m->n);
-    ck_assert_int_eq(fclose(f), 0);
+    tu_write_file(path, m->p, m->n);
     return path;
 }
 
@@ -383,8 +381,6 @@ static Suite *suite(void)
     suite_add_tcase(s, tc);
     return s;
 }
-
-#include "tests/testutil.h"
 
 int main(void)
 {
