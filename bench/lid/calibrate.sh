@@ -21,14 +21,9 @@ PER=${PER:-200}
 mkdir -p "$WORK"
 node "$here/bible2jsonl.mjs" "$1" "$PER" calibration > "$WORK/bcal.jsonl"
 node "$here/bible2jsonl.mjs" "$1" "$PER" dev > "$WORK/bdev.jsonl"
-python3 "$here/catalogs2jsonl.py" --per "$PER" th=tha km=khm lo=lao my=mya ja=jpn zh_CN=cmn \
-    zh_TW=cmn ko=kor ka=kat hy=hye el=ell he=heb am=amh ta=tam si=sin gu=guj bn=ben ml=mal \
-    kn=kan te=tel pa=pan dz=dzo bo=bod ru=rus uk=ukr bg=bul sr=srp mk=mkd be=bel kk=kaz \
-    ky=kir mn=khk tg=tgk tt=tat ar=arb fa=pes ur=urd ps=pus ug=uig hi=hin mr=mar ne=npi \
-    fr=fra de=deu es=spa it=ita pt=por nl=nld pl=pol cs=ces sk=slk sl=slv hr=hrv hu=hun \
-    ro=ron fi=fin et=ekk lv=lvs lt=lit sv=swe da=dan nb=nob is=isl ga=gle cy=cym eu=eus \
-    ca=cat gl=glg tr=tur az=azj uz=uzn id=ind ms=zsm vi=vie tl=tgl sw=swh yo=yor ha=hau \
-    ig=ibo zu=zul xh=xho af=afr wo=wol rw=kin so=som eo=epo > "$WORK/c.jsonl"
+# shellcheck disable=SC2046
+python3 "$here/catalogs2jsonl.py" --per "$PER" $(grep -v '^#' "$here/ui-locales.txt") \
+    > "$WORK/c.jsonl"
 "$POLYPHONY" lid labels --model "$MODEL" | cut -f3 | sort -u > "$WORK/known.txt"
 # gold und for the languages the model cannot name (after the macrolanguage fold)
 python3 - "$WORK" "$here/macro-fold.tsv" <<'PY'
