@@ -345,7 +345,7 @@ int cmd_lid_eval(int argc, char **argv)
     double letters = -1, sisters = -1;
     const char *calib = NULL, *thresholds = NULL;
     pp_lid_preprocessing prep = PP_LID_PREPROCESS_POLYPHONY;
-    double rerank_w = 0.0;
+    double rerank_w = -1; /* -1: not given */
     static const struct option opts[] = {
         {"gold", required_argument, 0, O_GOLD}, {"pred", required_argument, 0, O_PRED},
         {"model", required_argument, 0, O_MODEL}, {"threshold", required_argument, 0, O_THR},
@@ -445,7 +445,9 @@ int cmd_lid_eval(int argc, char **argv)
         if (thr >= 0)
             pp_lid_set_threshold(lid, thr);
         if (rerank >= 0)
-            pp_lid_set_rerank(lid, (int)rerank, rerank_w);
+            pp_lid_set_rerank(lid, (int)rerank, rerank_w >= 0 ? rerank_w : 0.0);
+        else if (rerank_w >= 0)
+            pp_lid_set_rerank_weight(lid, rerank_w);
         if (script_min >= 0)
             pp_lid_set_script_rule(lid, (int)script_min);
         if (letters >= 0)
@@ -848,7 +850,8 @@ void usage_lid(FILE *f)
             "                      0.1 with a model that has profiles, else 0: off)\n"
             "      --sister-margin M  two best candidates of one macrolanguage whose scores\n"
             "                      differ by less than M give the macrolanguage (lid_rule\n"
-            "                      \"sisters\"; default 0: off)\n"
+            "                      \"sisters\"; default 0.01 with a model that has\n"
+            "                      profiles, else 0: off)\n"
             "      --keep LANGS    write only the records identified as one of LANGS\n"
             "                      (comma-separated; a macrolanguage keeps its individual\n"
             "                      languages: --keep sw keeps swh and swc); repeatable\n"
@@ -919,7 +922,7 @@ int cmd_lid(int argc, char **argv)
     pp_lid_preprocessing prep = PP_LID_PREPROCESS_POLYPHONY;
     int timing = 0;
     long rerank = -1;
-    double rerank_w = 0.0;
+    double rerank_w = -1; /* -1: not given */
     double t_id = 0;
     struct timespec t_start, t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t_start);
@@ -1025,7 +1028,9 @@ int cmd_lid(int argc, char **argv)
     if (thr >= 0)
         pp_lid_set_threshold(lid, thr);
     if (rerank >= 0)
-        pp_lid_set_rerank(lid, (int)rerank, rerank_w);
+        pp_lid_set_rerank(lid, (int)rerank, rerank_w >= 0 ? rerank_w : 0.0);
+    else if (rerank_w >= 0)
+        pp_lid_set_rerank_weight(lid, rerank_w);
     if (rr_min >= 0)
         pp_lid_set_rerank_min_prob(lid, rr_min);
     pp_lid_set_min_similarity(lid, min_sim);

@@ -502,6 +502,11 @@ void pp_lid_set_rerank(pp_lid *l, int candidates, double weight)
     l->rerank_weight = weight;
 }
 
+void pp_lid_set_rerank_weight(pp_lid *l, double weight)
+{
+    l->rerank_weight = weight;
+}
+
 void pp_lid_set_rerank_skip(pp_lid *l, double p)
 {
     l->rerank_skip = p;

@@ -114,6 +114,8 @@ PP_API double pp_lid_writing_threshold(const pp_lid *lid, const char *writing);
  * probability. candidates 0 or 1 turns it off. Default when profiles exist:
  * 10 candidates, weight 0 (the profile decides among the candidates). */
 PP_API void pp_lid_set_rerank(pp_lid *lid, int candidates, double weight);
+/* The weight alone, the number of candidates as it is. */
+PP_API void pp_lid_set_rerank_weight(pp_lid *lid, double weight);
 /* Skip re-ranking when the model's best score is at least p (default 0.99:
  * on the development sets re-ranking never changed such decisions; > 1
  * always re-ranks). */

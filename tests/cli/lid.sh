@@ -235,6 +235,24 @@ if [ -f "$POLYPHONY_DATA/langs/models/udhr-lid.ftz" ]; then
     check "sisters off" pp lid --sister-margin 0 < "$TMP/sh.in" > "$TMP/sh0.out"
     expect_jq_slurp 'all(.iso639_3 != "hbs" and (has("lid_rule") | not))' "$TMP/sh0.out"
     expect_status 2 pp lid --sister-margin x < "$TMP/sh.in"
+    # --rerank-weight alone weighs the model's probability in the profile
+    # re-ranking of the default 10 candidates (it was once ignored unless
+    # --rerank was given too): Turkish UI strings the profiles give to South
+    # Azerbaijani and Gagauz go back to the model's order
+    printf '%s\n' '{"text":"Komut bulunamadı, geçerli komutlar şunlardır:"}' \
+        '{"text":"Türkiye\u0027nin başkenti Ankara\u0027dır ve en kalabalık şehri İstanbul\u0027dur."}' \
+        > "$TMP/rrw.in"
+    check "--rerank-weight" pp lid --rerank-weight 1000 < "$TMP/rrw.in" > "$TMP/rrw.out"
+    check "--rerank 10 --rerank-weight" pp lid --rerank 10 --rerank-weight 1000 < "$TMP/rrw.in" \
+        > "$TMP/rrw10.out"
+    check "--rerank 0" pp lid --rerank 0 < "$TMP/rrw.in" > "$TMP/rrw0.out"
+    check "--rerank-weight 0" pp lid --rerank-weight 0 < "$TMP/rrw.in" > "$TMP/rrwz.out"
+    expect_same "$TMP/rrw10.out" "$TMP/rrw.out" "--rerank-weight alone"
+    jq -c .lang "$TMP/rrw0.out" > "$TMP/rrw0.lang"
+    jq -c .lang "$TMP/rrw.out" > "$TMP/rrw.lang"
+    jq -c .lang "$TMP/rrwz.out" > "$TMP/rrwz.lang"
+    expect_same "$TMP/rrw0.lang" "$TMP/rrw.lang" "--rerank-weight 1000: the model's order"
+    expect_differ "$TMP/rrwz.lang" "$TMP/rrw.lang" "--rerank-weight 0 and 1000"
 fi
 
 # eval on a hand-checkable set: gold a a a b b c, predicted a a b b und a
