@@ -97,6 +97,8 @@ void usage_lid_train(FILE *f)
             "                          re-rank the best labels (default 600; 0: none)\n"
             "      --max-per-source N  at most N training examples per label from each source\n"
             "                          (the records' \"source\" field; default 0: all)\n"
+            "      --profile-per-source  one trigram profile per label and source: a text is\n"
+            "                          compared with the closest (as lid profiles --per-source)\n"
             "  -q, --quiet         no progress report\n");
 }
 
@@ -108,7 +110,8 @@ int cmd_lid_train(int argc, char **argv)
     pp_lid_train_opts o;
     pp_lid_train_opts_init(&o);
     enum { O_LF = 256, O_SPLIT, O_DEV, O_MINC, O_NOSENT, O_DIM, O_EPOCH, O_LR, O_MINN, O_MAXN,
-           O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB, O_BCP, O_MINCOUNT, O_MAXT, O_PTOP, O_MAXSRC };
+           O_WNG, O_BUCKET, O_SEED, O_THREADS, O_CUTOFF, O_NOQ, O_DEFT, O_DSUB, O_BCP, O_MINCOUNT, O_MAXT, O_PTOP, O_MAXSRC,
+           O_PSRC };
     static const struct option opts[] = {
         {"input", required_argument, 0, 'i'}, CLI_LONG_OUTPUT,
         {"label-field", required_argument, 0, O_LF}, {"split", required_argument, 0, O_SPLIT},
@@ -123,6 +126,7 @@ int cmd_lid_train(int argc, char **argv)
         {"dsub", required_argument, 0, O_DSUB}, {"min-count", required_argument, 0, O_MINCOUNT},
         {"max-threshold", required_argument, 0, O_MAXT},
         {"max-per-source", required_argument, 0, O_MAXSRC},
+        {"profile-per-source", no_argument, 0, O_PSRC},
         {"profile-top", required_argument, 0, O_PTOP}, {"bcp47-labels", no_argument, 0, O_BCP},
         CLI_LONG_HELP, {0, 0, 0, 0}};
     int c, cr;
@@ -138,6 +142,7 @@ int cmd_lid_train(int argc, char **argv)
         case O_NOSENT: o.sentences = 0; break;
         case O_NOQ: o.quantize = 0; break;
         case O_BCP: o.bcp47_labels = 1; break;
+        case O_PSRC: o.profile_per_source = 1; break;
 #define LOPT(K, NAME, F, MIN, MAX)                                                    \
     case K:                                                                     \
         if (!cli_parse_long(cmd, NAME, optarg, MIN, MAX, &v)) \
@@ -710,10 +715,13 @@ out:
 void usage_lid_profiles(FILE *f)
 {
     fprintf(f, "Usage: polyphony lid profiles --input FILE --model M [--split S]\n"
-               "       [--label-field F] [--bcp47-labels] [--top N]\n"
+               "       [--label-field F] [--bcp47-labels] [--top N] [--per-source]\n"
                "Write M.profiles.tsv.zst: per label, the N (default 600) most frequent\n"
                "character trigrams of the labelled records, used to re-rank the model's\n"
-               "best candidates (lid train writes it too).\n");
+               "best candidates (lid train writes it too).\n"
+               "  --per-source  one profile per label and source (the records' \"source\"\n"
+               "                field, written as a fourth column): a label trained on\n"
+               "                several domains is compared by its closest profile\n");
 }
 
 int cmd_lid_profiles(int argc, char **argv)
@@ -721,15 +729,15 @@ int cmd_lid_profiles(int argc, char **argv)
     const char *cmd = "lid profiles";
     cli_common co;
     cli_common_init(&co, "lid", "profiles");
-    pp_lid_profile_opts o = {NULL, NULL, "lang", NULL, 0, 600};
+    pp_lid_profile_opts o = {NULL, NULL, "lang", NULL, 0, 600, NULL};
     const char *model = NULL;
     long top = 600;
-    enum { O_SPLIT = 256, O_LF, O_BCP, O_TOP };
+    enum { O_SPLIT = 256, O_LF, O_BCP, O_TOP, O_PSRC };
     static const struct option opts[] = {
         {"input", required_argument, 0, 'i'}, {"model", required_argument, 0, 'm'},
         {"split", required_argument, 0, O_SPLIT}, {"label-field", required_argument, 0, O_LF},
         {"bcp47-labels", no_argument, 0, O_BCP}, {"top", required_argument, 0, O_TOP},
-        CLI_LONG_QUIET, CLI_LONG_HELP, {0, 0, 0, 0}};
+        {"per-source", no_argument, 0, O_PSRC}, CLI_LONG_QUIET, CLI_LONG_HELP, {0, 0, 0, 0}};
     int c, cr;
     optind = 1;
     while ((c = getopt_long(argc, argv, "i:m:" CLI_SHORT_COMMON, opts, NULL)) != -1) {
@@ -739,6 +747,7 @@ int cmd_lid_profiles(int argc, char **argv)
         case O_SPLIT: o.split = optarg; break;
         case O_LF: o.label_field = optarg; break;
         case O_BCP: o.bcp47_labels = 1; break;
+        case O_PSRC: o.source_field = "source"; break;
         case O_TOP:
             if (!cli_parse_long(cmd, "top", optarg, 1, 100000, &top))
                 return 2;

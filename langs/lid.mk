@@ -25,7 +25,7 @@ PP_LID_TRAIN_FILES = $(top_srcdir)/eval-sets/udhr/udhr.jsonl.zst \
 PP_LID_MODEL_OPTS = --split train --dev-split dev --min-chars 2000 \
 	--dim 32 --epoch 10 --lr 0.5 --minn 2 --maxn 4 --min-count 1000000 \
 	--bucket 500000 --cutoff 0 --dsub 2 --max-threshold 0.5 --profile-top 600 \
-	--max-per-source 600 --seed 1 --threads 1
+	--max-per-source 600 --profile-per-source --seed 1 --threads 1
 lid-model: polyphony$(EXEEXT)
 	$(MKDIR_P) $(top_srcdir)/langs/models
 	zstd -dcq $(PP_LID_TRAIN_FILES) > lid-train.jsonl

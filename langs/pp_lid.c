@@ -35,11 +35,18 @@ struct pp_lid {
     size_t lmask;
     double override;     /* < 0: use thr[] */
     double deflt;
-    pp_profile_vec **prof; /* per label trigram profile (MODEL.profiles.tsv), or NULL */
+    /* Trigram profiles (MODEL.profiles.tsv): a label has one per domain of
+     * its training text (a run of lines); its similarity is its best one's. */
+    struct prof_run {
+        size_t from, to;     /* its range in pkeys/pw */
+        int next;            /* the label's next run (-1: none) */
+        pp_profile_vec *vec; /* its look-up table, built on first use */
+    } *runs;
+    int nruns, capruns;
+    int *pfirst;         /* per label: its first run (-1: no profile) */
     int nprof;           /* labels with a profile */
-    uint64_t *pkeys;     /* profiles' hashed trigrams, label by label */
+    uint64_t *pkeys;     /* profiles' hashed trigrams, run by run */
     double *pw;          /* and their weights, log(1 + count) */
-    size_t *pfrom, *pto; /* per label: its range in pkeys/pw (SIZE_MAX: none) */
     int rerank;          /* candidates re-ranked by profile (0: off) */
     double rerank_weight;/* weight of the model's probability against the cosine */
     double min_sim;      /* abstain under this profile similarity (0: off) */
@@ -141,14 +148,12 @@ void pp_lid_free(pp_lid *l)
         for (int i = 0; i < l->nlabels; i++)
             free(l->scripts[i]);
     free(l->scripts);
-    if (l->prof)
-        for (int i = 0; i < l->nlabels; i++)
-            pp_profile_vec_free(l->prof[i]);
-    free(l->prof);
+    for (int i = 0; i < l->nruns; i++)
+        pp_profile_vec_free(l->runs[i].vec);
+    free(l->runs);
+    free(l->pfirst);
     free(l->pkeys);
     free(l->pw);
-    free(l->pfrom);
-    free(l->pto);
     free(l->thr);
     free(l->map);
     json_decref(l->index);
@@ -221,11 +226,15 @@ done:
     return st;
 }
 
-/* MODEL.profiles.tsv(.zst): "label<TAB>trigram<TAB>count" lines ('#' comments),
- * grouped by label; each label's vector weighs a trigram by log(1 + count).
- * Loading keeps the hashed trigrams and weights per label; a label's look-up
- * table is built the first time re-ranking needs it (label_prof), so a short
- * run pays only for the labels it meets. */
+/* MODEL.profiles.tsv(.zst): "label<TAB>trigram<TAB>count[<TAB>domain]" lines
+ * ('#' comments). A run of lines with the same label and domain is one
+ * profile: a label trained on several domains (the source of its records,
+ * `lid profiles --per-source`) has one per domain, and its similarity to a
+ * text is that of its closest profile, so a text in a domain where the
+ * label had little training text is not held against it. Each vector weighs
+ * a trigram by log(1 + count). Loading keeps the hashed trigrams and
+ * weights; a profile's look-up table is built the first time re-ranking
+ * needs it (label_sim), so a short run pays only for the labels it meets. */
 
 /* A count: digits alone take the short way, anything else goes to strtod. */
 static double parse_count(const char *s, size_t n)
@@ -247,6 +256,33 @@ static double parse_count(const char *s, size_t n)
     return *e ? -1 : c;
 }
 
+/* Start a profile run for label ix at offset n of pkeys; -1 out of memory. */
+static int start_run(pp_lid *l, int ix, size_t n)
+{
+    if (l->nruns == l->capruns) {
+        int nc = l->capruns ? 2 * l->capruns : 512;
+        struct prof_run *nr = realloc(l->runs, (size_t)nc * sizeof *nr);
+        if (!nr)
+            return -1;
+        l->runs = nr;
+        l->capruns = nc;
+    }
+    struct prof_run *r = &l->runs[l->nruns];
+    r->from = r->to = n;
+    r->next = -1;
+    r->vec = NULL;
+    if (l->pfirst[ix] < 0) {
+        l->pfirst[ix] = l->nruns;
+        l->nprof++;
+    } else {
+        int k = l->pfirst[ix];
+        while (l->runs[k].next >= 0)
+            k = l->runs[k].next;
+        l->runs[k].next = l->nruns;
+    }
+    return l->nruns++;
+}
+
 static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
 {
     pp_input *in = NULL;
@@ -256,21 +292,19 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
     size_t cap = 4096, n = 0;
     uint64_t *keys = malloc(cap * sizeof *keys);
     double *w = malloc(cap * sizeof *w);
-    l->prof = calloc((size_t)l->nlabels + 1, sizeof *l->prof);
-    l->pfrom = malloc(((size_t)l->nlabels + 1) * sizeof *l->pfrom);
-    l->pto = calloc((size_t)l->nlabels + 1, sizeof *l->pto);
-    if (!l->prof || !keys || !w || !l->pfrom || !l->pto) {
+    l->pfirst = malloc(((size_t)l->nlabels + 1) * sizeof *l->pfirst);
+    if (!keys || !w || !l->pfirst) {
         st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         goto done;
     }
     for (int i = 0; i <= l->nlabels; i++)
-        l->pfrom[i] = SIZE_MAX; /* no profile */
-    char cur[64] = "";
-    size_t curlen = (size_t)-1;
+        l->pfirst[i] = -1; /* no profile */
+    char cur[64] = "", dom[PP_LID_DOMAIN_MAX] = "";
+    size_t curlen = (size_t)-1, domlen = 0;
     double lg[1024]; /* log1p of small integer counts, -1 until needed */
     for (size_t i = 0; i < sizeof lg / sizeof lg[0]; i++)
         lg[i] = -1.0;
-    int cur_ix = -1, last_ix = -1; /* the line's label; the last one kept */
+    int cur_ix = -1, run = -1; /* the line's label; the run being read */
     for (;;) {
         const char *line;
         size_t len;
@@ -281,19 +315,25 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
             break;
         if (len == 0 || line[0] == '#')
             continue;
-        /* label TAB trigram TAB count */
+        /* label TAB trigram TAB count [TAB domain] */
         const char *t1 = memchr(line, '\t', len);
         const char *t2 = t1 ? memchr(t1 + 1, '\t', len - (size_t)(t1 + 1 - line)) : NULL;
+        const char *t3 = t2 ? memchr(t2 + 1, '\t', len - (size_t)(t2 + 1 - line)) : NULL;
+        const char *end = t3 ? t3 : line + len;
+        size_t dl = t3 ? len - (size_t)(t3 + 1 - line) : 0;
         double c = -1;
-        if (t1 && t2 && t1 - line < 64 && t2 > t1 + 1)
-            c = parse_count(t2 + 1, len - (size_t)(t2 + 1 - line));
+        if (t1 && t2 && t1 - line < 64 && t2 > t1 + 1 && dl < sizeof dom &&
+            !(t3 && (dl == 0 || memchr(t3 + 1, '\t', dl))))
+            c = parse_count(t2 + 1, (size_t)(end - (t2 + 1)));
         if (!(c >= 0) || !isfinite(c)) { /* nan, inf and negatives alike */
             st = pp_error_set(err, PP_ERR_PARSE, path, pp_input_lineno(in),
-                              "bad profile line (expected label, trigram, and a count that is "
-                              "a finite number >= 0)");
+                              "bad profile line (expected label, trigram, a count that is a "
+                              "finite number >= 0, and an optional domain of at most %d bytes)",
+                              PP_LID_DOMAIN_MAX - 1);
             goto done;
         }
         size_t ll = (size_t)(t1 - line);
+        int new_run = 0;
         if (ll != curlen || memcmp(line, cur, ll) != 0) {
             memcpy(cur, line, ll);
             cur[ll] = '\0';
@@ -302,20 +342,28 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
             cur_ix = ix ? (int)json_integer_value(ix) : -1;
             if (l->check)
                 pp_lid_check_profile_label(l->check, cur);
+            new_run = 1;
+        }
+        if (dl != domlen || (dl && memcmp(t3 + 1, dom, dl) != 0)) {
+            if (dl)
+                memcpy(dom, t3 + 1, dl);
+            dom[dl] = '\0';
+            domlen = dl;
+            new_run = 1;
         }
         if (l->check) /* the letters the label's training text used */
             pp_lid_check_profile_trigram(l->check, t1 + 1, (size_t)(t2 - t1 - 1));
+        if (new_run) {
+            if (run >= 0)
+                l->runs[run].to = n;
+            run = -1;
+            if (cur_ix >= 0 && (run = start_run(l, cur_ix, n)) < 0) {
+                st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+                goto done;
+            }
+        }
         if (cur_ix < 0)
             continue; /* a label the model does not have */
-        if (cur_ix != last_ix) {
-            if (l->pfrom[cur_ix] != SIZE_MAX)
-                continue; /* only a label's first run of lines is used */
-            if (last_ix >= 0)
-                l->pto[last_ix] = n;
-            l->pfrom[cur_ix] = n;
-            l->nprof++;
-            last_ix = cur_ix;
-        }
         if (n == cap) {
             cap *= 2;
             uint64_t *nk = realloc(keys, cap * sizeof *nk);
@@ -342,8 +390,8 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
             w[n] = log1p(c);
         n++;
     }
-    if (last_ix >= 0)
-        l->pto[last_ix] = n;
+    if (run >= 0)
+        l->runs[run].to = n;
     if (l->check)
         pp_lid_check_profile_end(l->check);
     l->pkeys = keys;
@@ -357,17 +405,24 @@ done:
     return st;
 }
 
-/* The label's profile, its look-up table built on first use; NULL when the
- * label has none (or memory ran out: the label then scores 0, as one without
- * a profile). */
-static const pp_profile_vec *label_prof(pp_lid *l, int ix)
+/* The cosine of the text's trigrams (tk, tw: hashes and weights) with label
+ * ix's closest profile; 0 when it has none (or memory ran out building one:
+ * that profile then counts as missing). */
+static double label_sim(pp_lid *l, int ix, const uint64_t *tk, const double *tw, size_t tn)
 {
-    if (ix < 0 || !l->prof)
-        return NULL;
-    if (!l->prof[ix] && l->pfrom && l->pfrom[ix] != SIZE_MAX && l->pto[ix] > l->pfrom[ix])
-        pp_profile_vec_from(l->pkeys + l->pfrom[ix], l->pw + l->pfrom[ix],
-                            l->pto[ix] - l->pfrom[ix], &l->prof[ix], NULL);
-    return l->prof[ix];
+    if (ix < 0 || !l->pfirst)
+        return 0.0;
+    double best = 0.0;
+    for (int k = l->pfirst[ix]; k >= 0; k = l->runs[k].next) {
+        struct prof_run *r = &l->runs[k];
+        if (!r->vec && r->to > r->from)
+            pp_profile_vec_from(l->pkeys + r->from, l->pw + r->from, r->to - r->from, &r->vec,
+                                NULL);
+        double c = r->vec ? pp_profile_dot(r->vec, tk, tw, tn) : 0.0;
+        if (c > best)
+            best = c;
+    }
+    return best;
 }
 
 /* Without a sidecar, a label without a script of its own (lid.176 style
@@ -909,8 +964,7 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
             m--; /* unlikely candidates are not worth a profile look-up */
         for (int i = 0; i < m; i++) {
             int ix = label_index(l, preds[i].label);
-            const pp_profile_vec *pv = label_prof(l, ix);
-            double c = pv ? pp_profile_dot(pv, tk, tw, tn) : 0.0;
+            double c = label_sim(l, ix, tk, tw, tn);
             cs[i] = c;
             rs[i] = c + l->rerank_weight * preds[i].prob;
         }

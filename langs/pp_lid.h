@@ -243,6 +243,8 @@ typedef struct pp_lid_train_opts {
     int max_per_source;      /* at most this many training examples per label from each
                                 source (the record's "source" field), a seeded choice, so a
                                 large source does not dominate the labels' prior (0: all) */
+    int profile_per_source;  /* one trigram profile per label and source (default 0: one per
+                                label; see pp_lid_profile_opts.source_field) */
 } pp_lid_train_opts;
 
 PP_API void pp_lid_train_opts_init(pp_lid_train_opts *o);
@@ -269,7 +271,13 @@ typedef struct pp_lid_profile_opts {
     const char *split;       /* only records whose meta.split equals this (NULL: all) */
     int bcp47_labels;
     int top;
+    /* NULL: one profile per label; else one per label and value of this
+     * record field (its domain, e.g. "source"), written as a fourth column:
+     * the identifier compares a text with each of a label's profiles and
+     * keeps the closest. A value is at most PP_LID_DOMAIN_MAX - 1 bytes. */
+    const char *source_field;
 } pp_lid_profile_opts;
+#define PP_LID_DOMAIN_MAX 64
 
 PP_API pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err);
 

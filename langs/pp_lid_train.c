@@ -732,7 +732,7 @@ pp_status pp_lid_train(const pp_lid_train_opts *o, pp_lid_train_report *rep, pp_
         char ppath[4200];
         snprintf(ppath, sizeof ppath, "%s.profiles.tsv.zst", o->output);
         pp_lid_profile_opts po = {o->input, ppath, o->label_field, o->split, o->bcp47_labels,
-                                  o->profile_top};
+                                  o->profile_top, o->profile_per_source ? "source" : NULL};
         st = pp_lid_build_profiles(&po, err);
         if (st != PP_OK)
             goto done_rm;
@@ -862,6 +862,7 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
     uint64_t *want = NULL;
     char **wstr = NULL;
     size_t nwant_alloc = 0;
+    size_t *order = NULL;
     for (;;) {
         json_t *rec = NULL;
         const char *text = NULL;
@@ -883,8 +884,23 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
             json_decref(rec);
             continue;
         }
+        /* one profile per label, or per label and domain: "label<TAB>domain" */
+        char key[64 + PP_LID_DOMAIN_MAX + 1];
+        if (o->source_field) {
+            const char *src = json_string_value(json_object_get(rec, o->source_field));
+            size_t sl = src ? strlen(src) : 0;
+            if (sl >= PP_LID_DOMAIN_MAX || (src && strpbrk(src, "\t\n\r"))) {
+                st = pp_error_set(err, PP_ERR_INVALID, pp_reader_name(r), pp_reader_lineno(r),
+                                  "\"%s\" is not usable as a profile domain (at most %d bytes, "
+                                  "no tab or line break)", o->source_field, PP_LID_DOMAIN_MAX - 1);
+                json_decref(rec);
+                goto done;
+            }
+            snprintf(key, sizeof key, "%s\t%s", lab, src ? src : "");
+        } else
+            snprintf(key, sizeof key, "%s", lab);
         void *av = acc;
-        long slot = label_slot(label_ix, lab, &names, &av, sizeof *acc, &nnames, &cap);
+        long slot = label_slot(label_ix, key, &names, &av, sizeof *acc, &nnames, &cap);
         acc = av;
         if (slot < 0) {
             json_decref(rec);
@@ -998,18 +1014,47 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
     if (st != PP_OK)
         goto done;
     char line[512];
-    int len = snprintf(line, sizeof line,
+    int len;
+    if (o->source_field)
+        len = snprintf(line, sizeof line,
+                       "# polyphony-lid-profiles/1: label, character trigram of the preprocessed "
+                       "text padded with spaces, count (the %d most frequent per label and "
+                       "domain), domain (the records' \"%s\")\n",
+                       o->top, o->source_field);
+    else
+        len = snprintf(line, sizeof line,
                        "# polyphony-lid-profiles/1: label, character trigram of the preprocessed "
                        "text padded with spaces, count (the %d most frequent per label)\n",
                        o->top);
     st = pp_output_write(out, line, (size_t)len, err);
+    /* A label's profiles one after another, labels in the order first met. */
+    order = malloc((nnames + 1) * sizeof *order);
+    if (!order && st == PP_OK)
+        st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+    size_t no = 0;
     for (size_t i = 0; i < nnames && st == PP_OK; i++) {
+        size_t li = strcspn(names[i], "\t");
+        int seen = 0;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = strncmp(names[k], names[i], li) == 0 && strcspn(names[k], "\t") == li;
+        for (size_t k = i; k < nnames && !seen; k++)
+            if (strncmp(names[k], names[i], li) == 0 && strcspn(names[k], "\t") == li)
+                order[no++] = k;
+    }
+    for (size_t oi = 0; oi < no && st == PP_OK; oi++) {
+        size_t i = order[oi];
         for (size_t j = 0; j < acc[i].npairs && st == PP_OK; j++) {
             uint64_t *hit = bsearch(&acc[i].pairs[j].h, want, nw, sizeof *want, cmp_u64b);
             const char *tri = hit ? wstr[hit - want] : NULL;
             if (!tri)
                 continue;
-            len = snprintf(line, sizeof line, "%s\t%s\t%u\n", names[i], tri, acc[i].pairs[j].c);
+            const char *tab = strchr(names[i], '\t');
+            if (tab && tab[1]) /* (records without a source: no domain column) */
+                len = snprintf(line, sizeof line, "%.*s\t%s\t%u\t%s\n", (int)(tab - names[i]),
+                               names[i], tri, acc[i].pairs[j].c, tab + 1);
+            else
+                len = snprintf(line, sizeof line, "%.*s\t%s\t%u\n",
+                               (int)strcspn(names[i], "\t"), names[i], tri, acc[i].pairs[j].c);
             st = pp_output_write(out, line, (size_t)len, err);
         }
     }
@@ -1018,6 +1063,7 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
         out = NULL;
     }
 done:
+    free(order);
     pp_output_abort(out);
     if (wstr) {
         for (size_t i = 0; i < nwant_alloc; i++)

@@ -173,6 +173,47 @@ expect_same "$TMP/g0" "$TMP/r0" "--rerank 0"
 # profiles for a model from other records
 check "profiles" pp lid profiles --input "$train" --model "$TMP/b.ftz" --bcp47-labels --top 50
 expect_eq "$(zstd -dc "$TMP/b.ftz.profiles.tsv.zst" | grep -c '^en	')" 50 "profiles --top 50 rows of en"
+# --per-source: a profile per label and source, the source as a fourth
+# column (English of sources a and b, one after the other; Russian has none)
+check "profiles --per-source" pp lid profiles --input "$TMP/src.jsonl" --model "$TMP/b.ftz" \
+    --bcp47-labels --top 50 --per-source
+zstd -dc "$TMP/b.ftz.profiles.tsv.zst" > "$TMP/ps.tsv"
+expect_eq "$(grep -c '^en	[^	]*	[0-9]*	a$' "$TMP/ps.tsv")" 50 "profile of en from source a"
+expect_eq "$(grep -c '^en	[^	]*	[0-9]*	b$' "$TMP/ps.tsv")" 50 "profile of en from source b"
+expect_eq "$(grep -c '^ru	[^	]*	[0-9]*$' "$TMP/ps.tsv")" 50 "profile of ru without a source"
+expect_eq "$(cut -f1 "$TMP/ps.tsv" | grep -v '^#' | uniq | grep -c '^en$')" 1 "en's profiles together"
+check "lid with per-source profiles" pp lid --model "$TMP/b.ftz" "$TMP/in.jsonl" > "$TMP/ps.out"
+jq -c '{id, "s": (.lid_similarity // -1 | . * 1000 | round)}' "$TMP/ps.out" > "$TMP/ps.sims"
+# a label's similarity is that of its closest profile: eng_Latn's own
+# profile plus one of junk trigrams (first or last) changes nothing; the
+# junk one alone does
+# (--min-similarity: every line is compared, however sure the model is)
+cp "$TMP/g.ftz" "$TMP/d.ftz"
+pp lid --model "$TMP/g.ftz" --min-similarity 0.001 "$TMP/in.jsonl" > "$TMP/gs.out"
+jq -c '{id, "s": (.lid_similarity // -1 | . * 1000 | round)}' "$TMP/gs.out" > "$TMP/g.sims"
+grep '^eng_Latn	' "$TMP/g.profiles.tsv" | sed 's/$/	own/' > "$TMP/own"
+printf 'eng_Latn\tzq \t9\tjunk\neng_Latn\t zq\t9\tjunk\n' > "$TMP/junk"
+grep -v '^eng_Latn	' "$TMP/g.profiles.tsv" > "$TMP/rest"
+for order in "own junk" "junk own"; do
+    set -- $order
+    cat "$TMP/$1" "$TMP/$2" "$TMP/rest" > "$TMP/d.ftz.profiles.tsv"
+    check "profiles: $order" pp lid --model "$TMP/d.ftz" --min-similarity 0.001 "$TMP/in.jsonl" \
+        > "$TMP/d.out"
+    jq -c '{id, "s": (.lid_similarity // -1 | . * 1000 | round)}' "$TMP/d.out" > "$TMP/d.sims"
+    expect_same "$TMP/g.sims" "$TMP/d.sims" "closest profile ($order)"
+done
+cat "$TMP/junk" "$TMP/rest" > "$TMP/d.ftz.profiles.tsv"
+check "profiles: junk alone" pp lid --model "$TMP/d.ftz" --min-similarity 0.001 "$TMP/in.jsonl" \
+    > "$TMP/d.out"
+jq -c '{id, "s": (.lid_similarity // -1 | . * 1000 | round)}' "$TMP/d.out" > "$TMP/d.sims"
+expect_differ "$TMP/g.sims" "$TMP/d.sims" "eng_Latn's junk profile alone"
+# bad domain columns: empty, a fifth column, 64 bytes
+for bad in 'eng_Latn\t th\t3\t' 'eng_Latn\t th\t3\ta\tb' \
+    "eng_Latn\\t th\\t3\\t$(printf '%064d' 0)"; do
+    printf "$bad\\n" > "$TMP/d.ftz.profiles.tsv"
+    expect_status 1 pp lid --model "$TMP/d.ftz" "$TMP/in.jsonl"
+    expect_grep 'd.ftz.profiles.tsv:1: bad profile line' "$TMP/err"
+done
 expect_status 2 pp lid --top 0 "$TMP/in.jsonl"
 expect_status 2 pp lid --bogus
 
