@@ -62,7 +62,9 @@ best() {
 "$POLYPHONY" lid --quiet < "$WORK/e2e-one.jsonl" > /dev/null ||
     { echo "$0: $POLYPHONY lid fails (set POLYPHONY_DATA?)" >&2; exit 1; }
 cmds="$POLYPHONY lid --quiet"
-[ -z "${ALSO:-}" ] || cmds="$cmds;$ALSO"
+# (a command of ALSO may start with the word POLYPHONY: the binary above)
+[ -z "${ALSO:-}" ] ||
+    cmds="$cmds;$(printf '%s\n' "$ALSO" | sed "s|^ *POLYPHONY |$POLYPHONY |; s|; *POLYPHONY |;$POLYPHONY |g")"
 echo "polyphony: as each row says (default: $POLYPHONY lid --quiet, bundled model); franc-all: node $here/franc.mjs"
 echo "best of $RUNS runs ($FRANC_RUNS for franc-all) on one core (taskset -c 0): wall clock, and CPU time (user + sys)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
