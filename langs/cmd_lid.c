@@ -313,7 +313,7 @@ void usage_lid_eval(FILE *f)
             "  --thresholds F      thresholds sidecar (default MODEL.thresholds.json if present)\n"
             "  --threshold T       one threshold for every label (default: the sidecar's)\n"
             "  --rerank N, --rerank-weight W, --script-min-letters N, --preprocess P,\n"
-            "  --letter-check S, --sister-margin M  as for polyphony lid\n"
+            "  --letter-check S, --sister-margin M, --group-margin M  as for polyphony lid\n"
             "  --only LIST         score only these gold languages (comma-separated ISO 639-3)\n"
             "  --fold FILE         map codes first (lines: CODE TARGET, e.g. lvs lav)\n"
             "  --no-macro-fold     do not count an individual language (swh) as correct\n"
@@ -345,9 +345,9 @@ int cmd_lid_eval(int argc, char **argv)
     int json = 0, macro_fold = 1, macro_level = 0;
     enum { O_GOLD = 256, O_PRED, O_MODEL, O_THR, O_ONLY, O_CONF, O_JSON, O_FOLD,
            O_RR, O_RRW, O_NOMACRO, O_SCRIPTMIN, O_PREP, O_CALIB, O_CALIBMIN, O_THRF,
-           O_LETTERS, O_SISTERS, O_LEVEL };
+           O_LETTERS, O_SISTERS, O_LEVEL, O_GROUPS };
     long rerank = -1, script_min = -1, calib_min = 20;
-    double letters = -1, sisters = -1;
+    double letters = -1, sisters = -1, groups = -1;
     const char *calib = NULL, *thresholds = NULL;
     pp_lid_preprocessing prep = PP_LID_PREPROCESS_POLYPHONY;
     double rerank_w = -1; /* -1: not given */
@@ -366,6 +366,7 @@ int cmd_lid_eval(int argc, char **argv)
         {"calibrate-min", required_argument, 0, O_CALIBMIN},
         {"letter-check", required_argument, 0, O_LETTERS},
         {"sister-margin", required_argument, 0, O_SISTERS},
+        {"group-margin", required_argument, 0, O_GROUPS},
         {"level", required_argument, 0, O_LEVEL}, {0, 0, 0, 0}};
     int c, cr;
     optind = 1;
@@ -397,6 +398,10 @@ int cmd_lid_eval(int argc, char **argv)
             break;
         case O_SISTERS:
             if (!cli_parse_double(cmd, "sister-margin", optarg, 0.0, 1.0, &sisters))
+                return 2;
+            break;
+        case O_GROUPS:
+            if (!cli_parse_double(cmd, "group-margin", optarg, 0.0, 1.0, &groups))
                 return 2;
             break;
         case O_SCRIPTMIN:
@@ -459,6 +464,8 @@ int cmd_lid_eval(int argc, char **argv)
             pp_lid_set_letter_check(lid, letters);
         if (sisters >= 0)
             pp_lid_set_sister_margin(lid, sisters);
+        if (groups >= 0)
+            pp_lid_set_group_margin(lid, groups);
         pp_lid_set_preprocess(lid, prep);
         if (calib)
             pp_lid_set_threshold(lid, 0.0); /* every decision the model would take */
@@ -861,6 +868,11 @@ void usage_lid(FILE *f)
             "                      differ by less than M give the macrolanguage (lid_rule\n"
             "                      \"sisters\"; default 0.01 with a model that has\n"
             "                      profiles, else 0: off)\n"
+            "      --group-margin M  the same for two close languages of no common\n"
+            "                      macrolanguage but one ISO 639-5 group (Zulu and Xhosa:\n"
+            "                      Bantu, bnt): the record gets the group's code as lang,\n"
+            "                      iso639_5 instead of iso639_3 (lid_rule \"group\"; default\n"
+            "                      0: off)\n"
             "      --keep LANGS    write only the records identified as one of LANGS\n"
             "                      (comma-separated; a macrolanguage keeps its individual\n"
             "                      languages: --keep sw keeps swh and swc); repeatable\n"
@@ -880,6 +892,7 @@ static const char *lid_rule_name(pp_lid_rule r)
     case PP_LID_BY_MACRO: return "macrolanguage";
     case PP_LID_BY_LETTERS: return "letters";
     case PP_LID_BY_SISTERS: return "sisters";
+    case PP_LID_BY_GROUP: return "group";
     default: return "model";
     }
 }
@@ -922,12 +935,12 @@ int cmd_lid(int argc, char **argv)
     long top = 0;
     int progress = -1;
     enum { O_THRF = 256, O_FIELD, O_TIMING, O_RR, O_RRW,
-           O_MINSIM, O_RRMIN, O_SCRIPTMIN, O_PREP, O_KEEP, O_LETTERS, O_SISTERS };
+           O_MINSIM, O_RRMIN, O_SCRIPTMIN, O_PREP, O_KEEP, O_LETTERS, O_SISTERS, O_GROUPS };
     json_t *keep = NULL; /* --keep: languages whose records are written (NULL: all) */
     pp_registry *kreg = NULL;
     double min_sim = 0, rr_min = -1;
     long script_min = -1;
-    double letters = -1, sisters = -1;
+    double letters = -1, sisters = -1, groups = -1;
     pp_lid_preprocessing prep = PP_LID_PREPROCESS_POLYPHONY;
     int timing = 0;
     long rerank = -1;
@@ -948,6 +961,7 @@ int cmd_lid(int argc, char **argv)
         {"preprocess", required_argument, 0, O_PREP}, {"keep", required_argument, 0, O_KEEP},
         {"letter-check", required_argument, 0, O_LETTERS},
         {"sister-margin", required_argument, 0, O_SISTERS},
+        {"group-margin", required_argument, 0, O_GROUPS},
         {0, 0, 0, 0}};
     int c, cr;
     optind = 1;
@@ -959,6 +973,10 @@ int cmd_lid(int argc, char **argv)
             break;
         case O_SISTERS:
             if (!cli_parse_double(cmd, "sister-margin", optarg, 0.0, 1.0, &sisters))
+                return 2;
+            break;
+        case O_GROUPS:
+            if (!cli_parse_double(cmd, "group-margin", optarg, 0.0, 1.0, &groups))
                 return 2;
             break;
         case O_KEEP:
@@ -1049,6 +1067,8 @@ int cmd_lid(int argc, char **argv)
         pp_lid_set_letter_check(lid, letters);
     if (sisters >= 0)
         pp_lid_set_sister_margin(lid, sisters);
+    if (groups >= 0)
+        pp_lid_set_group_margin(lid, groups);
     pp_lid_set_preprocess(lid, prep);
     pp_error err;
     if (keep && pp_registry_open(NULL, &kreg, &err) != PP_OK) {
@@ -1099,7 +1119,13 @@ int cmd_lid(int argc, char **argv)
         if (orig) /* the caller's own label is kept beside the identified one */
             json_object_set(rec, "lang_in", orig);
         json_object_set_new(rec, "lang", json_string(res.best.lang));
-        json_object_set_new(rec, "iso639_3", json_string(res.best.iso639_3));
+        if (res.rule == PP_LID_BY_GROUP) { /* a group has an ISO 639-5 code, no 639-3 one */
+            json_object_del(rec, "iso639_3");
+            json_object_set_new(rec, "iso639_5", json_string(res.best.lang));
+        } else {
+            json_object_del(rec, "iso639_5");
+            json_object_set_new(rec, "iso639_3", json_string(res.best.iso639_3));
+        }
         json_object_set_new(rec, "script", json_string(res.best.script));
         json_object_set_new(rec, "lid_score", json_real(res.best.prob));
         if (res.similarity >= 0)
@@ -1108,7 +1134,8 @@ int cmd_lid(int argc, char **argv)
             json_object_set_new(rec, "lid_preprocess", json_string("none"));
         if (res.rule != PP_LID_BY_MODEL)
             json_object_set_new(rec, "lid_rule", json_string(lid_rule_name(res.rule)));
-        if (res.rule == PP_LID_BY_LETTERS || res.rule == PP_LID_BY_SISTERS) {
+        if (res.rule == PP_LID_BY_LETTERS || res.rule == PP_LID_BY_SISTERS ||
+            res.rule == PP_LID_BY_GROUP) {
             /* what the model chose, and the share of letters its language does not use */
             json_t *cands = json_array();
             for (int i = 0; i < res.ntop; i++)

@@ -72,6 +72,7 @@ struct pp_lid {
     pp_lid_check *check; /* letters and sisters (pp_lid_check.c) */
     double letter_max;   /* the letter check's foreign share (0: off) */
     double sister_margin;/* sisters closer than this give the macrolanguage (0: off) */
+    double group_margin; /* close languages of one ISO 639-5 group: the group (0: off) */
 };
 
 static void build_label_table(pp_lid *l);
@@ -584,6 +585,11 @@ void pp_lid_set_sister_margin(pp_lid *l, double margin)
     l->sister_margin = margin > 0 ? margin : 0;
 }
 
+void pp_lid_set_group_margin(pp_lid *l, double margin)
+{
+    l->group_margin = margin > 0 ? margin : 0;
+}
+
 void pp_lid_set_min_similarity(pp_lid *l, double s)
 {
     l->min_sim = s;
@@ -888,6 +894,33 @@ static int decide_by_sisters(pp_lid *l, const pp_lid_label *cand, int n, double 
     return 1;
 }
 
+/* Groups: the ISO 639-5 group of the two best candidates, when they share
+ * their family path and its languages' probability among the candidates
+ * reaches need. */
+static int decide_by_group(pp_lid *l, const pp_lid_label *cand, int n, double need,
+                           pp_lid_result *res)
+{
+    if (n < 2)
+        return 0;
+    lid_registry(l);
+    char group[8];
+    if (!pp_lid_check_group(l->reg, cand[0].iso639_3, cand[1].iso639_3, group))
+        return 0;
+    const char *path = pp_language_family_path(pp_registry_get(l->reg, cand[0].iso639_3));
+    double prob = pp_lid_check_group_prob(l->reg, path, cand, n);
+    if (prob < need)
+        return 0;
+    memset(&res->best, 0, sizeof res->best);
+    copy_str(res->best.lang, sizeof res->best.lang, group);
+    copy_str(res->best.label, sizeof res->best.label, group);
+    snprintf(res->best.script, sizeof res->best.script, "%s",
+             cand[0].script[0] ? cand[0].script : res->text_script);
+    res->best.prob = prob > 1.0 ? 1.0 : prob;
+    res->rule = PP_LID_BY_GROUP;
+    res->abstained = PP_LID_DECIDED;
+    return 1;
+}
+
 pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid_result *res,
                           pp_error *err)
 {
@@ -1079,6 +1112,9 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     if (why == PP_LID_LOW_SCORE && l->sister_margin > 0 &&
         decide_by_sisters(l, cand, ncand, res->threshold, res))
         return PP_OK;
+    if (why == PP_LID_LOW_SCORE && l->group_margin > 0 &&
+        decide_by_group(l, cand, ncand, res->threshold, res))
+        return PP_OK;
     if (why != PP_LID_DECIDED && grp && letters >= l->script_min &&
         (grp->lone[0] || grp->macro[0])) {
         decide_by_script(l, grp, res, group_prob);
@@ -1092,6 +1128,9 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     }
     if (l->sister_margin > 0 && sister_gap < l->sister_margin &&
         decide_by_sisters(l, cand, ncand, 0.0, res))
+        return PP_OK;
+    if (l->group_margin > 0 && sister_gap < l->group_margin &&
+        decide_by_group(l, cand, ncand, 0.0, res))
         return PP_OK;
     res->best = *b;
     if (!res->best.script[0])

@@ -61,8 +61,11 @@ typedef enum pp_lid_rule {
     PP_LID_BY_MACRO,     /* the macrolanguage of every language written in that script */
     PP_LID_BY_LETTERS,   /* the model's label did not use the text's letters: the best
                             candidate that does (pp_lid_set_letter_check) */
-    PP_LID_BY_SISTERS    /* two languages of one macrolanguage the evidence could not
+    PP_LID_BY_SISTERS,   /* two languages of one macrolanguage the evidence could not
                             tell apart: the macrolanguage (pp_lid_set_sister_margin) */
+    PP_LID_BY_GROUP      /* two close languages of no common macrolanguage the evidence
+                            could not tell apart: their ISO 639-5 group, in best.lang, with
+                            best.iso639_3 empty (pp_lid_set_group_margin) */
 } pp_lid_rule;
 
 typedef struct pp_lid_result {
@@ -176,6 +179,14 @@ PP_API void pp_lid_set_letter_check(pp_lid *lid, double max_share);
  * (rule PP_LID_BY_SISTERS). Default when the model has profiles: 0.01
  * (docs/lid.md), else 0; 0 turns it off. */
 PP_API void pp_lid_set_sister_margin(pp_lid *lid, double margin);
+/* Groups: the same for two best candidates that are not of one macrolanguage
+ * but of the same ISO 639-5 group, down to its last level (the registry's
+ * family path: Zulu and Xhosa, "nic/alv/bnt"), closer than `margin`: the
+ * decision is the group's code (Bantu "bnt", Turkic "trk"), a BCP 47
+ * collection tag, rule PP_LID_BY_GROUP. Sisters go first. Default 0 (off):
+ * a group is a coarse answer, and it turns wrong sisters and right answers
+ * alike into it (docs/lid.md measures the trade). */
+PP_API void pp_lid_set_group_margin(pp_lid *lid, double margin);
 
 PP_API int pp_lid_nlabels(const pp_lid *lid);
 PP_API const char *pp_lid_label_at(const pp_lid *lid, int i);

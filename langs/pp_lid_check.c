@@ -627,3 +627,33 @@ double pp_lid_check_macro_prob(const pp_registry *reg, const char *macro,
     }
     return p;
 }
+
+int pp_lid_check_group(const pp_registry *reg, const char *a, const char *b, char group[8])
+{
+    group[0] = '\0';
+    if (!reg || !*a || !*b || strcmp(a, b) == 0)
+        return 0;
+    const pp_language *la = pp_registry_get(reg, a), *lb = pp_registry_get(reg, b);
+    const char *fa = pp_language_family_path(la), *fb = pp_language_family_path(lb);
+    if (!la || !lb || !fa || !fb || !*fa || strcmp(fa, fb) != 0)
+        return 0;
+    const char *leaf = strrchr(fa, '/');
+    leaf = leaf ? leaf + 1 : fa;
+    if (strlen(leaf) != 3)
+        return 0; /* (not an ISO 639-5 code) */
+    snprintf(group, 8, "%s", leaf);
+    return 1;
+}
+
+double pp_lid_check_group_prob(const pp_registry *reg, const char *path,
+                               const pp_lid_label *cands, int n)
+{
+    double p = 0;
+    for (int i = 0; i < n; i++) {
+        const pp_language *l = reg ? pp_registry_get(reg, cands[i].iso639_3) : NULL;
+        const char *f = pp_language_family_path(l);
+        if (l && f && strcmp(f, path) == 0)
+            p += cands[i].prob;
+    }
+    return p;
+}

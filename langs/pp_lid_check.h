@@ -68,4 +68,12 @@ int pp_lid_check_sisters(const pp_registry *reg, const char *a, const char *b, c
 double pp_lid_check_macro_prob(const pp_registry *reg, const char *macro,
                                const pp_lid_label *cands, int n);
 
+/* The ISO 639-5 group (its code, in group[8]) of languages a and b when they
+ * are different languages with the same family path in the registry (the
+ * group is its last level); 0 otherwise. */
+int pp_lid_check_group(const pp_registry *reg, const char *a, const char *b, char group[8]);
+/* The summed probability of the candidates whose family path is `path`. */
+double pp_lid_check_group_prob(const pp_registry *reg, const char *path,
+                               const pp_lid_label *cands, int n);
+
 #endif

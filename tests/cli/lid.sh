@@ -294,6 +294,22 @@ if [ -f "$POLYPHONY_DATA/langs/models/udhr-lid.ftz" ]; then
     jq -c .lang "$TMP/rrwz.out" > "$TMP/rrwz.lang"
     expect_same "$TMP/rrw0.lang" "$TMP/rrw.lang" "--rerank-weight 1000: the model's order"
     expect_differ "$TMP/rrwz.lang" "$TMP/rrw.lang" "--rerank-weight 0 and 1000"
+    # groups: Turkish the model cannot tell from the Declaration's South
+    # Azerbaijani (no common macrolanguage, both Turkic) gets the ISO 639-5
+    # group with --group-margin; sisters go first (Serbo-Croatian stays hbs);
+    # off by default; lid eval counts a group as an abstention
+    printf '%s\n' '{"text":"Komut bulunamadı, geçerli komutlar şunlardır:","gold":"tur"}' \
+        '{"text":"Svako ima pravo na život, slobodu i osobnu sigurnost.","gold":"hrv"}' > "$TMP/gr.in"
+    check "--group-margin" pp lid --group-margin 1 < "$TMP/gr.in" > "$TMP/gr.out"
+    expect_jq_slurp '.[0].lang == "trk" and .[0].iso639_5 == "trk" and (.[0] | has("iso639_3") | not)
+        and .[0].lid_rule == "group" and (.[0].lid_candidates | length) == 2
+        and .[1].lang == "hbs" and .[1].lid_rule == "sisters" and (.[1] | has("iso639_5") | not)' \
+        "$TMP/gr.out"
+    check "groups off" pp lid < "$TMP/gr.in" > "$TMP/gr0.out"
+    expect_jq_slurp 'all(.lid_rule != "group" and (has("iso639_5") | not))' "$TMP/gr0.out"
+    check "eval --group-margin" pp lid eval --gold gold --group-margin 1 "$TMP/gr.in" > "$TMP/gr.eval"
+    expect_grep '^tur  *1 .* 1$' "$TMP/gr.eval"
+    expect_status 2 pp lid --group-margin 2 < "$TMP/gr.in"
 fi
 
 # eval on a hand-checkable set: gold a a a b b c, predicted a a b b und a
