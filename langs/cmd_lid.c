@@ -852,6 +852,8 @@ void usage_lid(FILE *f)
             "      --rerank-weight W  weight of the model's probability in re-ranking (default 0)\n"
             "      --rerank-min-prob P  re-rank only candidates the model gives at least P\n"
             "                      (the best two always; default 0.02; 0: all N)\n"
+            "      --rerank-skip P  no re-ranking when the model's best score is P or more\n"
+            "                      (default 0.99; 0: none at all)\n"
             "      --min-similarity S  abstain when the text's trigram cosine with the chosen\n"
             "                      language's profile is under S (default 0: off)\n"
             "      --script-min-letters N  a text of N letters or more in a script only one\n"
@@ -935,10 +937,11 @@ int cmd_lid(int argc, char **argv)
     long top = 0;
     int progress = -1;
     enum { O_THRF = 256, O_FIELD, O_TIMING, O_RR, O_RRW,
-           O_MINSIM, O_RRMIN, O_SCRIPTMIN, O_PREP, O_KEEP, O_LETTERS, O_SISTERS, O_GROUPS };
+           O_MINSIM, O_RRMIN, O_SCRIPTMIN, O_PREP, O_KEEP, O_LETTERS, O_SISTERS, O_GROUPS,
+           O_RRSKIP };
     json_t *keep = NULL; /* --keep: languages whose records are written (NULL: all) */
     pp_registry *kreg = NULL;
-    double min_sim = 0, rr_min = -1;
+    double min_sim = 0, rr_min = -1, rr_skip = -1;
     long script_min = -1;
     double letters = -1, sisters = -1, groups = -1;
     pp_lid_preprocessing prep = PP_LID_PREPROCESS_POLYPHONY;
@@ -956,6 +959,7 @@ int cmd_lid(int argc, char **argv)
         {"timing", no_argument, 0, O_TIMING}, {"rerank", required_argument, 0, O_RR},
         {"rerank-weight", required_argument, 0, O_RRW},
         {"rerank-min-prob", required_argument, 0, O_RRMIN},
+        {"rerank-skip", required_argument, 0, O_RRSKIP},
         {"min-similarity", required_argument, 0, O_MINSIM}, CLI_LONG_HELP,
         {"script-min-letters", required_argument, 0, O_SCRIPTMIN},
         {"preprocess", required_argument, 0, O_PREP}, {"keep", required_argument, 0, O_KEEP},
@@ -1014,6 +1018,10 @@ int cmd_lid(int argc, char **argv)
             if (!cli_parse_double(cmd, "min-similarity", optarg, 0.0, 1.0, &min_sim))
                 return 2;
             break;
+        case O_RRSKIP:
+            if (!cli_parse_double(cmd, "rerank-skip", optarg, 0.0, 1.0, &rr_skip))
+                return 2;
+            break;
         case O_RRMIN:
             if (!cli_parse_double(cmd, "rerank-min-prob", optarg, 0.0, 1.0, &rr_min))
                 return 2;
@@ -1060,6 +1068,8 @@ int cmd_lid(int argc, char **argv)
         pp_lid_set_rerank_weight(lid, rerank_w);
     if (rr_min >= 0)
         pp_lid_set_rerank_min_prob(lid, rr_min);
+    if (rr_skip >= 0)
+        pp_lid_set_rerank_skip(lid, rr_skip);
     pp_lid_set_min_similarity(lid, min_sim);
     if (script_min >= 0)
         pp_lid_set_script_rule(lid, (int)script_min);
