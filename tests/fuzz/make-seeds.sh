@@ -158,6 +158,17 @@ cat >"$TR/records.jsonl" <<'JSON'
 {"text":"nested","a":{"b":{"c":[{"d":null,"e":true,"f":false}]}},"empty":{},"ea":[],"x":{"text":1}}
 {"tokens":[],"text":"","pieces":null}
 JSON
+# numbers at the edges of the two parsers' conversions (huge exponents, more
+# than 19 digits, halfway to the smallest subnormal, just past the largest
+# double, 2^53 + 1, the bounds of the 17-digit fixed-point writer)
+cat >"$TR/numbers.jsonl" <<'JSON'
+{"text":"n","a":0e99999999999999999999,"b":1e-99999999999999999999,"l":1e0000000000000000000000000000001}
+{"text":"n","c":100000000000000000000000e-10,"d":0.000000000000000000000000000000000000000000001e45}
+{"text":"n","e":2.4703282292062327e-324,"f":2.4703282292062328e-324,"g":1.7976931348623158e308}
+{"text":"n","h":1.7976931348623159e308}
+{"text":"n","i":9007199254740993,"j":9007199254740993.0,"k":123456789012345678e-3}
+{"text":"n","m":0.1e-4,"o":9.9999999999999999e-5,"p":999999999999999.9,"q":0.00009999999999999999,"r":1e15}
+JSON
 cat >"$TR/refused.jsonl" <<'JSON'
 {"text":"dup","a":1,"a":2}
 {"text":"nested dup","o":{"k":1,"k":2}}
