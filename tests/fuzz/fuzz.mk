@@ -8,7 +8,7 @@ pp_fuzz_targets = tests/fuzz/fuzz_jsonl tests/fuzz/fuzz_jsonl_gz tests/fuzz/fuzz
 	tests/fuzz/fuzz_profile tests/fuzz/fuzz_template tests/fuzz/fuzz_ingest_ces \
 	tests/fuzz/fuzz_ingest_tmx tests/fuzz/fuzz_ingest_tei tests/fuzz/fuzz_ingest_udhr \
 	tests/fuzz/fuzz_ingest_html tests/fuzz/fuzz_ledger tests/fuzz/fuzz_safetensors \
-	tests/fuzz/fuzz_llama_config tests/fuzz/fuzz_generation_config
+	tests/fuzz/fuzz_llama_config tests/fuzz/fuzz_generation_config tests/fuzz/fuzz_tok_records
 check_PROGRAMS += $(pp_fuzz_targets)
 
 if FUZZING
@@ -44,6 +44,7 @@ tests_fuzz_fuzz_ledger_SOURCES = tests/fuzz/fuzz_ledger.c $(pp_audit_cmd_logic) 
 tests_fuzz_fuzz_safetensors_SOURCES = tests/fuzz/fuzz_safetensors.c $(pp_fuzz_common)
 tests_fuzz_fuzz_llama_config_SOURCES = tests/fuzz/fuzz_llama_config.c $(pp_fuzz_common)
 tests_fuzz_fuzz_generation_config_SOURCES = tests/fuzz/fuzz_generation_config.c $(pp_fuzz_common)
+tests_fuzz_fuzz_tok_records_SOURCES = tests/fuzz/fuzz_tok_records.c $(pp_fuzz_common)
 
 # Every target gets the same flags (automake wants them per program).
 tests_fuzz_fuzz_jsonl_CPPFLAGS = $(PP_FUZZ_CPPFLAGS)
@@ -100,6 +101,9 @@ tests_fuzz_fuzz_llama_config_LDADD = $(PP_FUZZ_LIBS)
 tests_fuzz_fuzz_generation_config_CPPFLAGS = $(PP_FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_generation_config_LDFLAGS = $(pp_fuzz_ldflags)
 tests_fuzz_fuzz_generation_config_LDADD = $(PP_FUZZ_LIBS)
+tests_fuzz_fuzz_tok_records_CPPFLAGS = $(PP_FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_tok_records_LDFLAGS = $(pp_fuzz_ldflags)
+tests_fuzz_fuzz_tok_records_LDADD = $(PP_FUZZ_LIBS)
 
 # make check: every target replays its seeds and regression inputs.
 TESTS += tests/fuzz/replay.sh

@@ -18,7 +18,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$S"
 for t in jsonl jsonl_gz jsonl_zst fasttext spm hf tiktoken profile template ingest_ces ingest_tmx \
-    ingest_tei ingest_udhr ingest_html ledger safetensors llama_config generation_config; do
+    ingest_tei ingest_udhr ingest_html ledger safetensors llama_config generation_config tok_records; do
     mkdir -p "$S/fuzz_$t"
 done
 
@@ -142,5 +142,48 @@ cp "$MD/hf-llama3/generation_config.json" "$S/fuzz_generation_config/hf-llama3.j
 cp "$MD/hf-llama2/generation_config.json" "$S/fuzz_generation_config/hf-llama2.json"
 printf '{"bos_token_id":1,"eos_token_id":2,"do_sample":false,"top_k":40,"max_new_tokens":12}\n' \
     >"$S/fuzz_generation_config/greedy.json"
+
+# Records for tokenizer encode's writer: fields of every kind (large
+# integers, reals with 17 digits and exponents, \u escapes, nested objects),
+# "pieces" and "tokens" in place; lines the fast parser leaves to jansson
+# (duplicate keys, \u0000, integers beyond 64 bits, nesting deeper than
+# simdjson's 1024) or that both refuse; a byte order mark and CRLF; plain text.
+TR=$S/fuzz_tok_records
+cat >"$TR/records.jsonl" <<'JSON'
+{"id":"yo-1","lang":"yo","text":"Ẹ̀kọ́ ni ọ̀nà àti ìmọ̀ the thing","meta":{"source":"udhr","n":3}}
+{"text":"the thing 123","lang":"en","score":0.98765432109876543,"count":9223372036854775807,"neg":-9223372036854775808}
+{"lang":"zh","text":"你好 \"quoted\" back\\slash\ttab","pieces":["x"],"tokens":[1,2,3],"after":1}
+{"text":"reals","r":[1e-7,1E+21,1.5e300,-2.5e-310,0.1,100.0,1e16,123456789012345.125,5e-324,-0.0,0,-0,1e-400]}
+{"text":"esc \u00e9\u0001\u001f\u007f\u2028\ud83d\ude00 \/ ","k\u00e9y":"v","\t":"\b\f\n\r"}
+{"text":"nested","a":{"b":{"c":[{"d":null,"e":true,"f":false}]}},"empty":{},"ea":[],"x":{"text":1}}
+{"tokens":[],"text":"","pieces":null}
+JSON
+# numbers at the edges of the two parsers' conversions (huge exponents, more
+# than 19 digits, halfway to the smallest subnormal, just past the largest
+# double, 2^53 + 1, the bounds of the 17-digit fixed-point writer)
+cat >"$TR/numbers.jsonl" <<'JSON'
+{"text":"n","a":0e99999999999999999999,"b":1e-99999999999999999999,"l":1e0000000000000000000000000000001}
+{"text":"n","c":100000000000000000000000e-10,"d":0.000000000000000000000000000000000000000000001e45}
+{"text":"n","e":2.4703282292062327e-324,"f":2.4703282292062328e-324,"g":1.7976931348623158e308}
+{"text":"n","h":1.7976931348623159e308}
+{"text":"n","i":9007199254740993,"j":9007199254740993.0,"k":123456789012345678e-3}
+{"text":"n","m":0.1e-4,"o":9.9999999999999999e-5,"p":999999999999999.9,"q":0.00009999999999999999,"r":1e15}
+JSON
+cat >"$TR/refused.jsonl" <<'JSON'
+{"text":"dup","a":1,"a":2}
+{"text":"nested dup","o":{"k":1,"k":2}}
+{"text":"nul \u0000 inside"}
+{"text":"big","n":18446744073709551615}
+{"text":"bigger","n":123456789012345678901234567890}
+{"text":"overflow","r":1e400}
+{"text":1}
+{"lang":"yo"}
+[1,2,3]
+{"text":"truncated"
+{"text":"ok"} trailing
+JSON
+printf '\357\273\277{"text":"bom","lang":"yo"}\r\n{"text":"crlf","n":1.25}\r\n\r\n\377\376{"text":"bad"}\n{"text":"a\355\240\200b"}\n' >"$TR/bom-crlf.jsonl"
+perl -e 'print "{\"text\":\"deep\",\"d\":", "[" x 1100, "]" x 1100, "}\n"' >"$TR/deep.jsonl"
+printf 'plain text, the 123\n\tctl \001 del \177 nul \000 end\nẸ̀kọ́ 你好 😀\nbad \300\200 \355\240\200 \364\220\200\200 \341\272\n' >"$TR/plain.txt"
 
 du -sh "$S"
