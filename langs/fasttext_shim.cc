@@ -843,15 +843,16 @@ static int best_k(ft_fast &f, const float *o, int k, float threshold, pp_ft_pred
 // the logits of the k + 1 best are far enough apart that their keys differ by
 // more than the rounding can bridge (and than the word cache's last bits can
 // move a logit, see ft_fast), ranking by logit gives fastText's order. Close
-// logits, or probabilities so small that log(p + 1e-5) hardly moves, go to
-// best_k. The probabilities reported are then computed with a sum of expf()s,
-// which can differ from fastText's in a float's last bits.
+// logits, or probabilities so small that log(p + 1e-5) hardly moves, return
+// -1: best_k decides, on fastText's own hidden vector (exact_output). The
+// probabilities reported here are computed with a sum of expf()s, which can
+// differ from fastText's in a float's last bits.
 static int quick_k(ft_fast &f, const float *o, int k, float threshold, pp_ft_prediction *preds,
                    const std::vector<std::string> &labels)
 {
     const int32_t osz = f.osz;
     if (threshold > 0.0f || k > 63)
-        return best_k(f, o, k, threshold, preds, labels);
+        return -1;
     float mx = o[0];
     for (int32_t i = 1; i < osz; i++)
         mx = std::max(o[i], mx);
@@ -877,7 +878,7 @@ static int quick_k(ft_fast &f, const float *o, int k, float threshold, pp_ft_pre
     for (int i = 0; i + 1 < n; i++) {
         double pb = std::exp((double)(o[idx[i + 1]] - mx)) / z;
         if (!(pb > 0.0) || (double)(o[idx[i]] - o[idx[i + 1]]) <= 1e-4 * (pb + 1e-5) / pb)
-            return best_k(f, o, k, threshold, preds, labels);
+            return -1;
     }
     if (n > k)
         n = k;
@@ -891,6 +892,32 @@ static int quick_k(ft_fast &f, const float *o, int k, float threshold, pp_ft_pre
         preds[i].prob = std::exp(key);
     }
     return n;
+}
+
+// The output layer again, on the hidden vector fastText computes: every
+// input row added to it in the line's order (the word cache adds a word's
+// rows together first, which can move the last bit of a probability and so
+// the order of labels whose keys nearly tie). For best_k, on the tokens
+// fast_predict has split.
+static void exact_output(ft_fast &f, const fasttext::Dictionary &dict, float *o)
+{
+    float *hid = f.hidden.data();
+    std::fill(f.hidden.begin(), f.hidden.end(), 0.0f);
+    size_t nrows = 0;
+    for (const ft_fast::tok &t : f.toks) {
+        f.ids.clear();
+        token_rows(f, dict, t.p, t.n);
+        add_rows(f, f.ids.data(), f.ids.size(), hid);
+        nrows += f.ids.size();
+    }
+    if (f.eos >= 0) {
+        add_rows(f, &f.eos, 1, hid);
+        nrows++;
+    }
+    float inv = (float)(1.0 / (double)nrows);
+    for (int32_t j = 0; j < f.dim; j++)
+        hid[j] *= inv;
+    output_layer(f.outT.data(), f.opad, hid, f.dim, o);
 }
 
 static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold,
@@ -963,7 +990,11 @@ static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold
     // transposed matrix: each o[i] sums its terms in fastText's order, and the
     // loop over labels vectorizes.
     output_layer(f.outT.data(), f.opad, hid, dim, o);
-    return quick_k(f, o, k, threshold, preds, m->labels);
+    int n = quick_k(f, o, k, threshold, preds, m->labels);
+    if (n >= 0)
+        return n;
+    exact_output(f, dict, o);
+    return best_k(f, o, k, threshold, preds, m->labels);
 }
 
 // Map the file (read it when it cannot be mapped, e.g. a pipe).
