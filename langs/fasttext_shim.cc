@@ -875,9 +875,17 @@ static int quick_k(ft_fast &f, const float *o, int k, float threshold, pp_ft_pre
         }
         idx[j] = i;
     }
+    // Keys differ when the logits do by more than about 4e-6 (p + 1e-5) / p
+    // (a float's rounding of the key, of p and of its exp); the word cache
+    // moved probabilities by a few 1e-6 (relative) on the texts measured. The
+    // margin covers both many times over; a larger logit gets a larger one.
     for (int i = 0; i + 1 < n; i++) {
-        double pb = std::exp((double)(o[idx[i + 1]] - mx)) / z;
-        if (!(pb > 0.0) || (double)(o[idx[i]] - o[idx[i + 1]]) <= 1e-4 * (pb + 1e-5) / pb)
+        const float oa = o[idx[i]], ob = o[idx[i + 1]];
+        double pb = std::exp((double)(ob - mx)) / z;
+        if (!(pb > 0.0))
+            return -1;
+        double margin = (1e-4 + 1e-5 * std::max(std::fabs(oa), std::fabs(ob))) * (pb + 1e-5) / pb;
+        if (!((double)(oa - ob) > margin))
             return -1;
     }
     if (n > k)
