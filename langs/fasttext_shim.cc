@@ -32,7 +32,8 @@ extern "C" {
 // decodes the product quantizer through several calls per sub-vector.
 // Results are fastText's: the same rows and the same output layer (a word's
 // rows are summed before they join the text's, so probabilities can differ
-// in a float's last bits; tests/cli/lid.sh compares the two).
+// in a float's last bits; tests/cli/lid.sh compares the two), and the k best
+// chosen and ordered as fastText's heap does (best_k, quick_k).
 struct ft_fast {
     bool ok = false;
     int32_t dim = 0, minn = 0, maxn = 0, bucket = 0, nwords = 0, osz = 0;
@@ -63,6 +64,8 @@ struct ft_fast {
     };
     std::vector<tok> toks;
     std::vector<float> hidden, output;
+    std::vector<float> prob;                         // the softmax, osz
+    std::vector<std::pair<float, int32_t>> heap;     // best_k's
     std::string word;
 };
 
@@ -564,6 +567,7 @@ static void load_fast(pp_fasttext *m)
     f.cn.assign(ft_fast::kCache, -1);
     f.cvec.assign(ft_fast::kCache * (size_t)f.dim, 0.0f);
     f.output.resize((size_t)f.opad);
+    f.prob.resize((size_t)f.osz);
     if (f.bucket > 0)
         f.bucket_m = UINT64_MAX / (uint32_t)f.bucket + 1;
     f.ok = !std::getenv("PP_FASTTEXT_SLOW"); // for comparing the two paths
@@ -766,6 +770,164 @@ static inline void add_vec(float *__restrict x, const float *__restrict v, int32
         x[j] += v[j];
 }
 
+// The k best labels of a softmax output, chosen and ordered as fastText's
+// SoftmaxLoss::computeOutput and Loss::findKBest do it, so that near and exact
+// ties come out in fastText's order: each probability is exp() in double
+// rounded to float (expf can round otherwise), divided by the float sum; a
+// label is ranked by log(p + 1e-5) rounded to float (probabilities that differ
+// can share that key), and the keys go through the same heap (std::push_heap
+// and friends, a min-heap on the key) and std::sort_heap. Ranking by logit, as
+// an earlier version did, put exact key ties in index order and gave another
+// order than `fasttext predict` on weakly trained models.
+static bool key_greater(const std::pair<float, int32_t> &l, const std::pair<float, int32_t> &r)
+{
+    return l.first > r.first;
+}
+
+static int best_k(ft_fast &f, const float *o, int k, float threshold, pp_ft_prediction *preds,
+                  const std::vector<std::string> &labels)
+{
+    const int32_t osz = f.osz;
+    float mx = o[0];
+    for (int32_t i = 0; i < osz; i++)
+        mx = std::max(o[i], mx);
+    float *e = f.prob.data();
+    float z = 0.0f;
+    for (int32_t i = 0; i < osz; i++) {
+        e[i] = (float)std::exp((double)(o[i] - mx));
+        z += e[i];
+    }
+    if (k > osz)
+        k = osz;
+    std::vector<std::pair<float, int32_t>> &heap = f.heap;
+    heap.clear();
+    // Once the heap is full, a label whose p + 1e-5 is under `below` has a
+    // key under the heap's smallest (below is exp of the float just under
+    // it): its logarithm is not needed.
+    double below = 0.0;
+    for (int32_t i = 0; i < osz; i++) {
+        const bool full = (int)heap.size() == k;
+        float p = e[i] / z;
+        if (p < threshold)
+            continue;
+        double x = (double)p + 1e-5;
+        if (full && x < below)
+            continue;
+        float key = (float)std::log(x);
+        if (full && key < heap.front().first)
+            continue;
+        heap.push_back(std::make_pair(key, i));
+        std::push_heap(heap.begin(), heap.end(), key_greater);
+        if ((int)heap.size() > k) {
+            std::pop_heap(heap.begin(), heap.end(), key_greater);
+            heap.pop_back();
+        }
+        if ((int)heap.size() == k)
+            below = std::exp((double)std::nextafter(heap.front().first, -HUGE_VALF));
+    }
+    std::sort_heap(heap.begin(), heap.end(), key_greater);
+    int n = 0;
+    for (const auto &h : heap) {
+        const std::string &lab = labels[(size_t)h.second];
+        size_t ll = std::min(lab.size(), sizeof preds[n].label - 1);
+        std::memcpy(preds[n].label, lab.data(), ll);
+        preds[n].label[ll] = '\0';
+        preds[n].prob = std::exp(h.first); // as predictLine reports it (in float)
+        n++;
+    }
+    return n;
+}
+
+// The same answer without an exp() in double per label, when the order is
+// certain: fastText's key is a non-decreasing function of the logit, so where
+// the logits of the k + 1 best are far enough apart that their keys differ by
+// more than the rounding can bridge (and than the word cache's last bits can
+// move a logit, see ft_fast), ranking by logit gives fastText's order. Close
+// logits, or probabilities so small that log(p + 1e-5) hardly moves, return
+// -1: best_k decides, on fastText's own hidden vector (exact_output). The
+// probabilities reported here are computed with a sum of expf()s, which can
+// differ from fastText's in a float's last bits.
+static int quick_k(ft_fast &f, const float *o, int k, float threshold, pp_ft_prediction *preds,
+                   const std::vector<std::string> &labels)
+{
+    const int32_t osz = f.osz;
+    if (threshold > 0.0f || k > 63)
+        return -1;
+    float mx = o[0];
+    for (int32_t i = 1; i < osz; i++)
+        mx = std::max(o[i], mx);
+    float z = 0;
+    for (int32_t i = 0; i < osz; i++) {
+        float d = o[i] - mx;
+        if (d > -30.0f)
+            z += std::exp(d);
+    }
+    // the k + 1 best logits (ties: the lower index first)
+    int n = 0, kk = k + 1;
+    int idx[64];
+    for (int32_t i = 0; i < osz; i++) {
+        if (n == kk && o[i] <= o[idx[n - 1]])
+            continue;
+        int j = n < kk ? n++ : n - 1;
+        while (j > 0 && o[idx[j - 1]] < o[i]) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = i;
+    }
+    // Keys differ when the logits do by more than about 4e-6 (p + 1e-5) / p
+    // (a float's rounding of the key, of p and of its exp); the word cache
+    // moved probabilities by a few 1e-6 (relative) on the texts measured. The
+    // margin covers both many times over; a larger logit gets a larger one.
+    for (int i = 0; i + 1 < n; i++) {
+        const float oa = o[idx[i]], ob = o[idx[i + 1]];
+        double pb = std::exp((double)(ob - mx)) / z;
+        if (!(pb > 0.0))
+            return -1;
+        double margin = (1e-4 + 1e-5 * std::max(std::fabs(oa), std::fabs(ob))) * (pb + 1e-5) / pb;
+        if (!((double)(oa - ob) > margin))
+            return -1;
+    }
+    if (n > k)
+        n = k;
+    for (int i = 0; i < n; i++) {
+        float p = (float)std::exp((double)(o[idx[i]] - mx)) / z;
+        float key = (float)std::log((double)p + 1e-5);
+        const std::string &lab = labels[(size_t)idx[i]];
+        size_t ll = std::min(lab.size(), sizeof preds[i].label - 1);
+        std::memcpy(preds[i].label, lab.data(), ll);
+        preds[i].label[ll] = '\0';
+        preds[i].prob = std::exp(key);
+    }
+    return n;
+}
+
+// The output layer again, on the hidden vector fastText computes: every
+// input row added to it in the line's order (the word cache adds a word's
+// rows together first, which can move the last bit of a probability and so
+// the order of labels whose keys nearly tie). For best_k, on the tokens
+// fast_predict has split.
+static void exact_output(ft_fast &f, const fasttext::Dictionary &dict, float *o)
+{
+    float *hid = f.hidden.data();
+    std::fill(f.hidden.begin(), f.hidden.end(), 0.0f);
+    size_t nrows = 0;
+    for (const ft_fast::tok &t : f.toks) {
+        f.ids.clear();
+        token_rows(f, dict, t.p, t.n);
+        add_rows(f, f.ids.data(), f.ids.size(), hid);
+        nrows += f.ids.size();
+    }
+    if (f.eos >= 0) {
+        add_rows(f, &f.eos, 1, hid);
+        nrows++;
+    }
+    float inv = (float)(1.0 / (double)nrows);
+    for (int32_t j = 0; j < f.dim; j++)
+        hid[j] *= inv;
+    output_layer(f.outT.data(), f.opad, hid, f.dim, o);
+}
+
 static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold,
                         pp_ft_prediction *preds)
 {
@@ -835,51 +997,12 @@ static int fast_predict(pp_fasttext *m, const char *text, int k, float threshold
     // output = W_out hidden, as one axpy per hidden component over the
     // transposed matrix: each o[i] sums its terms in fastText's order, and the
     // loop over labels vectorizes.
-    const int32_t osz = f.osz;
     output_layer(f.outT.data(), f.opad, hid, dim, o);
-    float mx = o[0];
-    for (int32_t i = 1; i < osz; i++)
-        if (o[i] > mx)
-            mx = o[i];
-    // Softmax: only the k best need a probability. Terms under e^-30 of the
-    // best cannot change the float sum (458 of them add < 1e-10 to z >= 1).
-    float z = 0;
-    for (int32_t i = 0; i < osz; i++) {
-        float d = o[i] - mx;
-        if (d > -30.0f)
-            z += std::exp(d);
-    }
-    // the k best logits (ties: the lower index first)
-    int n = 0;
-    int idx[64];
-    if (k > 64)
-        k = 64;
-    for (int32_t i = 0; i < osz; i++) {
-        if (n == k && o[i] <= o[idx[n - 1]])
-            continue;
-        int j = n < k ? n++ : n - 1;
-        while (j > 0 && o[idx[j - 1]] < o[i]) {
-            idx[j] = idx[j - 1];
-            j--;
-        }
-        idx[j] = i;
-    }
-    int kept = 0;
-    for (int i = 0; i < n; i++) {
-        float p = std::exp(o[idx[i]] - mx) / z;
-        if (p < threshold)
-            break; // the rest are smaller still
-        const std::string &lab = m->labels[(size_t)idx[i]];
-        size_t ll = std::min(lab.size(), sizeof preds[kept].label - 1);
-        std::memcpy(preds[kept].label, lab.data(), ll);
-        preds[kept].label[ll] = '\0';
-        // as fastText reports it: exp(log(p + 1e-5))
-        float lp = (float)std::log((double)p + 1e-5);
-        preds[kept].prob = std::exp(lp);
-        kept++;
-    }
-    n = kept;
-    return n;
+    int n = quick_k(f, o, k, threshold, preds, m->labels);
+    if (n >= 0)
+        return n;
+    exact_output(f, dict, o);
+    return best_k(f, o, k, threshold, preds, m->labels);
 }
 
 // Map the file (read it when it cannot be mapped, e.g. a pipe).

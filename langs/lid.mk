@@ -48,3 +48,5 @@ libpolyphony_la_SOURCES += langs/pp_lid_check.h langs/pp_lid_check.c
 EXTRA_DIST += bench/lid/letter-check.sh
 # check_lid compares the letter check's two paths through its private API.
 tests_check_lid_SOURCES += langs/pp_lid_check.c
+TESTS += tests/cli/lid-fasttext-order.sh
+EXTRA_DIST += tests/cli/lid-fasttext-order.sh
