@@ -27,3 +27,20 @@ echo "command: $POLYPHONY lid eval --gold gold --pred iso639_3 --fold $here/macr
     --only "$(cat "$WORK/ui.langs")" "$WORK/ui.lid.jsonl" > "$WORK/ui.txt"
 grep -E '^(macro|accuracy|abstained)' "$WORK/ui.txt"
 sed -n '/most confused/,$p' "$WORK/ui.txt" | head -8
+# fastText's lid.176 on the same strings (`fasttext predict`), over the gold
+# languages both models name (skipped without the fasttext command).
+if command -v fasttext >/dev/null 2>&1; then
+    . "$here/lid176.sh"
+    lid176_model
+    lid176_predict "$WORK/ui.lid.jsonl" "$WORK/ui.both.jsonl"
+    "$POLYPHONY" lid labels --model "$MODEL" | cut -f3 > "$WORK/ui.pp.codes"
+    "$POLYPHONY" lid labels --model "$LID176" | cut -f1 > "$WORK/ui.ft176.codes"
+    jq -r .gold "$WORK/ui.jsonl" | sort -u > "$WORK/ui.gold.codes"
+    for s in pp ft176 gold; do
+        folded_codes "$WORK/ui.$s.codes" > "$WORK/ui.$s.iso"
+    done
+    comm -12 "$WORK/ui.gold.iso" "$WORK/ui.pp.iso" | comm -12 - "$WORK/ui.ft176.iso" |
+        paste -sd, > "$WORK/ui.both.list"
+    echo "lid.176 on the same strings, over the $(tr ',' '\n' < "$WORK/ui.both.list" | grep -c .) languages both name:"
+    lid176_compare "$WORK/ui.both.jsonl" "$(cat "$WORK/ui.both.list")"
+fi

