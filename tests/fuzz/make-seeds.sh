@@ -143,4 +143,7 @@ cp "$MD/hf-llama2/generation_config.json" "$S/fuzz_generation_config/hf-llama2.j
 printf '{"bos_token_id":1,"eos_token_id":2,"do_sample":false,"top_k":40,"max_new_tokens":12}\n' \
     >"$S/fuzz_generation_config/greedy.json"
 
+# The language identifier's sidecars (profiles, thresholds) of a fixed model.
+POLYPHONY=$POLYPHONY sh "$top/tests/fuzz/make-seeds-lid.sh" "$S/fuzz_lid_sidecars"
+
 du -sh "$S"

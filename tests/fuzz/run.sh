@@ -37,6 +37,7 @@ dict() {
     case $1 in
     fuzz_jsonl* | fuzz_hf | fuzz_ledger | fuzz_safetensors | fuzz_*_config) echo "-dict=$top_srcdir/tests/fuzz/dicts/json.dict" ;;
     fuzz_profile | fuzz_template | fuzz_ingest_*) echo "-dict=$top_srcdir/tests/fuzz/dicts/xml.dict" ;;
+    fuzz_lid_sidecars) echo "-dict=$top_srcdir/tests/fuzz/dicts/lid-sidecars.dict" ;;
     esac
 }
 
