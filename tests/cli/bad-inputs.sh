@@ -126,6 +126,24 @@ printf '%s\tthe\tinf\n' "$lab" > "$TMP/p.ftz.profiles.tsv"
 expect_status 1 pp lid -m "$TMP/p.ftz" "$D/good.jsonl"
 expect_status 1 pp audit --speakers "$D/speakers-inf.tsv" "$D/ledger.jsonl"
 expect_grep "speakers-inf.tsv:2: .*finite number of speakers" "$TMP/err"
+# a NUL in a profile's label (read as the label before it, it was another's profile)
+printf '%s\000x\tabc\t2\n' "$lab" > "$TMP/p.ftz.profiles.tsv"
+expect_status 1 pp lid -m "$TMP/p.ftz" "$D/good.jsonl"
+expect_grep "p.ftz.profiles.tsv:1: bad profile line .*NUL" "$TMP/err"
+rm -f "$TMP/p.ftz.profiles.tsv"
+
+# --- A thresholds sidecar's field of the wrong type is an error: it used to be
+# ignored, leaving the threshold or scripts the file meant to set unset.
+for bad in '{"labels": {"LAB": 0.9}}' '{"labels": {"LAB": {"scripts": ["Latn"]}}}' \
+    '{"default": "0.2", "labels": {}}' '{"labels": {}, "writing_systems": [1]}' \
+    '{"labels": {"xxx_Zzzz": {"threshold": "high"}}}'; do
+    echo "$bad" | sed "s/LAB/$lab/" > "$TMP/p.ftz.thresholds.json"
+    expect_status 1 pp lid -m "$TMP/p.ftz" "$D/good.jsonl"
+    expect_grep "p.ftz.thresholds.json: bad thresholds file: .* not " "$TMP/err"
+done
+echo '{"default": null, "labels": {"xxx_Zzzz": {}}, "writing_systems": null}' > "$TMP/p.ftz.thresholds.json"
+expect_status 0 pp lid -m "$TMP/p.ftz" "$D/good.jsonl"
+rm -f "$TMP/p.ftz.thresholds.json"
 
 # --- lid profiles on an input with no labelled text leaves the sidecar alone.
 printf '%s\t th\t12\n' "$lab" > "$TMP/p.ftz.profiles.tsv"

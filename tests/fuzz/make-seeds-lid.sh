@@ -71,7 +71,8 @@ seed empty-profiles 0 /dev/null
 seed one-line-zst 1 "$tmp/one.tsv"
 
 # Broken thresholds: not JSON, "labels" not an object, a threshold that is
-# not a number, a writing system without one, a label that is not an object.
+# not a number, a writing system without one, a label's entry that is not an
+# object, scripts that are not a string, writing systems not an object.
 printf '{"labels": {"eng_Latn": {"threshold": 0.5}' >"$tmp/t1"
 seed thresholds-truncated 2 "$tmp/t1"
 printf '{"labels": [1, 2]}' >"$tmp/t2"
@@ -80,5 +81,13 @@ printf '{"default": "x", "labels": {"eng_Latn": {"threshold": "0.5", "scripts": 
 seed thresholds-string 2 "$tmp/t3"
 printf '{"labels": {}, "writing_systems": {"Latn": {"t": 1}, "Cyrl": 3}}' >"$tmp/t4"
 seed thresholds-writing-system 2 "$tmp/t4"
-printf '{"labels": {"eng_Latn": 1, "rus_Cyrl": {"scripts": 5}, "deu_Latn": {"scripts": "Cyrl Hani Jpan Kore"}}}' >"$tmp/t5"
-seed thresholds-odd-labels 3 "$tmp/t5" "$tmp/p3.tsv"
+printf '{"labels": {"eng_Latn": 0.5}}' >"$tmp/t5"
+seed thresholds-label-number 2 "$tmp/t5"
+printf '{"default": 0.1, "labels": {"rus_Cyrl": {"scripts": ["Cyrl"]}}}' >"$tmp/t6"
+seed thresholds-scripts-array 2 "$tmp/t6"
+printf '{"labels": {}, "writing_systems": [1]}' >"$tmp/t7"
+seed thresholds-writing-systems-array 2 "$tmp/t7"
+# Odd but valid: scripts a label is not written in, none, spaces; a label the
+# model does not have; thresholds out of [0, 1]; Han writing systems.
+printf '{"default": null, "labels": {"deu_Latn": {"scripts": "Cyrl Hani Jpan Kore"}, "eng_Latn": {"scripts": ""}, "rus_Cyrl": {"scripts": " Cyrl  Latn ", "threshold": -1}, "nob_Latn": {"threshold": 2}, "xxx_Zzzz": {}}, "writing_systems": {"Hani": {"threshold": 0}, "Jpan": {"threshold": 1e-300}}}' >"$tmp/t8"
+seed thresholds-odd-scripts 3 "$tmp/t8" "$tmp/p3.tsv"
