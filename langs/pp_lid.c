@@ -44,6 +44,7 @@ struct pp_lid {
     } *runs;
     int nruns, capruns;
     int *pfirst;         /* per label: its first run (-1: no profile) */
+    int *plast;          /* and its last (new runs are linked after it) */
     int nprof;           /* labels with a profile */
     uint64_t *pkeys;     /* profiles' hashed trigrams, run by run */
     double *pw;          /* and their weights, log(1 + count) */
@@ -152,6 +153,7 @@ void pp_lid_free(pp_lid *l)
         pp_profile_vec_free(l->runs[i].vec);
     free(l->runs);
     free(l->pfirst);
+    free(l->plast);
     free(l->pkeys);
     free(l->pw);
     free(l->thr);
@@ -290,12 +292,11 @@ static int start_run(pp_lid *l, int ix, size_t n)
     if (l->pfirst[ix] < 0) {
         l->pfirst[ix] = l->nruns;
         l->nprof++;
-    } else {
-        int k = l->pfirst[ix];
-        while (l->runs[k].next >= 0)
-            k = l->runs[k].next;
-        l->runs[k].next = l->nruns;
+    } else { /* (not a walk down the list: a label's lines alternating
+                between two domains make a run per line) */
+        l->runs[l->plast[ix]].next = l->nruns;
     }
+    l->plast[ix] = l->nruns;
     return l->nruns++;
 }
 
@@ -309,7 +310,8 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
     uint64_t *keys = malloc(cap * sizeof *keys);
     double *w = malloc(cap * sizeof *w);
     l->pfirst = malloc(((size_t)l->nlabels + 1) * sizeof *l->pfirst);
-    if (!keys || !w || !l->pfirst) {
+    l->plast = malloc(((size_t)l->nlabels + 1) * sizeof *l->plast);
+    if (!keys || !w || !l->pfirst || !l->plast) {
         st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         goto done;
     }

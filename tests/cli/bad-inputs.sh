@@ -130,6 +130,15 @@ expect_grep "speakers-inf.tsv:2: .*finite number of speakers" "$TMP/err"
 printf '%s\000x\tabc\t2\n' "$lab" > "$TMP/p.ftz.profiles.tsv"
 expect_status 1 pp lid -m "$TMP/p.ftz" "$D/good.jsonl"
 expect_grep "p.ftz.profiles.tsv:1: bad profile line .*NUL" "$TMP/err"
+# a label's lines alternating between two domains (a profile run per line)
+# load in linear time: each new run was linked by walking the label's list
+# (200000 lines took about 45 s of CPU, now a fraction of a second)
+awk -v l="$lab" 'BEGIN { for (i = 0; i < 200000; i++) printf "%s\tab%d\t3\t%s\n", l, i % 7, i % 2 ? "a" : "b" }' \
+    > "$TMP/p.ftz.profiles.tsv"
+echo '{"text":"abababab"}' > "$TMP/ab.jsonl"
+time_limit 15
+expect_status 0 pp lid -m "$TMP/p.ftz" "$TMP/ab.jsonl"
+time_limit "${PP_TIMEOUT:-60}"
 rm -f "$TMP/p.ftz.profiles.tsv"
 
 # --- A thresholds sidecar's field of the wrong type is an error: it used to be

@@ -91,3 +91,7 @@ seed thresholds-writing-systems-array 2 "$tmp/t7"
 # model does not have; thresholds out of [0, 1]; Han writing systems.
 printf '{"default": null, "labels": {"deu_Latn": {"scripts": "Cyrl Hani Jpan Kore"}, "eng_Latn": {"scripts": ""}, "rus_Cyrl": {"scripts": " Cyrl  Latn ", "threshold": -1}, "nob_Latn": {"threshold": 2}, "xxx_Zzzz": {}}, "writing_systems": {"Hani": {"threshold": 0}, "Jpan": {"threshold": 1e-300}}}' >"$tmp/t8"
 seed thresholds-odd-scripts 3 "$tmp/t8" "$tmp/p3.tsv"
+# A label's lines alternating between two domains: a profile run per line.
+awk 'BEGIN { for (i = 0; i < 200; i++) printf "eng_Latn\tab%d\t3\t%s\n", i % 7, i % 2 ? "a" : "b" }' \
+    >"$tmp/alt.tsv"
+seed alternating-domains 0 "$tmp/alt.tsv"
