@@ -223,14 +223,26 @@ pp_status pp_profile_vec_from(const uint64_t *keys, const double *w, size_t n,
         pp_profile_vec_free(v);
         return pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    double norm = 0;
     for (size_t i = 0; i < n; i++) {
         t[i].k = keys[i];
         t[i].w = w[i];
-        norm += w[i] * w[i];
     }
     if (n > 1)
         qsort(t, n, sizeof *t, cmp_kw);
+    /* A hash given twice (a trigram listed twice in a profile file) is one
+     * entry with the sum of the weights: repeated, it would fill its bucket
+     * at every table size below. */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m > 0 && t[m - 1].k == t[i].k)
+            t[m - 1].w += t[i].w;
+        else
+            t[m++] = t[i];
+    }
+    n = m;
+    double norm = 0;
+    for (size_t i = 0; i < n; i++)
+        norm += t[i].w * t[i].w;
     norm = sqrt(norm);
     for (size_t i = 0; i < n; i++) {
         v->key[i] = t[i].k;
@@ -241,6 +253,9 @@ pp_status pp_profile_vec_from(const uint64_t *keys, const double *w, size_t n,
     size_t nb = 16;
     while (nb * PP_BUCKET < 4 * n)
         nb *= 2;
+    /* Distinct hashes fill a bucket only by a rare coincidence of their low
+     * bits, which a few doublings undo; past that, give up (bounded). */
+    const size_t max_nb = 1024 * nb;
     for (;;) { /* grow until no bucket overflows */
         v->tab = aligned_alloc(64, nb * sizeof *v->tab);
         if (!v->tab) {
@@ -265,6 +280,11 @@ pp_status pp_profile_vec_from(const uint64_t *keys, const double *w, size_t n,
         free(v->tab);
         v->tab = NULL;
         nb *= 2;
+        if (nb > max_nb) {
+            pp_profile_vec_free(v);
+            return pp_error_set(err, PP_ERR_INVALID, NULL, 0,
+                                "trigram hashes collide in a profile's look-up table");
+        }
     }
     *out = v;
     return PP_OK;

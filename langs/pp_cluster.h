@@ -28,8 +28,8 @@ PP_API size_t pp_trigram_windows(const char *pre, size_t plen, char *s, int32_t 
  * " ") of an already preprocessed text, unsorted; *h malloc'd. */
 PP_API pp_status pp_trigram_hashes(const char *pre, size_t len, uint64_t **h, size_t *n,
                                    pp_error *err);
-/* A profile from n (hash, weight) pairs (any order; equal hashes must not
- * repeat); weights are L2-normalized. */
+/* A profile from n (hash, weight) pairs (any order; a repeated hash counts
+ * once, with the sum of its weights); weights are L2-normalized. */
 PP_API pp_status pp_profile_vec_from(const uint64_t *keys, const double *w, size_t n,
                                      pp_profile_vec **out, pp_error *err);
 /* The distinct trigram hashes of a preprocessed text with L2-normalized

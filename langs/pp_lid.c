@@ -44,6 +44,7 @@ struct pp_lid {
     } *runs;
     int nruns, capruns;
     int *pfirst;         /* per label: its first run (-1: no profile) */
+    int *plast;          /* and its last (new runs are linked after it) */
     int nprof;           /* labels with a profile */
     uint64_t *pkeys;     /* profiles' hashed trigrams, run by run */
     double *pw;          /* and their weights, log(1 + count) */
@@ -153,6 +154,7 @@ void pp_lid_free(pp_lid *l)
         pp_profile_vec_free(l->runs[i].vec);
     free(l->runs);
     free(l->pfirst);
+    free(l->plast);
     free(l->pkeys);
     free(l->pw);
     free(l->thr);
@@ -178,27 +180,44 @@ static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
                           "bad thresholds file: expected an object with \"labels\"");
         goto done;
     }
-    if (def && json_is_number(def))
+    /* A field of the wrong type is an error: ignored, it would leave the
+     * thresholds the user meant to set silently unset. */
+    json_t *ws = json_object_get(root, "writing_systems");
+    if (def && !json_is_number(def) && !json_is_null(def)) {
+        st = pp_error_set(err, PP_ERR_PARSE, path, 0,
+                          "bad thresholds file: \"default\" is not a number");
+        goto done;
+    }
+    if (ws && !json_is_object(ws) && !json_is_null(ws)) {
+        st = pp_error_set(err, PP_ERR_PARSE, path, 0,
+                          "bad thresholds file: \"writing_systems\" is not an object");
+        goto done;
+    }
+    if (json_is_number(def))
         l->deflt = json_number_value(def);
     for (int i = 0; i < l->nlabels; i++)
         l->thr[i] = l->deflt;
     const char *key;
     json_t *v;
     json_object_foreach(labels, key, v) {
+        json_t *t = json_object_get(v, "threshold");
+        json_t *s = json_object_get(v, "scripts");
+        const char *bad = !json_is_object(v)         ? "is not an object"
+                          : t && !json_is_number(t)  ? "has a threshold that is not a number"
+                          : s && !json_is_string(s)  ? "has scripts that are not a string"
+                                                     : NULL;
+        if (bad) {
+            st = pp_error_set(err, PP_ERR_PARSE, path, 0, "bad thresholds file: label '%s' %s",
+                              key, bad);
+            goto done;
+        }
         json_t *ix = json_object_get(l->index, key);
         if (!ix)
             continue; /* a label the model does not have */
         int i = (int)json_integer_value(ix);
-        json_t *t = json_object_get(v, "threshold");
-        if (t && !json_is_number(t)) {
-            st = pp_error_set(err, PP_ERR_PARSE, path, 0,
-                              "bad thresholds file: threshold of '%s' is not a number", key);
-            goto done;
-        }
         if (t)
             l->thr[i] = json_number_value(t);
-        json_t *s = json_object_get(v, "scripts");
-        if (json_is_string(s)) {
+        if (s) {
             char *dup = strdup(json_string_value(s));
             if (!dup) {
                 st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
@@ -208,13 +227,12 @@ static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
             l->scripts[i] = dup;
         }
     }
-    json_t *ws = json_object_get(root, "writing_systems");
     json_object_foreach(ws, key, v) {
         json_t *t = json_object_get(v, "threshold");
         if (!json_is_number(t) || strlen(key) >= sizeof l->wthr[0].ws) {
             st = pp_error_set(err, PP_ERR_PARSE, path, 0,
-                              "bad thresholds file: writing system '%s' has no numeric threshold",
-                              key);
+                              "bad thresholds file: writing system '%s' is not a script code "
+                              "with a numeric threshold", key);
             goto done;
         }
         if (l->nwthr < (int)(sizeof l->wthr / sizeof l->wthr[0])) {
@@ -275,12 +293,11 @@ static int start_run(pp_lid *l, int ix, size_t n)
     if (l->pfirst[ix] < 0) {
         l->pfirst[ix] = l->nruns;
         l->nprof++;
-    } else {
-        int k = l->pfirst[ix];
-        while (l->runs[k].next >= 0)
-            k = l->runs[k].next;
-        l->runs[k].next = l->nruns;
+    } else { /* (not a walk down the list: a label's lines alternating
+                between two domains make a run per line) */
+        l->runs[l->plast[ix]].next = l->nruns;
     }
+    l->plast[ix] = l->nruns;
     return l->nruns++;
 }
 
@@ -294,7 +311,8 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
     uint64_t *keys = malloc(cap * sizeof *keys);
     double *w = malloc(cap * sizeof *w);
     l->pfirst = malloc(((size_t)l->nlabels + 1) * sizeof *l->pfirst);
-    if (!keys || !w || !l->pfirst) {
+    l->plast = malloc(((size_t)l->nlabels + 1) * sizeof *l->plast);
+    if (!keys || !w || !l->pfirst || !l->plast) {
         st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         goto done;
     }
@@ -323,13 +341,15 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
         const char *end = t3 ? t3 : line + len;
         size_t dl = t3 ? len - (size_t)(t3 + 1 - line) : 0;
         double c = -1;
-        if (t1 && t2 && t1 - line < 64 && t2 > t1 + 1 && dl < sizeof dom &&
+        if (t1 && t2 && t1 - line < 64 && !memchr(line, '\0', (size_t)(t1 - line)) &&
+            t2 > t1 + 1 && dl < sizeof dom &&
             !(t3 && (dl == 0 || memchr(t3 + 1, '\t', dl))))
             c = parse_count(t2 + 1, (size_t)(end - (t2 + 1)));
         if (!(c >= 0) || !isfinite(c)) { /* nan, inf and negatives alike */
             st = pp_error_set(err, PP_ERR_PARSE, path, pp_input_lineno(in),
-                              "bad profile line (expected label, trigram, a count that is a "
-                              "finite number >= 0, and an optional domain of at most %d bytes)",
+                              "bad profile line (expected a label without NUL bytes, trigram, a "
+                              "count that is a finite number >= 0, and an optional domain of at "
+                              "most %d bytes)",
                               PP_LID_DOMAIN_MAX - 1);
             goto done;
         }

@@ -126,6 +126,44 @@ printf '%s\tthe\tinf\n' "$lab" > "$TMP/p.ftz.profiles.tsv"
 expect_status 1 pp lid -m "$TMP/p.ftz" "$D/good.jsonl"
 expect_status 1 pp audit --speakers "$D/speakers-inf.tsv" "$D/ledger.jsonl"
 expect_grep "speakers-inf.tsv:2: .*finite number of speakers" "$TMP/err"
+# a NUL in a profile's label (read as the label before it, it was another's profile)
+printf '%s\000x\tabc\t2\n' "$lab" > "$TMP/p.ftz.profiles.tsv"
+expect_status 1 pp lid -m "$TMP/p.ftz" "$D/good.jsonl"
+expect_grep "p.ftz.profiles.tsv:1: bad profile line .*NUL" "$TMP/err"
+# a label's lines alternating between two domains (a profile run per line)
+# load in linear time: each new run was linked by walking the label's list
+# (200000 lines took about 45 s of CPU, now a fraction of a second)
+awk -v l="$lab" 'BEGIN { for (i = 0; i < 200000; i++) printf "%s\tab%d\t3\t%s\n", l, i % 7, i % 2 ? "a" : "b" }' \
+    > "$TMP/p.ftz.profiles.tsv"
+echo '{"text":"abababab"}' > "$TMP/ab.jsonl"
+time_limit 15
+expect_status 0 pp lid -m "$TMP/p.ftz" "$TMP/ab.jsonl"
+time_limit "${PP_TIMEOUT:-60}"
+# a trigram listed nine times in a profile: the look-up table grew without
+# bound (each copy landed in the same bucket of eight at every size) until
+# memory ran out, and the profile was then taken as missing (similarity 0);
+# now it is one trigram (memory bounded here but under sanitizers)
+mem_bounded() { ( [ -n "${PP_SANITIZED:-}${PP_WRAP:-}" ] || ulimit -v 4000000 2>/dev/null; "$@" ); }
+for i in 1 2 3 4 5 6 7 8 9; do printf '%s\tabc\t3\n' "$lab"; done > "$TMP/p.ftz.profiles.tsv"
+echo '{"text":"abc abcd abc"}' > "$TMP/abc.jsonl"
+time_limit 15
+expect_status 0 mem_bounded pp lid -m "$TMP/p.ftz" --min-similarity 0.001 --rerank-min-prob 0 "$TMP/abc.jsonl"
+time_limit "${PP_TIMEOUT:-60}"
+expect_jq '.lid_similarity > 0' "$TMP/out"
+rm -f "$TMP/p.ftz.profiles.tsv"
+
+# --- A thresholds sidecar's field of the wrong type is an error: it used to be
+# ignored, leaving the threshold or scripts the file meant to set unset.
+for bad in '{"labels": {"LAB": 0.9}}' '{"labels": {"LAB": {"scripts": ["Latn"]}}}' \
+    '{"default": "0.2", "labels": {}}' '{"labels": {}, "writing_systems": [1]}' \
+    '{"labels": {"xxx_Zzzz": {"threshold": "high"}}}'; do
+    echo "$bad" | sed "s/LAB/$lab/" > "$TMP/p.ftz.thresholds.json"
+    expect_status 1 pp lid -m "$TMP/p.ftz" "$D/good.jsonl"
+    expect_grep "p.ftz.thresholds.json: bad thresholds file: .* not " "$TMP/err"
+done
+echo '{"default": null, "labels": {"xxx_Zzzz": {}}, "writing_systems": null}' > "$TMP/p.ftz.thresholds.json"
+expect_status 0 pp lid -m "$TMP/p.ftz" "$D/good.jsonl"
+rm -f "$TMP/p.ftz.thresholds.json"
 
 # --- lid profiles on an input with no labelled text leaves the sidecar alone.
 printf '%s\t th\t12\n' "$lab" > "$TMP/p.ftz.profiles.tsv"

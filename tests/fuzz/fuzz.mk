@@ -9,6 +9,7 @@ pp_fuzz_targets = tests/fuzz/fuzz_jsonl tests/fuzz/fuzz_jsonl_gz tests/fuzz/fuzz
 	tests/fuzz/fuzz_ingest_tmx tests/fuzz/fuzz_ingest_tei tests/fuzz/fuzz_ingest_udhr \
 	tests/fuzz/fuzz_ingest_html tests/fuzz/fuzz_ledger tests/fuzz/fuzz_safetensors \
 	tests/fuzz/fuzz_llama_config tests/fuzz/fuzz_generation_config tests/fuzz/fuzz_tok_records
+pp_fuzz_targets += tests/fuzz/fuzz_lid_sidecars
 check_PROGRAMS += $(pp_fuzz_targets)
 
 if FUZZING
@@ -104,6 +105,13 @@ tests_fuzz_fuzz_generation_config_LDADD = $(PP_FUZZ_LIBS)
 tests_fuzz_fuzz_tok_records_CPPFLAGS = $(PP_FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_tok_records_LDFLAGS = $(pp_fuzz_ldflags)
 tests_fuzz_fuzz_tok_records_LDADD = $(PP_FUZZ_LIBS)
+# The identifier's sidecars, read next to a small fixed model.
+tests_fuzz_fuzz_lid_sidecars_SOURCES = tests/fuzz/fuzz_lid_sidecars.c tests/fuzz/fuzz_texts.h $(pp_fuzz_common)
+tests_fuzz_fuzz_lid_sidecars_CPPFLAGS = $(PP_FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_lid_sidecars_LDFLAGS = $(pp_fuzz_ldflags)
+tests_fuzz_fuzz_lid_sidecars_LDADD = $(PP_FUZZ_LIBS)
+EXTRA_DIST += tests/fuzz/make-seeds-lid.sh tests/data/lid/tiny.ftz tests/data/lid/tiny.jq \
+	tests/data/lid/SOURCE.md
 
 # make check: every target replays its seeds and regression inputs.
 TESTS += tests/fuzz/replay.sh

@@ -185,5 +185,7 @@ JSON
 printf '\357\273\277{"text":"bom","lang":"yo"}\r\n{"text":"crlf","n":1.25}\r\n\r\n\377\376{"text":"bad"}\n{"text":"a\355\240\200b"}\n' >"$TR/bom-crlf.jsonl"
 perl -e 'print "{\"text\":\"deep\",\"d\":", "[" x 1100, "]" x 1100, "}\n"' >"$TR/deep.jsonl"
 printf 'plain text, the 123\n\tctl \001 del \177 nul \000 end\nẸ̀kọ́ 你好 😀\nbad \300\200 \355\240\200 \364\220\200\200 \341\272\n' >"$TR/plain.txt"
+# The language identifier's sidecars (profiles, thresholds) of a fixed model.
+POLYPHONY=$POLYPHONY sh "$top/tests/fuzz/make-seeds-lid.sh" "$S/fuzz_lid_sidecars"
 
 du -sh "$S"

@@ -38,6 +38,7 @@ dict() {
     fuzz_jsonl* | fuzz_hf | fuzz_ledger | fuzz_safetensors | fuzz_*_config) echo "-dict=$top_srcdir/tests/fuzz/dicts/json.dict" ;;
     fuzz_profile | fuzz_template | fuzz_ingest_*) echo "-dict=$top_srcdir/tests/fuzz/dicts/xml.dict" ;;
     fuzz_tok_records) echo "-dict=$top_srcdir/tests/fuzz/dicts/records.dict" ;;
+    fuzz_lid_sidecars) echo "-dict=$top_srcdir/tests/fuzz/dicts/lid-sidecars.dict" ;;
     esac
 }
 
