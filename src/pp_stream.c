@@ -515,8 +515,20 @@ pp_status pp_output_open_with(const char *path, pp_compression comp, pp_output *
         pp_output_abort(o);
         return pp_error_set(err, PP_ERR_NOMEM, path, 0, "out of memory");
     }
+    struct stat st;
     if (is_stdout) {
         o->fd = 1;
+    } else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* A device or a FIFO (/dev/null, a pipe a reader waits on) is written
+         * in place: renaming a temporary file over it would replace it with a
+         * regular file (for /dev/null, the whole system's). */
+        o->fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (o->fd < 0) {
+            pp_status s = io_error(err, path, "cannot open for writing");
+            pp_output_abort(o);
+            return s;
+        }
+        o->own_fd = 1;
     } else {
         pp_status chk = pp_output_check_path(path, err);
         if (chk != PP_OK) {
@@ -669,13 +681,13 @@ pp_status pp_output_close(pp_output *o, pp_error *err)
         if (close(o->fd) != 0 && s == PP_OK)
             s = io_error(err, o->name, "cannot close");
         o->fd = -1;
-        if (s == PP_OK) /* an input opened after this output began */
+        if (s == PP_OK && o->tmpname) /* an input opened after this output began */
             s = pp_output_check_path(o->name, err);
-        if (s == PP_OK) {
+        if (s == PP_OK && o->tmpname) {
             if (rename(o->tmpname, o->name) != 0)
                 s = io_error(err, o->name, "cannot rename temporary file into place");
         }
-        if (s != PP_OK)
+        if (s != PP_OK && o->tmpname)
             unlink(o->tmpname);
     }
     output_free(o);

@@ -158,4 +158,21 @@ if [ -n "${POLYPHONY_DATA:-}" ] && [ -f "$B" ] && command -v jq >/dev/null; then
     expect_same "$TMP/udhr-head.jsonl" "$TMP/again.jsonl" "bundle: not a fixed point of ingest"
 fi
 
+# -o naming a FIFO (or a device such as /dev/null) writes into it: a
+# temporary file renamed over it replaced it with a regular file, and the
+# reader waiting on the FIFO got nothing (as root, -o /dev/null replaced the
+# system's /dev/null)
+if mkfifo "$TMP/fifo" 2>/dev/null; then
+    cat "$TMP/fifo" > "$TMP/fifo.out" &
+    reader=$!
+    check "-o a FIFO" pp ingest -o "$TMP/fifo" "$D/paragraphs.txt"
+    if [ -p "$TMP/fifo" ]; then
+        wait "$reader"
+        expect_grep '"text":' "$TMP/fifo.out"
+    else
+        kill "$reader" 2>/dev/null
+        fail "-o a FIFO: the FIFO was replaced by a regular file"
+    fi
+fi
+
 finish
