@@ -36,15 +36,17 @@ struct pp_lid {
     double override;     /* < 0: use thr[] */
     double deflt;
     /* Trigram profiles (MODEL.profiles.tsv): a label has one per domain of
-     * its training text (a run of lines); its similarity is its best one's. */
+     * its training text; its similarity is its best one's. */
     struct prof_run {
         size_t from, to;     /* its range in pkeys/pw */
-        int next;            /* the label's next run (-1: none) */
+        int next;            /* the label's next profile (-1: none) */
+        int label;           /* whose profile it is */
+        uint64_t dom;        /* hash of its domain ("" when the file has none) */
         pp_profile_vec *vec; /* its look-up table, built on first use */
     } *runs;
     int nruns, capruns;
     int *pfirst;         /* per label: its first run (-1: no profile) */
-    int *plast;          /* and its last (new runs are linked after it) */
+    int *plast;          /* and its last (new profiles are linked after it) */
     int nprof;           /* labels with a profile */
     uint64_t *pkeys;     /* profiles' hashed trigrams, run by run */
     double *pw;          /* and their weights, log(1 + count) */
@@ -246,8 +248,8 @@ done:
 }
 
 /* MODEL.profiles.tsv(.zst): "label<TAB>trigram<TAB>count[<TAB>domain]" lines
- * ('#' comments). A run of lines with the same label and domain is one
- * profile: a label trained on several domains (the source of its records,
+ * ('#' comments). The lines of one label and domain make one profile,
+ * wherever they are in the file: a label trained on several domains (the source of its records,
  * `lid profiles --per-source`) has one per domain, and its similarity to a
  * text is that of its closest profile, so a text in a domain where the
  * label had little training text is not held against it. Each vector weighs
@@ -275,9 +277,50 @@ static double parse_count(const char *s, size_t n)
     return *e ? -1 : c;
 }
 
-/* Start a profile run for label ix at offset n of pkeys; -1 out of memory. */
-static int start_run(pp_lid *l, int ix, size_t n)
+/* The profiles met so far while reading, by (label, domain): an
+ * open-addressing table of profile indexes (-1 empty), so that a label's
+ * lines for one domain make one profile however the file orders them. */
+typedef struct prof_index {
+    int *slot;
+    size_t mask, used;
+} prof_index;
+
+static size_t prof_hash(int label, uint64_t dom)
 {
+    uint64_t h = dom ^ ((uint64_t)(unsigned)label * 0x9E3779B97F4A7C15ULL);
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* Label ix's profile for domain dom: found, or made and linked after the
+ * label's last one; -1 out of memory. */
+static int profile_for(pp_lid *l, prof_index *pi, int ix, uint64_t dom)
+{
+    if (2 * (pi->used + 1) > pi->mask + 1) { /* grow and rehash at half full */
+        size_t nm = pi->mask ? 2 * pi->mask + 1 : 1023;
+        int *ns = malloc((nm + 1) * sizeof *ns);
+        if (!ns)
+            return -1;
+        for (size_t i = 0; i <= nm; i++)
+            ns[i] = -1;
+        for (size_t i = 0; pi->slot && i <= pi->mask; i++) {
+            int r = pi->slot[i];
+            if (r < 0)
+                continue;
+            size_t k = prof_hash(l->runs[r].label, l->runs[r].dom) & nm;
+            while (ns[k] >= 0)
+                k = (k + 1) & nm;
+            ns[k] = r;
+        }
+        free(pi->slot);
+        pi->slot = ns;
+        pi->mask = nm;
+    }
+    size_t k = prof_hash(ix, dom) & pi->mask;
+    for (; pi->slot[k] >= 0; k = (k + 1) & pi->mask) {
+        const struct prof_run *r = &l->runs[pi->slot[k]];
+        if (r->label == ix && r->dom == dom)
+            return pi->slot[k];
+    }
     if (l->nruns == l->capruns) {
         int nc = l->capruns ? 2 * l->capruns : 512;
         struct prof_run *nr = realloc(l->runs, (size_t)nc * sizeof *nr);
@@ -287,17 +330,19 @@ static int start_run(pp_lid *l, int ix, size_t n)
         l->capruns = nc;
     }
     struct prof_run *r = &l->runs[l->nruns];
-    r->from = r->to = n;
+    memset(r, 0, sizeof *r);
     r->next = -1;
-    r->vec = NULL;
+    r->label = ix;
+    r->dom = dom;
     if (l->pfirst[ix] < 0) {
         l->pfirst[ix] = l->nruns;
         l->nprof++;
-    } else { /* (not a walk down the list: a label's lines alternating
-                between two domains make a run per line) */
+    } else {
         l->runs[l->plast[ix]].next = l->nruns;
     }
     l->plast[ix] = l->nruns;
+    pi->slot[k] = l->nruns;
+    pi->used++;
     return l->nruns++;
 }
 
@@ -310,9 +355,11 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
     size_t cap = 4096, n = 0;
     uint64_t *keys = malloc(cap * sizeof *keys);
     double *w = malloc(cap * sizeof *w);
+    int *krun = malloc(cap * sizeof *krun); /* each line's profile */
+    prof_index pi = {NULL, 0, 0};
     l->pfirst = malloc(((size_t)l->nlabels + 1) * sizeof *l->pfirst);
     l->plast = malloc(((size_t)l->nlabels + 1) * sizeof *l->plast);
-    if (!keys || !w || !l->pfirst || !l->plast) {
+    if (!keys || !w || !krun || !l->pfirst || !l->plast) {
         st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
         goto done;
     }
@@ -323,7 +370,7 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
     double lg[1024]; /* log1p of small integer counts, -1 until needed */
     for (size_t i = 0; i < sizeof lg / sizeof lg[0]; i++)
         lg[i] = -1.0;
-    int cur_ix = -1, run = -1; /* the line's label; the run being read */
+    int cur_ix = -1, run = -1; /* the line's label; its profile */
     for (;;) {
         const char *line;
         size_t len;
@@ -375,10 +422,8 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
         if (l->check) /* the letters the label's training text used */
             pp_lid_check_profile_trigram(l->check, t1 + 1, (size_t)(t2 - t1 - 1));
         if (new_run) {
-            if (run >= 0)
-                l->runs[run].to = n;
             run = -1;
-            if (cur_ix >= 0 && (run = start_run(l, cur_ix, n)) < 0) {
+            if (cur_ix >= 0 && (run = profile_for(l, &pi, cur_ix, XXH3_64bits(dom, domlen))) < 0) {
                 st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
                 goto done;
             }
@@ -393,11 +438,15 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
             double *nw = realloc(w, cap * sizeof *nw);
             if (nw)
                 w = nw;
-            if (!nk || !nw) {
+            int *nr = realloc(krun, cap * sizeof *nr);
+            if (nr)
+                krun = nr;
+            if (!nk || !nw || !nr) {
                 st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
                 goto done;
             }
         }
+        krun[n] = run;
         keys[n] = XXH3_64bits(t1 + 1, (size_t)(t2 - t1 - 1));
         /* Log-scaled counts: frequent trigrams shared by many languages must
          * not drown the rarer ones that tell close languages apart. Most
@@ -411,17 +460,36 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
             w[n] = log1p(c);
         n++;
     }
-    if (run >= 0)
-        l->runs[run].to = n;
     if (l->check)
         pp_lid_check_profile_end(l->check);
-    l->pkeys = keys;
-    l->pw = w;
-    keys = NULL;
-    w = NULL;
+    /* Each profile's lines together (a counting sort by profile, stable):
+     * the file may interleave a label's domains, or other labels. */
+    for (int r = 0; r < l->nruns; r++)
+        l->runs[r].from = l->runs[r].to = 0;
+    for (size_t i = 0; i < n; i++)
+        l->runs[krun[i]].to++;
+    size_t at = 0;
+    for (int r = 0; r < l->nruns; r++) {
+        size_t c = l->runs[r].to;
+        l->runs[r].from = l->runs[r].to = at;
+        at += c;
+    }
+    l->pkeys = malloc((n ? n : 1) * sizeof *l->pkeys);
+    l->pw = malloc((n ? n : 1) * sizeof *l->pw);
+    if (!l->pkeys || !l->pw) {
+        st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t j = l->runs[krun[i]].to++;
+        l->pkeys[j] = keys[i];
+        l->pw[j] = w[i];
+    }
 done:
     free(keys);
     free(w);
+    free(krun);
+    free(pi.slot);
     pp_input_close(in);
     return st;
 }
@@ -436,9 +504,10 @@ static double label_sim(pp_lid *l, int ix, const uint64_t *tk, const double *tw,
     double best = 0.0;
     for (int k = l->pfirst[ix]; k >= 0; k = l->runs[k].next) {
         struct prof_run *r = &l->runs[k];
-        if (!r->vec && r->to > r->from)
+        if (!r->vec && r->to > r->from &&
             pp_profile_vec_from(l->pkeys + r->from, l->pw + r->from, r->to - r->from, &r->vec,
-                                NULL);
+                                NULL) != PP_OK)
+            r->to = r->from; /* (not tried again on every text) */
         double c = r->vec ? pp_profile_dot(r->vec, tk, tw, tn) : 0.0;
         if (c > best)
             best = c;

@@ -637,6 +637,8 @@ int pp_lid_check_group(const pp_registry *reg, const char *a, const char *b, cha
     const char *fa = pp_language_family_path(la), *fb = pp_language_family_path(lb);
     if (!la || !lb || !fa || !fb || !*fa || strcmp(fa, fb) != 0)
         return 0;
+    if (la->macrolanguage && lb->macrolanguage && strcmp(la->macrolanguage, lb->macrolanguage) == 0)
+        return 0; /* sisters: their macrolanguage is the answer, not the group */
     const char *leaf = strrchr(fa, '/');
     leaf = leaf ? leaf + 1 : fa;
     if (strlen(leaf) != 3)

@@ -848,6 +848,12 @@ static int cmp_count_desc(const void *a, const void *b)
     return x->h < y->h ? -1 : x->h > y->h;
 }
 
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
 {
     pp_reader *r = NULL;
@@ -887,12 +893,15 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
         /* one profile per label, or per label and domain: "label<TAB>domain" */
         char key[64 + PP_LID_DOMAIN_MAX + 1];
         if (o->source_field) {
-            const char *src = json_string_value(json_object_get(rec, o->source_field));
+            json_t *sv = json_object_get(rec, o->source_field);
+            const char *src = json_string_value(sv);
             size_t sl = src ? strlen(src) : 0;
-            if (sl >= PP_LID_DOMAIN_MAX || (src && strpbrk(src, "\t\n\r"))) {
+            if ((sv && !json_is_string(sv) && !json_is_null(sv)) || sl >= PP_LID_DOMAIN_MAX ||
+                (src && (sl == 0 || strpbrk(src, "\t\n\r")))) {
                 st = pp_error_set(err, PP_ERR_INVALID, pp_reader_name(r), pp_reader_lineno(r),
-                                  "\"%s\" is not usable as a profile domain (at most %d bytes, "
-                                  "no tab or line break)", o->source_field, PP_LID_DOMAIN_MAX - 1);
+                                  "\"%s\" is not usable as a profile domain (a string of 1 to "
+                                  "%d bytes, no tab or line break)", o->source_field,
+                                  PP_LID_DOMAIN_MAX - 1);
                 json_decref(rec);
                 goto done;
             }
@@ -1027,20 +1036,26 @@ pp_status pp_lid_build_profiles(const pp_lid_profile_opts *o, pp_error *err)
                        "text padded with spaces, count (the %d most frequent per label)\n",
                        o->top);
     st = pp_output_write(out, line, (size_t)len, err);
-    /* A label's profiles one after another, labels in the order first met. */
+    /* A label's profiles one after another, labels in the order first met:
+     * sort the slots by (first slot of their label, slot). */
     order = malloc((nnames + 1) * sizeof *order);
     if (!order && st == PP_OK)
         st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
     size_t no = 0;
+    json_t *firsts = json_object();
     for (size_t i = 0; i < nnames && st == PP_OK; i++) {
-        size_t li = strcspn(names[i], "\t");
-        int seen = 0;
-        for (size_t k = 0; k < i && !seen; k++)
-            seen = strncmp(names[k], names[i], li) == 0 && strcspn(names[k], "\t") == li;
-        for (size_t k = i; k < nnames && !seen; k++)
-            if (strncmp(names[k], names[i], li) == 0 && strcspn(names[k], "\t") == li)
-                order[no++] = k;
+        char lab1[64];
+        snprintf(lab1, sizeof lab1, "%.*s", (int)strcspn(names[i], "\t"), names[i]);
+        json_t *f = json_object_get(firsts, lab1);
+        if (!f)
+            json_object_set_new(firsts, lab1, f = json_integer((json_int_t)i));
+        order[no++] = (size_t)json_integer_value(f) * (nnames + 1) + i;
     }
+    json_decref(firsts);
+    if (no > 1)
+        qsort(order, no, sizeof *order, cmp_size);
+    for (size_t oi = 0; oi < no; oi++)
+        order[oi] %= nnames + 1;
     for (size_t oi = 0; oi < no && st == PP_OK; oi++) {
         size_t i = order[oi];
         for (size_t j = 0; j < acc[i].npairs && st == PP_OK; j++) {

@@ -163,7 +163,7 @@ fi
 # reader waiting on the FIFO got nothing (as root, -o /dev/null replaced the
 # system's /dev/null)
 if mkfifo "$TMP/fifo" 2>/dev/null; then
-    cat "$TMP/fifo" > "$TMP/fifo.out" &
+    timeout 60 cat "$TMP/fifo" > "$TMP/fifo.out" & # (a failed run never opens it)
     reader=$!
     check "-o a FIFO" pp ingest -o "$TMP/fifo" "$D/paragraphs.txt"
     if [ -p "$TMP/fifo" ]; then

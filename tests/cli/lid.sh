@@ -183,7 +183,15 @@ expect_eq "$(grep -c '^en	[^	]*	[0-9]*	b$' "$TMP/ps.tsv")" 50 "profile of en fro
 expect_eq "$(grep -c '^ru	[^	]*	[0-9]*$' "$TMP/ps.tsv")" 50 "profile of ru without a source"
 expect_eq "$(cut -f1 "$TMP/ps.tsv" | grep -v '^#' | uniq | grep -c '^en$')" 1 "en's profiles together"
 check "lid with per-source profiles" pp lid --model "$TMP/b.ftz" "$TMP/in.jsonl" > "$TMP/ps.out"
-jq -c '{id, "s": (.lid_similarity // -1 | . * 1000 | round)}' "$TMP/ps.out" > "$TMP/ps.sims"
+# lid train --profile-per-source writes the same columns
+check "train --profile-per-source" pp lid train --input "$TMP/src.jsonl" --output "$TMP/pps.ftz" \
+    --no-sentences --profile-per-source --profile-top 20 $small
+zstd -dc "$TMP/pps.ftz.profiles.tsv.zst" > "$TMP/pps.tsv"
+expect_eq "$(grep -c '^eng_Latn	[^	]*	[0-9]*	[ab]$' "$TMP/pps.tsv")" 40 "train: en's two profiles"
+# a source that is not a string is not a domain
+jq -c 'if .lang == "en" then .source = 7 else . end' "$TMP/src.jsonl" > "$TMP/src7.jsonl"
+expect_status 1 pp lid profiles --input "$TMP/src7.jsonl" --model "$TMP/b.ftz" --bcp47-labels --per-source
+expect_grep 'src7.jsonl:[0-9]*: "source" is not usable as a profile domain' "$TMP/err"
 # a label's similarity is that of its closest profile: eng_Latn's own
 # profile plus one of junk trigrams (first or last) changes nothing; the
 # junk one alone does
@@ -202,6 +210,27 @@ for order in "own junk" "junk own"; do
     jq -c '{id, "s": (.lid_similarity // -1 | . * 1000 | round)}' "$TMP/d.out" > "$TMP/d.sims"
     expect_same "$TMP/g.sims" "$TMP/d.sims" "closest profile ($order)"
 done
+# one profile however the file orders its lines: eng_Latn's own lines split
+# in two by another label's (one the model has, one it does not) are one
+# profile, not two halves
+n_own=$(wc -l < "$TMP/own")
+head -n $((n_own / 2)) "$TMP/own" > "$TMP/own1"
+tail -n +$((n_own / 2 + 1)) "$TMP/own" > "$TMP/own2"
+printf 'zzz_Latn\tabc\t3\townn\n' > "$TMP/alien"
+grep '^rus_Cyrl	' "$TMP/g.profiles.tsv" | sed 's/$/	own/' > "$TMP/rus"
+grep -v '^eng_Latn	\|^rus_Cyrl	' "$TMP/g.profiles.tsv" > "$TMP/rest2"
+cat "$TMP/own1" "$TMP/alien" "$TMP/rus" "$TMP/own2" "$TMP/rest2" > "$TMP/d.ftz.profiles.tsv"
+check "profiles: a label's lines apart" pp lid --model "$TMP/d.ftz" --min-similarity 0.001 \
+    "$TMP/in.jsonl" > "$TMP/d.out"
+jq -c '{id, "s": (.lid_similarity // -1 | . * 1000 | round)}' "$TMP/d.out" > "$TMP/d.sims"
+expect_same "$TMP/g.sims" "$TMP/d.sims" "a label's lines apart make one profile"
+# a domain of 63 bytes is one
+sed "s/	own\$/	$(printf '%063d' 0)/" "$TMP/own" > "$TMP/own63"
+cat "$TMP/own63" "$TMP/rest" > "$TMP/d.ftz.profiles.tsv"
+check "profiles: a 63-byte domain" pp lid --model "$TMP/d.ftz" --min-similarity 0.001 \
+    "$TMP/in.jsonl" > "$TMP/d.out"
+jq -c '{id, "s": (.lid_similarity // -1 | . * 1000 | round)}' "$TMP/d.out" > "$TMP/d.sims"
+expect_same "$TMP/g.sims" "$TMP/d.sims" "a 63-byte domain"
 cat "$TMP/junk" "$TMP/rest" > "$TMP/d.ftz.profiles.tsv"
 check "profiles: junk alone" pp lid --model "$TMP/d.ftz" --min-similarity 0.001 "$TMP/in.jsonl" \
     > "$TMP/d.out"
@@ -310,6 +339,11 @@ if [ -f "$POLYPHONY_DATA/langs/models/udhr-lid.ftz" ]; then
         and .[0].lid_rule == "group" and (.[0].lid_candidates | length) == 2
         and .[1].lang == "hbs" and .[1].lid_rule == "sisters" and (.[1] | has("iso639_5") | not)' \
         "$TMP/gr.out"
+    # languages of one macrolanguage are sisters, never a group, even when
+    # the sisters rule is off
+    check "groups: no sisters" pp lid --sister-margin 0 --group-margin 1 < "$TMP/sh.in" > "$TMP/grs.out"
+    expect_jq_slurp 'all(.lid_rule != "group" and (.iso639_3 | IN("hrv", "srp", "bos", "cnr")))' \
+        "$TMP/grs.out"
     check "groups off" pp lid < "$TMP/gr.in" > "$TMP/gr0.out"
     expect_jq_slurp 'all(.lid_rule != "group" and (has("iso639_5") | not))' "$TMP/gr0.out"
     check "eval --group-margin" pp lid eval --gold gold --group-margin 1 "$TMP/gr.in" > "$TMP/gr.eval"
