@@ -959,53 +959,33 @@ static pp_status decide_by_letters(const pp_lid_label *cand, int pick, pp_lid_re
     return PP_OK;
 }
 
-/* Sisters: the macrolanguage of the two best candidates, when they have one
- * and its languages' probability among the candidates reaches need. */
-static int decide_by_sisters(pp_lid *l, const pp_lid_label *cand, int n, double need,
-                             pp_lid_result *res)
+/* Sisters or a group: the code the two best candidates share as `kind` kin
+ * (their macrolanguage, or their ISO 639-5 group), when their kin's
+ * probability among the candidates reaches need. */
+static int decide_by_kin(pp_lid *l, pp_lid_kin kind, const pp_lid_label *cand, int n,
+                         double need, pp_lid_result *res)
 {
     if (n < 2)
         return 0;
     lid_registry(l);
-    char macro[8];
-    if (!pp_lid_check_sisters(l->reg, cand[0].iso639_3, cand[1].iso639_3, macro))
+    char code[8];
+    if (!pp_lid_check_kin(l->reg, kind, cand[0].iso639_3, cand[1].iso639_3, code))
         return 0;
-    double prob = pp_lid_check_macro_prob(l->reg, macro, cand, n);
+    double prob = pp_lid_check_kin_prob(l->reg, kind, cand[0].iso639_3, cand, n);
     if (prob < need)
         return 0;
     memset(&res->best, 0, sizeof res->best);
-    pp_lid_label_map(macro, &res->best, NULL);
+    if (kind == PP_LID_KIN_SISTERS) {
+        pp_lid_label_map(code, &res->best, NULL);
+        res->rule = PP_LID_BY_SISTERS;
+    } else { /* an ISO 639-5 code is no ISO 639-3 one: iso639_3 stays empty */
+        copy_str(res->best.lang, sizeof res->best.lang, code);
+        copy_str(res->best.label, sizeof res->best.label, code);
+        res->rule = PP_LID_BY_GROUP;
+    }
     snprintf(res->best.script, sizeof res->best.script, "%s",
              cand[0].script[0] ? cand[0].script : res->text_script);
     res->best.prob = prob > 1.0 ? 1.0 : prob;
-    res->rule = PP_LID_BY_SISTERS;
-    res->abstained = PP_LID_DECIDED;
-    return 1;
-}
-
-/* Groups: the ISO 639-5 group of the two best candidates, when they share
- * their family path and its languages' probability among the candidates
- * reaches need. */
-static int decide_by_group(pp_lid *l, const pp_lid_label *cand, int n, double need,
-                           pp_lid_result *res)
-{
-    if (n < 2)
-        return 0;
-    lid_registry(l);
-    char group[8];
-    if (!pp_lid_check_group(l->reg, cand[0].iso639_3, cand[1].iso639_3, group))
-        return 0;
-    const char *path = pp_language_family_path(pp_registry_get(l->reg, cand[0].iso639_3));
-    double prob = pp_lid_check_group_prob(l->reg, path, cand, n);
-    if (prob < need)
-        return 0;
-    memset(&res->best, 0, sizeof res->best);
-    copy_str(res->best.lang, sizeof res->best.lang, group);
-    copy_str(res->best.label, sizeof res->best.label, group);
-    snprintf(res->best.script, sizeof res->best.script, "%s",
-             cand[0].script[0] ? cand[0].script : res->text_script);
-    res->best.prob = prob > 1.0 ? 1.0 : prob;
-    res->rule = PP_LID_BY_GROUP;
     res->abstained = PP_LID_DECIDED;
     return 1;
 }
@@ -1199,10 +1179,10 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
         why = PP_LID_DISSIMILAR;
     /* Sisters the model could not choose between, sure of their macrolanguage. */
     if (why == PP_LID_LOW_SCORE && l->sister_margin > 0 &&
-        decide_by_sisters(l, cand, ncand, res->threshold, res))
+        decide_by_kin(l, PP_LID_KIN_SISTERS, cand, ncand, res->threshold, res))
         return PP_OK;
     if (why == PP_LID_LOW_SCORE && l->group_margin > 0 &&
-        decide_by_group(l, cand, ncand, res->threshold, res))
+        decide_by_kin(l, PP_LID_KIN_GROUP, cand, ncand, res->threshold, res))
         return PP_OK;
     if (why != PP_LID_DECIDED && grp && letters >= l->script_min &&
         (grp->lone[0] || grp->macro[0])) {
@@ -1216,10 +1196,10 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
         return PP_OK;
     }
     if (l->sister_margin > 0 && sister_gap < l->sister_margin &&
-        decide_by_sisters(l, cand, ncand, 0.0, res))
+        decide_by_kin(l, PP_LID_KIN_SISTERS, cand, ncand, 0.0, res))
         return PP_OK;
     if (l->group_margin > 0 && sister_gap < l->group_margin &&
-        decide_by_group(l, cand, ncand, 0.0, res))
+        decide_by_kin(l, PP_LID_KIN_GROUP, cand, ncand, 0.0, res))
         return PP_OK;
     res->best = *b;
     if (!res->best.script[0])

@@ -603,58 +603,48 @@ int pp_lid_check_letters(pp_lid_check *c, const pp_lid_label *cands, int n, cons
     return best;
 }
 
-int pp_lid_check_sisters(const pp_registry *reg, const char *a, const char *b, char macro[8])
+/* What makes two languages kin: their macrolanguage (sisters), or their
+ * family path (a group); NULL or "" when the language has none. */
+static const char *kin_key(const pp_language *l, pp_lid_kin kind)
 {
-    macro[0] = '\0';
+    if (!l)
+        return NULL;
+    return kind == PP_LID_KIN_SISTERS ? l->macrolanguage : pp_language_family_path(l);
+}
+
+int pp_lid_check_kin(const pp_registry *reg, pp_lid_kin kind, const char *a, const char *b,
+                     char code[8])
+{
+    code[0] = '\0';
     if (!reg || !*a || !*b || strcmp(a, b) == 0)
         return 0;
     const pp_language *la = pp_registry_get(reg, a), *lb = pp_registry_get(reg, b);
-    if (!la || !lb || !la->macrolanguage || !lb->macrolanguage ||
-        strcmp(la->macrolanguage, lb->macrolanguage) != 0)
+    const char *ka = kin_key(la, kind), *kb = kin_key(lb, kind);
+    if (!ka || !kb || !*ka || strcmp(ka, kb) != 0)
         return 0;
-    snprintf(macro, 8, "%s", la->macrolanguage);
-    return 1;
-}
-
-double pp_lid_check_macro_prob(const pp_registry *reg, const char *macro,
-                               const pp_lid_label *cands, int n)
-{
-    double p = 0;
-    for (int i = 0; i < n; i++) {
-        const pp_language *l = reg ? pp_registry_get(reg, cands[i].iso639_3) : NULL;
-        if (l && l->macrolanguage && strcmp(l->macrolanguage, macro) == 0)
-            p += cands[i].prob;
+    if (kind == PP_LID_KIN_SISTERS) {
+        snprintf(code, 8, "%s", ka);
+        return 1;
     }
-    return p;
-}
-
-int pp_lid_check_group(const pp_registry *reg, const char *a, const char *b, char group[8])
-{
-    group[0] = '\0';
-    if (!reg || !*a || !*b || strcmp(a, b) == 0)
-        return 0;
-    const pp_language *la = pp_registry_get(reg, a), *lb = pp_registry_get(reg, b);
-    const char *fa = pp_language_family_path(la), *fb = pp_language_family_path(lb);
-    if (!la || !lb || !fa || !fb || !*fa || strcmp(fa, fb) != 0)
-        return 0;
-    if (la->macrolanguage && lb->macrolanguage && strcmp(la->macrolanguage, lb->macrolanguage) == 0)
+    const char *ma = kin_key(la, PP_LID_KIN_SISTERS), *mb = kin_key(lb, PP_LID_KIN_SISTERS);
+    if (ma && mb && strcmp(ma, mb) == 0)
         return 0; /* sisters: their macrolanguage is the answer, not the group */
-    const char *leaf = strrchr(fa, '/');
-    leaf = leaf ? leaf + 1 : fa;
+    const char *leaf = strrchr(ka, '/');
+    leaf = leaf ? leaf + 1 : ka;
     if (strlen(leaf) != 3)
         return 0; /* (not an ISO 639-5 code) */
-    snprintf(group, 8, "%s", leaf);
+    snprintf(code, 8, "%s", leaf);
     return 1;
 }
 
-double pp_lid_check_group_prob(const pp_registry *reg, const char *path,
-                               const pp_lid_label *cands, int n)
+double pp_lid_check_kin_prob(const pp_registry *reg, pp_lid_kin kind, const char *a,
+                             const pp_lid_label *cands, int n)
 {
+    const char *ka = reg ? kin_key(pp_registry_get(reg, a), kind) : NULL;
     double p = 0;
-    for (int i = 0; i < n; i++) {
-        const pp_language *l = reg ? pp_registry_get(reg, cands[i].iso639_3) : NULL;
-        const char *f = pp_language_family_path(l);
-        if (l && f && strcmp(f, path) == 0)
+    for (int i = 0; ka && *ka && i < n; i++) {
+        const char *k = kin_key(pp_registry_get(reg, cands[i].iso639_3), kind);
+        if (k && strcmp(k, ka) == 0)
             p += cands[i].prob;
     }
     return p;

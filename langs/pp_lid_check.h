@@ -61,19 +61,18 @@ double pp_lid_check_foreign(pp_lid_check *c, const pp_lid_label *m, const char *
 int pp_lid_check_letters(pp_lid_check *c, const pp_lid_label *cands, int n, const char *pre,
                          size_t len, const char *script, double max_share, double *foreign0);
 
-/* The macrolanguage (ISO 639-3, in macro[8]) that individual languages a and
- * b both belong to; 0 when they are the same language or not sisters. */
-int pp_lid_check_sisters(const pp_registry *reg, const char *a, const char *b, char macro[8]);
-/* The summed probability of the candidates that belong to `macro`. */
-double pp_lid_check_macro_prob(const pp_registry *reg, const char *macro,
-                               const pp_lid_label *cands, int n);
+/* Kin among the candidates: sisters share a macrolanguage (the answer is
+ * its ISO 639-3 code); a group shares the registry's family path down to its
+ * last level, an ISO 639-5 code, and is not sisters (the answer is that code). */
+typedef enum { PP_LID_KIN_SISTERS, PP_LID_KIN_GROUP } pp_lid_kin;
 
-/* The ISO 639-5 group (its code, in group[8]) of languages a and b when they
- * are different languages with the same family path in the registry (the
- * group is its last level); 0 otherwise. */
-int pp_lid_check_group(const pp_registry *reg, const char *a, const char *b, char group[8]);
-/* The summed probability of the candidates whose family path is `path`. */
-double pp_lid_check_group_prob(const pp_registry *reg, const char *path,
-                               const pp_lid_label *cands, int n);
+/* The code that different languages a and b share as `kind` kin, in
+ * code[8]; 0 when they are the same language or not such kin. */
+int pp_lid_check_kin(const pp_registry *reg, pp_lid_kin kind, const char *a, const char *b,
+                     char code[8]);
+/* The summed probability of the candidates that are language a's `kind` kin
+ * (a among them). */
+double pp_lid_check_kin_prob(const pp_registry *reg, pp_lid_kin kind, const char *a,
+                             const pp_lid_label *cands, int n);
 
 #endif
