@@ -16,16 +16,7 @@ train="$TESTDATA/lid/train.jsonl"
 jq -r '"__label__" + .lang + " " + .text' "$train" > "$TMP/train.txt"
 {
     jq -r .text "$train"
-    cat <<'TXT'
-THE RIVER IS VERY COLD THIS MORNING!!!
-Сегодня ОЧЕНЬ холодный ветер... 2024
-Der Fluss ist heute Abend sehr kalt, oder?
-Le VENT est froid ; n'est-ce pas ?
-"Schule" -- 12:30, école?
-grandmother's GARDEN (small) behind her house
-a
-Москва Paris Berlin London
-TXT
+    cat "$TESTDATA/lid/raw-lines.txt"
 } > "$TMP/text.txt"
 jq -cR '{text: .}' "$TMP/text.txt" > "$TMP/text.jsonl"
 n=$(wc -l < "$TMP/text.txt")

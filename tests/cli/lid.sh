@@ -80,14 +80,7 @@ expect_same "$TMP/f.g" "$TMP/f.b" "label styles map to different fields"
 # --preprocess none: the model reads the text as fastText's own predict
 # reads a line, so lid_top gives fastText's labels and probabilities
 if command -v fasttext >/dev/null 2>&1; then
-    cat > "$TMP/raw.txt" <<'TXT'
-THE RIVER IS VERY COLD THIS MORNING!!!
-Сегодня ОЧЕНЬ холодный ветер... 2024
-Der Fluss ist heute Abend sehr kalt, oder?
-Le VENT est froid ; n'est-ce pas ?
-"Schule" -- 12:30, école?
-grandmother's GARDEN (small) behind her house
-TXT
+    head -n 6 "$TESTDATA/lid/raw-lines.txt" > "$TMP/raw.txt"
     jq -cR '{text: .}' "$TMP/raw.txt" > "$TMP/raw.jsonl"
     fasttext predict-prob "$TMP/g.ftz" - 1 < "$TMP/raw.txt" > "$TMP/ft.out"
     expect_lines 6 "$TMP/ft.out"
