@@ -37,7 +37,7 @@ EXTRA_DIST += bench/lid/run.sh bench/lid/udhr-test.sh bench/lid/bible2jsonl.mjs 
 	bench/lid/franc.mjs bench/lid/cld2_driver.cc bench/lid/macro-fold.tsv \
 	bench/lid/script-rule.sh bench/lid/catalogs2jsonl.py bench/lid/fasttext-parity.sh \
 	bench/lid/calibrate.sh bench/lid/e2e.sh bench/lid/catalogs.sh bench/lid/ui-locales.txt \
-	bench/lid/lid176.sh \
+	bench/lid/lid176.sh bench/lid/groups.sh \
 	langs/models/data/SOURCE.md langs/models/data/bible-train.py \
 	langs/models/data/bible-train.jsonl.zst
 nobase_dist_pkgdata_DATA += langs/models/udhr-lid.ftz langs/models/udhr-lid.ftz.thresholds.json \

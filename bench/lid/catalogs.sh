@@ -7,7 +7,8 @@
 #
 # Usage: bench/lid/catalogs.sh
 #   Environment: POLYPHONY (default ./polyphony), MODEL (default: bundled),
-#   PER (default 200), WORK (default /tmp/pp-bench-lid). Needs python3, jq.
+#   PER (default 200), WORK (default /tmp/pp-bench-lid), LID_OPTS (more options
+#   for polyphony lid). Needs python3, jq.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -20,7 +21,9 @@ mkdir -p "$WORK"
 python3 "$here/catalogs2jsonl.py" --per "$PER" $(grep -v '^#' "$here/ui-locales.txt") \
     > "$WORK/ui.jsonl"
 "$POLYPHONY" lid labels --model "$MODEL" | cut -f3 | sort -u | paste -sd, > "$WORK/ui.langs"
-"$POLYPHONY" lid --quiet --model "$MODEL" "$WORK/ui.jsonl" > "$WORK/ui.lid.jsonl"
+# LID_OPTS: more options for the identifier (e.g. --rerank-skip 0.95)
+# shellcheck disable=SC2086
+"$POLYPHONY" lid --quiet --model "$MODEL" ${LID_OPTS:-} "$WORK/ui.jsonl" > "$WORK/ui.lid.jsonl"
 echo "UI strings: $(wc -l < "$WORK/ui.jsonl") from the installed message catalogs"
 echo "command: $POLYPHONY lid eval --gold gold --pred iso639_3 --fold $here/macro-fold.tsv --only <model languages> $WORK/ui.lid.jsonl"
 "$POLYPHONY" lid eval --gold gold --pred iso639_3 --fold "$here/macro-fold.tsv" \
