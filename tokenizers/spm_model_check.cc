@@ -90,9 +90,11 @@ bool symbols_unsafe(const std::set<std::string> &symbols)
 const char *spm_model_unsafe(const std::string &proto)
 {
     auto b = reinterpret_cast<const unsigned char *>(proto.data());
-    const unsigned char *map = nullptr;
-    size_t map_len = 0;
-    bool have_map = false;
+    // the maps of normalizer_spec (3, for encoding) and denormalizer_spec
+    // (5, which decoding applies): the last of each
+    const unsigned char *map[2] = {nullptr, nullptr};
+    size_t map_len[2] = {0, 0};
+    bool have_map[2] = {false, false};
     std::set<std::string> symbols;
     walk(b, b + proto.size(), [&](unsigned field, unsigned wt, uint64_t, const unsigned char *d,
                                   size_t l) {
@@ -110,19 +112,22 @@ const char *spm_model_unsafe(const std::string &proto)
             });
             if (type == 4) // USER_DEFINED
                 symbols.insert(piece.c_str());
-        } else if (field == 3) { // normalizer_spec: its map (the last one)
+        } else if (field == 3 || field == 5) { // (de)normalizer_spec: its map
+            int which = field == 5;
             walk(d, d + l, [&](unsigned f, unsigned w, uint64_t, const unsigned char *s,
                                size_t sl) {
                 if (f == 2 && w == 2) {
-                    map = s;
-                    map_len = sl;
-                    have_map = true;
+                    map[which] = s;
+                    map_len[which] = sl;
+                    have_map[which] = true;
                 }
             });
         }
     });
-    if (have_map && charsmap_unsafe(map, map_len))
+    if (have_map[0] && charsmap_unsafe(map[0], map_len[0]))
         return "its normalization map leads outside itself";
+    if (have_map[1] && charsmap_unsafe(map[1], map_len[1]))
+        return "its denormalization map (used to decode) leads outside itself";
     if (symbols_unsafe(symbols))
         return "a user-defined symbol has more than 64 others as prefixes";
     return nullptr;
