@@ -60,6 +60,7 @@ typedef struct audit {
     const char *speakers_source; /* "registry", a file name, or "none" */
     long nrows;
     long nfiles;
+    long nund;          /* rows left out: undetermined language (und, und-Latn) */
 } audit;
 
 /* Read ledger files, count each row under its language at a->level (the
@@ -67,7 +68,9 @@ typedef struct audit {
  * macrolanguage tag joins its only individual language present, "sw" rows
  * with "swh" rows), keep the last row of each (stage, step, metric, tag),
  * pool the tags that fall on one language (audit_pool_cells), group by
- * metric in pipeline order and give each metric its kind.
+ * metric in pipeline order and give each metric its kind. Rows of an
+ * undetermined language (und, und-Latn: language ID's abstentions) are left
+ * out, counted in a->nund and said on stderr: they are no community.
  * Returns 0 after printing an error. */
 int audit_read(audit *a, char **files, int nfiles);
 

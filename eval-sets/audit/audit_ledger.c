@@ -88,7 +88,15 @@ static void report(const pp_error *err)
 }
 
 /* Append the rows of one ledger file to *rows. Returns 0 after printing an error. */
-static int read_ledger(const char *path, row **rows, size_t *n, size_t *cap)
+/* Whether canonical tag `tag` is undetermined ("und", "und-Latn": what
+ * language ID writes for the records it abstains on). ("mul" stays: the
+ * align stage's rows across communities; "mis" is a language without a code.) */
+static int undetermined(const char *tag)
+{
+    return strncmp(tag, "und", 3) == 0 && (tag[3] == '\0' || tag[3] == '-');
+}
+
+static int read_ledger(const char *path, row **rows, size_t *n, size_t *cap, long *nund)
 {
     pp_error err;
     pp_reader *rd = NULL;
@@ -162,6 +170,11 @@ static int read_ledger(const char *path, row **rows, size_t *n, size_t *cap)
             report(&err);
             json_decref(j);
             break;
+        }
+        if (undetermined(tag)) {
+            ++*nund;
+            json_decref(j);
+            continue;
         }
         if (*n == *cap) {
             size_t nc = *cap ? 2 * *cap : 1024;
@@ -335,9 +348,13 @@ int audit_read(audit *a, char **files, int nfiles)
     size_t n = 0, cap = 0;
     int ok = 1;
     for (int f = 0; f < nfiles && ok; f++) {
-        ok = read_ledger(files[f], &rows, &n, &cap);
+        ok = read_ledger(files[f], &rows, &n, &cap, &a->nund);
         a->nfiles++;
     }
+    if (ok && a->nund)
+        fprintf(stderr, "polyphony audit: %ld %s of undetermined language (und: language ID's "
+                        "abstentions) left out\n",
+                a->nund, a->nund == 1 ? "row" : "rows");
     if (ok && n == 0) {
         fprintf(stderr, "polyphony audit: no ledger rows in the input (rows need stage, lang, "
                         "metric, value)\n");

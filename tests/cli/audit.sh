@@ -128,6 +128,23 @@ expect_grep "individual or macrolanguage" "$TMP/err"
 expect_status 0 pp audit --html "$TMP/sw.html" "$TMP/sw.jsonl"
 expect_grep 'swh carries swa&#8217;s 171610296' "$TMP/sw.html"
 expect_grep 'swh &#8592; sw' "$TMP/sw.html"
+# rows of an undetermined language (language ID's abstentions: und-Latn) are
+# no community: left out of every figure, and said; mul (the align stage's
+# rows across communities) stays
+cat >"$TMP/und.jsonl" <<'EOF2'
+{"stage":"lid","step":"identify","lang":"yo","metric":"mean_score","value":0.9,"n":10}
+{"stage":"lid","step":"identify","lang":"en","metric":"mean_score","value":0.95,"n":10}
+{"stage":"lid","step":"identify","lang":"und-Latn","metric":"mean_score","value":0.1,"n":2}
+{"stage":"lid","step":"identify","lang":"und","metric":"share","value":0.1,"n":2}
+{"stage":"align","step":"s","lang":"mul","metric":"group_accuracy_gap","value":0.1,"n":2}
+EOF2
+expect_status 0 pp audit --json "$TMP/und.jsonl"
+expect_jq '[.[].languages[].lang] | unique == ["en", "mul", "yo"]' "$TMP/out"
+expect_jq '.[] | select(.metric == "lid.identify.mean_score") | .worst.lang == "yo"' "$TMP/out"
+expect_grep "2 rows of undetermined language \(und: .*\) left out" "$TMP/err"
+grep '"lang":"und' "$TMP/und.jsonl" >"$TMP/und-only.jsonl"
+expect_status 1 pp audit "$TMP/und-only.jsonl"
+expect_grep "no ledger rows" "$TMP/err"
 # a row may say what its metric is; bad values are refused with file:line
 printf '{"stage":"x","lang":"yo","metric":"m","value":2,"kind":"cost","better":"lower","range":[0,null]}\n{"stage":"x","lang":"ha","metric":"m","value":1}\n' >"$TMP/kind.jsonl"
 expect_status 0 pp audit --json "$TMP/kind.jsonl"
