@@ -22,7 +22,8 @@ mkdir -p "$WORK"
 node "$here/bible2jsonl.mjs" "$1" "$PER" calibration > "$WORK/bcal.jsonl"
 node "$here/bible2jsonl.mjs" "$1" "$PER" dev > "$WORK/bdev.jsonl"
 # shellcheck disable=SC2046
-python3 "$here/catalogs2jsonl.py" --per "$PER" $(grep -v '^#' "$here/ui-locales.txt") \
+python3 "$here/catalogs2jsonl.py" \
+    --exclude-train "$top/langs/models/data/catalog-train.jsonl.zst" --per "$PER" $(grep -v '^#' "$here/ui-locales.txt") \
     > "$WORK/c.jsonl"
 "$POLYPHONY" lid labels --model "$MODEL" | cut -f3 | sort -u > "$WORK/known.txt"
 # gold und for the languages the model cannot name (after the macrolanguage fold)

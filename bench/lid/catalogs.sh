@@ -2,7 +2,9 @@
 # bench/lid/catalogs.sh — language identification of short user-interface
 # strings: up to PER translated strings per language from the message
 # catalogs installed on this system (catalogs2jsonl.py; the 100 locales of
-# ui-locales.txt, as calibrate.sh), scored over the languages the model names (individual
+# ui-locales.txt, as calibrate.sh), without the catalogs the bundled model is
+# trained on nor any string of its training file
+# (langs/models/data/catalog-train.jsonl.zst), scored over the languages the model names (individual
 # languages folded into their macrolanguage), with the model's own thresholds.
 #
 # Usage: bench/lid/catalogs.sh
@@ -18,7 +20,8 @@ WORK=${WORK:-/tmp/pp-bench-lid}
 PER=${PER:-200}
 mkdir -p "$WORK"
 # shellcheck disable=SC2046
-python3 "$here/catalogs2jsonl.py" --per "$PER" $(grep -v '^#' "$here/ui-locales.txt") \
+python3 "$here/catalogs2jsonl.py" \
+    --exclude-train "$top/langs/models/data/catalog-train.jsonl.zst" --per "$PER" $(grep -v '^#' "$here/ui-locales.txt") \
     > "$WORK/ui.jsonl"
 "$POLYPHONY" lid labels --model "$MODEL" | cut -f3 | sort -u | paste -sd, > "$WORK/ui.langs"
 # LID_OPTS: more options for the identifier (e.g. --rerank-skip 0.95)

@@ -3,8 +3,12 @@
 message catalogs (.mo) installed on a Debian system: short user-interface
 strings, as JSONL {"id", "text", "gold"}.
 
-Usage: catalogs2jsonl.py [--per N] [--min-letters N] LOCALE=CODE ...
+Usage: catalogs2jsonl.py [--per N] [--min-letters N] [--exclude-train F] LOCALE=CODE ...
   e.g. catalogs2jsonl.py --per 100 th=tha ja=jpn zh_CN=cmn ko=kor
+--exclude-train F (a training file of catalog strings, JSONL or .jsonl.zst, as
+langs/models/data/catalog-train.jsonl.zst) leaves out the catalogs it was
+taken from (its records' meta.catalog) and every string it holds, so that
+no string is measured that the model was trained on.
 Strings are taken in a fixed order (catalogs sorted by name, messages by
 their English source), without markup, format directives or duplicates, so
 the output is the same on the same system. Each string keeps the license of
@@ -14,6 +18,7 @@ import glob
 import json
 import os
 import re
+import subprocess
 import sys
 import unicodedata
 
@@ -30,14 +35,32 @@ def clean(s):
     return ' '.join(s.split())
 
 
+def training_strings(path):
+    """(catalog names, texts) of a training file of catalog records."""
+    if path.endswith('.zst'):
+        data = subprocess.run(['zstd', '-dcq', path], check=True, capture_output=True).stdout
+    else:
+        with open(path, 'rb') as f:
+            data = f.read()
+    cats, texts = set(), set()
+    for line in data.decode('utf-8').splitlines():
+        rec = json.loads(line)
+        cats.add(rec['meta']['catalog'])
+        texts.add(rec['text'])
+    return cats, texts
+
+
 def main(argv):
     per, min_letters, pairs = 100, 12, []
+    skip_cats, skip_texts = set(), set()
     it = iter(argv)
     for a in it:
         if a == '--per':
             per = int(next(it))
         elif a == '--min-letters':
             min_letters = int(next(it))
+        elif a == '--exclude-train':
+            skip_cats, skip_texts = training_strings(next(it))
         elif '=' in a:
             pairs.append(a.split('=', 1))
         else:
@@ -46,6 +69,8 @@ def main(argv):
     for loc, code in pairs:
         seen, out = set(), []
         for mo in sorted(glob.glob(f'/usr/share/locale/{loc}/LC_MESSAGES/*.mo')):
+            if os.path.basename(mo)[:-3] in skip_cats:
+                continue
             try:
                 with open(mo, 'rb') as f:
                     cat = gettext.GNUTranslations(f)._catalog
@@ -54,7 +79,8 @@ def main(argv):
             for src in sorted(k for k in cat if isinstance(k, str) and k):
                 t = clean(cat[src])
                 # untranslated or mostly Latin strings (commands, names) are not the language
-                if t == clean(src) or t in seen or letters(t) < min_letters:
+                if (t == clean(src) or t in seen or t in skip_texts
+                        or letters(t) < min_letters):
                     continue
                 seen.add(t)
                 out.append((os.path.basename(mo)[:-3], t))

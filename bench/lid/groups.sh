@@ -21,7 +21,8 @@ corpus=${1:-}
 margin=${2:-0.01}
 mkdir -p "$WORK"
 # shellcheck disable=SC2046
-python3 "$here/catalogs2jsonl.py" --per 200 $(grep -v '^#' "$here/ui-locales.txt") \
+python3 "$here/catalogs2jsonl.py" \
+    --exclude-train "$top/langs/models/data/catalog-train.jsonl.zst" --per 200 $(grep -v '^#' "$here/ui-locales.txt") \
     > "$WORK/gr.ui.jsonl"
 zstd -dc "$top/eval-sets/udhr/udhr.jsonl.zst" |
     jq -c 'select(.meta.split == "dev") | {id, text, gold: .meta.iso639_3}' > "$WORK/gr.udhr-dev.jsonl"

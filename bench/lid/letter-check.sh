@@ -33,7 +33,8 @@ awk -F'\t' '!/^#/ && $7 != "" { print $1 "\t" $7 }' "$top/langs/data/registry.ts
     > "$WORK/lc.fold-all.tsv"
 "$POLYPHONY" lid labels --model "$MODEL" | cut -f3 | sort -u > "$WORK/lc.known"
 node "$here/bible2jsonl.mjs" "$corpus" "$PER" > "$WORK/lc.bible.all"
-python3 "$here/catalogs2jsonl.py" --per "$PER" th=tha km=khm lo=lao my=mya ja=jpn zh_CN=cmn \
+python3 "$here/catalogs2jsonl.py" \
+    --exclude-train "$top/langs/models/data/catalog-train.jsonl.zst" --per "$PER" th=tha km=khm lo=lao my=mya ja=jpn zh_CN=cmn \
     zh_TW=cmn ko=kor ka=kat hy=hye el=ell he=heb am=amh ta=tam si=sin gu=guj bn=ben ml=mal \
     kn=kan te=tel pa=pan ru=rus uk=ukr bg=bul sr=srp mk=mkd be=bel kk=kaz \
     ky=kir mn=khk tg=tgk tt=tat ar=arb fa=pes ur=urd ps=pus ug=uig hi=hin mr=mar ne=npi \

@@ -51,6 +51,12 @@ lid176_compare() {
         --only "$2" --json "$3" | awk '/"macro"/{m=1} m && /"f1"/{gsub(/[",]/,""); print $2; exit}'; }
     printf "  macro F1  polyphony %s   lid.176 (fasttext predict) %s\n" \
         "$(_m iso639_3 "$2" "$1")" "$(_m ft176 "$2" "$1")"
+    # the same at lid eval's macrolanguage level (every individual language
+    # folded into its ISO 639-3 macrolanguage: srp, hrv and bos are hbs)
+    _l() { "$POLYPHONY" lid eval --gold gold --pred "$1" --level macrolanguage --only "$2" \
+        --json "$3" | awk '/"macro"/{m=1} m && /"f1"/{gsub(/[",]/,""); print $2; exit}'; }
+    printf "  the same at the macrolanguage level  polyphony %s   lid.176 %s\n" \
+        "$(_l iso639_3 "$2" "$1")" "$(_l ft176 "$2" "$1")"
     f1_per_lang iso639_3 "$2" "$1" > "$WORK/f1.pp"
     f1_per_lang ft176 "$2" "$1" > "$WORK/f1.ft176"
     join "$WORK/f1.pp" "$WORK/f1.ft176" > "$WORK/f1.both"

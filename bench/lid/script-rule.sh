@@ -18,7 +18,8 @@ PER=${PER:-100}
 mkdir -p "$WORK"
 # one locale per writing system the bundled model has a language for (Han,
 # kana and Hangul read as Chinese, Japanese, Korean)
-python3 "$here/catalogs2jsonl.py" --per "$PER" th=tha km=khm lo=lao my=mya ja=jpn zh_CN=cmn \
+python3 "$here/catalogs2jsonl.py" \
+    --exclude-train "$top/langs/models/data/catalog-train.jsonl.zst" --per "$PER" th=tha km=khm lo=lao my=mya ja=jpn zh_CN=cmn \
     zh_TW=cmn ko=kor ka=kat hy=hye el=ell he=heb am=amh ta=tam si=sin gu=guj bn=ben \
     ml=mal kn=kan te=tel pa=pan dz=dzo bo=bod > "$WORK/catalogs.jsonl"
 sets=catalogs
