@@ -15,13 +15,15 @@ TESTS += tests/cli/lid.sh
 EXTRA_DIST += tests/cli/lid.sh
 dist_man_MANS += docs/man/polyphony-lid.1 docs/man/polyphony-discover.1
 
-# The bundled model: trained on the bundled UDHR's train split and on the
-# training books of the CES Bible corpus (langs/models/data/SOURCE.md), at most
-# 600 examples per label from each source (--max-per-source); thresholds calibrated
+# The bundled model: trained on the bundled UDHR's train split, on the
+# training books of the CES Bible corpus and on the GTK/GLib/GStreamer message
+# catalogs (langs/models/data/SOURCE.md), at most 600 examples per label from
+# each source (--max-per-source); thresholds calibrated
 # on the UDHR dev split (eval-sets/udhr/SPLIT.md). Reproducible: fixed seed, one
 # thread. Regenerate by hand with `make lid-model` (takes minutes).
 PP_LID_TRAIN_FILES = $(top_srcdir)/eval-sets/udhr/udhr.jsonl.zst \
-	$(top_srcdir)/langs/models/data/bible-train.jsonl.zst
+	$(top_srcdir)/langs/models/data/bible-train.jsonl.zst \
+	$(top_srcdir)/langs/models/data/catalog-train.jsonl.zst
 PP_LID_MODEL_OPTS = --split train --dev-split dev --min-chars 2000 \
 	--dim 32 --epoch 10 --lr 0.5 --minn 2 --maxn 4 --min-count 1000000 \
 	--bucket 500000 --cutoff 0 --dsub 2 --max-threshold 0.5 --profile-top 600 \
@@ -39,7 +41,8 @@ EXTRA_DIST += bench/lid/run.sh bench/lid/udhr-test.sh bench/lid/bible2jsonl.mjs 
 	bench/lid/calibrate.sh bench/lid/e2e.sh bench/lid/catalogs.sh bench/lid/ui-locales.txt \
 	bench/lid/lid176.sh bench/lid/groups.sh \
 	langs/models/data/SOURCE.md langs/models/data/bible-train.py \
-	langs/models/data/bible-train.jsonl.zst
+	langs/models/data/bible-train.jsonl.zst langs/models/data/catalog-train.py \
+	langs/models/data/catalog-train.jsonl.zst
 nobase_dist_pkgdata_DATA += langs/models/udhr-lid.ftz langs/models/udhr-lid.ftz.thresholds.json \
 	langs/models/udhr-lid.ftz.profiles.tsv.zst langs/models/README.md langs/models/LABELS.tsv \
 	langs/models/RESULTS.md

@@ -277,10 +277,10 @@ if [ -f "$POLYPHONY_DATA/langs/models/udhr-lid.ftz" ]; then
     expect_status 2 pp lid --keep 'x!' < "$TMP/keep.in"
     # the letter check: Yoruba written with its dotted letters and tone marks,
     # which the model alone (--rerank 0: no profile re-ranking) gives to
-    # languages that do not use those letters (Mam, Faroese...); the
-    # check gives each line to Yoruba and keeps the model's candidates
-    printf '%s\n' '{"text":"Ẹgbẹ́ agbábọ́ọ̀lù Super Eagles yóò kojú Ghana lọ́jọ́ Àìkú."}' \
-        '{"text":"Lagos: Ọkọ̀ ojú irin tuntun bẹ̀rẹ̀ iṣẹ́"}' > "$TMP/yo.in"
+    # languages that do not use those letters (Lamnso', Manx); the check
+    # gives each line to Yoruba and keeps the model's candidates
+    printf '%s\n' '{"text":"Ìròyìn: owó epo rọ̀bì lọ sókè"}' \
+        '{"text":"Eré ìdárayá: ẹgbẹ́ Shooting Stars borí"}' > "$TMP/yo.in"
     check "letter check" pp lid --rerank 0 < "$TMP/yo.in" > "$TMP/yo.out"
     expect_jq_slurp 'length == 2 and all(.iso639_3 == "yor" and .lid_rule == "letters"
         and .lid_candidates[0].label != "yor_Latn" and .lid_foreign > 0.1)' "$TMP/yo.out"
