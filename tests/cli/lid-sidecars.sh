@@ -1,0 +1,76 @@
+#!/bin/sh
+# tests/cli/lid-sidecars.sh — how strictly `polyphony lid` reads a model's
+# sidecars: the trigram profiles (MODEL.profiles.tsv: CR LF line ends, UTF-8,
+# counts as `lid profiles` writes them), next to the fixed model
+# tests/data/lid/tiny.ftz.
+. "$top_srcdir/tests/cli/lib.sh"
+: "${POLYPHONY_DATA:?run through make check}"
+require_cmd jq jq
+require_cmd zstd zstd
+
+# The model, its profiles as lid profiles writes them (three and four
+# columns), and texts in its languages.
+cp "$TESTDATA/lid/tiny.ftz" "$TMP/m.ftz"
+jq -c -f "$TESTDATA/lid/tiny.jq" "$TESTDATA/lid/train.jsonl" > "$TMP/train.jsonl"
+expect_status 0 pp lid profiles --input "$TMP/train.jsonl" --model "$TMP/m.ftz" --top 25 ||
+    stop "no profiles: every later check needs them"
+zstd -qdc "$TMP/m.ftz.profiles.tsv.zst" > "$TMP/p3.tsv"
+pp lid profiles --input "$TMP/train.jsonl" --model "$TMP/m.ftz" --top 12 --per-source
+zstd -qdc "$TMP/m.ftz.profiles.tsv.zst" > "$TMP/p4.tsv"
+rm -f "$TMP/m.ftz.profiles.tsv.zst"
+expect_grep '^deu_Latn	[^	]+	[0-9]+$' "$TMP/p3.tsv"
+expect_grep '^deu_Latn	[^	]+	[0-9]+	a$' "$TMP/p4.tsv"
+printf '%s\n' '{"text":"Die Kinder gehen jeden Morgen zur Schule."}' \
+    '{"text":"Сегодня очень холодный ветер."}' \
+    '{"text":"Les enfants vont à l école chaque matin."}' \
+    '{"text":"The river is very cold this morning."}' > "$TMP/in.jsonl"
+prof="$TMP/m.ftz.profiles.tsv"
+thr="$TMP/m.ftz.thresholds.json"
+# lid with every text compared with the profiles (its similarity written)
+lid_sims() { pp lid --model "$TMP/m.ftz" --min-similarity 0.001 --top 3 "$TMP/in.jsonl"; }
+
+# --- 1. CR LF line ends: the same profiles, the same answers (comments and
+# empty lines too); only one CR is a line end
+for cols in 3 4; do
+    cp "$TMP/p$cols.tsv" "$prof"
+    lid_sims > "$TMP/lf.out" || fail "profiles of $cols columns (LF)"
+    expect_jq 'has("lid_similarity")' "$TMP/lf.out"
+    { printf '# a comment\r\n\r\n'; sed 's/$/\r/' "$TMP/p$cols.tsv"; } > "$prof"
+    expect_status 0 lid_sims
+    expect_same "$TMP/lf.out" "$TMP/out" "profiles of $cols columns with CR LF"
+done
+printf 'deu_Latn\tsch\t4\r\r\n' > "$prof"
+expect_status 1 pp lid --model "$TMP/m.ftz" "$TMP/in.jsonl"
+expect_grep 'm.ftz.profiles.tsv:1: bad profile line: the count' "$TMP/err"
+
+# --- 2. a trigram or a domain that is not UTF-8 (whatever the label, and a
+# line of a label the model does not have too)
+bad_profile() { # bad_profile LINE REGEX: LINE (printf) after a good line is refused
+    { head -n 5 "$TMP/p4.tsv"; printf "$1\\n"; } > "$prof"
+    expect_status 1 pp lid --model "$TMP/m.ftz" "$TMP/in.jsonl"
+    expect_grep "m.ftz.profiles.tsv:6: bad profile line: $2" "$TMP/err"
+}
+bad_profile 'deu_Latn\t\377ch\t4\ta' 'the trigram is not valid UTF-8 \(byte 1 of it\)'
+bad_profile 'deu_Latn\tsc\303\t4\ta' 'the trigram is not valid UTF-8'
+bad_profile 'xxx_Zzzz\t\355\240\200ab\t4' 'the trigram is not valid UTF-8' # a surrogate
+bad_profile 'deu_Latn\tsch\t4\ta\351' 'the domain is not valid UTF-8 \(byte 2 of it\)'
+# valid UTF-8 beyond ASCII is fine
+{ cat "$TMP/p4.tsv"; printf 'deu_Latn\tße \t3\tQuelle ü\n'; } > "$prof"
+expect_status 0 pp lid --model "$TMP/m.ftz" "$TMP/in.jsonl"
+
+# --- 3. counts are what lid profiles writes: decimal digits, 0 to 2^32 - 1
+for c in 0x10 0x1p3 inf nan 1e308 1e3 -1 +3 1.5 ' 3' '3 ' 4294967296 99999999999 ''; do
+    bad_profile "deu_Latn\\tsch\\t$c\\ta" 'the count is not a whole number in decimal digits'
+done
+for c in 0 007 4294967295; do
+    { cat "$TMP/p3.tsv"; printf 'deu_Latn\tqqq\t%s\n' "$c"; } > "$prof"
+    expect_status 0 pp lid --model "$TMP/m.ftz" "$TMP/in.jsonl"
+done
+# the other bad lines still say what is wrong
+bad_profile 'deu_Latn\tsch' 'fewer than three'
+bad_profile 'deu_Latn\tsch\t3\ta\tb' 'more than four'
+bad_profile 'deu_Latn\t\t3' 'the trigram is empty'
+bad_profile 'deu_Latn\tsch\t3\t' 'the domain \(fourth column\) is empty'
+rm -f "$prof"
+
+finish
