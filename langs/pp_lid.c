@@ -57,8 +57,8 @@ struct pp_lid {
     double rerank_skip;  /* no re-ranking when the model's best score reaches this */
     double rerank_min_prob; /* candidates under this probability are not re-ranked */
     int script_min;      /* script rule: letters needed (0: off) */
-    struct { char ws[8]; double t; } wthr[64]; /* sidecar "writing_systems": thresholds of
-                                                  the decision taken, per writing system */
+    struct wthr { char ws[8]; double t; } *wthr; /* sidecar "writing_systems": thresholds
+                                                    of the decision taken, per writing system */
     int nwthr;
     pp_lid_preprocessing prep; /* what the model is given */
     char *raw;           /* PP_LID_PREPROCESS_NONE: the text, NUL-terminated */
@@ -161,12 +161,21 @@ void pp_lid_free(pp_lid *l)
     free(l->pkeys);
     free(l->pw);
     free(l->thr);
+    free(l->wthr);
     free(l->map);
     json_decref(l->index);
     free(l->ltab);
     pp_trigram_counter_free(l->counter);
     pp_fasttext_free(l->ft);
     free(l);
+}
+
+/* A threshold is compared with a probability: one outside [0, 1] would
+ * make every decision (or none) abstain, whatever the model says. */
+static int threshold_in_range(const json_t *t)
+{
+    double v = json_number_value(t);
+    return v >= 0.0 && v <= 1.0;
 }
 
 static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
@@ -191,6 +200,12 @@ static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
                           "bad thresholds file: \"default\" is not a number");
         goto done;
     }
+    if (json_is_number(def) && !threshold_in_range(def)) {
+        st = pp_error_set(err, PP_ERR_PARSE, path, 0,
+                          "bad thresholds file: \"default\" is %g, not a threshold from 0 to 1",
+                          json_number_value(def));
+        goto done;
+    }
     if (ws && !json_is_object(ws) && !json_is_null(ws)) {
         st = pp_error_set(err, PP_ERR_PARSE, path, 0,
                           "bad thresholds file: \"writing_systems\" is not an object");
@@ -207,6 +222,7 @@ static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
         json_t *s = json_object_get(v, "scripts");
         const char *bad = !json_is_object(v)         ? "is not an object"
                           : t && !json_is_number(t)  ? "has a threshold that is not a number"
+                          : t && !threshold_in_range(t) ? "has a threshold that is not from 0 to 1"
                           : s && !json_is_string(s)  ? "has scripts that are not a string"
                                                      : NULL;
         if (bad) {
@@ -230,6 +246,12 @@ static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
             l->scripts[i] = dup;
         }
     }
+    /* As many writing systems as the file has (no fixed table to overflow). */
+    size_t nws = json_is_object(ws) ? json_object_size(ws) : 0;
+    if (nws && !(l->wthr = calloc(nws, sizeof *l->wthr))) {
+        st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
     json_object_foreach(ws, key, v) {
         json_t *t = json_object_get(v, "threshold");
         if (!json_is_number(t) || strlen(key) >= sizeof l->wthr[0].ws) {
@@ -238,10 +260,14 @@ static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
                               "with a numeric threshold", key);
             goto done;
         }
-        if (l->nwthr < (int)(sizeof l->wthr / sizeof l->wthr[0])) {
-            snprintf(l->wthr[l->nwthr].ws, sizeof l->wthr[0].ws, "%s", key);
-            l->wthr[l->nwthr++].t = json_number_value(t);
+        if (!threshold_in_range(t)) {
+            st = pp_error_set(err, PP_ERR_PARSE, path, 0,
+                              "bad thresholds file: writing system '%s' has a threshold that is "
+                              "not from 0 to 1", key);
+            goto done;
         }
+        snprintf(l->wthr[l->nwthr].ws, sizeof l->wthr[0].ws, "%s", key);
+        l->wthr[l->nwthr++].t = json_number_value(t);
     }
 done:
     json_decref(root);

@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/cli/lid-sidecars.sh — how strictly `polyphony lid` reads a model's
 # sidecars: the trigram profiles (MODEL.profiles.tsv: CR LF line ends, UTF-8,
-# counts as `lid profiles` writes them), next to the fixed model
-# tests/data/lid/tiny.ftz.
+# counts as `lid profiles` writes them) and the thresholds (MODEL.thresholds.json:
+# thresholds from 0 to 1, any number of writing systems), next to the fixed
+# model tests/data/lid/tiny.ftz.
 . "$top_srcdir/tests/cli/lib.sh"
 : "${POLYPHONY_DATA:?run through make check}"
 require_cmd jq jq
@@ -72,5 +73,50 @@ bad_profile 'deu_Latn\tsch\t3\ta\tb' 'more than four'
 bad_profile 'deu_Latn\t\t3' 'the trigram is empty'
 bad_profile 'deu_Latn\tsch\t3\t' 'the domain \(fourth column\) is empty'
 rm -f "$prof"
+
+# --- 4. thresholds per writing system: as many as the file has (the 65th
+# used to be dropped); Latin text abstains under a threshold of 1
+ws_file() { # ws_file FIRST LAST: 64 other writing systems between them
+    jq -n --argjson first "$1" --argjson last "$2" '{labels: {}, writing_systems:
+        ($first + ([range(64)] | map({key: ("Q\(1000 + .)"), value: {threshold: 0}})
+                  | from_entries) + $last)}' > "$thr"
+}
+pp lid --model "$TMP/m.ftz" --quiet "$TMP/in.jsonl" > "$TMP/none.out"
+expect_jq_slurp 'map(.lang | startswith("und")) | length == 4 and (any | not)' "$TMP/none.out"
+for order in first last; do
+    if [ $order = first ]; then
+        ws_file '{"Latn": {"threshold": 1}}' '{}'
+    else
+        ws_file '{}' '{"Latn": {"threshold": 1}}'
+    fi
+    expect_eq "$(jq '.writing_systems | length' "$thr")" 65 "65 writing systems"
+    expect_status 0 pp lid --model "$TMP/m.ftz" "$TMP/in.jsonl"
+    expect_jq_slurp 'map(select(.script == "Latn") | .lang | startswith("und")) | length == 3 and all' \
+        "$TMP/out"
+    expect_jq_slurp 'map(select(.script == "Cyrl") | .lang) == ["ru"]' "$TMP/out"
+done
+
+# --- 5. thresholds outside [0, 1] are refused, naming the file and the key
+bad_thr() { # bad_thr JSON REGEX
+    printf '%s\n' "$1" > "$thr"
+    expect_status 1 pp lid --model "$TMP/m.ftz" "$TMP/in.jsonl"
+    expect_grep "m.ftz.thresholds.json: bad thresholds file: $2" "$TMP/err"
+}
+bad_thr '{"default": -0.1, "labels": {}}' '"default" is -0.1, not a threshold from 0 to 1'
+bad_thr '{"default": 1.5, "labels": {}}' '"default" is 1.5, not a threshold from 0 to 1'
+bad_thr '{"labels": {"deu_Latn": {"threshold": 2}}}' \
+    "label 'deu_Latn' has a threshold that is not from 0 to 1"
+bad_thr '{"labels": {"xxx_Zzzz": {"threshold": -1}}}' \
+    "label 'xxx_Zzzz' has a threshold that is not from 0 to 1"
+bad_thr '{"labels": {}, "writing_systems": {"Cyrl": {"threshold": 1.01}}}' \
+    "writing system 'Cyrl' has a threshold that is not from 0 to 1"
+bad_thr '{"labels": {}, "writing_systems": {"Latn": {"threshold": -1e-9}}}' \
+    "writing system 'Latn' has a threshold that is not from 0 to 1"
+# 0 and 1 are thresholds
+printf '%s\n' '{"default": 0, "labels": {"deu_Latn": {"threshold": 1}, "rus_Cyrl": {"threshold": 0}},
+    "writing_systems": {"Cyrl": {"threshold": 0}}}' > "$thr"
+expect_status 0 pp lid --model "$TMP/m.ftz" "$TMP/in.jsonl"
+expect_jq_slurp 'map(.lang) | .[1] == "ru"' "$TMP/out"
+rm -f "$thr"
 
 finish
