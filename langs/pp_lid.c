@@ -1119,7 +1119,10 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     int ncs = 0;
     char top_label[64];
     copy_str(top_label, sizeof top_label, n > 0 ? preds[0].label : "");
-    if (rr && n > 1 && (preds[0].prob < l->rerank_skip || l->min_sim > 0)) {
+    /* (a skip above 1 re-ranks every text: fastText's probability can itself
+     * exceed 1 by 1e-5, exp(log(p + 1e-5))) */
+    if (rr && n > 1 &&
+        (l->rerank_skip > 1 || preds[0].prob < l->rerank_skip || l->min_sim > 0)) {
         const uint64_t *tk = NULL;
         const double *tw = NULL;
         size_t tn = 0;

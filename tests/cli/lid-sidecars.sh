@@ -3,7 +3,7 @@
 # sidecars: the trigram profiles (MODEL.profiles.tsv: CR LF line ends, UTF-8,
 # counts as `lid profiles` writes them) and the thresholds (MODEL.thresholds.json:
 # thresholds from 0 to 1, any number of writing systems), next to the fixed
-# model tests/data/lid/tiny.ftz.
+# model tests/data/lid/tiny.ftz; and --rerank-skip in lid and lid eval.
 . "$top_srcdir/tests/cli/lib.sh"
 : "${POLYPHONY_DATA:?run through make check}"
 require_cmd jq jq
@@ -119,4 +119,52 @@ expect_status 0 pp lid --model "$TMP/m.ftz" "$TMP/in.jsonl"
 expect_jq_slurp 'map(.lang) | .[1] == "ru"' "$TMP/out"
 rm -f "$thr"
 
+# --- 6. --rerank-skip in lid eval as in lid: 0 never re-ranks, above 1 (up
+# to 2) re-ranks every text, however sure the model is; outside 0..2 a usage error
+for sub in "" "eval --gold g"; do
+    for p in 2.5 -0.1 x; do
+        expect_status 2 pp lid $sub --model "$TMP/m.ftz" --rerank-skip $p "$TMP/in.jsonl"
+        expect_grep "rerank-skip expects a number from 0 to 2, not '$p'" "$TMP/err"
+    done
+done
+expect_status 0 pp lid eval --help
+expect_grep ' --rerank-skip P' "$TMP/out"
+expect_status 0 pp lid --help
+expect_grep 'above 1: every text' "$TMP/out"
+# with the tiny model: every text compared under 2, none under 0
+cp "$TMP/p3.tsv" "$prof"
+expect_status 0 pp lid --model "$TMP/m.ftz" --rerank-skip 2 "$TMP/in.jsonl"
+expect_jq_slurp 'map(has("lid_similarity")) | length == 4 and all' "$TMP/out"
+expect_status 0 pp lid --model "$TMP/m.ftz" --rerank-skip 0 "$TMP/in.jsonl"
+expect_jq_slurp 'map(has("lid_similarity")) | any | not' "$TMP/out"
+# lid eval with --rerank-skip P scores what lid --rerank-skip P decides
+jq -c '. + {gold: (if (.text | test("Kinder")) then "deu" elif (.text | test("ветер"))
+    then "rus" elif (.text | test("école")) then "fra" else "eng" end)}' "$TMP/in.jsonl" \
+    > "$TMP/gold.jsonl"
+for p in 0 0.5 2; do
+    pp lid --model "$TMP/m.ftz" --rerank-skip $p "$TMP/gold.jsonl" > "$TMP/lid.$p"
+    pp lid eval --gold gold --pred lang --json "$TMP/lid.$p" > "$TMP/pred.$p"
+    expect_status 0 pp lid eval --model "$TMP/m.ftz" --rerank-skip $p --gold gold --json \
+        "$TMP/gold.jsonl"
+    expect_same "$TMP/pred.$p" "$TMP/out" "lid eval --rerank-skip $p"
+    cp "$TMP/out" "$TMP/eval.$p"
+done
+# the bundled model: two lines of Turkish it re-ranks to different answers
+if [ -f "$POLYPHONY_DATA/langs/models/udhr-lid.ftz" ]; then
+    printf '%s\n' '{"text":"Komut bulunamadı, geçerli komutlar şunlardır:","gold":"tur"}' \
+        '{"text":"Türkiye\u0027nin başkenti Ankara\u0027dır ve en kalabalık şehri İstanbul\u0027dur.","gold":"tur"}' \
+        '{"text":"Svako ima pravo na život, slobodu i osobnu sigurnost.","gold":"hrv"}' \
+        > "$TMP/tur.jsonl"
+    for p in 0 2; do
+        pp lid --rerank-skip $p "$TMP/tur.jsonl" > "$TMP/tlid.$p"
+        pp lid eval --gold gold --pred lang --json "$TMP/tlid.$p" > "$TMP/tpred.$p"
+        expect_status 0 pp lid eval --rerank-skip $p --gold gold --json "$TMP/tur.jsonl"
+        expect_same "$TMP/tpred.$p" "$TMP/out" "bundled model: lid eval --rerank-skip $p"
+        cp "$TMP/out" "$TMP/teval.$p"
+    done
+    expect_jq_slurp 'map(has("lid_similarity")) | length == 3 and all' "$TMP/tlid.2"
+    expect_differ "$TMP/teval.0" "$TMP/teval.2" "bundled model: lid eval --rerank-skip 0 and 2"
+    expect_status 0 pp lid eval --rerank 0 --gold gold --json "$TMP/tur.jsonl"
+    expect_same "$TMP/teval.0" "$TMP/out" "lid eval --rerank-skip 0 is --rerank 0"
+fi
 finish
