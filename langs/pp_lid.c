@@ -343,6 +343,8 @@ static const char *parse_profile_line(const char *line, size_t len, prof_line *p
         return "the count is not a whole number in decimal digits from 0 to 4294967295";
     if (t3 && pl->dom_n == 0)
         return "the domain (fourth column) is empty";
+    if (memchr(pl->dom, '\r', pl->dom_n)) /* (the writer refuses such a source) */
+        return "the domain has a carriage return (CR) in it";
     if (pl->dom_n >= PP_LID_DOMAIN_MAX) {
         snprintf(why, whysz, "the domain is longer than %d bytes", PP_LID_DOMAIN_MAX - 1);
         return why;

@@ -43,6 +43,12 @@ done
 printf 'deu_Latn\tsch\t4\r\r\n' > "$prof"
 expect_status 1 pp lid --model "$TMP/m.ftz" "$TMP/in.jsonl"
 expect_grep 'm.ftz.profiles.tsv:1: bad profile line: the count' "$TMP/err"
+for dom in 'a\r\r' 'a\rb'; do # (lid profiles refuses such a source)
+    printf "deu_Latn\\tsch\\t4\\t$dom\\n" > "$prof"
+    expect_status 1 pp lid --model "$TMP/m.ftz" "$TMP/in.jsonl"
+    expect_grep 'm.ftz.profiles.tsv:1: bad profile line: the domain has a carriage return' \
+        "$TMP/err"
+done
 
 # --- 2. a trigram or a domain that is not UTF-8 (whatever the label, and a
 # line of a label the model does not have too)
