@@ -96,3 +96,9 @@ seed thresholds-odd-scripts 3 "$tmp/t8" "$tmp/p3.tsv"
 awk 'BEGIN { for (i = 0; i < 200; i++) printf "eng_Latn\tab%d\t3\t%s\n", i % 7, i % 2 ? "a" : "b" }' \
     >"$tmp/alt.tsv"
 seed alternating-domains 0 "$tmp/alt.tsv"
+# More writing systems than a fixed table of 64 held, Latin the last.
+jq -n '{labels: {}, writing_systems: (([range(70)] | map({key: "W\(100 + .)",
+    value: {threshold: 0.1}}) | from_entries) + {Latn: {threshold: 0.3}})}' >"$tmp/t9"
+seed thresholds-71-writing-systems 2 "$tmp/t9"
+# A domain with a CR in it, and CR LF line ends around it.
+bad domain-cr 'deu_Latn\tsch\t4\ta\rb\r\ndeu_Latn\tchu\t2\ta\r\r\n'
