@@ -467,8 +467,8 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
         const char *bad = parse_profile_line(line, len, &pl, why, sizeof why);
         if (bad) {
             st = pp_error_set(err, PP_ERR_PARSE, path, pp_input_lineno(in),
-                              "bad profile line: %s (expected label, trigram, count and an "
-                              "optional domain, separated by tabs)",
+                              "bad profile line: %s; a line is label, trigram, count and an "
+                              "optional domain, separated by tabs",
                               bad);
             goto done;
         }
