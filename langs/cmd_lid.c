@@ -300,6 +300,13 @@ static int parse_preprocess(const char *cmd, const char *arg, pp_lid_preprocessi
     return 1;
 }
 
+/* --rerank-skip P of lid and lid eval: from 0 (never re-rank) to 2; any
+ * value above 1 re-ranks every text (pp_lid_set_rerank_skip). */
+static int parse_rerank_skip(const char *cmd, const char *arg, double *out)
+{
+    return cli_parse_double(cmd, "rerank-skip", arg, 0.0, 2.0, out);
+}
+
 void usage_lid_eval(FILE *f)
 {
     fprintf(f,
@@ -312,8 +319,9 @@ void usage_lid_eval(FILE *f)
             "  --model M           model (default: the bundled UDHR model)\n"
             "  --thresholds F      thresholds sidecar (default MODEL.thresholds.json if present)\n"
             "  --threshold T       one threshold for every label (default: the sidecar's)\n"
-            "  --rerank N, --rerank-weight W, --script-min-letters N, --preprocess P,\n"
-            "  --letter-check S, --sister-margin M, --group-margin M  as for polyphony lid\n"
+            "  --rerank N, --rerank-weight W, --rerank-skip P, --script-min-letters N,\n"
+            "  --preprocess P, --letter-check S, --sister-margin M, --group-margin M\n"
+            "                      as for polyphony lid\n"
             "  --only LIST         score only these gold languages (comma-separated ISO 639-3)\n"
             "  --fold FILE         map codes first (lines: CODE TARGET, e.g. lvs lav)\n"
             "  --no-macro-fold     do not count an individual language (swh) as correct\n"
@@ -345,8 +353,9 @@ int cmd_lid_eval(int argc, char **argv)
     int json = 0, macro_fold = 1, macro_level = 0;
     enum { O_GOLD = 256, O_PRED, O_MODEL, O_THR, O_ONLY, O_CONF, O_JSON, O_FOLD,
            O_RR, O_RRW, O_NOMACRO, O_SCRIPTMIN, O_PREP, O_CALIB, O_CALIBMIN, O_THRF,
-           O_LETTERS, O_SISTERS, O_LEVEL, O_GROUPS };
+           O_LETTERS, O_SISTERS, O_LEVEL, O_GROUPS, O_RRSKIP };
     long rerank = -1, script_min = -1, calib_min = 20;
+    double rr_skip = -1; /* -1: not given */
     double letters = -1, sisters = -1, groups = -1;
     const char *calib = NULL, *thresholds = NULL;
     pp_lid_preprocessing prep = PP_LID_PREPROCESS_POLYPHONY;
@@ -358,6 +367,7 @@ int cmd_lid_eval(int argc, char **argv)
         {"json", no_argument, 0, O_JSON}, CLI_LONG_LEDGER, CLI_LONG_QUIET,
         {"fold", required_argument, 0, O_FOLD}, {"rerank", required_argument, 0, O_RR},
         {"rerank-weight", required_argument, 0, O_RRW}, CLI_LONG_HELP,
+        {"rerank-skip", required_argument, 0, O_RRSKIP},
         {"no-macro-fold", no_argument, 0, O_NOMACRO},
         {"script-min-letters", required_argument, 0, O_SCRIPTMIN},
         {"preprocess", required_argument, 0, O_PREP},
@@ -416,6 +426,10 @@ int cmd_lid_eval(int argc, char **argv)
             if (!cli_parse_double(cmd, "rerank-weight", optarg, 0.0, 1000.0, &rerank_w))
                 return 2;
             break;
+        case O_RRSKIP:
+            if (!parse_rerank_skip(cmd, optarg, &rr_skip))
+                return 2;
+            break;
         case O_GOLD: gold = optarg; break;
         case O_PRED: pred = optarg; break;
         case O_MODEL: model = optarg; break;
@@ -458,6 +472,8 @@ int cmd_lid_eval(int argc, char **argv)
             pp_lid_set_rerank(lid, (int)rerank, rerank_w >= 0 ? rerank_w : 0.0);
         else if (rerank_w >= 0)
             pp_lid_set_rerank_weight(lid, rerank_w);
+        if (rr_skip >= 0)
+            pp_lid_set_rerank_skip(lid, rr_skip);
         if (script_min >= 0)
             pp_lid_set_script_rule(lid, (int)script_min);
         if (letters >= 0)
@@ -853,8 +869,8 @@ void usage_lid(FILE *f)
             "      --rerank-min-prob P  re-rank only candidates the model gives at least P\n"
             "                      (the best two always; default 0.02; 0: all N)\n"
             "      --rerank-skip P  no re-ranking when the model's best score is P or more\n"
-            "                      (default 0.99; 0: none, unless --min-similarity asks\n"
-            "                      for the similarity)\n"
+            "                      (0 to 2; default 0.99; 0: none, unless --min-similarity\n"
+            "                      asks for the similarity; above 1: every text)\n"
             "      --min-similarity S  abstain when the text's trigram cosine with the chosen\n"
             "                      language's profile is under S (default 0: off)\n"
             "      --script-min-letters N  a text of N letters or more in a script only one\n"
@@ -1020,7 +1036,7 @@ int cmd_lid(int argc, char **argv)
                 return 2;
             break;
         case O_RRSKIP:
-            if (!cli_parse_double(cmd, "rerank-skip", optarg, 0.0, 1.0, &rr_skip))
+            if (!parse_rerank_skip(cmd, optarg, &rr_skip))
                 return 2;
             break;
         case O_RRMIN:

@@ -54,3 +54,5 @@ EXTRA_DIST += bench/lid/letter-check.sh
 tests_check_lid_SOURCES += langs/pp_lid_check.c
 TESTS += tests/cli/lid-fasttext-order.sh
 EXTRA_DIST += tests/cli/lid-fasttext-order.sh
+TESTS += tests/cli/lid-sidecars.sh
+EXTRA_DIST += tests/cli/lid-sidecars.sh

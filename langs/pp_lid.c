@@ -8,6 +8,7 @@
 #include "langs/pp_fasttext.h"
 #include "langs/pp_lid_check.h"
 #include "src/pp_langtag.h"
+#include "src/pp_record.h"
 #include "langs/pp_registry.h"
 #include "src/pp_stream.h"
 #include "src/pp_text.h"
@@ -56,8 +57,8 @@ struct pp_lid {
     double rerank_skip;  /* no re-ranking when the model's best score reaches this */
     double rerank_min_prob; /* candidates under this probability are not re-ranked */
     int script_min;      /* script rule: letters needed (0: off) */
-    struct { char ws[8]; double t; } wthr[64]; /* sidecar "writing_systems": thresholds of
-                                                  the decision taken, per writing system */
+    struct wthr { char ws[8]; double t; } *wthr; /* sidecar "writing_systems": thresholds
+                                                    of the decision taken, per writing system */
     int nwthr;
     pp_lid_preprocessing prep; /* what the model is given */
     char *raw;           /* PP_LID_PREPROCESS_NONE: the text, NUL-terminated */
@@ -160,12 +161,21 @@ void pp_lid_free(pp_lid *l)
     free(l->pkeys);
     free(l->pw);
     free(l->thr);
+    free(l->wthr);
     free(l->map);
     json_decref(l->index);
     free(l->ltab);
     pp_trigram_counter_free(l->counter);
     pp_fasttext_free(l->ft);
     free(l);
+}
+
+/* A threshold is compared with a probability: one outside [0, 1] would
+ * make every decision (or none) abstain, whatever the model says. */
+static int threshold_in_range(const json_t *t)
+{
+    double v = json_number_value(t);
+    return v >= 0.0 && v <= 1.0;
 }
 
 static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
@@ -190,6 +200,12 @@ static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
                           "bad thresholds file: \"default\" is not a number");
         goto done;
     }
+    if (json_is_number(def) && !threshold_in_range(def)) {
+        st = pp_error_set(err, PP_ERR_PARSE, path, 0,
+                          "bad thresholds file: \"default\" is %g, not a threshold from 0 to 1",
+                          json_number_value(def));
+        goto done;
+    }
     if (ws && !json_is_object(ws) && !json_is_null(ws)) {
         st = pp_error_set(err, PP_ERR_PARSE, path, 0,
                           "bad thresholds file: \"writing_systems\" is not an object");
@@ -206,6 +222,7 @@ static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
         json_t *s = json_object_get(v, "scripts");
         const char *bad = !json_is_object(v)         ? "is not an object"
                           : t && !json_is_number(t)  ? "has a threshold that is not a number"
+                          : t && !threshold_in_range(t) ? "has a threshold that is not from 0 to 1"
                           : s && !json_is_string(s)  ? "has scripts that are not a string"
                                                      : NULL;
         if (bad) {
@@ -229,6 +246,12 @@ static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
             l->scripts[i] = dup;
         }
     }
+    /* As many writing systems as the file has (no fixed table to overflow). */
+    size_t nws = json_is_object(ws) ? json_object_size(ws) : 0;
+    if (nws && !(l->wthr = calloc(nws, sizeof *l->wthr))) {
+        st = pp_error_set(err, PP_ERR_NOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
     json_object_foreach(ws, key, v) {
         json_t *t = json_object_get(v, "threshold");
         if (!json_is_number(t) || strlen(key) >= sizeof l->wthr[0].ws) {
@@ -237,10 +260,14 @@ static pp_status read_sidecar(pp_lid *l, const char *path, pp_error *err)
                               "with a numeric threshold", key);
             goto done;
         }
-        if (l->nwthr < (int)(sizeof l->wthr / sizeof l->wthr[0])) {
-            snprintf(l->wthr[l->nwthr].ws, sizeof l->wthr[0].ws, "%s", key);
-            l->wthr[l->nwthr++].t = json_number_value(t);
+        if (!threshold_in_range(t)) {
+            st = pp_error_set(err, PP_ERR_PARSE, path, 0,
+                              "bad thresholds file: writing system '%s' has a threshold that is "
+                              "not from 0 to 1", key);
+            goto done;
         }
+        snprintf(l->wthr[l->nwthr].ws, sizeof l->wthr[0].ws, "%s", key);
+        l->wthr[l->nwthr++].t = json_number_value(t);
     }
 done:
     json_decref(root);
@@ -257,24 +284,76 @@ done:
  * weights; a profile's look-up table is built the first time re-ranking
  * needs it (label_sim), so a short run pays only for the labels it meets. */
 
-/* A count: digits alone take the short way, anything else goes to strtod. */
+/* A count as `lid profiles` writes it (printf "%u"): decimal digits alone,
+ * at most UINT32_MAX; -1 for anything else (a sign, a fraction, an
+ * exponent, hex, inf, nan: strtod took them all, and 1e308 weighed a
+ * trigram as log(1e308) = 709 against the writer's few units). */
 static double parse_count(const char *s, size_t n)
 {
-    if (n > 0 && n < 16) {
-        uint64_t v = 0;
-        size_t i = 0;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            v = v * 10 + (uint64_t)(s[i++] - '0');
-        if (i == n)
-            return (double)v;
-    }
-    char num[32], *e;
-    if (n == 0 || n >= sizeof num)
+    if (n == 0 || n > 10)
         return -1;
-    memcpy(num, s, n);
-    num[n] = '\0';
-    double c = strtod(num, &e);
-    return *e ? -1 : c;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    return v <= UINT32_MAX ? (double)v : -1;
+}
+
+/* One line of the profiles file, cut into its fields. */
+typedef struct prof_line {
+    const char *label, *tri, *dom; /* dom: "" without a fourth column */
+    size_t label_n, tri_n, dom_n;
+    double count;
+} prof_line;
+
+/* Cut a line (its line end removed) into pl; NULL, or what is wrong with it
+ * (in why, which the message then shows). */
+static const char *parse_profile_line(const char *line, size_t len, prof_line *pl, char *why,
+                                      size_t whysz)
+{
+    const char *end = line + len;
+    const char *t1 = memchr(line, '\t', len);
+    const char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(end - t1 - 1)) : NULL;
+    if (!t2)
+        return "fewer than three tab-separated columns";
+    const char *t3 = memchr(t2 + 1, '\t', (size_t)(end - t2 - 1));
+    pl->label = line;
+    pl->label_n = (size_t)(t1 - line);
+    pl->tri = t1 + 1;
+    pl->tri_n = (size_t)(t2 - t1 - 1);
+    pl->dom = t3 ? t3 + 1 : "";
+    pl->dom_n = t3 ? (size_t)(end - t3 - 1) : 0;
+    size_t bad;
+    if (t3 && memchr(pl->dom, '\t', pl->dom_n))
+        return "more than four tab-separated columns";
+    if (pl->label_n >= 64)
+        return "the label is longer than 63 bytes";
+    if (memchr(line, '\0', pl->label_n))
+        return "the label has a NUL byte";
+    if (pl->tri_n == 0)
+        return "the trigram is empty";
+    if (!pp_utf8_valid(pl->tri, pl->tri_n, &bad)) {
+        snprintf(why, whysz, "the trigram is not valid UTF-8 (byte %zu of it)", bad + 1);
+        return why;
+    }
+    pl->count = parse_count(t2 + 1, (size_t)((t3 ? t3 : end) - t2 - 1));
+    if (pl->count < 0)
+        return "the count is not a whole number in decimal digits from 0 to 4294967295";
+    if (t3 && pl->dom_n == 0)
+        return "the domain (fourth column) is empty";
+    if (memchr(pl->dom, '\r', pl->dom_n)) /* (the writer refuses such a source) */
+        return "the domain has a carriage return (CR) in it";
+    if (pl->dom_n >= PP_LID_DOMAIN_MAX) {
+        snprintf(why, whysz, "the domain is longer than %d bytes", PP_LID_DOMAIN_MAX - 1);
+        return why;
+    }
+    if (!pp_utf8_valid(pl->dom, pl->dom_n, &bad)) {
+        snprintf(why, whysz, "the domain is not valid UTF-8 (byte %zu of it)", bad + 1);
+        return why;
+    }
+    return NULL;
 }
 
 /* The profiles met so far while reading, by (label, domain): an
@@ -379,28 +458,22 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
             goto done;
         if (!line)
             break;
+        if (len > 0 && line[len - 1] == '\r')
+            len--; /* a CR LF line end (a file written on Windows) */
         if (len == 0 || line[0] == '#')
             continue;
-        /* label TAB trigram TAB count [TAB domain] */
-        const char *t1 = memchr(line, '\t', len);
-        const char *t2 = t1 ? memchr(t1 + 1, '\t', len - (size_t)(t1 + 1 - line)) : NULL;
-        const char *t3 = t2 ? memchr(t2 + 1, '\t', len - (size_t)(t2 + 1 - line)) : NULL;
-        const char *end = t3 ? t3 : line + len;
-        size_t dl = t3 ? len - (size_t)(t3 + 1 - line) : 0;
-        double c = -1;
-        if (t1 && t2 && t1 - line < 64 && !memchr(line, '\0', (size_t)(t1 - line)) &&
-            t2 > t1 + 1 && dl < sizeof dom &&
-            !(t3 && (dl == 0 || memchr(t3 + 1, '\t', dl))))
-            c = parse_count(t2 + 1, (size_t)(end - (t2 + 1)));
-        if (!(c >= 0) || !isfinite(c)) { /* nan, inf and negatives alike */
+        prof_line pl;
+        char why[96];
+        const char *bad = parse_profile_line(line, len, &pl, why, sizeof why);
+        if (bad) {
             st = pp_error_set(err, PP_ERR_PARSE, path, pp_input_lineno(in),
-                              "bad profile line (expected a label without NUL bytes, trigram, a "
-                              "count that is a finite number >= 0, and an optional domain of at "
-                              "most %d bytes)",
-                              PP_LID_DOMAIN_MAX - 1);
+                              "bad profile line: %s; a line is label, trigram, count and an "
+                              "optional domain, separated by tabs",
+                              bad);
             goto done;
         }
-        size_t ll = (size_t)(t1 - line);
+        double c = pl.count;
+        size_t ll = pl.label_n, dl = pl.dom_n;
         int new_run = 0;
         if (ll != curlen || memcmp(line, cur, ll) != 0) {
             memcpy(cur, line, ll);
@@ -412,15 +485,15 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
                 pp_lid_check_profile_label(l->check, cur);
             new_run = 1;
         }
-        if (dl != domlen || (dl && memcmp(t3 + 1, dom, dl) != 0)) {
+        if (dl != domlen || (dl && memcmp(pl.dom, dom, dl) != 0)) {
             if (dl)
-                memcpy(dom, t3 + 1, dl);
+                memcpy(dom, pl.dom, dl);
             dom[dl] = '\0';
             domlen = dl;
             new_run = 1;
         }
         if (l->check) /* the letters the label's training text used */
-            pp_lid_check_profile_trigram(l->check, t1 + 1, (size_t)(t2 - t1 - 1));
+            pp_lid_check_profile_trigram(l->check, pl.tri, pl.tri_n);
         if (new_run) {
             run = -1;
             if (cur_ix >= 0 && (run = profile_for(l, &pi, cur_ix, XXH3_64bits(dom, domlen))) < 0) {
@@ -447,11 +520,11 @@ static pp_status read_profiles(pp_lid *l, const char *path, pp_error *err)
             }
         }
         krun[n] = run;
-        keys[n] = XXH3_64bits(t1 + 1, (size_t)(t2 - t1 - 1));
+        keys[n] = XXH3_64bits(pl.tri, pl.tri_n);
         /* Log-scaled counts: frequent trigrams shared by many languages must
          * not drown the rarer ones that tell close languages apart. Most
-         * counts are small integers: each one's log1p is computed once. */
-        if (c < (double)(sizeof lg / sizeof lg[0]) && c == (double)(size_t)c) {
+         * counts are small: each one's log1p is computed once. */
+        if (c < (double)(sizeof lg / sizeof lg[0])) {
             size_t ci = (size_t)c;
             if (!(lg[ci] >= 0))
                 lg[ci] = log1p(c);
@@ -1048,7 +1121,10 @@ pp_status pp_lid_identify(pp_lid *l, const char *text, size_t len, int k, pp_lid
     int ncs = 0;
     char top_label[64];
     copy_str(top_label, sizeof top_label, n > 0 ? preds[0].label : "");
-    if (rr && n > 1 && (preds[0].prob < l->rerank_skip || l->min_sim > 0)) {
+    /* (a skip above 1 re-ranks every text: fastText's probability can itself
+     * exceed 1 by 1e-5, exp(log(p + 1e-5))) */
+    if (rr && n > 1 &&
+        (l->rerank_skip > 1 || preds[0].prob < l->rerank_skip || l->min_sim > 0)) {
         const uint64_t *tk = NULL;
         const double *tw = NULL;
         size_t tn = 0;

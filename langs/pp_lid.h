@@ -120,8 +120,9 @@ PP_API void pp_lid_set_rerank(pp_lid *lid, int candidates, double weight);
 /* The weight alone, the number of candidates as it is. */
 PP_API void pp_lid_set_rerank_weight(pp_lid *lid, double weight);
 /* Skip re-ranking when the model's best score is at least p (default 0.99:
- * on the development sets re-ranking never changed such decisions; > 1
- * always re-ranks). */
+ * on the development sets re-ranking never changed such decisions; 0 never
+ * re-ranks, unless a minimum similarity asks for it; any p above 1 always
+ * re-ranks, although a score can itself be a little above 1). */
 PP_API void pp_lid_set_rerank_skip(pp_lid *lid, double p);
 /* Re-rank only the candidates whose probability is at least p (the best two
  * always; default 0.02: on the UDHR development set and out-of-domain text

@@ -76,6 +76,8 @@ static double best_threshold(const calib_item *it, size_t m, long *best_right, l
         right += it[j - 1].und - it[j - 1].right; /* item j-1 now abstained on */
         if (j < m && it[j].p == it[j - 1].p)
             continue; /* a threshold cannot split equal scores */
+        if (j == m && it[m - 1].p >= 1.0)
+            continue; /* nor pass a score of 1: a threshold is at most 1 */
         if (right > best) {
             best = right;
             bj = j;

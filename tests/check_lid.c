@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -556,6 +557,27 @@ START_TEST(test_calibrate)
     identify(cal, "The river is very cold this morning.", &r);
     ck_assert_double_eq_tol(r.threshold, 0.0, 1e-9);
     pp_lid_free(cal);
+    /* Texts that should all be abstained on, some of score 1: abstaining on
+     * all would need a threshold above 1, which a sidecar cannot hold; the
+     * best one within [0, 1] is 1 (the sidecar written loads) */
+    lid = load_tiny();
+    c = pp_lid_calibrator_new();
+    ck_assert_ptr_nonnull(c);
+    const double q[] = {0.3, 1.0, 0.6, 1.0};
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pp_lid_calibrator_add(c, "Latn", q[i], 0, 1, NULL), PP_OK);
+    ck_assert_int_eq(pp_lid_calibrate_write(c, lid, NULL, out, 2, "test", &err), PP_OK);
+    pp_lid_calibrator_free(c);
+    pp_lid_free(lid);
+    ck_assert_int_eq(pp_lid_load(model, out, &cal, &err), PP_OK);
+    ck_assert_double_eq_tol(pp_lid_writing_threshold(cal, "Latn"), 1.0, 1e-9);
+    pp_lid_free(cal);
+    /* and the accuracy reported is that threshold's: 0.3 and 0.6 abstained */
+    json_t *side = json_load_file(out, 0, NULL);
+    ck_assert_ptr_nonnull(side);
+    json_t *latn = json_object_get(json_object_get(side, "writing_systems"), "Latn");
+    ck_assert_double_eq_tol(json_number_value(json_object_get(latn, "accuracy")), 0.5, 1e-9);
+    json_decref(side);
 }
 END_TEST
 

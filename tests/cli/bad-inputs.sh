@@ -121,7 +121,7 @@ cp "$D/small.ftz" "$TMP/p.ftz"
 lab=$(pp lid labels -m "$TMP/p.ftz" | head -1 | cut -f1)
 printf '%s\t th\t12\n%s\tthe\tnan\n' "$lab" "$lab" > "$TMP/p.ftz.profiles.tsv"
 expect_status 1 pp lid -m "$TMP/p.ftz" "$D/good.jsonl"
-expect_grep "p.ftz.profiles.tsv:2: bad profile line .*finite" "$TMP/err"
+expect_grep "p.ftz.profiles.tsv:2: bad profile line: the count is not a whole number" "$TMP/err"
 printf '%s\tthe\tinf\n' "$lab" > "$TMP/p.ftz.profiles.tsv"
 expect_status 1 pp lid -m "$TMP/p.ftz" "$D/good.jsonl"
 expect_status 1 pp audit --speakers "$D/speakers-inf.tsv" "$D/ledger.jsonl"
@@ -129,7 +129,7 @@ expect_grep "speakers-inf.tsv:2: .*finite number of speakers" "$TMP/err"
 # a NUL in a profile's label (read as the label before it, it was another's profile)
 printf '%s\000x\tabc\t2\n' "$lab" > "$TMP/p.ftz.profiles.tsv"
 expect_status 1 pp lid -m "$TMP/p.ftz" "$D/good.jsonl"
-expect_grep "p.ftz.profiles.tsv:1: bad profile line .*NUL" "$TMP/err"
+expect_grep "p.ftz.profiles.tsv:1: bad profile line: the label has a NUL byte" "$TMP/err"
 # a label's lines alternating between two domains (a profile run per line)
 # load in linear time: each new run was linked by walking the label's list
 # (200000 lines took about 45 s of CPU, now a fraction of a second)

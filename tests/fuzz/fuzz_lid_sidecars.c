@@ -15,7 +15,6 @@
 #include "tests/fuzz/fuzz_texts.h"
 #include "langs/pp_lid.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +105,9 @@ static void check_result(const pp_lid_result *r, int k)
         abort();
     if (!(r->best.prob >= 0.0 && r->best.prob <= 1.0))
         abort();
+    /* The sidecar's thresholds are probabilities: one outside [0, 1] is refused at load. */
+    if (!(r->threshold >= 0.0 && r->threshold <= 1.0))
+        abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -159,10 +161,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int i = 0; i < pp_lid_nlabels(lid); i++) {
         const char *lab = pp_lid_label_at(lid, i);
         fuzz_touch_str(pp_lid_scripts(lid, lab));
-        if (isnan(pp_lid_threshold(lid, lab)))
+        double t = pp_lid_threshold(lid, lab);
+        if (!(t >= 0.0 && t <= 1.0))
             abort();
     }
     const size_t nt = LID_NTEXTS + FUZZ_NTEXTS;
+    static const char *const writing[] = {"Latn", "Cyrl", "Hani", "Jpan", "Kore", "Thai"};
+    for (size_t i = 0; i < sizeof writing / sizeof writing[0]; i++) {
+        double t = pp_lid_writing_threshold(lid, writing[i]);
+        if (!(t == -1.0 || (t >= 0.0 && t <= 1.0)))
+            abort();
+    }
     for (size_t t = 0; t < nt; t++) {
         const char *s = t < LID_NTEXTS ? lid_texts[t] : fuzz_texts[t - LID_NTEXTS];
         pp_lid_result r;

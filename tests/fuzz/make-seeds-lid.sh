@@ -87,11 +87,18 @@ printf '{"default": 0.1, "labels": {"rus_Cyrl": {"scripts": ["Cyrl"]}}}' >"$tmp/
 seed thresholds-scripts-array 2 "$tmp/t6"
 printf '{"labels": {}, "writing_systems": [1]}' >"$tmp/t7"
 seed thresholds-writing-systems-array 2 "$tmp/t7"
-# Odd but valid: scripts a label is not written in, none, spaces; a label the
-# model does not have; thresholds out of [0, 1]; Han writing systems.
+# Odd: scripts a label is not written in, none, spaces; a label the model
+# does not have; Han writing systems (all valid); thresholds out of [0, 1]
+# (refused since this seed was made, which the seed now reaches).
 printf '{"default": null, "labels": {"deu_Latn": {"scripts": "Cyrl Hani Jpan Kore"}, "eng_Latn": {"scripts": ""}, "rus_Cyrl": {"scripts": " Cyrl  Latn ", "threshold": -1}, "nob_Latn": {"threshold": 2}, "xxx_Zzzz": {}}, "writing_systems": {"Hani": {"threshold": 0}, "Jpan": {"threshold": 1e-300}}}' >"$tmp/t8"
 seed thresholds-odd-scripts 3 "$tmp/t8" "$tmp/p3.tsv"
 # A label's lines alternating between two domains: a profile run per line.
 awk 'BEGIN { for (i = 0; i < 200; i++) printf "eng_Latn\tab%d\t3\t%s\n", i % 7, i % 2 ? "a" : "b" }' \
     >"$tmp/alt.tsv"
 seed alternating-domains 0 "$tmp/alt.tsv"
+# More writing systems than a fixed table of 64 held, Latin the last.
+jq -n '{labels: {}, writing_systems: (([range(70)] | map({key: "W\(100 + .)",
+    value: {threshold: 0.1}}) | from_entries) + {Latn: {threshold: 0.3}})}' >"$tmp/t9"
+seed thresholds-71-writing-systems 2 "$tmp/t9"
+# A domain with a CR in it, and CR LF line ends around it.
+bad domain-cr 'deu_Latn\tsch\t4\ta\rb\r\ndeu_Latn\tchu\t2\ta\r\r\n'
