@@ -9,6 +9,9 @@
 #
 # Usage: bench/lid/catalogs.sh
 #   Environment: POLYPHONY (default ./polyphony), MODEL (default: bundled),
+#   LOCALES (LOCALE=CODE pairs, default those of ui-locales.txt; e.g. the
+#   languages the UI strings add to the model: 'as=asm or=ory ckb=ckb an=arg
+#   li=lim be@latin=bel'; per-language figures are in WORK/ui.txt),
 #   PER (default 200), WORK (default /tmp/pp-bench-lid), LID_OPTS (more options
 #   for polyphony lid). Needs python3, jq.
 set -e
@@ -21,7 +24,7 @@ PER=${PER:-200}
 mkdir -p "$WORK"
 # shellcheck disable=SC2046
 python3 "$here/catalogs2jsonl.py" \
-    --exclude-train "$top/langs/models/data/catalog-train.jsonl.zst" --per "$PER" $(grep -v '^#' "$here/ui-locales.txt") \
+    --exclude-train "$top/langs/models/data/catalog-train.jsonl.zst" --per "$PER" ${LOCALES:-$(grep -v '^#' "$here/ui-locales.txt")} \
     > "$WORK/ui.jsonl"
 "$POLYPHONY" lid labels --model "$MODEL" | cut -f3 | sort -u | paste -sd, > "$WORK/ui.langs"
 # LID_OPTS: more options for the identifier (e.g. --rerank-skip 0.95)

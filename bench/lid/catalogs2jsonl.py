@@ -27,6 +27,11 @@ def letters(s):
     return sum(1 for c in s if unicodedata.category(c).startswith('L'))
 
 
+# A setting translators write instead of text ("calendar:week_start:1", GTK's
+# first day of the week), not a sentence of the language.
+SETTING = re.compile(r'[a-z]+(:[a-z0-9]+)+')
+
+
 def clean(s):
     s = re.sub(r'<[^>]*>', ' ', s)                  # markup
     s = re.sub(r'%(\d+\$)?[-+ #0-9.lhLqjzt]*[a-zA-Z%]', ' ', s)  # printf directives
@@ -78,8 +83,11 @@ def main(argv):
                 continue
             for src in sorted(k for k in cat if isinstance(k, str) and k):
                 t = clean(cat[src])
-                # untranslated or mostly Latin strings (commands, names) are not the language
-                if (t == clean(src) or t in seen or t in skip_texts
+                # untranslated or mostly Latin strings (commands, names) are not the language;
+                # untranslated: the same as its English message (a message with a context
+                # is keyed "CONTEXT\x04MESSAGE" by gettext)
+                if (t == clean(src.split('\x04')[-1]) or t in seen or t in skip_texts
+                        or SETTING.fullmatch(t)
                         or letters(t) < min_letters):
                     continue
                 seen.add(t)

@@ -14,10 +14,12 @@ measures on them, and leaves out any string that is also here.
 
 A string is kept when it is translated (differs from its English source),
 has at least 12 letters once markup, format directives, placeholders and
-mnemonics are removed, and was not kept before for the same language. Its
-label is the language of LOCALE (below) and the script most of its letters
-are in; strings whose label the model does not have (LABELS.tsv, first
-column) are left out, so the training data adds text, not labels. At most
+mnemonics are removed, is not a setting ("calendar:week_start:1"), and was
+not kept before for the same language. Its label is the language of LOCALE
+(below) and the script most of its letters are in; strings whose label is
+neither one the model has (LABELS.tsv, first column) nor one of NEW_LABELS
+are left out, so what this source adds besides text is the six languages
+named there, whatever else is installed. At most
 STRINGS_PER_LANGUAGE (default 1000) per language, taken at an even step
 through the strings in a fixed order (packages by name, messages by their
 English source), so the output is the same with the same packages.
@@ -67,7 +69,14 @@ LOCALE = {
     'th': 'tha', 'tk': 'tuk', 'tl': 'tgl', 'tr': 'tur', 'tt': 'tat', 'ug': 'uig', 'uk': 'ukr',
     'ur': 'urd', 'uz': 'uzn', 'uz@cyrillic': 'uzn', 'vi': 'vie', 'wa': 'wln', 'xh': 'xho',
     'yi': 'ydd', 'zh_CN': 'cmn', 'zh_HK': 'cmn', 'zh_TW': 'cmn', 'zu': 'zul',
+    # languages (or scripts) the UDHR and the Bible do not give the model: NEW_LABELS
+    'an': 'arg', 'as': 'asm', 'be@latin': 'bel', 'ckb': 'ckb', 'li': 'lim', 'or': 'ory',
 }
+
+# Labels this source adds to the model's: Aragonese, Assamese, Belarusian in
+# Latin letters (Łacinka), Central Kurdish in its Arabic script, Limburgish
+# and Odia, whose catalogs hold thousands of strings each.
+NEW_LABELS = {'arg_Latn', 'asm_Beng', 'bel_Latn', 'ckb_Arab', 'lim_Latn', 'ory_Orya'}
 
 # First word of a letter's Unicode name -> ISO 15924 code, for the scripts of
 # the locales above (a letter of another script counts for none).
@@ -78,7 +87,13 @@ SCRIPT = {
     'TELUGU': 'Telu', 'KANNADA': 'Knda', 'MALAYALAM': 'Mlym', 'SINHALA': 'Sinh',
     'THAI': 'Thai', 'KHMER': 'Khmr', 'MYANMAR': 'Mymr', 'TIBETAN': 'Tibt', 'HANGUL': 'Hang',
     'CJK': 'Hani', 'HIRAGANA': 'Hira', 'KATAKANA': 'Hira',  # kana: the model's jpn_Hira
+    'ORIYA': 'Orya',
 }
+
+
+# A setting translators write instead of text ("calendar:week_start:1", GTK's
+# first day of the week), not a sentence of the language.
+SETTING = re.compile(r'[a-z]+(:[a-z0-9]+)+')
 
 
 def clean(s):
@@ -109,6 +124,7 @@ def main():
         sys.exit('usage: catalog-train.py LABELS.tsv [STRINGS_PER_LANGUAGE]')
     with open(sys.argv[1], encoding='utf-8') as f:
         labels = {line.split('\t', 1)[0] for line in f if not line.startswith('#')}
+    labels |= NEW_LABELS
     per = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
     by_code = {}
     for loc in sorted(LOCALE):
@@ -126,7 +142,10 @@ def main():
                 continue
             for src in sorted(k for k in msgs if isinstance(k, str) and k):
                 t = clean(msgs[src])
-                if t == clean(src) or t in kept[0] or letters(t) < 12:
+                # untranslated: the same as its English message (a message with a context
+                # is keyed "CONTEXT\x04MESSAGE" by gettext)
+                if (t == clean(src.split('\x04')[-1]) or t in kept[0] or letters(t) < 12
+                        or SETTING.fullmatch(t)):
                     continue
                 sc = script_of(t)
                 if f'{code}_{sc}' not in labels:
