@@ -42,7 +42,7 @@ EXTRA_DIST += bench/lid/run.sh bench/lid/udhr-test.sh bench/lid/bible2jsonl.mjs 
 	bench/lid/lid176.sh bench/lid/groups.sh \
 	langs/models/data/SOURCE.md langs/models/data/bible-train.py \
 	langs/models/data/bible-train.jsonl.zst langs/models/data/catalog-train.py \
-	langs/models/data/catalog-train.jsonl.zst
+	langs/models/data/catalog_strings.py langs/models/data/catalog-train.jsonl.zst
 nobase_dist_pkgdata_DATA += langs/models/udhr-lid.ftz langs/models/udhr-lid.ftz.thresholds.json \
 	langs/models/udhr-lid.ftz.profiles.tsv.zst langs/models/README.md langs/models/LABELS.tsv \
 	langs/models/RESULTS.md

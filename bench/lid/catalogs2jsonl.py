@@ -13,31 +13,16 @@ Strings are taken in a fixed order (catalogs sorted by name, messages by
 their English source), without markup, format directives or duplicates, so
 the output is the same on the same system. Each string keeps the license of
 the package it comes from (see /usr/share/doc/PACKAGE/copyright)."""
-import gettext
 import glob
 import json
 import os
-import re
 import subprocess
 import sys
-import unicodedata
 
-
-def letters(s):
-    return sum(1 for c in s if unicodedata.category(c).startswith('L'))
-
-
-# A setting translators write instead of text ("calendar:week_start:1", GTK's
-# first day of the week), not a sentence of the language.
-SETTING = re.compile(r'[a-z]+(:[a-z0-9]+)+')
-
-
-def clean(s):
-    s = re.sub(r'<[^>]*>', ' ', s)                  # markup
-    s = re.sub(r'%(\d+\$)?[-+ #0-9.lhLqjzt]*[a-zA-Z%]', ' ', s)  # printf directives
-    s = re.sub(r'\{[^}]*\}|\$\{[^}]*\}', ' ', s)  # placeholders
-    s = s.replace('_', '').replace('&', '')         # mnemonics
-    return ' '.join(s.split())
+# the catalog reader the model's training text is made with
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'langs', 'models', 'data'))
+from catalog_strings import translations  # noqa: E402
 
 
 def training_strings(path):
@@ -76,19 +61,8 @@ def main(argv):
         for mo in sorted(glob.glob(f'/usr/share/locale/{loc}/LC_MESSAGES/*.mo')):
             if os.path.basename(mo)[:-3] in skip_cats:
                 continue
-            try:
-                with open(mo, 'rb') as f:
-                    cat = gettext.GNUTranslations(f)._catalog
-            except Exception:
-                continue
-            for src in sorted(k for k in cat if isinstance(k, str) and k):
-                t = clean(cat[src])
-                # untranslated or mostly Latin strings (commands, names) are not the language;
-                # untranslated: the same as its English message (a message with a context
-                # is keyed "CONTEXT\x04MESSAGE" by gettext)
-                if (t == clean(src.split('\x04')[-1]) or t in seen or t in skip_texts
-                        or SETTING.fullmatch(t)
-                        or letters(t) < min_letters):
+            for t in translations(mo, min_letters):
+                if t in seen or t in skip_texts:
                     continue
                 seen.add(t)
                 out.append((os.path.basename(mo)[:-3], t))

@@ -24,12 +24,12 @@ STRINGS_PER_LANGUAGE (default 1000) per language, taken at an even step
 through the strings in a fixed order (packages by name, messages by their
 English source), so the output is the same with the same packages.
 """
-import gettext
 import json
 import os
-import re
 import sys
 import unicodedata
+
+from catalog_strings import translations
 
 # Package (catalog name) -> Debian package, SPDX license of its translations
 # (the files say "distributed under the same license as the package").
@@ -91,19 +91,6 @@ SCRIPT = {
 }
 
 
-# A setting translators write instead of text ("calendar:week_start:1", GTK's
-# first day of the week), not a sentence of the language.
-SETTING = re.compile(r'[a-z]+(:[a-z0-9]+)+')
-
-
-def clean(s):
-    s = re.sub(r'<[^>]*>', ' ', s)                                 # markup
-    s = re.sub(r'%(\d+\$)?[-+ #0-9.lhLqjzt]*[a-zA-Z%]', ' ', s)     # printf directives
-    s = re.sub(r'\{[^}]*\}|\$\{[^}]*\}', ' ', s)                   # placeholders
-    s = s.replace('_', '').replace('&', '')                        # mnemonics
-    return ' '.join(s.split())
-
-
 def script_of(s):
     """The script most of the letters of s are in ('' when none is known)."""
     count = {}
@@ -113,10 +100,6 @@ def script_of(s):
             if sc:
                 count[sc] = count.get(sc, 0) + 1
     return max(sorted(count), key=count.get) if count else ''
-
-
-def letters(s):
-    return sum(1 for c in s if unicodedata.category(c).startswith('L'))
 
 
 def main():
@@ -129,28 +112,18 @@ def main():
     by_code = {}
     for loc in sorted(LOCALE):
         code = LOCALE[loc]
-        kept = by_code.setdefault(code, ({}, []))
+        kept = by_code.setdefault(code, (set(), []))
         for cat in sorted(PACKAGES):
             mo = f'/usr/share/locale/{loc}/LC_MESSAGES/{cat}.mo'
             if not os.path.exists(mo):
                 continue
-            try:
-                with open(mo, 'rb') as f:
-                    msgs = gettext.GNUTranslations(f)._catalog
-            except (OSError, ValueError, IndexError) as e:  # e.g. a bad Plural-Forms header
-                print(f'catalog-train.py: {mo}: not read ({e!r})', file=sys.stderr)
-                continue
-            for src in sorted(k for k in msgs if isinstance(k, str) and k):
-                t = clean(msgs[src])
-                # untranslated: the same as its English message (a message with a context
-                # is keyed "CONTEXT\x04MESSAGE" by gettext)
-                if (t == clean(src.split('\x04')[-1]) or t in kept[0] or letters(t) < 12
-                        or SETTING.fullmatch(t)):
+            for t in translations(mo):
+                if t in kept[0]:
                     continue
                 sc = script_of(t)
                 if f'{code}_{sc}' not in labels:
                     continue
-                kept[0][t] = True
+                kept[0].add(t)
                 kept[1].append((loc, cat, sc, t))
     out = sys.stdout
     for code in sorted(by_code):
