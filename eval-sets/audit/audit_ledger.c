@@ -352,8 +352,8 @@ int audit_read(audit *a, char **files, int nfiles)
         a->nfiles++;
     }
     if (ok && a->nund)
-        fprintf(stderr, "polyphony audit: %ld %s of undetermined language (und: language ID's "
-                        "abstentions) left out\n",
+        fprintf(stderr, "polyphony audit: %ld %s of undetermined language (und: no language "
+                        "named, as language ID's abstentions and uncoded varieties) left out\n",
                 a->nund, a->nund == 1 ? "row" : "rows");
     if (ok && n == 0) {
         fprintf(stderr, "polyphony audit: no ledger rows in the input (rows need stage, lang, "
